@@ -1,0 +1,94 @@
+//! The whole pipeline, end to end, for the CLI and the tests.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::content::diag::{self, Diagnostic, SourceMap};
+use crate::content::load;
+use crate::content::resolve::{self, Options};
+use crate::model::Site;
+use crate::score::{self, SiteScores};
+use crate::{output, render};
+
+/// The result of reading and checking a site.
+pub struct Checked {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+impl Checked {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+}
+
+/// Loads, validates and resolves the site at `root`. Never panics on content.
+pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
+    let (config, mut sources, mut diagnostics) = load::load_config(root);
+    let Some(config) = config else {
+        return Checked { site: None, diagnostics, sources };
+    };
+    let content = load::load_content(root, &config);
+    sources.extend(content.sources.clone());
+    let (site, mut found) = resolve::resolve(config, &content, Options { drafts, today });
+    diagnostics.append(&mut found);
+    diag::sort(&mut diagnostics);
+    Checked { site, diagnostics, sources }
+}
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub today: Date,
+}
+
+pub struct Built {
+    pub checked: Checked,
+    /// Where the site was written, when it was.
+    pub output: Option<PathBuf>,
+    pub files: usize,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// The output location or the file system refused.
+    Output(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Output(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Checks the site and, when it has no error, renders and writes it.
+/// A failed build leaves the previous output untouched.
+pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
+    let mut checked = check(&opts.root, opts.drafts, opts.today);
+    let Some(site) = checked.site.as_mut() else {
+        return Ok(Built { checked, output: None, files: 0 });
+    };
+    if let Some(url) = &opts.base_url {
+        site.config.base_url = crate::config::normalize_base_url(url).map_err(BuildError::Output)?;
+    }
+    let out_dir = match &opts.output {
+        Some(o) => o.clone(),
+        None => opts.root.join(&site.config.output_dir),
+    };
+    output::check_location(&opts.root, &out_dir).map_err(BuildError::Output)?;
+    let scores: SiteScores = score::score_site(site);
+    let files = render::render_site(site, &scores);
+    let count = files.len();
+    output::write_atomically(&out_dir, files).map_err(BuildError::Output)?;
+    Ok(Built { checked, output: Some(out_dir), files: count })
+}

@@ -1,0 +1,276 @@
+//! `okrsite.toml`: the site configuration.
+
+use serde::Deserialize;
+
+use crate::content::diag::{Diagnostic, Position};
+use crate::content::yaml::suggestion;
+
+pub const CONFIG_FILE: &str = "okrsite.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Ja,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Ja => "ja",
+            Language::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct ScoringThresholds {
+    pub green: f64,
+    pub yellow: f64,
+}
+
+impl Default for ScoringThresholds {
+    fn default() -> Self {
+        ScoringThresholds { green: 0.7, yellow: 0.4 }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: Language,
+    pub theme: String,
+    pub output_dir: String,
+    pub fiscal_year_start_month: i8,
+    pub ignore: Vec<String>,
+    pub scoring: ScoringThresholds,
+    pub learning_headings: Vec<String>,
+}
+
+impl Config {
+    /// The default configuration with a title, as `init` writes it.
+    pub fn with_title(title: &str) -> Config {
+        Config {
+            title: title.to_string(),
+            base_url: "/".into(),
+            language: Language::Ja,
+            theme: "default".into(),
+            output_dir: "public".into(),
+            fiscal_year_start_month: 1,
+            ignore: Vec::new(),
+            scoring: ScoringThresholds::default(),
+            learning_headings: vec!["Learnings".into(), "学び".into(), "Lessons learned".into()],
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    fiscal_year_start_month: Option<i64>,
+    ignore: Option<Vec<String>>,
+    scoring: Option<RawScoring>,
+    learnings: Option<RawLearnings>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoring {
+    green: Option<f64>,
+    yellow: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLearnings {
+    headings: Vec<String>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "output_dir",
+    "fiscal_year_start_month",
+    "ignore",
+    "scoring",
+    "learnings",
+];
+
+/// Parses and validates `okrsite.toml`. Every problem is reported, not only the first.
+pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_diagnostic(text, &e)])?;
+    let mut errors = Vec::new();
+    let at = |key: &str| locate_key(text, key);
+    let mut config = Config::with_title(&raw.title);
+    if raw.title.trim().is_empty() {
+        errors.push(Diagnostic::error(CONFIG_FILE, at("title"), "`title` is empty").with_help("give the site a name, e.g. title = \"TaskFlow OKR\""));
+    }
+    if let Some(url) = raw.base_url {
+        match normalize_base_url(&url) {
+            Ok(u) => config.base_url = u,
+            Err(msg) => errors.push(Diagnostic::error(CONFIG_FILE, at("base_url"), msg).with_help(
+                "write \"/\", a path such as \"/okr/\", or an absolute URL such as \"https://intra.example.com/okr/\"",
+            )),
+        }
+    }
+    if let Some(lang) = raw.language {
+        match lang.as_str() {
+            "ja" => config.language = Language::Ja,
+            "en" => config.language = Language::En,
+            other => errors.push(
+                Diagnostic::error(CONFIG_FILE, at("language"), format!("unknown language `{other}`"))
+                    .with_help("expected \"ja\" or \"en\""),
+            ),
+        }
+    }
+    if let Some(theme) = raw.theme {
+        if theme != "default" {
+            errors.push(
+                Diagnostic::error(CONFIG_FILE, at("theme"), format!("unknown theme `{theme}`"))
+                    .with_help("the only built-in theme is \"default\"; override single templates with a `templates/` folder"),
+            );
+        }
+        config.theme = theme;
+    }
+    if let Some(out) = raw.output_dir {
+        if out.trim().is_empty() {
+            errors.push(Diagnostic::error(CONFIG_FILE, at("output_dir"), "`output_dir` is empty"));
+        }
+        config.output_dir = out;
+    }
+    if let Some(m) = raw.fiscal_year_start_month {
+        if (1..=12).contains(&m) {
+            config.fiscal_year_start_month = m as i8;
+        } else {
+            errors.push(
+                Diagnostic::error(CONFIG_FILE, at("fiscal_year_start_month"), format!("`fiscal_year_start_month` is {m}, outside 1..12"))
+                    .with_help("1 for calendar quarters, 4 for a fiscal year (年度) starting in April"),
+            );
+        }
+    }
+    if let Some(ignore) = raw.ignore {
+        for pattern in &ignore {
+            if let Err(e) = globset::Glob::new(pattern) {
+                errors.push(Diagnostic::error(CONFIG_FILE, at("ignore"), format!("invalid glob `{pattern}` in `ignore`: {}", e.kind())));
+            }
+        }
+        config.ignore = ignore;
+    }
+    if let Some(s) = raw.scoring {
+        let green = s.green.unwrap_or(config.scoring.green);
+        let yellow = s.yellow.unwrap_or(config.scoring.yellow);
+        for (key, v) in [("green", green), ("yellow", yellow)] {
+            if !(0.0..=1.0).contains(&v) {
+                errors.push(Diagnostic::error(CONFIG_FILE, at(key), format!("scoring.{key} is {v}, outside [0, 1]")));
+            }
+        }
+        if yellow > green {
+            errors.push(
+                Diagnostic::error(CONFIG_FILE, at("yellow"), format!("scoring.yellow ({yellow}) is above scoring.green ({green})"))
+                    .with_help("a score >= green is green and >= yellow is yellow, so yellow must not exceed green"),
+            );
+        }
+        config.scoring = ScoringThresholds { green, yellow };
+    }
+    if let Some(l) = raw.learnings {
+        if l.headings.iter().all(|h| h.trim().is_empty()) {
+            errors.push(Diagnostic::error(CONFIG_FILE, at("headings"), "`learnings.headings` names no heading").with_help("e.g. headings = [\"学び\", \"Learnings\"]"));
+        }
+        config.learning_headings = l.headings;
+    }
+    if errors.is_empty() { Ok(config) } else { Err(errors) }
+}
+
+/// `"/okr"` → `"/okr/"`; absolute URLs keep their scheme and host.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
+    if !ok || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        return Err(format!("base_url `{url}` is neither a path starting with `/` nor an http(s) URL"));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let position = e.span().map(|s| Position::of_offset(text, s.start));
+    let message = e.message().trim().to_string();
+    let mut d;
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        d = Diagnostic::error(
+            CONFIG_FILE,
+            position,
+            format!("unknown key `{key}` in okrsite.toml; expected one of: {}", TOP_KEYS.join(", ")),
+        );
+        let scoring = ["green", "yellow"];
+        if let Some(help) = suggestion(key, TOP_KEYS).or_else(|| suggestion(key, &scoring)) {
+            d = d.with_help(help);
+        }
+    } else if message.contains("missing field `title`") {
+        d = Diagnostic::error(CONFIG_FILE, Some(Position::new(1, 1)), "okrsite.toml has no `title`")
+            .with_help("add a line such as: title = \"TaskFlow OKR\"");
+    } else {
+        d = Diagnostic::error(CONFIG_FILE, position, message);
+    }
+    d
+}
+
+/// The position of `key =` in the TOML text, for messages about its value.
+fn locate_key(text: &str, key: &str) -> Option<Position> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(Position::of_offset(text, offset + (line.len() - trimmed.len())));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_normalisation() {
+        let c = parse("title = \"T\"\nbase_url = \"/okr\"\n").unwrap();
+        assert_eq!(c.base_url, "/okr/");
+        assert_eq!(c.fiscal_year_start_month, 1);
+        assert_eq!(c.scoring, ScoringThresholds { green: 0.7, yellow: 0.4 });
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let errs = parse("title = \"T\"\nlanguage = \"fr\"\nfiscal_year_start_month = 13\n").unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].position, Some(Position::new(2, 1)));
+        assert!(errs[0].message.contains("unknown language `fr`"));
+        assert_eq!(errs[1].position, Some(Position::new(3, 1)));
+    }
+
+    #[test]
+    fn missing_title_and_unknown_keys_are_errors() {
+        let errs = parse("language = \"ja\"\n").unwrap_err();
+        assert!(errs[0].message.contains("no `title`"));
+        let errs = parse("title = \"T\"\nlangauge = \"ja\"\n").unwrap_err();
+        assert!(errs[0].message.contains("unknown key `langauge`"), "{}", errs[0].message);
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `language`?"));
+        assert_eq!(errs[0].position, Some(Position::new(2, 1)));
+    }
+}

@@ -1,0 +1,271 @@
+//! Reading the site's files: walk `content/`, read each file as UTF-8 and parse
+//! it into its raw struct. Files are parsed in parallel; problems become
+//! diagnostics, never panics.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::diag::{self, Diagnostic, Position, SourceMap};
+use super::raw::{RawMetric, RawTeam, RawTeamQuarter};
+use super::retro::{self, ParsedRetro};
+use super::yaml::{self, Origin};
+use crate::config::{self, CONFIG_FILE, Config};
+use crate::model::Quarter;
+
+/// Files above this size are refused with a clear error rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A parsed file with its text (kept to locate later problems) and its display path.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    pub file: String,
+    pub text: Arc<str>,
+    pub raw: T,
+}
+
+#[derive(Debug, Default)]
+pub struct LoadedContent {
+    pub teams: Option<Loaded<Vec<RawTeam>>>,
+    /// `(metric id, file)`, sorted by id.
+    pub metrics: Vec<(String, Loaded<RawMetric>)>,
+    /// `(quarter, team id, file)`.
+    pub okrs: Vec<(Quarter, String, Loaded<RawTeamQuarter>)>,
+    pub retros: Vec<(Quarter, String, Loaded<ParsedRetro>)>,
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `okrsite.toml` at the site root.
+pub fn load_config(root: &Path) -> (Option<Config>, SourceMap, Vec<Diagnostic>) {
+    let mut sources = SourceMap::default();
+    let path = root.join(CONFIG_FILE);
+    if !path.exists() {
+        let d = Diagnostic::error(CONFIG_FILE, None, format!("no {CONFIG_FILE} in {}", root.display()))
+            .with_help("run okrsite in a site's folder, pass --root DIR, or create a site with `okrsite init DIR`");
+        return (None, sources, vec![d]);
+    }
+    let text = match read_text(&path, CONFIG_FILE) {
+        Ok(t) => t,
+        Err(d) => return (None, sources, vec![d]),
+    };
+    sources.insert(CONFIG_FILE, text.clone());
+    match config::parse(&text) {
+        Ok(c) => (Some(c), sources, Vec::new()),
+        Err(ds) => (None, sources, ds),
+    }
+}
+
+/// What kind of content file a path is.
+enum Kind {
+    Teams,
+    Metric(String),
+    Okrs(Quarter, String),
+    Retro(Quarter, String),
+}
+
+/// Walks `content/` and parses every file. Ignored globs are relative to `content/`.
+pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
+    let mut out = LoadedContent::default();
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        out.diagnostics.push(
+            Diagnostic::error("content", None, "the site has no content/ folder")
+                .with_help("create content/teams.yaml and one folder per quarter, e.g. content/2025-Q3/"),
+        );
+        return out;
+    }
+    let ignore = build_ignore(&config.ignore);
+    let mut files: Vec<(PathBuf, String, Kind)> = Vec::new();
+    let mut walker = WalkDir::new(&content_dir).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let file = e.path().map(|p| diag::display_path(root, p)).unwrap_or_else(|| "content".into());
+                out.diagnostics.push(Diagnostic::error(file, None, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path();
+        let display = diag::display_path(root, path);
+        let rel = diag::display_path(&content_dir, path);
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_dir();
+        // Hidden files (.gitkeep, .DS_Store) are never content.
+        if name.starts_with('.') || ignore.is_match(&rel) {
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            out.diagnostics.push(
+                Diagnostic::warning(display, None, "symbolic link not followed: content must live inside content/")
+                    .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
+            );
+            continue;
+        }
+        match classify(&rel, is_dir) {
+            Ok(Some(kind)) => files.push((path.to_path_buf(), display, kind)),
+            Ok(None) => {}
+            Err(help) => {
+                let what = if is_dir { "folder" } else { "file" };
+                out.diagnostics.push(
+                    Diagnostic::error(display, None, format!("unexpected {what} in content/"))
+                        .with_help(help),
+                );
+                if is_dir {
+                    walker.skip_current_dir();
+                }
+            }
+        }
+    }
+
+    let parsed: Vec<Parsed> = files.into_par_iter().map(|(path, display, kind)| parse_file(&path, display, kind)).collect();
+    for p in parsed {
+        match p {
+            Parsed::Failed(display, text, d) => {
+                if let Some(t) = text {
+                    out.sources.insert(display, t);
+                }
+                out.diagnostics.push(d);
+            }
+            Parsed::Teams(l) => {
+                out.sources.insert(l.file.clone(), l.text.clone());
+                out.teams = Some(l);
+            }
+            Parsed::Metric(id, l) => {
+                out.sources.insert(l.file.clone(), l.text.clone());
+                out.metrics.push((id, l));
+            }
+            Parsed::Okrs(q, t, l) => {
+                out.sources.insert(l.file.clone(), l.text.clone());
+                out.okrs.push((q, t, l));
+            }
+            Parsed::Retro(q, t, l) => {
+                out.sources.insert(l.file.clone(), l.text.clone());
+                out.retros.push((q, t, l));
+            }
+        }
+    }
+    out.metrics.sort_by(|a, b| a.0.cmp(&b.0));
+    out.okrs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out.retros.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    if out.teams.is_none() && !out.diagnostics.iter().any(|d| d.file == "content/teams.yaml") {
+        out.diagnostics.push(
+            Diagnostic::error("content/teams.yaml", None, "content/teams.yaml is missing")
+                .with_help("list the teams: `- id: company` / `  name: 全社`"),
+        );
+    }
+    out
+}
+
+fn build_ignore(patterns: &[String]) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        // Invalid globs were reported with the config.
+        if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(false).build() {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
+/// Decides what a path under content/ is. `Ok(None)` for folders that are fine.
+fn classify(rel: &str, is_dir: bool) -> Result<Option<Kind>, String> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    match (parts.as_slice(), is_dir) {
+        (["metrics"], true) => Ok(None),
+        ([folder], true) => {
+            if Quarter::parse(folder).is_some() {
+                Ok(None)
+            } else {
+                Err(format!(
+                    "`{folder}` is not a quarter: name quarter folders YYYY-QN with N in 1..4 (e.g. 2025-Q3), or list it under `ignore`"
+                ))
+            }
+        }
+        (["teams.yaml"], false) => Ok(Some(Kind::Teams)),
+        ([name], false) => Err(format!(
+            "`{name}`: content/ holds teams.yaml, metrics/ and quarter folders; list other files under `ignore` in okrsite.toml"
+        )),
+        (["metrics", name], false) => match name.strip_suffix(".yaml") {
+            Some(stem) => Ok(Some(Kind::Metric(stem.to_string()))),
+            None => Err(format!("`{name}`: metrics/ holds one <metric-id>.yaml per metric")),
+        },
+        ([quarter, name], false) => {
+            let q = Quarter::parse(quarter).ok_or_else(|| "not inside a quarter folder".to_string())?;
+            if let Some(stem) = name.strip_suffix(".yaml") {
+                Ok(Some(Kind::Okrs(q, stem.to_string())))
+            } else if let Some(stem) = name.strip_suffix(".md") {
+                Ok(Some(Kind::Retro(q, stem.to_string())))
+            } else if name.ends_with(".yml") {
+                Err(format!("`{name}`: quarter files end in .yaml; rename it"))
+            } else {
+                Err(format!("`{name}`: a quarter folder holds <team-id>.yaml (OKRs) and <team-id>.md (retrospective)"))
+            }
+        }
+        (_, true) => Err("folders nest only one level: content/<quarter>/ and content/metrics/".to_string()),
+        (_, false) => Err("files live directly in content/<quarter>/ or content/metrics/".to_string()),
+    }
+}
+
+enum Parsed {
+    Failed(String, Option<Arc<str>>, Diagnostic),
+    Teams(Loaded<Vec<RawTeam>>),
+    Metric(String, Loaded<RawMetric>),
+    Okrs(Quarter, String, Loaded<RawTeamQuarter>),
+    Retro(Quarter, String, Loaded<ParsedRetro>),
+}
+
+fn parse_file(path: &Path, display: String, kind: Kind) -> Parsed {
+    let text = match read_text(path, &display) {
+        Ok(t) => t,
+        Err(d) => return Parsed::Failed(display, None, d),
+    };
+    let origin = |what| Origin { file: &display, line_offset: 0, what };
+    let result = match kind {
+        Kind::Teams => yaml::parse::<Option<Vec<RawTeam>>>(&text, origin("teams.yaml (a list of teams)"))
+            .map(|raw| Parsed::Teams(Loaded { file: display.clone(), text: text.clone(), raw: raw.unwrap_or_default() })),
+        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file"))
+            .map(|raw| Parsed::Metric(id, Loaded { file: display.clone(), text: text.clone(), raw })),
+        Kind::Okrs(q, team) => yaml::parse::<Option<RawTeamQuarter>>(&text, origin("a team's quarter file")).map(|raw| {
+            let raw = raw.unwrap_or(RawTeamQuarter { objectives: Vec::new(), not_doing: Vec::new(), private: false });
+            Parsed::Okrs(q, team, Loaded { file: display.clone(), text: text.clone(), raw })
+        }),
+        Kind::Retro(q, team) => retro::parse(&text, &display)
+            .map(|raw| Parsed::Retro(q, team, Loaded { file: display.clone(), text: text.clone(), raw })),
+    };
+    result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d))
+}
+
+/// Reads a file as UTF-8 text, refusing huge files and pointing at the first
+/// invalid byte. A UTF-8 byte order mark is dropped.
+pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            display,
+            None,
+            format!("file is {} MB; okrsite reads files up to {} MB", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)),
+        )
+        .with_help("split the series, e.g. one metric per file, or thin out old points"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Arc::from(s)),
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+            let pos = Position::of_offset(valid, valid.len());
+            Err(Diagnostic::error(display, Some(pos), "the file is not valid UTF-8")
+                .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not read)"))
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Reading and checking content: files → raw structs → the resolved site model.
+
+pub mod diag;
+pub mod load;
+pub mod raw;
+pub mod resolve;
+pub mod retro;
+pub mod yaml;

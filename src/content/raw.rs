@@ -1,0 +1,291 @@
+//! The files as written: serde structs that mirror the content format exactly.
+//! Unknown keys are rejected here (`deny_unknown_fields`), so a typo never passes.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A calendar date written `YYYY-MM-DD`; an impossible date is an error at its position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub Date);
+
+impl Day {
+    pub fn parse(s: &str) -> Result<Day, String> {
+        let b = s.as_bytes();
+        let shape_ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape_ok {
+            return Err(format!("`{s}` is not a date; write dates as YYYY-MM-DD, e.g. 2025-07-07"));
+        }
+        let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
+        let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
+        if y < 1 {
+            return Err(format!("`{s}`: the year must be between 0001 and 9999"));
+        }
+        if !(1..=12).contains(&m) {
+            return Err(format!("`{s}` is an impossible date: there is no month {m}"));
+        }
+        Date::new(y, m, d).map(Day).map_err(|_| {
+            let last = Date::new(y, m, 1).map(|first| first.days_in_month()).unwrap_or(31);
+            format!("`{s}` is an impossible date: {y:04}-{m:02} has {last} days")
+        })
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Day;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date written YYYY-MM-DD")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Day, E> {
+                Day::parse(s).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// One point of a time series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawPoint {
+    pub date: Day,
+    pub value: f64,
+    pub note: Option<String>,
+}
+
+/// A series written as a list of `{date, value, note}` or as a mapping `date: value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawSeries {
+    pub points: Vec<RawPoint>,
+    /// Whether it was written as a mapping (positions are then looked up by date key).
+    pub mapping_form: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListPoint {
+    date: Day,
+    value: f64,
+    note: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawSeries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSeries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of {date, value, note} or a mapping of date to value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawSeries, A::Error> {
+                let mut points = Vec::new();
+                while let Some(p) = seq.next_element::<ListPoint>()? {
+                    points.push(RawPoint { date: p.date, value: p.value, note: p.note });
+                }
+                Ok(RawSeries { points, mapping_form: false })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSeries, A::Error> {
+                let mut points = Vec::new();
+                while let Some(date) = map.next_key::<Day>()? {
+                    let value = map.next_value::<f64>()?;
+                    points.push(RawPoint { date, value, note: None });
+                }
+                Ok(RawSeries { points, mapping_form: true })
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<RawSeries, E> {
+                Ok(RawSeries::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Increase,
+    Decrease,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    Leading,
+    Intermediate,
+    Lagging,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    #[default]
+    Last,
+    Sum,
+}
+
+/// A traffic-light colour: a check-in's confidence, a grade, a threshold band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Light {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Light::Green => "green",
+            Light::Yellow => "yellow",
+            Light::Red => "red",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub formula: Option<String>,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub period: Option<String>,
+    pub exclusions: Option<String>,
+    pub source: Option<String>,
+    pub frequency: Option<String>,
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThresholds {
+    pub red: Option<f64>,
+    pub yellow: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetric {
+    pub name: String,
+    pub unit: Option<String>,
+    pub direction: Option<Direction>,
+    pub layer: Option<Layer>,
+    pub definition: Option<Definition>,
+    pub aggregate: Option<Aggregate>,
+    pub thresholds: Option<RawThresholds>,
+    #[serde(default)]
+    pub points: RawSeries,
+    #[serde(default)]
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheckin {
+    pub date: Day,
+    pub status: Light,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeyResult {
+    pub id: Option<String>,
+    pub title: String,
+    /// Not in the format's example, but people name KR owners; optional.
+    pub owner: Option<String>,
+    pub metric: Option<String>,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub weight: Option<f64>,
+    #[serde(default)]
+    pub checkins: Vec<RawCheckin>,
+    pub values: Option<RawSeries>,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjective {
+    pub id: Option<String>,
+    pub title: String,
+    pub owner: Option<String>,
+    pub aligns_to: Option<String>,
+    #[serde(default)]
+    pub key_results: Vec<RawKeyResult>,
+    #[serde(default)]
+    pub initiatives: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeamQuarter {
+    #[serde(default)]
+    pub objectives: Vec<RawObjective>,
+    #[serde(default)]
+    pub not_doing: Vec<String>,
+    #[serde(default)]
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFrontMatter {
+    pub title: Option<String>,
+    pub date: Option<Day>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub private: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_checked_for_shape_and_existence() {
+        assert!(Day::parse("2025-07-07").is_ok());
+        assert!(Day::parse("2024-02-29").is_ok());
+        let e = Day::parse("2025-02-30").unwrap_err();
+        assert!(e.contains("2025-02 has 28 days"), "{e}");
+        assert!(Day::parse("2025-13-01").unwrap_err().contains("no month 13"));
+        assert!(Day::parse("2025/07/07").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(Day::parse("0000-01-01").is_err());
+        assert!(Day::parse("9999-12-31").is_ok());
+    }
+
+    #[test]
+    fn series_accepts_both_forms() {
+        let list: RawSeries = serde_yaml::from_str("- date: 2025-07-07\n  value: 45\n  note: x\n").unwrap();
+        let map: RawSeries = serde_yaml::from_str("{2025-07-07: 45.0}").unwrap();
+        assert_eq!(list.points[0].value, map.points[0].value);
+        assert_eq!(list.points[0].date, map.points[0].date);
+        assert!(map.mapping_form && !list.mapping_form);
+    }
+}

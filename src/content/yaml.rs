@@ -1,0 +1,359 @@
+//! YAML parsing with positions.
+//!
+//! serde_yaml reports where a syntax or type error is, but the values it
+//! returns carry no positions. Errors found later (a duplicate id, a `metric`
+//! that names nothing) are located with [`locate`], which re-reads the file
+//! and stops at a path, so positions cost nothing unless a problem is reported.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::diag::{Diagnostic, Position};
+
+/// One step of a path into a YAML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A path into a YAML document, e.g. `objectives[0].key_results[1].target`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct YamlPath(pub Vec<Seg>);
+
+impl YamlPath {
+    pub fn root() -> Self {
+        YamlPath(Vec::new())
+    }
+
+    pub fn key(&self, key: &str) -> Self {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(key.to_string()));
+        p
+    }
+
+    pub fn index(&self, index: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(index));
+        p
+    }
+}
+
+impl fmt::Display for YamlPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where one YAML document sits inside its file (front matter starts below the `---`).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub file: &'a str,
+    /// Lines above the document in its file.
+    pub line_offset: usize,
+    /// What the top level of the document is, for messages ("a metric file").
+    pub what: &'a str,
+}
+
+/// Parses one YAML document into `T`, turning serde's error into a diagnostic
+/// that names the key, the file, the line and column, and what would be right.
+pub fn parse<T: DeserializeOwned>(text: &str, origin: Origin<'_>) -> Result<T, Diagnostic> {
+    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, origin))
+}
+
+fn to_diagnostic(error: &serde_yaml::Error, origin: Origin<'_>) -> Diagnostic {
+    let position = error
+        .location()
+        .map(|l| Position::new(l.line() + origin.line_offset, l.column()));
+    let full = error.to_string();
+    let without_location = match full.rfind(" at line ") {
+        Some(i) if full[i..].contains(" column ") => &full[..i],
+        _ => full.as_str(),
+    };
+    let (path, message) = split_path(without_location);
+    let noun = noun_for(path, origin.what);
+    let (message, help) = explain(message, &noun);
+    let mut message = message;
+    if !path.is_empty() {
+        message.push_str(&format!(" (at `{path}`)"));
+    }
+    let mut d = Diagnostic::error(origin.file, position, message);
+    if let Some(help) = help {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// Splits serde_yaml's `objectives[0].title: message` into path and message.
+fn split_path(message: &str) -> (&str, &str) {
+    if let Some(i) = message.find(": ") {
+        let head = &message[..i];
+        if !head.is_empty()
+            && head
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'))
+        {
+            return (head, &message[i + 2..]);
+        }
+    }
+    ("", message)
+}
+
+/// Names what the innermost mapping of a path is, in words.
+fn noun_for(path: &str, top: &str) -> String {
+    // The innermost list the path went through decides the noun: `...key_results[1]`.
+    let last_list = path
+        .rsplit('.')
+        .find(|seg| seg.ends_with(']'))
+        .map(|seg| seg.split('[').next().unwrap_or(""));
+    let last_seg = path.rsplit('.').next().unwrap_or("");
+    let noun = match (last_seg.split('[').next().unwrap_or(""), last_list) {
+        ("definition", _) => "the definition sheet",
+        ("thresholds", _) => "the thresholds",
+        ("scoring", _) => "[scoring]",
+        ("learnings", _) => "[learnings]",
+        (_, Some("key_results")) if last_seg.ends_with(']') => "a key result",
+        (_, Some("objectives")) if last_seg.ends_with(']') => "an objective",
+        (_, Some("checkins")) if last_seg.ends_with(']') => "a check-in",
+        (_, Some("points")) if last_seg.ends_with(']') => "a data point",
+        (_, Some("values")) if last_seg.ends_with(']') => "a data point",
+        _ if path.is_empty() => top,
+        _ => return format!("`{path}`"),
+    };
+    noun.to_string()
+}
+
+/// The keys each kind of mapping accepts, so an unknown key gets a suggestion.
+fn explain(message: &str, noun: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (key, expected) = split_expected(rest);
+        let help = suggestion(key, &expected);
+        let list = expected.join(", ");
+        return (
+            format!("unknown key `{key}` in {noun}; expected one of: {list}"),
+            help,
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (value, expected) = split_expected(rest);
+        let help = suggestion(value, &expected);
+        return (
+            format!("unknown value `{value}`; expected one of: {}", expected.join(", ")),
+            help,
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        return (format!("missing key `{key}` in {noun}"), Some(format!("add `{key}: ...`")));
+    }
+    if let Some(rest) = message.strip_prefix("duplicate field ") {
+        let key = rest.trim_matches('`');
+        return (format!("key `{key}` appears twice in {noun}"), Some("keep one of them".into()));
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let expected = match expected {
+                "f64" | "i64" | "u64" | "u8" | "u32" | "usize" => "a number",
+                "a boolean" | "bool" => "true or false",
+                "a string" => "text",
+                "a sequence" => "a list",
+                "struct" => "a mapping of keys to values",
+                other => other,
+            };
+            return (format!("wrong type: found {found}, expected {expected}"), None);
+        }
+    }
+    (message.to_string(), None)
+}
+
+/// Parses "`x`, expected one of `a`, `b`" or "`x`, expected `a`".
+fn split_expected(rest: &str) -> (&str, Vec<&str>) {
+    let (key, tail) = match rest.split_once(", expected ") {
+        Some((k, t)) => (k, t),
+        None => (rest, ""),
+    };
+    let key = key.trim_matches('`');
+    let tail = tail.strip_prefix("one of ").unwrap_or(tail);
+    let expected = tail
+        .split(", ")
+        .flat_map(|s| s.split(" or "))
+        .map(|s| s.trim_matches('`'))
+        .filter(|s| !s.is_empty() && *s != "nothing")
+        .collect();
+    (key, expected)
+}
+
+/// "did you mean `target`?" when one expected word is close to what was written.
+pub fn suggestion(written: &str, expected: &[&str]) -> Option<String> {
+    expected
+        .iter()
+        .map(|e| (strsim::damerau_levenshtein(written, e), *e))
+        .filter(|(d, e)| *d <= 2.max(e.len() / 3))
+        .min()
+        .map(|(_, e)| format!("did you mean `{e}`?"))
+}
+
+/// Finds the position of the node at `path` in a YAML document, by re-parsing it
+/// and stopping with an error at that node (serde_yaml gives errors a position).
+pub fn locate(text: &str, path: &YamlPath) -> Option<Position> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    match Locate(&path.0).deserialize(de) {
+        Err(e) if e.to_string().contains(LOCATE_MARK) => {
+            e.location().map(|l| Position::new(l.line(), l.column()))
+        }
+        _ => None,
+    }
+}
+
+const LOCATE_MARK: &str = "okrsite-locate-here";
+
+struct Locate<'a>(&'a [Seg]);
+
+impl<'de> DeserializeSeed<'de> for Locate<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        if self.0.is_empty() {
+            d.deserialize_any(StopHere)
+        } else {
+            d.deserialize_any(self)
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Locate<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<serde_yaml::Value>()? {
+            let matches = match (&self.0[0], &key) {
+                (Seg::Key(want), serde_yaml::Value::String(s)) => s == want,
+                (Seg::Key(want), other) => scalar_text(other).is_some_and(|s| &s == want),
+                _ => false,
+            };
+            if matches {
+                return map.next_value_seed(Locate(&self.0[1..]));
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            if self.0[0] == Seg::Index(i) {
+                return seq.next_element_seed(Locate(&self.0[1..])).map(|_| ());
+            }
+            if seq.next_element::<IgnoredAny>()?.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Fails on whatever node it is given, so the error carries that node's position.
+struct StopHere;
+
+impl<'de> Visitor<'de> for StopHere {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(de::Error::custom(LOCATE_MARK))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "objectives:\n  - title: a\n    key_results:\n      - title: x\n        target: 3\n      - title: y\n        baseline: 5\n        target:   5\n";
+
+    #[test]
+    fn locate_finds_values_keys_and_items() {
+        let kr = YamlPath::root().key("objectives").index(0).key("key_results").index(1);
+        assert_eq!(locate(DOC, &kr.key("target")), Some(Position::new(8, 19)));
+        assert_eq!(locate(DOC, &kr), Some(Position::new(6, 9)));
+        assert_eq!(locate(DOC, &kr.key("missing")), None);
+    }
+
+    #[test]
+    fn unknown_key_names_the_kind_and_suggests() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Kr {
+            title: String,
+            target: Option<f64>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Doc {
+            key_results: Vec<Kr>,
+        }
+        let origin = Origin { file: "f.yaml", line_offset: 0, what: "a file" };
+        let d = parse::<Doc>("key_results:\n  - title: x\n    targte: 3\n", origin).unwrap_err();
+        assert_eq!(d.position, Some(Position::new(3, 5)));
+        assert!(d.message.starts_with("unknown key `targte` in a key result; expected one of: title, target"), "{}", d.message);
+        assert_eq!(d.help.as_deref(), Some("did you mean `target`?"));
+    }
+}

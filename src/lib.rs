@@ -1,0 +1,15 @@
+//! okrsite: a static site generator for OKR reports.
+//!
+//! The pipeline flows one way, a module per stage:
+//! load (`content::load`) → validate + resolve (`content::resolve` → [`model::Site`])
+//! → score ([`score`]) → render ([`render`]) → write ([`output`]).
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod score;
+pub mod text;
+pub mod today;

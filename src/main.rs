@@ -1,0 +1,156 @@
+//! The `okrsite` command line. Only argument handling and printing live here.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use okrsite::build::{self, BuildOptions, Checked};
+use okrsite::content::diag;
+
+/// Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors.
+const EXIT_CONTENT: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "okrsite",
+    version,
+    about = "Builds a static website from OKR files: quarterly reviews, KR trend charts, team and metric pages, and a searchable archive of learnings.",
+    after_help = "Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors.\n\"Today\" is the date of SOURCE_DATE_EPOCH (UTC) when it is set, else the system date."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the content for errors and warnings without writing anything.
+    #[command(
+        after_help = "Every problem is reported in one run, with file, line and column.\nExit codes: 0 no errors (warnings allowed unless --strict), 1 errors (or warnings with --strict), 2 usage errors."
+    )]
+    Check {
+        /// The site's folder (holding okrsite.toml and content/).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Treat warnings as errors (exit 1 when there is any warning).
+        #[arg(long)]
+        strict: bool,
+        /// Also check drafts and private files, as `build --drafts` would include them.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build the site into the output folder (atomically: a failed build keeps the previous output).
+    #[command(
+        after_help = "Writes the HTML site and the exports api/okrs.json and api/scores.csv.\nThe same input gives byte-identical output; set SOURCE_DATE_EPOCH to fix \"today\".\nExit codes: 0 built (warnings allowed), 1 content errors (nothing written), 2 usage or output errors."
+    )]
+    Build {
+        /// The site's folder (holding okrsite.toml and content/).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: <root>/<output_dir from okrsite.toml>, i.e. <root>/public].
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Override `base_url` from okrsite.toml ("/", "/okr/" or "https://intra.example.com/okr/").
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include drafts and private files (for previews only: never publish such a build).
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let today = match okrsite::today::today() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Check { root, strict, drafts } => {
+            if let Err(code) = require_dir(&root) {
+                return code;
+            }
+            let checked = build::check(&root, drafts, today);
+            report(&checked, color);
+            let failed = checked.error_count() > 0 || (strict && checked.warning_count() > 0);
+            if failed { ExitCode::from(EXIT_CONTENT) } else { ExitCode::SUCCESS }
+        }
+        Command::Build { root, output, base_url, drafts } => {
+            if let Err(code) = require_dir(&root) {
+                return code;
+            }
+            if let Some(url) = &base_url
+                && let Err(e) = okrsite::config::normalize_base_url(url)
+            {
+                eprintln!("error: --base-url: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            let started = std::time::Instant::now();
+            let opts = BuildOptions { root, output, base_url, drafts, today };
+            match build::build(&opts) {
+                Ok(built) => {
+                    report(&built.checked, color);
+                    match built.output {
+                        Some(out) => {
+                            eprintln!(
+                                "built {} files into {} in {:.2} s",
+                                built.files,
+                                out.display(),
+                                started.elapsed().as_secs_f64()
+                            );
+                            ExitCode::SUCCESS
+                        }
+                        None => {
+                            eprintln!("nothing written: fix the errors above (the previous output is unchanged)");
+                            ExitCode::from(EXIT_CONTENT)
+                        }
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
+    }
+}
+
+fn require_dir(root: &std::path::Path) -> Result<(), ExitCode> {
+    if root.is_dir() {
+        Ok(())
+    } else {
+        eprintln!("error: --root {}: no such folder", root.display());
+        Err(ExitCode::from(EXIT_USAGE))
+    }
+}
+
+fn report(checked: &Checked, color: bool) {
+    if !checked.diagnostics.is_empty() {
+        eprint!("{}", diag::render(&checked.diagnostics, &checked.sources, color));
+    }
+    let (e, w) = (checked.error_count(), checked.warning_count());
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match &checked.site {
+        Some(site) => {
+            let team_quarters: usize = site.quarters.iter().map(|q| q.teams.len()).sum();
+            eprintln!(
+                "{}, {}, {}, {}, {}: {}, {}",
+                plural(site.teams.len(), "team"),
+                plural(site.quarters.len(), "quarter"),
+                plural(team_quarters, "team-quarter"),
+                plural(site.metrics.len(), "metric"),
+                plural(site.learnings().count(), "learning"),
+                plural(e, "error"),
+                plural(w, "warning"),
+            );
+        }
+        None => eprintln!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}

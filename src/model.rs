@@ -1,0 +1,300 @@
+//! The resolved site: every reference checked, every series sorted.
+//! Later stages (scoring, rendering) read only this, never the raw files.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+pub use crate::content::raw::{Aggregate, Day, Definition, Direction, Layer, Light};
+
+/// A quarter id such as `2025-Q3`: fiscal year and quarter number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    pub year: i16,
+    pub number: i8,
+}
+
+impl Quarter {
+    /// Parses `YYYY-QN` with N in 1..4.
+    pub fn parse(s: &str) -> Option<Quarter> {
+        let (year, q) = s.split_once("-Q")?;
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || q.len() != 1 {
+            return None;
+        }
+        let year: i16 = year.parse().ok()?;
+        let number: i8 = q.parse().ok()?;
+        ((1..=4).contains(&number) && (1..=9998).contains(&year)).then_some(Quarter { year, number })
+    }
+
+    /// First and last day (both inclusive) given the month the fiscal year starts in.
+    /// With start month m, Q1 of year Y starts on the first of month m of calendar year Y.
+    pub fn bounds(self, fiscal_year_start_month: i8) -> (Date, Date) {
+        let months_from_year_start = (fiscal_year_start_month as i32 - 1) + (self.number as i32 - 1) * 3;
+        let start_year = self.year as i32 + months_from_year_start / 12;
+        let start_month = months_from_year_start % 12 + 1;
+        let start = Date::new(start_year as i16, start_month as i8, 1).unwrap_or(Date::MAX);
+        let end_months = months_from_year_start + 3;
+        let end_year = self.year as i32 + end_months / 12;
+        let end_month = end_months % 12 + 1;
+        let end = Date::new(end_year as i16, end_month as i8, 1)
+            .ok()
+            .and_then(|d| d.yesterday().ok())
+            .unwrap_or(Date::MAX);
+        (start, end)
+    }
+
+    pub fn previous(self) -> Quarter {
+        if self.number == 1 {
+            Quarter { year: self.year - 1, number: 4 }
+        } else {
+            Quarter { year: self.year, number: self.number - 1 }
+        }
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-Q{}", self.year, self.number)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuarterStatus {
+    Upcoming,
+    InProgress,
+    Ended,
+}
+
+impl QuarterStatus {
+    pub fn of(start: Date, end: Date, today: Date) -> QuarterStatus {
+        if today > end {
+            QuarterStatus::Ended
+        } else if today >= start {
+            QuarterStatus::InProgress
+        } else {
+            QuarterStatus::Upcoming
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    /// Child team ids, in teams.yaml order.
+    pub children: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub date: Date,
+    pub value: f64,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub red: Option<f64>,
+    pub yellow: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub direction: Option<Direction>,
+    pub layer: Option<Layer>,
+    pub definition: Definition,
+    pub aggregate: Aggregate,
+    pub thresholds: Option<Thresholds>,
+    /// Sorted by date, dates unique.
+    pub points: Vec<Point>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Checkin {
+    pub date: Date,
+    pub status: Light,
+    pub note: Option<String>,
+}
+
+/// Where a KR's numbers come from.
+#[derive(Debug, Clone)]
+pub enum KrData {
+    /// The series of a metric file (by id).
+    Metric(String),
+    /// Its own series, sorted by date.
+    Values(Vec<Point>),
+    /// Neither: only a manual score, or nothing ("no data").
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyResult {
+    pub id: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub data: KrData,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub weight: f64,
+    pub manual_score: Option<f64>,
+    /// Sorted by date; the newest is last.
+    pub checkins: Vec<Checkin>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub id: String,
+    pub title: String,
+    pub owner: Option<String>,
+    /// `(team id, objective id)` in the same quarter.
+    pub aligns_to: Option<(String, String)>,
+    pub key_results: Vec<KeyResult>,
+    pub initiatives: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Okrs {
+    pub objectives: Vec<Objective>,
+    pub not_doing: Vec<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Learning {
+    pub team: String,
+    pub quarter: Quarter,
+    /// 1-based position in its retrospective; the anchor is `learning-<index>`.
+    pub index: usize,
+    /// Plain text with the `#tag` tokens removed.
+    pub text: String,
+    /// The item's Markdown with the `#tag` tokens removed.
+    pub markdown: String,
+    /// The item's own tags followed by the retrospective's, without duplicates.
+    pub tags: Vec<String>,
+    pub date: Option<Date>,
+    /// 1-based line in the .md file.
+    pub line: usize,
+}
+
+impl Learning {
+    pub fn anchor(&self) -> String {
+        format!("learning-{}", self.index)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Retrospective {
+    pub title: String,
+    pub date: Option<Date>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// Lines above the body in the file (front matter), to map body lines to file lines.
+    pub body_line_offset: usize,
+    pub learnings: Vec<Learning>,
+    pub source: String,
+}
+
+/// One team in one quarter: its OKRs, its retrospective, or both.
+#[derive(Debug, Clone)]
+pub struct TeamQuarter {
+    pub team: String,
+    pub okrs: Option<Okrs>,
+    pub retro: Option<Retrospective>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuarterData {
+    pub quarter: Quarter,
+    pub start: Date,
+    pub end: Date,
+    pub status: QuarterStatus,
+    /// In teams.yaml order; only teams with a file in this quarter.
+    pub teams: Vec<TeamQuarter>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub today: Date,
+    pub teams: Vec<Team>,
+    pub metrics: Vec<Metric>,
+    /// Ascending.
+    pub quarters: Vec<QuarterData>,
+    team_index: HashMap<String, usize>,
+    metric_index: HashMap<String, usize>,
+}
+
+impl Site {
+    pub fn new(config: Config, today: Date, teams: Vec<Team>, metrics: Vec<Metric>, quarters: Vec<QuarterData>) -> Site {
+        let team_index = teams.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        let metric_index = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+        Site { config, today, teams, metrics, quarters, team_index, metric_index }
+    }
+
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.team_index.get(id).map(|&i| &self.teams[i])
+    }
+
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metric_index.get(id).map(|&i| &self.metrics[i])
+    }
+
+    /// Every learning, in quarter then team order.
+    pub fn learnings(&self) -> impl Iterator<Item = &Learning> {
+        self.quarters
+            .iter()
+            .flat_map(|q| q.teams.iter())
+            .filter_map(|tq| tq.retro.as_ref())
+            .flat_map(|r| r.learnings.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn quarter_parsing() {
+        assert_eq!(Quarter::parse("2025-Q3"), Some(Quarter { year: 2025, number: 3 }));
+        for bad in ["2025-Q5", "2025-Q0", "25-Q1", "2025-q1", "2025-Q12", "abcd-Q1"] {
+            assert_eq!(Quarter::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn calendar_quarter_bounds() {
+        let q = Quarter::parse("2025-Q3").unwrap();
+        assert_eq!(q.bounds(1), (date(2025, 7, 1), date(2025, 9, 30)));
+        let q = Quarter::parse("2024-Q1").unwrap();
+        assert_eq!(q.bounds(1), (date(2024, 1, 1), date(2024, 3, 31)));
+        let q = Quarter::parse("2025-Q4").unwrap();
+        assert_eq!(q.bounds(1), (date(2025, 10, 1), date(2025, 12, 31)));
+    }
+
+    #[test]
+    fn fiscal_year_starting_in_april() {
+        assert_eq!(Quarter::parse("2025-Q1").unwrap().bounds(4), (date(2025, 4, 1), date(2025, 6, 30)));
+        assert_eq!(Quarter::parse("2025-Q4").unwrap().bounds(4), (date(2026, 1, 1), date(2026, 3, 31)));
+        assert_eq!(Quarter::parse("2025-Q3").unwrap().bounds(12), (date(2026, 6, 1), date(2026, 8, 31)));
+    }
+
+    #[test]
+    fn quarter_status() {
+        let (s, e) = (date(2025, 7, 1), date(2025, 9, 30));
+        assert_eq!(QuarterStatus::of(s, e, date(2025, 9, 30)), QuarterStatus::InProgress);
+        assert_eq!(QuarterStatus::of(s, e, date(2025, 10, 1)), QuarterStatus::Ended);
+        assert_eq!(QuarterStatus::of(s, e, date(2025, 6, 30)), QuarterStatus::Upcoming);
+    }
+}

@@ -1,0 +1,131 @@
+//! Writing the output: all files into a staging folder next to the output,
+//! then one rename swaps it in. A failed or interrupted build leaves the
+//! previous site as it was.
+
+use std::path::{Path, PathBuf};
+
+use crate::render::OutputFile;
+
+/// Refuses an output folder that would overwrite the sources: the site root,
+/// `content/`, or a folder that contains either.
+pub fn check_location(root: &Path, output: &Path) -> Result<(), String> {
+    let root = absolute(root);
+    let output = absolute(output);
+    let content = root.join("content");
+    let bad = |what: &str| Err(format!("refusing to write the site into {} : it is {what}", output.display()));
+    if output == root {
+        return bad("the site root");
+    }
+    if root.starts_with(&output) {
+        return bad("a parent of the site root");
+    }
+    if output.starts_with(&content) {
+        return bad("inside content/");
+    }
+    for source in ["templates", "static", "themes"] {
+        if output.starts_with(root.join(source)) {
+            return bad(&format!("inside {source}/"));
+        }
+    }
+    Ok(())
+}
+
+/// An absolute, normalised path, resolving symlinks of the part that exists.
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    // Canonicalise the longest existing ancestor, then re-append the rest.
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return p,
+        }
+    }
+}
+
+/// Writes `files` to `output`, replacing what was there only once every file is written.
+pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), String> {
+    let output = absolute(output);
+    let parent = output.parent().ok_or_else(|| format!("{} has no parent folder", output.display()))?;
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    if output.exists() && !output.is_dir() {
+        return Err(format!("{} exists and is not a folder", output.display()));
+    }
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.okrsite-staging-{pid}"));
+    let old = parent.join(format!(".{name}.okrsite-old-{pid}"));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| format!("cannot write the output next to {}: {e}", output.display()))?;
+    let written = write_all(&staging, &files);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if output.exists() {
+        std::fs::rename(&output, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staging);
+            format!("cannot replace {}: {e}", output.display())
+        })?;
+    }
+    if let Err(e) = std::fs::rename(&staging, &output) {
+        // Put the previous site back.
+        let _ = std::fs::rename(&old, &output);
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(format!("cannot move the new site into {}: {e}", output.display()));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), String> {
+    use rayon::prelude::*;
+    files.par_iter().try_for_each(|f| {
+        let path = dir.join(&f.path);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+        }
+        std::fs::write(&path, &f.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_overwrite_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_location(&root, &root).is_err());
+        assert!(check_location(&root, dir.path()).is_err());
+        assert!(check_location(&root, &root.join("content")).is_err());
+        assert!(check_location(&root, &root.join("content/x")).is_err());
+        assert!(check_location(&root, &root.join("public")).is_ok());
+        assert!(check_location(&root, &dir.path().join("elsewhere")).is_ok());
+    }
+
+    #[test]
+    fn replaces_the_previous_output_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomically(&out, vec![OutputFile::new("a.txt", "1"), OutputFile::new("x/b.txt", "2")]).unwrap();
+        write_atomically(&out, vec![OutputFile::new("a.txt", "3")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "3");
+        assert!(!out.join("x/b.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+}

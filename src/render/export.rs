@@ -1,0 +1,281 @@
+//! The machine-readable exports: `api/okrs.json` and `api/scores.csv`.
+
+use serde::{Serialize, Serializer};
+
+use crate::model::{KrData, Light, QuarterStatus, Site};
+use crate::score::SiteScores;
+
+/// A number written as JSON: integral values without a fraction (`45`, not `45.0`),
+/// everything else unrounded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Num(f64);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_f64(self.0)
+        }
+    }
+}
+
+fn num(v: Option<f64>) -> Option<Num> {
+    v.map(Num)
+}
+
+#[derive(Serialize)]
+struct Export<'a> {
+    site: &'a str,
+    base_url: &'a str,
+    today: String,
+    fiscal_year_start_month: i8,
+    scoring: crate::config::ScoringThresholds,
+    teams: Vec<TeamOut<'a>>,
+    quarters: Vec<QuarterOut<'a>>,
+    learnings: Vec<LearningOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct TeamOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    parent: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct QuarterOut<'a> {
+    id: String,
+    start: String,
+    end: String,
+    status: QuarterStatus,
+    teams: Vec<TeamQuarterOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct TeamQuarterOut<'a> {
+    id: &'a str,
+    score: Option<Num>,
+    grade: Option<Light>,
+    objectives: Vec<ObjectiveOut<'a>>,
+    not_doing: Vec<&'a str>,
+    has_retrospective: bool,
+}
+
+#[derive(Serialize)]
+struct ObjectiveOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    owner: Option<&'a str>,
+    score: Option<Num>,
+    grade: Option<Light>,
+    aligns_to: Option<String>,
+    initiatives: Vec<&'a str>,
+    key_results: Vec<KrOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct KrOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    owner: Option<&'a str>,
+    metric: Option<&'a str>,
+    unit: Option<&'a str>,
+    baseline: Option<Num>,
+    target: Option<Num>,
+    weight: Num,
+    current: Option<Num>,
+    score: Option<Num>,
+    manual_score: bool,
+    grade: Option<Light>,
+    status: Option<Light>,
+}
+
+#[derive(Serialize)]
+struct LearningOut<'a> {
+    team: &'a str,
+    quarter: String,
+    text: &'a str,
+    tags: &'a [String],
+    date: Option<String>,
+    url: String,
+}
+
+/// The URL of a learning: its anchor in the team's review, under `base_url`.
+pub fn learning_url(base_url: &str, quarter: &str, team: &str, anchor: &str) -> String {
+    format!("{base_url}quarters/{quarter}/{team}/#{anchor}")
+}
+
+pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
+    let base = site.config.base_url.as_str();
+    let quarters = site
+        .quarters
+        .iter()
+        .zip(&scores.quarters)
+        .map(|(q, qs)| QuarterOut {
+            id: q.quarter.to_string(),
+            start: q.start.to_string(),
+            end: q.end.to_string(),
+            status: q.status,
+            teams: q
+                .teams
+                .iter()
+                .zip(qs)
+                .map(|(tq, ts)| TeamQuarterOut {
+                    id: &tq.team,
+                    score: num(ts.score),
+                    grade: ts.grade,
+                    has_retrospective: tq.retro.is_some(),
+                    not_doing: tq.okrs.iter().flat_map(|o| o.not_doing.iter().map(String::as_str)).collect(),
+                    objectives: tq
+                        .okrs
+                        .iter()
+                        .flat_map(|o| o.objectives.iter())
+                        .zip(&ts.objectives)
+                        .map(|(o, os)| ObjectiveOut {
+                            id: &o.id,
+                            title: &o.title,
+                            owner: o.owner.as_deref(),
+                            score: num(os.score),
+                            grade: os.grade,
+                            aligns_to: o.aligns_to.as_ref().map(|(t, id)| format!("{t}/{id}")),
+                            initiatives: o.initiatives.iter().map(String::as_str).collect(),
+                            key_results: o
+                                .key_results
+                                .iter()
+                                .zip(&os.key_results)
+                                .map(|(kr, ks)| KrOut {
+                                    id: &kr.id,
+                                    title: &kr.title,
+                                    owner: kr.owner.as_deref(),
+                                    metric: match &kr.data {
+                                        KrData::Metric(m) => Some(m.as_str()),
+                                        _ => None,
+                                    },
+                                    unit: kr.unit.as_deref().or_else(|| match &kr.data {
+                                        KrData::Metric(m) => site.metric(m).and_then(|m| m.unit.as_deref()),
+                                        _ => None,
+                                    }),
+                                    baseline: num(kr.baseline),
+                                    target: num(kr.target),
+                                    weight: Num(kr.weight),
+                                    current: num(ks.current),
+                                    score: num(ks.score),
+                                    manual_score: kr.manual_score.is_some(),
+                                    grade: ks.grade,
+                                    status: ks.status,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let learnings = site
+        .learnings()
+        .map(|l| {
+            let quarter = l.quarter.to_string();
+            LearningOut {
+                team: &l.team,
+                url: learning_url(base, &quarter, &l.team, &l.anchor()),
+                quarter,
+                text: &l.text,
+                tags: &l.tags,
+                date: l.date.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    let export = Export {
+        site: &site.config.title,
+        base_url: base,
+        today: site.today.to_string(),
+        fiscal_year_start_month: site.config.fiscal_year_start_month,
+        scoring: site.config.scoring,
+        teams: site.teams.iter().map(|t| TeamOut { id: &t.id, name: &t.name, parent: t.parent.as_deref() }).collect(),
+        quarters,
+        learnings,
+    };
+    let mut out = serde_json::to_vec_pretty(&export).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+pub const CSV_HEADER: &str = "quarter,team,objective,kr,title,baseline,target,current,score,grade,status";
+
+/// One row per KR. Numbers unrounded; empty where there is nothing to score.
+pub fn scores_csv(site: &Site, scores: &SiteScores) -> Vec<u8> {
+    let mut out = String::from(CSV_HEADER);
+    out.push_str("\r\n");
+    let n = |v: Option<f64>| v.map(|v| Num(v).to_string()).unwrap_or_default();
+    let l = |v: Option<Light>| v.map(|v| v.as_str().to_string()).unwrap_or_default();
+    for (q, qs) in site.quarters.iter().zip(&scores.quarters) {
+        for (tq, ts) in q.teams.iter().zip(qs) {
+            for (o, os) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).zip(&ts.objectives) {
+                for (kr, ks) in o.key_results.iter().zip(&os.key_results) {
+                    let row = [
+                        q.quarter.to_string(),
+                        tq.team.clone(),
+                        o.id.clone(),
+                        kr.id.clone(),
+                        kr.title.clone(),
+                        n(kr.baseline),
+                        n(kr.target),
+                        n(ks.current),
+                        n(ks.score),
+                        l(ks.grade),
+                        l(ks.status),
+                    ];
+                    let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+                    out.push_str(&cells.join(","));
+                    out.push_str("\r\n");
+                }
+            }
+        }
+    }
+    out.into_bytes()
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
+            write!(f, "{}", self.0 as i64)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+/// RFC 4180 quoting. A cell that a spreadsheet would run as a formula
+/// (`=`, `+`, `-`, `@` first) is prefixed with `'` unless it is a number.
+fn csv_cell(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let s = if formula { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting_and_formula_guard() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("-3.5"), "-3.5");
+    }
+
+    #[test]
+    fn numbers_print_without_needless_fractions() {
+        assert_eq!(Num(45.0).to_string(), "45");
+        assert_eq!(Num(0.8).to_string(), "0.8");
+        assert_eq!(serde_json::to_string(&Num(45.0)).unwrap(), "45");
+        assert_eq!(serde_json::to_string(&Num(0.72)).unwrap(), "0.72");
+    }
+}

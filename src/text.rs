@@ -1,0 +1,44 @@
+//! Small text helpers shared by every stage.
+
+/// Whether `c` is written without spaces between words: kana, kanji, Hangul
+/// syllables are excluded on purpose (Korean uses spaces), full-width punctuation.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F   // CJK symbols and punctuation 、。「」
+        | 0x3040..=0x309F // hiragana
+        | 0x30A0..=0x30FF // katakana
+        | 0x31F0..=0x31FF // katakana phonetic extensions
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // compatibility ideographs
+        | 0xFF00..=0xFFEF // half-width and full-width forms
+        | 0x20000..=0x2FA1F)
+}
+
+/// What a line break inside a paragraph becomes: nothing between two Japanese
+/// characters (a space there would show as a gap), a space otherwise.
+pub fn soft_break(before: Option<char>, after: Option<char>) -> &'static str {
+    match (before, after) {
+        (Some(a), Some(b)) if is_cjk(a) && is_cjk(b) => "",
+        _ => " ",
+    }
+}
+
+/// Collapses runs of white space into one space and trims the ends.
+pub fn squash_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soft_breaks_between_japanese_vanish() {
+        assert_eq!(soft_break(Some('る'), Some('た')), "");
+        assert_eq!(soft_break(Some('。'), Some('次')), "");
+        assert_eq!(soft_break(Some('a'), Some('た')), " ");
+        assert_eq!(soft_break(Some('a'), Some('b')), " ");
+        assert_eq!(soft_break(None, Some('b')), " ");
+    }
+}

@@ -1,0 +1,37 @@
+//! "Today": the date of `SOURCE_DATE_EPOCH` (UTC) when set, as reproducible
+//! builds expect, else the system date in UTC.
+
+use jiff::civil::Date;
+use jiff::{Timestamp, tz::TimeZone};
+
+/// Reads `SOURCE_DATE_EPOCH`; an unparsable value is an error, not silently ignored.
+pub fn today() -> Result<Date, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => from_epoch(&v),
+        Err(_) => Ok(Timestamp::now().to_zoned(TimeZone::UTC).date()),
+    }
+}
+
+pub fn from_epoch(v: &str) -> Result<Date, String> {
+    let secs: i64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970-01-01"))?;
+    Timestamp::from_second(secs)
+        .map(|t| t.to_zoned(TimeZone::UTC).date())
+        .map_err(|_| format!("SOURCE_DATE_EPOCH={secs} is out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn epoch_is_read_in_utc() {
+        assert_eq!(from_epoch("1795219200").unwrap(), date(2026, 11, 21));
+        assert_eq!(from_epoch("1795305599").unwrap(), date(2026, 11, 21));
+        assert!(from_epoch("tomorrow").is_err());
+        assert!(from_epoch("99999999999999999").is_err());
+    }
+}
