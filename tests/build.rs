@@ -1,0 +1,170 @@
+//! `okrsite build`: the exports carry exactly the numbers the format defines,
+//! identical input gives identical bytes, and a failed build keeps the old site.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn build(site: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
+    okrsite().args(["build", "--root"]).arg(site).args(extra).assert().success();
+    site.join("public")
+}
+
+fn okrs_json(out: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(out.join("api/okrs.json")).unwrap()).unwrap()
+}
+
+fn approx(v: &Value, expected: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((got - expected).abs() < 1e-9, "{got} != {expected}");
+}
+
+#[test]
+fn export_holds_the_scores_the_format_defines() {
+    let site = site(None);
+    let json = okrs_json(&build(site.path(), &[]));
+    assert_eq!(json["site"], "Fixture OKR");
+    let q = &json["quarters"][0];
+    assert_eq!(q["id"], "2025-Q3");
+    assert_eq!(q["start"], "2025-07-01");
+    assert_eq!(q["end"], "2025-09-30");
+    assert_eq!(q["status"], "ended");
+    let company = &q["teams"][0];
+    assert_eq!(company["id"], "company");
+    let grow = &company["objectives"][0];
+    // signups is a count: the sum inside the quarter; the point on 2025-10-01 is outside.
+    assert_eq!(grow["key_results"][0]["current"], 300);
+    approx(&grow["key_results"][0]["score"], 1.0);
+    approx(&grow["key_results"][1]["score"], 0.5);
+    assert_eq!(grow["key_results"][1]["current"], Value::Null);
+    approx(&grow["score"], 0.75);
+    assert_eq!(grow["grade"], "green");
+
+    let product = &q["teams"][1];
+    let o = &product["objectives"][0];
+    assert_eq!(o["aligns_to"], "company/grow");
+    let onboarding = &o["key_results"][0];
+    assert_eq!(onboarding["id"], "onboarding");
+    assert_eq!(onboarding["baseline"], 45);
+    assert_eq!(onboarding["target"], 65);
+    // 2025-09-29 (61) is the newest point inside; 2025-10-06 (70) is after the quarter.
+    assert_eq!(onboarding["current"], 61);
+    approx(&onboarding["score"], 0.8);
+    assert_eq!(onboarding["grade"], "green");
+    assert_eq!(onboarding["status"], "yellow");
+    let conversion = &o["key_results"][1];
+    assert_eq!(conversion["id"], "kr2");
+    approx(&conversion["score"], 0.5);
+    // Weighted: (0.8 × 1 + 0.5 × 2) / 3.
+    approx(&o["score"], 0.6);
+    assert_eq!(o["grade"], "yellow");
+    approx(&product["score"], 0.6);
+
+    let learnings = json["learnings"].as_array().unwrap();
+    assert_eq!(learnings.len(), 2);
+    assert_eq!(learnings[0]["text"], "テンプレート体験が行動を誘発する");
+    assert_eq!(learnings[0]["tags"], serde_json::json!(["テンプレート", "onboarding"]));
+    assert_eq!(learnings[0]["url"], "/okr/quarters/2025-Q3/product/#learning-1");
+}
+
+#[test]
+fn csv_has_one_row_per_kr() {
+    let site = site(None);
+    let out = build(site.path(), &[]);
+    let csv = std::fs::read_to_string(out.join("api/scores.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "quarter,team,objective,kr,title,baseline,target,current,score,grade,status");
+    assert_eq!(rows.len(), 1 + 4);
+    assert!(rows.contains(&"2025-Q3,product,first-value,onboarding,オンボーディング完了率を45%→65%,45,65,61,0.8,green,yellow"), "{csv}");
+    assert!(rows.contains(&"2025-Q3,company,grow,kr2,価格ページを公開する,,,,0.5,yellow,"), "{csv}");
+}
+
+#[test]
+fn fiscal_year_starting_in_april_moves_the_quarter_bounds() {
+    let site = site(None);
+    let toml = site.path().join("okrsite.toml");
+    std::fs::write(&toml, "title = \"Fixture OKR\"\nfiscal_year_start_month = 4\n").unwrap();
+    // With April starts, 2025-Q3 is 2025-10-01..2025-12-31: the 2025-10-06 point (70) is inside.
+    let json = okrs_json(&build(site.path(), &[]));
+    let q = &json["quarters"][0];
+    assert_eq!(q["start"], "2025-10-01");
+    assert_eq!(q["end"], "2025-12-31");
+    assert_eq!(q["status"], "in_progress");
+    assert_eq!(q["teams"][1]["objectives"][0]["key_results"][0]["current"], 70);
+    approx(&q["teams"][1]["objectives"][0]["key_results"][0]["score"], 1.0);
+    // The counts metric only has 2025-10-01 (999) inside.
+    assert_eq!(q["teams"][0]["objectives"][0]["key_results"][0]["current"], 999);
+}
+
+#[test]
+fn identical_input_gives_identical_bytes() {
+    let site = site(None);
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for out in [a.path(), b.path()] {
+        okrsite().args(["build", "--root"]).arg(site.path()).arg("--output").arg(out.join("o")).assert().success();
+    }
+    let files = |d: &std::path::Path| {
+        let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(d)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(d).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let (fa, fb) = (files(&a.path().join("o")), files(&b.path().join("o")));
+    assert!(!fa.is_empty());
+    assert_eq!(fa, fb);
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_output() {
+    let site = site(None);
+    let out = build(site.path(), &[]);
+    let before = std::fs::read(out.join("api/okrs.json")).unwrap();
+    std::fs::write(site.path().join("content/teams.yaml"), "- id: company\n  nam: x\n").unwrap();
+    okrsite().args(["build", "--root"]).arg(site.path()).assert().code(1);
+    assert_eq!(std::fs::read(out.join("api/okrs.json")).unwrap(), before);
+}
+
+#[test]
+fn output_into_the_sources_is_refused() {
+    let site = site(None);
+    for bad in ["content", ".", ".."] {
+        okrsite().args(["build", "--root"]).arg(site.path()).arg("--output").arg(site.path().join(bad)).assert().code(2);
+    }
+    assert!(site.path().join("content/teams.yaml").exists());
+}
+
+#[test]
+fn drafts_and_private_files_never_reach_the_output() {
+    let site = site(None);
+    let md = site.path().join("content/2025-Q3/product.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, text.replace("tags: [onboarding]", "tags: [onboarding]\ndraft: true").replace("完了率は61%。", "DRAFT-SECRET-1")).unwrap();
+    std::fs::write(
+        site.path().join("content/2025-Q3/company.yaml"),
+        "private: true\nobjectives:\n  - id: grow\n    title: PRIVATE-SECRET-2\n    key_results:\n      - {title: a, score: 1}\n      - {title: b, score: 1}\n",
+    )
+    .unwrap();
+    let out = build(site.path(), &[]);
+    for entry in walkdir::WalkDir::new(&out).into_iter().map(|e| e.unwrap()).filter(|e| e.file_type().is_file()) {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for marker in ["DRAFT-SECRET-1", "PRIVATE-SECRET-2", "テンプレート体験"] {
+            assert!(!text.contains(marker), "{marker} leaked into {}", entry.path().display());
+        }
+    }
+    let json = okrs_json(&out);
+    // The private parent objective is not named by the objective aligned to it.
+    assert_eq!(json["quarters"][0]["teams"][0]["id"], "product");
+    assert_eq!(json["quarters"][0]["teams"][0]["objectives"][0]["aligns_to"], Value::Null);
+    // With --drafts both come back.
+    let out = build(site.path(), &["--drafts"]);
+    let json = std::fs::read_to_string(out.join("api/okrs.json")).unwrap();
+    assert!(json.contains("PRIVATE-SECRET-2"));
+    assert!(json.contains("テンプレート体験"));
+}

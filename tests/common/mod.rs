@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// 2025-11-01 UTC: "today" for the fixtures (2025-Q3 ended, 2025-Q4 in progress).
+pub const FIXTURE_EPOCH: &str = "1761955200";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A temporary site: the base fixture with the files of `overlay` (if any) on top.
+pub fn site(overlay: Option<&Path>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("base"), dir.path());
+    if let Some(o) = overlay {
+        copy_dir(o, dir.path());
+        let _ = std::fs::remove_file(dir.path().join("expected.txt"));
+    }
+    dir
+}
+
+pub fn okrsite() -> Command {
+    let mut c = Command::cargo_bin("okrsite").unwrap();
+    c.env("SOURCE_DATE_EPOCH", FIXTURE_EPOCH).env("NO_COLOR", "1");
+    c
+}
+
+/// `(location, message)` pairs from a fixture's expected.txt: `location | message`.
+pub fn expected(dir: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(dir.join("expected.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (loc, msg) = l.split_once(" | ").expect("`location | message`");
+            (loc.trim().to_string(), msg.trim().to_string())
+        })
+        .collect()
+}
+
+/// Asserts that one diagnostic of `output` (diagnostics are separated by a
+/// blank line) holds both the location and the message.
+pub fn assert_reported(output: &str, location: &str, message: &str, fixture: &str) {
+    let found = output.split("\n\n").any(|block| block.contains(location) && block.contains(message));
+    assert!(found, "fixture {fixture}: no diagnostic with `{location}` and `{message}` in:\n{output}");
+}
+
+pub fn fixture_dirs(kind: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join(kind)).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    dirs
+}
