@@ -32,14 +32,22 @@ impl Checked {
 pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
     let (config, mut sources, mut diagnostics) = load::load_config(root);
     let Some(config) = config else {
-        return Checked { site: None, diagnostics, sources };
+        return Checked {
+            site: None,
+            diagnostics,
+            sources,
+        };
     };
     let content = load::load_content(root, &config);
     sources.extend(content.sources.clone());
     let (site, mut found) = resolve::resolve(config, &content, Options { drafts, today });
     diagnostics.append(&mut found);
     diag::sort(&mut diagnostics);
-    Checked { site, diagnostics, sources }
+    Checked {
+        site,
+        diagnostics,
+        sources,
+    }
 }
 
 pub struct BuildOptions {
@@ -76,7 +84,11 @@ impl std::fmt::Display for BuildError {
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let mut checked = check(&opts.root, opts.drafts, opts.today);
     let Some(site) = checked.site.as_mut() else {
-        return Ok(Built { checked, output: None, files: 0 });
+        return Ok(Built {
+            checked,
+            output: None,
+            files: 0,
+        });
     };
     if let Some(url) = &opts.base_url {
         site.config.base_url = crate::config::normalize_base_url(url).map_err(BuildError::Output)?;
@@ -90,5 +102,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let files = render::render_site(site, &scores);
     let count = files.len();
     output::write_atomically(&out_dir, files).map_err(BuildError::Output)?;
-    Ok(Built { checked, output: Some(out_dir), files: count })
+    Ok(Built {
+        checked,
+        output: Some(out_dir),
+        files: count,
+    })
 }

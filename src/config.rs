@@ -31,7 +31,10 @@ pub struct ScoringThresholds {
 
 impl Default for ScoringThresholds {
     fn default() -> Self {
-        ScoringThresholds { green: 0.7, yellow: 0.4 }
+        ScoringThresholds {
+            green: 0.7,
+            yellow: 0.4,
+        }
     }
 }
 
@@ -112,7 +115,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let at = |key: &str| locate_key(text, key);
     let mut config = Config::with_title(&raw.title);
     if raw.title.trim().is_empty() {
-        errors.push(Diagnostic::error(CONFIG_FILE, at("title"), "`title` is empty").with_help("give the site a name, e.g. title = \"TaskFlow OKR\""));
+        errors.push(
+            Diagnostic::error(CONFIG_FILE, at("title"), "`title` is empty")
+                .with_help("give the site a name, e.g. title = \"TaskFlow OKR\""),
+        );
     }
     if let Some(url) = raw.base_url {
         match normalize_base_url(&url) {
@@ -135,15 +141,20 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     if let Some(theme) = raw.theme {
         if theme != "default" {
             errors.push(
-                Diagnostic::error(CONFIG_FILE, at("theme"), format!("unknown theme `{theme}`"))
-                    .with_help("the only built-in theme is \"default\"; override single templates with a `templates/` folder"),
+                Diagnostic::error(CONFIG_FILE, at("theme"), format!("unknown theme `{theme}`")).with_help(
+                    "the only built-in theme is \"default\"; override single templates with a `templates/` folder",
+                ),
             );
         }
         config.theme = theme;
     }
     if let Some(out) = raw.output_dir {
         if out.trim().is_empty() {
-            errors.push(Diagnostic::error(CONFIG_FILE, at("output_dir"), "`output_dir` is empty"));
+            errors.push(Diagnostic::error(
+                CONFIG_FILE,
+                at("output_dir"),
+                "`output_dir` is empty",
+            ));
         }
         config.output_dir = out;
     }
@@ -152,15 +163,23 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             config.fiscal_year_start_month = m as i8;
         } else {
             errors.push(
-                Diagnostic::error(CONFIG_FILE, at("fiscal_year_start_month"), format!("`fiscal_year_start_month` is {m}, outside 1..12"))
-                    .with_help("1 for calendar quarters, 4 for a fiscal year (年度) starting in April"),
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at("fiscal_year_start_month"),
+                    format!("`fiscal_year_start_month` is {m}, outside 1..12"),
+                )
+                .with_help("1 for calendar quarters, 4 for a fiscal year (年度) starting in April"),
             );
         }
     }
     if let Some(ignore) = raw.ignore {
         for pattern in &ignore {
             if let Err(e) = globset::Glob::new(pattern) {
-                errors.push(Diagnostic::error(CONFIG_FILE, at("ignore"), format!("invalid glob `{pattern}` in `ignore`: {}", e.kind())));
+                errors.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    at("ignore"),
+                    format!("invalid glob `{pattern}` in `ignore`: {}", e.kind()),
+                ));
             }
         }
         config.ignore = ignore;
@@ -170,20 +189,31 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let yellow = s.yellow.unwrap_or(config.scoring.yellow);
         for (key, v) in [("green", green), ("yellow", yellow)] {
             if !(0.0..=1.0).contains(&v) {
-                errors.push(Diagnostic::error(CONFIG_FILE, at(key), format!("scoring.{key} is {v}, outside [0, 1]")));
+                errors.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    at(key),
+                    format!("scoring.{key} is {v}, outside [0, 1]"),
+                ));
             }
         }
         if yellow > green {
             errors.push(
-                Diagnostic::error(CONFIG_FILE, at("yellow"), format!("scoring.yellow ({yellow}) is above scoring.green ({green})"))
-                    .with_help("a score >= green is green and >= yellow is yellow, so yellow must not exceed green"),
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at("yellow"),
+                    format!("scoring.yellow ({yellow}) is above scoring.green ({green})"),
+                )
+                .with_help("a score >= green is green and >= yellow is yellow, so yellow must not exceed green"),
             );
         }
         config.scoring = ScoringThresholds { green, yellow };
     }
     if let Some(l) = raw.learnings {
         if l.headings.iter().all(|h| h.trim().is_empty()) {
-            errors.push(Diagnostic::error(CONFIG_FILE, at("headings"), "`learnings.headings` names no heading").with_help("e.g. headings = [\"学び\", \"Learnings\"]"));
+            errors.push(
+                Diagnostic::error(CONFIG_FILE, at("headings"), "`learnings.headings` names no heading")
+                    .with_help("e.g. headings = [\"学び\", \"Learnings\"]"),
+            );
         }
         config.learning_headings = l.headings;
     }
@@ -194,8 +224,14 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
 pub fn normalize_base_url(url: &str) -> Result<String, String> {
     let url = url.trim();
     let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
-    if !ok || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
-        return Err(format!("base_url `{url}` is neither a path starting with `/` nor an http(s) URL"));
+    if !ok
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
+        return Err(format!(
+            "base_url `{url}` is neither a path starting with `/` nor an http(s) URL"
+        ));
     }
     let mut url = url.to_string();
     if !url.ends_with('/') {
@@ -213,7 +249,10 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
         d = Diagnostic::error(
             CONFIG_FILE,
             position,
-            format!("unknown key `{key}` in okrsite.toml; expected one of: {}", TOP_KEYS.join(", ")),
+            format!(
+                "unknown key `{key}` in okrsite.toml; expected one of: {}",
+                TOP_KEYS.join(", ")
+            ),
         );
         let scoring = ["green", "yellow"];
         if let Some(help) = suggestion(key, TOP_KEYS).or_else(|| suggestion(key, &scoring)) {
@@ -252,7 +291,13 @@ mod tests {
         let c = parse("title = \"T\"\nbase_url = \"/okr\"\n").unwrap();
         assert_eq!(c.base_url, "/okr/");
         assert_eq!(c.fiscal_year_start_month, 1);
-        assert_eq!(c.scoring, ScoringThresholds { green: 0.7, yellow: 0.4 });
+        assert_eq!(
+            c.scoring,
+            ScoringThresholds {
+                green: 0.7,
+                yellow: 0.4
+            }
+        );
     }
 
     #[test]
@@ -269,7 +314,11 @@ mod tests {
         let errs = parse("language = \"ja\"\n").unwrap_err();
         assert!(errs[0].message.contains("no `title`"));
         let errs = parse("title = \"T\"\nlangauge = \"ja\"\n").unwrap_err();
-        assert!(errs[0].message.contains("unknown key `langauge`"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("unknown key `langauge`"),
+            "{}",
+            errs[0].message
+        );
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `language`?"));
         assert_eq!(errs[0].position, Some(Position::new(2, 1)));
     }

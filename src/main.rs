@@ -80,9 +80,18 @@ fn main() -> ExitCode {
             let checked = build::check(&root, drafts, today);
             report(&checked, color);
             let failed = checked.error_count() > 0 || (strict && checked.warning_count() > 0);
-            if failed { ExitCode::from(EXIT_CONTENT) } else { ExitCode::SUCCESS }
+            if failed {
+                ExitCode::from(EXIT_CONTENT)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
-        Command::Build { root, output, base_url, drafts } => {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
             if let Err(code) = require_dir(&root) {
                 return code;
             }
@@ -93,7 +102,13 @@ fn main() -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             }
             let started = std::time::Instant::now();
-            let opts = BuildOptions { root, output, base_url, drafts, today };
+            let opts = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+                today,
+            };
             match build::build(&opts) {
                 Ok(built) => {
                     report(&built.checked, color);

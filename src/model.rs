@@ -47,9 +47,15 @@ impl Quarter {
 
     pub fn previous(self) -> Quarter {
         if self.number == 1 {
-            Quarter { year: self.year - 1, number: 4 }
+            Quarter {
+                year: self.year - 1,
+                number: 4,
+            }
         } else {
-            Quarter { year: self.year, number: self.number - 1 }
+            Quarter {
+                year: self.year,
+                number: self.number - 1,
+            }
         }
     }
 }
@@ -236,10 +242,24 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn new(config: Config, today: Date, teams: Vec<Team>, metrics: Vec<Metric>, quarters: Vec<QuarterData>) -> Site {
+    pub fn new(
+        config: Config,
+        today: Date,
+        teams: Vec<Team>,
+        metrics: Vec<Metric>,
+        quarters: Vec<QuarterData>,
+    ) -> Site {
         let team_index = teams.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
         let metric_index = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
-        Site { config, today, teams, metrics, quarters, team_index, metric_index }
+        Site {
+            config,
+            today,
+            teams,
+            metrics,
+            quarters,
+            team_index,
+            metric_index,
+        }
     }
 
     pub fn team(&self, id: &str) -> Option<&Team> {
@@ -285,9 +305,18 @@ mod tests {
 
     #[test]
     fn fiscal_year_starting_in_april() {
-        assert_eq!(Quarter::parse("2025-Q1").unwrap().bounds(4), (date(2025, 4, 1), date(2025, 6, 30)));
-        assert_eq!(Quarter::parse("2025-Q4").unwrap().bounds(4), (date(2026, 1, 1), date(2026, 3, 31)));
-        assert_eq!(Quarter::parse("2025-Q3").unwrap().bounds(12), (date(2026, 6, 1), date(2026, 8, 31)));
+        assert_eq!(
+            Quarter::parse("2025-Q1").unwrap().bounds(4),
+            (date(2025, 4, 1), date(2025, 6, 30))
+        );
+        assert_eq!(
+            Quarter::parse("2025-Q4").unwrap().bounds(4),
+            (date(2026, 1, 1), date(2026, 3, 31))
+        );
+        assert_eq!(
+            Quarter::parse("2025-Q3").unwrap().bounds(12),
+            (date(2026, 6, 1), date(2026, 8, 31))
+        );
     }
 
     #[test]

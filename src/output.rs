@@ -12,7 +12,12 @@ pub fn check_location(root: &Path, output: &Path) -> Result<(), String> {
     let root = absolute(root);
     let output = absolute(output);
     let content = root.join("content");
-    let bad = |what: &str| Err(format!("refusing to write the site into {} : it is {what}", output.display()));
+    let bad = |what: &str| {
+        Err(format!(
+            "refusing to write the site into {} : it is {what}",
+            output.display()
+        ))
+    };
     if output == root {
         return bad("the site root");
     }
@@ -32,7 +37,11 @@ pub fn check_location(root: &Path, output: &Path) -> Result<(), String> {
 
 /// An absolute, normalised path, resolving symlinks of the part that exists.
 fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
     // Canonicalise the longest existing ancestor, then re-append the rest.
     let mut existing = p.as_path();
     let mut rest = Vec::new();
@@ -57,8 +66,13 @@ fn absolute(p: &Path) -> PathBuf {
 /// Writes `files` to `output`, replacing what was there only once every file is written.
 pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), String> {
     let output = absolute(output);
-    let parent = output.parent().ok_or_else(|| format!("{} has no parent folder", output.display()))?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = output
+        .parent()
+        .ok_or_else(|| format!("{} has no parent folder", output.display()))?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     if output.exists() && !output.is_dir() {
         return Err(format!("{} exists and is not a folder", output.display()));
@@ -67,7 +81,8 @@ pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), Str
     let staging = parent.join(format!(".{name}.okrsite-staging-{pid}"));
     let old = parent.join(format!(".{name}.okrsite-old-{pid}"));
     let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| format!("cannot write the output next to {}: {e}", output.display()))?;
+    std::fs::create_dir_all(&staging)
+        .map_err(|e| format!("cannot write the output next to {}: {e}", output.display()))?;
     let written = write_all(&staging, &files);
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&staging);
@@ -121,11 +136,18 @@ mod tests {
     fn replaces_the_previous_output_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_atomically(&out, vec![OutputFile::new("a.txt", "1"), OutputFile::new("x/b.txt", "2")]).unwrap();
+        write_atomically(
+            &out,
+            vec![OutputFile::new("a.txt", "1"), OutputFile::new("x/b.txt", "2")],
+        )
+        .unwrap();
         write_atomically(&out, vec![OutputFile::new("a.txt", "3")]).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "3");
         assert!(!out.join("x/b.txt").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 }

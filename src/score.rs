@@ -4,7 +4,9 @@
 use jiff::civil::Date;
 
 use crate::config::ScoringThresholds;
-use crate::model::{Aggregate, Direction, KeyResult, KrData, Light, Point, QuarterData, QuarterStatus, Site, Thresholds};
+use crate::model::{
+    Aggregate, Direction, KeyResult, KrData, Light, Point, QuarterData, QuarterStatus, Site, Thresholds,
+};
 
 /// The computed numbers of one KR. `None` wherever there is nothing to score.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,7 +79,9 @@ pub fn grade(score: f64, t: ScoringThresholds) -> Light {
 
 /// The weighted mean of `(score, weight)` pairs; `None` if there are none.
 pub fn weighted_mean(items: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
-    let (sum, weights) = items.into_iter().fold((0.0, 0.0), |(s, w), (score, weight)| (s + score * weight, w + weight));
+    let (sum, weights) = items
+        .into_iter()
+        .fold((0.0, 0.0), |(s, w), (score, weight)| (s + score * weight, w + weight));
     (weights > 0.0).then(|| sum / weights)
 }
 
@@ -142,7 +146,12 @@ pub fn score_kr(site: &Site, kr: &KeyResult, q: &QuarterData) -> KrScore {
     let newest_checkin = kr.checkins.last().map(|c| c.status);
     let elapsed = elapsed_share(q.start, q.end, site.today);
     let status = on_track(newest_checkin, from_data, q.status, elapsed, t);
-    KrScore { current, score, grade: score.map(|s| grade(s, t)), status }
+    KrScore {
+        current,
+        score,
+        grade: score.map(|s| grade(s, t)),
+        status,
+    }
 }
 
 /// Scores every KR, objective and team-quarter of the site.
@@ -162,13 +171,24 @@ pub fn score_site(site: &Site) -> SiteScores {
                         .map(|obj| {
                             let krs: Vec<KrScore> = obj.key_results.iter().map(|kr| score_kr(site, kr, q)).collect();
                             let score = weighted_mean(
-                                obj.key_results.iter().zip(&krs).filter_map(|(kr, s)| s.score.map(|v| (v, kr.weight))),
+                                obj.key_results
+                                    .iter()
+                                    .zip(&krs)
+                                    .filter_map(|(kr, s)| s.score.map(|v| (v, kr.weight))),
                             );
-                            ObjectiveScore { score, grade: score.map(|s| grade(s, t)), key_results: krs }
+                            ObjectiveScore {
+                                score,
+                                grade: score.map(|s| grade(s, t)),
+                                key_results: krs,
+                            }
                         })
                         .collect();
                     let score = weighted_mean(objectives.iter().filter_map(|o| o.score.map(|s| (s, 1.0))));
-                    TeamScore { score, grade: score.map(|s| grade(s, t)), objectives }
+                    TeamScore {
+                        score,
+                        grade: score.map(|s| grade(s, t)),
+                        objectives,
+                    }
                 })
                 .collect()
         })
@@ -182,10 +202,17 @@ mod tests {
     use jiff::civil::date;
 
     fn pt(y: i16, m: i8, d: i8, v: f64) -> Point {
-        Point { date: date(y, m, d), value: v, note: None }
+        Point {
+            date: date(y, m, d),
+            value: v,
+            note: None,
+        }
     }
 
-    const T: ScoringThresholds = ScoringThresholds { green: 0.7, yellow: 0.4 };
+    const T: ScoringThresholds = ScoringThresholds {
+        green: 0.7,
+        yellow: 0.4,
+    };
 
     #[test]
     fn increasing_and_decreasing_krs() {
@@ -206,7 +233,12 @@ mod tests {
     #[test]
     fn quarter_bounds_are_inclusive() {
         let (s, e) = (date(2025, 7, 1), date(2025, 9, 30));
-        let points = [pt(2025, 6, 30, 1.0), pt(2025, 7, 1, 2.0), pt(2025, 9, 30, 3.0), pt(2025, 10, 1, 4.0)];
+        let points = [
+            pt(2025, 6, 30, 1.0),
+            pt(2025, 7, 1, 2.0),
+            pt(2025, 9, 30, 3.0),
+            pt(2025, 10, 1, 4.0),
+        ];
         assert_eq!(current_value(&points, s, e, Aggregate::Last), Some(3.0));
         assert_eq!(current_value(&points, s, e, Aggregate::Sum), Some(5.0));
         assert_eq!(current_value(&points[..1], s, e, Aggregate::Last), None);
@@ -240,7 +272,10 @@ mod tests {
     #[test]
     fn on_track_prefers_the_newest_checkin_then_the_pace() {
         let ip = QuarterStatus::InProgress;
-        assert_eq!(on_track(Some(Light::Yellow), Some(1.0), ip, 0.5, T), Some(Light::Yellow));
+        assert_eq!(
+            on_track(Some(Light::Yellow), Some(1.0), ip, 0.5, T),
+            Some(Light::Yellow)
+        );
         // Half the quarter gone, 40% of the way: 0.8 projected → green.
         assert_eq!(on_track(None, Some(0.4), ip, 0.5, T), Some(Light::Green));
         // 30% of the way: 0.6 projected → yellow; 10%: 0.2 → red.
@@ -260,11 +295,17 @@ mod tests {
 
     #[test]
     fn threshold_bands_follow_direction_and_lines_belong_to_the_better_side() {
-        let inc = Thresholds { red: Some(40.0), yellow: Some(50.0) };
+        let inc = Thresholds {
+            red: Some(40.0),
+            yellow: Some(50.0),
+        };
         assert_eq!(threshold_band(39.9, inc, Direction::Increase), Light::Red);
         assert_eq!(threshold_band(40.0, inc, Direction::Increase), Light::Yellow);
         assert_eq!(threshold_band(50.0, inc, Direction::Increase), Light::Green);
-        let dec = Thresholds { red: Some(4.0), yellow: Some(3.0) };
+        let dec = Thresholds {
+            red: Some(4.0),
+            yellow: Some(3.0),
+        };
         assert_eq!(threshold_band(4.1, dec, Direction::Decrease), Light::Red);
         assert_eq!(threshold_band(4.0, dec, Direction::Decrease), Light::Yellow);
         assert_eq!(threshold_band(3.0, dec, Direction::Decrease), Light::Green);

@@ -7,7 +7,12 @@ use common::*;
 use serde_json::Value;
 
 fn build(site: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
-    okrsite().args(["build", "--root"]).arg(site).args(extra).assert().success();
+    okrsite()
+        .args(["build", "--root"])
+        .arg(site)
+        .args(extra)
+        .assert()
+        .success();
     site.join("public")
 }
 
@@ -74,10 +79,21 @@ fn csv_has_one_row_per_kr() {
     let out = build(site.path(), &[]);
     let csv = std::fs::read_to_string(out.join("api/scores.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "quarter,team,objective,kr,title,baseline,target,current,score,grade,status");
+    assert_eq!(
+        rows[0],
+        "quarter,team,objective,kr,title,baseline,target,current,score,grade,status"
+    );
     assert_eq!(rows.len(), 1 + 4);
-    assert!(rows.contains(&"2025-Q3,product,first-value,onboarding,オンボーディング完了率を45%→65%,45,65,61,0.8,green,yellow"), "{csv}");
-    assert!(rows.contains(&"2025-Q3,company,grow,kr2,価格ページを公開する,,,,0.5,yellow,"), "{csv}");
+    assert!(
+        rows.contains(
+            &"2025-Q3,product,first-value,onboarding,オンボーディング完了率を45%→65%,45,65,61,0.8,green,yellow"
+        ),
+        "{csv}"
+    );
+    assert!(
+        rows.contains(&"2025-Q3,company,grow,kr2,価格ページを公開する,,,,0.5,yellow,"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -103,14 +119,25 @@ fn identical_input_gives_identical_bytes() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     for out in [a.path(), b.path()] {
-        okrsite().args(["build", "--root"]).arg(site.path()).arg("--output").arg(out.join("o")).assert().success();
+        okrsite()
+            .args(["build", "--root"])
+            .arg(site.path())
+            .arg("--output")
+            .arg(out.join("o"))
+            .assert()
+            .success();
     }
     let files = |d: &std::path::Path| {
         let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(d)
             .into_iter()
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(d).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(d).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -134,7 +161,13 @@ fn a_failed_build_keeps_the_previous_output() {
 fn output_into_the_sources_is_refused() {
     let site = site(None);
     for bad in ["content", ".", ".."] {
-        okrsite().args(["build", "--root"]).arg(site.path()).arg("--output").arg(site.path().join(bad)).assert().code(2);
+        okrsite()
+            .args(["build", "--root"])
+            .arg(site.path())
+            .arg("--output")
+            .arg(site.path().join(bad))
+            .assert()
+            .code(2);
     }
     assert!(site.path().join("content/teams.yaml").exists());
 }
@@ -144,24 +177,40 @@ fn drafts_and_private_files_never_reach_the_output() {
     let site = site(None);
     let md = site.path().join("content/2025-Q3/product.md");
     let text = std::fs::read_to_string(&md).unwrap();
-    std::fs::write(&md, text.replace("tags: [onboarding]", "tags: [onboarding]\ndraft: true").replace("完了率は61%。", "DRAFT-SECRET-1")).unwrap();
+    std::fs::write(
+        &md,
+        text.replace("tags: [onboarding]", "tags: [onboarding]\ndraft: true")
+            .replace("完了率は61%。", "DRAFT-SECRET-1"),
+    )
+    .unwrap();
     std::fs::write(
         site.path().join("content/2025-Q3/company.yaml"),
         "private: true\nobjectives:\n  - id: grow\n    title: PRIVATE-SECRET-2\n    key_results:\n      - {title: a, score: 1}\n      - {title: b, score: 1}\n",
     )
     .unwrap();
     let out = build(site.path(), &[]);
-    for entry in walkdir::WalkDir::new(&out).into_iter().map(|e| e.unwrap()).filter(|e| e.file_type().is_file()) {
+    for entry in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+    {
         let bytes = std::fs::read(entry.path()).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         for marker in ["DRAFT-SECRET-1", "PRIVATE-SECRET-2", "テンプレート体験"] {
-            assert!(!text.contains(marker), "{marker} leaked into {}", entry.path().display());
+            assert!(
+                !text.contains(marker),
+                "{marker} leaked into {}",
+                entry.path().display()
+            );
         }
     }
     let json = okrs_json(&out);
     // The private parent objective is not named by the objective aligned to it.
     assert_eq!(json["quarters"][0]["teams"][0]["id"], "product");
-    assert_eq!(json["quarters"][0]["teams"][0]["objectives"][0]["aligns_to"], Value::Null);
+    assert_eq!(
+        json["quarters"][0]["teams"][0]["objectives"][0]["aligns_to"],
+        Value::Null
+    );
     // With --drafts both come back.
     let out = build(site.path(), &["--drafts"]);
     let json = std::fs::read_to_string(out.join("api/okrs.json")).unwrap();

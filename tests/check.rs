@@ -8,7 +8,11 @@ use common::*;
 #[test]
 fn the_base_fixture_is_clean_even_under_strict() {
     let site = site(None);
-    let out = okrsite().args(["check", "--strict", "--root"]).arg(site.path()).assert().success();
+    let out = okrsite()
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
 }
@@ -20,7 +24,11 @@ fn every_error_fixture_is_reported_at_its_line() {
         let site = site(Some(&dir));
         let out = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "fixture {name} should fail with exit 1:\n{stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "fixture {name} should fail with exit 1:\n{stderr}"
+        );
         for (location, message) in expected(&dir) {
             assert_reported(&stderr, &location, &message, &name);
         }
@@ -35,12 +43,24 @@ fn warnings_pass_unless_strict() {
         let site = site(Some(&dir));
         let out = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "fixture {name} should pass without --strict:\n{stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "fixture {name} should pass without --strict:\n{stderr}"
+        );
         for (location, message) in expected(&dir) {
             assert_reported(&stderr, &location, &message, &name);
         }
-        let strict = okrsite().args(["check", "--strict", "--root"]).arg(site.path()).output().unwrap();
-        assert_eq!(strict.status.code(), Some(1), "fixture {name} should fail under --strict");
+        let strict = okrsite()
+            .args(["check", "--strict", "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            strict.status.code(),
+            Some(1),
+            "fixture {name} should fail under --strict"
+        );
     }
 }
 
@@ -57,9 +77,18 @@ fn all_errors_of_a_run_are_reported_not_only_the_first() {
 fn usage_errors_exit_with_2() {
     okrsite().args(["check", "--no-such-flag"]).assert().code(2);
     okrsite().args(["check", "--root", "/no/such/folder"]).assert().code(2);
-    okrsite().args(["build", "--root"]).arg(site(None).path()).args(["--base-url", "not a url"]).assert().code(2);
+    okrsite()
+        .args(["build", "--root"])
+        .arg(site(None).path())
+        .args(["--base-url", "not a url"])
+        .assert()
+        .code(2);
     let mut bad_epoch = okrsite();
-    bad_epoch.env("SOURCE_DATE_EPOCH", "yesterday").arg("check").assert().code(2);
+    bad_epoch
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .arg("check")
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -85,5 +114,9 @@ fn bom_and_crlf_are_read_like_plain_files() {
     let md = site.path().join("content/2025-Q3/product.md");
     let text = std::fs::read_to_string(&md).unwrap().replace('\n', "\r\n");
     std::fs::write(&md, format!("\u{feff}{text}")).unwrap();
-    okrsite().args(["check", "--strict", "--root"]).arg(site.path()).assert().success();
+    okrsite()
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
 }

@@ -11,9 +11,39 @@ use proptest::prelude::*;
 use serde_yaml::{Mapping, Value};
 
 const KEYS: &[&str] = &[
-    "objectives", "key_results", "id", "title", "metric", "baseline", "target", "weight", "checkins", "values", "score",
-    "date", "status", "note", "aligns_to", "initiatives", "not_doing", "private", "name", "unit", "direction", "points",
-    "thresholds", "red", "yellow", "definition", "aggregate", "layer", "parent", "tags", "draft", "value", "2025-07-07",
+    "objectives",
+    "key_results",
+    "id",
+    "title",
+    "metric",
+    "baseline",
+    "target",
+    "weight",
+    "checkins",
+    "values",
+    "score",
+    "date",
+    "status",
+    "note",
+    "aligns_to",
+    "initiatives",
+    "not_doing",
+    "private",
+    "name",
+    "unit",
+    "direction",
+    "points",
+    "thresholds",
+    "red",
+    "yellow",
+    "definition",
+    "aggregate",
+    "layer",
+    "parent",
+    "tags",
+    "draft",
+    "value",
+    "2025-07-07",
 ];
 
 fn scalar() -> impl Strategy<Value = Value> {
@@ -22,8 +52,22 @@ fn scalar() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| Value::Number(n.into())),
         any::<f64>().prop_map(|f| Value::Number(f.into())),
-        prop::sample::select(vec!["2025-07-07", "2025-02-30", "0000-00-00", "9999-12-31", "green", "blue", "increase", "sum", "company/grow", "a/b/c", "../x", "o1", ""])
-            .prop_map(|s| Value::String(s.to_string())),
+        prop::sample::select(vec![
+            "2025-07-07",
+            "2025-02-30",
+            "0000-00-00",
+            "9999-12-31",
+            "green",
+            "blue",
+            "increase",
+            "sum",
+            "company/grow",
+            "a/b/c",
+            "../x",
+            "o1",
+            ""
+        ])
+        .prop_map(|s| Value::String(s.to_string())),
         ".{0,20}".prop_map(Value::String),
     ]
 }
@@ -44,13 +88,22 @@ fn yaml_value() -> impl Strategy<Value = Value> {
 }
 
 fn parse_everything(text: &str) {
-    let origin = Origin { file: "f.yaml", line_offset: 0, what: "a file" };
+    let origin = Origin {
+        file: "f.yaml",
+        line_offset: 0,
+        what: "a file",
+    };
     let _ = yaml::parse::<RawTeamQuarter>(text, origin);
     let _ = yaml::parse::<RawMetric>(text, origin);
     let _ = yaml::parse::<Vec<RawTeam>>(text, origin);
     let _ = yaml::parse::<RawFrontMatter>(text, origin);
     let _ = yaml::parse::<RawSeries>(text, origin);
-    let path = YamlPath::root().key("objectives").index(0).key("key_results").index(1).key("target");
+    let path = YamlPath::root()
+        .key("objectives")
+        .index(0)
+        .key("key_results")
+        .index(1)
+        .key("target");
     let _ = yaml::locate(text, &path);
     let _ = okrsite::config::parse(text);
     let _ = retro::parse(text, "f.md");
@@ -98,20 +151,41 @@ fn an_alias_bomb_is_refused_quickly() {
     let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
     for w in names.windows(2) {
-        text.push_str(&format!("{}: &{} [{}]\n", w[1], w[1], vec![format!("*{}", w[0]); 9].join(",")));
+        text.push_str(&format!(
+            "{}: &{} [{}]\n",
+            w[1],
+            w[1],
+            vec![format!("*{}", w[0]); 9].join(",")
+        ));
     }
-    let origin = Origin { file: "content/teams.yaml", line_offset: 0, what: "teams.yaml" };
+    let origin = Origin {
+        file: "content/teams.yaml",
+        line_offset: 0,
+        what: "teams.yaml",
+    };
     let err = yaml::parse::<Vec<RawTeam>>(&text, origin).unwrap_err();
-    assert!(err.message.contains("repetition limit") || err.message.contains("wrong type"), "{}", err.message);
+    assert!(
+        err.message.contains("repetition limit") || err.message.contains("wrong type"),
+        "{}",
+        err.message
+    );
     let site = common::site(None);
-    std::fs::write(site.path().join("content/2025-Q3/product.yaml"), format!("objectives: []\nbomb:\n  {}", text.replace('\n', "\n  "))).unwrap();
+    std::fs::write(
+        site.path().join("content/2025-Q3/product.yaml"),
+        format!("objectives: []\nbomb:\n  {}", text.replace('\n', "\n  ")),
+    )
+    .unwrap();
     let checked = build::check(site.path(), false, jiff::civil::date(2025, 11, 1));
     assert!(checked.error_count() > 0);
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
-    let origin = Origin { file: "f.yaml", line_offset: 0, what: "a file" };
+    let origin = Origin {
+        file: "f.yaml",
+        line_offset: 0,
+        what: "a file",
+    };
     for text in ["[".repeat(100_000), "- ".repeat(20_000) + "x", "{a: ".repeat(50_000)] {
         let err = yaml::parse::<RawTeamQuarter>(&text, origin).unwrap_err();
         assert!(!err.message.is_empty());
@@ -129,16 +203,28 @@ fn a_huge_file_gets_a_size_error() {
     let f = std::fs::File::create(&path).unwrap();
     f.set_len(load::MAX_FILE_BYTES + 1).unwrap();
     let checked = build::check(site.path(), false, jiff::civil::date(2025, 11, 1));
-    let d = checked.diagnostics.iter().find(|d| d.file == "content/metrics/onboarding.yaml").expect("a diagnostic");
+    let d = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.file == "content/metrics/onboarding.yaml")
+        .expect("a diagnostic");
     assert!(d.message.contains("MB"), "{}", d.message);
 }
 
 #[test]
 fn binary_garbage_is_a_utf8_error_with_a_position() {
     let site = common::site(None);
-    std::fs::write(site.path().join("content/2025-Q3/product.yaml"), b"objectives:\n  - title: \x89PNG\r\n\x1a\n\0\0").unwrap();
+    std::fs::write(
+        site.path().join("content/2025-Q3/product.yaml"),
+        b"objectives:\n  - title: \x89PNG\r\n\x1a\n\0\0",
+    )
+    .unwrap();
     let checked = build::check(site.path(), false, jiff::civil::date(2025, 11, 1));
-    let d = checked.diagnostics.iter().find(|d| d.file == "content/2025-Q3/product.yaml").expect("a diagnostic");
+    let d = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.file == "content/2025-Q3/product.yaml")
+        .expect("a diagnostic");
     assert!(d.message.contains("UTF-8"));
     assert_eq!(d.position.map(|p| p.line), Some(2));
 }

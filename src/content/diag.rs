@@ -203,8 +203,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         } else {
             term::emit_into_string(&config, &files, &cs).unwrap_or_else(|_| format!("{d}\n"))
         };
-        out.push_str(&rendered);
-        out.push('\n');
+        out.push_str(rendered.trim_end());
+        out.push_str("\n\n");
     }
     out
 }
@@ -225,7 +225,10 @@ fn token_end(text: &str, start: usize) -> usize {
 
 /// Shows a path relative to the site root with `/` separators.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let rel: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let rel: PathBuf = path
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()

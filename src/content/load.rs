@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::diag::{self, Diagnostic, Position, SourceMap};
-use super::raw::{RawMetric, RawTeam, RawTeamQuarter};
+use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
-use super::yaml::{self, Origin};
+use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::model::Quarter;
 
@@ -28,7 +28,7 @@ pub struct Loaded<T> {
 
 #[derive(Debug, Default)]
 pub struct LoadedContent {
-    pub teams: Option<Loaded<Vec<RawTeam>>>,
+    pub teams: Option<Loaded<Vec<Lenient<RawTeam>>>>,
     /// `(metric id, file)`, sorted by id.
     pub metrics: Vec<(String, Loaded<RawMetric>)>,
     /// `(quarter, team id, file)`.
@@ -79,13 +79,20 @@ pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
     }
     let ignore = build_ignore(&config.ignore);
     let mut files: Vec<(PathBuf, String, Kind)> = Vec::new();
-    let mut walker = WalkDir::new(&content_dir).follow_links(false).sort_by_file_name().into_iter();
+    let mut walker = WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let file = e.path().map(|p| diag::display_path(root, p)).unwrap_or_else(|| "content".into());
-                out.diagnostics.push(Diagnostic::error(file, None, format!("cannot read: {e}")));
+                let file = e
+                    .path()
+                    .map(|p| diag::display_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                out.diagnostics
+                    .push(Diagnostic::error(file, None, format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -106,8 +113,12 @@ pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
         }
         if entry.path_is_symlink() {
             out.diagnostics.push(
-                Diagnostic::warning(display, None, "symbolic link not followed: content must live inside content/")
-                    .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
+                Diagnostic::warning(
+                    display,
+                    None,
+                    "symbolic link not followed: content must live inside content/",
+                )
+                .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
             );
             continue;
         }
@@ -116,10 +127,8 @@ pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
             Ok(None) => {}
             Err(help) => {
                 let what = if is_dir { "folder" } else { "file" };
-                out.diagnostics.push(
-                    Diagnostic::error(display, None, format!("unexpected {what} in content/"))
-                        .with_help(help),
-                );
+                out.diagnostics
+                    .push(Diagnostic::error(display, None, format!("unexpected {what} in content/")).with_help(help));
                 if is_dir {
                     walker.skip_current_dir();
                 }
@@ -127,8 +136,16 @@ pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
         }
     }
 
-    let parsed: Vec<Parsed> = files.into_par_iter().map(|(path, display, kind)| parse_file(&path, display, kind)).collect();
-    for p in parsed {
+    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|(path, display, kind)| {
+            let parsed = parse_file(&path, display, kind);
+            let element_errors = element_errors(&parsed);
+            (parsed, element_errors)
+        })
+        .collect();
+    for (p, mut element_errors) in parsed {
+        out.diagnostics.append(&mut element_errors);
         match p {
             Parsed::Failed(display, text, d) => {
                 if let Some(t) = text {
@@ -208,7 +225,9 @@ fn classify(rel: &str, is_dir: bool) -> Result<Option<Kind>, String> {
             } else if name.ends_with(".yml") {
                 Err(format!("`{name}`: quarter files end in .yaml; rename it"))
             } else {
-                Err(format!("`{name}`: a quarter folder holds <team-id>.yaml (OKRs) and <team-id>.md (retrospective)"))
+                Err(format!(
+                    "`{name}`: a quarter folder holds <team-id>.yaml (OKRs) and <team-id>.md (retrospective)"
+                ))
             }
         }
         (_, true) => Err("folders nest only one level: content/<quarter>/ and content/metrics/".to_string()),
@@ -218,7 +237,7 @@ fn classify(rel: &str, is_dir: bool) -> Result<Option<Kind>, String> {
 
 enum Parsed {
     Failed(String, Option<Arc<str>>, Diagnostic),
-    Teams(Loaded<Vec<RawTeam>>),
+    Teams(Loaded<Vec<Lenient<RawTeam>>>),
     Metric(String, Loaded<RawMetric>),
     Okrs(Quarter, String, Loaded<RawTeamQuarter>),
     Retro(Quarter, String, Loaded<ParsedRetro>),
@@ -229,20 +248,120 @@ fn parse_file(path: &Path, display: String, kind: Kind) -> Parsed {
         Ok(t) => t,
         Err(d) => return Parsed::Failed(display, None, d),
     };
-    let origin = |what| Origin { file: &display, line_offset: 0, what };
+    let origin = |what| Origin {
+        file: &display,
+        line_offset: 0,
+        what,
+    };
     let result = match kind {
-        Kind::Teams => yaml::parse::<Option<Vec<RawTeam>>>(&text, origin("teams.yaml (a list of teams)"))
-            .map(|raw| Parsed::Teams(Loaded { file: display.clone(), text: text.clone(), raw: raw.unwrap_or_default() })),
-        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file"))
-            .map(|raw| Parsed::Metric(id, Loaded { file: display.clone(), text: text.clone(), raw })),
-        Kind::Okrs(q, team) => yaml::parse::<Option<RawTeamQuarter>>(&text, origin("a team's quarter file")).map(|raw| {
-            let raw = raw.unwrap_or(RawTeamQuarter { objectives: Vec::new(), not_doing: Vec::new(), private: false });
-            Parsed::Okrs(q, team, Loaded { file: display.clone(), text: text.clone(), raw })
+        Kind::Teams => {
+            yaml::parse::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("teams.yaml (a list of teams)")).map(|raw| {
+                Parsed::Teams(Loaded {
+                    file: display.clone(),
+                    text: text.clone(),
+                    raw: raw.unwrap_or_default(),
+                })
+            })
+        }
+        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file")).map(|raw| {
+            Parsed::Metric(
+                id,
+                Loaded {
+                    file: display.clone(),
+                    text: text.clone(),
+                    raw,
+                },
+            )
         }),
-        Kind::Retro(q, team) => retro::parse(&text, &display)
-            .map(|raw| Parsed::Retro(q, team, Loaded { file: display.clone(), text: text.clone(), raw })),
+        Kind::Okrs(q, team) => {
+            yaml::parse::<Option<RawTeamQuarter>>(&text, origin("a team's quarter file")).map(|raw| {
+                let raw = raw.unwrap_or(RawTeamQuarter {
+                    objectives: Vec::new(),
+                    not_doing: Vec::new(),
+                    private: false,
+                });
+                Parsed::Okrs(
+                    q,
+                    team,
+                    Loaded {
+                        file: display.clone(),
+                        text: text.clone(),
+                        raw,
+                    },
+                )
+            })
+        }
+        Kind::Retro(q, team) => retro::parse(&text, &display).map(|raw| {
+            Parsed::Retro(
+                q,
+                team,
+                Loaded {
+                    file: display.clone(),
+                    text: text.clone(),
+                    raw,
+                },
+            )
+        }),
     };
     result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d))
+}
+
+/// Precise diagnostics for the list elements that failed on their own
+/// (teams, objectives, key results, check-ins), so one run reports them all.
+fn element_errors(parsed: &Parsed) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let root = YamlPath::root();
+    let mut report = |ok: bool,
+                      text: &str,
+                      file: &str,
+                      path: YamlPath,
+                      parse: fn(&str, &YamlPath, Origin<'_>) -> Option<Diagnostic>| {
+        if !ok {
+            let origin = Origin {
+                file,
+                line_offset: 0,
+                what: "a file",
+            };
+            out.push(parse(text, &path, origin).unwrap_or_else(|| {
+                Diagnostic::error(file, yaml::locate(text, &path), format!("cannot read `{path}`"))
+            }));
+        }
+    };
+    match parsed {
+        Parsed::Teams(l) => {
+            for (i, t) in l.raw.iter().enumerate() {
+                report(
+                    t.ok().is_some(),
+                    &l.text,
+                    &l.file,
+                    root.index(i),
+                    yaml::parse_at::<RawTeam>,
+                );
+            }
+        }
+        Parsed::Okrs(_, _, l) => {
+            for (oi, o) in l.raw.objectives.iter().enumerate() {
+                let op = root.key("objectives").index(oi);
+                let Some(o) = o.ok() else {
+                    report(false, &l.text, &l.file, op, yaml::parse_at::<RawObjective>);
+                    continue;
+                };
+                for (ki, kr) in o.key_results.iter().enumerate() {
+                    let kp = op.key("key_results").index(ki);
+                    let Some(kr) = kr.ok() else {
+                        report(false, &l.text, &l.file, kp, yaml::parse_at::<RawKeyResult>);
+                        continue;
+                    };
+                    for (ci, c) in kr.checkins.iter().enumerate() {
+                        let cp = kp.key("checkins").index(ci);
+                        report(c.ok().is_some(), &l.text, &l.file, cp, yaml::parse_at::<RawCheckin>);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Reads a file as UTF-8 text, refusing huge files and pointing at the first
@@ -253,7 +372,11 @@ pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
         return Err(Diagnostic::error(
             display,
             None,
-            format!("file is {} MB; okrsite reads files up to {} MB", meta.len() / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)),
+            format!(
+                "file is {} MB; okrsite reads files up to {} MB",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
         )
         .with_help("split the series, e.g. one metric per file, or thin out old points"));
     }

@@ -17,9 +17,13 @@ impl Day {
         let shape_ok = b.len() == 10
             && b[4] == b'-'
             && b[7] == b'-'
-            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape_ok {
-            return Err(format!("`{s}` is not a date; write dates as YYYY-MM-DD, e.g. 2025-07-07"));
+            return Err(format!(
+                "`{s}` is not a date; write dates as YYYY-MM-DD, e.g. 2025-07-07"
+            ));
         }
         let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
         let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
@@ -58,6 +62,32 @@ impl<'de> Deserialize<'de> for Day {
     }
 }
 
+/// A list element that failed to parse does not fail its whole file: it is kept
+/// as `Err` so the other elements are still checked, and the loader reports it
+/// precisely with [`super::yaml::parse_at`]. This is how one run reports an
+/// unknown key in the first KR and a wrong type in the third.
+#[derive(Debug, Clone)]
+pub enum Lenient<T> {
+    Ok(T),
+    Err,
+}
+
+impl<T> Lenient<T> {
+    pub fn ok(&self) -> Option<&T> {
+        match self {
+            Lenient::Ok(t) => Some(t),
+            Lenient::Err => None,
+        }
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_yaml::Value::deserialize(d)?;
+        Ok(serde_yaml::from_value::<T>(value).map_or(Lenient::Err, Lenient::Ok))
+    }
+}
+
 /// One point of a time series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawPoint {
@@ -93,17 +123,31 @@ impl<'de> Deserialize<'de> for RawSeries {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawSeries, A::Error> {
                 let mut points = Vec::new();
                 while let Some(p) = seq.next_element::<ListPoint>()? {
-                    points.push(RawPoint { date: p.date, value: p.value, note: p.note });
+                    points.push(RawPoint {
+                        date: p.date,
+                        value: p.value,
+                        note: p.note,
+                    });
                 }
-                Ok(RawSeries { points, mapping_form: false })
+                Ok(RawSeries {
+                    points,
+                    mapping_form: false,
+                })
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSeries, A::Error> {
                 let mut points = Vec::new();
                 while let Some(date) = map.next_key::<Day>()? {
                     let value = map.next_value::<f64>()?;
-                    points.push(RawPoint { date, value, note: None });
+                    points.push(RawPoint {
+                        date,
+                        value,
+                        note: None,
+                    });
                 }
-                Ok(RawSeries { points, mapping_form: true })
+                Ok(RawSeries {
+                    points,
+                    mapping_form: true,
+                })
             }
             fn visit_unit<E: de::Error>(self) -> Result<RawSeries, E> {
                 Ok(RawSeries::default())
@@ -220,7 +264,7 @@ pub struct RawKeyResult {
     pub target: Option<f64>,
     pub weight: Option<f64>,
     #[serde(default)]
-    pub checkins: Vec<RawCheckin>,
+    pub checkins: Vec<Lenient<RawCheckin>>,
     pub values: Option<RawSeries>,
     pub score: Option<f64>,
 }
@@ -233,7 +277,7 @@ pub struct RawObjective {
     pub owner: Option<String>,
     pub aligns_to: Option<String>,
     #[serde(default)]
-    pub key_results: Vec<RawKeyResult>,
+    pub key_results: Vec<Lenient<RawKeyResult>>,
     #[serde(default)]
     pub initiatives: Vec<String>,
 }
@@ -242,7 +286,7 @@ pub struct RawObjective {
 #[serde(deny_unknown_fields)]
 pub struct RawTeamQuarter {
     #[serde(default)]
-    pub objectives: Vec<RawObjective>,
+    pub objectives: Vec<Lenient<RawObjective>>,
     #[serde(default)]
     pub not_doing: Vec<String>,
     #[serde(default)]

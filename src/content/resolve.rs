@@ -11,13 +11,13 @@ use jiff::civil::Date;
 
 use super::diag::Diagnostic;
 use super::load::{Loaded, LoadedContent};
-use super::raw::{RawMetric, RawSeries, RawTeam, RawTeamQuarter};
+use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, YamlPath, suggestion};
 use crate::config::{Config, Language};
 use crate::model::{
-    Checkin, KeyResult, KrData, Learning, Metric, Objective, Okrs, Point, Quarter, QuarterData, QuarterStatus, Retrospective,
-    Site, Team, TeamQuarter, Thresholds,
+    Checkin, KeyResult, KrData, Learning, Metric, Objective, Okrs, Point, Quarter, QuarterData, QuarterStatus,
+    Retrospective, Site, Team, TeamQuarter, Thresholds,
 };
 
 /// How old the newest check-in of a KR in a running quarter may be before it is "outdated".
@@ -41,12 +41,20 @@ fn slug_help(s: &str) -> String {
     let suggested: String = s
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .trim_matches('-')
         .to_string();
     if is_slug(&suggested) {
-        format!("ids use lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, e.g. `{suggested}`")
+        format!(
+            "ids use lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, e.g. `{suggested}`"
+        )
     } else {
         "ids use lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, e.g. `product`".into()
     }
@@ -87,17 +95,33 @@ impl Help for Diagnostic {
 
 pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diagnostics = content.diagnostics.clone();
-    let mut r = Reporter { diagnostics: &mut diagnostics };
+    let mut r = Reporter {
+        diagnostics: &mut diagnostics,
+    };
 
-    let teams = content.teams.as_ref().map(|l| resolve_teams(l, &mut r)).unwrap_or_default();
+    let teams = content
+        .teams
+        .as_ref()
+        .map(|l| resolve_teams(l, &mut r))
+        .unwrap_or_default();
+    // With a broken teams.yaml (or a broken team in it) every file of that team would be
+    // "unknown": the problem is reported once, in teams.yaml, instead.
+    let teams_complete = content
+        .teams
+        .as_ref()
+        .is_some_and(|l| l.raw.iter().all(|t| t.ok().is_some()));
     let team_ids: HashMap<&str, &Team> = teams.iter().map(|t| (t.id.as_str(), t)).collect();
 
     let mut metrics = Vec::new();
     let mut private_metrics = HashSet::new();
     for (id, l) in &content.metrics {
         if !is_slug(id) {
-            let d = Diagnostic::error(l.file.clone(), None, format!("metric id `{id}` (the file name) breaks the slug rule"))
-                .with_help(slug_help(id));
+            let d = Diagnostic::error(
+                l.file.clone(),
+                None,
+                format!("metric id `{id}` (the file name) breaks the slug rule"),
+            )
+            .with_help(slug_help(id));
             r.diagnostics.push(d);
         }
         if l.raw.private && !opts.drafts {
@@ -111,7 +135,17 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     // Objectives of every quarter (private ones too), to resolve `aligns_to`.
     let mut objective_ids: HashMap<(Quarter, &str), Vec<String>> = HashMap::new();
     for (q, team, l) in &content.okrs {
-        let ids = l.raw.objectives.iter().enumerate().map(|(i, o)| o.id.clone().unwrap_or_else(|| format!("o{}", i + 1))).collect();
+        let ids = l
+            .raw
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                o.ok()
+                    .and_then(|o| o.id.clone())
+                    .unwrap_or_else(|| format!("o{}", i + 1))
+            })
+            .collect();
         objective_ids.insert((*q, team.as_str()), ids);
     }
     let excluded_okrs: HashSet<(Quarter, &str)> = content
@@ -126,10 +160,11 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     let fy = config.fiscal_year_start_month;
 
     for (q, team, l) in &content.okrs {
-        let Some(&pos) = team_position.get(team.as_str()) else {
+        let pos = team_position.get(team.as_str()).copied();
+        // Without a readable teams.yaml every file would be "unknown": that is said once, there.
+        if pos.is_none() && teams_complete {
             unknown_team(&mut r, &l.file, team, &teams);
-            continue;
-        };
+        }
         if excluded_okrs.contains(&(*q, team.as_str())) {
             continue;
         }
@@ -145,14 +180,26 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             objective_ids: &objective_ids,
             excluded: &excluded_okrs,
         };
+        // Checked even when the team is unknown, so its other problems show in the same run.
         let okrs = resolve_okrs(l, &ctx, &mut r);
-        quarters.entry(*q).or_default().insert(pos, TeamQuarter { team: team.clone(), okrs: Some(okrs), retro: None });
+        if let Some(pos) = pos {
+            quarters.entry(*q).or_default().insert(
+                pos,
+                TeamQuarter {
+                    team: team.clone(),
+                    okrs: Some(okrs),
+                    retro: None,
+                },
+            );
+        }
     }
 
     let okr_files: HashSet<(Quarter, &str)> = content.okrs.iter().map(|(q, t, _)| (*q, t.as_str())).collect();
     for (q, team, l) in &content.retros {
         let Some(&pos) = team_position.get(team.as_str()) else {
-            unknown_team(&mut r, &l.file, team, &teams);
+            if teams_complete {
+                unknown_team(&mut r, &l.file, team, &teams);
+            }
             continue;
         };
         let front = &l.raw.front;
@@ -161,8 +208,12 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         }
         if !okr_files.contains(&(*q, team.as_str())) {
             r.diagnostics.push(
-                Diagnostic::warning(l.file.clone(), None, format!("a retrospective without OKRs: there is no content/{q}/{team}.yaml"))
-                    .with_help("add the team's OKRs for the quarter, or ignore this warning if the team had none"),
+                Diagnostic::warning(
+                    l.file.clone(),
+                    None,
+                    format!("a retrospective without OKRs: there is no content/{q}/{team}.yaml"),
+                )
+                .with_help("add the team's OKRs for the quarter, or ignore this warning if the team had none"),
             );
         }
         let team_name = team_ids.get(team.as_str()).map_or(team.as_str(), |t| t.name.as_str());
@@ -171,7 +222,11 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             .entry(*q)
             .or_default()
             .entry(pos)
-            .or_insert_with(|| TeamQuarter { team: team.clone(), okrs: None, retro: None })
+            .or_insert_with(|| TeamQuarter {
+                team: team.clone(),
+                okrs: None,
+                retro: None,
+            })
             .retro = Some(retro);
     }
 
@@ -179,7 +234,13 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         .into_iter()
         .map(|(quarter, teams)| {
             let (start, end) = quarter.bounds(fy);
-            QuarterData { quarter, start, end, status: QuarterStatus::of(start, end, opts.today), teams: teams.into_values().collect() }
+            QuarterData {
+                quarter,
+                start,
+                end,
+                status: QuarterStatus::of(start, end, opts.today),
+                teams: teams.into_values().collect(),
+            }
         })
         .collect();
 
@@ -190,31 +251,56 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
 
 fn unknown_team(r: &mut Reporter<'_>, file: &str, team: &str, teams: &[Team]) {
     let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
-    let mut d = Diagnostic::error(file, None, format!("team `{team}` (the file name) is not in content/teams.yaml"));
-    d.help_opt(suggestion(team, &ids).or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))));
+    let mut d = Diagnostic::error(
+        file,
+        None,
+        format!("team `{team}` (the file name) is not in content/teams.yaml"),
+    );
+    d.help_opt(
+        suggestion(team, &ids).or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))),
+    );
     r.diagnostics.push(d);
 }
 
-fn resolve_teams(l: &Loaded<Vec<RawTeam>>, r: &mut Reporter<'_>) -> Vec<Team> {
+fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec<Team> {
     let root = YamlPath::root();
+    // Elements that failed to parse were reported by the loader; indices stay those of the file.
+    let raw: Vec<(usize, &RawTeam)> = l
+        .raw
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.ok().map(|t| (i, t)))
+        .collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, t) in l.raw.iter().enumerate() {
+    for &(i, t) in &raw {
         let p = root.index(i);
         if !is_slug(&t.id) {
-            r.error(l, &p.key("id"), format!("team id `{}` breaks the slug rule", t.id)).help(slug_help(&t.id));
+            r.error(l, &p.key("id"), format!("team id `{}` breaks the slug rule", t.id))
+                .help(slug_help(&t.id));
         }
         if let Some(first) = seen.insert(t.id.as_str(), i) {
-            let line = yaml::locate(&l.text, &root.index(first).key("id")).map_or(String::new(), |p| format!(" on line {}", p.line));
-            r.error(l, &p.key("id"), format!("duplicate team id `{}`", t.id)).help(format!("it is already used{line}; team ids are unique"));
+            let line = yaml::locate(&l.text, &root.index(first).key("id"))
+                .map_or(String::new(), |p| format!(" on line {}", p.line));
+            r.error(l, &p.key("id"), format!("duplicate team id `{}`", t.id))
+                .help(format!("it is already used{line}; team ids are unique"));
         }
     }
-    let ids: Vec<&str> = l.raw.iter().map(|t| t.id.as_str()).collect();
-    let parents: HashMap<&str, &str> = l.raw.iter().filter_map(|t| t.parent.as_deref().map(|p| (t.id.as_str(), p))).collect();
-    for (i, t) in l.raw.iter().enumerate() {
+    let ids: Vec<&str> = raw.iter().map(|(_, t)| t.id.as_str()).collect();
+    let parents: HashMap<&str, &str> = raw
+        .iter()
+        .filter_map(|(_, t)| t.parent.as_deref().map(|p| (t.id.as_str(), p)))
+        .collect();
+    for &(i, t) in &raw {
         let Some(parent) = &t.parent else { continue };
         if !seen.contains_key(parent.as_str()) {
-            let help = suggestion(parent, &ids).unwrap_or_else(|| format!("`parent` names a team id of this file: {}", ids.join(", ")));
-            r.error(l, &root.index(i).key("parent"), format!("parent `{parent}` names no team")).help(help);
+            let help = suggestion(parent, &ids)
+                .unwrap_or_else(|| format!("`parent` names a team id of this file: {}", ids.join(", ")));
+            r.error(
+                l,
+                &root.index(i).key("parent"),
+                format!("parent `{parent}` names no team"),
+            )
+            .help(help);
             continue;
         }
         // Follow the parents; a walk longer than the list, or back to the start, is a cycle.
@@ -235,12 +321,15 @@ fn resolve_teams(l: &Loaded<Vec<RawTeam>>, r: &mut Reporter<'_>) -> Vec<Team> {
             }
         }
     }
-    let mut teams: Vec<Team> = l
-        .raw
+    let mut teams: Vec<Team> = raw
         .iter()
-        .enumerate()
         .filter(|(i, t)| seen.get(t.id.as_str()) == Some(i))
-        .map(|(_, t)| Team { id: t.id.clone(), name: t.name.clone(), parent: t.parent.clone(), children: Vec::new() })
+        .map(|(_, t)| Team {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            parent: t.parent.clone(),
+            children: Vec::new(),
+        })
         .collect();
     let index: HashMap<String, usize> = teams.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
     for i in 0..teams.len() {
@@ -254,28 +343,49 @@ fn resolve_teams(l: &Loaded<Vec<RawTeam>>, r: &mut Reporter<'_>) -> Vec<Team> {
 
 /// Checks a series (metric points or KR values): finite values, unique dates,
 /// none after today (a warning); returns the points sorted by date.
-fn resolve_series<T>(l: &Loaded<T>, path: &YamlPath, series: &RawSeries, today: Date, r: &mut Reporter<'_>) -> Vec<Point> {
-    let item_path = |i: usize, date: &str| if series.mapping_form { path.key(date) } else { path.index(i) };
+fn resolve_series<T>(
+    l: &Loaded<T>,
+    path: &YamlPath,
+    series: &RawSeries,
+    today: Date,
+    r: &mut Reporter<'_>,
+) -> Vec<Point> {
+    let item_path = |i: usize| path.index(i);
     let mut seen: HashMap<Date, usize> = HashMap::new();
     let mut points = Vec::with_capacity(series.points.len());
     for (i, p) in series.points.iter().enumerate() {
         let date = p.date.to_string();
-        let at = item_path(i, &date);
-        let value_at = if series.mapping_form { at.clone() } else { at.key("value") };
+        let at = item_path(i);
+        let value_at = if series.mapping_form {
+            at.clone()
+        } else {
+            at.key("value")
+        };
         if !p.value.is_finite() {
-            r.error(l, &value_at, format!("the value on {date} is not a finite number ({})", p.value)).help("write a plain number such as 45.0");
+            r.error(
+                l,
+                &value_at,
+                format!("the value on {date} is not a finite number ({})", p.value),
+            )
+            .help("write a plain number such as 45.0");
             continue;
         }
         if let Some(first) = seen.insert(p.date.0, i) {
-            let first_line = yaml::locate(&l.text, &item_path(first, &date)).map_or(String::new(), |p| format!(" (first on line {})", p.line));
-            r.error(l, &at, format!("duplicate date {date} in the series{first_line}")).help("each date appears once; merge the two points");
+            let first_line = yaml::locate(&l.text, &item_path(first))
+                .map_or(String::new(), |p| format!(" (first on line {})", p.line));
+            r.error(l, &at, format!("duplicate date {date} in the series{first_line}"))
+                .help("each date appears once; merge the two points");
             continue;
         }
         if p.date.0 > today {
             r.warning(l, &at, format!("data point dated {date}, after today ({today})"))
                 .help("future dates are usually typos; check the year and month");
         }
-        points.push(Point { date: p.date.0, value: p.value, note: p.note.clone() });
+        points.push(Point {
+            date: p.date.0,
+            value: p.value,
+            note: p.note.clone(),
+        });
     }
     points.sort_by_key(|p| p.date);
     points
@@ -294,7 +404,8 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
         }
         match m.direction {
             None => {
-                r.error(l, &at, "thresholds need a `direction`").help("add `direction: increase` (higher is better) or `direction: decrease` (lower is better)");
+                r.error(l, &at, "thresholds need a `direction`")
+                    .help("add `direction: increase` (higher is better) or `direction: decrease` (lower is better)");
             }
             Some(dir) => {
                 if let (Some(red), Some(yellow)) = (t.red, t.yellow) {
@@ -307,16 +418,26 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
                             crate::model::Direction::Increase => ("increase", "below"),
                             crate::model::Direction::Decrease => ("decrease", "above"),
                         };
-                        r.error(l, &at.key("red"), format!("red ({red}) and yellow ({yellow}) are in the wrong order for `direction: {word}`"))
-                            .help(format!("with direction {word}, the red line lies {rel} the yellow line"));
+                        r.error(
+                            l,
+                            &at.key("red"),
+                            format!("red ({red}) and yellow ({yellow}) are in the wrong order for `direction: {word}`"),
+                        )
+                        .help(format!(
+                            "with direction {word}, the red line lies {rel} the yellow line"
+                        ));
                     }
                 }
             }
         }
         if t.red.is_none() && t.yellow.is_none() {
-            r.error(l, &at, "thresholds name neither `red` nor `yellow`").help("e.g. `red: 40` and `yellow: 50`");
+            r.error(l, &at, "thresholds name neither `red` nor `yellow`")
+                .help("e.g. `red: 40` and `yellow: 50`");
         }
-        thresholds = Some(Thresholds { red: t.red, yellow: t.yellow });
+        thresholds = Some(Thresholds {
+            red: t.red,
+            yellow: t.yellow,
+        });
     }
     let points = resolve_series(l, &root.key("points"), &m.points, opts.today, r);
     Metric {
@@ -344,19 +465,33 @@ struct OkrContext<'a> {
     excluded: &'a HashSet<(Quarter, &'a str)>,
 }
 
-fn check_id<T>(l: &Loaded<T>, path: &YamlPath, id: &Option<String>, default: String, what: &str, seen: &mut HashSet<String>, r: &mut Reporter<'_>) -> String {
+fn check_id<T>(
+    l: &Loaded<T>,
+    path: &YamlPath,
+    id: &Option<String>,
+    default: String,
+    what: &str,
+    seen: &mut HashSet<String>,
+    r: &mut Reporter<'_>,
+) -> String {
     let id = match id {
         Some(id) => {
             if !is_slug(id) {
-                r.error(l, &path.key("id"), format!("{what} id `{id}` breaks the slug rule")).help(slug_help(id));
+                r.error(l, &path.key("id"), format!("{what} id `{id}` breaks the slug rule"))
+                    .help(slug_help(id));
             }
             id.clone()
         }
         None => default,
     };
     if !seen.insert(id.clone()) {
-        let at = if path.0.is_empty() { path.clone() } else { path.key("id") };
-        r.error(l, &at, format!("duplicate {what} id `{id}`")).help(format!("{what} ids are unique; ids left out default to their position"));
+        let at = if path.0.is_empty() {
+            path.clone()
+        } else {
+            path.key("id")
+        };
+        r.error(l, &at, format!("duplicate {what} id `{id}`"))
+            .help(format!("{what} ids are unique; ids left out default to their position"));
     }
     id
 }
@@ -365,26 +500,54 @@ fn resolve_okrs(l: &Loaded<RawTeamQuarter>, ctx: &OkrContext<'_>, r: &mut Report
     let root = YamlPath::root();
     let raw = &l.raw;
     if raw.objectives.len() > 5 {
-        r.warning(l, &root.key("objectives"), format!("{} objectives in one team-quarter; more than 5 dilutes focus", raw.objectives.len()))
-            .help("2–3 objectives per team and quarter is the usual advice");
+        r.warning(
+            l,
+            &root.key("objectives"),
+            format!(
+                "{} objectives in one team-quarter; more than 5 dilutes focus",
+                raw.objectives.len()
+            ),
+        )
+        .help("2–3 objectives per team and quarter is the usual advice");
     }
     let mut objective_seen = HashSet::new();
     let mut objectives = Vec::with_capacity(raw.objectives.len());
     for (oi, o) in raw.objectives.iter().enumerate() {
+        // Elements that failed to parse were reported by the loader.
+        let Some(o) = o.ok() else { continue };
         let op = root.key("objectives").index(oi);
-        let id = check_id(l, &op, &o.id, format!("o{}", oi + 1), "objective", &mut objective_seen, r);
+        let id = check_id(
+            l,
+            &op,
+            &o.id,
+            format!("o{}", oi + 1),
+            "objective",
+            &mut objective_seen,
+            r,
+        );
         let n = o.key_results.len();
         if !(2..=5).contains(&n) {
             let at = if n == 0 { op.clone() } else { op.key("key_results") };
-            r.warning(l, &at, format!("objective `{id}` has {n} key result{}; 2 to 5 are advised", if n == 1 { "" } else { "s" }))
-                .help("a single KR rarely proves an objective; more than 5 dilutes it");
+            r.warning(
+                l,
+                &at,
+                format!(
+                    "objective `{id}` has {n} key result{}; 2 to 5 are advised",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .help("a single KR rarely proves an objective; more than 5 dilutes it");
         }
-        let aligns_to = o.aligns_to.as_ref().and_then(|a| resolve_alignment(l, &op.key("aligns_to"), a, ctx, r));
+        let aligns_to = o
+            .aligns_to
+            .as_ref()
+            .and_then(|a| resolve_alignment(l, &op.key("aligns_to"), a, ctx, r));
         let mut kr_seen = HashSet::new();
         let key_results = o
             .key_results
             .iter()
             .enumerate()
+            .filter_map(|(ki, kr)| kr.ok().map(|kr| (ki, kr)))
             .map(|(ki, kr)| {
                 let kp = op.key("key_results").index(ki);
                 let kr_id = check_id(l, &kp, &kr.id, format!("kr{}", ki + 1), "key result", &mut kr_seen, r);
@@ -400,26 +563,53 @@ fn resolve_okrs(l: &Loaded<RawTeamQuarter>, ctx: &OkrContext<'_>, r: &mut Report
             initiatives: o.initiatives.clone(),
         });
     }
-    Okrs { objectives, not_doing: raw.not_doing.clone(), source: l.file.clone() }
+    Okrs {
+        objectives,
+        not_doing: raw.not_doing.clone(),
+        source: l.file.clone(),
+    }
 }
 
-fn resolve_alignment(l: &Loaded<RawTeamQuarter>, at: &YamlPath, value: &str, ctx: &OkrContext<'_>, r: &mut Reporter<'_>) -> Option<(String, String)> {
+fn resolve_alignment(
+    l: &Loaded<RawTeamQuarter>,
+    at: &YamlPath,
+    value: &str,
+    ctx: &OkrContext<'_>,
+    r: &mut Reporter<'_>,
+) -> Option<(String, String)> {
     let Some((team, obj)) = value.split_once('/') else {
-        r.error(l, at, format!("`aligns_to: {value}` is not of the form <team-id>/<objective-id>")).help("e.g. `aligns_to: company/grow`");
+        r.error(
+            l,
+            at,
+            format!("`aligns_to: {value}` is not of the form <team-id>/<objective-id>"),
+        )
+        .help("e.g. `aligns_to: company/grow`");
         return None;
     };
     let key = (ctx.quarter, team);
     match ctx.objective_ids.get(&key) {
         None => {
-            r.error(l, at, format!("`aligns_to: {value}`: team `{team}` has no OKRs in {}", ctx.quarter))
-                .help(format!("aligns_to names an objective of the same quarter, in content/{}/{team}.yaml", ctx.quarter));
+            r.error(
+                l,
+                at,
+                format!("`aligns_to: {value}`: team `{team}` has no OKRs in {}", ctx.quarter),
+            )
+            .help(format!(
+                "aligns_to names an objective of the same quarter, in content/{}/{team}.yaml",
+                ctx.quarter
+            ));
             None
         }
         Some(ids) if !ids.iter().any(|i| i == obj) => {
             let names: Vec<&str> = ids.iter().map(String::as_str).collect();
             let help = suggestion(obj, &names)
                 .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, names.join(", ")));
-            r.error(l, at, format!("`aligns_to: {value}` names no objective of `{team}` in {}", ctx.quarter)).help(help);
+            r.error(
+                l,
+                at,
+                format!("`aligns_to: {value}` names no objective of `{team}` in {}", ctx.quarter),
+            )
+            .help(help);
             None
         }
         // A private parent stays unnamed in the output.
@@ -444,19 +634,43 @@ fn resolve_kr(
     }
     let data = match (&kr.metric, &kr.values) {
         (Some(_), Some(_)) => {
-            r.error(l, &kp.key("values"), "a key result has either `metric` or `values`, not both")
-                .help("keep `metric` to use the metric file's series, or `values` for the KR's own series");
+            r.error(
+                l,
+                &kp.key("values"),
+                "a key result has either `metric` or `values`, not both",
+            )
+            .help("keep `metric` to use the metric file's series, or `values` for the KR's own series");
             KrData::None
         }
         (Some(m), None) => {
             if !ctx.metric_ids.contains(m.as_str()) {
-                let ids: Vec<&str> = ctx.metric_ids.iter().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-                let help = suggestion(m, &ids).unwrap_or_else(|| format!("`metric` names a file content/metrics/<id>.yaml; known: {}", ids.join(", ")));
-                r.error(l, &kp.key("metric"), format!("metric `{m}` does not exist: there is no content/metrics/{m}.yaml")).help(help);
+                let ids: Vec<&str> = ctx
+                    .metric_ids
+                    .iter()
+                    .copied()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let help = suggestion(m, &ids).unwrap_or_else(|| {
+                    format!(
+                        "`metric` names a file content/metrics/<id>.yaml; known: {}",
+                        ids.join(", ")
+                    )
+                });
+                r.error(
+                    l,
+                    &kp.key("metric"),
+                    format!("metric `{m}` does not exist: there is no content/metrics/{m}.yaml"),
+                )
+                .help(help);
                 KrData::None
             } else if ctx.private_metrics.contains(m.as_str()) {
-                r.error(l, &kp.key("metric"), format!("metric `{m}` is private, so a published key result cannot use it"))
-                    .help("make the metric public, make this file private too, or build with --drafts");
+                r.error(
+                    l,
+                    &kp.key("metric"),
+                    format!("metric `{m}` is private, so a published key result cannot use it"),
+                )
+                .help("make the metric public, make this file private too, or build with --drafts");
                 KrData::None
             } else {
                 KrData::Metric(m.clone())
@@ -469,36 +683,77 @@ fn resolve_kr(
     if let Some(s) = kr.score
         && !(0.0..=1.0).contains(&s)
     {
-        r.error(l, &kp.key("score"), format!("score {s} is outside [0, 1]")).help("a manual score is between 0.0 and 1.0, e.g. `score: 0.7`");
+        r.error(l, &kp.key("score"), format!("score {s} is outside [0, 1]"))
+            .help("a manual score is between 0.0 and 1.0, e.g. `score: 0.7`");
     }
     match (kr.baseline, kr.target) {
         (Some(b), Some(t)) if b == t => {
-            r.error(l, &kp.key("target"), format!("baseline and target are both {b}: there is no change to score"))
-                .help("the target is where the KR should end, the baseline where it started");
+            r.error(
+                l,
+                &kp.key("target"),
+                format!("baseline and target are both {b}: there is no change to score"),
+            )
+            .help("the target is where the KR should end, the baseline where it started");
         }
         (None, _) | (_, None) if has_data && kr.score.is_none() => {
             let missing = if kr.baseline.is_none() { "baseline" } else { "target" };
-            r.error(l, kp, format!("key result `{id}` has data but no `{missing}`")).help("a KR scored from data needs both `baseline` and `target`");
+            r.error(l, kp, format!("key result `{id}` has data but no `{missing}`"))
+                .help("a KR scored from data needs both `baseline` and `target`");
         }
         _ => {}
     }
     let weight = kr.weight.unwrap_or(1.0);
     if !(weight.is_finite() && weight > 0.0) {
-        r.error(l, &kp.key("weight"), format!("weight {weight} must be a positive number")).help("weights are relative: 1 by default, 2 counts double");
+        r.error(
+            l,
+            &kp.key("weight"),
+            format!("weight {weight} must be a positive number"),
+        )
+        .help("weights are relative: 1 by default, 2 counts double");
     }
     if !has_data && kr.score.is_none() {
-        r.warning(l, kp, format!("key result `{id}` is unmeasurable: no `metric`, `values` or `score`"))
-            .help("tie it to a metric, give it its own `values`, or score it by hand with `score:`; it shows as \"no data\"");
+        r.warning(
+            l,
+            kp,
+            format!("key result `{id}` is unmeasurable: no `metric`, `values` or `score`"),
+        )
+        .help(
+            "tie it to a metric, give it its own `values`, or score it by hand with `score:`; it shows as \"no data\"",
+        );
     }
-    let mut checkins: Vec<Checkin> = kr.checkins.iter().map(|c| Checkin { date: c.date.0, status: c.status, note: c.note.clone() }).collect();
+    let mut checkins: Vec<Checkin> = kr
+        .checkins
+        .iter()
+        .filter_map(Lenient::ok)
+        .map(|c| Checkin {
+            date: c.date.0,
+            status: c.status,
+            note: c.note.clone(),
+        })
+        .collect();
     checkins.sort_by_key(|c| c.date);
     if ctx.status == QuarterStatus::InProgress {
-        let newest = checkins.iter().map(|c| c.date).filter(|d| *d <= today).max().unwrap_or(ctx.start);
+        let newest = checkins
+            .iter()
+            .map(|c| c.date)
+            .filter(|d| *d <= today)
+            .max()
+            .unwrap_or(ctx.start);
         let age = (today - newest).get_days();
         if age > OUTDATED_AFTER_DAYS {
-            let what = if checkins.is_empty() { "has had no check-in since the quarter began".to_string() } else { format!("was last checked in on {newest}") };
-            r.warning(l, kp, format!("key result `{id}` is outdated: it {what}, {age} days ago"))
-                .help(format!("add a check-in (date, status, note) at least every {OUTDATED_AFTER_DAYS} days while the quarter runs"));
+            let what = if checkins.is_empty() {
+                "has had no check-in since the quarter began".to_string()
+            } else {
+                format!("was last checked in on {newest}")
+            };
+            r.warning(
+                l,
+                kp,
+                format!("key result `{id}` is outdated: it {what}, {age} days ago"),
+            )
+            .help(format!(
+                "add a check-in (date, status, note) at least every {OUTDATED_AFTER_DAYS} days while the quarter runs"
+            ));
         }
     }
     KeyResult {
@@ -509,13 +764,23 @@ fn resolve_kr(
         unit: kr.unit.clone(),
         baseline: kr.baseline,
         target: kr.target,
-        weight: if weight.is_finite() && weight > 0.0 { weight } else { 1.0 },
+        weight: if weight.is_finite() && weight > 0.0 {
+            weight
+        } else {
+            1.0
+        },
         manual_score: kr.score.filter(|s| (0.0..=1.0).contains(s)),
         checkins,
     }
 }
 
-fn resolve_retro(l: &Loaded<ParsedRetro>, quarter: Quarter, team: &str, team_name: &str, config: &Config) -> Retrospective {
+fn resolve_retro(
+    l: &Loaded<ParsedRetro>,
+    quarter: Quarter,
+    team: &str,
+    team_name: &str,
+    config: &Config,
+) -> Retrospective {
     let front = &l.raw.front;
     let title = front.title.clone().unwrap_or_else(|| match config.language {
         Language::Ja => format!("{quarter} 振り返り — {team_name}"),

@@ -22,7 +22,11 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Ok(ParsedRetro { front: RawFrontMatter::default(), body: text.to_string(), body_line_offset: 0 });
+        return Ok(ParsedRetro {
+            front: RawFrontMatter::default(),
+            body: text.to_string(),
+            body_line_offset: 0,
+        });
     }
     let mut offset = first.len();
     let front_start = offset;
@@ -30,18 +34,30 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
         if line.trim_end() == "---" {
             let front_text = &text[front_start..offset];
             let body = &text[offset + line.len()..];
-            let origin = Origin { file, line_offset: 1, what: "the front matter" };
+            let origin = Origin {
+                file,
+                line_offset: 1,
+                what: "the front matter",
+            };
             let front = if front_text.trim().is_empty() {
                 RawFrontMatter::default()
             } else {
                 yaml::parse::<RawFrontMatter>(front_text, origin)?
             };
-            return Ok(ParsedRetro { front, body: body.to_string(), body_line_offset: i + 2 });
+            return Ok(ParsedRetro {
+                front,
+                body: body.to_string(),
+                body_line_offset: i + 2,
+            });
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(file, Some(Position::new(1, 1)), "the front matter opened with `---` is never closed")
-        .with_help("end the front matter with a line holding only `---`"))
+    Err(Diagnostic::error(
+        file,
+        Some(Position::new(1, 1)),
+        "the front matter opened with `---` is never closed",
+    )
+    .with_help("end the front matter with a line holding only `---`"))
 }
 
 /// A learning as found in the Markdown, before it is tied to a team and quarter.
@@ -101,7 +117,9 @@ pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> 
                 container_depth += 1;
                 pending_break = true;
             }
-            Event::End(TagEnd::List(_)) | Event::End(TagEnd::BlockQuote(_)) => container_depth = container_depth.saturating_sub(1),
+            Event::End(TagEnd::List(_)) | Event::End(TagEnd::BlockQuote(_)) => {
+                container_depth = container_depth.saturating_sub(1)
+            }
             Event::Start(Tag::Item) if container_depth == 1 && section.is_some() => {
                 item = Some((range.start, String::new()));
             }
@@ -112,7 +130,12 @@ pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> 
                     if !text.is_empty() {
                         let markdown = strip_tags_from_markdown(strip_list_marker(source));
                         let line = body[..start].matches('\n').count() + 1;
-                        found.push(FoundLearning { text, markdown, tags, line });
+                        found.push(FoundLearning {
+                            text,
+                            markdown,
+                            tags,
+                            line,
+                        });
                     }
                 }
                 pending_break = false;
@@ -216,7 +239,12 @@ mod tests {
         let ok = parse("---\r\ntitle: x\r\n---\r\n## 学び\r\n", "r.md").unwrap();
         assert_eq!(ok.front.title.as_deref(), Some("x"));
         assert_eq!(ok.body_line_offset, 3);
-        assert!(parse("---\ntitle: x\n", "r.md").unwrap_err().message.contains("never closed"));
+        assert!(
+            parse("---\ntitle: x\n", "r.md")
+                .unwrap_err()
+                .message
+                .contains("never closed")
+        );
     }
 
     #[test]

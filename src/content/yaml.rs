@@ -66,7 +66,54 @@ pub struct Origin<'a> {
 /// Parses one YAML document into `T`, turning serde's error into a diagnostic
 /// that names the key, the file, the line and column, and what would be right.
 pub fn parse<T: DeserializeOwned>(text: &str, origin: Origin<'_>) -> Result<T, Diagnostic> {
+    if let Some(offset) = too_deep(text) {
+        let pos = Position::of_offset(text, offset);
+        return Err(Diagnostic::error(
+            origin.file,
+            Some(Position::new(pos.line + origin.line_offset, pos.column)),
+            format!("brackets nested more than {MAX_FLOW_DEPTH} levels deep"),
+        )
+        .with_help("OKR files need only a few levels; check for unclosed `[` or `{`"));
+    }
     serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, origin))
+}
+
+/// How deep `[`/`{` may nest. The YAML scanner slows down quadratically with
+/// flow depth (50,000 `{a: ` take seconds), so deeper input is refused first.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// The offset where flow brackets first nest deeper than [`MAX_FLOW_DEPTH`],
+/// skipping quoted text and comments. Brackets inside plain text count too, which
+/// only matters for text with dozens of unclosed brackets.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut prev = b'\n';
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if comment {
+            comment = b != b'\n';
+        } else if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+        } else {
+            match b {
+                b'"' | b'\'' if matches!(prev, b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':') => quote = Some(b),
+                b'#' if matches!(prev, b' ' | b'\t' | b'\n') => comment = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = b;
+    }
+    None
 }
 
 fn to_diagnostic(error: &serde_yaml::Error, origin: Origin<'_>) -> Diagnostic {
@@ -137,10 +184,7 @@ fn explain(message: &str, noun: &str) -> (String, Option<String>) {
         let (key, expected) = split_expected(rest);
         let help = suggestion(key, &expected);
         let list = expected.join(", ");
-        return (
-            format!("unknown key `{key}` in {noun}; expected one of: {list}"),
-            help,
-        );
+        return (format!("unknown key `{key}` in {noun}; expected one of: {list}"), help);
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (value, expected) = split_expected(rest);
@@ -152,24 +196,31 @@ fn explain(message: &str, noun: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         let key = rest.trim_matches('`');
-        return (format!("missing key `{key}` in {noun}"), Some(format!("add `{key}: ...`")));
+        return (
+            format!("missing key `{key}` in {noun}"),
+            Some(format!("add `{key}: ...`")),
+        );
     }
     if let Some(rest) = message.strip_prefix("duplicate field ") {
         let key = rest.trim_matches('`');
-        return (format!("key `{key}` appears twice in {noun}"), Some("keep one of them".into()));
+        return (
+            format!("key `{key}` appears twice in {noun}"),
+            Some("keep one of them".into()),
+        );
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            let expected = match expected {
-                "f64" | "i64" | "u64" | "u8" | "u32" | "usize" => "a number",
-                "a boolean" | "bool" => "true or false",
-                "a string" => "text",
-                "a sequence" => "a list",
-                "struct" => "a mapping of keys to values",
-                other => other,
-            };
-            return (format!("wrong type: found {found}, expected {expected}"), None);
-        }
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|r| r.split_once(", expected "))
+    {
+        let expected = match expected {
+            "f64" | "i64" | "u64" | "u8" | "u32" | "usize" => "a number",
+            "a boolean" | "bool" => "true or false",
+            "a string" => "text",
+            "a sequence" => "a list",
+            "struct" => "a mapping of keys to values",
+            other => other,
+        };
+        return (format!("wrong type: found {found}, expected {expected}"), None);
     }
     (message.to_string(), None)
 }
@@ -204,44 +255,88 @@ pub fn suggestion(written: &str, expected: &[&str]) -> Option<String> {
 /// Finds the position of the node at `path` in a YAML document, by re-parsing it
 /// and stopping with an error at that node (serde_yaml gives errors a position).
 pub fn locate(text: &str, path: &YamlPath) -> Option<Position> {
+    if too_deep(text).is_some() {
+        return None;
+    }
     let de = serde_yaml::Deserializer::from_str(text);
-    match Locate(&path.0).deserialize(de) {
-        Err(e) if e.to_string().contains(LOCATE_MARK) => {
-            e.location().map(|l| Position::new(l.line(), l.column()))
-        }
+    match Walk::<StopHere>::new(&path.0).deserialize(de) {
+        Err(e) if e.to_string().contains(LOCATE_MARK) => e.location().map(|l| Position::new(l.line(), l.column())),
         _ => None,
     }
 }
 
 const LOCATE_MARK: &str = "okrsite-locate-here";
 
-struct Locate<'a>(&'a [Seg]);
+/// Parses the node at `path` as `T` with the position-tracking deserializer, so
+/// an element that failed on its own (see [`super::raw::Lenient`]) gets the same
+/// precise diagnostic as a whole-file error. `None` if it parses.
+pub fn parse_at<T: DeserializeOwned>(text: &str, path: &YamlPath, origin: Origin<'_>) -> Option<Diagnostic> {
+    if too_deep(text).is_some() {
+        return None;
+    }
+    let de = serde_yaml::Deserializer::from_str(text);
+    match Walk::<Parse<T>>::new(&path.0).deserialize(de) {
+        Err(e) => Some(to_diagnostic(&e, origin)),
+        Ok(()) => None,
+    }
+}
 
-impl<'de> DeserializeSeed<'de> for Locate<'_> {
+/// What to do with the node a [`Walk`] arrives at.
+trait Endpoint {
+    fn at<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error>;
+}
+
+impl Endpoint for StopHere {
+    fn at<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        d.deserialize_any(StopHere)
+    }
+}
+
+struct Parse<T>(std::marker::PhantomData<T>);
+
+impl<T: DeserializeOwned> Endpoint for Parse<T> {
+    fn at<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        T::deserialize(d).map(|_| ())
+    }
+}
+
+/// Walks down a path through the document, skipping everything else.
+struct Walk<'a, E>(&'a [Seg], std::marker::PhantomData<E>);
+
+impl<'a, E> Walk<'a, E> {
+    fn new(path: &'a [Seg]) -> Self {
+        Walk(path, std::marker::PhantomData)
+    }
+}
+
+impl<'de, E: Endpoint> DeserializeSeed<'de> for Walk<'_, E> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         if self.0.is_empty() {
-            d.deserialize_any(StopHere)
+            E::at(d)
         } else {
             d.deserialize_any(self)
         }
     }
 }
 
-impl<'de> Visitor<'de> for Locate<'_> {
+impl<'de, P: Endpoint> Visitor<'de> for Walk<'_, P> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any YAML value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut i = 0;
         while let Some(key) = map.next_key::<serde_yaml::Value>()? {
+            // An index into a mapping means its i-th entry (series written `date: value`).
             let matches = match (&self.0[0], &key) {
                 (Seg::Key(want), serde_yaml::Value::String(s)) => s == want,
                 (Seg::Key(want), other) => scalar_text(other).is_some_and(|s| &s == want),
-                _ => false,
+                (Seg::Index(n), _) => *n == i,
             };
+            i += 1;
             if matches {
-                return map.next_value_seed(Locate(&self.0[1..]));
+                return map.next_value_seed(Walk::<P>::new(&self.0[1..]));
             }
             map.next_value::<IgnoredAny>()?;
         }
@@ -251,7 +346,7 @@ impl<'de> Visitor<'de> for Locate<'_> {
         let mut i = 0;
         loop {
             if self.0[0] == Seg::Index(i) {
-                return seq.next_element_seed(Locate(&self.0[1..])).map(|_| ());
+                return seq.next_element_seed(Walk::<P>::new(&self.0[1..])).map(|_| ());
             }
             if seq.next_element::<IgnoredAny>()?.is_none() {
                 return Ok(());
@@ -328,6 +423,21 @@ mod tests {
     const DOC: &str = "objectives:\n  - title: a\n    key_results:\n      - title: x\n        target: 3\n      - title: y\n        baseline: 5\n        target:   5\n";
 
     #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let origin = Origin {
+            file: "f.yaml",
+            line_offset: 2,
+            what: "a file",
+        };
+        let d = parse::<serde_yaml::Value>(&"{a: ".repeat(50_000), origin).unwrap_err();
+        assert!(d.message.contains("nested more than 64"), "{}", d.message);
+        assert_eq!(d.position, Some(Position::new(3, 4 * 64 + 1)));
+        // Brackets in quotes and comments do not count.
+        let fine = format!("a: \"{}\" # {}\nb: [[1]]\n", "[".repeat(100), "{".repeat(100));
+        assert!(parse::<serde_yaml::Value>(&fine, origin).is_ok());
+    }
+
+    #[test]
     fn locate_finds_values_keys_and_items() {
         let kr = YamlPath::root().key("objectives").index(0).key("key_results").index(1);
         assert_eq!(locate(DOC, &kr.key("target")), Some(Position::new(8, 19)));
@@ -350,10 +460,19 @@ mod tests {
         struct Doc {
             key_results: Vec<Kr>,
         }
-        let origin = Origin { file: "f.yaml", line_offset: 0, what: "a file" };
+        let origin = Origin {
+            file: "f.yaml",
+            line_offset: 0,
+            what: "a file",
+        };
         let d = parse::<Doc>("key_results:\n  - title: x\n    targte: 3\n", origin).unwrap_err();
         assert_eq!(d.position, Some(Position::new(3, 5)));
-        assert!(d.message.starts_with("unknown key `targte` in a key result; expected one of: title, target"), "{}", d.message);
+        assert!(
+            d.message
+                .starts_with("unknown key `targte` in a key result; expected one of: title, target"),
+            "{}",
+            d.message
+        );
         assert_eq!(d.help.as_deref(), Some("did you mean `target`?"));
     }
 }

@@ -126,7 +126,11 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
                     score: num(ts.score),
                     grade: ts.grade,
                     has_retrospective: tq.retro.is_some(),
-                    not_doing: tq.okrs.iter().flat_map(|o| o.not_doing.iter().map(String::as_str)).collect(),
+                    not_doing: tq
+                        .okrs
+                        .iter()
+                        .flat_map(|o| o.not_doing.iter().map(String::as_str))
+                        .collect(),
                     objectives: tq
                         .okrs
                         .iter()
@@ -192,7 +196,15 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
         today: site.today.to_string(),
         fiscal_year_start_month: site.config.fiscal_year_start_month,
         scoring: site.config.scoring,
-        teams: site.teams.iter().map(|t| TeamOut { id: &t.id, name: &t.name, parent: t.parent.as_deref() }).collect(),
+        teams: site
+            .teams
+            .iter()
+            .map(|t| TeamOut {
+                id: &t.id,
+                name: &t.name,
+                parent: t.parent.as_deref(),
+            })
+            .collect(),
         quarters,
         learnings,
     };

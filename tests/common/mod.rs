@@ -59,12 +59,20 @@ pub fn expected(dir: &Path) -> Vec<(String, String)> {
 /// Asserts that one diagnostic of `output` (diagnostics are separated by a
 /// blank line) holds both the location and the message.
 pub fn assert_reported(output: &str, location: &str, message: &str, fixture: &str) {
-    let found = output.split("\n\n").any(|block| block.contains(location) && block.contains(message));
-    assert!(found, "fixture {fixture}: no diagnostic with `{location}` and `{message}` in:\n{output}");
+    let found = output
+        .split("\n\n")
+        .any(|block| block.contains(location) && block.contains(message));
+    assert!(
+        found,
+        "fixture {fixture}: no diagnostic with `{location}` and `{message}` in:\n{output}"
+    );
 }
 
 pub fn fixture_dirs(kind: &str) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join(kind)).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures().join(kind))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     assert!(!dirs.is_empty());
     dirs
