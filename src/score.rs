@@ -310,4 +310,77 @@ mod tests {
         assert_eq!(threshold_band(4.0, dec, Direction::Decrease), Light::Yellow);
         assert_eq!(threshold_band(3.0, dec, Direction::Decrease), Light::Green);
     }
+
+    fn site_with(kr: KeyResult, today: Date) -> Site {
+        use crate::model::{Objective, Okrs, Quarter, TeamQuarter};
+        let quarter = Quarter { year: 2025, number: 3 };
+        let (start, end) = quarter.bounds(1);
+        let objective = Objective {
+            id: "o1".into(),
+            title: "t".into(),
+            owner: None,
+            aligns_to: None,
+            key_results: vec![kr],
+            initiatives: vec![],
+        };
+        let okrs = Okrs { objectives: vec![objective], not_doing: vec![], source: String::new() };
+        let q = QuarterData {
+            quarter,
+            start,
+            end,
+            status: QuarterStatus::of(start, end, today),
+            teams: vec![TeamQuarter { team: "a".into(), okrs: Some(okrs), retro: None }],
+        };
+        Site::new(crate::config::Config::with_title("t"), today, vec![], vec![], vec![q])
+    }
+
+    fn kr(data: KrData, manual: Option<f64>) -> KeyResult {
+        KeyResult {
+            id: "kr1".into(),
+            title: "t".into(),
+            owner: None,
+            data,
+            unit: None,
+            baseline: Some(45.0),
+            target: Some(65.0),
+            weight: 1.0,
+            manual_score: manual,
+            checkins: vec![],
+        }
+    }
+
+    fn only_kr(site: &Site) -> KrScore {
+        score_site(site).quarters[0][0].objectives[0].key_results[0]
+    }
+
+    #[test]
+    fn a_manual_score_wins_over_data() {
+        let site = site_with(kr(KrData::Values(vec![pt(2025, 8, 1, 65.0)]), Some(0.3)), date(2025, 12, 1));
+        let s = only_kr(&site);
+        assert_eq!(s.current, Some(65.0));
+        assert_eq!(s.score, Some(0.3));
+        assert_eq!(s.grade, Some(Light::Red));
+    }
+
+    #[test]
+    fn no_point_inside_the_quarter_is_no_data_not_zero() {
+        let site = site_with(kr(KrData::Values(vec![pt(2025, 6, 30, 60.0)]), None), date(2025, 12, 1));
+        let s = only_kr(&site);
+        assert_eq!(s, KrScore { current: None, score: None, grade: None, status: None });
+        let team = &score_site(&site).quarters[0][0];
+        assert_eq!(team.score, None);
+        assert_eq!(team.objectives[0].score, None);
+    }
+
+    #[test]
+    fn in_progress_krs_get_a_pace_status() {
+        // 2025-08-15: 46 of 92 days gone; 55 is half-way from 45 to 65 → projected 1.0 → green.
+        let site = site_with(kr(KrData::Values(vec![pt(2025, 8, 10, 55.0)]), None), date(2025, 8, 15));
+        let s = only_kr(&site);
+        assert_eq!(s.score, Some(0.5));
+        assert_eq!(s.status, Some(Light::Green));
+        // 47: 0.1 of the way at half time → projected 0.2 → red.
+        let site = site_with(kr(KrData::Values(vec![pt(2025, 8, 10, 47.0)]), None), date(2025, 8, 15));
+        assert_eq!(only_kr(&site).status, Some(Light::Red));
+    }
 }
