@@ -69,12 +69,14 @@ pub struct Built {
 pub enum BuildError {
     /// The output location or the file system refused.
     Output(String),
+    /// The site's own templates or static files are broken (a content error).
+    Site(String),
 }
 
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BuildError::Output(m) => f.write_str(m),
+            BuildError::Output(m) | BuildError::Site(m) => f.write_str(m),
         }
     }
 }
@@ -98,8 +100,21 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         None => opts.root.join(&site.config.output_dir),
     };
     output::check_location(&opts.root, &out_dir).map_err(BuildError::Output)?;
+    let theme = match render::theme::load(&opts.root, site.config.language) {
+        Ok(t) => t,
+        Err(mut errors) => {
+            checked.diagnostics.append(&mut errors);
+            checked.site = None;
+            return Ok(Built {
+                checked,
+                output: None,
+                files: 0,
+            });
+        }
+    };
     let scores: SiteScores = score::score_site(site);
-    let files = render::render_site(site, &scores);
+    let mut files = render::render_site(site, &scores, &theme).map_err(BuildError::Site)?;
+    add_site_static(&opts.root, &mut files).map_err(BuildError::Site)?;
     let count = files.len();
     output::write_atomically(&out_dir, files).map_err(BuildError::Output)?;
     Ok(Built {
@@ -107,4 +122,37 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         output: Some(out_dir),
         files: count,
     })
+}
+
+/// Copies the site's `static/` folder into the output as it is. A file there may
+/// replace a theme asset (`static/assets/okrsite.css`) but not a generated page.
+fn add_site_static(root: &Path, files: &mut Vec<render::OutputFile>) -> Result<(), String> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut extra = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("static/: {e}"))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = diag::display_path(&dir, entry.path());
+        let bytes = std::fs::read(entry.path()).map_err(|e| format!("static/{rel}: {e}"))?;
+        extra.push(render::OutputFile::new(rel, bytes));
+    }
+    for f in extra {
+        match files.iter_mut().find(|g| g.path == f.path) {
+            Some(g) if g.path.starts_with("assets/") => *g = f,
+            Some(_) => {
+                return Err(format!(
+                    "static/{} would overwrite a page okrsite generates; rename it",
+                    f.path
+                ));
+            }
+            None => files.push(f),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(())
 }

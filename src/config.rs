@@ -50,6 +50,8 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub scoring: ScoringThresholds,
     pub learning_headings: Vec<String>,
+    /// Keep raw HTML in Markdown as written (trusted authors only); sanitised otherwise.
+    pub allow_html: bool,
 }
 
 impl Config {
@@ -65,6 +67,7 @@ impl Config {
             ignore: Vec::new(),
             scoring: ScoringThresholds::default(),
             learning_headings: vec!["Learnings".into(), "学び".into(), "Lessons learned".into()],
+            allow_html: false,
         }
     }
 }
@@ -81,6 +84,7 @@ struct RawConfig {
     ignore: Option<Vec<String>>,
     scoring: Option<RawScoring>,
     learnings: Option<RawLearnings>,
+    allow_html: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +110,7 @@ const TOP_KEYS: &[&str] = &[
     "ignore",
     "scoring",
     "learnings",
+    "allow_html",
 ];
 
 /// Parses and validates `okrsite.toml`. Every problem is reported, not only the first.
@@ -217,6 +222,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         }
         config.learning_headings = l.headings;
     }
+    config.allow_html = raw.allow_html.unwrap_or(false);
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }
 

@@ -128,6 +128,10 @@ fn main() -> ExitCode {
                         }
                     }
                 }
+                Err(e @ build::BuildError::Site(_)) => {
+                    eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
+                    ExitCode::from(EXIT_CONTENT)
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(EXIT_USAGE)

@@ -189,6 +189,8 @@ pub struct Learning {
     pub date: Option<Date>,
     /// 1-based line in the .md file.
     pub line: usize,
+    /// Byte offset of the item in the retrospective's body.
+    pub offset: usize,
 }
 
 impl Learning {

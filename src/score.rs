@@ -323,13 +323,21 @@ mod tests {
             key_results: vec![kr],
             initiatives: vec![],
         };
-        let okrs = Okrs { objectives: vec![objective], not_doing: vec![], source: String::new() };
+        let okrs = Okrs {
+            objectives: vec![objective],
+            not_doing: vec![],
+            source: String::new(),
+        };
         let q = QuarterData {
             quarter,
             start,
             end,
             status: QuarterStatus::of(start, end, today),
-            teams: vec![TeamQuarter { team: "a".into(), okrs: Some(okrs), retro: None }],
+            teams: vec![TeamQuarter {
+                team: "a".into(),
+                okrs: Some(okrs),
+                retro: None,
+            }],
         };
         Site::new(crate::config::Config::with_title("t"), today, vec![], vec![], vec![q])
     }
@@ -355,7 +363,10 @@ mod tests {
 
     #[test]
     fn a_manual_score_wins_over_data() {
-        let site = site_with(kr(KrData::Values(vec![pt(2025, 8, 1, 65.0)]), Some(0.3)), date(2025, 12, 1));
+        let site = site_with(
+            kr(KrData::Values(vec![pt(2025, 8, 1, 65.0)]), Some(0.3)),
+            date(2025, 12, 1),
+        );
         let s = only_kr(&site);
         assert_eq!(s.current, Some(65.0));
         assert_eq!(s.score, Some(0.3));
@@ -366,7 +377,15 @@ mod tests {
     fn no_point_inside_the_quarter_is_no_data_not_zero() {
         let site = site_with(kr(KrData::Values(vec![pt(2025, 6, 30, 60.0)]), None), date(2025, 12, 1));
         let s = only_kr(&site);
-        assert_eq!(s, KrScore { current: None, score: None, grade: None, status: None });
+        assert_eq!(
+            s,
+            KrScore {
+                current: None,
+                score: None,
+                grade: None,
+                status: None
+            }
+        );
         let team = &score_site(&site).quarters[0][0];
         assert_eq!(team.score, None);
         assert_eq!(team.objectives[0].score, None);

@@ -806,6 +806,7 @@ fn resolve_retro(
                 tags,
                 date,
                 line: f.line + l.raw.body_line_offset,
+                offset: f.offset,
             }
         })
         .collect();

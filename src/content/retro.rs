@@ -68,6 +68,8 @@ pub struct FoundLearning {
     pub tags: Vec<String>,
     /// 1-based line in the body.
     pub line: usize,
+    /// Byte offset of the item in the body, to mark it when rendering.
+    pub offset: usize,
 }
 
 pub fn markdown_options() -> Options {
@@ -135,6 +137,7 @@ pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> 
                             markdown,
                             tags,
                             line,
+                            offset: start,
                         });
                     }
                 }
@@ -189,7 +192,7 @@ pub fn split_tags(plain: &str) -> (String, Vec<String>) {
     (text::squash_whitespace(&out), tags)
 }
 
-fn is_tag_char(c: char) -> bool {
+pub fn is_tag_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-' || is_mark(c)
 }
 

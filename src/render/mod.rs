@@ -2,6 +2,12 @@
 //! Nothing here reads content files or decides scores.
 
 pub mod export;
+pub mod feeds;
+pub mod format;
+pub mod markdown;
+pub mod pages;
+pub mod theme;
+pub mod views;
 
 use crate::model::Site;
 use crate::score::SiteScores;
@@ -24,26 +30,27 @@ impl OutputFile {
 }
 
 /// Every file of the site, in a stable order.
-pub fn render_site(site: &Site, scores: &SiteScores) -> Vec<OutputFile> {
-    let mut files = vec![
-        OutputFile::new("api/okrs.json", export::okrs_json(site, scores)),
-        OutputFile::new("api/scores.csv", export::scores_csv(site, scores)),
-        OutputFile::new("index.html", placeholder_index(site)),
-    ];
+pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme) -> Result<Vec<OutputFile>, String> {
+    let mut files = pages::render_pages(site, scores, theme)?;
+    let mut html_pages: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .collect();
+    html_pages.sort();
+    let sitemap = feeds::sitemap(site, &html_pages);
+    files.push(OutputFile::new("sitemap.xml", sitemap));
+    files.push(OutputFile::new("feed.xml", feeds::atom(site)));
+    files.push(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)));
+    files.push(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)));
+    for (name, bytes) in theme::STATIC {
+        files.push(OutputFile::new(format!("assets/{name}"), bytes.to_vec()));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }
 
-/// Until the site's pages exist: a page that names the site and links the exports.
-fn placeholder_index(site: &Site) -> String {
-    let title = escape_html(&site.config.title);
-    format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n</head>\n<body>\n<h1>{title}</h1>\n<ul>\n<li><a href=\"api/okrs.json\">api/okrs.json</a></li>\n<li><a href=\"api/scores.csv\">api/scores.csv</a></li>\n</ul>\n</body>\n</html>\n",
-        site.config.language.code()
-    )
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values (and XML).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -1,0 +1,78 @@
+//! `feed.xml` (Atom, one entry per retrospective) and `sitemap.xml`. These are
+//! the only files that use `base_url`, because they need absolute URLs.
+
+use super::escape_html as esc;
+use super::views::urls;
+use crate::model::Site;
+
+/// Public URL of a page: `base_url` + its path, without a trailing `index.html`.
+fn public_url(base: &str, path: &str) -> String {
+    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
+}
+
+pub fn atom(site: &Site) -> String {
+    let base = &site.config.base_url;
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for q in &site.quarters {
+        for tq in &q.teams {
+            let Some(r) = &tq.retro else { continue };
+            let updated = r.date.unwrap_or(q.end);
+            let url = public_url(base, &urls::review(q.quarter, &tq.team));
+            let summary: Vec<String> = r.learnings.iter().map(|l| format!("・{}", l.text)).collect();
+            let authors: String = r
+                .authors
+                .iter()
+                .map(|a| format!("<author><name>{}</name></author>", esc(a)))
+                .collect();
+            let entry = format!(
+                "<entry><title>{}</title><id>urn:okrsite:retrospective:{}:{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated>{}<summary>{}</summary></entry>\n",
+                esc(&r.title),
+                q.quarter,
+                esc(&tq.team),
+                esc(&url),
+                updated,
+                authors,
+                esc(&summary.join("\n")),
+            );
+            entries.push((format!("{updated}{}{}", q.quarter, tq.team), entry));
+        }
+    }
+    // Newest first; the sort key makes the order stable.
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    let updated = site
+        .quarters
+        .iter()
+        .flat_map(|q| {
+            q.teams
+                .iter()
+                .filter_map(move |tq| tq.retro.as_ref().map(|r| r.date.unwrap_or(q.end)))
+        })
+        .max()
+        .unwrap_or(site.today);
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.push_str(&format!(
+        "<title>{}</title>\n<id>urn:okrsite:feed:{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
+        esc(&site.config.title),
+        esc(&site.config.title),
+        esc(base),
+        esc(base),
+    ));
+    for (_, e) in entries {
+        out.push_str(&e);
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+pub fn sitemap(site: &Site, pages: &[&str]) -> String {
+    let base = &site.config.base_url;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in pages {
+        out.push_str(&format!("<url><loc>{}</loc></url>\n", esc(&public_url(base, p))));
+    }
+    out.push_str("</urlset>\n");
+    out
+}

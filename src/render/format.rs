@@ -1,0 +1,160 @@
+//! Numbers, dates and labels as readers see them, in the site's language.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::config::Language;
+use crate::model::Quarter;
+
+/// The theme's UI strings for one language (`themes/default/i18n/<lang>.toml`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Strings(pub BTreeMap<String, String>);
+
+impl Strings {
+    pub fn parse(toml_text: &str) -> Result<Strings, String> {
+        let table: toml::Table = toml::from_str(toml_text).map_err(|e| e.message().to_string())?;
+        let map = table
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+            .collect();
+        Ok(Strings(map))
+    }
+
+    /// The string for `key`; the key itself when missing, so a gap shows rather than breaks.
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.0.get(key).map_or(key, String::as_str)
+    }
+
+    /// The string with `{name}` replaced.
+    pub fn fill(&self, key: &str, name: &str, value: &str) -> String {
+        self.get(key).replace(&format!("{{{name}}}"), value)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Formatter {
+    pub lang: Language,
+    pub fiscal_year_start_month: i8,
+}
+
+impl Formatter {
+    /// 2025年4月4日 / Apr 4, 2025
+    pub fn date(&self, d: Date) -> String {
+        match self.lang {
+            Language::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            Language::En => {
+                const MONTHS: [&str; 12] = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+                ];
+                format!("{} {}, {}", MONTHS[(d.month() - 1) as usize], d.day(), d.year())
+            }
+        }
+    }
+
+    /// 2025/7/7 or Jul 7: short dates for tables.
+    pub fn short_date(&self, d: Date) -> String {
+        match self.lang {
+            Language::Ja => format!("{}/{}/{}", d.year(), d.month(), d.day()),
+            Language::En => self.date(d),
+        }
+    }
+
+    /// 2025年度 Q3 (fiscal years) or 2025年 Q3 (calendar); FY2025 Q3 / 2025 Q3.
+    pub fn quarter(&self, q: Quarter) -> String {
+        let fiscal = self.fiscal_year_start_month != 1;
+        match (self.lang, fiscal) {
+            (Language::Ja, true) => format!("{}年度 Q{}", q.year, q.number),
+            (Language::Ja, false) => format!("{}年 Q{}", q.year, q.number),
+            (Language::En, true) => format!("FY{} Q{}", q.year, q.number),
+            (Language::En, false) => format!("{} Q{}", q.year, q.number),
+        }
+    }
+
+    pub fn period(&self, start: Date, end: Date) -> String {
+        format!("{} – {}", self.date(start), self.date(end))
+    }
+}
+
+/// A value for reading: thousands separators, at most three decimals, no trailing zeros.
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let s = format!("{:.3}", v);
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c != '0' && c != '.') => ("-", rest),
+        Some(rest) => ("", rest),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A value with its unit: `45%`, `38日`, `120 ms`, `20,000 users`.
+pub fn with_unit(v: f64, unit: Option<&str>) -> String {
+    let n = number(v);
+    match unit {
+        None | Some("") => n,
+        Some(u) if u.starts_with(|c: char| c.is_ascii_alphabetic()) => format!("{n} {u}"),
+        Some(u) => format!("{n}{u}"),
+    }
+}
+
+/// Scores are shown with two decimals: 0.72.
+pub fn score(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(number(45.0), "45");
+        assert_eq!(number(16.2), "16.2");
+        assert_eq!(number(99.975), "99.975");
+        assert_eq!(number(20000.0), "20,000");
+        assert_eq!(number(-1234.5), "-1,234.5");
+        assert_eq!(number(-0.0001), "0");
+        assert_eq!(number(0.1 + 0.2), "0.3");
+        assert_eq!(with_unit(45.0, Some("%")), "45%");
+        assert_eq!(with_unit(120.0, Some("ms")), "120 ms");
+        assert_eq!(with_unit(38.0, Some("日")), "38日");
+        assert_eq!(score(0.8), "0.80");
+    }
+
+    #[test]
+    fn dates_follow_the_language() {
+        let ja = Formatter {
+            lang: Language::Ja,
+            fiscal_year_start_month: 4,
+        };
+        let en = Formatter {
+            lang: Language::En,
+            fiscal_year_start_month: 1,
+        };
+        assert_eq!(ja.date(date(2025, 4, 4)), "2025年4月4日");
+        assert_eq!(en.date(date(2025, 4, 4)), "Apr 4, 2025");
+        let q = Quarter { year: 2025, number: 3 };
+        assert_eq!(ja.quarter(q), "2025年度 Q3");
+        assert_eq!(en.quarter(q), "2025 Q3");
+    }
+}

@@ -1,0 +1,489 @@
+//! Markdown → HTML: pulldown-cmark with a small event pass for Japanese text,
+//! heading ids that keep Japanese, learning anchors, and ammonia sanitising.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::content::retro::{self, markdown_options};
+use crate::render::escape_html;
+use crate::text;
+
+/// How a retrospective's learnings are marked up in its body.
+pub struct LearningMarks<'a> {
+    /// The learning headings of the config.
+    pub headings: &'a [String],
+    /// Byte offset of each learning item in the body → its anchor id.
+    pub anchors: HashMap<usize, String>,
+    /// Turns a tag into the URL of its page.
+    pub tag_url: &'a dyn Fn(&str) -> String,
+}
+
+pub struct Options<'a> {
+    /// Raw HTML in Markdown is kept only when the site's config allows it.
+    pub allow_html: bool,
+    /// Ids already used on the page, so heading ids never collide with them.
+    pub reserved_ids: &'a [String],
+    pub learnings: Option<LearningMarks<'a>>,
+}
+
+/// A heading id that keeps Japanese (and any script): lowercase, spaces become
+/// `-`, punctuation is dropped. `section` when nothing is left.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            id.push(c);
+        } else if (c.is_whitespace() || c == '-') && !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-').to_string();
+    if id.is_empty() { "section".to_string() } else { id }
+}
+
+/// Renders a whole Markdown document.
+pub fn render(markdown: &str, opts: &Options<'_>) -> String {
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, markdown_options())
+        .into_offset_iter()
+        .collect();
+    let events = merge_text(events);
+    let events = assign_heading_ids(events, opts.reserved_ids);
+    let events = match &opts.learnings {
+        Some(marks) => mark_learnings(events, marks),
+        None => events,
+    };
+    let events = japanese_pass(events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    if opts.allow_html { html } else { sanitize(&html) }
+}
+
+/// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph.
+pub fn render_inline(markdown: &str, allow_html: bool) -> String {
+    let html = render(
+        markdown,
+        &Options {
+            allow_html,
+            reserved_ids: &[],
+            learnings: None,
+        },
+    );
+    let trimmed = html.trim();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+/// Joins adjacent text events, so the passes below see whole runs of text.
+fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
+    for (e, r) in events {
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&e, out.last_mut()) {
+            let joined = format!("{prev}{t}");
+            *prev = CowStr::from(joined);
+            prev_range.end = r.end;
+            continue;
+        }
+        out.push((e, r));
+    }
+    out
+}
+
+fn assign_heading_ids<'a>(
+    mut events: Vec<(Event<'a>, Range<usize>)>,
+    reserved: &[String],
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut used: HashSet<String> = reserved.iter().cloned().collect();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i].0 {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = heading_id(&text);
+            let mut id = base.clone();
+            let mut n = 1;
+            while used.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(id.clone());
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
+                *slot = Some(CowStr::from(id));
+            }
+        }
+        i += 1;
+    }
+    events
+}
+
+fn level(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Gives each learning item its anchor and shows its tags as links instead of `#tag` text.
+fn mark_learnings<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+    marks: &LearningMarks<'_>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let wanted: Vec<String> = marks.headings.iter().map(|h| h.trim().to_lowercase()).collect();
+    let mut out = Vec::with_capacity(events.len());
+    let mut section: Option<u8> = None;
+    let mut heading: Option<(u8, String)> = None;
+    let mut depth = 0usize;
+    let mut current: Option<Vec<String>> = None; // tags of the learning being rendered
+    for (e, r) in events {
+        match &e {
+            Event::Start(Tag::Heading { level: l, .. }) => heading = Some((level(*l), String::new())),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((l, t)) = heading.take() {
+                    if (l == 2 || l == 3) && wanted.contains(&t.trim().to_lowercase()) {
+                        section = Some(l);
+                    } else if section.is_some_and(|s| l <= s) {
+                        section = None;
+                    }
+                }
+            }
+            Event::Start(Tag::List(_)) | Event::Start(Tag::BlockQuote(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) | Event::End(TagEnd::BlockQuote(_)) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        match e {
+            Event::Text(t) if heading.is_some() => {
+                if let Some((_, h)) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+                out.push((Event::Text(t), r));
+            }
+            Event::Start(Tag::Item) if depth == 1 && section.is_some() => match marks.anchors.get(&r.start) {
+                Some(anchor) => {
+                    current = Some(Vec::new());
+                    let html = format!("<li id=\"{}\" class=\"learning\">", escape_html(anchor));
+                    out.push((Event::Html(CowStr::from(html)), r));
+                }
+                None => out.push((Event::Start(Tag::Item), r)),
+            },
+            Event::Text(t) if current.is_some() => {
+                let (kept, tags) = strip_tag_tokens(&t);
+                if let Some(all) = current.as_mut() {
+                    all.extend(tags);
+                }
+                out.push((Event::Text(CowStr::from(kept)), r));
+            }
+            Event::End(TagEnd::Item) if depth == 1 && current.is_some() => {
+                let tags = current.take().unwrap_or_default();
+                let mut html = String::new();
+                if !tags.is_empty() {
+                    html.push_str(" <span class=\"tags\">");
+                    for t in tags {
+                        html.push_str(&format!(
+                            "<a class=\"tag\" href=\"{}\">#{}</a> ",
+                            escape_html(&(marks.tag_url)(&t)),
+                            escape_html(&t)
+                        ));
+                    }
+                    html.truncate(html.trim_end().len());
+                    html.push_str("</span>");
+                }
+                html.push_str("</li>\n");
+                out.push((Event::Html(CowStr::from(html)), r));
+            }
+            other => out.push((other, r)),
+        }
+    }
+    out
+}
+
+/// Removes `#tag` tokens from a text run, keeping the rest of it as it is.
+fn strip_tag_tokens(text: &str) -> (String, Vec<String>) {
+    let (_, tags) = retro::split_tags(text);
+    if tags.is_empty() {
+        return (text.to_string(), tags);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut prev_space = true;
+    while let Some(c) = rest.chars().next() {
+        if c == '#' && prev_space {
+            let len: usize = rest[1..]
+                .chars()
+                .take_while(|&ch| retro::is_tag_char(ch))
+                .map(char::len_utf8)
+                .sum();
+            if len > 0 {
+                rest = &rest[1 + len..];
+                prev_space = false;
+                continue;
+            }
+        }
+        prev_space = c.is_whitespace();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    let trimmed = out.trim_end().to_string();
+    (trimmed, tags)
+}
+
+/// Japanese text: a line break between two Japanese characters becomes nothing
+/// (not a visible space), and `**「強調」**` is bold even where CommonMark's
+/// flanking rules refuse it next to Japanese punctuation.
+fn japanese_pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
+    let mut code_depth = 0usize;
+    let n = events.len();
+    let mut iter = events.into_iter().peekable();
+    let mut index = 0;
+    while let Some((e, r)) = iter.next() {
+        index += 1;
+        match &e {
+            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            _ => {}
+        }
+        match e {
+            Event::SoftBreak => {
+                let before = match out.last() {
+                    Some((Event::Text(t), _)) => t.chars().last(),
+                    _ => None,
+                };
+                let after = match iter.peek() {
+                    Some((Event::Text(t), _)) => t.chars().next(),
+                    _ => None,
+                };
+                if text::soft_break(before, after).is_empty() {
+                    // Join the two runs so the emphasis fix below sees one piece of text.
+                    continue;
+                }
+                out.push((Event::SoftBreak, r));
+            }
+            Event::Text(t) if code_depth == 0 && t.contains('*') => {
+                let _ = (n, index);
+                for piece in cjk_emphasis(&t) {
+                    out.push((piece, r.clone()));
+                }
+            }
+            other => out.push((other, r)),
+        }
+    }
+    out
+}
+
+/// Splits text with leftover `**x**` or `*x*` next to Japanese into strong/em events.
+fn cjk_emphasis(text: &str) -> Vec<Event<'static>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut plain = String::new();
+    while !rest.is_empty() {
+        let Some(start) = rest.find('*') else {
+            plain.push_str(rest);
+            break;
+        };
+        let run = rest[start..].bytes().take_while(|&b| b == b'*').count();
+        if run > 2 {
+            plain.push_str(&rest[..start + run]);
+            rest = &rest[start + run..];
+            continue;
+        }
+        let delim = &rest[start..start + run];
+        let after_open = &rest[start + run..];
+        let close = after_open.find(delim).filter(|&end| {
+            let inner = &after_open[..end];
+            let closing_run = after_open[end..].bytes().take_while(|&b| b == b'*').count();
+            !inner.is_empty()
+                && closing_run == run
+                && !inner.starts_with(char::is_whitespace)
+                && !inner.ends_with(char::is_whitespace)
+                && !inner.contains('*')
+        });
+        let touches_cjk = close.is_some_and(|end| {
+            let inner = &after_open[..end];
+            let before = rest[..start].chars().last();
+            let after = after_open[end + run..].chars().next();
+            [before, inner.chars().next(), inner.chars().last(), after]
+                .into_iter()
+                .flatten()
+                .any(text::is_cjk)
+        });
+        match close {
+            Some(end) if touches_cjk => {
+                plain.push_str(&rest[..start]);
+                if !plain.is_empty() {
+                    out.push(Event::Text(CowStr::from(std::mem::take(&mut plain))));
+                }
+                let (open, close_tag) = if run == 2 {
+                    (Tag::Strong, TagEnd::Strong)
+                } else {
+                    (Tag::Emphasis, TagEnd::Emphasis)
+                };
+                out.push(Event::Start(open));
+                out.push(Event::Text(CowStr::from(after_open[..end].to_string())));
+                out.push(Event::End(close_tag));
+                rest = &after_open[end + run..];
+            }
+            _ => {
+                plain.push_str(&rest[..start + run]);
+                rest = &rest[start + run..];
+            }
+        }
+    }
+    if !plain.is_empty() {
+        out.push(Event::Text(CowStr::from(plain)));
+    }
+    out
+}
+
+/// Removes script, event handlers and `javascript:` URLs from rendered Markdown,
+/// keeping what Markdown itself produces: heading ids, table alignment, footnotes,
+/// task-list checkboxes and learning anchors.
+pub fn sanitize(html: &str) -> String {
+    use std::sync::OnceLock;
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let cleaner = CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["class"])
+            .add_tags(["input", "del", "s"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            .link_rel(Some("noopener noreferrer"));
+        for tag in ["h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "sup", "section"] {
+            b.add_tag_attributes(tag, ["id"]);
+        }
+        b.attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("input", "type") if value != "checkbox" => None,
+            _ => Some(value.into()),
+        });
+        b
+    });
+    cleaner.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> String {
+        render(
+            s,
+            &Options {
+                allow_html: false,
+                reserved_ids: &[],
+                learnings: None,
+            },
+        )
+    }
+
+    #[test]
+    fn japanese_line_breaks_leave_no_space() {
+        assert_eq!(md("これは\n続きです"), "<p>これは続きです</p>\n");
+        assert_eq!(md("English\nwords"), "<p>English\nwords</p>\n");
+        assert_eq!(md("日本語\nEnglish"), "<p>日本語\nEnglish</p>\n");
+    }
+
+    #[test]
+    fn japanese_emphasis_renders_bold() {
+        assert_eq!(
+            md("これは**「重要」**です"),
+            "<p>これは<strong>「重要」</strong>です</p>\n"
+        );
+        assert_eq!(md("ここは*強調*する"), "<p>ここは<em>強調</em>する</p>\n");
+        assert_eq!(md("**plain** bold"), "<p><strong>plain</strong> bold</p>\n");
+        assert_eq!(md("2 * 3 * 4"), "<p>2 * 3 * 4</p>\n");
+        assert_eq!(md("`コード**「x」**`"), "<p><code>コード**「x」**</code></p>\n");
+    }
+
+    #[test]
+    fn heading_ids_keep_japanese_and_stay_unique() {
+        assert_eq!(heading_id("KRごとの要因分析"), "krごとの要因分析");
+        assert_eq!(heading_id("  Lessons learned! "), "lessons-learned");
+        assert_eq!(heading_id("！？"), "section");
+        let html = md("## 学び\n\n## 学び\n");
+        assert!(
+            html.contains("<h2 id=\"学び\">") && html.contains("<h2 id=\"学び-1\">"),
+            "{html}"
+        );
+        let reserved = ["学び".to_string()];
+        let html = render(
+            "## 学び",
+            &Options {
+                allow_html: false,
+                reserved_ids: &reserved,
+                learnings: None,
+            },
+        );
+        assert!(html.contains("id=\"学び-1\""), "{html}");
+    }
+
+    #[test]
+    fn markdown_extensions_survive_sanitising() {
+        let html = md("| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n");
+        assert!(html.contains("<th style=\"text-align:left\">"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("class=\"footnote-definition\""), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_allowed() {
+        let src = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<b onclick=\"x()\">b</b>";
+        let html = md(src);
+        for bad in ["<script", "onerror", "javascript:", "onclick"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        let raw = render(
+            src,
+            &Options {
+                allow_html: true,
+                reserved_ids: &[],
+                learnings: None,
+            },
+        );
+        assert!(raw.contains("<script>"));
+    }
+
+    #[test]
+    fn learnings_get_anchors_and_tag_links() {
+        let body = "## 学び\n- 価格は先に見せる #pricing #価格\n- 二つ目\n";
+        let headings = ["学び".to_string()];
+        let found = retro::extract_learnings(body, &headings);
+        let anchors = found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.offset, format!("learning-{}", i + 1)))
+            .collect();
+        let tag_url = |t: &str| format!("../tags/{t}/index.html");
+        let marks = LearningMarks {
+            headings: &headings,
+            anchors,
+            tag_url: &tag_url,
+        };
+        let html = render(
+            body,
+            &Options {
+                allow_html: false,
+                reserved_ids: &[],
+                learnings: Some(marks),
+            },
+        );
+        assert!(
+            html.contains("<li id=\"learning-1\" class=\"learning\">価格は先に見せる <span class=\"tags\">"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"../tags/pricing/index.html\""), "{html}");
+        assert!(html.contains(">#価格</a>"), "{html}");
+        assert!(!html.contains("#pricing #"), "{html}");
+        assert!(
+            html.contains("<li id=\"learning-2\" class=\"learning\">二つ目</li>"),
+            "{html}"
+        );
+    }
+}

@@ -1,0 +1,770 @@
+//! Plans every HTML page and renders it with the theme's templates (in parallel).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::OutputFile;
+use super::format;
+use super::markdown::{self, LearningMarks};
+use super::theme::{Theme, error_chain};
+use super::views::{self, LearningView, Link, QuarterRef, TagRef, TeamQuarterView, TeamRef, Views, light, urls};
+use crate::model::{KrData, Light, QuarterStatus, Site};
+use crate::score;
+
+/// One page to render: where, with which template, and its own data.
+struct Page {
+    path: String,
+    template: &'static str,
+    title: String,
+    nav: &'static str,
+    data: Context,
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    lang: &'a str,
+    base_url: &'a str,
+}
+
+/// `../` once per folder between the page and the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn ctx<T: Serialize>(data: &T) -> Context {
+    Context::from_serialize(data).unwrap_or_default()
+}
+
+pub fn render_pages(site: &Site, scores: &score::SiteScores, theme: &Theme) -> Result<Vec<OutputFile>, String> {
+    let t = &theme.strings;
+    let views = Views::new(site, scores, t);
+    let mut pages = Vec::new();
+    pages.push(dashboard(&views));
+    pages.push(quarters_index(&views));
+    for qi in 0..site.quarters.len() {
+        pages.push(quarter_page(&views, qi));
+        for ti in 0..site.quarters[qi].teams.len() {
+            pages.push(review_page(&views, qi, ti));
+        }
+    }
+    pages.push(teams_index(&views));
+    for team in &site.teams {
+        pages.push(team_page(&views, team));
+    }
+    pages.push(metrics_index(&views));
+    for m in &site.metrics {
+        pages.push(metric_page(&views, m));
+    }
+    pages.push(learnings_page(&views));
+    pages.extend(tag_pages(&views));
+    pages.push(Page {
+        path: "404.html".into(),
+        template: "404.html",
+        title: t.get("not_found_title").into(),
+        nav: "",
+        data: Context::new(),
+    });
+
+    let site_info = SiteInfo {
+        title: &site.config.title,
+        lang: site.config.language.code(),
+        base_url: &site.config.base_url,
+    };
+    let absolute_base = site
+        .config
+        .base_url
+        .starts_with("http")
+        .then_some(site.config.base_url.as_str());
+    let today = views.fmt.date(site.today);
+    pages
+        .into_par_iter()
+        .map(|mut page| {
+            let root = root_of(&page.path);
+            page.data.insert("site", &site_info);
+            page.data.insert("root", &root);
+            page.data.insert("t", &t.0);
+            page.data.insert("nav", page.nav);
+            page.data.insert("page_title", &page.title);
+            page.data.insert("today", &today);
+            let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
+            page.data.insert("canonical", &canonical);
+            let html = theme
+                .tera
+                .render(page.template, &page.data)
+                .map_err(|e| format!("template {} for {}: {}", page.template, page.path, error_chain(&e)))?;
+            Ok(OutputFile::new(page.path, html))
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct AtRisk<'a> {
+    kr: &'a views::KrView,
+    objective: &'a str,
+    team: &'a TeamRef,
+}
+
+#[derive(Serialize)]
+struct Alert {
+    name: String,
+    url: String,
+    value: String,
+    date: String,
+    band: views::LightView,
+}
+
+#[derive(Serialize)]
+struct TeamRow<'a> {
+    team: TeamRef,
+    depth: usize,
+    tq: Option<&'a TeamQuarterView>,
+}
+
+/// Teams in tree order (parents before children, teams.yaml order among siblings), with depth.
+fn team_tree(site: &Site) -> Vec<(usize, &crate::model::Team)> {
+    let mut out = Vec::new();
+    fn walk<'a>(site: &'a Site, id: &str, depth: usize, out: &mut Vec<(usize, &'a crate::model::Team)>) {
+        if depth > site.teams.len() || out.iter().any(|(_, t)| t.id == id) {
+            return;
+        }
+        if let Some(t) = site.team(id) {
+            out.push((depth, t));
+            for c in &t.children {
+                walk(site, c, depth + 1, out);
+            }
+        }
+    }
+    for t in site.teams.iter().filter(|t| t.parent.is_none()) {
+        walk(site, &t.id, 0, &mut out);
+    }
+    out
+}
+
+fn dashboard(v: &Views<'_>) -> Page {
+    let site = v.site;
+    let t = v.t;
+    #[derive(Serialize)]
+    struct Data<'a> {
+        quarter: Option<QuarterRef>,
+        company: Option<&'a TeamQuarterView>,
+        elapsed: Option<String>,
+        days_left: Option<String>,
+        at_risk: Vec<AtRisk<'a>>,
+        alerts: Vec<Alert>,
+        teams: Vec<TeamRow<'a>>,
+        learnings: &'a [LearningView],
+    }
+    let qi = v.current_quarter();
+    let mut data = Data {
+        quarter: None,
+        company: None,
+        elapsed: None,
+        days_left: None,
+        at_risk: Vec::new(),
+        alerts: Vec::new(),
+        teams: Vec::new(),
+        learnings: &v.learnings[..v.learnings.len().min(6)],
+    };
+    if let Some(qi) = qi {
+        let q = &site.quarters[qi];
+        data.quarter = Some(views::quarter_ref(&v.fmt, t, q));
+        let root_team = site.teams.iter().find(|t| t.parent.is_none());
+        data.company = root_team.and_then(|rt| v.team_score(qi, &rt.id)).map(|(_, tqv)| tqv);
+        if q.status == QuarterStatus::InProgress {
+            let share = score::elapsed_share(q.start, q.end, site.today);
+            data.elapsed = Some(format!("{}%", (share * 100.0).round()));
+            let left = (q.end - site.today).get_days();
+            data.days_left = Some(t.fill("days_left", "n", &left.to_string()));
+        }
+        // At risk: off track or at risk while running; missed once ended. Red first.
+        let mut risky: Vec<(u8, AtRisk<'_>)> = Vec::new();
+        for tqv in &v.team_quarters[qi] {
+            for o in &tqv.objectives {
+                for kr in &o.key_results {
+                    let signal = if q.status == QuarterStatus::Ended {
+                        kr.grade.key
+                    } else {
+                        kr.status.key
+                    };
+                    let rank = match signal {
+                        "red" => 0,
+                        "yellow" => 1,
+                        _ => continue,
+                    };
+                    risky.push((
+                        rank,
+                        AtRisk {
+                            kr,
+                            objective: &o.title,
+                            team: &tqv.team,
+                        },
+                    ));
+                }
+            }
+        }
+        risky.sort_by_key(|(rank, _)| *rank);
+        data.at_risk = risky.into_iter().map(|(_, r)| r).collect();
+        data.teams = team_tree(site)
+            .into_iter()
+            .map(|(depth, team)| TeamRow {
+                team: views::team_ref(team),
+                depth,
+                tq: v.team_score(qi, &team.id).map(|(_, x)| x),
+            })
+            .collect();
+    }
+    let mut alerts: Vec<(Light, Alert)> = site
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            let (band, p) = views::metric_band(m, site.today)?;
+            (band != Light::Green).then(|| {
+                (
+                    band,
+                    Alert {
+                        name: m.name.clone(),
+                        url: urls::metric(&m.id),
+                        value: format::with_unit(p.value, m.unit.as_deref()),
+                        date: v.fmt.date(p.date),
+                        band: light(t, "band", Some(band)),
+                    },
+                )
+            })
+        })
+        .collect();
+    alerts.sort_by_key(|(band, _)| std::cmp::Reverse(*band));
+    data.alerts = alerts.into_iter().map(|(_, a)| a).collect();
+    Page {
+        path: "index.html".into(),
+        template: "index.html",
+        title: t.get("dashboard_title").into(),
+        nav: "dashboard",
+        data: ctx(&data),
+    }
+}
+
+fn quarters_index(v: &Views<'_>) -> Page {
+    #[derive(Serialize)]
+    struct Row {
+        quarter: QuarterRef,
+        teams: usize,
+        company: Option<String>,
+        grade: views::LightView,
+    }
+    let root_team = v.site.teams.iter().find(|t| t.parent.is_none());
+    let rows: Vec<Row> = v
+        .site
+        .quarters
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(qi, q)| {
+            let company = root_team.and_then(|rt| v.team_score(qi, &rt.id));
+            Row {
+                quarter: views::quarter_ref(&v.fmt, v.t, q),
+                teams: q.teams.len(),
+                company: company.and_then(|(s, _)| s.score.map(format::score)),
+                grade: light(v.t, "grade", company.and_then(|(s, _)| s.grade)),
+            }
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("quarters", &rows);
+    Page {
+        path: urls::quarters(),
+        template: "quarters.html",
+        title: v.t.get("quarters_title").into(),
+        nav: "quarters",
+        data,
+    }
+}
+
+#[derive(Serialize)]
+struct TreeNode<'a> {
+    depth: usize,
+    team: &'a TeamRef,
+    objective: &'a views::ObjectiveView,
+}
+
+fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
+    let site = v.site;
+    let q = &site.quarters[qi];
+    let tqs = &v.team_quarters[qi];
+    // The alignment tree: objectives of root teams (or without a parent objective) at the top,
+    // each followed by the objectives aligned to it. A visited set guards against cycles.
+    let mut children: HashMap<(&str, &str), Vec<(usize, usize)>> = HashMap::new();
+    for (ti, tq) in q.teams.iter().enumerate() {
+        for (oi, o) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).enumerate() {
+            if let Some((pt, po)) = &o.aligns_to {
+                children.entry((pt.as_str(), po.as_str())).or_default().push((ti, oi));
+            }
+        }
+    }
+    let mut visited = vec![Vec::new(); q.teams.len()];
+    for (ti, tq) in q.teams.iter().enumerate() {
+        visited[ti] = vec![false; tq.okrs.as_ref().map_or(0, |o| o.objectives.len())];
+    }
+    let mut tree = Vec::new();
+    fn visit<'a>(
+        ti: usize,
+        oi: usize,
+        depth: usize,
+        q: &'a crate::model::QuarterData,
+        tqs: &'a [TeamQuarterView],
+        children: &HashMap<(&str, &str), Vec<(usize, usize)>>,
+        visited: &mut Vec<Vec<bool>>,
+        tree: &mut Vec<TreeNode<'a>>,
+    ) {
+        if visited[ti][oi] {
+            return;
+        }
+        visited[ti][oi] = true;
+        let objective = &tqs[ti].objectives[oi];
+        tree.push(TreeNode {
+            depth,
+            team: &tqs[ti].team,
+            objective,
+        });
+        if let Some(kids) = children.get(&(q.teams[ti].team.as_str(), objective.id.as_str())) {
+            for &(cti, coi) in kids {
+                visit(cti, coi, depth + 1, q, tqs, children, visited, tree);
+            }
+        }
+    }
+    for (ti, tq) in q.teams.iter().enumerate() {
+        let is_root_team = site.team(&tq.team).is_none_or(|t| t.parent.is_none());
+        for (oi, o) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).enumerate() {
+            if o.aligns_to.is_none() && is_root_team {
+                visit(ti, oi, 0, q, tqs, &children, &mut visited, &mut tree);
+            }
+        }
+    }
+    let mut unaligned = Vec::new();
+    for (ti, tqv) in tqs.iter().enumerate() {
+        for (oi, o) in tqv.objectives.iter().enumerate() {
+            if !visited[ti][oi] {
+                unaligned.push(TreeNode {
+                    depth: 0,
+                    team: &tqv.team,
+                    objective: o,
+                });
+            }
+        }
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        quarter: QuarterRef,
+        teams: &'a [TeamQuarterView],
+        tree: Vec<TreeNode<'a>>,
+        unaligned: Vec<TreeNode<'a>>,
+        prev: Option<Link>,
+        next: Option<Link>,
+    }
+    let quarter = views::quarter_ref(&v.fmt, v.t, q);
+    let link = |qq: &crate::model::QuarterData| Link {
+        label: v.fmt.quarter(qq.quarter),
+        url: urls::quarter(qq.quarter),
+    };
+    let title = v.t.fill("quarter_title", "quarter", &quarter.label);
+    let data = Data {
+        quarter,
+        teams: tqs,
+        tree,
+        unaligned,
+        prev: qi.checked_sub(1).map(|i| link(&site.quarters[i])),
+        next: site.quarters.get(qi + 1).map(link),
+    };
+    Page {
+        path: urls::quarter(q.quarter),
+        template: "quarter.html",
+        title,
+        nav: "quarters",
+        data: ctx(&data),
+    }
+}
+
+fn review_page(v: &Views<'_>, qi: usize, ti: usize) -> Page {
+    let site = v.site;
+    let q = &site.quarters[qi];
+    let tq = &q.teams[ti];
+    let mut view = v.team_quarters[qi][ti].clone();
+    let path = view.url.clone();
+    let root = root_of(&path);
+    if let (Some(r), Some(rv)) = (&tq.retro, view.retro.as_mut()) {
+        let mut reserved: Vec<String> = ["objectives", "retrospective", "not-doing", "main"]
+            .map(String::from)
+            .to_vec();
+        for o in &view.objectives {
+            reserved.push(o.anchor.clone());
+            reserved.extend(o.key_results.iter().map(|k| k.anchor.clone()));
+        }
+        reserved.extend(r.learnings.iter().map(|l| l.anchor()));
+        let tag_url = |tag: &str| format!("{root}{}", urls::tag(tag));
+        let marks = LearningMarks {
+            headings: &site.config.learning_headings,
+            anchors: r.learnings.iter().map(|l| (l.offset, l.anchor())).collect(),
+            tag_url: &tag_url,
+        };
+        rv.html = markdown::render(
+            &r.body,
+            &markdown::Options {
+                allow_html: site.config.allow_html,
+                reserved_ids: &reserved,
+                learnings: Some(marks),
+            },
+        );
+    }
+    let title = format!("{} — {}", view.team.name, view.quarter.label);
+    let mut data = Context::new();
+    data.insert("review", &view);
+    Page {
+        path,
+        template: "review.html",
+        title,
+        nav: "quarters",
+        data,
+    }
+}
+
+fn teams_index(v: &Views<'_>) -> Page {
+    #[derive(Serialize)]
+    struct Row {
+        team: TeamRef,
+        depth: usize,
+        children: usize,
+    }
+    let rows: Vec<Row> = team_tree(v.site)
+        .into_iter()
+        .map(|(depth, t)| Row {
+            team: views::team_ref(t),
+            depth,
+            children: t.children.len(),
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("teams", &rows);
+    Page {
+        path: urls::teams(),
+        template: "teams.html",
+        title: v.t.get("teams_title").into(),
+        nav: "teams",
+        data,
+    }
+}
+
+fn team_page(v: &Views<'_>, team: &crate::model::Team) -> Page {
+    let site = v.site;
+    let mut rows: Vec<&TeamQuarterView> = Vec::new();
+    let mut low: Vec<(crate::model::Quarter, bool)> = Vec::new();
+    for (qi, q) in site.quarters.iter().enumerate() {
+        if let Some((s, tqv)) = v.team_score(qi, &team.id) {
+            rows.push(tqv);
+            if let Some(score) = s.score {
+                low.push((q.quarter, score <= 0.4));
+            }
+        }
+    }
+    // 0.4 or lower two quarters running suggests the OKRs themselves are badly written.
+    let mut low_runs = Vec::new();
+    for w in low.windows(2) {
+        if w[0].1 && w[1].1 && w[1].0.previous() == w[0].0 {
+            low_runs.push(format!("{}, {}", v.fmt.quarter(w[0].0), v.fmt.quarter(w[1].0)));
+        }
+    }
+    let low_note = low_runs.last().map(|qs| v.t.fill("low_score_note", "quarters", qs));
+    #[derive(Serialize)]
+    struct Data<'a> {
+        team: TeamRef,
+        parent: Option<TeamRef>,
+        children: Vec<TeamRef>,
+        quarters: Vec<&'a TeamQuarterView>,
+        low_note: Option<String>,
+    }
+    let data = Data {
+        team: views::team_ref(team),
+        parent: team.parent.as_deref().and_then(|p| site.team(p)).map(views::team_ref),
+        children: team
+            .children
+            .iter()
+            .filter_map(|c| site.team(c))
+            .map(views::team_ref)
+            .collect(),
+        quarters: rows.into_iter().rev().collect(),
+        low_note,
+    };
+    Page {
+        path: urls::team(&team.id),
+        template: "team.html",
+        title: team.name.clone(),
+        nav: "teams",
+        data: ctx(&data),
+    }
+}
+
+fn metrics_index(v: &Views<'_>) -> Page {
+    #[derive(Serialize)]
+    struct Row {
+        name: String,
+        url: String,
+        layer: Option<String>,
+        latest: Option<String>,
+        date: Option<String>,
+        band: views::LightView,
+    }
+    let rows: Vec<Row> = v
+        .site
+        .metrics
+        .iter()
+        .map(|m| {
+            let latest = m.points.iter().rev().find(|p| p.date <= v.site.today);
+            Row {
+                name: m.name.clone(),
+                url: urls::metric(&m.id),
+                layer: m.layer.map(|l| v.t.get(&format!("layer_{}", layer_key(l))).to_string()),
+                latest: latest.map(|p| format::with_unit(p.value, m.unit.as_deref())),
+                date: latest.map(|p| v.fmt.date(p.date)),
+                band: light(v.t, "band", views::metric_band(m, v.site.today).map(|(b, _)| b)),
+            }
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("metrics", &rows);
+    Page {
+        path: urls::metrics(),
+        template: "metrics.html",
+        title: v.t.get("metrics_title").into(),
+        nav: "metrics",
+        data,
+    }
+}
+
+fn layer_key(l: crate::model::Layer) -> &'static str {
+    match l {
+        crate::model::Layer::Leading => "leading",
+        crate::model::Layer::Intermediate => "intermediate",
+        crate::model::Layer::Lagging => "lagging",
+    }
+}
+
+fn metric_page(v: &Views<'_>, m: &crate::model::Metric) -> Page {
+    let t = v.t;
+    let d = &m.definition;
+    #[derive(Serialize)]
+    struct Fact {
+        label: String,
+        value: String,
+    }
+    let definition: Vec<Fact> = [
+        ("def_formula", &d.formula),
+        ("def_numerator", &d.numerator),
+        ("def_denominator", &d.denominator),
+        ("def_period", &d.period),
+        ("def_exclusions", &d.exclusions),
+        ("def_source", &d.source),
+        ("def_frequency", &d.frequency),
+        ("def_owner", &d.owner),
+    ]
+    .into_iter()
+    .filter_map(|(k, val)| {
+        val.as_ref().map(|s| Fact {
+            label: t.get(k).to_string(),
+            value: s.clone(),
+        })
+    })
+    .collect();
+    #[derive(Serialize)]
+    struct PointRow {
+        date: String,
+        value: String,
+        change: Option<String>,
+        band: Option<views::LightView>,
+        note: Option<String>,
+    }
+    let unit = m.unit.as_deref();
+    let mut rows: Vec<PointRow> = m
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PointRow {
+            date: v.fmt.short_date(p.date),
+            value: format::with_unit(p.value, unit),
+            change: i.checked_sub(1).map(|j| {
+                let delta = p.value - m.points[j].value;
+                let sign = if delta > 0.0 { "+" } else { "" };
+                format!("{sign}{}", format::number(delta))
+            }),
+            band: match (m.thresholds, m.direction) {
+                (Some(th), Some(dir)) => Some(light(t, "band", Some(score::threshold_band(p.value, th, dir)))),
+                _ => None,
+            },
+            note: p.note.clone(),
+        })
+        .collect();
+    rows.reverse();
+    #[derive(Serialize)]
+    struct UsedBy<'a> {
+        quarter: String,
+        team: &'a TeamRef,
+        kr: &'a views::KrView,
+    }
+    let mut used_by = Vec::new();
+    for (qi, q) in v.site.quarters.iter().enumerate().rev() {
+        for (ti, tq) in q.teams.iter().enumerate() {
+            let tqv = &v.team_quarters[qi][ti];
+            for (o, ov) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).zip(&tqv.objectives) {
+                for (kr, krv) in o.key_results.iter().zip(&ov.key_results) {
+                    if matches!(&kr.data, KrData::Metric(id) if *id == m.id) {
+                        used_by.push(UsedBy {
+                            quarter: tqv.quarter.label.clone(),
+                            team: &tqv.team,
+                            kr: krv,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        id: &'a str,
+        name: &'a str,
+        unit: Option<&'a str>,
+        definition: Vec<Fact>,
+        layer: Option<String>,
+        direction: Option<String>,
+        aggregate: String,
+        red: Option<String>,
+        yellow: Option<String>,
+        latest: Option<String>,
+        band: views::LightView,
+        points: Vec<PointRow>,
+        used_by: Vec<UsedBy<'a>>,
+        source: &'a str,
+    }
+    let band = views::metric_band(m, v.site.today);
+    let data = Data {
+        id: &m.id,
+        name: &m.name,
+        unit,
+        definition,
+        layer: m.layer.map(|l| t.get(&format!("layer_{}", layer_key(l))).to_string()),
+        direction: views::direction_label(t, m.direction),
+        aggregate: t
+            .get(match m.aggregate {
+                crate::model::Aggregate::Last => "aggregate_last",
+                crate::model::Aggregate::Sum => "aggregate_sum",
+            })
+            .to_string(),
+        red: m.thresholds.and_then(|th| th.red).map(|x| format::with_unit(x, unit)),
+        yellow: m
+            .thresholds
+            .and_then(|th| th.yellow)
+            .map(|x| format::with_unit(x, unit)),
+        latest: band.map(|(_, p)| format::with_unit(p.value, unit)).or_else(|| {
+            m.points
+                .iter()
+                .rev()
+                .find(|p| p.date <= v.site.today)
+                .map(|p| format::with_unit(p.value, unit))
+        }),
+        band: light(t, "band", band.map(|(b, _)| b)),
+        points: rows,
+        used_by,
+        source: &m.source,
+    };
+    Page {
+        path: urls::metric(&m.id),
+        template: "metric.html",
+        title: m.name.clone(),
+        nav: "metrics",
+        data: ctx(&data),
+    }
+}
+
+fn learnings_page(v: &Views<'_>) -> Page {
+    let mut data = Context::new();
+    data.insert("learnings", &v.learnings);
+    data.insert("tags", &tag_index(v));
+    Page {
+        path: urls::learnings(),
+        template: "learnings.html",
+        title: v.t.get("learnings_title").into(),
+        nav: "learnings",
+        data,
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct TagCount {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+/// Tags with how many learnings carry them, most used first.
+fn tag_index(v: &Views<'_>) -> Vec<TagCount> {
+    let mut counts: BTreeMap<String, TagCount> = BTreeMap::new();
+    for l in &v.learnings {
+        for tag in &l.tags {
+            counts
+                .entry(views::tag_key(&tag.name))
+                .or_insert_with(|| TagCount {
+                    name: tag.name.clone(),
+                    url: tag.url.clone(),
+                    count: 0,
+                })
+                .count += 1;
+        }
+    }
+    let mut tags: Vec<TagCount> = counts.into_values().collect();
+    tags.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+    tags
+}
+
+fn tag_pages(v: &Views<'_>) -> Vec<Page> {
+    let tags = tag_index(v);
+    let mut pages = Vec::with_capacity(tags.len() + 1);
+    let mut data = Context::new();
+    data.insert("tags", &tags);
+    pages.push(Page {
+        path: urls::tags(),
+        template: "tags.html",
+        title: v.t.get("tags_title").into(),
+        nav: "learnings",
+        data,
+    });
+    for tag in tags {
+        let key = views::tag_key(&tag.name);
+        let learnings: Vec<&LearningView> = v
+            .learnings
+            .iter()
+            .filter(|l| l.tags.iter().any(|t| views::tag_key(&t.name) == key))
+            .collect();
+        #[derive(Serialize)]
+        struct Data<'a> {
+            tag: TagRef,
+            learnings: Vec<&'a LearningView>,
+            count: String,
+        }
+        let data = Data {
+            count: v.t.fill("learnings_count", "n", &learnings.len().to_string()),
+            tag: TagRef {
+                name: tag.name.clone(),
+                url: tag.url.clone(),
+            },
+            learnings,
+        };
+        pages.push(Page {
+            path: tag.url.clone(),
+            template: "tag.html",
+            title: v.t.fill("tag_title", "tag", &tag.name),
+            nav: "learnings",
+            data: ctx(&data),
+        });
+    }
+    pages
+}

@@ -1,0 +1,165 @@
+//! The theme: templates, static assets and UI strings, embedded in the binary so
+//! an installed okrsite needs nothing beside it. A site's own `templates/`
+//! folder overrides templates by file name.
+
+use std::path::Path;
+
+use tera::Tera;
+
+use super::format::Strings;
+use crate::config::Language;
+use crate::content::diag::{self, Diagnostic};
+
+/// Every template of the default theme, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    (
+        "quarters.html",
+        include_str!("../../themes/default/templates/quarters.html"),
+    ),
+    (
+        "quarter.html",
+        include_str!("../../themes/default/templates/quarter.html"),
+    ),
+    (
+        "review.html",
+        include_str!("../../themes/default/templates/review.html"),
+    ),
+    ("teams.html", include_str!("../../themes/default/templates/teams.html")),
+    ("team.html", include_str!("../../themes/default/templates/team.html")),
+    (
+        "metrics.html",
+        include_str!("../../themes/default/templates/metrics.html"),
+    ),
+    (
+        "metric.html",
+        include_str!("../../themes/default/templates/metric.html"),
+    ),
+    (
+        "learnings.html",
+        include_str!("../../themes/default/templates/learnings.html"),
+    ),
+    ("tags.html", include_str!("../../themes/default/templates/tags.html")),
+    ("tag.html", include_str!("../../themes/default/templates/tag.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+];
+
+/// The theme's static files, written under `assets/` in the output.
+pub const STATIC: &[(&str, &[u8])] = &[
+    ("okrsite.css", include_bytes!("../../themes/default/static/okrsite.css")),
+    ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+];
+
+const JA: &str = include_str!("../../themes/default/i18n/ja.toml");
+const EN: &str = include_str!("../../themes/default/i18n/en.toml");
+
+pub struct Theme {
+    pub tera: Tera,
+    pub strings: Strings,
+}
+
+/// The UI strings of a language.
+pub fn strings(lang: Language) -> Strings {
+    let text = match lang {
+        Language::Ja => JA,
+        Language::En => EN,
+    };
+    // The embedded files are checked by a unit test, so this cannot fail at run time.
+    Strings::parse(text).unwrap_or_else(|_| Strings(Default::default()))
+}
+
+/// Compiles the theme's templates once, with the site's `templates/*.html` on top.
+pub fn load(site_root: &Path, lang: Language) -> Result<Theme, Vec<Diagnostic>> {
+    let mut sources: Vec<(String, String)> = TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    let mut errors = Vec::new();
+    let dir = site_root.join("templates");
+    if dir.is_dir() {
+        let mut entries: Vec<_> = walkdir::WalkDir::new(&dir)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .collect();
+        entries.sort_by(|a, b| a.path().cmp(b.path()));
+        for e in entries {
+            let name = diag::display_path(&dir, e.path());
+            let display = diag::display_path(site_root, e.path());
+            match std::fs::read_to_string(e.path()) {
+                Ok(text) => {
+                    sources.retain(|(n, _)| *n != name);
+                    sources.push((name, text));
+                }
+                Err(err) => errors.push(Diagnostic::error(
+                    display,
+                    None,
+                    format!("cannot read the template: {err}"),
+                )),
+            }
+        }
+    }
+    let mut tera = Tera::new();
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        errors.push(
+            Diagnostic::error(
+                "templates",
+                None,
+                format!("a template does not compile: {}", error_chain(&e)),
+            )
+            .with_help("fix the template named above; see docs/templates.md for what each template receives"),
+        );
+    }
+    if errors.is_empty() {
+        Ok(Theme {
+            tera,
+            strings: strings(lang),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The error with its causes, on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cause = c.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_file_is_embedded_and_compiles() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir.join("templates"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+        let statics = std::fs::read_dir(dir.join("static")).unwrap().count();
+        assert_eq!(statics, STATIC.len());
+        assert!(load(Path::new("/nonexistent"), Language::Ja).is_ok());
+    }
+
+    #[test]
+    fn both_languages_have_the_same_strings() {
+        let ja = Strings::parse(JA).unwrap();
+        let en = Strings::parse(EN).unwrap();
+        let keys = |s: &Strings| s.0.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&ja), keys(&en));
+        assert!(ja.0.len() > 50);
+    }
+}

@@ -1,0 +1,567 @@
+//! View models: what templates receive, computed once from the model and the
+//! scores. Every URL here is relative to the site root (e.g.
+//! `quarters/2025-Q3/product/index.html`); templates put `{{ root }}` in front,
+//! so the same output works at any path and from disk. See docs/templates.md.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::format::{self, Formatter, Strings};
+use crate::model::{
+    Direction, KeyResult, KrData, Learning, Light, Metric, Objective, Point, Quarter, QuarterData, QuarterStatus, Site,
+    Team,
+};
+use crate::score::{KrScore, ObjectiveScore, SiteScores, TeamScore};
+
+pub mod urls {
+    use crate::model::Quarter;
+
+    pub fn quarters() -> String {
+        "quarters/index.html".into()
+    }
+    pub fn quarter(q: Quarter) -> String {
+        format!("quarters/{q}/index.html")
+    }
+    pub fn review(q: Quarter, team: &str) -> String {
+        format!("quarters/{q}/{team}/index.html")
+    }
+    pub fn teams() -> String {
+        "teams/index.html".into()
+    }
+    pub fn team(id: &str) -> String {
+        format!("teams/{id}/index.html")
+    }
+    pub fn metrics() -> String {
+        "metrics/index.html".into()
+    }
+    pub fn metric(id: &str) -> String {
+        format!("metrics/{id}/index.html")
+    }
+    pub fn learnings() -> String {
+        "learnings/index.html".into()
+    }
+    pub fn tags() -> String {
+        "tags/index.html".into()
+    }
+    pub fn tag(tag: &str) -> String {
+        format!("tags/{}/index.html", super::tag_key(tag))
+    }
+    pub fn objective_anchor(id: &str) -> String {
+        format!("objective-{id}")
+    }
+    pub fn kr_anchor(objective: &str, kr: &str) -> String {
+        format!("kr-{objective}-{kr}")
+    }
+}
+
+/// Tags are grouped case-insensitively (`#Pricing` and `#pricing` are one tag),
+/// which also keeps their folders apart on case-insensitive file systems.
+pub fn tag_key(tag: &str) -> String {
+    tag.to_lowercase()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LightView {
+    /// `green`, `yellow`, `red` or `none`: for CSS classes.
+    pub key: &'static str,
+    /// The words, so colour is never the only signal.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamRef {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterRef {
+    pub id: String,
+    pub label: String,
+    pub url: String,
+    pub status: LightView,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckinView {
+    pub date: String,
+    pub status: LightView,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// `metric`, `values`, `manual` or `none`.
+    pub kind: &'static str,
+    pub label: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KrView {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub baseline: Option<String>,
+    pub current: Option<String>,
+    pub target: Option<String>,
+    pub score: Option<String>,
+    /// 0–100, for progress bars.
+    pub progress: Option<u32>,
+    pub grade: LightView,
+    pub status: LightView,
+    pub direction: Option<String>,
+    pub weight: Option<String>,
+    pub checkin: Option<CheckinView>,
+    pub source: SourceView,
+    pub latest_date: Option<String>,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectiveView {
+    pub id: String,
+    pub anchor: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub score: Option<String>,
+    pub progress: Option<u32>,
+    pub grade: LightView,
+    pub aligns_to: Option<Link>,
+    pub supporters: Vec<Link>,
+    pub initiatives: Vec<String>,
+    pub key_results: Vec<KrView>,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagRef {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LearningView {
+    pub html: String,
+    pub text: String,
+    pub team: TeamRef,
+    pub quarter: QuarterRef,
+    pub date: Option<String>,
+    pub tags: Vec<TagRef>,
+    pub url: String,
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RetroView {
+    pub title: String,
+    pub date: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<TagRef>,
+    /// Sanitised HTML of the body (see `allow_html`).
+    pub html: String,
+    pub learning_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamQuarterView {
+    pub team: TeamRef,
+    pub quarter: QuarterRef,
+    pub url: String,
+    pub score: Option<String>,
+    pub progress: Option<u32>,
+    pub grade: LightView,
+    pub has_okrs: bool,
+    pub objectives: Vec<ObjectiveView>,
+    pub not_doing: Vec<String>,
+    pub retro: Option<RetroView>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub source: Option<String>,
+}
+
+/// Everything computed once for all pages.
+pub struct Views<'a> {
+    pub site: &'a Site,
+    pub scores: &'a SiteScores,
+    pub fmt: Formatter,
+    pub t: &'a Strings,
+    /// `[quarter][team-quarter]`, parallel to `site.quarters[..].teams`.
+    pub team_quarters: Vec<Vec<TeamQuarterView>>,
+    /// Every learning, newest first.
+    pub learnings: Vec<LearningView>,
+}
+
+pub fn light(t: &Strings, prefix: &str, l: Option<Light>) -> LightView {
+    let key = l.map_or("none", Light::as_str);
+    LightView {
+        key,
+        label: t.get(&format!("{prefix}_{key}")).to_string(),
+    }
+}
+
+pub fn quarter_ref(fmt: &Formatter, t: &Strings, q: &QuarterData) -> QuarterRef {
+    let key = match q.status {
+        QuarterStatus::Ended => "ended",
+        QuarterStatus::InProgress => "in_progress",
+        QuarterStatus::Upcoming => "upcoming",
+    };
+    QuarterRef {
+        id: q.quarter.to_string(),
+        label: fmt.quarter(q.quarter),
+        url: urls::quarter(q.quarter),
+        status: LightView {
+            key: match q.status {
+                QuarterStatus::Ended => "ended",
+                QuarterStatus::InProgress => "progress",
+                QuarterStatus::Upcoming => "upcoming",
+            },
+            label: t.get(&format!("quarter_{key}")).to_string(),
+        },
+        period: fmt.period(q.start, q.end),
+    }
+}
+
+pub fn team_ref(team: &Team) -> TeamRef {
+    TeamRef {
+        id: team.id.clone(),
+        name: team.name.clone(),
+        url: urls::team(&team.id),
+    }
+}
+
+fn team_ref_by_id(site: &Site, id: &str) -> TeamRef {
+    site.team(id).map(team_ref).unwrap_or_else(|| TeamRef {
+        id: id.into(),
+        name: id.into(),
+        url: urls::team(id),
+    })
+}
+
+/// The newest point inside `[start, end]`.
+fn newest_inside(points: &[Point], start: Date, end: Date) -> Option<&Point> {
+    points.iter().rev().find(|p| p.date >= start && p.date <= end)
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site, scores: &'a SiteScores, t: &'a Strings) -> Views<'a> {
+        let fmt = Formatter {
+            lang: site.config.language,
+            fiscal_year_start_month: site.config.fiscal_year_start_month,
+        };
+        let mut views = Views {
+            site,
+            scores,
+            fmt,
+            t,
+            team_quarters: Vec::new(),
+            learnings: Vec::new(),
+        };
+        views.team_quarters = views.build_team_quarters();
+        views.learnings = views.build_learnings();
+        views
+    }
+
+    fn build_team_quarters(&self) -> Vec<Vec<TeamQuarterView>> {
+        let site = self.site;
+        // (quarter index, team, objective id) → objective, for alignment links both ways.
+        let mut objectives: HashMap<(usize, &str, &str), &Objective> = HashMap::new();
+        let mut supporters: HashMap<(usize, &str, &str), Vec<Link>> = HashMap::new();
+        for (qi, q) in site.quarters.iter().enumerate() {
+            for tq in &q.teams {
+                for o in tq.okrs.iter().flat_map(|o| o.objectives.iter()) {
+                    objectives.insert((qi, tq.team.as_str(), o.id.as_str()), o);
+                }
+            }
+        }
+        for (qi, q) in site.quarters.iter().enumerate() {
+            for tq in &q.teams {
+                for o in tq.okrs.iter().flat_map(|o| o.objectives.iter()) {
+                    if let Some((pt, po)) = &o.aligns_to {
+                        let team = team_ref_by_id(site, &tq.team);
+                        supporters
+                            .entry((qi, pt.as_str(), po.as_str()))
+                            .or_default()
+                            .push(Link {
+                                label: format!("{}: {}", team.name, o.title),
+                                url: format!(
+                                    "{}#{}",
+                                    urls::review(q.quarter, &tq.team),
+                                    urls::objective_anchor(&o.id)
+                                ),
+                            });
+                    }
+                }
+            }
+        }
+        // Each team's quarters, to link previous and next reviews.
+        let mut team_quarters: HashMap<&str, Vec<Quarter>> = HashMap::new();
+        for q in &site.quarters {
+            for tq in &q.teams {
+                team_quarters.entry(tq.team.as_str()).or_default().push(q.quarter);
+            }
+        }
+        site.quarters
+            .iter()
+            .enumerate()
+            .zip(&self.scores.quarters)
+            .map(|((qi, q), qs)| {
+                let qref = quarter_ref(&self.fmt, self.t, q);
+                q.teams
+                    .iter()
+                    .zip(qs)
+                    .map(|(tq, ts)| {
+                        let own = team_quarters.get(tq.team.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                        let pos = own.iter().position(|x| *x == q.quarter).unwrap_or(0);
+                        let link = |qq: Quarter| Link {
+                            label: self.fmt.quarter(qq),
+                            url: urls::review(qq, &tq.team),
+                        };
+                        let objectives_view = tq
+                            .okrs
+                            .iter()
+                            .flat_map(|o| o.objectives.iter().map(move |obj| (o, obj)))
+                            .zip(&ts.objectives)
+                            .map(|((okrs, o), os)| {
+                                let aligns_to = o.aligns_to.as_ref().and_then(|(pt, po)| {
+                                    objectives.get(&(qi, pt.as_str(), po.as_str())).map(|parent| Link {
+                                        label: format!("{}: {}", team_ref_by_id(site, pt).name, parent.title),
+                                        url: format!("{}#{}", urls::review(q.quarter, pt), urls::objective_anchor(po)),
+                                    })
+                                });
+                                let sup = supporters
+                                    .get(&(qi, tq.team.as_str(), o.id.as_str()))
+                                    .cloned()
+                                    .unwrap_or_default();
+                                self.objective_view(q, &tq.team, &okrs.source, o, os, aligns_to, sup)
+                            })
+                            .collect();
+                        let retro = tq.retro.as_ref().map(|r| RetroView {
+                            title: r.title.clone(),
+                            date: r.date.map(|d| self.fmt.date(d)),
+                            authors: r.authors.clone(),
+                            tags: r
+                                .tags
+                                .iter()
+                                .map(|t| TagRef {
+                                    name: t.clone(),
+                                    url: urls::tag(t),
+                                })
+                                .collect(),
+                            html: String::new(),
+                            learning_count: r.learnings.len(),
+                        });
+                        TeamQuarterView {
+                            team: team_ref_by_id(site, &tq.team),
+                            quarter: qref.clone(),
+                            url: urls::review(q.quarter, &tq.team),
+                            score: ts.score.map(format::score),
+                            progress: ts.score.map(percent),
+                            grade: light(self.t, "grade", ts.grade),
+                            has_okrs: tq.okrs.is_some(),
+                            objectives: objectives_view,
+                            not_doing: tq.okrs.iter().flat_map(|o| o.not_doing.iter().cloned()).collect(),
+                            retro,
+                            prev: pos.checked_sub(1).and_then(|i| own.get(i)).map(|qq| link(*qq)),
+                            next: own.get(pos + 1).map(|qq| link(*qq)),
+                            source: tq.okrs.as_ref().map(|o| o.source.clone()),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn objective_view(
+        &self,
+        q: &QuarterData,
+        team: &str,
+        source_file: &str,
+        o: &Objective,
+        os: &ObjectiveScore,
+        aligns_to: Option<Link>,
+        supporters: Vec<Link>,
+    ) -> ObjectiveView {
+        let review = urls::review(q.quarter, team);
+        ObjectiveView {
+            id: o.id.clone(),
+            anchor: urls::objective_anchor(&o.id),
+            title: o.title.clone(),
+            owner: o.owner.clone(),
+            score: os.score.map(format::score),
+            progress: os.score.map(percent),
+            grade: light(self.t, "grade", os.grade),
+            aligns_to,
+            supporters,
+            initiatives: o.initiatives.clone(),
+            key_results: o
+                .key_results
+                .iter()
+                .zip(&os.key_results)
+                .map(|(kr, ks)| self.kr_view(q, source_file, &review, &o.id, kr, ks))
+                .collect(),
+            url: format!("{review}#{}", urls::objective_anchor(&o.id)),
+        }
+    }
+
+    fn kr_view(
+        &self,
+        q: &QuarterData,
+        source_file: &str,
+        review: &str,
+        objective: &str,
+        kr: &KeyResult,
+        ks: &KrScore,
+    ) -> KrView {
+        let t = self.t;
+        let metric = match &kr.data {
+            KrData::Metric(id) => self.site.metric(id),
+            _ => None,
+        };
+        let unit = kr.unit.as_deref().or(metric.and_then(|m| m.unit.as_deref()));
+        let points: &[Point] = match (&kr.data, metric) {
+            (KrData::Values(p), _) => p,
+            (_, Some(m)) => &m.points,
+            _ => &[],
+        };
+        let source = match (&kr.data, metric) {
+            (KrData::Metric(_), Some(m)) => SourceView {
+                kind: "metric",
+                label: m.name.clone(),
+                url: Some(urls::metric(&m.id)),
+            },
+            (KrData::Values(_), _) => SourceView {
+                kind: "values",
+                label: source_file.to_string(),
+                url: None,
+            },
+            _ if kr.manual_score.is_some() => SourceView {
+                kind: "manual",
+                label: source_file.to_string(),
+                url: None,
+            },
+            _ => SourceView {
+                kind: "none",
+                label: t.get("source_none").to_string(),
+                url: None,
+            },
+        };
+        let direction = match (kr.baseline, kr.target) {
+            (Some(b), Some(tg)) if tg < b => Some(t.get("lower_is_better").to_string()),
+            (Some(_), Some(_)) => Some(t.get("higher_is_better").to_string()),
+            _ => None,
+        };
+        let anchor = urls::kr_anchor(objective, &kr.id);
+        KrView {
+            id: kr.id.clone(),
+            url: format!("{review}#{anchor}"),
+            anchor,
+            title: kr.title.clone(),
+            owner: kr.owner.clone(),
+            baseline: kr.baseline.map(|v| format::with_unit(v, unit)),
+            current: ks.current.map(|v| format::with_unit(v, unit)),
+            target: kr.target.map(|v| format::with_unit(v, unit)),
+            score: ks.score.map(format::score),
+            progress: ks.score.map(percent),
+            grade: light(t, "grade", ks.grade),
+            status: light(t, "status", ks.status),
+            direction,
+            weight: (kr.weight != 1.0).then(|| format::number(kr.weight)),
+            checkin: kr.checkins.last().map(|c| CheckinView {
+                date: self.fmt.date(c.date),
+                status: light(t, "status", Some(c.status)),
+                note: c.note.clone(),
+            }),
+            source,
+            latest_date: newest_inside(points, q.start, q.end).map(|p| self.fmt.date(p.date)),
+        }
+    }
+
+    fn build_learnings(&self) -> Vec<LearningView> {
+        let site = self.site;
+        let team_order: HashMap<&str, usize> = site.teams.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+        let quarter_refs: HashMap<Quarter, QuarterRef> = site
+            .quarters
+            .iter()
+            .map(|q| (q.quarter, quarter_ref(&self.fmt, self.t, q)))
+            .collect();
+        let mut all: Vec<&Learning> = site.learnings().collect();
+        all.sort_by(|a, b| {
+            b.quarter
+                .cmp(&a.quarter)
+                .then(b.date.cmp(&a.date))
+                .then(team_order.get(a.team.as_str()).cmp(&team_order.get(b.team.as_str())))
+                .then(a.index.cmp(&b.index))
+        });
+        all.into_iter()
+            .map(|l| LearningView {
+                html: super::markdown::render_inline(&l.markdown, site.config.allow_html),
+                text: l.text.clone(),
+                team: team_ref_by_id(site, &l.team),
+                quarter: quarter_refs.get(&l.quarter).cloned().unwrap_or_else(|| QuarterRef {
+                    id: l.quarter.to_string(),
+                    label: self.fmt.quarter(l.quarter),
+                    url: urls::quarter(l.quarter),
+                    status: light(self.t, "grade", None),
+                    period: String::new(),
+                }),
+                date: l.date.map(|d| self.fmt.date(d)),
+                tags: l
+                    .tags
+                    .iter()
+                    .map(|t| TagRef {
+                        name: t.clone(),
+                        url: urls::tag(t),
+                    })
+                    .collect(),
+                url: format!("{}#{}", urls::review(l.quarter, &l.team), l.anchor()),
+                anchor: l.anchor(),
+            })
+            .collect()
+    }
+
+    /// The quarter the dashboard shows: the newest one that has begun.
+    pub fn current_quarter(&self) -> Option<usize> {
+        let qs = &self.site.quarters;
+        qs.iter()
+            .rposition(|q| q.status != QuarterStatus::Upcoming)
+            .or(qs.len().checked_sub(1))
+    }
+
+    pub fn team_score(&self, qi: usize, team: &str) -> Option<(&TeamScore, &TeamQuarterView)> {
+        let q = self.site.quarters.get(qi)?;
+        let i = q.teams.iter().position(|tq| tq.team == team)?;
+        Some((&self.scores.quarters[qi][i], &self.team_quarters[qi][i]))
+    }
+}
+
+/// The alert band of a metric's newest value on or before today.
+pub fn metric_band(m: &Metric, today: Date) -> Option<(Light, &Point)> {
+    let p = m.points.iter().rev().find(|p| p.date <= today)?;
+    let (t, d) = (m.thresholds?, m.direction?);
+    Some((crate::score::threshold_band(p.value, t, d), p))
+}
+
+pub fn direction_label(t: &Strings, d: Option<Direction>) -> Option<String> {
+    d.map(|d| match d {
+        Direction::Increase => t.get("higher_is_better").to_string(),
+        Direction::Decrease => t.get("lower_is_better").to_string(),
+    })
+}
+
+/// A score as a whole percentage, for bar widths.
+pub fn percent(score: f64) -> u32 {
+    (score.clamp(0.0, 1.0) * 100.0).round() as u32
+}
