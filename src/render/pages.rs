@@ -304,45 +304,54 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
             }
         }
     }
-    let mut visited = vec![Vec::new(); q.teams.len()];
+    let mut visited: Vec<Vec<bool>> = vec![Vec::new(); q.teams.len()];
     for (ti, tq) in q.teams.iter().enumerate() {
         visited[ti] = vec![false; tq.okrs.as_ref().map_or(0, |o| o.objectives.len())];
     }
-    let mut tree = Vec::new();
-    fn visit<'a>(
-        ti: usize,
-        oi: usize,
-        depth: usize,
+    /// Walks the alignment tree depth first; `visited` guards against cycles.
+    struct Walk<'a, 'b> {
         q: &'a crate::model::QuarterData,
         tqs: &'a [TeamQuarterView],
-        children: &HashMap<(&str, &str), Vec<(usize, usize)>>,
-        visited: &mut Vec<Vec<bool>>,
-        tree: &mut Vec<TreeNode<'a>>,
-    ) {
-        if visited[ti][oi] {
-            return;
-        }
-        visited[ti][oi] = true;
-        let objective = &tqs[ti].objectives[oi];
-        tree.push(TreeNode {
-            depth,
-            team: &tqs[ti].team,
-            objective,
-        });
-        if let Some(kids) = children.get(&(q.teams[ti].team.as_str(), objective.id.as_str())) {
-            for &(cti, coi) in kids {
-                visit(cti, coi, depth + 1, q, tqs, children, visited, tree);
+        children: &'b HashMap<(&'a str, &'a str), Vec<(usize, usize)>>,
+        visited: Vec<Vec<bool>>,
+        tree: Vec<TreeNode<'a>>,
+    }
+    impl<'a> Walk<'a, '_> {
+        fn visit(&mut self, ti: usize, oi: usize, depth: usize) {
+            if self.visited[ti][oi] {
+                return;
+            }
+            self.visited[ti][oi] = true;
+            let objective = &self.tqs[ti].objectives[oi];
+            self.tree.push(TreeNode {
+                depth,
+                team: &self.tqs[ti].team,
+                objective,
+            });
+            let key = (self.q.teams[ti].team.as_str(), objective.id.as_str());
+            if let Some(kids) = self.children.get(&key) {
+                for &(cti, coi) in kids {
+                    self.visit(cti, coi, depth + 1);
+                }
             }
         }
     }
+    let mut walk = Walk {
+        q,
+        tqs,
+        children: &children,
+        visited,
+        tree: Vec::new(),
+    };
     for (ti, tq) in q.teams.iter().enumerate() {
         let is_root_team = site.team(&tq.team).is_none_or(|t| t.parent.is_none());
         for (oi, o) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).enumerate() {
             if o.aligns_to.is_none() && is_root_team {
-                visit(ti, oi, 0, q, tqs, &children, &mut visited, &mut tree);
+                walk.visit(ti, oi, 0);
             }
         }
     }
+    let Walk { visited, tree, .. } = walk;
     let mut unaligned = Vec::new();
     for (ti, tqv) in tqs.iter().enumerate() {
         for (oi, o) in tqv.objectives.iter().enumerate() {
