@@ -236,42 +236,54 @@ fn strip_tag_tokens(text: &str) -> (String, Vec<String>) {
 /// (not a visible space), and `**「強調」**` is bold even where CommonMark's
 /// flanking rules refuse it next to Japanese punctuation.
 fn japanese_pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
-    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
-    let mut code_depth = 0usize;
-    let n = events.len();
-    let mut iter = events.into_iter().peekable();
-    let mut index = 0;
-    while let Some((e, r)) = iter.next() {
-        index += 1;
-        match &e {
-            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
-            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
-            _ => {}
+    // The first character of the text that follows event `i`, looking through inline
+    // tags and unparsed emphasis markers.
+    fn next_char(events: &[(Event<'_>, Range<usize>)], i: usize) -> Option<char> {
+        for (e, _) in &events[i + 1..] {
+            match e {
+                Event::Text(t) | Event::Code(t) => return t.chars().find(|c| !matches!(c, '*' | '_')),
+                Event::Start(Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. })
+                | Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link) => continue,
+                _ => return None,
+            }
         }
+        None
+    }
+    let mut kept: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
+    let mut last_char: Option<char> = None;
+    let mut in_code_block = false;
+    for i in 0..events.len() {
+        let (e, r) = &events[i];
         match e {
-            Event::SoftBreak => {
-                let before = match out.last() {
-                    Some((Event::Text(t), _)) => t.chars().last(),
-                    _ => None,
-                };
-                let after = match iter.peek() {
-                    Some((Event::Text(t), _)) => t.chars().next(),
-                    _ => None,
-                };
-                if text::soft_break(before, after).is_empty() {
-                    // Join the two runs so the emphasis fix below sees one piece of text.
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(t) | Event::Code(t) => {
+                last_char = t.chars().rev().find(|c| !matches!(c, '*' | '_')).or(last_char);
+            }
+            Event::SoftBreak if !in_code_block => {
+                if text::soft_break(last_char, next_char(&events, i)).is_empty() {
                     continue;
                 }
-                out.push((Event::SoftBreak, r));
             }
-            Event::Text(t) if code_depth == 0 && t.contains('*') => {
-                let _ = (n, index);
-                for piece in cjk_emphasis(&t) {
-                    out.push((piece, r.clone()));
-                }
-            }
-            other => out.push((other, r)),
+            _ => {}
         }
+        kept.push((e.clone(), r.clone()));
+    }
+    // Text runs joined by a dropped break become one, so `**…**` across it is seen whole.
+    let merged = merge_text(kept);
+    let mut out = Vec::with_capacity(merged.len());
+    let mut in_code_block = false;
+    for (e, r) in merged {
+        match &e {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(t) if !in_code_block && t.contains('*') => {
+                out.extend(cjk_emphasis(t).into_iter().map(|piece| (piece, r.clone())));
+                continue;
+            }
+            _ => {}
+        }
+        out.push((e, r));
     }
     out
 }
@@ -387,6 +399,8 @@ mod tests {
         assert_eq!(md("これは\n続きです"), "<p>これは続きです</p>\n");
         assert_eq!(md("English\nwords"), "<p>English\nwords</p>\n");
         assert_eq!(md("日本語\nEnglish"), "<p>日本語\nEnglish</p>\n");
+        assert_eq!(md("なる。\n**定義**が変わった"), "<p>なる。<strong>定義</strong>が変わった</p>\n");
+        assert_eq!(md("これは\n**「重要」**です"), "<p>これは<strong>「重要」</strong>です</p>\n");
     }
 
     #[test]

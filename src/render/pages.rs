@@ -144,6 +144,28 @@ fn team_tree(site: &Site) -> Vec<(usize, &crate::model::Team)> {
     out
 }
 
+/// KRs at risk in a quarter: off track or at risk while it runs, missed once it has
+/// ended. Red first, then in page order.
+fn at_risk<'a>(v: &'a Views<'_>, qi: usize) -> Vec<AtRisk<'a>> {
+    let q = &v.site.quarters[qi];
+    let mut risky: Vec<(u8, AtRisk<'a>)> = Vec::new();
+    for tqv in &v.team_quarters[qi] {
+        for o in &tqv.objectives {
+            for kr in &o.key_results {
+                let signal = if q.status == QuarterStatus::Ended { kr.grade.key } else { kr.status.key };
+                let rank = match signal {
+                    "red" => 0,
+                    "yellow" => 1,
+                    _ => continue,
+                };
+                risky.push((rank, AtRisk { kr, objective: &o.title, team: &tqv.team }));
+            }
+        }
+    }
+    risky.sort_by_key(|(rank, _)| *rank);
+    risky.into_iter().map(|(_, r)| r).collect()
+}
+
 fn dashboard(v: &Views<'_>) -> Page {
     let site = v.site;
     let t = v.t;
@@ -154,6 +176,8 @@ fn dashboard(v: &Views<'_>) -> Page {
         elapsed: Option<String>,
         days_left: Option<String>,
         at_risk: Vec<AtRisk<'a>>,
+        at_risk_count: usize,
+        at_risk_more: Option<String>,
         alerts: Vec<Alert>,
         teams: Vec<TeamRow<'a>>,
         learnings: &'a [LearningView],
@@ -165,6 +189,8 @@ fn dashboard(v: &Views<'_>) -> Page {
         elapsed: None,
         days_left: None,
         at_risk: Vec::new(),
+        at_risk_count: 0,
+        at_risk_more: None,
         alerts: Vec::new(),
         teams: Vec::new(),
         learnings: &v.learnings[..v.learnings.len().min(6)],
@@ -180,34 +206,14 @@ fn dashboard(v: &Views<'_>) -> Page {
             let left = (q.end - site.today).get_days();
             data.days_left = Some(t.fill("days_left", "n", &left.to_string()));
         }
-        // At risk: off track or at risk while running; missed once ended. Red first.
-        let mut risky: Vec<(u8, AtRisk<'_>)> = Vec::new();
-        for tqv in &v.team_quarters[qi] {
-            for o in &tqv.objectives {
-                for kr in &o.key_results {
-                    let signal = if q.status == QuarterStatus::Ended {
-                        kr.grade.key
-                    } else {
-                        kr.status.key
-                    };
-                    let rank = match signal {
-                        "red" => 0,
-                        "yellow" => 1,
-                        _ => continue,
-                    };
-                    risky.push((
-                        rank,
-                        AtRisk {
-                            kr,
-                            objective: &o.title,
-                            team: &tqv.team,
-                        },
-                    ));
-                }
-            }
+        let risky = at_risk(v, qi);
+        // Few numbers on top: the ten most urgent, and how many more the quarter page holds.
+        const SHOWN: usize = 10;
+        data.at_risk_count = risky.len();
+        if risky.len() > SHOWN {
+            data.at_risk_more = Some(t.fill("more_in_quarter", "n", &(risky.len() - SHOWN).to_string()));
         }
-        risky.sort_by_key(|(rank, _)| *rank);
-        data.at_risk = risky.into_iter().map(|(_, r)| r).collect();
+        data.at_risk = risky.into_iter().take(SHOWN).collect();
         data.teams = team_tree(site)
             .into_iter()
             .map(|(depth, team)| TeamRow {
@@ -268,7 +274,7 @@ fn quarters_index(v: &Views<'_>) -> Page {
                 quarter: views::quarter_ref(&v.fmt, v.t, q),
                 teams: q.teams.len(),
                 company: company.and_then(|(s, _)| s.score.map(format::score)),
-                grade: light(v.t, "grade", company.and_then(|(s, _)| s.grade)),
+                grade: views::grade(v.t, q.status, company.and_then(|(s, _)| s.grade)),
             }
         })
         .collect();
@@ -370,6 +376,7 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
         teams: &'a [TeamQuarterView],
         tree: Vec<TreeNode<'a>>,
         unaligned: Vec<TreeNode<'a>>,
+        at_risk: Vec<AtRisk<'a>>,
         prev: Option<Link>,
         next: Option<Link>,
     }
@@ -384,6 +391,7 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
         teams: tqs,
         tree,
         unaligned,
+        at_risk: at_risk(v, qi),
         prev: qi.checked_sub(1).map(|i| link(&site.quarters[i])),
         next: site.quarters.get(qi + 1).map(link),
     };

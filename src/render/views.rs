@@ -211,6 +211,15 @@ pub fn light(t: &Strings, prefix: &str, l: Option<Light>) -> LightView {
     }
 }
 
+/// A grade; while the quarter runs it is provisional and says so.
+pub fn grade(t: &Strings, status: QuarterStatus, g: Option<Light>) -> LightView {
+    let mut v = light(t, "grade", g);
+    if status == QuarterStatus::InProgress && g.is_some() {
+        v.label = t.fill("grade_provisional", "grade", &v.label);
+    }
+    v
+}
+
 pub fn quarter_ref(fmt: &Formatter, t: &Strings, q: &QuarterData) -> QuarterRef {
     let key = match q.status {
         QuarterStatus::Ended => "ended",
@@ -368,7 +377,7 @@ impl<'a> Views<'a> {
                             url: urls::review(q.quarter, &tq.team),
                             score: ts.score.map(format::score),
                             progress: ts.score.map(percent),
-                            grade: light(self.t, "grade", ts.grade),
+                            grade: grade(self.t, q.status, ts.grade),
                             has_okrs: tq.okrs.is_some(),
                             objectives: objectives_view,
                             not_doing: tq.okrs.iter().flat_map(|o| o.not_doing.iter().cloned()).collect(),
@@ -402,7 +411,7 @@ impl<'a> Views<'a> {
             owner: o.owner.clone(),
             score: os.score.map(format::score),
             progress: os.score.map(percent),
-            grade: light(self.t, "grade", os.grade),
+            grade: grade(self.t, q.status, os.grade),
             aligns_to,
             supporters,
             initiatives: o.initiatives.clone(),
@@ -475,7 +484,7 @@ impl<'a> Views<'a> {
             target: kr.target.map(|v| format::with_unit(v, unit)),
             score: ks.score.map(format::score),
             progress: ks.score.map(percent),
-            grade: light(t, "grade", ks.grade),
+            grade: grade(t, q.status, ks.grade),
             status: light(t, "status", ks.status),
             direction,
             weight: (kr.weight != 1.0).then(|| format::number(kr.weight)),
