@@ -399,8 +399,14 @@ mod tests {
         assert_eq!(md("これは\n続きです"), "<p>これは続きです</p>\n");
         assert_eq!(md("English\nwords"), "<p>English\nwords</p>\n");
         assert_eq!(md("日本語\nEnglish"), "<p>日本語\nEnglish</p>\n");
-        assert_eq!(md("なる。\n**定義**が変わった"), "<p>なる。<strong>定義</strong>が変わった</p>\n");
-        assert_eq!(md("これは\n**「重要」**です"), "<p>これは<strong>「重要」</strong>です</p>\n");
+        assert_eq!(
+            md("なる。\n**定義**が変わった"),
+            "<p>なる。<strong>定義</strong>が変わった</p>\n"
+        );
+        assert_eq!(
+            md("これは\n**「重要」**です"),
+            "<p>これは<strong>「重要」</strong>です</p>\n"
+        );
     }
 
     #[test]

@@ -152,13 +152,24 @@ fn at_risk<'a>(v: &'a Views<'_>, qi: usize) -> Vec<AtRisk<'a>> {
     for tqv in &v.team_quarters[qi] {
         for o in &tqv.objectives {
             for kr in &o.key_results {
-                let signal = if q.status == QuarterStatus::Ended { kr.grade.key } else { kr.status.key };
+                let signal = if q.status == QuarterStatus::Ended {
+                    kr.grade.key
+                } else {
+                    kr.status.key
+                };
                 let rank = match signal {
                     "red" => 0,
                     "yellow" => 1,
                     _ => continue,
                 };
-                risky.push((rank, AtRisk { kr, objective: &o.title, team: &tqv.team }));
+                risky.push((
+                    rank,
+                    AtRisk {
+                        kr,
+                        objective: &o.title,
+                        team: &tqv.team,
+                    },
+                ));
             }
         }
     }
