@@ -288,3 +288,18 @@ fn raw_html_in_retrospectives_is_sanitised() {
     }
     assert!(html.contains("{{ config }}"), "template syntax in content stays text");
 }
+
+#[test]
+fn two_low_quarters_running_get_a_note_on_the_team_page() {
+    let site = common::site(None);
+    let low = "objectives:\n  - id: grow\n    title: t\n    key_results:\n      - {title: a, score: 0.3}\n      - {title: b, score: 0.4}\n";
+    std::fs::create_dir_all(site.path().join("content/2025-Q2")).unwrap();
+    std::fs::write(site.path().join("content/2025-Q2/company.yaml"), low).unwrap();
+    std::fs::write(site.path().join("content/2025-Q3/company.yaml"), low).unwrap();
+    common::okrsite().args(["build", "--root"]).arg(site.path()).assert().success();
+    let html = std::fs::read_to_string(site.path().join("public/teams/company/index.html")).unwrap();
+    assert!(html.contains("class=\"callout\""), "no note:\n{html}");
+    assert!(html.contains("2025年 Q2, 2025年 Q3"));
+    let other = std::fs::read_to_string(site.path().join("public/teams/product/index.html")).unwrap();
+    assert!(!other.contains("class=\"callout\""));
+}

@@ -260,10 +260,8 @@ fn japanese_pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Rang
             Event::Text(t) | Event::Code(t) => {
                 last_char = t.chars().rev().find(|c| !matches!(c, '*' | '_')).or(last_char);
             }
-            Event::SoftBreak if !in_code_block => {
-                if text::soft_break(last_char, next_char(&events, i)).is_empty() {
-                    continue;
-                }
+            Event::SoftBreak if !in_code_block && text::soft_break(last_char, next_char(&events, i)).is_empty() => {
+                continue;
             }
             _ => {}
         }

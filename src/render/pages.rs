@@ -484,6 +484,9 @@ fn teams_index(v: &Views<'_>) -> Page {
     }
 }
 
+/// A final score at or below this, two quarters running, suggests the OKRs are badly written.
+const LOW_SCORE: f64 = 0.4;
+
 fn team_page(v: &Views<'_>, team: &crate::model::Team) -> Page {
     let site = v.site;
     let mut rows: Vec<&TeamQuarterView> = Vec::new();
@@ -491,8 +494,9 @@ fn team_page(v: &Views<'_>, team: &crate::model::Team) -> Page {
     for (qi, q) in site.quarters.iter().enumerate() {
         if let Some((s, tqv)) = v.team_score(qi, &team.id) {
             rows.push(tqv);
-            if let Some(score) = s.score {
-                low.push((q.quarter, score <= 0.4));
+            // Only final scores count: a running quarter's score is still moving.
+            if let (Some(score), QuarterStatus::Ended) = (s.score, q.status) {
+                low.push((q.quarter, score <= LOW_SCORE));
             }
         }
     }
