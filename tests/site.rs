@@ -296,7 +296,11 @@ fn two_low_quarters_running_get_a_note_on_the_team_page() {
     std::fs::create_dir_all(site.path().join("content/2025-Q2")).unwrap();
     std::fs::write(site.path().join("content/2025-Q2/company.yaml"), low).unwrap();
     std::fs::write(site.path().join("content/2025-Q3/company.yaml"), low).unwrap();
-    common::okrsite().args(["build", "--root"]).arg(site.path()).assert().success();
+    common::okrsite()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
     let html = std::fs::read_to_string(site.path().join("public/teams/company/index.html")).unwrap();
     assert!(html.contains("class=\"callout\""), "no note:\n{html}");
     assert!(html.contains("2025年 Q2, 2025年 Q3"));

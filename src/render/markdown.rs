@@ -275,6 +275,16 @@ fn japanese_pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Rang
         match &e {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            // A task-list checkbox is not a form control a reader can use: show it as a symbol.
+            Event::TaskListMarker(done) => {
+                let html = if *done {
+                    "<span class=\"task done\">☑</span> "
+                } else {
+                    "<span class=\"task\">☐</span> "
+                };
+                out.push((Event::Html(CowStr::Borrowed(html)), r));
+                continue;
+            }
             Event::Text(t) if !in_code_block && t.contains('*') => {
                 out.extend(cjk_emphasis(t).into_iter().map(|piece| (piece, r.clone())));
                 continue;
@@ -359,8 +369,7 @@ pub fn sanitize(html: &str) -> String {
     let cleaner = CLEANER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes(["class"])
-            .add_tags(["input", "del", "s"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tags(["del", "s"])
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])
             .filter_style_properties(["text-align"].into_iter().collect())
@@ -368,10 +377,6 @@ pub fn sanitize(html: &str) -> String {
         for tag in ["h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "sup", "section"] {
             b.add_tag_attributes(tag, ["id"]);
         }
-        b.attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("input", "type") if value != "checkbox" => None,
-            _ => Some(value.into()),
-        });
         b
     });
     cleaner.clean(html).to_string()
@@ -445,7 +450,8 @@ mod tests {
     fn markdown_extensions_survive_sanitising() {
         let html = md("| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n");
         assert!(html.contains("<th style=\"text-align:left\">"), "{html}");
-        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("<span class=\"task done\">☑</span> done"), "{html}");
+        assert!(!html.contains("<input"), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("class=\"footnote-definition\""), "{html}");
     }
