@@ -116,6 +116,16 @@ pub fn with_unit(v: f64, unit: Option<&str>) -> String {
     }
 }
 
+/// `v` rounded to `digits` significant digits (65.571 → 65.6).
+pub fn round_significant(v: f64, digits: i32) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let factor = 10f64.powi(digits - 1 - magnitude);
+    (v * factor).round() / factor
+}
+
 /// Scores are shown with two decimals: 0.72.
 pub fn score(v: f64) -> String {
     format!("{v:.2}")
@@ -139,6 +149,9 @@ mod tests {
         assert_eq!(with_unit(120.0, Some("ms")), "120 ms");
         assert_eq!(with_unit(38.0, Some("日")), "38日");
         assert_eq!(score(0.8), "0.80");
+        assert_eq!(round_significant(65.571, 3), 65.6);
+        assert_eq!(round_significant(0.0012345, 3), 0.00123);
+        assert_eq!(round_significant(123456.0, 3), 123000.0);
     }
 
     #[test]

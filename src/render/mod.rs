@@ -1,6 +1,7 @@
 //! Rendering: the scored site → output files (path relative to the output root, bytes).
 //! Nothing here reads content files or decides scores.
 
+pub mod charts;
 pub mod export;
 pub mod feeds;
 pub mod format;

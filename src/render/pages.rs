@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::OutputFile;
+use super::charts::{self, Bar, Chart};
 use super::format;
 use super::markdown::{self, LearningMarks};
 use super::theme::{Theme, error_chain};
@@ -122,6 +123,8 @@ struct TeamRow<'a> {
     team: TeamRef,
     depth: usize,
     tq: Option<&'a TeamQuarterView>,
+    /// The team's score over the quarters so far.
+    spark: Option<String>,
 }
 
 /// Teams in tree order (parents before children, teams.yaml order among siblings), with depth.
@@ -227,10 +230,27 @@ fn dashboard(v: &Views<'_>) -> Page {
         data.at_risk = risky.into_iter().take(SHOWN).collect();
         data.teams = team_tree(site)
             .into_iter()
-            .map(|(depth, team)| TeamRow {
-                team: views::team_ref(team),
-                depth,
-                tq: v.team_score(qi, &team.id).map(|(_, x)| x),
+            .map(|(depth, team)| {
+                let history: Vec<Option<f64>> = (0..=qi)
+                    .map(|i| v.team_score(i, &team.id).and_then(|(s, _)| s.score))
+                    .collect();
+                let known = history.iter().flatten().count();
+                let spark = (known >= 2).then(|| {
+                    let summary = history
+                        .iter()
+                        .zip(&site.quarters)
+                        .filter_map(|(s, q)| s.map(|s| format!("{} {}", q.quarter, format::score(s))))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let title = format!("{} — {}", v.t.get("score_history"), team.name);
+                    charts::sparkline(&format!("spark-{}", team.id), &title, &history, &summary)
+                });
+                TeamRow {
+                    team: views::team_ref(team),
+                    depth,
+                    tq: v.team_score(qi, &team.id).map(|(_, x)| x),
+                    spark,
+                }
             })
             .collect();
     }
@@ -388,10 +408,24 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
         tree: Vec<TreeNode<'a>>,
         unaligned: Vec<TreeNode<'a>>,
         at_risk: Vec<AtRisk<'a>>,
+        overview: Option<Chart>,
         prev: Option<Link>,
         next: Option<Link>,
     }
     let quarter = views::quarter_ref(&v.fmt, v.t, q);
+    let bars: Vec<Bar> = tqs
+        .iter()
+        .zip(&v.scores.quarters[qi])
+        .filter(|(tqv, _)| tqv.has_okrs)
+        .map(|(tqv, ts)| Bar {
+            label: tqv.team.name.clone(),
+            score: ts.score,
+        })
+        .collect();
+    let overview = (!bars.is_empty()).then(|| {
+        let chart_title = format!("{} — {}", v.t.get("team_scores_chart"), quarter.label);
+        charts::bars_chart("chart-teams", &chart_title, &bars, site.config.scoring, &v.labels)
+    });
     let link = |qq: &crate::model::QuarterData| Link {
         label: v.fmt.quarter(qq.quarter),
         url: urls::quarter(qq.quarter),
@@ -403,6 +437,7 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
         tree,
         unaligned,
         at_risk: at_risk(v, qi),
+        overview,
         prev: qi.checked_sub(1).map(|i| link(&site.quarters[i])),
         next: site.quarters.get(qi + 1).map(link),
     };
@@ -447,8 +482,22 @@ fn review_page(v: &Views<'_>, qi: usize, ti: usize) -> Page {
         );
     }
     let title = format!("{} — {}", view.team.name, view.quarter.label);
+    let bars: Vec<Bar> = view
+        .objectives
+        .iter()
+        .zip(v.scores.quarters[qi][ti].objectives.iter())
+        .map(|(o, os)| Bar {
+            label: o.title.clone(),
+            score: os.score,
+        })
+        .collect();
+    let overview = (!bars.is_empty()).then(|| {
+        let chart_title = format!("{} — {}", v.t.get("objective_scores"), title);
+        charts::bars_chart("chart-objectives", &chart_title, &bars, site.config.scoring, &v.labels)
+    });
     let mut data = Context::new();
     data.insert("review", &view);
+    data.insert("overview", &overview);
     Page {
         path,
         template: "review.html",
@@ -508,6 +557,19 @@ fn team_page(v: &Views<'_>, team: &crate::model::Team) -> Page {
         }
     }
     let low_note = low_runs.last().map(|qs| v.t.fill("low_score_note", "quarters", qs));
+    let history_points: Vec<(String, Option<f64>)> = site
+        .quarters
+        .iter()
+        .enumerate()
+        .filter_map(|(qi, q)| {
+            v.team_score(qi, &team.id)
+                .map(|(s, _)| (q.quarter.to_string(), s.score))
+        })
+        .collect();
+    let history = (!history_points.is_empty()).then(|| {
+        let title = format!("{} — {}", v.t.get("score_history"), team.name);
+        charts::score_history_chart("chart-history", &title, &history_points, site.config.scoring, &v.labels)
+    });
     #[derive(Serialize)]
     struct Data<'a> {
         team: TeamRef,
@@ -515,6 +577,7 @@ fn team_page(v: &Views<'_>, team: &crate::model::Team) -> Page {
         children: Vec<TeamRef>,
         quarters: Vec<&'a TeamQuarterView>,
         low_note: Option<String>,
+        history: Option<Chart>,
     }
     let data = Data {
         team: views::team_ref(team),
@@ -527,6 +590,7 @@ fn team_page(v: &Views<'_>, team: &crate::model::Team) -> Page {
             .collect(),
         quarters: rows.into_iter().rev().collect(),
         low_note,
+        history,
     };
     Page {
         path: urls::team(&team.id),
@@ -676,9 +740,30 @@ fn metric_page(v: &Views<'_>, m: &crate::model::Metric) -> Page {
         points: Vec<PointRow>,
         used_by: Vec<UsedBy<'a>>,
         source: &'a str,
+        charts: Vec<Chart>,
+        comparisons: Vec<Comparison>,
     }
     let band = views::metric_band(m, v.site.today);
+    let fy = v.site.config.fiscal_year_start_month;
+    let quarters: Vec<(jiff::civil::Date, jiff::civil::Date, String)> = match (m.points.first(), m.points.last()) {
+        (Some(first), Some(last)) => quarters_between(first.date, last.date, fy),
+        _ => Vec::new(),
+    };
+    let charts = charts::metric_charts(
+        &charts::MetricChartInput {
+            id: "chart-metric",
+            name: &m.name,
+            unit,
+            points: &m.points,
+            aggregate: m.aggregate,
+            thresholds: m.thresholds.zip(m.direction),
+            quarters: &quarters,
+        },
+        &v.labels,
+    );
     let data = Data {
+        charts,
+        comparisons: comparisons(v, m),
         id: &m.id,
         name: &m.name,
         unit,
@@ -715,6 +800,92 @@ fn metric_page(v: &Views<'_>, m: &crate::model::Metric) -> Page {
         nav: "metrics",
         data: ctx(&data),
     }
+}
+
+/// The quarters from the one holding `from` to the one holding `to`, labelled `2025-Q3`.
+fn quarters_between(
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+    fy: i8,
+) -> Vec<(jiff::civil::Date, jiff::civil::Date, String)> {
+    let mut out = Vec::new();
+    // The fiscal year holding `from` starts in its calendar year or the one before.
+    let mut q = crate::model::Quarter {
+        year: from.year() - 1,
+        number: 1,
+    };
+    for _ in 0..(4 * 10_000) {
+        let (s, e) = q.bounds(fy);
+        if s > to {
+            break;
+        }
+        if e >= from {
+            out.push((s, e, q.to_string()));
+        }
+        q = if q.number == 4 {
+            crate::model::Quarter {
+                year: q.year + 1,
+                number: 1,
+            }
+        } else {
+            crate::model::Quarter {
+                year: q.year,
+                number: q.number + 1,
+            }
+        };
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Comparison {
+    label: String,
+    against: String,
+    change: String,
+}
+
+/// The newest value against the previous point, about a month and about a year earlier,
+/// where such points exist.
+fn comparisons(v: &Views<'_>, m: &crate::model::Metric) -> Vec<Comparison> {
+    let Some(idx) = m.points.iter().rposition(|p| p.date <= v.site.today) else {
+        return Vec::new();
+    };
+    let latest = &m.points[idx];
+    let unit = m.unit.as_deref();
+    let near = |days: i64, tolerance: i64| {
+        m.points[..idx]
+            .iter()
+            .filter(|p| ((latest.date - p.date).get_days() as i64 - days).abs() <= tolerance)
+            .min_by_key(|p| ((latest.date - p.date).get_days() as i64 - days).abs())
+    };
+    let mut out = Vec::new();
+    let candidates = [
+        ("vs_previous", idx.checked_sub(1).map(|i| &m.points[i])),
+        ("vs_month", near(28, 7)),
+        ("vs_year", near(364, 10)),
+    ];
+    for (key, p) in candidates {
+        let Some(p) = p else { continue };
+        let delta = latest.value - p.value;
+        let sign = if delta > 0.0 { "+" } else { "" };
+        let pct = if p.value != 0.0 {
+            format!(
+                " ({sign}{}%)",
+                format::number(format::round_significant(delta / p.value.abs() * 100.0, 2))
+            )
+        } else {
+            String::new()
+        };
+        out.push(Comparison {
+            label: v.t.get(key).to_string(),
+            against: format!("{} ({})", format::with_unit(p.value, unit), v.fmt.date(p.date)),
+            change: format!(
+                "{sign}{}{pct}",
+                format::with_unit(format::round_significant(delta, 4), unit)
+            ),
+        });
+    }
+    out
 }
 
 fn learnings_page(v: &Views<'_>) -> Page {

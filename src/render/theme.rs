@@ -13,6 +13,7 @@ use crate::content::diag::{self, Diagnostic};
 /// Every template of the default theme, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("chart.html", include_str!("../../themes/default/templates/chart.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     (
         "quarters.html",

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::charts::{self, Chart, Labels};
 use super::format::{self, Formatter, Strings};
 use crate::model::{
     Direction, KeyResult, KrData, Learning, Light, Metric, Objective, Point, Quarter, QuarterData, QuarterStatus, Site,
@@ -127,6 +128,8 @@ pub struct KrView {
     pub source: SourceView,
     pub latest_date: Option<String>,
     pub url: String,
+    /// The trend chart, for KRs measured from data.
+    pub chart: Option<Chart>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,6 +204,7 @@ pub struct Views<'a> {
     pub team_quarters: Vec<Vec<TeamQuarterView>>,
     /// Every learning, newest first.
     pub learnings: Vec<LearningView>,
+    pub labels: Labels,
 }
 
 pub fn light(t: &Strings, prefix: &str, l: Option<Light>) -> LightView {
@@ -276,6 +280,7 @@ impl<'a> Views<'a> {
             t,
             team_quarters: Vec::new(),
             learnings: Vec::new(),
+            labels: chart_labels(t),
         };
         views.team_quarters = views.build_team_quarters();
         views.learnings = views.build_learnings();
@@ -321,10 +326,11 @@ impl<'a> Views<'a> {
                 team_quarters.entry(tq.team.as_str()).or_default().push(q.quarter);
             }
         }
+        use rayon::prelude::*;
         site.quarters
-            .iter()
+            .par_iter()
             .enumerate()
-            .zip(&self.scores.quarters)
+            .zip(self.scores.quarters.par_iter())
             .map(|((qi, q), qs)| {
                 let qref = quarter_ref(&self.fmt, self.t, q);
                 q.teams
@@ -473,7 +479,32 @@ impl<'a> Views<'a> {
             _ => None,
         };
         let anchor = urls::kr_anchor(objective, &kr.id);
+        let has_data = !matches!(kr.data, KrData::None);
+        let chart = has_data.then(|| {
+            let id = format!("chart-{anchor}");
+            charts::kr_chart(
+                &charts::KrChartInput {
+                    id: &id,
+                    title: &kr.title,
+                    unit,
+                    points,
+                    aggregate: metric.map_or(crate::model::Aggregate::Last, |m| m.aggregate),
+                    start: q.start,
+                    end: q.end,
+                    baseline: kr.baseline,
+                    target: kr.target,
+                    thresholds: metric.and_then(|m| Some((m.thresholds?, m.direction?))),
+                    checkins: &kr.checkins,
+                    current: ks.current,
+                    score: ks.score,
+                    today: self.site.today,
+                    in_progress: q.status == QuarterStatus::InProgress,
+                },
+                &self.labels,
+            )
+        });
         KrView {
+            chart,
             id: kr.id.clone(),
             url: format!("{review}#{anchor}"),
             anchor,
@@ -568,6 +599,28 @@ pub fn direction_label(t: &Strings, d: Option<Direction>) -> Option<String> {
         Direction::Increase => t.get("higher_is_better").to_string(),
         Direction::Decrease => t.get("lower_is_better").to_string(),
     })
+}
+
+/// The words charts use, from the theme's strings.
+pub fn chart_labels(t: &Strings) -> Labels {
+    let g = |k: &str| t.get(k).to_string();
+    Labels {
+        baseline: g("chart_baseline"),
+        target: g("chart_target"),
+        current: g("current"),
+        score: g("score"),
+        pace: g("chart_pace"),
+        projection: g("chart_projection"),
+        no_data: g("no_data"),
+        date: g("date"),
+        value: g("value"),
+        note: g("note"),
+        cumulative: g("chart_cumulative"),
+        period_value: g("chart_period"),
+        quarter: g("quarter"),
+        checkin: g("checkin"),
+        item: g("chart_item"),
+    }
 }
 
 /// A score as a whole percentage, for bar widths.

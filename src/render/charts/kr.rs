@@ -1,0 +1,339 @@
+//! The KR trend chart of a team review.
+
+use jiff::civil::Date;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{
+    BLUE, Chart, GREY, INK, Labels, ORANGE, PURPLE, VERMILLION, axis_date, axis_value, day, draw, e, finish,
+    value_range,
+};
+use crate::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds};
+use crate::render::format;
+use crate::score;
+
+pub struct KrChartInput<'a> {
+    /// Unique on the page; prefixes the SVG's element ids.
+    pub id: &'a str,
+    pub title: &'a str,
+    pub unit: Option<&'a str>,
+    /// The KR's whole series (metric points or its own values), sorted by date.
+    pub points: &'a [Point],
+    pub aggregate: Aggregate,
+    pub start: Date,
+    pub end: Date,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub thresholds: Option<(Thresholds, Direction)>,
+    pub checkins: &'a [Checkin],
+    pub current: Option<f64>,
+    pub score: Option<f64>,
+    pub today: Date,
+    pub in_progress: bool,
+}
+
+const W: u32 = 460;
+const H: u32 = 250;
+/// Days of context shown before the quarter.
+const CONTEXT_DAYS: f64 = 35.0;
+
+/// Where the recent pace leads by the quarter end: a least-squares line over the
+/// last (up to six) points inside the quarter. `None` with fewer than two points.
+pub fn projection(inside: &[(f64, f64)], end: f64) -> Option<f64> {
+    let recent = &inside[inside.len().saturating_sub(6)..];
+    if recent.len() < 2 {
+        return None;
+    }
+    let n = recent.len() as f64;
+    let mx = recent.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = recent.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = recent.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    if sxx == 0.0 {
+        return None;
+    }
+    let slope = recent.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>() / sxx;
+    let last = recent[recent.len() - 1];
+    let v = last.1 + slope * (end - last.0);
+    v.is_finite().then_some(v)
+}
+
+/// A point as drawn: x (day), y, and its note.
+type Plotted<'a> = (f64, f64, Option<&'a str>);
+
+pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
+    let (x0, x1) = (day(input.start), day(input.end));
+    let unit = input.unit;
+    // A count KR scores the sum inside the quarter, so its chart shows the running total.
+    let (inside, context): (Vec<Plotted<'_>>, Vec<(f64, f64)>) = match input.aggregate {
+        Aggregate::Sum => {
+            let mut total = 0.0;
+            let inside = input
+                .points
+                .iter()
+                .filter(|p| p.date >= input.start && p.date <= input.end)
+                .map(|p| {
+                    total += p.value;
+                    (day(p.date), total, p.note.as_deref())
+                })
+                .collect();
+            (inside, Vec::new())
+        }
+        Aggregate::Last => (
+            input
+                .points
+                .iter()
+                .filter(|p| p.date >= input.start && p.date <= input.end)
+                .map(|p| (day(p.date), p.value, p.note.as_deref()))
+                .collect(),
+            input
+                .points
+                .iter()
+                .filter(|p| {
+                    let x = day(p.date);
+                    (x >= x0 - CONTEXT_DAYS && x < x0) || (x > x1 && x <= x1 + 7.0)
+                })
+                .map(|p| (day(p.date), p.value))
+                .collect(),
+        ),
+    };
+    let xy: Vec<(f64, f64)> = inside.iter().map(|p| (p.0, p.1)).collect();
+    let projected = if input.in_progress {
+        match input.aggregate {
+            Aggregate::Sum => inside.last().and_then(|last| {
+                let elapsed = last.0 - x0 + 1.0;
+                (elapsed > 0.0).then(|| last.1 / elapsed * (x1 - x0 + 1.0))
+            }),
+            Aggregate::Last => projection(&xy, x1),
+        }
+    } else {
+        None
+    };
+    let projected_score = match (projected, input.baseline, input.target) {
+        (Some(p), Some(b), Some(t)) if b != t => Some(score::progress(p, b, t)),
+        _ => None,
+    };
+    let threshold_lines: Vec<f64> = input
+        .thresholds
+        .map(|(t, _)| [t.red, t.yellow].into_iter().flatten().collect())
+        .unwrap_or_default();
+    let (lo, hi) = value_range(
+        xy.iter()
+            .map(|p| p.1)
+            .chain(context.iter().map(|p| p.1))
+            .chain(input.baseline)
+            .chain(input.target)
+            .chain(projected)
+            .chain(threshold_lines.iter().copied()),
+    );
+    let has_context = !context.is_empty();
+    let left = if has_context { x0 - CONTEXT_DAYS } else { x0 - 2.0 };
+    let right = x1 + if context.iter().any(|p| p.0 > x1) { 7.0 } else { 2.0 };
+    let span = right - left;
+    let step = (hi - lo) / 5.0;
+    let notes: Vec<(f64, f64, String)> = inside
+        .iter()
+        .filter_map(|p| p.2.map(|n| (p.0, p.1, n.to_string())))
+        .collect();
+    let v = |x: f64| format::with_unit(x, unit);
+    // Projections are estimates: three significant digits are enough.
+    let approx = |x: f64| format::with_unit(format::round_significant(x, 3), unit);
+
+    let svg = draw(W, H, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .margin_right(18)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(left..right, lo..hi)
+            .map_err(e)?;
+        // Alert bands behind everything: worse than red, worse than yellow.
+        if let Some((t, dir)) = input.thresholds {
+            for (line, color) in [(t.red, VERMILLION), (t.yellow, ORANGE)] {
+                let Some(line) = line else { continue };
+                let (a, b) = match dir {
+                    Direction::Increase => (lo, line.clamp(lo, hi)),
+                    Direction::Decrease => (line.clamp(lo, hi), hi),
+                };
+                if b > a {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(left, a), (right, b)],
+                            color.mix(0.10).filled(),
+                        )))
+                        .map_err(e)?;
+                }
+            }
+        }
+        // The quarter itself, lightly shaded when context is shown.
+        if has_context {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x0, lo), (x1, hi)],
+                    GREY.mix(0.06).filled(),
+                )))
+                .map_err(e)?;
+        }
+        chart
+            .configure_mesh()
+            .x_labels(6)
+            .y_labels(5)
+            .x_label_formatter(&|x| axis_date(*x, span))
+            .y_label_formatter(&|y| axis_value(*y, step))
+            .label_style((super::FONT, 13).into_font().color(&INK))
+            .axis_style(INK.mix(0.6))
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
+            .draw()
+            .map_err(e)?;
+        let font = |size: i32| (super::FONT, size).into_font().color(&INK);
+        if let Some(b) = input.baseline {
+            chart
+                .draw_series(LineSeries::new([(x0, b), (x1, b)], GREY.stroke_width(1)))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{} {}", labels.baseline, v(b)),
+                    (x0 + 1.0, b),
+                    font(12).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                )))
+                .map_err(e)?;
+        }
+        if let Some(t) = input.target {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(left, t), (right, t)],
+                    8,
+                    5,
+                    ORANGE.stroke_width(2),
+                ))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{} {}", labels.target, v(t)),
+                    (left + span * 0.01, t),
+                    font(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                )))
+                .map_err(e)?;
+        }
+        if let (Some(b), Some(t)) = (input.baseline, input.target) {
+            // The expected pace: from the baseline at the start to the target at the end.
+            chart
+                .draw_series(DashedLineSeries::new([(x0, b), (x1, t)], 2, 4, GREY.stroke_width(2)))
+                .map_err(e)?;
+        }
+        if !context.is_empty() {
+            let before: Vec<(f64, f64)> = context.iter().copied().filter(|p| p.0 < x0).collect();
+            let after: Vec<(f64, f64)> = context.iter().copied().filter(|p| p.0 > x1).collect();
+            for part in [before, after] {
+                chart
+                    .draw_series(LineSeries::new(part.clone(), BLUE.mix(0.35).stroke_width(2)))
+                    .map_err(e)?;
+                chart
+                    .draw_series(part.iter().map(|p| Circle::new(*p, 3, BLUE.mix(0.35).filled())))
+                    .map_err(e)?;
+            }
+        }
+        if let (Some(p), Some(last)) = (projected, xy.last()) {
+            chart
+                .draw_series(DashedLineSeries::new([*last, (x1, p)], 10, 3, PURPLE.stroke_width(2)))
+                .map_err(e)?;
+            let text = match projected_score {
+                Some(s) => format!(
+                    "{} {} ({} {})",
+                    labels.projection,
+                    approx(p),
+                    labels.score,
+                    format::score(s)
+                ),
+                None => format!("{} {}", labels.projection, approx(p)),
+            };
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text,
+                    (x1, p),
+                    font(12).pos(Pos::new(HPos::Right, VPos::Top)),
+                )))
+                .map_err(e)?;
+        }
+        chart
+            .draw_series(LineSeries::new(xy.clone(), BLUE.stroke_width(3)))
+            .map_err(e)?;
+        chart
+            .draw_series(xy.iter().map(|p| Circle::new(*p, 4, BLUE.filled())))
+            .map_err(e)?;
+        if xy.is_empty() {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    labels.no_data.clone(),
+                    ((x0 + x1) / 2.0, (lo + hi) / 2.0),
+                    font(16).pos(Pos::new(HPos::Center, VPos::Center)),
+                )))
+                .map_err(e)?;
+        }
+        // Metric notes: numbered markers; the words are listed below the chart.
+        for (i, (x, y, _)) in notes.iter().enumerate() {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{}", i + 1),
+                    (*x, *y),
+                    font(12).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )))
+                .map_err(e)?;
+        }
+        // Check-ins along the bottom: the shape carries the colour's meaning.
+        let y_mark = lo + (hi - lo) * 0.04;
+        for c in input
+            .checkins
+            .iter()
+            .filter(|c| c.date >= input.start && c.date <= input.end)
+        {
+            let x = day(c.date);
+            match c.status {
+                Light::Green => chart.draw_series(std::iter::once(Circle::new((x, y_mark), 5, super::GREEN.filled()))),
+                Light::Yellow => {
+                    chart.draw_series(std::iter::once(TriangleMarker::new((x, y_mark), 6, ORANGE.filled())))
+                }
+                Light::Red => {
+                    chart.draw_series(std::iter::once(Cross::new((x, y_mark), 5, VERMILLION.stroke_width(3))))
+                }
+            }
+            .map_err(e)?;
+        }
+        root.present().map_err(e)?;
+        Ok(())
+    });
+
+    let summary = {
+        let mut s = format!("{}: ", input.title);
+        s.push_str(&input.baseline.map(v).unwrap_or_else(|| "—".into()));
+        s.push_str(" → ");
+        s.push_str(&input.current.map(v).unwrap_or_else(|| labels.no_data.clone()));
+        if let Some(t) = input.target {
+            s.push_str(&format!(" ({} {})", labels.target, v(t)));
+        }
+        if let Some(sc) = input.score {
+            s.push_str(&format!(", {} {}", labels.score, format::score(sc)));
+        }
+        if let (Some(p), Some(ps)) = (projected, projected_score) {
+            s.push_str(&format!(
+                ", {} {} ({} {})",
+                labels.projection,
+                approx(p),
+                labels.score,
+                format::score(ps)
+            ));
+        }
+        s
+    };
+    let rows = inside
+        .iter()
+        .map(|p| vec![super::date_of(p.0).to_string(), v(p.1), p.2.unwrap_or("").to_string()])
+        .collect();
+    Chart {
+        svg: finish(&svg, input.id, "kr-chart", input.title, &summary),
+        summary,
+        columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
+        rows,
+        notes: notes.iter().map(|n| n.2.clone()).collect(),
+    }
+}

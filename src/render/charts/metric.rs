@@ -1,0 +1,216 @@
+//! The metric chart of a metric page: the whole history with thresholds, notes and
+//! quarters shaded; for counts, the period values and the quarter-to-date total.
+
+use jiff::civil::Date;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{
+    BLUE, Chart, GREY, INK, Labels, ORANGE, SKY, VERMILLION, axis_date, axis_value, day, draw, e, finish, value_range,
+};
+use crate::model::{Aggregate, Direction, Point, Thresholds};
+use crate::render::format;
+
+pub struct MetricChartInput<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub unit: Option<&'a str>,
+    pub points: &'a [Point],
+    pub aggregate: Aggregate,
+    pub thresholds: Option<(Thresholds, Direction)>,
+    /// The quarters the series spans: (start, end, label).
+    pub quarters: &'a [(Date, Date, String)],
+}
+
+const W: u32 = 600;
+const H: u32 = 300;
+
+/// One chart for a level; two (period values and quarter-to-date total) for a count.
+pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart> {
+    let series: Vec<(f64, f64)> = input.points.iter().map(|p| (day(p.date), p.value)).collect();
+    let mut charts = vec![line_chart(input, labels, &series, input.name, "", true)];
+    if input.aggregate == Aggregate::Sum {
+        // Running total that restarts with each quarter: what a count KR scores.
+        let mut cumulative = Vec::with_capacity(series.len());
+        let mut total = 0.0;
+        let mut current_quarter: Option<usize> = None;
+        for p in input.points {
+            let q = input.quarters.iter().position(|(s, e, _)| p.date >= *s && p.date <= *e);
+            if q != current_quarter {
+                total = 0.0;
+                current_quarter = q;
+            }
+            total += p.value;
+            cumulative.push((day(p.date), total));
+        }
+        let title = format!("{} ({})", input.name, labels.cumulative);
+        let mut chart = line_chart(input, labels, &cumulative, &title, "-cumulative", false);
+        // The notes are listed once, under the period chart.
+        chart.notes.clear();
+        charts.push(chart);
+    }
+    charts
+}
+
+fn line_chart(
+    input: &MetricChartInput<'_>,
+    labels: &Labels,
+    series: &[(f64, f64)],
+    title: &str,
+    id_suffix: &str,
+    with_thresholds: bool,
+) -> Chart {
+    let unit = input.unit;
+    let v = |x: f64| format::with_unit(x, unit);
+    let thresholds = if with_thresholds { input.thresholds } else { None };
+    let lines: Vec<f64> = thresholds
+        .map(|(t, _)| [t.red, t.yellow].into_iter().flatten().collect())
+        .unwrap_or_default();
+    let (lo, hi) = value_range(series.iter().map(|p| p.1).chain(lines.iter().copied()));
+    let (left, right) = match (series.first(), series.last()) {
+        (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
+        (Some(a), _) => (a.0 - 7.0, a.0 + 7.0),
+        _ => (0.0, 1.0),
+    };
+    let span = right - left;
+    let step = (hi - lo) / 5.0;
+    let notes: Vec<(f64, f64, String)> = input
+        .points
+        .iter()
+        .zip(series)
+        .filter_map(|(p, s)| p.note.as_ref().map(|n| (s.0, s.1, n.clone())))
+        .collect();
+    let svg = draw(W, H, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .margin_right(20)
+            .x_label_area_size(30)
+            .y_label_area_size(64)
+            .build_cartesian_2d(left..right, lo..hi)
+            .map_err(e)?;
+        // Quarters shaded alternately, labelled at the top.
+        for (i, (s, end, label)) in input.quarters.iter().enumerate() {
+            let (a, b) = (day(*s).max(left), day(*end).min(right));
+            if b <= a {
+                continue;
+            }
+            if i % 2 == 0 {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(a, lo), (b, hi)],
+                        GREY.mix(0.07).filled(),
+                    )))
+                    .map_err(e)?;
+            }
+            if b - a > span / 14.0 {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        label.clone(),
+                        ((a + b) / 2.0, hi),
+                        (super::FONT, 12)
+                            .into_font()
+                            .color(&INK.mix(0.8))
+                            .pos(Pos::new(HPos::Center, VPos::Top)),
+                    )))
+                    .map_err(e)?;
+            }
+        }
+        if let Some((t, dir)) = thresholds {
+            for (line, color) in [(t.red, VERMILLION), (t.yellow, ORANGE)] {
+                let Some(line) = line else { continue };
+                let (a, b) = match dir {
+                    Direction::Increase => (lo, line.clamp(lo, hi)),
+                    Direction::Decrease => (line.clamp(lo, hi), hi),
+                };
+                if b > a {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(left, a), (right, b)],
+                            color.mix(0.10).filled(),
+                        )))
+                        .map_err(e)?;
+                }
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(left, line), (right, line)],
+                        6,
+                        4,
+                        color.stroke_width(2),
+                    ))
+                    .map_err(e)?;
+            }
+        }
+        chart
+            .configure_mesh()
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|x| axis_date(*x, span))
+            .y_label_formatter(&|y| axis_value(*y, step))
+            .label_style((super::FONT, 16).into_font().color(&INK))
+            .axis_style(INK.mix(0.6))
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
+            .draw()
+            .map_err(e)?;
+        let color = if id_suffix.is_empty() { BLUE } else { SKY };
+        chart
+            .draw_series(LineSeries::new(series.to_vec(), color.stroke_width(2)))
+            .map_err(e)?;
+        if series.len() <= 120 {
+            chart
+                .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
+                .map_err(e)?;
+        }
+        for (i, (x, y, _)) in notes.iter().enumerate() {
+            chart
+                .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
+                .map_err(e)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{}", i + 1),
+                    (*x, *y),
+                    (super::FONT, 12)
+                        .into_font()
+                        .color(&INK)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )))
+                .map_err(e)?;
+        }
+        root.present().map_err(e)?;
+        Ok(())
+    });
+    let summary = match (series.first(), series.last()) {
+        (Some(a), Some(b)) => {
+            let (min, max) = series.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p.1), hi.max(p.1))
+            });
+            format!(
+                "{title}: {} {} → {} {} ({} points, min {}, max {})",
+                super::date_of(a.0),
+                v(a.1),
+                super::date_of(b.0),
+                v(b.1),
+                series.len(),
+                v(min),
+                v(max)
+            )
+        }
+        _ => format!("{title}: {}", labels.no_data),
+    };
+    let id = format!("{}{id_suffix}", input.id);
+    Chart {
+        svg: finish(&svg, &id, "metric-chart", title, &summary),
+        summary,
+        columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
+        rows: input
+            .points
+            .iter()
+            .zip(series)
+            .map(|(p, s)| vec![p.date.to_string(), v(s.1), p.note.clone().unwrap_or_default()])
+            .collect(),
+        notes: notes
+            .iter()
+            .map(|n| format!("{} {}", super::date_of(n.0), n.2))
+            .collect(),
+    }
+}

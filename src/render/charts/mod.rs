@@ -1,0 +1,216 @@
+//! Charts: pure functions from data to accessible SVG text, drawn with plotters.
+//!
+//! Every chart is inline SVG that scales to its container (viewBox only), carries
+//! `<title>` and `<desc>` saying in words what it shows, and uses `currentColor`
+//! for ink so it follows the page's light or dark theme. Series colours come from
+//! the Okabe–Ito palette (safe for colour-blind readers), and line style carries
+//! meaning on its own: actual values solid, target dashed, expected pace dotted,
+//! projection dash-dotted. Text is SVG `<text>` with a CSS font stack, so building
+//! needs no font and the output does not depend on the build machine.
+
+pub mod kr;
+pub mod metric;
+pub mod score;
+
+use jiff::civil::Date;
+use plotters::prelude::*;
+use plotters::style::RGBColor;
+
+pub use kr::{KrChartInput, kr_chart};
+pub use metric::{MetricChartInput, metric_charts};
+pub use score::{Bar, bars_chart, score_history_chart, sparkline};
+
+/// A rendered chart: the SVG and its data as table rows, for a `<details>` below it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Chart {
+    pub svg: String,
+    /// What the chart shows, in one sentence (also the SVG's `<desc>`).
+    pub summary: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Numbered annotations shown on the chart, listed in words below it.
+    pub notes: Vec<String>,
+}
+
+/// Words charts need, in the site's language.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub baseline: String,
+    pub target: String,
+    pub current: String,
+    pub score: String,
+    pub pace: String,
+    pub projection: String,
+    pub no_data: String,
+    pub date: String,
+    pub value: String,
+    pub note: String,
+    pub cumulative: String,
+    pub period_value: String,
+    pub quarter: String,
+    pub checkin: String,
+    /// Heading of the label column of bar charts.
+    pub item: String,
+}
+
+pub const FONT: &str = "system-ui, -apple-system, Segoe UI, Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans JP, Noto Sans CJK JP, Yu Gothic UI, Meiryo, sans-serif";
+
+/// Ink: replaced by `currentColor` after drawing, so text and axes follow the theme.
+pub const INK: RGBColor = RGBColor(1, 2, 3);
+/// Okabe–Ito palette.
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub const SKY: RGBColor = RGBColor(86, 180, 233);
+pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+pub const GREY: RGBColor = RGBColor(128, 128, 128);
+
+/// Days since 1970-01-01, as a chart x coordinate.
+pub fn day(d: Date) -> f64 {
+    (d - Date::constant(1970, 1, 1)).get_days() as f64
+}
+
+pub fn date_of(x: f64) -> Date {
+    Date::constant(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(x.round().clamp(-700_000.0, 2_900_000.0) as i64))
+        .unwrap_or(Date::constant(1970, 1, 1))
+}
+
+/// A short axis date: `7/14`, with the year when the axis spans years (`2025/7`).
+pub fn axis_date(x: f64, span_days: f64) -> String {
+    let d = date_of(x);
+    if span_days > 400.0 {
+        format!("{}/{}", d.year(), d.month())
+    } else {
+        format!("{}/{}", d.month(), d.day())
+    }
+}
+
+/// A y-axis value with as many decimals as the tick step needs, compact for huge values.
+pub fn axis_value(v: f64, step: f64) -> String {
+    let a = v.abs();
+    if a >= 1e12 {
+        return format!("{}T", trim(v / 1e12, 1));
+    }
+    if a >= 1e9 {
+        return format!("{}B", trim(v / 1e9, 1));
+    }
+    if a >= 1e6 {
+        return format!("{}M", trim(v / 1e6, 1));
+    }
+    let decimals = if step > 0.0 && step.is_finite() {
+        (-step.log10().floor()).clamp(0.0, 8.0) as usize
+    } else {
+        0
+    };
+    let s = format!("{:.*}", decimals, v);
+    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+fn trim(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A padded value range that always has some height.
+pub fn value_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.into_iter().filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        span * 0.08
+    } else if lo != 0.0 {
+        lo.abs() * 0.1
+    } else {
+        1.0
+    };
+    (lo - pad, hi + pad)
+}
+
+/// Turns plotters' SVG into an accessible inline chart: no fixed size (viewBox only),
+/// `role="img"` with `<title>` and `<desc>`, ink as `currentColor`.
+pub fn finish(svg: &str, id: &str, class: &str, title: &str, desc: &str) -> String {
+    let body_start = svg.find('>').map_or(0, |i| i + 1);
+    let head = &svg[..body_start];
+    let viewbox = head
+        .split("viewBox=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("0 0 600 300");
+    let body = svg[body_start..]
+        .replace("#010203", "currentColor")
+        .replace(" opacity=\"1\"", "");
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{viewbox}\" class=\"chart {class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}",
+        esc(title),
+        esc(desc),
+        body.trim_start()
+    )
+}
+
+pub fn esc(s: &str) -> String {
+    crate::render::escape_html(s)
+}
+
+/// Draws into an SVG string; a drawing error (never expected) yields an empty chart
+/// rather than a failed build.
+pub fn draw(
+    width: u32,
+    height: u32,
+    f: impl FnOnce(DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<(), String>,
+) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        if f(root).is_err() {
+            return format!(
+                "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"></svg>"
+            );
+        }
+    }
+    svg
+}
+
+/// Converts plotters' errors to strings for `?`.
+pub fn e<E: std::fmt::Debug>(err: E) -> String {
+    format!("{err:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_values_fit_their_step() {
+        assert_eq!(axis_value(45.0, 5.0), "45");
+        assert_eq!(axis_value(0.25, 0.05), "0.25");
+        assert_eq!(axis_value(0.00012, 0.00001), "0.00012");
+        assert_eq!(axis_value(2_500_000.0, 500_000.0), "2.5M");
+        assert_eq!(axis_value(-0.0, 1.0), "0");
+    }
+
+    #[test]
+    fn ranges_always_have_height() {
+        assert_eq!(value_range([]), (0.0, 1.0));
+        let (lo, hi) = value_range([5.0]);
+        assert!(lo < 5.0 && hi > 5.0);
+        let (lo, hi) = value_range([0.0]);
+        assert!(lo < 0.0 && hi > 0.0);
+    }
+}

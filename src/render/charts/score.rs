@@ -1,0 +1,258 @@
+//! Score charts: a team's score across quarters, objective score bars with the
+//! grade thresholds, and dashboard sparklines.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{BLUE, Chart, GREEN, INK, Labels, ORANGE, VERMILLION, draw, e, finish};
+use crate::config::ScoringThresholds;
+use crate::render::format;
+
+/// A team's score per quarter (`None` where it has no score), on 0..1 with the
+/// grade thresholds as dashed lines.
+pub fn score_history_chart(
+    id: &str,
+    title: &str,
+    points: &[(String, Option<f64>)],
+    t: ScoringThresholds,
+    labels: &Labels,
+) -> Chart {
+    let n = points.len().max(1);
+    let xy: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, s))| s.map(|s| (i as f64, s)))
+        .collect();
+    let svg = draw(520, 240, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .margin_right(20)
+            .x_label_area_size(30)
+            .y_label_area_size(44)
+            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.05)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_labels(n)
+            .y_labels(6)
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 0.01 && i >= 0.0 {
+                    points.get(i as usize).map(|p| p.0.clone()).unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .label_style((super::FONT, 13).into_font().color(&INK))
+            .axis_style(INK.mix(0.6))
+            .bold_line_style(INK.mix(0.12))
+            .light_line_style(TRANSPARENT)
+            .draw()
+            .map_err(e)?;
+        for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-0.5, line), (n as f64 - 0.5, line)],
+                    6,
+                    4,
+                    color.stroke_width(2),
+                ))
+                .map_err(e)?;
+        }
+        chart
+            .draw_series(LineSeries::new(xy.clone(), BLUE.stroke_width(3)))
+            .map_err(e)?;
+        chart
+            .draw_series(xy.iter().map(|p| Circle::new(*p, 5, BLUE.filled())))
+            .map_err(e)?;
+        chart
+            .draw_series(xy.iter().map(|p| {
+                Text::new(
+                    format::score(p.1),
+                    *p,
+                    (super::FONT, 12)
+                        .into_font()
+                        .color(&INK)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )
+            }))
+            .map_err(e)?;
+        root.present().map_err(e)?;
+        Ok(())
+    });
+    let summary = format!(
+        "{title}: {}",
+        points
+            .iter()
+            .map(|(q, s)| format!("{q} {}", s.map(format::score).unwrap_or_else(|| "—".into())))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Chart {
+        svg: finish(&svg, id, "score-chart", title, &summary),
+        columns: vec![labels.quarter.clone(), labels.score.clone()],
+        rows: points
+            .iter()
+            .map(|(q, s)| vec![q.clone(), s.map(format::score).unwrap_or_else(|| "—".into())])
+            .collect(),
+        summary,
+        notes: Vec::new(),
+    }
+}
+
+/// One bar of a score bar chart.
+pub struct Bar {
+    pub label: String,
+    pub score: Option<f64>,
+}
+
+/// Horizontal score bars (objectives of a review, teams of a quarter) with the
+/// green and yellow thresholds as dashed lines. A bar's fill pattern does not
+/// carry meaning; its score is written next to it.
+pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, labels: &Labels) -> Chart {
+    let n = bars.len().max(1);
+    let row = 44u32;
+    let height = 40 + row * n as u32;
+    let svg = draw(520, height, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(24)
+            .x_label_area_size(26)
+            .y_label_area_size(8)
+            .build_cartesian_2d(0.0..1.0, 0.0..n as f64)
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .disable_y_axis()
+            .x_labels(6)
+            .x_label_formatter(&|x| format!("{x:.1}"))
+            .label_style((super::FONT, 13).into_font().color(&INK))
+            .axis_style(INK.mix(0.6))
+            .bold_line_style(INK.mix(0.10))
+            .light_line_style(TRANSPARENT)
+            .draw()
+            .map_err(e)?;
+        for (i, bar) in bars.iter().enumerate() {
+            let top = (n - i) as f64 - 0.45;
+            let label: String = bar.label.chars().take(30).collect();
+            let label = if bar.label.chars().count() > 30 {
+                format!("{label}…")
+            } else {
+                label
+            };
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (0.005, top + 0.38),
+                    (super::FONT, 13)
+                        .into_font()
+                        .color(&INK)
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                )))
+                .map_err(e)?;
+            let (a, b) = (top - 0.05, top - 0.40);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, a), (1.0, b)],
+                    INK.mix(0.08).filled(),
+                )))
+                .map_err(e)?;
+            if let Some(s) = bar.score {
+                let color = if s >= t.green {
+                    GREEN
+                } else if s >= t.yellow {
+                    ORANGE
+                } else {
+                    VERMILLION
+                };
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, a), (s.clamp(0.0, 1.0), b)],
+                        color.filled(),
+                    )))
+                    .map_err(e)?;
+            }
+            let text = bar.score.map(format::score).unwrap_or_else(|| labels.no_data.clone());
+            let x = bar.score.map_or(0.01, |s| (s + 0.01).min(0.9));
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text,
+                    (x, (a + b) / 2.0),
+                    (super::FONT, 13)
+                        .into_font()
+                        .style(FontStyle::Bold)
+                        .color(&INK)
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                )))
+                .map_err(e)?;
+        }
+        for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(line, 0.0), (line, n as f64)],
+                    6,
+                    4,
+                    color.stroke_width(2),
+                ))
+                .map_err(e)?;
+        }
+        root.present().map_err(e)?;
+        Ok(())
+    });
+    let summary = format!(
+        "{title}: {}",
+        bars.iter()
+            .map(|b| format!(
+                "{} {}",
+                b.label,
+                b.score.map(format::score).unwrap_or_else(|| labels.no_data.clone())
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Chart {
+        svg: finish(&svg, id, "bars-chart", title, &summary),
+        columns: vec![labels.item.clone(), labels.score.clone()],
+        rows: bars
+            .iter()
+            .map(|b| {
+                vec![
+                    b.label.clone(),
+                    b.score.map(format::score).unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect(),
+        summary,
+        notes: Vec::new(),
+    }
+}
+
+/// A tiny line without axes, for the dashboard; the summary says the numbers.
+pub fn sparkline(id: &str, title: &str, values: &[Option<f64>], summary: &str) -> String {
+    let xy: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+        .collect();
+    let (lo, hi) = super::value_range(xy.iter().map(|p| p.1));
+    let n = values.len().max(2) as f64;
+    let svg = draw(120, 32, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(4)
+            .build_cartesian_2d(0.0..(n - 1.0), lo..hi)
+            .map_err(e)?;
+        chart
+            .draw_series(LineSeries::new(xy.clone(), BLUE.stroke_width(2)))
+            .map_err(e)?;
+        if let Some(last) = xy.last() {
+            chart
+                .draw_series(std::iter::once(Circle::new(*last, 3, BLUE.filled())))
+                .map_err(e)?;
+        }
+        root.present().map_err(e)?;
+        Ok(())
+    });
+    finish(&svg, id, "sparkline", title, summary)
+}
