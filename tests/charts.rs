@@ -116,7 +116,9 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
 #[test]
 fn kr_charts_render_for_every_edge_case() {
     let q3 = date(2025, 6, 2);
-    let cases: Vec<(&str, Vec<Point>, Option<f64>, Option<f64>, bool)> = vec![
+    /// (what, points, baseline, target, in progress)
+    type Case = (&'static str, Vec<Point>, Option<f64>, Option<f64>, bool);
+    let cases: Vec<Case> = vec![
         (
             "increasing",
             weekly(q3, 18, |i| 45.0 + i as f64),
