@@ -35,8 +35,16 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     let checkins = [
-        Checkin { date: date(2025, 7, 15), status: Light::Yellow, note: None },
-        Checkin { date: date(2025, 8, 26), status: Light::Green, note: None },
+        Checkin {
+            date: date(2025, 7, 15),
+            status: Light::Yellow,
+            note: None,
+        },
+        Checkin {
+            date: date(2025, 8, 26),
+            status: Light::Green,
+            note: None,
+        },
     ];
     let labels = labels();
     let mut group = c.benchmark_group("charts");
@@ -54,7 +62,13 @@ fn bench(c: &mut Criterion) {
                     end: date(2025, 9, 30),
                     baseline: Some(45.0),
                     target: Some(65.0),
-                    thresholds: Some((Thresholds { red: Some(40.0), yellow: Some(50.0) }, Direction::Increase)),
+                    thresholds: Some((
+                        Thresholds {
+                            red: Some(40.0),
+                            yellow: Some(50.0),
+                        },
+                        Direction::Increase,
+                    )),
                     checkins: &checkins,
                     current: Some(61.0),
                     score: Some(0.8),
@@ -88,7 +102,13 @@ fn bench(c: &mut Criterion) {
                     unit: Some("%"),
                     points: &weekly,
                     aggregate: Aggregate::Last,
-                    thresholds: Some((Thresholds { red: Some(4.0), yellow: Some(3.0) }, Direction::Decrease)),
+                    thresholds: Some((
+                        Thresholds {
+                            red: Some(4.0),
+                            yellow: Some(3.0),
+                        },
+                        Direction::Decrease,
+                    )),
                     quarters: &quarters,
                 },
                 &labels,

@@ -49,3 +49,70 @@ fn every_sample_page_loads_cleanly_at_root_under_a_subpath_and_from_disk() {
         run_check("site-check.mjs", &site, mode);
     }
 }
+
+/// A copy of the base fixture whose retrospective holds a hostile learning.
+fn hostile_site(dir: &Path) -> PathBuf {
+    let site = dir.join("hostile");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+    for entry in walkdir::WalkDir::new(&fixtures) {
+        let entry = entry.unwrap();
+        let dest = site.join(entry.path().strip_prefix(&fixtures).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    let md = site.join("content/2025-Q3/product.md");
+    let text = std::fs::read_to_string(&md).unwrap().replace(
+        "## 学び\n",
+        "## 学び\n- `</script><img src=x onerror=alert(1)>` と {{ config }} \u{2028} <!-- ]]> を含む学び #xss\n",
+    );
+    std::fs::write(&md, text).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .env("SOURCE_DATE_EPOCH", "1761955200")
+        .args(["build", "--root"])
+        .arg(&site)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    site.join("public")
+}
+
+fn run_search_check(site: &Path, hostile: &Path, mode: &str) {
+    let out = Command::new("node")
+        .arg(browser_dir().join("search-check.mjs"))
+        .arg("--site")
+        .arg(site)
+        .arg("--hostile")
+        .arg(hostile)
+        .args(["--mode", mode])
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "search {mode} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("precision 1.0000") || stdout.contains("precision 0.99"),
+        "{stdout}"
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn search_finds_japanese_and_english_at_root_under_a_subpath_and_from_disk() {
+    assert!(
+        browser_dir().join("node_modules/playwright-core").is_dir(),
+        "run `npm ci` in tests/browser first"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    build_sample(&site);
+    let hostile = hostile_site(dir.path());
+    for mode in ["root", "subpath", "file"] {
+        run_search_check(&site, &hostile, mode);
+    }
+}

@@ -60,6 +60,70 @@ pub fn render(markdown: &str, opts: &Options<'_>) -> String {
     if opts.allow_html { html } else { sanitize(&html) }
 }
 
+/// A section of a document: a level 2 or 3 heading and the plain text below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The heading's id, the same `render` gives it with the same reserved ids.
+    pub id: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// Splits a document into sections at level 2 and 3 headings, for search.
+pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, markdown_options())
+        .into_offset_iter()
+        .collect();
+    let events = assign_heading_ids(merge_text(events), reserved_ids);
+    let mut out: Vec<Section> = Vec::new();
+    let mut in_heading: Option<(bool, String, String)> = None; // (level 2/3, id, text)
+    let mut last_char = None;
+    for (i, (e, _)) in events.iter().enumerate() {
+        match e {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let major = matches!(level, HeadingLevel::H2 | HeadingLevel::H3);
+                in_heading = Some((major, id.as_deref().unwrap_or("").to_string(), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((major, id, title)) = in_heading.take() {
+                    if major {
+                        out.push(Section {
+                            id,
+                            title: title.trim().to_string(),
+                            text: String::new(),
+                        });
+                    } else if let Some(s) = out.last_mut() {
+                        s.text.push_str(title.trim());
+                        s.text.push(' ');
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, title)) = in_heading.as_mut() {
+                    title.push_str(t);
+                } else if let Some(s) = out.last_mut() {
+                    s.text.push_str(t);
+                }
+                last_char = t.chars().last();
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                if let Some(s) = out.last_mut() {
+                    let next = events[i + 1..].iter().find_map(|(e, _)| match e {
+                        Event::Text(t) => t.chars().next(),
+                        _ => None,
+                    });
+                    s.text.push_str(text::soft_break(last_char, next));
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in &mut out {
+        s.text = text::squash_whitespace(&s.text);
+    }
+    out
+}
+
 /// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph.
 pub fn render_inline(markdown: &str, allow_html: bool) -> String {
     let html = render(

@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod format;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -32,7 +33,8 @@ impl OutputFile {
 
 /// Every file of the site, in a stable order.
 pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme) -> Result<Vec<OutputFile>, String> {
-    let mut files = pages::render_pages(site, scores, theme)?;
+    let views = views::Views::new(site, scores, &theme.strings);
+    let mut files = pages::render_pages(&views, theme)?;
     let mut html_pages: Vec<&str> = files
         .iter()
         .map(|f| f.path.as_str())
@@ -42,6 +44,14 @@ pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme) -> Re
     let sitemap = feeds::sitemap(site, &html_pages);
     files.push(OutputFile::new("sitemap.xml", sitemap));
     files.push(OutputFile::new("feed.xml", feeds::atom(site)));
+    let teams = site.teams.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
+    let quarters = site
+        .quarters
+        .iter()
+        .rev()
+        .map(|q| (q.quarter.to_string(), views.fmt.quarter(q.quarter)))
+        .collect();
+    files.extend(search::build(&pages::search_documents(&views), teams, quarters));
     files.push(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)));
     files.push(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)));
     for (name, bytes) in theme::STATIC {

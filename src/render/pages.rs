@@ -15,6 +15,47 @@ use super::views::{self, LearningView, Link, QuarterRef, TagRef, TeamQuarterView
 use crate::model::{KrData, Light, QuarterStatus, Site};
 use crate::score;
 
+/// The documents search finds, in rank order: learnings newest first, then the
+/// sections of retrospectives, newest quarter first.
+pub fn search_documents(v: &Views<'_>) -> Vec<super::search::SearchDoc> {
+    use super::search::SearchDoc;
+    let mut docs: Vec<SearchDoc> = v
+        .learnings
+        .iter()
+        .map(|l| SearchDoc {
+            kind: "learning",
+            title: String::new(),
+            text: l.text.clone(),
+            url: l.url.clone(),
+            team: l.team.id.clone(),
+            team_name: l.team.name.clone(),
+            quarter: l.quarter.id.clone(),
+            quarter_label: l.quarter.label.clone(),
+            tags: l.tags.iter().map(|t| t.name.clone()).collect(),
+        })
+        .collect();
+    for (qi, q) in v.site.quarters.iter().enumerate().rev() {
+        for (ti, tq) in q.teams.iter().enumerate() {
+            let Some(r) = &tq.retro else { continue };
+            let tqv = &v.team_quarters[qi][ti];
+            for section in markdown::sections(&r.body, &views::reserved_ids(tq)) {
+                docs.push(SearchDoc {
+                    kind: "section",
+                    title: format!("{} › {}", r.title, section.title),
+                    text: section.text,
+                    url: format!("{}#{}", tqv.url, section.id),
+                    team: tq.team.clone(),
+                    team_name: tqv.team.name.clone(),
+                    quarter: q.quarter.to_string(),
+                    quarter_label: tqv.quarter.label.clone(),
+                    tags: r.tags.clone(),
+                });
+            }
+        }
+    }
+    docs
+}
+
 /// One page to render: where, with which template, and its own data.
 struct Page {
     path: String,
@@ -40,28 +81,36 @@ fn ctx<T: Serialize>(data: &T) -> Context {
     Context::from_serialize(data).unwrap_or_default()
 }
 
-pub fn render_pages(site: &Site, scores: &score::SiteScores, theme: &Theme) -> Result<Vec<OutputFile>, String> {
+pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>, String> {
+    let site = views.site;
     let t = &theme.strings;
-    let views = Views::new(site, scores, t);
+    let views = views;
     let mut pages = Vec::new();
-    pages.push(dashboard(&views));
-    pages.push(quarters_index(&views));
+    pages.push(dashboard(views));
+    pages.push(quarters_index(views));
     for qi in 0..site.quarters.len() {
-        pages.push(quarter_page(&views, qi));
+        pages.push(quarter_page(views, qi));
         for ti in 0..site.quarters[qi].teams.len() {
-            pages.push(review_page(&views, qi, ti));
+            pages.push(review_page(views, qi, ti));
         }
     }
-    pages.push(teams_index(&views));
+    pages.push(teams_index(views));
     for team in &site.teams {
-        pages.push(team_page(&views, team));
+        pages.push(team_page(views, team));
     }
-    pages.push(metrics_index(&views));
+    pages.push(metrics_index(views));
     for m in &site.metrics {
-        pages.push(metric_page(&views, m));
+        pages.push(metric_page(views, m));
     }
-    pages.push(learnings_page(&views));
-    pages.extend(tag_pages(&views));
+    pages.push(learnings_page(views));
+    pages.extend(tag_pages(views));
+    pages.push(Page {
+        path: "search/index.html".into(),
+        template: "search.html",
+        title: t.get("search_title").into(),
+        nav: "search",
+        data: Context::new(),
+    });
     pages.push(Page {
         path: "404.html".into(),
         template: "404.html",
@@ -458,14 +507,7 @@ fn review_page(v: &Views<'_>, qi: usize, ti: usize) -> Page {
     let path = view.url.clone();
     let root = root_of(&path);
     if let (Some(r), Some(rv)) = (&tq.retro, view.retro.as_mut()) {
-        let mut reserved: Vec<String> = ["objectives", "retrospective", "not-doing", "main"]
-            .map(String::from)
-            .to_vec();
-        for o in &view.objectives {
-            reserved.push(o.anchor.clone());
-            reserved.extend(o.key_results.iter().map(|k| k.anchor.clone()));
-        }
-        reserved.extend(r.learnings.iter().map(|l| l.anchor()));
+        let reserved = views::reserved_ids(tq);
         let tag_url = |tag: &str| format!("{root}{}", urls::tag(tag));
         let marks = LearningMarks {
             headings: &site.config.learning_headings,

@@ -43,6 +43,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("tags.html", include_str!("../../themes/default/templates/tags.html")),
     ("tag.html", include_str!("../../themes/default/templates/tag.html")),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
 ];
 
@@ -50,6 +54,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STATIC: &[(&str, &[u8])] = &[
     ("okrsite.css", include_bytes!("../../themes/default/static/okrsite.css")),
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
 ];
 
 const JA: &str = include_str!("../../themes/default/i18n/ja.toml");

@@ -601,6 +601,37 @@ pub fn direction_label(t: &Strings, d: Option<Direction>) -> Option<String> {
     })
 }
 
+/// Ids a review page uses itself, so Markdown heading ids never collide with them.
+pub fn reserved_ids(tq: &crate::model::TeamQuarter) -> Vec<String> {
+    let mut ids: Vec<String> = [
+        "main",
+        "objectives",
+        "objectives-title",
+        "retrospective",
+        "retrospective-title",
+        "not-doing",
+        "not-doing-title",
+        "chart-objectives-t",
+        "chart-objectives-d",
+    ]
+    .map(String::from)
+    .to_vec();
+    for o in tq.okrs.iter().flat_map(|o| o.objectives.iter()) {
+        ids.push(urls::objective_anchor(&o.id));
+        for kr in &o.key_results {
+            let a = urls::kr_anchor(&o.id, &kr.id);
+            ids.push(format!("{a}-title"));
+            ids.push(format!("chart-{a}-t"));
+            ids.push(format!("chart-{a}-d"));
+            ids.push(a);
+        }
+    }
+    if let Some(r) = &tq.retro {
+        ids.extend(r.learnings.iter().map(|l| l.anchor()));
+    }
+    ids
+}
+
 /// The words charts use, from the theme's strings.
 pub fn chart_labels(t: &Strings) -> Labels {
     let g = |k: &str| t.get(k).to_string();

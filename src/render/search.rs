@@ -1,0 +1,302 @@
+//! The search index, built in Rust during the build: no separate tool.
+//!
+//! Text is NFKC-normalised and lowercased. Japanese and Chinese runs become
+//! character bigrams plus single characters (so one-character queries work);
+//! other words (Latin, digits, …) become the whole word plus its prefixes of
+//! 2 to 6 characters (so a word matches while it is being typed). Filters are
+//! tokens too (`\u{1}team:<id>`, `\u{1}quarter:<id>`, `\u{1}tag:<tag>`).
+//!
+//! Output, all loaded with `<script>` so search works from file:// and at any path:
+//! - `search/meta.js`: filter choices and the shard count;
+//! - `search/s/<n>.js`: index shards; a token lives in shard `hash(token) % n`;
+//!   postings are ascending document numbers, delta-encoded as base-64 varints;
+//! - `search/d/<n>.js`: one small file per document (title, text, URL, labels),
+//!   loaded only for candidates, which the client checks against the exact query.
+//!
+//! Documents are numbered by rank: learnings newest first, then retrospective
+//! sections newest first, so the first postings are the best results.
+
+use std::collections::{BTreeMap, HashMap};
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::OutputFile;
+use crate::text::is_cjk;
+
+/// Size an index shard aims at, in bytes.
+pub const SHARD_TARGET_BYTES: usize = 12 * 1024;
+/// Longest prefix indexed for non-CJK words.
+pub const MAX_PREFIX: usize = 6;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchDoc {
+    /// `learning` or `section`.
+    pub kind: &'static str,
+    pub title: String,
+    pub text: String,
+    /// Relative to the site root, with the anchor.
+    pub url: String,
+    pub team: String,
+    pub team_name: String,
+    pub quarter: String,
+    pub quarter_label: String,
+    pub tags: Vec<String>,
+}
+
+/// NFKC, then lowercase: full-width ＡＢＣ and half-width ｶﾅ match their usual forms.
+pub fn normalize(text: &str) -> String {
+    text.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    Cjk,
+    Word,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    if !c.is_alphanumeric() {
+        Class::Other
+    } else if is_cjk(c) {
+        Class::Cjk
+    } else {
+        Class::Word
+    }
+}
+
+/// Calls `f` with every token of already normalised text (with repeats).
+pub fn tokens(normalized: &str, mut f: impl FnMut(&str)) {
+    let chars: Vec<(usize, char)> = normalized.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let cls = class(chars[i].1);
+        let mut j = i;
+        while j < chars.len() && class(chars[j].1) == cls {
+            j += 1;
+        }
+        let byte = |k: usize| chars.get(k).map_or(normalized.len(), |c| c.0);
+        match cls {
+            Class::Cjk => {
+                for k in i..j {
+                    f(&normalized[byte(k)..byte(k + 1)]);
+                    if k + 1 < j {
+                        f(&normalized[byte(k)..byte(k + 2)]);
+                    }
+                }
+            }
+            Class::Word => {
+                let len = j - i;
+                f(&normalized[byte(i)..byte(j)]);
+                for p in 2..=MAX_PREFIX.min(len.saturating_sub(1)) {
+                    f(&normalized[byte(i)..byte(i + p)]);
+                }
+            }
+            Class::Other => {}
+        }
+        i = j;
+    }
+}
+
+/// FNV-1a: stable across platforms and identical to the client's.
+pub fn shard_of(token: &str, shards: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for unit in token.encode_utf16() {
+        h ^= unit as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % shards.max(1)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Ascending numbers as deltas in base-64 varints: 5 bits of value per character,
+/// the sixth bit says another character follows.
+pub fn encode_postings(ids: &[u32]) -> String {
+    let mut out = String::with_capacity(ids.len() * 2);
+    let mut prev = 0u32;
+    for (i, &id) in ids.iter().enumerate() {
+        let mut delta = if i == 0 { id } else { id - prev };
+        prev = id;
+        loop {
+            let chunk = (delta & 31) as usize;
+            delta >>= 5;
+            if delta == 0 {
+                out.push(B64[chunk] as char);
+                break;
+            }
+            out.push(B64[chunk | 32] as char);
+        }
+    }
+    out
+}
+
+pub fn decode_postings(s: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let (mut value, mut shift, mut prev) = (0u32, 0u32, 0u32);
+    for b in s.bytes() {
+        let Some(d) = B64.iter().position(|&x| x == b) else {
+            continue;
+        };
+        value |= ((d & 31) as u32) << shift;
+        if d & 32 != 0 {
+            shift += 5;
+        } else {
+            prev = if out.is_empty() { value } else { prev + value };
+            out.push(prev);
+            value = 0;
+            shift = 0;
+        }
+    }
+    out
+}
+
+/// JSON that is safe anywhere in HTML or JS: `<`, `>`, `&`, U+2028 and U+2029 escaped.
+pub fn safe_json<T: serde::Serialize>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn filter_token(kind: &str, value: &str) -> String {
+    format!("\u{1}{kind}:{}", normalize(value))
+}
+
+/// Choices for the filters.
+#[derive(serde::Serialize)]
+pub struct Meta {
+    pub shards: u32,
+    pub docs: usize,
+    pub teams: Vec<(String, String)>,
+    pub quarters: Vec<(String, String)>,
+    pub tags: Vec<String>,
+}
+
+/// The index files for `docs` (already in rank order).
+pub fn build(
+    docs: &[SearchDoc],
+    meta_teams: Vec<(String, String)>,
+    meta_quarters: Vec<(String, String)>,
+) -> Vec<OutputFile> {
+    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    for (id, doc) in docs.iter().enumerate() {
+        let id = id as u32;
+        let mut add = |token: &str| {
+            let list = postings.entry(token.to_string()).or_default();
+            if list.last() != Some(&id) {
+                list.push(id);
+            }
+        };
+        let text = normalize(&format!(
+            "{}\n{}\n{}\n{}\n{}",
+            doc.title,
+            doc.text,
+            doc.team_name,
+            doc.quarter_label,
+            doc.tags.join(" ")
+        ));
+        tokens(&text, &mut add);
+        add(&filter_token("team", &doc.team));
+        add(&filter_token("quarter", &doc.quarter));
+        for t in &doc.tags {
+            add(&filter_token("tag", t));
+            tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
+        }
+    }
+    let total: usize = postings.iter().map(|(k, v)| k.len() + 4 + v.len() * 2).sum();
+    let shards = (total / SHARD_TARGET_BYTES).clamp(1, 4096) as u32;
+    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
+    for (token, ids) in &postings {
+        by_shard[shard_of(token, shards) as usize].insert(token.as_str(), encode_postings(ids));
+    }
+    let mut files = Vec::with_capacity(shards as usize + docs.len() + 1);
+    for (n, map) in by_shard.iter().enumerate() {
+        files.push(OutputFile::new(
+            format!("search/s/{n}.js"),
+            format!("okrsiteSearch.shard({n},{});\n", safe_json(map)),
+        ));
+    }
+    for (n, doc) in docs.iter().enumerate() {
+        files.push(OutputFile::new(
+            format!("search/d/{n}.js"),
+            format!("okrsiteSearch.doc({n},{});\n", safe_json(doc)),
+        ));
+    }
+    let meta = Meta {
+        shards,
+        docs: docs.len(),
+        teams: meta_teams,
+        quarters: meta_quarters,
+        tags: tag_names.into_values().collect(),
+    };
+    files.push(OutputFile::new(
+        "search/meta.js",
+        format!("okrsiteSearch.meta({});\n", safe_json(&meta)),
+    ));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        tokens(&normalize(text), |t| v.push(t.to_string()));
+        v
+    }
+
+    #[test]
+    fn japanese_becomes_bigrams_and_characters() {
+        assert_eq!(all("価格改定"), ["価", "価格", "格", "格改", "改", "改定", "定"]);
+        // Punctuation separates runs.
+        assert_eq!(all("価格、不安"), ["価", "価格", "格", "不", "不安", "安"]);
+    }
+
+    #[test]
+    fn words_are_lowercased_with_prefixes() {
+        assert_eq!(all("Pricing"), ["pricing", "pr", "pri", "pric", "prici", "pricin"]);
+        assert_eq!(all("A b2"), ["a", "b2"]);
+    }
+
+    #[test]
+    fn nfkc_folds_width() {
+        assert_eq!(normalize("ＡＢＣ ｶﾅ"), "abc カナ");
+        assert_eq!(all("ｶﾅ"), all("カナ"));
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let ids = vec![0, 1, 5, 31, 32, 33, 1000, 1_000_000];
+        assert_eq!(decode_postings(&encode_postings(&ids)), ids);
+        assert_eq!(encode_postings(&[0, 1, 2]), "ABB");
+    }
+
+    #[test]
+    fn json_cannot_break_out() {
+        let s = safe_json(&"</script><img src=x onerror=alert(1)>\u{2028}&");
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('\u{2028}') && !s.contains('&'));
+        assert_eq!(
+            serde_json::from_str::<String>(&s).unwrap(),
+            "</script><img src=x onerror=alert(1)>\u{2028}&"
+        );
+    }
+
+    #[test]
+    fn shard_hash_is_stable() {
+        // The client computes the same FNV-1a over UTF-16 code units.
+        assert_eq!(shard_of("価格", 1000), shard_of("価格", 1000));
+        assert_eq!(shard_of("a", u32::MAX), 0xe40c292c % u32::MAX);
+    }
+}

@@ -1,0 +1,345 @@
+// okrsite search: plain JavaScript, no framework, no build step, no network but
+// the site's own files. Index shards and documents are loaded with <script>, so
+// search works from file:// and under any path. User text is only ever inserted
+// with textContent, never as HTML.
+(function () {
+  'use strict';
+
+  var form = document.getElementById('search-form');
+  if (!form) return;
+  var input = document.getElementById('q');
+  var results = document.getElementById('results');
+  var status = document.getElementById('search-status');
+  var more = document.getElementById('search-more');
+  var selects = { team: document.getElementById('f-team'), quarter: document.getElementById('f-quarter'), tag: document.getElementById('f-tag') };
+  var text = form.dataset;
+
+  var PAGE = 20;          // results shown per batch
+  var BATCH = 20;         // documents fetched at a time while checking candidates
+  var MAX_PREFIX = 6;     // as in the index (src/render/search.rs)
+
+  var meta = null;
+  var shards = {};
+  var docs = {};
+  var loading = {};
+
+  var api = window.okrsiteSearch = {
+    meta: function (m) { meta = m; },
+    shard: function (n, data) { shards[n] = data; },
+    doc: function (n, d) { docs[n] = d; }
+  };
+
+  function load(src) {
+    if (!loading[src]) {
+      loading[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = src;
+        s.async = true;
+        s.onload = function () { resolve(); };
+        s.onerror = function () { delete loading[src]; reject(new Error(src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading[src];
+  }
+
+  // --- Tokens, exactly as the index makes them -------------------------------
+  function normalize(s) { return s.normalize('NFKC').toLowerCase(); }
+
+  function isCjk(cp) {
+    return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0x3040 && cp <= 0x309F) || (cp >= 0x30A0 && cp <= 0x30FF) ||
+      (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x2FA1F);
+  }
+  var ALNUM = /^[\p{Alphabetic}\p{N}]$/u;
+  function cls(ch) {
+    if (!ALNUM.test(ch)) return 0;
+    return isCjk(ch.codePointAt(0)) ? 1 : 2;
+  }
+
+  // The tokens that must all be in a matching document, for one normalised query part.
+  function queryTokens(part) {
+    var chars = Array.from(part);
+    var out = [];
+    var i = 0;
+    while (i < chars.length) {
+      var c = cls(chars[i]);
+      var j = i;
+      while (j < chars.length && cls(chars[j]) === c) j++;
+      var run = chars.slice(i, j);
+      if (c === 1) {
+        if (run.length === 1) out.push(run[0]);
+        for (var k = 0; k + 1 < run.length; k++) out.push(run[k] + run[k + 1]);
+      } else if (c === 2) {
+        out.push(run.length <= MAX_PREFIX ? run.join('') : run.slice(0, MAX_PREFIX).join(''));
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  function shardOf(token) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < token.length; i++) {
+      h ^= token.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % Math.max(1, meta.shards);
+  }
+
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  function decode(s) {
+    var out = [], value = 0, shift = 0, prev = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = B64.indexOf(s[i]);
+      value += (d & 31) * Math.pow(2, shift);
+      if (d & 32) { shift += 5; } else { prev = out.length ? prev + value : value; out.push(prev); value = 0; shift = 0; }
+    }
+    return out;
+  }
+
+  function intersect(a, b) {
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
+    return out;
+  }
+
+  function postings(token) {
+    var n = shardOf(token);
+    return load('s/' + n + '.js').then(function () {
+      var enc = shards[n] && Object.prototype.hasOwnProperty.call(shards[n], token) ? shards[n][token] : '';
+      return decode(enc);
+    });
+  }
+
+  // --- Searching -------------------------------------------------------------
+  var seq = 0;
+  var state = null;
+
+  function currentQuery() {
+    return {
+      q: input.value,
+      team: selects.team.value,
+      quarter: selects.quarter.value,
+      tag: selects.tag.value
+    };
+  }
+
+  // Whether `part` occurs in `hay`; a part starting with a letter or digit (not
+  // Japanese) must start a word, so "cs" finds "CS" but not "docs".
+  function contains(hay, part) {
+    var wordStart = cls(Array.from(part)[0]) === 2;
+    var from = 0, at;
+    while ((at = hay.indexOf(part, from)) >= 0) {
+      if (!wordStart || at === 0 || cls(Array.from(hay.slice(Math.max(0, at - 2), at)).pop()) !== 2) return true;
+      from = at + 1;
+    }
+    return false;
+  }
+
+  function haystack(d) {
+    if (!d.norm) d.norm = normalize([d.title, d.text, d.team_name, d.quarter_label, d.tags.join(' ')].join('\n'));
+    return d.norm;
+  }
+
+  // The query's parts (each must appear in a result) and the tokens to look up.
+  function plan(query) {
+    var parts = normalize(query.q).split(/\s+/).filter(function (p) { return queryTokens(p).length > 0; });
+    var tokens = [];
+    parts.forEach(function (p) { queryTokens(p).forEach(function (t) { if (tokens.indexOf(t) < 0) tokens.push(t); }); });
+    if (query.team) tokens.push('\u0001team:' + normalize(query.team));
+    if (query.quarter) tokens.push('\u0001quarter:' + normalize(query.quarter));
+    if (query.tag) tokens.push('\u0001tag:' + normalize(query.tag));
+    return { parts: parts, tokens: tokens };
+  }
+
+  function candidatesOf(tokens) {
+    return Promise.all(tokens.map(postings)).then(function (lists) {
+      lists.sort(function (a, b) { return a.length - b.length; });
+      return lists.reduce(intersect);
+    });
+  }
+
+  // Every matching document, in rank order (used by the tests; the page shows them a batch at a time).
+  api.searchAll = function (query) {
+    var p = plan(query);
+    if (!p.tokens.length) return Promise.resolve([]);
+    return candidatesOf(p.tokens).then(function (candidates) {
+      return Promise.all(candidates.map(function (n) { return load('d/' + n + '.js').catch(function () {}); })).then(function () {
+        return candidates.filter(function (n) {
+          var d = docs[n];
+          return d && p.parts.every(function (part) { return contains(haystack(d), part); });
+        });
+      });
+    });
+  };
+
+  function run() {
+    var my = ++seq;
+    var query = currentQuery();
+    updateUrl(query);
+    var p = plan(query);
+    var parts = p.parts;
+    if (!p.tokens.length) { clear(); return Promise.resolve(); }
+    status.textContent = text.loading;
+    return candidatesOf(p.tokens).then(function (candidates) {
+      if (my !== seq) return;
+      state = { seq: my, parts: parts, query: query, candidates: candidates, next: 0, shown: 0 };
+      results.textContent = '';
+      return showMore(my);
+    }).catch(function () {
+      if (my === seq) status.textContent = text.error;
+    });
+  }
+
+  // Checks candidates in rank order against the exact query text until a page of
+  // results is found; only those documents are downloaded.
+  function showMore(my) {
+    var s = state;
+    var found = [];
+    function step() {
+      if (my !== seq) return Promise.resolve();
+      if (found.length >= PAGE || s.next >= s.candidates.length) { render(my, found); return Promise.resolve(); }
+      var batch = s.candidates.slice(s.next, s.next + BATCH);
+      s.next += batch.length;
+      return Promise.all(batch.map(function (n) { return load('d/' + n + '.js').catch(function () {}); })).then(function () {
+        batch.forEach(function (n) {
+          var d = docs[n];
+          if (!d) return;
+          var hay = haystack(d);
+          if (s.parts.every(function (p) { return contains(hay, p); })) found.push(d);
+        });
+        return step();
+      });
+    }
+    return step();
+  }
+
+  function render(my, found) {
+    if (my !== seq) return;
+    var s = state;
+    found.forEach(function (d) { results.appendChild(resultItem(d, s.parts)); });
+    s.shown += found.length;
+    var exhausted = s.next >= s.candidates.length;
+    more.hidden = exhausted;
+    if (s.shown === 0) {
+      status.textContent = (text.none || '').replace('{q}', s.query.q.trim());
+    } else {
+      status.textContent = (text.count || '{n}').replace('{n}', exhausted ? String(s.shown) : s.shown + '+');
+    }
+  }
+
+  function resultItem(d, parts) {
+    var li = document.createElement('li');
+    li.className = 'result';
+    var a = document.createElement('a');
+    a.href = '../' + d.url;
+    var kind = document.createElement('span');
+    kind.className = 'kind';
+    kind.textContent = d.kind === 'learning' ? text.kindLearning : text.kindSection;
+    a.appendChild(kind);
+    appendMarked(a, d.kind === 'learning' ? d.text : d.title, parts);
+    li.appendChild(a);
+    if (d.kind !== 'learning') {
+      var p = document.createElement('p');
+      p.className = 'snippet';
+      appendMarked(p, snippet(d.text, parts), parts);
+      li.appendChild(p);
+    }
+    var m = document.createElement('p');
+    m.className = 'meta';
+    m.textContent = d.team_name + ' · ' + d.quarter_label + (d.tags.length ? ' · #' + d.tags.join(' #') : '');
+    li.appendChild(m);
+    return li;
+  }
+
+  // Case- and width-insensitive positions of the query parts in `s`, via a
+  // per-character normalised copy that keeps offsets into the original.
+  function matches(s, parts) {
+    var chars = Array.from(s);
+    var norm = '', map = [];
+    chars.forEach(function (ch, i) {
+      var n = normalize(ch);
+      for (var k = 0; k < n.length; k++) map.push(i);
+      norm += n;
+    });
+    map.push(chars.length);
+    var ranges = [];
+    parts.forEach(function (p) {
+      var from = 0, at;
+      while (p && (at = norm.indexOf(p, from)) >= 0) {
+        ranges.push([map[at], map[at + p.length - 1] + 1]);
+        from = at + p.length;
+      }
+    });
+    ranges.sort(function (x, y) { return x[0] - y[0]; });
+    return { chars: chars, ranges: ranges };
+  }
+
+  function snippet(s, parts) {
+    var m = matches(s, parts);
+    if (!m.ranges.length) return m.chars.slice(0, 120).join('') + (m.chars.length > 120 ? '…' : '');
+    var start = Math.max(0, m.ranges[0][0] - 40);
+    var end = Math.min(m.chars.length, start + 140);
+    return (start > 0 ? '…' : '') + m.chars.slice(start, end).join('') + (end < m.chars.length ? '…' : '');
+  }
+
+  function appendMarked(el, s, parts) {
+    var m = matches(s, parts);
+    var pos = 0;
+    m.ranges.forEach(function (r) {
+      if (r[0] < pos) return;
+      if (r[0] > pos) el.appendChild(document.createTextNode(m.chars.slice(pos, r[0]).join('')));
+      var mark = document.createElement('mark');
+      mark.textContent = m.chars.slice(r[0], r[1]).join('');
+      el.appendChild(mark);
+      pos = r[1];
+    });
+    if (pos < m.chars.length) el.appendChild(document.createTextNode(m.chars.slice(pos).join('')));
+  }
+
+  function clear() {
+    seq++;
+    results.textContent = '';
+    status.textContent = '';
+    more.hidden = true;
+  }
+
+  function updateUrl(q) {
+    try {
+      var params = new URLSearchParams();
+      ['q', 'team', 'quarter', 'tag'].forEach(function (k) { if (q[k]) params.set(k, q[k]); });
+      var qs = params.toString();
+      history.replaceState(null, '', (qs ? '?' + qs : location.pathname.split('/').pop() || 'index.html') + location.hash);
+    } catch (e) { /* some browsers refuse history changes on file:// */ }
+  }
+
+  // --- Wiring ----------------------------------------------------------------
+  function option(select, value, label) {
+    var o = document.createElement('option');
+    o.value = value;
+    o.textContent = label;
+    select.appendChild(o);
+  }
+
+  var composing = false;
+  input.addEventListener('compositionstart', function () { composing = true; });
+  input.addEventListener('compositionend', function () { composing = false; run(); });
+  input.addEventListener('input', function (e) { if (!composing && !e.isComposing) run(); });
+  Object.keys(selects).forEach(function (k) { selects[k].addEventListener('change', run); });
+  form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
+  more.addEventListener('click', function () { if (state) showMore(state.seq); });
+
+  load('meta.js').then(function () {
+    meta.teams.forEach(function (t) { option(selects.team, t[0], t[1]); });
+    meta.quarters.forEach(function (q) { option(selects.quarter, q[0], q[1]); });
+    meta.tags.forEach(function (t) { option(selects.tag, t, '#' + t); });
+    var params = new URLSearchParams(location.search);
+    if (params.get('q')) input.value = params.get('q');
+    ['team', 'quarter', 'tag'].forEach(function (k) { if (params.get(k)) selects[k].value = params.get(k); });
+    if (input.value || params.get('team') || params.get('quarter') || params.get('tag')) run();
+    window.okrsiteSearchReady = true;
+  }).catch(function () { status.textContent = text.error; });
+})();
