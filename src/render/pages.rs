@@ -84,7 +84,6 @@ fn ctx<T: Serialize>(data: &T) -> Context {
 pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>, String> {
     let site = views.site;
     let t = &theme.strings;
-    let views = views;
     let mut pages = Vec::new();
     pages.push(dashboard(views));
     pages.push(quarters_index(views));
