@@ -186,6 +186,11 @@ fn the_review_page_shows_numbers_provenance_and_anchored_learnings() {
     );
     assert!(html.contains("2025年度 Q2"), "previous quarter link");
     assert!(!html.contains(" #pricing"), "tags are links, not text");
+    // Related learnings come from other teams only.
+    let related = &html[html.find("id=\"related-title\"").expect("related learnings")..];
+    let related = &related[..related.find("</section>").unwrap()];
+    assert!(related.matches("class=\"learning-item\"").count() >= 1);
+    assert!(!related.contains(">プロダクトチーム · "), "own team in related learnings");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("api/okrs.json")).unwrap()).unwrap();
     // Every learning's URL points at an anchor that exists.
     for l in json["learnings"].as_array().unwrap() {

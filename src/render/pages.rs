@@ -85,12 +85,13 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>,
     let site = views.site;
     let t = &theme.strings;
     let mut pages = Vec::new();
+    let related = related_learnings(views);
     pages.push(dashboard(views));
     pages.push(quarters_index(views));
     for qi in 0..site.quarters.len() {
         pages.push(quarter_page(views, qi));
         for ti in 0..site.quarters[qi].teams.len() {
-            pages.push(review_page(views, qi, ti));
+            pages.push(review_page(views, qi, ti, &related));
         }
     }
     pages.push(teams_index(views));
@@ -498,7 +499,74 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
     }
 }
 
-fn review_page(v: &Views<'_>, qi: usize, ti: usize) -> Page {
+/// Learnings of other teams related to a retrospective's: shared tags first (each
+/// worth more than any number of shared terms), then shared rarer terms (character
+/// bigrams and words that appear in at most 2% of learnings). At most five.
+pub fn related_learnings(v: &Views<'_>) -> HashMap<(String, String), Vec<usize>> {
+    use super::search::{normalize, tokens};
+    use std::collections::HashSet;
+    let n = v.learnings.len();
+    let terms: Vec<HashSet<String>> = v
+        .learnings
+        .iter()
+        .map(|l| {
+            let mut set = HashSet::new();
+            tokens(&normalize(&l.text), |t| {
+                if t.chars().count() >= 2 {
+                    set.insert(t.to_string());
+                }
+            });
+            set
+        })
+        .collect();
+    let mut by_term: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, set) in terms.iter().enumerate() {
+        for t in set {
+            by_term.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let rare_limit = (n / 50).max(3);
+    let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, l) in v.learnings.iter().enumerate() {
+        for t in &l.tags {
+            by_tag.entry(views::tag_key(&t.name)).or_default().push(i);
+        }
+    }
+    // Group the learnings by retrospective.
+    let mut own: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, l) in v.learnings.iter().enumerate() {
+        own.entry((l.quarter.id.clone(), l.team.id.clone())).or_default().push(i);
+    }
+    let mut out = HashMap::new();
+    for (key, mine) in own {
+        let mut score: HashMap<usize, u32> = HashMap::new();
+        let tags: HashSet<String> = mine.iter().flat_map(|&i| v.learnings[i].tags.iter().map(|t| views::tag_key(&t.name))).collect();
+        for tag in &tags {
+            for &j in by_tag.get(tag).map(Vec::as_slice).unwrap_or(&[]) {
+                *score.entry(j).or_default() += 1000;
+            }
+        }
+        let my_terms: HashSet<&str> = mine.iter().flat_map(|&i| terms[i].iter().map(String::as_str)).collect();
+        for t in my_terms {
+            let list = by_term.get(t).map(Vec::as_slice).unwrap_or(&[]);
+            if list.len() <= rare_limit {
+                for &j in list {
+                    *score.entry(j).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, u32)> = score
+            .into_iter()
+            .filter(|&(j, s)| v.learnings[j].team.id != key.1 && (s >= 1000 || s >= 3))
+            .collect();
+        // Best first; among equals, the newer (lower index) first: deterministic.
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.insert(key, ranked.into_iter().take(5).map(|(j, _)| j).collect());
+    }
+    out
+}
+
+fn review_page(v: &Views<'_>, qi: usize, ti: usize, related: &HashMap<(String, String), Vec<usize>>) -> Page {
     let site = v.site;
     let q = &site.quarters[qi];
     let tq = &q.teams[ti];
@@ -536,9 +604,14 @@ fn review_page(v: &Views<'_>, qi: usize, ti: usize) -> Page {
         let chart_title = format!("{} — {}", v.t.get("objective_scores"), title);
         charts::bars_chart("chart-objectives", &chart_title, &bars, site.config.scoring, &v.labels)
     });
+    let related: Vec<&LearningView> = related
+        .get(&(q.quarter.to_string(), tq.team.clone()))
+        .map(|ids| ids.iter().map(|&i| &v.learnings[i]).collect())
+        .unwrap_or_default();
     let mut data = Context::new();
     data.insert("review", &view);
     data.insert("overview", &overview);
+    data.insert("related", &related);
     Page {
         path,
         template: "review.html",

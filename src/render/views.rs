@@ -611,6 +611,8 @@ pub fn reserved_ids(tq: &crate::model::TeamQuarter) -> Vec<String> {
         "retrospective-title",
         "not-doing",
         "not-doing-title",
+        "related",
+        "related-title",
         "chart-objectives-t",
         "chart-objectives-d",
     ]
