@@ -24,7 +24,7 @@ use super::OutputFile;
 use crate::text::is_cjk;
 
 /// Size an index shard aims at, in bytes.
-pub const SHARD_TARGET_BYTES: usize = 12 * 1024;
+pub const SHARD_TARGET_BYTES: usize = 4 * 1024;
 /// Longest prefix indexed for non-CJK words.
 pub const MAX_PREFIX: usize = 6;
 
@@ -66,7 +66,7 @@ fn class(c: char) -> Class {
 }
 
 /// Calls `f` with every token of already normalised text (with repeats).
-pub fn tokens(normalized: &str, mut f: impl FnMut(&str)) {
+pub fn tokens<'a>(normalized: &'a str, mut f: impl FnMut(&'a str)) {
     let chars: Vec<(usize, char)> = normalized.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -110,6 +110,24 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/// A posting list in whichever form is shorter: deltas as varints, or (for tokens
+/// in many documents, such as の) `!` and a bitmap, six documents per character.
+pub fn encode_postings_for(ids: &[u32], docs: usize) -> String {
+    let list = encode_postings(ids);
+    let bitmap_len = docs.div_ceil(6) + 1;
+    if list.len() <= bitmap_len {
+        return list;
+    }
+    let mut bits = vec![0u8; docs.div_ceil(6)];
+    for &id in ids {
+        bits[id as usize / 6] |= 1 << (id % 6);
+    }
+    let mut out = String::with_capacity(bitmap_len);
+    out.push('!');
+    out.extend(bits.iter().map(|&b| B64[b as usize] as char));
+    out
+}
+
 /// Ascending numbers as deltas in base-64 varints: 5 bits of value per character,
 /// the sixth bit says another character follows.
 pub fn encode_postings(ids: &[u32]) -> String {
@@ -133,6 +151,13 @@ pub fn encode_postings(ids: &[u32]) -> String {
 
 pub fn decode_postings(s: &str) -> Vec<u32> {
     let mut out = Vec::new();
+    if let Some(bitmap) = s.strip_prefix('!') {
+        for (i, b) in bitmap.bytes().enumerate() {
+            let Some(d) = B64.iter().position(|&x| x == b) else { continue };
+            out.extend((0..6).filter(|k| d & (1 << k) != 0).map(|k| (i * 6 + k) as u32));
+        }
+        return out;
+    }
     let (mut value, mut shift, mut prev) = (0u32, 0u32, 0u32);
     for b in s.bytes() {
         let Some(d) = B64.iter().position(|&x| x == b) else {
@@ -188,37 +213,45 @@ pub fn build(
     meta_teams: Vec<(String, String)>,
     meta_quarters: Vec<(String, String)>,
 ) -> Vec<OutputFile> {
-    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+    // Tokens borrow from the normalised texts, so counting them allocates nothing.
+    let texts: Vec<String> = docs
+        .iter()
+        .map(|doc| normalize(&format!("{}\n{}\n{}\n{}\n{}", doc.title, doc.text, doc.team_name, doc.quarter_label, doc.tags.join(" "))))
+        .collect();
+    let filters: Vec<Vec<String>> = docs
+        .iter()
+        .map(|doc| {
+            let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
+            f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
+            f
+        })
+        .collect();
+    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
     let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
     for (id, doc) in docs.iter().enumerate() {
-        let id = id as u32;
-        let mut add = |token: &str| {
-            let list = postings.entry(token.to_string()).or_default();
-            if list.last() != Some(&id) {
-                list.push(id);
+        let n = id as u32;
+        tokens(&texts[id], |token| {
+            let list = postings.entry(token).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
             }
-        };
-        let text = normalize(&format!(
-            "{}\n{}\n{}\n{}\n{}",
-            doc.title,
-            doc.text,
-            doc.team_name,
-            doc.quarter_label,
-            doc.tags.join(" ")
-        ));
-        tokens(&text, &mut add);
-        add(&filter_token("team", &doc.team));
-        add(&filter_token("quarter", &doc.quarter));
+        });
+        for f in &filters[id] {
+            let list = postings.entry(f.as_str()).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        }
         for t in &doc.tags {
-            add(&filter_token("tag", t));
             tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
         }
     }
-    let total: usize = postings.iter().map(|(k, v)| k.len() + 4 + v.len() * 2).sum();
-    let shards = (total / SHARD_TARGET_BYTES).clamp(1, 4096) as u32;
+    let bitmap_len = docs.len().div_ceil(6) + 1;
+    let total: usize = postings.iter().map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len)).sum();
+    let shards = (total / SHARD_TARGET_BYTES).clamp(1, 8192) as u32;
     let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
     for (token, ids) in &postings {
-        by_shard[shard_of(token, shards) as usize].insert(token.as_str(), encode_postings(ids));
+        by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs.len()));
     }
     let mut files = Vec::with_capacity(shards as usize + docs.len() + 1);
     for (n, map) in by_shard.iter().enumerate() {
@@ -281,6 +314,11 @@ mod tests {
         let ids = vec![0, 1, 5, 31, 32, 33, 1000, 1_000_000];
         assert_eq!(decode_postings(&encode_postings(&ids)), ids);
         assert_eq!(encode_postings(&[0, 1, 2]), "ABB");
+        let dense: Vec<u32> = (0..1000).filter(|i| i % 3 != 0).collect();
+        let enc = encode_postings_for(&dense, 1000);
+        assert!(enc.starts_with('!') && enc.len() <= 1000 / 6 + 2, "{}", enc.len());
+        assert_eq!(decode_postings(&enc), dense);
+        assert_eq!(decode_postings(&encode_postings_for(&[7, 900], 1000)), [7, 900]);
     }
 
     #[test]

@@ -68,8 +68,12 @@
       while (j < chars.length && cls(chars[j]) === c) j++;
       var run = chars.slice(i, j);
       if (c === 1) {
+        // A single character, or bigrams that cover the run without overlapping
+        // (テンプレート → テン, プレ, ート): fewer shards to fetch; the exact text is
+        // checked afterwards anyway.
         if (run.length === 1) out.push(run[0]);
-        for (var k = 0; k + 1 < run.length; k++) out.push(run[k] + run[k + 1]);
+        for (var k = 0; k + 1 < run.length; k += 2) out.push(run[k] + run[k + 1]);
+        if (run.length > 2 && run.length % 2 === 1) out.push(run[run.length - 2] + run[run.length - 1]);
       } else if (c === 2) {
         out.push(run.length <= MAX_PREFIX ? run.join('') : run.slice(0, MAX_PREFIX).join(''));
       }
@@ -90,6 +94,13 @@
   var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   function decode(s) {
     var out = [], value = 0, shift = 0, prev = 0;
+    if (s.charAt(0) === '!') {
+      for (var b = 1; b < s.length; b++) {
+        var bits = B64.indexOf(s[b]);
+        for (var k = 0; k < 6; k++) if (bits & (1 << k)) out.push((b - 1) * 6 + k);
+      }
+      return out;
+    }
     for (var i = 0; i < s.length; i++) {
       var d = B64.indexOf(s[i]);
       value += (d & 31) * Math.pow(2, shift);
@@ -106,11 +117,13 @@
     return out;
   }
 
+  var decoded = {};
   function postings(token) {
+    if (decoded[token]) return Promise.resolve(decoded[token]);
     var n = shardOf(token);
     return load('s/' + n + '.js').then(function () {
       var enc = shards[n] && Object.prototype.hasOwnProperty.call(shards[n], token) ? shards[n][token] : '';
-      return decode(enc);
+      return (decoded[token] = decode(enc));
     });
   }
 
