@@ -5,10 +5,36 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use okrsite::render::search::{self, SearchDoc};
 
 const WORDS: &[&str] = &[
-    "オンボーディング", "料金ページ", "招待メール", "テンプレート", "チュートリアル動画", "問い合わせ", "商談化", "解約防止",
-    "管理者設定", "モバイル", "検索", "通知", "請求書", "SSO", "API", "ヘルプセンター", "ウェビナー", "導入事例", "価格改定",
-    "年払い", "トライアル", "アップセル", "NPS", "サポート", "は最初の三日間で継続率が決まる", "を短くすると完了率が上がる",
-    "の効果がKRに出るまで三週間かかる", "は顧客の言葉で書き直すと直帰率が下がった", "pricing page", "onboarding flow",
+    "オンボーディング",
+    "料金ページ",
+    "招待メール",
+    "テンプレート",
+    "チュートリアル動画",
+    "問い合わせ",
+    "商談化",
+    "解約防止",
+    "管理者設定",
+    "モバイル",
+    "検索",
+    "通知",
+    "請求書",
+    "SSO",
+    "API",
+    "ヘルプセンター",
+    "ウェビナー",
+    "導入事例",
+    "価格改定",
+    "年払い",
+    "トライアル",
+    "アップセル",
+    "NPS",
+    "サポート",
+    "は最初の三日間で継続率が決まる",
+    "を短くすると完了率が上がる",
+    "の効果がKRに出るまで三週間かかる",
+    "は顧客の言葉で書き直すと直帰率が下がった",
+    "pricing page",
+    "onboarding flow",
 ];
 
 pub fn docs(n: usize) -> Vec<SearchDoc> {
@@ -30,7 +56,12 @@ pub fn docs(n: usize) -> Vec<SearchDoc> {
                 kind: "learning",
                 title: String::new(),
                 text,
-                url: format!("quarters/2025-Q{}/team-{}/index.html#learning-{}", i % 4 + 1, i % 200, i % 8 + 1),
+                url: format!(
+                    "quarters/2025-Q{}/team-{}/index.html#learning-{}",
+                    i % 4 + 1,
+                    i % 200,
+                    i % 8 + 1
+                ),
                 team: format!("team-{}", i % 200),
                 team_name: format!("チーム{}", i % 200),
                 quarter: format!("2025-Q{}", i % 4 + 1),
@@ -45,7 +76,9 @@ fn bench(c: &mut Criterion) {
     let docs = docs(20_000);
     let mut group = c.benchmark_group("search");
     group.sample_size(10);
-    group.bench_function("index_20000_learnings", |b| b.iter(|| search::build(&docs, Vec::new(), Vec::new())));
+    group.bench_function("index_20000_learnings", |b| {
+        b.iter(|| search::build(&docs, Vec::new(), Vec::new()))
+    });
     group.finish();
 }
 

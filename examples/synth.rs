@@ -35,9 +35,30 @@ impl Rng {
 }
 
 const SUBJECTS: &[&str] = &[
-    "オンボーディング", "料金ページ", "招待メール", "テンプレート", "チュートリアル動画", "問い合わせ対応", "商談化", "解約防止",
-    "管理者向け設定", "モバイルアプリ", "検索機能", "通知設定", "請求書発行", "SSO導入", "API連携", "ヘルプセンター",
-    "ウェビナー", "導入事例", "価格改定", "年払いプラン", "トライアル", "アップセル", "NPS調査", "サポート窓口",
+    "オンボーディング",
+    "料金ページ",
+    "招待メール",
+    "テンプレート",
+    "チュートリアル動画",
+    "問い合わせ対応",
+    "商談化",
+    "解約防止",
+    "管理者向け設定",
+    "モバイルアプリ",
+    "検索機能",
+    "通知設定",
+    "請求書発行",
+    "SSO導入",
+    "API連携",
+    "ヘルプセンター",
+    "ウェビナー",
+    "導入事例",
+    "価格改定",
+    "年払いプラン",
+    "トライアル",
+    "アップセル",
+    "NPS調査",
+    "サポート窓口",
 ];
 const FINDINGS: &[&str] = &[
     "は最初の三日間の体験で継続率がほぼ決まる",
@@ -62,8 +83,22 @@ const DETAILS: &[&str] = &[
     "テンプレートを最初に見せると、空の画面より行動が早く始まる。",
 ];
 const TAGS: &[&str] = &[
-    "onboarding", "pricing", "価格", "オンボーディング", "動画", "テンプレート", "解約", "営業プロセス", "計測", "チェックイン",
-    "CS", "採用", "SSO", "品質", "障害対応", "マーケティング",
+    "onboarding",
+    "pricing",
+    "価格",
+    "オンボーディング",
+    "動画",
+    "テンプレート",
+    "解約",
+    "営業プロセス",
+    "計測",
+    "チェックイン",
+    "CS",
+    "採用",
+    "SSO",
+    "品質",
+    "障害対応",
+    "マーケティング",
 ];
 
 fn main() {
@@ -104,7 +139,14 @@ fn main() {
         ids.push(format!("div-{d}"));
     }
     for t in 0..teams {
-        writeln!(tree, "- id: team-{t}\n  name: {}チーム{}\n  parent: div-{}", rng.pick(SUBJECTS), t + 1, t / 10).unwrap();
+        writeln!(
+            tree,
+            "- id: team-{t}\n  name: {}チーム{}\n  parent: div-{}",
+            rng.pick(SUBJECTS),
+            t + 1,
+            t / 10
+        )
+        .unwrap();
         ids.push(format!("team-{t}"));
     }
     std::fs::write(content.join("teams.yaml"), tree).unwrap();
@@ -149,25 +191,53 @@ fn main() {
         for (ti, team) in ids.iter().enumerate() {
             let mut yaml = String::from("objectives:\n");
             for o in 0..3 {
-                write!(yaml, "  - id: o{}\n    title: {}の体験を改善し、継続率を底上げする\n    owner: 担当{}\n", o + 1, rng.pick(SUBJECTS), ti % 9).unwrap();
+                write!(
+                    yaml,
+                    "  - id: o{}\n    title: {}の体験を改善し、継続率を底上げする\n    owner: 担当{}\n",
+                    o + 1,
+                    rng.pick(SUBJECTS),
+                    ti % 9
+                )
+                .unwrap();
                 if ti > 0 {
-                    let parent = if team.starts_with("team-") { format!("div-{}", team[5..].parse::<usize>().unwrap() / 10) } else { "company".into() };
+                    let parent = match team.strip_prefix("team-") {
+                        Some(n) => format!("div-{}", n.parse::<usize>().unwrap() / 10),
+                        None => "company".into(),
+                    };
                     writeln!(yaml, "    aligns_to: {parent}/o{}", o + 1).unwrap();
                 }
                 yaml.push_str("    key_results:\n");
                 for k in 0..4 {
                     let kind = rng.below(10);
-                    write!(yaml, "      - id: kr{}\n        title: {}の指標を改善する\n", k + 1, rng.pick(SUBJECTS)).unwrap();
+                    write!(
+                        yaml,
+                        "      - id: kr{}\n        title: {}の指標を改善する\n",
+                        k + 1,
+                        rng.pick(SUBJECTS)
+                    )
+                    .unwrap();
                     if kind < 7 {
                         let m = (ti / 2 + k) % metrics;
                         let base = series[m].iter().find(|p| p.0 >= qs).map_or(30.0, |p| p.1);
                         let target = (base + 3.0 + rng.unit() * 6.0).min(99.0);
-                        write!(yaml, "        metric: m-{m}\n        baseline: {base}\n        target: {:.1}\n", target).unwrap();
+                        write!(
+                            yaml,
+                            "        metric: m-{m}\n        baseline: {base}\n        target: {:.1}\n",
+                            target
+                        )
+                        .unwrap();
                     } else if kind < 9 {
-                        yaml.push_str("        unit: \"件\"\n        baseline: 0\n        target: 100\n        values:\n");
+                        yaml.push_str(
+                            "        unit: \"件\"\n        baseline: 0\n        target: 100\n        values:\n",
+                        );
                         for w in 0..3 {
                             let d = qs.checked_add(jiff::Span::new().days(20 + 25 * w)).unwrap().min(qe);
-                            write!(yaml, "          - date: {d}\n            value: {}\n", 20 * (w + 1) + rng.below(20) as i64).unwrap();
+                            write!(
+                                yaml,
+                                "          - date: {d}\n            value: {}\n",
+                                20 * (w + 1) + rng.below(20) as i64
+                            )
+                            .unwrap();
                         }
                     } else {
                         writeln!(yaml, "        score: {:.1}", rng.unit()).unwrap();

@@ -190,7 +190,10 @@ fn the_review_page_shows_numbers_provenance_and_anchored_learnings() {
     let related = &html[html.find("id=\"related-title\"").expect("related learnings")..];
     let related = &related[..related.find("</section>").unwrap()];
     assert!(related.matches("class=\"learning-item\"").count() >= 1);
-    assert!(!related.contains(">プロダクトチーム · "), "own team in related learnings");
+    assert!(
+        !related.contains(">プロダクトチーム · "),
+        "own team in related learnings"
+    );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("api/okrs.json")).unwrap()).unwrap();
     // Every learning's URL points at an anchor that exists.
     for l in json["learnings"].as_array().unwrap() {

@@ -90,18 +90,18 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>,
     pages.push(quarters_index(views));
     for qi in 0..site.quarters.len() {
         pages.push(quarter_page(views, qi));
-        for ti in 0..site.quarters[qi].teams.len() {
-            pages.push(review_page(views, qi, ti, &related));
-        }
+        let reviews = (0..site.quarters[qi].teams.len())
+            .into_par_iter()
+            .map(|ti| review_page(views, qi, ti, &related));
+        pages.par_extend(reviews);
     }
     pages.push(teams_index(views));
     for team in &site.teams {
         pages.push(team_page(views, team));
     }
     pages.push(metrics_index(views));
-    for m in &site.metrics {
-        pages.push(metric_page(views, m));
-    }
+    // Metric pages draw their charts while being planned: in parallel.
+    pages.par_extend(site.metrics.par_iter().map(|m| metric_page(views, m)));
     pages.push(learnings_page(views));
     pages.extend(tag_pages(views));
     pages.push(Page {
@@ -535,12 +535,17 @@ pub fn related_learnings(v: &Views<'_>) -> HashMap<(String, String), Vec<usize>>
     // Group the learnings by retrospective.
     let mut own: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, l) in v.learnings.iter().enumerate() {
-        own.entry((l.quarter.id.clone(), l.team.id.clone())).or_default().push(i);
+        own.entry((l.quarter.id.clone(), l.team.id.clone()))
+            .or_default()
+            .push(i);
     }
     let mut out = HashMap::new();
     for (key, mine) in own {
         let mut score: HashMap<usize, u32> = HashMap::new();
-        let tags: HashSet<String> = mine.iter().flat_map(|&i| v.learnings[i].tags.iter().map(|t| views::tag_key(&t.name))).collect();
+        let tags: HashSet<String> = mine
+            .iter()
+            .flat_map(|&i| v.learnings[i].tags.iter().map(|t| views::tag_key(&t.name)))
+            .collect();
         for tag in &tags {
             for &j in by_tag.get(tag).map(Vec::as_slice).unwrap_or(&[]) {
                 *score.entry(j).or_default() += 1000;

@@ -24,7 +24,7 @@ use super::OutputFile;
 use crate::text::is_cjk;
 
 /// Size an index shard aims at, in bytes.
-pub const SHARD_TARGET_BYTES: usize = 4 * 1024;
+pub const SHARD_TARGET_BYTES: usize = 2 * 1024;
 /// Longest prefix indexed for non-CJK words.
 pub const MAX_PREFIX: usize = 6;
 
@@ -36,8 +36,11 @@ pub struct SearchDoc {
     pub text: String,
     /// Relative to the site root, with the anchor.
     pub url: String,
+    /// Filters are index tokens, so the client does not need the ids.
+    #[serde(skip)]
     pub team: String,
     pub team_name: String,
+    #[serde(skip)]
     pub quarter: String,
     pub quarter_label: String,
     pub tags: Vec<String>,
@@ -153,7 +156,9 @@ pub fn decode_postings(s: &str) -> Vec<u32> {
     let mut out = Vec::new();
     if let Some(bitmap) = s.strip_prefix('!') {
         for (i, b) in bitmap.bytes().enumerate() {
-            let Some(d) = B64.iter().position(|&x| x == b) else { continue };
+            let Some(d) = B64.iter().position(|&x| x == b) else {
+                continue;
+            };
             out.extend((0..6).filter(|k| d & (1 << k) != 0).map(|k| (i * 6 + k) as u32));
         }
         return out;
@@ -216,7 +221,16 @@ pub fn build(
     // Tokens borrow from the normalised texts, so counting them allocates nothing.
     let texts: Vec<String> = docs
         .iter()
-        .map(|doc| normalize(&format!("{}\n{}\n{}\n{}\n{}", doc.title, doc.text, doc.team_name, doc.quarter_label, doc.tags.join(" "))))
+        .map(|doc| {
+            normalize(&format!(
+                "{}\n{}\n{}\n{}\n{}",
+                doc.title,
+                doc.text,
+                doc.team_name,
+                doc.quarter_label,
+                doc.tags.join(" ")
+            ))
+        })
         .collect();
     let filters: Vec<Vec<String>> = docs
         .iter()
@@ -247,7 +261,10 @@ pub fn build(
         }
     }
     let bitmap_len = docs.len().div_ceil(6) + 1;
-    let total: usize = postings.iter().map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len)).sum();
+    let total: usize = postings
+        .iter()
+        .map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len))
+        .sum();
     let shards = (total / SHARD_TARGET_BYTES).clamp(1, 8192) as u32;
     let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
     for (token, ids) in &postings {

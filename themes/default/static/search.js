@@ -14,8 +14,8 @@
   var selects = { team: document.getElementById('f-team'), quarter: document.getElementById('f-quarter'), tag: document.getElementById('f-tag') };
   var text = form.dataset;
 
-  var PAGE = 20;          // results shown per batch
-  var BATCH = 20;         // documents fetched at a time while checking candidates
+  var PAGE = 10;          // results shown per batch
+  var BATCH = 10;         // documents fetched at a time while checking candidates
   var MAX_PREFIX = 6;     // as in the index (src/render/search.rs)
 
   var meta = null;
@@ -68,12 +68,14 @@
       while (j < chars.length && cls(chars[j]) === c) j++;
       var run = chars.slice(i, j);
       if (c === 1) {
-        // A single character, or bigrams that cover the run without overlapping
-        // (テンプレート → テン, プレ, ート): fewer shards to fetch; the exact text is
-        // checked afterwards anyway.
+        // A single character, or the first and the last bigram of the run
+        // (テンプレート → テン, ート): every match holds both, few shards are fetched,
+        // and the exact text is checked afterwards anyway.
         if (run.length === 1) out.push(run[0]);
-        for (var k = 0; k + 1 < run.length; k += 2) out.push(run[k] + run[k + 1]);
-        if (run.length > 2 && run.length % 2 === 1) out.push(run[run.length - 2] + run[run.length - 1]);
+        else {
+          out.push(run[0] + run[1]);
+          if (run.length > 2) out.push(run[run.length - 2] + run[run.length - 1]);
+        }
       } else if (c === 2) {
         out.push(run.length <= MAX_PREFIX ? run.join('') : run.slice(0, MAX_PREFIX).join(''));
       }
