@@ -147,22 +147,8 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
             .build_cartesian_2d(left..right, lo..hi)
             .map_err(e)?;
         // Alert bands behind everything: worse than red, worse than yellow.
-        if let Some((t, dir)) = input.thresholds {
-            for (line, color) in [(t.red, VERMILLION), (t.yellow, ORANGE)] {
-                let Some(line) = line else { continue };
-                let (a, b) = match dir {
-                    Direction::Increase => (lo, line.clamp(lo, hi)),
-                    Direction::Decrease => (line.clamp(lo, hi), hi),
-                };
-                if b > a {
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(left, a), (right, b)],
-                            color.mix(0.10).filled(),
-                        )))
-                        .map_err(e)?;
-                }
-            }
+        if let Some(th) = input.thresholds {
+            super::threshold_bands(&mut chart, th, (left, right), (lo, hi), false)?;
         }
         // The quarter itself, lightly shaded when context is shown.
         if has_context {
@@ -173,18 +159,9 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
                 )))
                 .map_err(e)?;
         }
-        chart
-            .configure_mesh()
-            .x_labels(6)
-            .y_labels(5)
-            .x_label_formatter(&|x| axis_date(*x, span))
-            .y_label_formatter(&|y| axis_value(*y, step))
-            .label_style((super::FONT, 13).into_font().color(&INK))
-            .axis_style(INK.mix(0.6))
-            .bold_line_style(INK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(e)?;
+        super::mesh(&mut chart, 13, (6, 5), &|x| axis_date(*x, span), &|y| {
+            axis_value(*y, step)
+        })?;
         let font = |size: i32| (super::FONT, size).into_font().color(&INK);
         if let Some(b) = input.baseline {
             chart

@@ -5,9 +5,7 @@ use jiff::civil::Date;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{
-    BLUE, Chart, GREY, INK, Labels, ORANGE, SKY, VERMILLION, axis_date, axis_value, day, draw, e, finish, value_range,
-};
+use super::{BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, value_range};
 use crate::model::{Aggregate, Direction, Point, Thresholds};
 use crate::render::format;
 
@@ -115,43 +113,12 @@ fn line_chart(
                     .map_err(e)?;
             }
         }
-        if let Some((t, dir)) = thresholds {
-            for (line, color) in [(t.red, VERMILLION), (t.yellow, ORANGE)] {
-                let Some(line) = line else { continue };
-                let (a, b) = match dir {
-                    Direction::Increase => (lo, line.clamp(lo, hi)),
-                    Direction::Decrease => (line.clamp(lo, hi), hi),
-                };
-                if b > a {
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(left, a), (right, b)],
-                            color.mix(0.10).filled(),
-                        )))
-                        .map_err(e)?;
-                }
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        [(left, line), (right, line)],
-                        6,
-                        4,
-                        color.stroke_width(2),
-                    ))
-                    .map_err(e)?;
-            }
+        if let Some(th) = thresholds {
+            super::threshold_bands(&mut chart, th, (left, right), (lo, hi), true)?;
         }
-        chart
-            .configure_mesh()
-            .x_labels(5)
-            .y_labels(5)
-            .x_label_formatter(&|x| axis_date(*x, span))
-            .y_label_formatter(&|y| axis_value(*y, step))
-            .label_style((super::FONT, 16).into_font().color(&INK))
-            .axis_style(INK.mix(0.6))
-            .bold_line_style(INK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(e)?;
+        super::mesh(&mut chart, 16, (5, 5), &|x| axis_date(*x, span), &|y| {
+            axis_value(*y, step)
+        })?;
         let color = if id_suffix.is_empty() { BLUE } else { SKY };
         chart
             .draw_series(LineSeries::new(series.to_vec(), color.stroke_width(2)))

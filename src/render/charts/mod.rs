@@ -187,6 +187,73 @@ pub fn draw(
     svg
 }
 
+/// A chart with days (or any number) on x and values on y.
+pub type Plot<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The alert bands behind a series: worse than red, worse than yellow (by direction),
+/// and optionally the lines themselves, dashed.
+pub fn threshold_bands(
+    chart: &mut Plot<'_, '_>,
+    thresholds: (crate::model::Thresholds, crate::model::Direction),
+    (left, right): (f64, f64),
+    (lo, hi): (f64, f64),
+    with_lines: bool,
+) -> Result<(), String> {
+    let (t, dir) = thresholds;
+    for (line, color) in [(t.red, VERMILLION), (t.yellow, ORANGE)] {
+        let Some(line) = line else { continue };
+        let (a, b) = match dir {
+            crate::model::Direction::Increase => (lo, line.clamp(lo, hi)),
+            crate::model::Direction::Decrease => (line.clamp(lo, hi), hi),
+        };
+        if b > a {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(left, a), (right, b)],
+                    color.mix(0.10).filled(),
+                )))
+                .map_err(e)?;
+        }
+        if with_lines {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(left, line), (right, line)],
+                    6,
+                    4,
+                    color.stroke_width(2),
+                ))
+                .map_err(e)?;
+        }
+    }
+    Ok(())
+}
+
+/// Axes, labels and a light grid in the theme's ink.
+pub fn mesh(
+    chart: &mut Plot<'_, '_>,
+    font_size: i32,
+    (x_labels, y_labels): (usize, usize),
+    x_format: &dyn Fn(&f64) -> String,
+    y_format: &dyn Fn(&f64) -> String,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        .x_label_formatter(x_format)
+        .y_label_formatter(y_format)
+        .label_style((FONT, font_size).into_font().color(&INK))
+        .axis_style(INK.mix(0.6))
+        .bold_line_style(INK.mix(0.12))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(e)
+}
+
 /// Converts plotters' errors to strings for `?`.
 pub fn e<E: std::fmt::Debug>(err: E) -> String {
     format!("{err:?}")
