@@ -120,3 +120,14 @@ fn bom_and_crlf_are_read_like_plain_files() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_broken_metric_file_is_reported_once_not_at_every_kr_using_it() {
+    // The base fixture's company KR uses `signups`; breaking that file must not add
+    // "metric does not exist" errors at the KR.
+    let site = site(Some(&fixtures().join("errors/impossible-date")));
+    let out = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 error,"), "{stderr}");
+    assert!(!stderr.contains("does not exist"), "{stderr}");
+}

@@ -31,6 +31,9 @@ pub struct LoadedContent {
     pub teams: Option<Loaded<Vec<Lenient<RawTeam>>>>,
     /// `(metric id, file)`, sorted by id.
     pub metrics: Vec<(String, Loaded<RawMetric>)>,
+    /// Every metric file found, parsed or not: a KR naming a broken metric file gets
+    /// that file's error, not an extra "does not exist".
+    pub metric_files: std::collections::BTreeSet<String>,
     /// `(quarter, team id, file)`.
     pub okrs: Vec<(Quarter, String, Loaded<RawTeamQuarter>)>,
     pub retros: Vec<(Quarter, String, Loaded<ParsedRetro>)>,
@@ -123,7 +126,12 @@ pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
             continue;
         }
         match classify(&rel, is_dir) {
-            Ok(Some(kind)) => files.push((path.to_path_buf(), display, kind)),
+            Ok(Some(kind)) => {
+                if let Kind::Metric(id) = &kind {
+                    out.metric_files.insert(id.clone());
+                }
+                files.push((path.to_path_buf(), display, kind))
+            }
             Ok(None) => {}
             Err(help) => {
                 let what = if is_dir { "folder" } else { "file" };

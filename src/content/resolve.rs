@@ -130,7 +130,8 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         }
         metrics.push(resolve_metric(id, l, opts, &mut r));
     }
-    let metric_ids: HashSet<&str> = content.metrics.iter().map(|(id, _)| id.as_str()).collect();
+    let metric_ids: HashSet<&str> = content.metric_files.iter().map(String::as_str).collect();
+    let parsed_metrics: HashSet<&str> = content.metrics.iter().map(|(id, _)| id.as_str()).collect();
 
     // Objectives of every quarter (private ones too), to resolve `aligns_to`.
     let mut objective_ids: HashMap<(Quarter, &str), Vec<String>> = HashMap::new();
@@ -176,6 +177,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             start,
             opts,
             metric_ids: &metric_ids,
+            parsed_metrics: &parsed_metrics,
             private_metrics: &private_metrics,
             objective_ids: &objective_ids,
             excluded: &excluded_okrs,
@@ -460,6 +462,7 @@ struct OkrContext<'a> {
     start: Date,
     opts: Options,
     metric_ids: &'a HashSet<&'a str>,
+    parsed_metrics: &'a HashSet<&'a str>,
     private_metrics: &'a HashSet<&'a str>,
     objective_ids: &'a HashMap<(Quarter, &'a str), Vec<String>>,
     excluded: &'a HashSet<(Quarter, &'a str)>,
@@ -663,6 +666,9 @@ fn resolve_kr(
                     format!("metric `{m}` does not exist: there is no content/metrics/{m}.yaml"),
                 )
                 .help(help);
+                KrData::None
+            } else if !ctx.parsed_metrics.contains(m.as_str()) {
+                // The metric file itself has an error, reported there.
                 KrData::None
             } else if ctx.private_metrics.contains(m.as_str()) {
                 r.error(

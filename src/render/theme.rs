@@ -15,7 +15,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("chart.html", include_str!("../../themes/default/templates/chart.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("learning.html", include_str!("../../themes/default/templates/learning.html")),
+    (
+        "learning.html",
+        include_str!("../../themes/default/templates/learning.html"),
+    ),
     (
         "quarters.html",
         include_str!("../../themes/default/templates/quarters.html"),
