@@ -10,6 +10,7 @@ pub mod content;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod score;
 pub mod text;
 pub mod today;

@@ -60,6 +60,41 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Create a new site with a small valid example (a company, two teams, one quarter, two metrics, one retrospective).
+    #[command(
+        after_help = "Refuses a folder that is not empty. The new site passes `okrsite check --strict` and builds."
+    )]
+    Init {
+        /// The folder to create (or an empty one).
+        dir: PathBuf,
+        /// The site's language.
+        #[arg(long, value_enum, default_value = "ja")]
+        lang: Lang,
+    },
+    /// Start a team's quarter: its OKR file and a retrospective skeleton, bridged from the previous quarter.
+    #[command(
+        after_help = "Writes content/<QUARTER>/<TEAM>.yaml and .md. The previous quarter's KRs appear as commented-out\ncandidates with their final score and grade, and its not-doing list as comments. Never overwrites a file."
+    )]
+    New {
+        /// The quarter, e.g. 2026-Q1.
+        quarter: String,
+        /// The team id from content/teams.yaml.
+        team: String,
+        /// The site's folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Lang {
+    Ja,
+    En,
 }
 
 fn main() -> ExitCode {
@@ -73,6 +108,53 @@ fn main() -> ExitCode {
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
+        Command::Init { dir, lang } => {
+            let lang = match lang {
+                Lang::Ja => okrsite::config::Language::Ja,
+                Lang::En => okrsite::config::Language::En,
+            };
+            match okrsite::scaffold::init(&dir, lang, today) {
+                Ok(files) => {
+                    eprintln!(
+                        "created {} files in {}; next: okrsite check --root {}",
+                        files.len(),
+                        dir.display(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
+        Command::New { quarter, team, root } => {
+            if let Err(code) = require_dir(&root) {
+                return code;
+            }
+            match okrsite::scaffold::new_quarter(&root, &quarter, &team, today) {
+                Ok(files) => {
+                    for f in files {
+                        eprintln!("created {f}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(if e.contains("has errors") {
+                        EXIT_CONTENT
+                    } else {
+                        EXIT_USAGE
+                    })
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "okrsite", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
         Command::Check { root, strict, drafts } => {
             if let Err(code) = require_dir(&root) {
                 return code;

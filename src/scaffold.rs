@@ -1,0 +1,335 @@
+//! `init` (a new site with a small valid example) and `new` (the next quarter's
+//! files for a team, bridged from its previous quarter). Nothing is ever overwritten.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use crate::build;
+use crate::config::Language;
+use crate::model::{KrData, Quarter};
+use crate::render::format;
+use crate::score;
+
+/// Writes a new site into `dir`, which must be missing or empty. The example's
+/// quarter is the one before today's, so it has ended and `check --strict` is clean.
+pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, String> {
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        if entries.next().is_some() {
+            return Err(format!(
+                "{} is not empty; okrsite init only writes into a new or empty folder",
+                dir.display()
+            ));
+        }
+    }
+    let current = Quarter {
+        year: today.year(),
+        number: ((today.month() - 1) / 3 + 1) as i8,
+    };
+    let q = current.previous();
+    let (start, end) = q.bounds(1);
+    let ja = lang == Language::Ja;
+    let mut files: Vec<(String, String)> = Vec::new();
+    let title = if ja {
+        "サンプル株式会社 OKR"
+    } else {
+        "Example Inc. OKRs"
+    };
+    files.push((
+        "okrsite.toml".into(),
+        format!(
+            "title = \"{title}\"\nbase_url = \"/\"\nlanguage = \"{}\"\nfiscal_year_start_month = 1\n\n[scoring]\ngreen = 0.7\nyellow = 0.4\n\n[learnings]\nheadings = [\"学び\", \"Learnings\"]\n",
+            lang.code()
+        ),
+    ));
+    files.push((".gitignore".into(), "/public\n".into()));
+    let (company, product, sales) = if ja {
+        ("全社", "プロダクトチーム", "セールスチーム")
+    } else {
+        ("Company", "Product team", "Sales team")
+    };
+    files.push((
+        "content/teams.yaml".into(),
+        format!("- id: company\n  name: {company}\n- id: product\n  name: {product}\n  parent: company\n- id: sales\n  name: {sales}\n  parent: company\n"),
+    ));
+    // Weekly points across the quarter, all before today.
+    let weeks: Vec<Date> = (0..13)
+        .filter_map(|w| start.checked_add(jiff::Span::new().days(7 * w)).ok())
+        .filter(|d| *d <= end)
+        .collect();
+    let series = |from: f64, step: f64| {
+        let mut s = String::from("points:\n");
+        for (i, d) in weeks.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "  - date: {d}\n    value: {}",
+                format::number(from + step * i as f64)
+            );
+        }
+        s
+    };
+    let (m1, m2) = if ja {
+        ("オンボーディング完了率", "商談化率")
+    } else {
+        ("Onboarding completion", "Lead-to-deal rate")
+    };
+    files.push((
+        "content/metrics/onboarding.yaml".into(),
+        format!(
+            "name: {m1}\nunit: \"%\"\ndirection: increase\nlayer: leading\ndefinition:\n  formula: {}\n  owner: {}\nthresholds:\n  red: 40\n  yellow: 50\n{}",
+            if ja { "完了ユーザー数 ÷ 新規登録ユーザー数" } else { "completed users ÷ new sign-ups" },
+            if ja { "佐藤" } else { "Sato" },
+            series(45.0, 1.5)
+        ),
+    ));
+    files.push((
+        "content/metrics/deal-rate.yaml".into(),
+        format!(
+            "name: {m2}\nunit: \"%\"\ndirection: increase\nlayer: lagging\ndefinition:\n  formula: {}\n{}",
+            if ja {
+                "商談数 ÷ リード数"
+            } else {
+                "deals ÷ leads"
+            },
+            series(20.0, 0.6)
+        ),
+    ));
+    let (o_company, o_product, o_sales) = if ja {
+        (
+            "初回価値体験を早め、継続率を底上げする",
+            "オンボーディングで迷わせない",
+            "良い商談を増やす",
+        )
+    } else {
+        (
+            "Reach first value faster and lift retention",
+            "Nobody gets lost in onboarding",
+            "More good deals",
+        )
+    };
+    let kr = |title: &str, metric: &str, b: f64, t: f64| {
+        format!("      - title: {title}\n        metric: {metric}\n        baseline: {b}\n        target: {t}\n")
+    };
+    let milestone = |title: &str| format!("      - title: {title}\n        score: 1.0\n");
+    files.push((
+        format!("content/{q}/company.yaml"),
+        format!(
+            "objectives:\n  - id: grow\n    title: {o_company}\n    key_results:\n{}{}",
+            kr(
+                if ja {
+                    "オンボーディング完了率を45%→65%"
+                } else {
+                    "Onboarding completion 45% → 65%"
+                },
+                "onboarding",
+                45.0,
+                65.0
+            ),
+            kr(
+                if ja {
+                    "商談化率を20%→28%"
+                } else {
+                    "Lead-to-deal rate 20% → 28%"
+                },
+                "deal-rate",
+                20.0,
+                28.0
+            )
+        ),
+    ));
+    files.push((
+        format!("content/{q}/product.yaml"),
+        format!(
+            "objectives:\n  - title: {o_product}\n    aligns_to: company/grow\n    key_results:\n{}{}    initiatives:\n      - {}\nnot_doing:\n  - {}\n",
+            kr(if ja { "オンボーディング完了率を45%→65%" } else { "Onboarding completion 45% → 65%" }, "onboarding", 45.0, 65.0),
+            milestone(if ja { "チュートリアル動画を30秒に短縮する" } else { "Cut the tutorial video to 30 seconds" }),
+            if ja { "ボタン文言のABテスト" } else { "A/B test the button text" },
+            if ja { "新規チャネルの開拓" } else { "New acquisition channels" }
+        ),
+    ));
+    files.push((
+        format!("content/{q}/sales.yaml"),
+        format!(
+            "objectives:\n  - title: {o_sales}\n    aligns_to: company/grow\n    key_results:\n{}{}",
+            kr(
+                if ja {
+                    "商談化率を20%→28%"
+                } else {
+                    "Lead-to-deal rate 20% → 28%"
+                },
+                "deal-rate",
+                20.0,
+                28.0
+            ),
+            milestone(if ja {
+                "導入事例を3本公開する"
+            } else {
+                "Publish three customer stories"
+            })
+        ),
+    ));
+    let retro = if ja {
+        format!(
+            "---\ndate: {}\nauthors: [田中]\ntags: [onboarding]\n---\n\n## 成果サマリ\n\n完了率は目標に届いた。\n\n## KRごとの要因分析\n\n### オンボーディング完了率\n\n動画を短くしたことが効いた。\n\n## 学び\n\n- 動画は60秒を超えると離脱が増える #動画\n- テンプレートを最初に見せると行動が早く始まる #テンプレート\n\n## 決定事項\n\n- 次の四半期は招待を重点にする\n\n## 未解決事項\n\n- 完了の定義を営業と揃える\n",
+            end
+        )
+    } else {
+        format!(
+            "---\ndate: {}\nauthors: [Tanaka]\ntags: [onboarding]\n---\n\n## Results summary\n\nCompletion reached the target.\n\n## Analysis per KR\n\n### Onboarding completion\n\nThe shorter video did it.\n\n## Learnings\n\n- Videos longer than 60 seconds lose users #video\n- Showing templates first gets people started sooner #templates\n\n## Decisions\n\n- Next quarter: invitations\n\n## Open issues\n\n- Agree on what \"completed\" means with sales\n",
+            end
+        )
+    };
+    files.push((format!("content/{q}/product.md"), retro));
+    write_new(dir, &files)?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// Writes files under `dir`, refusing to replace any existing one.
+fn write_new(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+    for (p, _) in files {
+        if dir.join(p).exists() {
+            return Err(format!(
+                "{} exists; okrsite never overwrites a file",
+                dir.join(p).display()
+            ));
+        }
+    }
+    for (p, text) in files {
+        let path = dir.join(p);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The review headings in the site's language; the learnings heading is one the
+/// site's config recognises.
+fn headings(lang: Language, learning_headings: &[String]) -> [String; 5] {
+    let pick = |preferred: &str| {
+        learning_headings
+            .iter()
+            .find(|h| h.eq_ignore_ascii_case(preferred))
+            .or(learning_headings.first())
+            .cloned()
+            .unwrap_or_else(|| preferred.to_string())
+    };
+    match lang {
+        Language::Ja => [
+            "成果サマリ".into(),
+            "KRごとの要因分析".into(),
+            pick("学び"),
+            "決定事項".into(),
+            "未解決事項".into(),
+        ],
+        Language::En => [
+            "Results summary".into(),
+            "Analysis per KR".into(),
+            pick("Learnings"),
+            "Decisions".into(),
+            "Open issues".into(),
+        ],
+    }
+}
+
+/// Writes `content/<quarter>/<team>.yaml` and a retrospective skeleton (a draft until
+/// written), prefilled from the team's previous quarter: each earlier KR as a
+/// commented-out candidate with its final score and grade, the not-doing list as comments.
+pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Result<Vec<String>, String> {
+    let q =
+        Quarter::parse(quarter).ok_or_else(|| format!("`{quarter}` is not a quarter; write YYYY-QN, e.g. 2026-Q1"))?;
+    let checked = build::check(root, true, today);
+    let Some(site) = checked.site else {
+        return Err("the site has errors; run `okrsite check` and fix them first".into());
+    };
+    let team_ref = site.team(team).ok_or_else(|| {
+        let ids: Vec<&str> = site.teams.iter().map(|t| t.id.as_str()).collect();
+        format!("team `{team}` is not in content/teams.yaml (teams: {})", ids.join(", "))
+    })?;
+    let ja = site.config.language == Language::Ja;
+    let scores = score::score_site(&site);
+    let prev = q.previous();
+    let mut yaml = String::new();
+    let _ = writeln!(yaml, "# {} — {q}", team_ref.name);
+    yaml.push_str(if ja {
+        "# 前の四半期からの橋渡し：下の候補はそのまま持ち越さず、学びから選び直してください。\n"
+    } else {
+        "# Bridge from the previous quarter: do not roll these over blindly; choose again from what you learned.\n"
+    });
+    let previous = site
+        .quarters
+        .iter()
+        .enumerate()
+        .find(|(_, d)| d.quarter == prev)
+        .and_then(|(qi, d)| {
+            d.teams
+                .iter()
+                .position(|tq| tq.team == team)
+                .map(|ti| (&d.teams[ti], &scores.quarters[qi][ti]))
+        });
+    let mut not_doing = Vec::new();
+    if let Some((tq, ts)) = previous
+        && let Some(okrs) = &tq.okrs
+    {
+        let _ = writeln!(yaml, "#\n# {prev}:");
+        for (o, os) in okrs.objectives.iter().zip(&ts.objectives) {
+            let _ = writeln!(
+                yaml,
+                "#   {} ({})",
+                o.title,
+                os.score.map(format::score).unwrap_or_else(|| "—".into())
+            );
+            for (kr, ks) in o.key_results.iter().zip(&os.key_results) {
+                let grade = ks.grade.map_or("no data", |g| g.as_str());
+                let _ = writeln!(
+                    yaml,
+                    "#     - title: {}   # {prev}: {} {grade}",
+                    kr.title,
+                    ks.score.map(format::score).unwrap_or_else(|| "—".into())
+                );
+                if let KrData::Metric(m) = &kr.data {
+                    let _ = writeln!(yaml, "#       metric: {m}");
+                }
+                if let Some(t) = kr.target {
+                    let baseline = ks.current.or(kr.baseline).unwrap_or(t);
+                    let _ = writeln!(
+                        yaml,
+                        "#       baseline: {}   # where it ended",
+                        format::number(baseline)
+                    );
+                }
+            }
+        }
+        not_doing = okrs.not_doing.clone();
+    }
+    yaml.push_str("objectives: []\n");
+    if !not_doing.is_empty() {
+        yaml.push_str(if ja {
+            "# 前の四半期の「やらないこと」:\n"
+        } else {
+            "# Last quarter's not-doing list:\n"
+        });
+        yaml.push_str("# not_doing:\n");
+        for n in not_doing {
+            let _ = writeln!(yaml, "#   - {n}");
+        }
+    }
+    let [summary, per_kr, learnings, decisions, open] = headings(site.config.language, &site.config.learning_headings);
+    let md = format!(
+        "---\n# {}\ndraft: true\ntags: []\n---\n\n## {summary}\n\n## {per_kr}\n\n## {learnings}\n\n## {decisions}\n\n## {open}\n",
+        if ja {
+            "書き終えたら draft: true を消してください"
+        } else {
+            "remove draft: true when the review is written"
+        }
+    );
+    let files = vec![
+        (format!("content/{q}/{team}.yaml"), yaml),
+        (format!("content/{q}/{team}.md"), md),
+    ];
+    write_new(root, &files)?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
