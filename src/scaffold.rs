@@ -26,7 +26,7 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Stri
     }
     let current = Quarter {
         year: today.year(),
-        number: ((today.month() - 1) / 3 + 1) as i8,
+        number: (today.month() - 1) / 3 + 1,
     };
     let q = current.previous();
     let (start, end) = q.bounds(1);
