@@ -50,12 +50,17 @@ pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
     }
 }
 
+/// Told the stage a build enters, e.g. to drive a spinner.
+pub type Progress = Box<dyn Fn(&str) + Send + Sync>;
+
 pub struct BuildOptions {
     pub root: PathBuf,
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
     pub today: Date,
+    /// Called with the stage being entered ("reading", "rendering", "writing").
+    pub progress: Option<Progress>,
 }
 
 pub struct Built {
@@ -63,6 +68,10 @@ pub struct Built {
     /// Where the site was written, when it was.
     pub output: Option<PathBuf>,
     pub files: usize,
+    /// HTML pages, charts and learnings in the output, for the summary line.
+    pub pages: usize,
+    pub charts: usize,
+    pub learnings: usize,
 }
 
 #[derive(Debug)]
@@ -84,13 +93,23 @@ impl std::fmt::Display for BuildError {
 /// Checks the site and, when it has no error, renders and writes it.
 /// A failed build leaves the previous output untouched.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
+    let stage = |s: &str| {
+        if let Some(p) = &opts.progress {
+            p(s);
+        }
+    };
+    let failed = |checked| Built {
+        checked,
+        output: None,
+        files: 0,
+        pages: 0,
+        charts: 0,
+        learnings: 0,
+    };
+    stage("reading");
     let mut checked = check(&opts.root, opts.drafts, opts.today);
     let Some(site) = checked.site.as_mut() else {
-        return Ok(Built {
-            checked,
-            output: None,
-            files: 0,
-        });
+        return Ok(failed(checked));
     };
     if let Some(url) = &opts.base_url {
         site.config.base_url = crate::config::normalize_base_url(url).map_err(BuildError::Output)?;
@@ -105,23 +124,32 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         Err(mut errors) => {
             checked.diagnostics.append(&mut errors);
             checked.site = None;
-            return Ok(Built {
-                checked,
-                output: None,
-                files: 0,
-            });
+            return Ok(failed(checked));
         }
     };
+    stage("rendering");
     let scores: SiteScores = score::score_site(site);
     let mut files = render::render_site(site, &scores, &theme).map_err(BuildError::Site)?;
     add_site_static(&opts.root, &mut files).map_err(BuildError::Site)?;
     let count = files.len();
+    let html = files.iter().filter(|f| f.path.ends_with(".html"));
+    let pages = html.clone().count();
+    let charts = html.map(|f| count_occurrences(&f.bytes, b"<svg ")).sum();
+    let learnings = site.learnings().count();
+    stage("writing");
     output::write_atomically(&out_dir, files).map_err(BuildError::Output)?;
     Ok(Built {
         checked,
         output: Some(out_dir),
         files: count,
+        pages,
+        charts,
+        learnings,
     })
+}
+
+fn count_occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
 /// Copies the site's `static/` folder into the output as it is. A file there may

@@ -12,5 +12,6 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod score;
+pub mod serve;
 pub mod text;
 pub mod today;

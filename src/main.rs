@@ -60,6 +60,30 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve over HTTP, rebuild when a source changes and reload open pages.
+    #[command(
+        after_help = "Watches content/, templates/, static/, themes/ and okrsite.toml. A content error never stops the\nserver: every page shows the diagnostics as an overlay until the file is fixed. The site is built\ninto a temporary folder, never into the output folder."
+    )]
+    Serve {
+        /// The site's folder (holding okrsite.toml and content/).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; only this machine by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Serve under this path (its path part is used, e.g. "/okr/").
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include drafts and private files.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site with a small valid example (a company, two teams, one quarter, two metrics, one retrospective).
     #[command(
         after_help = "Refuses a folder that is not empty. The new site passes `okrsite check --strict` and builds."
@@ -108,6 +132,34 @@ fn main() -> ExitCode {
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
+        Command::Serve {
+            root,
+            port,
+            bind,
+            base_url,
+            drafts,
+            open,
+        } => {
+            if let Err(code) = require_dir(&root) {
+                return code;
+            }
+            let opts = okrsite::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                base_url,
+                drafts,
+                open,
+                today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
+            };
+            match okrsite::serve::serve(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
         Command::Init { dir, lang } => {
             let lang = match lang {
                 Lang::Ja => okrsite::config::Language::Ja,
@@ -184,23 +236,40 @@ fn main() -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             }
             let started = std::time::Instant::now();
+            // A spinner with the stage on a terminal; nothing when piped or in CI.
+            let bar = std::io::stderr().is_terminal().then(|| {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.enable_steady_tick(std::time::Duration::from_millis(100));
+                bar
+            });
+            let progress = bar
+                .clone()
+                .map(|bar| Box::new(move |stage: &str| bar.set_message(stage.to_string())) as build::Progress);
             let opts = BuildOptions {
                 root,
                 output,
                 base_url,
                 drafts,
                 today,
+                progress,
             };
-            match build::build(&opts) {
+            let result = build::build(&opts);
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            match result {
                 Ok(built) => {
                     report(&built.checked, color);
                     match built.output {
                         Some(out) => {
+                            let n = okrsite::render::format::number;
                             eprintln!(
-                                "built {} files into {} in {:.2} s",
-                                built.files,
-                                out.display(),
-                                started.elapsed().as_secs_f64()
+                                "{} pages, {} charts, {} learnings in {:.1} s → {}",
+                                n(built.pages as f64),
+                                n(built.charts as f64),
+                                n(built.learnings as f64),
+                                started.elapsed().as_secs_f64(),
+                                out.display()
                             );
                             ExitCode::SUCCESS
                         }

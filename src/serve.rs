@@ -1,0 +1,345 @@
+//! `okrsite serve`: build, serve over HTTP, watch the sources, rebuild on change
+//! and reload open tabs. A content error never stops the server: every page then
+//! shows the diagnostics as an overlay until the file is fixed.
+//!
+//! Live reload is a long poll (`<base>__okrsite/wait?since=N` answers when the site's
+//! generation passes N), so it needs no WebSocket and works behind any proxy.
+
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::civil::Date;
+use tokio::sync::watch;
+
+use crate::build::{self, BuildOptions};
+use crate::content::diag;
+use crate::render::escape_html;
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    /// Only its path is used: the site is served under it.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub open: bool,
+    pub today: fn() -> Date,
+}
+
+struct Shared {
+    out: PathBuf,
+    base: String,
+    /// The overlay shown on every page while the content has errors.
+    overlay: Mutex<Option<String>>,
+    generation: watch::Sender<u64>,
+}
+
+/// Builds once, then serves until interrupted.
+pub fn serve(opts: ServeOptions) -> Result<(), String> {
+    let base = base_path(opts.base_url.as_deref());
+    let out = std::env::temp_dir().join(format!("okrsite-serve-{}", std::process::id()));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((opts.bind.as_str(), opts.port))
+            .await
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+        let addr: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
+        let url = format!("http://{addr}{base}");
+        let (tx, _) = watch::channel(0u64);
+        let shared = Arc::new(Shared {
+            out: out.clone(),
+            base: base.clone(),
+            overlay: Mutex::new(None),
+            generation: tx,
+        });
+        let rebuild = {
+            let shared = shared.clone();
+            let root = opts.root.clone();
+            let url = url.clone();
+            let (drafts, today) = (opts.drafts, opts.today);
+            move || rebuild(&shared, &root, &url, drafts, today())
+        };
+        rebuild();
+        let _watcher = watch_sources(&opts.root, rebuild)?;
+        eprintln!("serving {url} (Ctrl-C to stop)");
+        if opts.open {
+            let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
+                .arg(&url)
+                .spawn();
+        }
+        let app = Router::new()
+            .route(&format!("{base}__okrsite/wait"), get(wait))
+            .route(&format!("{base}__okrsite/reload.js"), get(reload_js))
+            .fallback(get(file))
+            .with_state(shared);
+        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        });
+        let result = server.await.map_err(|e| e.to_string());
+        let _ = std::fs::remove_dir_all(&out);
+        result
+    })
+}
+
+/// The path part of a base URL, with slashes on both ends.
+fn base_path(base_url: Option<&str>) -> String {
+    let url = base_url.unwrap_or("/");
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    };
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+fn rebuild(shared: &Shared, root: &Path, url: &str, drafts: bool, today: Date) {
+    let started = std::time::Instant::now();
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(shared.out.clone()),
+        base_url: Some(url.to_string()),
+        drafts,
+        today,
+        progress: None,
+    };
+    let overlay = match build::build(&opts) {
+        Ok(built) if built.output.is_some() => {
+            eprintln!(
+                "rebuilt {} files in {:.2} s",
+                built.files,
+                started.elapsed().as_secs_f64()
+            );
+            None
+        }
+        Ok(built) => {
+            let text = diag::render(&built.checked.diagnostics, &built.checked.sources, false);
+            eprint!("{text}");
+            Some(text)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Some(e.to_string())
+        }
+    };
+    if let Ok(mut o) = shared.overlay.lock() {
+        *o = overlay;
+    }
+    shared.generation.send_modify(|g| *g += 1);
+}
+
+type Watcher = notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>;
+
+/// Watches content/, templates/, static/, themes/ and okrsite.toml; rebuilds on change.
+fn watch_sources(root: &Path, rebuild: impl Fn() + Send + 'static) -> Result<Watcher, String> {
+    use notify_debouncer_mini::notify::RecursiveMode;
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let config_file = root.join(crate::config::CONFIG_FILE);
+    let watched: Vec<PathBuf> = ["content", "templates", "static", "themes"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    let filter = watched.clone();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(
+        Duration::from_millis(120),
+        move |res: notify_debouncer_mini::DebounceEventResult| {
+            if let Ok(events) = res
+                && events
+                    .iter()
+                    .any(|e| e.path == config_file || filter.iter().any(|d| e.path.starts_with(d)))
+            {
+                let _ = tx.send(());
+            }
+        },
+    )
+    .map_err(|e| format!("cannot watch the site: {e}"))?;
+    for dir in watched.iter().filter(|d| d.is_dir()) {
+        debouncer
+            .watcher()
+            .watch(dir, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+    }
+    // The config file is watched through its folder (editors replace files on save).
+    debouncer
+        .watcher()
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    std::thread::spawn(move || {
+        while rx.recv().is_ok() {
+            // Coalesce a burst of saves into one rebuild.
+            while rx.try_recv().is_ok() {}
+            rebuild();
+        }
+    });
+    Ok(debouncer)
+}
+
+#[derive(serde::Deserialize)]
+struct Since {
+    since: Option<u64>,
+}
+
+/// Answers with the site's generation once it is newer than `since` (or after 25 s).
+async fn wait(State(shared): State<Arc<Shared>>, Query(q): Query<Since>) -> impl IntoResponse {
+    let mut rx = shared.generation.subscribe();
+    let since = q.since.unwrap_or(0);
+    let _ = tokio::time::timeout(Duration::from_secs(25), rx.wait_for(|g| *g > since)).await;
+    let current = *shared.generation.borrow();
+    (
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, "text/plain"),
+        ],
+        current.to_string(),
+    )
+}
+
+async fn reload_js(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let generation = *shared.generation.borrow();
+    let js = format!(
+        "(function(){{var g={generation};function poll(){{fetch('{}__okrsite/wait?since='+g,{{cache:'no-store'}}).then(function(r){{return r.text();}}).then(function(t){{if(+t>g){{location.reload();}}else{{poll();}}}}).catch(function(){{setTimeout(poll,1000);}});}}poll();}})();\n",
+        shared.base
+    );
+    (
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, "text/javascript"),
+        ],
+        js,
+    )
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let path = percent_decode(uri.path());
+    let Some(rel) = path
+        .strip_prefix(&shared.base)
+        .or_else(|| (path.clone() + "/").strip_prefix(&shared.base).map(|_| ""))
+    else {
+        return (StatusCode::NOT_FOUND, "outside the site").into_response();
+    };
+    let rel = Path::new(rel);
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    }
+    let mut file = shared.out.join(rel);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, file) = if file.is_file() {
+        (StatusCode::OK, file)
+    } else {
+        (StatusCode::NOT_FOUND, shared.out.join("404.html"))
+    };
+    let Ok(bytes) = tokio::fs::read(&file).await else {
+        return (StatusCode::NOT_FOUND, overlay_page(&shared)).into_response();
+    };
+    let ct = content_type(&file);
+    if ct.starts_with("text/html") {
+        let html = String::from_utf8_lossy(&bytes);
+        let extra = format!(
+            "{}<script src=\"{}__okrsite/reload.js\"></script>",
+            overlay_html(&shared),
+            shared.base
+        );
+        let html = match html.rfind("</body>") {
+            Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
+            None => format!("{html}{extra}"),
+        };
+        return (
+            status,
+            [(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "no-store")],
+            html,
+        )
+            .into_response();
+    }
+    (
+        status,
+        [(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "no-store")],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The diagnostics as a fixed panel over the page; empty when the content is fine.
+fn overlay_html(shared: &Shared) -> String {
+    match shared.overlay.lock().ok().and_then(|o| o.clone()) {
+        None => String::new(),
+        Some(text) => format!(
+            "<div id=\"okrsite-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#2b0b0e;color:#ffe3e3;font:13px/1.5 ui-monospace,monospace;padding:12px 16px;z-index:99999;border-top:4px solid #d1343f\"><strong>okrsite: the content has errors; the site shows the last good build.</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{}</pre></div>",
+            escape_html(&text)
+        ),
+    }
+}
+
+fn overlay_page(shared: &Shared) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>okrsite</title></head><body>{}<script src=\"{}__okrsite/reload.js\"></script></body></html>",
+        overlay_html(shared),
+        shared.base
+    )
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path(None), "/");
+        assert_eq!(base_path(Some("/okr")), "/okr/");
+        assert_eq!(base_path(Some("https://intra.example.com/a/b/")), "/a/b/");
+        assert_eq!(base_path(Some("https://intra.example.com")), "/");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("/tags/%E4%BE%A1%E6%A0%BC/"), "/tags/価格/");
+        assert_eq!(percent_decode("/a%2"), "/a%2");
+    }
+}

@@ -1,0 +1,116 @@
+//! `okrsite serve` on a free loopback port: pages over HTTP, a saved edit shows up,
+//! the live-reload signal fires, a broken file shows the overlay, and the site recovers.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Stops the server when the test ends, pass or fail.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .env("SOURCE_DATE_EPOCH", common::FIXTURE_EPOCH)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(extra)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("serving ") {
+                let _ = tx.send(rest.split(' ').next().unwrap_or("").to_string());
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server did not start");
+    Server { child, url }
+}
+
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut res = agent.get(url).call().unwrap();
+    let status = res.status().as_u16();
+    (status, res.body_mut().read_to_string().unwrap())
+}
+
+fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_rebuilds_reloads_shows_errors_and_recovers() {
+    let site = common::site(None);
+    let server = start(site.path(), &["--base-url", "/okr/"]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:") && server.url.ends_with("/okr/"),
+        "{}",
+        server.url
+    );
+    let review = format!("{}quarters/2025-Q3/product/", server.url);
+    let (status, html) = get(&review);
+    assert_eq!(status, 200);
+    assert!(html.contains("テンプレート体験が行動を誘発する"));
+    assert!(html.contains("__okrsite/reload.js"), "live reload script injected");
+    let (_, generation) = get(&format!("{}__okrsite/wait?since=0", server.url));
+    let generation: u64 = generation.trim().parse().unwrap();
+
+    // The live-reload signal: a long poll that answers once the site changes.
+    let wait_url = format!("{}__okrsite/wait?since={generation}", server.url);
+    let signal = std::thread::spawn(move || get(&wait_url).1);
+    let md = site.path().join("content/2025-Q3/product.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(
+        &md,
+        text.replace("テンプレート体験が行動を誘発する", "編集した学びが表示される"),
+    )
+    .unwrap();
+    let fired: u64 = signal.join().unwrap().trim().parse().unwrap();
+    assert!(fired > generation, "the reload signal fired");
+    wait_until("the edit", || get(&review).1.contains("編集した学びが表示される"));
+
+    // A broken file: the last good site stays, with the diagnostics over it.
+    let teams = site.path().join("content/teams.yaml");
+    let good = std::fs::read_to_string(&teams).unwrap();
+    std::fs::write(&teams, format!("{good}  colour: red\n")).unwrap();
+    wait_until("the overlay", || {
+        let html = get(&review).1;
+        html.contains("okrsite-overlay") && html.contains("content/teams.yaml") && html.contains("colour")
+    });
+    assert!(
+        get(&review).1.contains("編集した学びが表示される"),
+        "the last good build is still served"
+    );
+
+    // Fixed: the overlay goes away.
+    std::fs::write(&teams, good).unwrap();
+    wait_until("recovery", || !get(&review).1.contains("okrsite-overlay"));
+    let (status, _) = get(&format!("{}no/such/page/", server.url));
+    assert_eq!(status, 404);
+    let (status, _) = get(&format!("{}../../etc/passwd", server.url));
+    assert_ne!(status, 200);
+}
