@@ -81,43 +81,65 @@ fn ctx<T: Serialize>(data: &T) -> Context {
     Context::from_serialize(data).unwrap_or_default()
 }
 
+/// A page to plan; planning happens in parallel, right before rendering, so only the
+/// pages being rendered hold their template data.
+enum Plan {
+    Dashboard,
+    Quarters,
+    Quarter(usize),
+    Review(usize, usize),
+    Teams,
+    Team(usize),
+    Metrics,
+    Metric(usize),
+    Learnings,
+    Tags,
+    Search,
+    NotFound,
+}
+
 pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>, String> {
     let site = views.site;
     let t = &theme.strings;
-    let mut pages = Vec::new();
     let related = related_learnings(views);
-    pages.push(dashboard(views));
-    pages.push(quarters_index(views));
-    for qi in 0..site.quarters.len() {
-        pages.push(quarter_page(views, qi));
-        let reviews = (0..site.quarters[qi].teams.len())
-            .into_par_iter()
-            .map(|ti| review_page(views, qi, ti, &related));
-        pages.par_extend(reviews);
+    let mut plans = vec![Plan::Dashboard, Plan::Quarters];
+    for (qi, q) in site.quarters.iter().enumerate() {
+        plans.push(Plan::Quarter(qi));
+        plans.extend((0..q.teams.len()).map(|ti| Plan::Review(qi, ti)));
     }
-    pages.push(teams_index(views));
-    for team in &site.teams {
-        pages.push(team_page(views, team));
-    }
-    pages.push(metrics_index(views));
-    // Metric pages draw their charts while being planned: in parallel.
-    pages.par_extend(site.metrics.par_iter().map(|m| metric_page(views, m)));
-    pages.push(learnings_page(views));
-    pages.extend(tag_pages(views));
-    pages.push(Page {
-        path: "search/index.html".into(),
-        template: "search.html",
-        title: t.get("search_title").into(),
-        nav: "search",
-        data: Context::new(),
-    });
-    pages.push(Page {
-        path: "404.html".into(),
-        template: "404.html",
-        title: t.get("not_found_title").into(),
-        nav: "",
-        data: Context::new(),
-    });
+    plans.push(Plan::Teams);
+    plans.extend((0..site.teams.len()).map(Plan::Team));
+    plans.push(Plan::Metrics);
+    plans.extend((0..site.metrics.len()).map(Plan::Metric));
+    plans.extend([Plan::Learnings, Plan::Tags, Plan::Search, Plan::NotFound]);
+    let plan = |p: Plan| -> Vec<Page> {
+        match p {
+            Plan::Dashboard => vec![dashboard(views)],
+            Plan::Quarters => vec![quarters_index(views)],
+            Plan::Quarter(qi) => vec![quarter_page(views, qi)],
+            Plan::Review(qi, ti) => vec![review_page(views, qi, ti, &related)],
+            Plan::Teams => vec![teams_index(views)],
+            Plan::Team(i) => vec![team_page(views, &site.teams[i])],
+            Plan::Metrics => vec![metrics_index(views)],
+            Plan::Metric(i) => vec![metric_page(views, &site.metrics[i])],
+            Plan::Learnings => vec![learnings_page(views)],
+            Plan::Tags => tag_pages(views),
+            Plan::Search => vec![Page {
+                path: "search/index.html".into(),
+                template: "search.html",
+                title: t.get("search_title").into(),
+                nav: "search",
+                data: Context::new(),
+            }],
+            Plan::NotFound => vec![Page {
+                path: "404.html".into(),
+                template: "404.html",
+                title: t.get("not_found_title").into(),
+                nav: "",
+                data: Context::new(),
+            }],
+        }
+    };
 
     let site_info = SiteInfo {
         title: &site.config.title,
@@ -130,8 +152,9 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>,
         .starts_with("http")
         .then_some(site.config.base_url.as_str());
     let today = views.fmt.date(site.today);
-    pages
+    plans
         .into_par_iter()
+        .flat_map_iter(plan)
         .map(|mut page| {
             let root = root_of(&page.path);
             page.data.insert("site", &site_info);
@@ -576,6 +599,9 @@ fn review_page(v: &Views<'_>, qi: usize, ti: usize, related: &HashMap<(String, S
     let q = &site.quarters[qi];
     let tq = &q.teams[ti];
     let mut view = v.team_quarters[qi][ti].clone();
+    for kr in view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut()) {
+        kr.chart = kr.chart_data.take();
+    }
     let path = view.url.clone();
     let root = root_of(&path);
     if let (Some(r), Some(rv)) = (&tq.retro, view.retro.as_mut()) {

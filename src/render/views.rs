@@ -128,8 +128,11 @@ pub struct KrView {
     pub source: SourceView,
     pub latest_date: Option<String>,
     pub url: String,
-    /// The trend chart, for KRs measured from data.
+    /// The trend chart, for KRs measured from data: set only on the review page, so
+    /// pages that list many KRs do not carry every chart.
     pub chart: Option<Chart>,
+    #[serde(skip)]
+    pub chart_data: Option<Chart>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -504,7 +507,8 @@ impl<'a> Views<'a> {
             )
         });
         KrView {
-            chart,
+            chart: None,
+            chart_data: chart,
             id: kr.id.clone(),
             url: format!("{review}#{anchor}"),
             anchor,
