@@ -179,9 +179,15 @@ fn the_review_page_shows_numbers_provenance_and_anchored_learnings() {
     build_sample(&out, &[]);
     let html = std::fs::read_to_string(out.join("quarters/2025-Q3/product/index.html")).unwrap();
     assert!(html.contains("id=\"learning-1\""));
-    assert!(html.contains("class=\"chart kr-chart\""), "KR trend charts on the review");
+    assert!(
+        html.contains("class=\"chart kr-chart\""),
+        "KR trend charts on the review"
+    );
     let quarter = std::fs::read_to_string(out.join("quarters/2025-Q3/index.html")).unwrap();
-    assert!(!quarter.contains("kr-chart"), "pages listing many KRs do not carry their charts");
+    assert!(
+        !quarter.contains("kr-chart"),
+        "pages listing many KRs do not carry their charts"
+    );
     assert!(html.contains("<h2 id=\"学び\">"), "heading ids keep Japanese");
     assert!(
         html.contains("../../../metrics/comparison-bounce/index.html"),
