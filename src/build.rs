@@ -1,6 +1,9 @@
 //! The whole pipeline, end to end, for the CLI and the tests.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 
@@ -38,9 +41,12 @@ pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
             sources,
         };
     };
+    let timer = crate::timings::Timer::new();
     let content = load::load_content(root, &config);
+    timer.lap("load");
     sources.extend(content.sources.clone());
     let (site, mut found) = resolve::resolve(config, &content, Options { drafts, today });
+    timer.lap("resolve");
     diagnostics.append(&mut found);
     diag::sort(&mut diagnostics);
     Checked {
@@ -128,59 +134,82 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         }
     };
     stage("rendering");
+    let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
-    let mut files = render::render_site(site, &scores, &theme).map_err(BuildError::Site)?;
-    add_site_static(&opts.root, &mut files).map_err(BuildError::Site)?;
-    let count = files.len();
-    let html = files.iter().filter(|f| f.path.ends_with(".html"));
-    let pages = html.clone().count();
-    let charts = html.map(|f| count_occurrences(&f.bytes, b"<svg ")).sum();
+    timer.lap("score");
+    let staging = output::Staging::begin(&out_dir).map_err(BuildError::Output)?;
+    let sink = StagingSink {
+        staging: &staging,
+        written: Mutex::new(HashSet::new()),
+        pages: AtomicUsize::new(0),
+        charts: AtomicUsize::new(0),
+    };
+    render::render_site(site, &scores, &theme, &sink).map_err(BuildError::Site)?;
+    add_site_static(&opts.root, &sink).map_err(BuildError::Site)?;
     let learnings = site.learnings().count();
     stage("writing");
-    output::write_atomically(&out_dir, files).map_err(BuildError::Output)?;
+    let files = sink.written.into_inner().map(|w| w.len()).unwrap_or(0);
+    let (pages, charts) = (sink.pages.into_inner(), sink.charts.into_inner());
+    staging.commit().map_err(BuildError::Output)?;
+    timer.lap("commit");
     Ok(Built {
         checked,
         output: Some(out_dir),
-        files: count,
+        files,
         pages,
         charts,
         learnings,
     })
 }
 
+/// Writes rendered files straight into the staging folder, counting pages and
+/// charts for the summary line and remembering paths so `static/` can't clobber a page.
+struct StagingSink<'a> {
+    staging: &'a output::Staging,
+    written: Mutex<HashSet<String>>,
+    pages: AtomicUsize,
+    charts: AtomicUsize,
+}
+
+impl render::Sink for StagingSink<'_> {
+    fn put(&self, file: render::OutputFile) -> Result<(), String> {
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+            let charts = count_occurrences(&file.bytes, b"<svg ");
+            self.charts.fetch_add(charts, Ordering::Relaxed);
+        }
+        self.staging.put(&file.path, &file.bytes)?;
+        self.written.lock().map_err(|e| e.to_string())?.insert(file.path);
+        Ok(())
+    }
+}
+
 fn count_occurrences(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+    memchr::memmem::find_iter(haystack, needle).count()
 }
 
 /// Copies the site's `static/` folder into the output as it is. A file there may
 /// replace a theme asset (`static/assets/okrsite.css`) but not a generated page.
-fn add_site_static(root: &Path, files: &mut Vec<render::OutputFile>) -> Result<(), String> {
+fn add_site_static(root: &Path, sink: &StagingSink<'_>) -> Result<(), String> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(());
     }
-    let mut extra = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| format!("static/: {e}"))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = diag::display_path(&dir, entry.path());
-        let bytes = std::fs::read(entry.path()).map_err(|e| format!("static/{rel}: {e}"))?;
-        extra.push(render::OutputFile::new(rel, bytes));
-    }
-    for f in extra {
-        match files.iter_mut().find(|g| g.path == f.path) {
-            Some(g) if g.path.starts_with("assets/") => *g = f,
-            Some(_) => {
-                return Err(format!(
-                    "static/{} would overwrite a page okrsite generates; rename it",
-                    f.path
-                ));
-            }
-            None => files.push(f),
+        let generated = sink.written.lock().map_err(|e| e.to_string())?.contains(&rel);
+        if generated && !rel.starts_with("assets/") {
+            return Err(format!(
+                "static/{rel} would overwrite a page okrsite generates; rename it"
+            ));
         }
+        let bytes = std::fs::read(entry.path()).map_err(|e| format!("static/{rel}: {e}"))?;
+        sink.staging.put(&rel, &bytes)?;
+        sink.written.lock().map_err(|e| e.to_string())?.insert(rel);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(())
 }

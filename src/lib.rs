@@ -14,4 +14,5 @@ pub mod scaffold;
 pub mod score;
 pub mod serve;
 pub mod text;
+pub mod timings;
 pub mod today;

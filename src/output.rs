@@ -2,7 +2,9 @@
 //! then one rename swaps it in. A failed or interrupted build leaves the
 //! previous site as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::render::OutputFile;
 
@@ -65,54 +67,94 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Writes `files` to `output`, replacing what was there only once every file is written.
 pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), String> {
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .ok_or_else(|| format!("{} has no parent folder", output.display()))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    if output.exists() && !output.is_dir() {
-        return Err(format!("{} exists and is not a folder", output.display()));
+    let staging = Staging::begin(output)?;
+    for f in &files {
+        staging.put(&f.path, &f.bytes)?;
     }
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.okrsite-staging-{pid}"));
-    let old = parent.join(format!(".{name}.okrsite-old-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging)
-        .map_err(|e| format!("cannot write the output next to {}: {e}", output.display()))?;
-    let written = write_all(&staging, &files);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if output.exists() {
-        std::fs::rename(&output, &old).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            format!("cannot replace {}: {e}", output.display())
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&staging, &output) {
-        // Put the previous site back.
-        let _ = std::fs::rename(&old, &output);
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(format!("cannot move the new site into {}: {e}", output.display()));
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
+    staging.commit()
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), String> {
-    use rayon::prelude::*;
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+/// A new site being written next to the output folder. Files are written as they
+/// are rendered (from many threads), so the whole site is never held in memory;
+/// [`Staging::commit`] swaps it in with one rename. Dropped without a commit (an
+/// error, a panic), the staging folder is removed and the previous site stays.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    made: Mutex<HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> Result<Staging, String> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .ok_or_else(|| format!("{} has no parent folder", output.display()))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        if output.exists() && !output.is_dir() {
+            return Err(format!("{} exists and is not a folder", output.display()));
         }
-        std::fs::write(&path, &f.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    })
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.okrsite-staging-{pid}"));
+        let old = parent.join(format!(".{name}.okrsite-old-{pid}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot write the output next to {}: {e}", output.display()))?;
+        let mut made = HashSet::new();
+        made.insert(dir.clone());
+        Ok(Staging {
+            output,
+            dir,
+            old,
+            made: Mutex::new(made),
+            committed: false,
+        })
+    }
+
+    /// Writes one file (`path` relative, `/`-separated) into the staging folder.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        let full = self.dir.join(path);
+        if let Some(p) = full.parent() {
+            let known = self.made.lock().map(|m| m.contains(p)).unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(p.to_path_buf());
+                }
+            }
+        }
+        std::fs::write(&full, bytes).map_err(|e| format!("cannot write {}: {e}", full.display()))
+    }
+
+    /// Swaps the new site in for the previous one.
+    pub fn commit(mut self) -> Result<(), String> {
+        if self.output.exists() {
+            std::fs::rename(&self.output, &self.old)
+                .map_err(|e| format!("cannot replace {}: {e}", self.output.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+            // Put the previous site back.
+            let _ = std::fs::rename(&self.old, &self.output);
+            return Err(format!("cannot move the new site into {}: {e}", self.output.display()));
+        }
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&self.old);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 #[cfg(test)]

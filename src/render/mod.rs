@@ -31,19 +31,45 @@ impl OutputFile {
     }
 }
 
-/// Every file of the site, in a stable order.
-pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme) -> Result<Vec<OutputFile>, String> {
+/// Where rendered files go. Called from many threads, in no particular order.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), String>;
+}
+
+/// A sink that keeps every file, for tests and tools.
+#[derive(Default)]
+pub struct Collect(pub std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        self.0.lock().map_err(|e| e.to_string())?.push(file);
+        Ok(())
+    }
+}
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// Renders every file of the site into `sink`.
+pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme, sink: &dyn Sink) -> Result<(), String> {
+    let timer = crate::timings::Timer::new();
     let views = views::Views::new(site, scores, &theme.strings);
-    let mut files = pages::render_pages(&views, theme)?;
-    let mut html_pages: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .filter(|p| p.ends_with(".html") && *p != "404.html")
-        .collect();
+    timer.lap("views");
+    let mut html_pages = pages::render_pages(&views, theme, sink)?;
+    timer.lap("pages");
+    crate::timings::report();
+    html_pages.retain(|p| p.ends_with(".html") && p != "404.html");
     html_pages.sort();
-    let sitemap = feeds::sitemap(site, &html_pages);
-    files.push(OutputFile::new("sitemap.xml", sitemap));
-    files.push(OutputFile::new("feed.xml", feeds::atom(site)));
+    let html_pages: Vec<&str> = html_pages.iter().map(String::as_str).collect();
+    sink.put(OutputFile::new("sitemap.xml", feeds::sitemap(site, &html_pages)))?;
+    sink.put(OutputFile::new("feed.xml", feeds::atom(site)))?;
+    timer.lap("feeds");
     let teams = site.teams.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
     let quarters = site
         .quarters
@@ -51,14 +77,20 @@ pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme) -> Re
         .rev()
         .map(|q| (q.quarter.to_string(), views.fmt.quarter(q.quarter)))
         .collect();
-    files.extend(search::build(&pages::search_documents(&views), teams, quarters));
-    files.push(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)));
-    files.push(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)));
+    let docs = pages::search_documents(&views);
+    timer.lap("search documents");
+    let index = search::build(&docs, teams, quarters);
+    timer.lap("search index");
+    use rayon::prelude::*;
+    index.into_par_iter().try_for_each(|f| sink.put(f))?;
+    timer.lap("search write");
+    sink.put(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)))?;
+    sink.put(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)))?;
+    timer.lap("exports");
     for (name, bytes) in theme::STATIC {
-        files.push(OutputFile::new(format!("assets/{name}"), bytes.to_vec()));
+        sink.put(OutputFile::new(format!("assets/{name}"), bytes.to_vec()))?;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(())
 }
 
 /// Escapes text for HTML element content and quoted attribute values (and XML).

@@ -94,14 +94,18 @@ enum Plan {
     Metric(usize),
     Learnings,
     Tags,
+    Tag(usize),
     Search,
     NotFound,
 }
 
-pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>, String> {
+/// Renders every page into `sink` and returns their paths.
+pub fn render_pages(views: &Views<'_>, theme: &Theme, sink: &dyn super::Sink) -> Result<Vec<String>, String> {
     let site = views.site;
     let t = &theme.strings;
+    let timer = crate::timings::Timer::new();
     let related = related_learnings(views);
+    timer.lap("related learnings");
     let mut plans = vec![Plan::Dashboard, Plan::Quarters];
     for (qi, q) in site.quarters.iter().enumerate() {
         plans.push(Plan::Quarter(qi));
@@ -111,7 +115,10 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>,
     plans.extend((0..site.teams.len()).map(Plan::Team));
     plans.push(Plan::Metrics);
     plans.extend((0..site.metrics.len()).map(Plan::Metric));
+    let tags = tag_index(views);
+    let by_tag = learnings_by_tag(views, &tags);
     plans.extend([Plan::Learnings, Plan::Tags, Plan::Search, Plan::NotFound]);
+    plans.extend((0..tags.len()).map(Plan::Tag));
     let plan = |p: Plan| -> Vec<Page> {
         match p {
             Plan::Dashboard => vec![dashboard(views)],
@@ -123,7 +130,8 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>,
             Plan::Metrics => vec![metrics_index(views)],
             Plan::Metric(i) => vec![metric_page(views, &site.metrics[i])],
             Plan::Learnings => vec![learnings_page(views)],
-            Plan::Tags => tag_pages(views),
+            Plan::Tags => vec![tags_index(views, &tags)],
+            Plan::Tag(i) => vec![tag_page(views, &tags[i], &by_tag[i])],
             Plan::Search => vec![Page {
                 path: "search/index.html".into(),
                 template: "search.html",
@@ -154,7 +162,17 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>,
     let today = views.fmt.date(site.today);
     plans
         .into_par_iter()
-        .flat_map_iter(plan)
+        .flat_map_iter(|p| {
+            let label = match p {
+                Plan::Review(..) => "plan review",
+                Plan::Tag(_) => "plan tags",
+                Plan::Team(_) => "plan team",
+                Plan::Metric(_) => "plan metric",
+                Plan::Quarter(_) => "plan quarter",
+                _ => "plan other",
+            };
+            crate::timings::measure(label, || plan(p))
+        })
         .map(|mut page| {
             let root = root_of(&page.path);
             page.data.insert("site", &site_info);
@@ -165,11 +183,10 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme) -> Result<Vec<OutputFile>,
             page.data.insert("today", &today);
             let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
             page.data.insert("canonical", &canonical);
-            let html = theme
-                .tera
-                .render(page.template, &page.data)
+            let html = crate::timings::measure("tera", || theme.tera.render(page.template, &page.data))
                 .map_err(|e| format!("template {} for {}: {}", page.template, page.path, error_chain(&e)))?;
-            Ok(OutputFile::new(page.path, html))
+            crate::timings::measure("write pages", || sink.put(OutputFile::new(page.path.clone(), html)))?;
+            Ok(page.path)
         })
         .collect()
 }
@@ -524,74 +541,142 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
 
 /// Learnings of other teams related to a retrospective's: shared tags first (each
 /// worth more than any number of shared terms), then shared rarer terms (character
-/// bigrams and words that appear in at most 2% of learnings). At most five.
+/// bigrams and words that appear in at most 2% of learnings, 64 at most). At most five.
 pub fn related_learnings(v: &Views<'_>) -> HashMap<(String, String), Vec<usize>> {
     use super::search::{normalize, tokens};
-    use std::collections::HashSet;
     let n = v.learnings.len();
-    let terms: Vec<HashSet<String>> = v
+    // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
+    // and would only blur a ranking), then numbered by sorting, not through a map.
+    let hashes: Vec<Vec<u64>> = v
         .learnings
-        .iter()
+        .par_iter()
         .map(|l| {
-            let mut set = HashSet::new();
+            let mut list = Vec::new();
             tokens(&normalize(&l.text), |t| {
-                if t.chars().count() >= 2 {
-                    set.insert(t.to_string());
+                if t.chars().nth(1).is_some() {
+                    list.push(fnv64(t));
                 }
             });
-            set
+            list.sort_unstable();
+            list.dedup();
+            list
         })
         .collect();
-    let mut by_term: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, set) in terms.iter().enumerate() {
-        for t in set {
-            by_term.entry(t.as_str()).or_default().push(i);
+    let mut pairs: Vec<(u64, u32)> = hashes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.iter().map(move |&h| (h, i as u32)))
+        .collect();
+    drop(hashes);
+    pairs.par_sort_unstable();
+    let mut by_term: Vec<Vec<u32>> = Vec::new();
+    let mut terms: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut previous = None;
+    for (h, i) in pairs {
+        if previous != Some(h) {
+            previous = Some(h);
+            by_term.push(Vec::new());
         }
+        let id = by_term.len() - 1;
+        by_term[id].push(i);
+        terms[i as usize].push(id as u32);
     }
-    let rare_limit = (n / 50).max(3);
-    let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, l) in v.learnings.iter().enumerate() {
-        for t in &l.tags {
-            by_tag.entry(views::tag_key(&t.name)).or_default().push(i);
-        }
-    }
+    // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
+    // hundreds of learnings says little about any one of them, and costs the most).
+    let rare_limit = (n / 50).clamp(3, 64);
+    let mut tag_ids: HashMap<String, u32> = HashMap::new();
+    let mut by_tag: Vec<Vec<u32>> = Vec::new();
+    let tags: Vec<Vec<u32>> = v
+        .learnings
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut mine: Vec<u32> = l
+                .tags
+                .iter()
+                .map(|t| {
+                    let id = *tag_ids.entry(views::tag_key(&t.name)).or_insert_with(|| {
+                        by_tag.push(Vec::new());
+                        (by_tag.len() - 1) as u32
+                    });
+                    id
+                })
+                .collect();
+            mine.sort_unstable();
+            mine.dedup();
+            for &t in &mine {
+                by_tag[t as usize].push(i as u32);
+            }
+            mine
+        })
+        .collect();
     // Group the learnings by retrospective.
-    let mut own: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    let mut own: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, l) in v.learnings.iter().enumerate() {
-        own.entry((l.quarter.id.clone(), l.team.id.clone()))
+        own.entry((l.quarter.id.as_str(), l.team.id.as_str()))
             .or_default()
             .push(i);
     }
-    let mut out = HashMap::new();
-    for (key, mine) in own {
-        let mut score: HashMap<usize, u32> = HashMap::new();
-        let tags: HashSet<String> = mine
-            .iter()
-            .flat_map(|&i| v.learnings[i].tags.iter().map(|t| views::tag_key(&t.name)))
-            .collect();
-        for tag in &tags {
-            for &j in by_tag.get(tag).map(Vec::as_slice).unwrap_or(&[]) {
-                *score.entry(j).or_default() += 1000;
-            }
-        }
-        let my_terms: HashSet<&str> = mine.iter().flat_map(|&i| terms[i].iter().map(String::as_str)).collect();
-        for t in my_terms {
-            let list = by_term.get(t).map(Vec::as_slice).unwrap_or(&[]);
-            if list.len() <= rare_limit {
-                for &j in list {
-                    *score.entry(j).or_default() += 1;
+    let own: Vec<_> = own.into_iter().collect();
+    own.par_iter()
+        .map_init(
+            || (vec![0u32; n], Vec::<u32>::new()),
+            |(score, touched), ((quarter, team), mine)| {
+                let mut bump = |j: u32, by: u32| {
+                    let s = &mut score[j as usize];
+                    if *s == 0 {
+                        touched.push(j);
+                    }
+                    *s += by;
+                };
+                let mut my_tags: Vec<u32> = mine.iter().flat_map(|&i| tags[i].iter().copied()).collect();
+                my_tags.sort_unstable();
+                my_tags.dedup();
+                // The newest 256 learnings of each tag: a big tag's long tail costs the
+                // most and, among equals, newer learnings win anyway.
+                for t in my_tags {
+                    for &j in by_tag[t as usize].iter().take(256) {
+                        bump(j, 1000);
+                    }
                 }
-            }
-        }
-        let mut ranked: Vec<(usize, u32)> = score
-            .into_iter()
-            .filter(|&(j, s)| v.learnings[j].team.id != key.1 && (s >= 1000 || s >= 3))
-            .collect();
-        // Best first; among equals, the newer (lower index) first: deterministic.
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.insert(key, ranked.into_iter().take(5).map(|(j, _)| j).collect());
-    }
-    out
+                let mut my_terms: Vec<u32> = mine.iter().flat_map(|&i| terms[i].iter().copied()).collect();
+                my_terms.sort_unstable();
+                my_terms.dedup();
+                for t in my_terms {
+                    let list = &by_term[t as usize];
+                    if list.len() <= rare_limit {
+                        for &j in list {
+                            bump(j, 1);
+                        }
+                    }
+                }
+                let mut ranked: Vec<(usize, u32)> = touched
+                    .iter()
+                    .map(|&j| (j as usize, score[j as usize]))
+                    .filter(|&(j, s)| s >= 3 && v.learnings[j].team.id != *team)
+                    .collect();
+                for &j in touched.iter() {
+                    score[j as usize] = 0;
+                }
+                touched.clear();
+                // Best first; among equals, the newer (lower index) first: deterministic.
+                let order = |a: &(usize, u32), b: &(usize, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+                if ranked.len() > 5 {
+                    ranked.select_nth_unstable_by(5, order);
+                    ranked.truncate(5);
+                }
+                ranked.sort_unstable_by(order);
+                let top = ranked.into_iter().take(5).map(|(j, _)| j).collect();
+                ((quarter.to_string(), team.to_string()), top)
+            },
+        )
+        .collect()
+}
+
+fn fnv64(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn review_page(v: &Views<'_>, qi: usize, ti: usize, related: &HashMap<(String, String), Vec<usize>>) -> Page {
@@ -599,8 +684,20 @@ fn review_page(v: &Views<'_>, qi: usize, ti: usize, related: &HashMap<(String, S
     let q = &site.quarters[qi];
     let tq = &q.teams[ti];
     let mut view = v.team_quarters[qi][ti].clone();
-    for kr in view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut()) {
-        kr.chart = kr.chart_data.take();
+    let model_krs = tq
+        .okrs
+        .iter()
+        .flat_map(|o| o.objectives.iter())
+        .zip(&v.scores.quarters[qi][ti].objectives)
+        .flat_map(|(o, os)| {
+            o.key_results
+                .iter()
+                .zip(&os.key_results)
+                .map(move |kr| (o.id.as_str(), kr))
+        });
+    let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
+    for (kr, (objective, (model, score))) in view_krs.zip(model_krs) {
+        kr.chart = crate::timings::measure("kr charts", || v.kr_chart(q, objective, model, score));
     }
     let path = view.url.clone();
     let root = root_of(&path);
@@ -1073,46 +1170,59 @@ fn tag_index(v: &Views<'_>) -> Vec<TagCount> {
     tags
 }
 
-fn tag_pages(v: &Views<'_>) -> Vec<Page> {
-    let tags = tag_index(v);
-    let mut pages = Vec::with_capacity(tags.len() + 1);
+fn tags_index(v: &Views<'_>, tags: &[TagCount]) -> Page {
     let mut data = Context::new();
-    data.insert("tags", &tags);
-    pages.push(Page {
+    data.insert("tags", tags);
+    Page {
         path: urls::tags(),
         template: "tags.html",
         title: v.t.get("tags_title").into(),
         nav: "learnings",
         data,
-    });
-    for tag in tags {
-        let key = views::tag_key(&tag.name);
-        let learnings: Vec<&LearningView> = v
-            .learnings
-            .iter()
-            .filter(|l| l.tags.iter().any(|t| views::tag_key(&t.name) == key))
-            .collect();
-        #[derive(Serialize)]
-        struct Data<'a> {
-            tag: TagRef,
-            learnings: Vec<&'a LearningView>,
-            count: String,
-        }
-        let data = Data {
-            count: v.t.fill("learnings_count", "n", &learnings.len().to_string()),
-            tag: TagRef {
-                name: tag.name.clone(),
-                url: tag.url.clone(),
-            },
-            learnings,
-        };
-        pages.push(Page {
-            path: tag.url.clone(),
-            template: "tag.html",
-            title: v.t.fill("tag_title", "tag", &tag.name),
-            nav: "learnings",
-            data: ctx(&data),
-        });
     }
-    pages
+}
+
+/// Each tag's learnings (indices into `v.learnings`), in the order of `tags`.
+fn learnings_by_tag(v: &Views<'_>, tags: &[TagCount]) -> Vec<Vec<usize>> {
+    let position: HashMap<String, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (views::tag_key(&t.name), i))
+        .collect();
+    let mut by_tag = vec![Vec::new(); tags.len()];
+    for (i, l) in v.learnings.iter().enumerate() {
+        for t in &l.tags {
+            if let Some(&p) = position.get(&views::tag_key(&t.name)) {
+                let list: &mut Vec<usize> = &mut by_tag[p];
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    by_tag
+}
+
+fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize]) -> Page {
+    #[derive(Serialize)]
+    struct Data<'a> {
+        tag: TagRef,
+        learnings: Vec<&'a LearningView>,
+        count: String,
+    }
+    let data = Data {
+        count: v.t.fill("learnings_count", "n", &learnings.len().to_string()),
+        tag: TagRef {
+            name: tag.name.clone(),
+            url: tag.url.clone(),
+        },
+        learnings: learnings.iter().map(|&i| &v.learnings[i]).collect(),
+    };
+    Page {
+        path: tag.url.clone(),
+        template: "tag.html",
+        title: v.t.fill("tag_title", "tag", &tag.name),
+        nav: "learnings",
+        data: ctx(&data),
+    }
 }

@@ -131,8 +131,6 @@ pub struct KrView {
     /// The trend chart, for KRs measured from data: set only on the review page, so
     /// pages that list many KRs do not carry every chart.
     pub chart: Option<Chart>,
-    #[serde(skip)]
-    pub chart_data: Option<Chart>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -434,6 +432,44 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The trend chart of a KR measured from data (drawn only for its review page).
+    pub fn kr_chart(&self, q: &QuarterData, objective: &str, kr: &KeyResult, ks: &KrScore) -> Option<Chart> {
+        if matches!(kr.data, KrData::None) {
+            return None;
+        }
+        let metric = match &kr.data {
+            KrData::Metric(id) => self.site.metric(id),
+            _ => None,
+        };
+        let unit = kr.unit.as_deref().or(metric.and_then(|m| m.unit.as_deref()));
+        let points: &[Point] = match (&kr.data, metric) {
+            (KrData::Values(p), _) => p,
+            (_, Some(m)) => &m.points,
+            _ => &[],
+        };
+        let id = format!("chart-{}", urls::kr_anchor(objective, &kr.id));
+        Some(charts::kr_chart(
+            &charts::KrChartInput {
+                id: &id,
+                title: &kr.title,
+                unit,
+                points,
+                aggregate: metric.map_or(crate::model::Aggregate::Last, |m| m.aggregate),
+                start: q.start,
+                end: q.end,
+                baseline: kr.baseline,
+                target: kr.target,
+                thresholds: metric.and_then(|m| Some((m.thresholds?, m.direction?))),
+                checkins: &kr.checkins,
+                current: ks.current,
+                score: ks.score,
+                today: self.site.today,
+                in_progress: q.status == QuarterStatus::InProgress,
+            },
+            &self.labels,
+        ))
+    }
+
     fn kr_view(
         &self,
         q: &QuarterData,
@@ -482,33 +518,8 @@ impl<'a> Views<'a> {
             _ => None,
         };
         let anchor = urls::kr_anchor(objective, &kr.id);
-        let has_data = !matches!(kr.data, KrData::None);
-        let chart = has_data.then(|| {
-            let id = format!("chart-{anchor}");
-            charts::kr_chart(
-                &charts::KrChartInput {
-                    id: &id,
-                    title: &kr.title,
-                    unit,
-                    points,
-                    aggregate: metric.map_or(crate::model::Aggregate::Last, |m| m.aggregate),
-                    start: q.start,
-                    end: q.end,
-                    baseline: kr.baseline,
-                    target: kr.target,
-                    thresholds: metric.and_then(|m| Some((m.thresholds?, m.direction?))),
-                    checkins: &kr.checkins,
-                    current: ks.current,
-                    score: ks.score,
-                    today: self.site.today,
-                    in_progress: q.status == QuarterStatus::InProgress,
-                },
-                &self.labels,
-            )
-        });
         KrView {
             chart: None,
-            chart_data: chart,
             id: kr.id.clone(),
             url: format!("{review}#{anchor}"),
             anchor,

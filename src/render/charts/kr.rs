@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    BLUE, Chart, GREY, INK, Labels, ORANGE, PURPLE, VERMILLION, axis_date, axis_value, day, draw, e, finish,
+    BLUE, Chart, GREY, INK, Labels, ORANGE, PURPLE, VERMILLION, axis_date, axis_value, dashed, day, draw, e, finish,
     value_range,
 };
 use crate::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds};
@@ -177,11 +177,9 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
         }
         if let Some(t) = input.target {
             chart
-                .draw_series(DashedLineSeries::new(
+                .draw_series(LineSeries::new(
                     [(left, t), (right, t)],
-                    8,
-                    5,
-                    ORANGE.stroke_width(2),
+                    dashed(ORANGE, "8 5").stroke_width(2),
                 ))
                 .map_err(e)?;
             chart
@@ -195,7 +193,7 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
         if let (Some(b), Some(t)) = (input.baseline, input.target) {
             // The expected pace: from the baseline at the start to the target at the end.
             chart
-                .draw_series(DashedLineSeries::new([(x0, b), (x1, t)], 2, 4, GREY.stroke_width(2)))
+                .draw_series(LineSeries::new([(x0, b), (x1, t)], dashed(GREY, "2 4").stroke_width(2)))
                 .map_err(e)?;
         }
         if !context.is_empty() {
@@ -212,7 +210,10 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
         }
         if let (Some(p), Some(last)) = (projected, xy.last()) {
             chart
-                .draw_series(DashedLineSeries::new([*last, (x1, p)], 10, 3, PURPLE.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    [*last, (x1, p)],
+                    dashed(PURPLE, "10 3").stroke_width(2),
+                ))
                 .map_err(e)?;
             let text = match projected_score {
                 Some(s) => format!(

@@ -67,6 +67,32 @@ pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
 pub const GREY: RGBColor = RGBColor(128, 128, 128);
 
+/// Dashed lines. plotters draws a dashed series as one element per dash (dozens per
+/// line, most of a chart's bytes), so a dashed line is drawn as one solid line in a
+/// stand-in colour that [`finish`] turns into the real colour plus `stroke-dasharray`.
+/// Each entry: stand-in, real colour, dash pattern.
+const DASHES: [(RGBColor, RGBColor, &str); 6] = [
+    (RGBColor(230, 159, 1), ORANGE, "8 5"),
+    (RGBColor(128, 128, 129), GREY, "2 4"),
+    (RGBColor(204, 121, 168), PURPLE, "10 3"),
+    (RGBColor(213, 94, 1), VERMILLION, "6 4"),
+    (RGBColor(230, 159, 2), ORANGE, "6 4"),
+    (RGBColor(0, 158, 116), GREEN, "6 4"),
+];
+
+/// The stand-in colour that draws `color` dashed with `pattern` ("dash gap").
+/// A combination missing from [`DASHES`] is drawn solid (a unit test checks every use).
+pub fn dashed(color: RGBColor, pattern: &str) -> RGBColor {
+    DASHES
+        .iter()
+        .find(|(_, real, p)| *real == color && *p == pattern)
+        .map_or(color, |d| d.0)
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
 /// Days since 1970-01-01, as a chart x coordinate.
 pub fn day(d: Date) -> f64 {
     (d - Date::constant(1970, 1, 1)).get_days() as f64
@@ -153,15 +179,83 @@ pub fn finish(svg: &str, id: &str, class: &str, title: &str, desc: &str) -> Stri
         .nth(1)
         .and_then(|r| r.split('"').next())
         .unwrap_or("0 0 600 300");
-    let body = svg[body_start..]
-        .replace("#010203", "currentColor")
-        .replace(" opacity=\"1\"", "");
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{viewbox}\" class=\"chart {class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}",
+    let mut out = String::with_capacity(svg.len() / 2 + title.len() + desc.len() + 400);
+    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"");
+    out.push_str(viewbox);
+    out.push_str("\" class=\"chart ");
+    out.push_str(class);
+    out.push_str(&format!(
+        "\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         esc(title),
-        esc(desc),
-        body.trim_start()
-    )
+        esc(desc)
+    ));
+    compact(&svg[body_start..], &mut out);
+    out
+}
+
+/// One pass over plotters' SVG body (after its `<svg>` tag), writing a smaller
+/// equivalent: ink → `currentColor`, dash stand-ins → colour + `stroke-dasharray`,
+/// attributes equal to what is inherited or the default dropped (the root carries the
+/// font and `fill="currentColor"`), font sizes rounded, newlines around text removed.
+/// plotters escapes `<`, `>` and `"` in text and attribute values, so a tag ends at
+/// the first `>`.
+fn compact(body: &str, out: &mut String) {
+    let mut rest = body;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(rest[..lt].trim_matches('\n'));
+        let Some(len) = rest[lt..].find('>') else {
+            break;
+        };
+        compact_tag(&rest[lt..=lt + len], out);
+        rest = &rest[lt + len + 1..];
+    }
+    out.push_str(rest.trim());
+}
+
+fn compact_tag(tag: &str, out: &mut String) {
+    use std::fmt::Write;
+    let inner = tag.trim_start_matches('<').trim_end_matches('>');
+    let (inner, self_closing) = match inner.strip_suffix('/') {
+        Some(i) => (i, true),
+        None => (inner, false),
+    };
+    let name_end = inner.find(' ').unwrap_or(inner.len());
+    out.push('<');
+    out.push_str(&inner[..name_end]);
+    let mut attrs = &inner[name_end..];
+    while let Some(eq) = attrs.find("=\"") {
+        let name = attrs[..eq].trim();
+        let after = &attrs[eq + 2..];
+        let Some(close) = after.find('"') else { break };
+        let value = &after[..close];
+        attrs = &after[close + 1..];
+        let value = if value == "#010203" { "currentColor" } else { value };
+        match (name, value) {
+            ("font-family", _) | ("opacity", "1") | ("stroke-width", "1") | ("fill", "currentColor") => {}
+            ("font-size", v) => {
+                let v = v.parse::<f64>().map_or_else(|_| v.to_string(), |f| trim(f, 1));
+                let _ = write!(out, " font-size=\"{v}\"");
+            }
+            ("points", v) => {
+                let _ = write!(out, " points=\"{}\"", v.trim_end());
+            }
+            ("stroke", v) => match DASHES.iter().find(|d| hex(d.0) == v) {
+                Some((_, real, pattern)) => {
+                    let _ = write!(out, " stroke=\"{}\" stroke-dasharray=\"{pattern}\"", hex(*real));
+                }
+                None => {
+                    let _ = write!(out, " stroke=\"{v}\"");
+                }
+            },
+            (n, v) => {
+                let _ = write!(out, " {n}=\"{v}\"");
+            }
+        }
+    }
+    if self_closing {
+        out.push('/');
+    }
+    out.push('>');
 }
 
 pub fn esc(s: &str) -> String {
@@ -220,11 +314,9 @@ pub fn threshold_bands(
         }
         if with_lines {
             chart
-                .draw_series(DashedLineSeries::new(
+                .draw_series(LineSeries::new(
                     [(left, line), (right, line)],
-                    6,
-                    4,
-                    color.stroke_width(2),
+                    dashed(color, "6 4").stroke_width(2),
                 ))
                 .map_err(e)?;
         }
@@ -270,6 +362,32 @@ mod tests {
         assert_eq!(axis_value(0.00012, 0.00001), "0.00012");
         assert_eq!(axis_value(2_500_000.0, 500_000.0), "2.5M");
         assert_eq!(axis_value(-0.0, 1.0), "0");
+    }
+
+    #[test]
+    fn every_dash_style_in_use_has_a_stand_in() {
+        for (color, pattern) in [
+            (ORANGE, "8 5"),
+            (GREY, "2 4"),
+            (PURPLE, "10 3"),
+            (VERMILLION, "6 4"),
+            (ORANGE, "6 4"),
+            (GREEN, "6 4"),
+        ] {
+            assert_ne!(dashed(color, pattern), color, "{color:?} {pattern}");
+        }
+        let svg = finish(
+            &format!(
+                "<svg viewBox=\"0 0 10 10\"><polyline stroke=\"{}\"/><text font-size=\"10.483870967741936\">\nx\n</text></svg>",
+                hex(dashed(GREY, "2 4"))
+            ),
+            "c",
+            "k",
+            "t",
+            "d",
+        );
+        assert!(svg.contains("stroke=\"#808080\" stroke-dasharray=\"2 4\""), "{svg}");
+        assert!(svg.contains("<text font-size=\"10.5\">x</text>"), "{svg}");
     }
 
     #[test]

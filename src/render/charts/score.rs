@@ -52,11 +52,9 @@ pub fn score_history_chart(
             .map_err(e)?;
         for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
             chart
-                .draw_series(DashedLineSeries::new(
+                .draw_series(LineSeries::new(
                     [(-0.5, line), (n as f64 - 0.5, line)],
-                    6,
-                    4,
-                    color.stroke_width(2),
+                    super::dashed(color, "6 4").stroke_width(2),
                 ))
                 .map_err(e)?;
         }
@@ -190,11 +188,9 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
         }
         for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
             chart
-                .draw_series(DashedLineSeries::new(
+                .draw_series(LineSeries::new(
                     [(line, 0.0), (line, n as f64)],
-                    6,
-                    4,
-                    color.stroke_width(2),
+                    super::dashed(color, "6 4").stroke_width(2),
                 ))
                 .map_err(e)?;
         }
