@@ -595,11 +595,10 @@ pub fn related_learnings(v: &Views<'_>) -> HashMap<(String, String), Vec<usize>>
                 .tags
                 .iter()
                 .map(|t| {
-                    let id = *tag_ids.entry(views::tag_key(&t.name)).or_insert_with(|| {
+                    *tag_ids.entry(views::tag_key(&t.name)).or_insert_with(|| {
                         by_tag.push(Vec::new());
                         (by_tag.len() - 1) as u32
-                    });
-                    id
+                    })
                 })
                 .collect();
             mine.sort_unstable();
