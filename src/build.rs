@@ -2,8 +2,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 
@@ -33,6 +33,11 @@ impl Checked {
 
 /// Loads, validates and resolves the site at `root`. Never panics on content.
 pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
+    check_cached(root, drafts, today, None)
+}
+
+/// [`check`], reusing the parse of files unchanged since `cache` saw them.
+pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load::ParseCache>) -> Checked {
     let (config, mut sources, mut diagnostics) = load::load_config(root);
     let Some(config) = config else {
         return Checked {
@@ -42,7 +47,7 @@ pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
         };
     };
     let timer = crate::timings::Timer::new();
-    let content = load::load_content(root, &config);
+    let content = load::load_content(root, &config, cache);
     timer.lap("load");
     sources.extend(content.sources.clone());
     let (site, mut found) = resolve::resolve(config, &content, Options { drafts, today });
@@ -56,8 +61,15 @@ pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
     }
 }
 
-/// Told the stage a build enters, e.g. to drive a spinner.
-pub type Progress = Box<dyn Fn(&str) + Send + Sync>;
+/// What a build reports as it goes, to drive a progress bar.
+pub enum Step<'a> {
+    /// A stage is entered: "reading", "rendering", "writing".
+    Stage(&'a str),
+    /// `done` of `total` HTML pages are written.
+    Pages { done: usize, total: usize },
+}
+
+pub type Progress = Box<dyn Fn(Step<'_>) + Send + Sync>;
 
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -67,6 +79,29 @@ pub struct BuildOptions {
     pub today: Date,
     /// Called with the stage being entered ("reading", "rendering", "writing").
     pub progress: Option<Progress>,
+    /// Kept between builds by `serve`; `None` for a one-off build.
+    pub session: Option<Arc<Session>>,
+}
+
+/// What a long-lived process (`serve`) keeps between builds, so that a rebuild
+/// re-reads only changed files and an edited retrospective can be shown at once.
+#[derive(Default)]
+pub struct Session {
+    pub parse_cache: load::ParseCache,
+    /// The last good build.
+    pub last: Mutex<Option<Snapshot>>,
+    /// Set to abandon the build in progress (a newer change came in); the output
+    /// then stays as it was.
+    pub cancel: AtomicBool,
+}
+
+/// A built site, kept to re-render single pages.
+pub struct Snapshot {
+    pub site: Site,
+    pub scores: SiteScores,
+    pub theme: render::theme::Theme,
+    pub rendered: render::Rendered,
+    pub out_dir: PathBuf,
 }
 
 pub struct Built {
@@ -86,12 +121,15 @@ pub enum BuildError {
     Output(String),
     /// The site's own templates or static files are broken (a content error).
     Site(String),
+    /// Abandoned through [`Session::cancel`].
+    Cancelled,
 }
 
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BuildError::Output(m) | BuildError::Site(m) => f.write_str(m),
+            BuildError::Cancelled => f.write_str("cancelled"),
         }
     }
 }
@@ -101,7 +139,7 @@ impl std::fmt::Display for BuildError {
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let stage = |s: &str| {
         if let Some(p) = &opts.progress {
-            p(s);
+            p(Step::Stage(s));
         }
     };
     let failed = |checked| Built {
@@ -113,7 +151,11 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         learnings: 0,
     };
     stage("reading");
-    let mut checked = check(&opts.root, opts.drafts, opts.today);
+    let session = opts.session.as_deref();
+    let mut checked = check_cached(&opts.root, opts.drafts, opts.today, session.map(|s| &s.parse_cache));
+    if session.is_some_and(|s| s.cancel.load(Ordering::Relaxed)) {
+        return Err(BuildError::Cancelled);
+    }
     let Some(site) = checked.site.as_mut() else {
         return Ok(failed(checked));
     };
@@ -139,19 +181,41 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     timer.lap("score");
     let staging = output::Staging::begin(&out_dir).map_err(BuildError::Output)?;
     let sink = StagingSink {
+        cancel: session.map(|s| &s.cancel),
+        progress: opts.progress.as_ref(),
+        planned: AtomicUsize::new(0),
         staging: &staging,
         written: Mutex::new(HashSet::new()),
         pages: AtomicUsize::new(0),
         charts: AtomicUsize::new(0),
     };
-    render::render_site(site, &scores, &theme, &sink).map_err(BuildError::Site)?;
+    let cancelled = || session.is_some_and(|s| s.cancel.load(Ordering::Relaxed));
+    let rendered = match render::render_site(site, &scores, &theme, &sink) {
+        Err(_) if cancelled() => return Err(BuildError::Cancelled),
+        other => other.map_err(BuildError::Site)?,
+    };
     add_site_static(&opts.root, &sink).map_err(BuildError::Site)?;
+    if cancelled() {
+        return Err(BuildError::Cancelled);
+    }
     let learnings = site.learnings().count();
     stage("writing");
     let files = sink.written.into_inner().map(|w| w.len()).unwrap_or(0);
     let (pages, charts) = (sink.pages.into_inner(), sink.charts.into_inner());
     staging.commit().map_err(BuildError::Output)?;
     timer.lap("commit");
+    if let Some(session) = session
+        && let Some(site) = checked.site.take()
+        && let Ok(mut last) = session.last.lock()
+    {
+        *last = Some(Snapshot {
+            site,
+            scores,
+            theme,
+            rendered,
+            out_dir: out_dir.clone(),
+        });
+    }
     Ok(Built {
         checked,
         output: Some(out_dir),
@@ -165,6 +229,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
 /// Writes rendered files straight into the staging folder, counting pages and
 /// charts for the summary line and remembering paths so `static/` can't clobber a page.
 struct StagingSink<'a> {
+    cancel: Option<&'a AtomicBool>,
+    progress: Option<&'a Progress>,
+    planned: AtomicUsize,
     staging: &'a output::Staging,
     written: Mutex<HashSet<String>>,
     pages: AtomicUsize,
@@ -172,9 +239,24 @@ struct StagingSink<'a> {
 }
 
 impl render::Sink for StagingSink<'_> {
+    fn planned(&self, pages: usize) {
+        self.planned.store(pages, Ordering::Relaxed);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
     fn put(&self, file: render::OutputFile) -> Result<(), String> {
+        if render::Sink::cancelled(self) {
+            return Err("cancelled".into());
+        }
         if file.path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
+            let done = self.pages.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = self.progress {
+                let total = self.planned.load(Ordering::Relaxed).max(done);
+                p(Step::Pages { done, total });
+            }
             let charts = count_occurrences(&file.bytes, b"<svg ");
             self.charts.fetch_add(charts, Ordering::Relaxed);
         }
@@ -212,4 +294,64 @@ fn add_site_static(root: &Path, sink: &StagingSink<'_>) -> Result<(), String> {
         sink.written.lock().map_err(|e| e.to_string())?.insert(rel);
     }
     Ok(())
+}
+
+/// Shows edited retrospectives at once: re-reads each changed `content/<Q>/<team>.md`,
+/// swaps it into the last build's model and re-renders only its review page, in
+/// place. Returns the number of pages written, or `None` when the change is anything
+/// else (a YAML file, a new, draft or broken retrospective…) and needs a full build;
+/// a full build should follow in any case, for the learnings, tag and search pages.
+pub fn rerender_retrospectives(session: &Session, root: &Path, changed: &[PathBuf]) -> Option<usize> {
+    use crate::content::{resolve as res, retro};
+    use crate::model::Quarter;
+    let mut guard = session.last.lock().ok()?;
+    let snap = guard.as_mut()?;
+    let content_dir = root.join("content").canonicalize().ok()?;
+    let mut updates = Vec::new();
+    for path in changed {
+        let path = path.canonicalize().ok()?;
+        let rel = path.strip_prefix(&content_dir).ok()?;
+        let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
+        let [quarter, file] = parts.as_slice() else { return None };
+        let quarter = Quarter::parse(quarter)?;
+        let team = file.strip_suffix(".md")?;
+        let qi = snap.site.quarters.iter().position(|q| q.quarter == quarter)?;
+        let ti = snap.site.quarters[qi].teams.iter().position(|t| t.team == team)?;
+        snap.site.quarters[qi].teams[ti].retro.as_ref()?;
+        let display = diag::display_path(root, &root.join("content").join(rel));
+        let text = load::read_text(&path, &display).ok()?;
+        let raw = retro::parse(&text, &display).ok()?;
+        if raw.front.draft || raw.front.private {
+            return None;
+        }
+        let team_name = snap.site.team(team).map_or(team, |t| t.name.as_str());
+        let loaded = load::Loaded {
+            file: display,
+            text,
+            raw,
+        };
+        let retro = res::resolve_retro(&loaded, quarter, team, team_name, &snap.site.config);
+        updates.push((qi, ti, retro));
+    }
+    let targets: Vec<(usize, usize)> = updates.iter().map(|u| (u.0, u.1)).collect();
+    for (qi, ti, retro) in updates {
+        snap.site.quarters[qi].teams[ti].retro = Some(retro);
+    }
+    let snap = &*snap;
+    let views = render::views::Views::minimal(&snap.site, &snap.scores, &snap.theme.strings);
+    let alignment = views.alignment();
+    for &(qi, ti) in &targets {
+        let q = &snap.site.quarters[qi];
+        let key = (q.quarter.to_string(), q.teams[ti].team.clone());
+        let related: Vec<&render::views::LearningView> = snap
+            .rendered
+            .related
+            .get(&key)
+            .map(|ids| ids.iter().filter_map(|&i| snap.rendered.learnings.get(i)).collect())
+            .unwrap_or_default();
+        let view = views.team_quarter_view(&alignment, qi, ti);
+        let file = render::pages::render_review(&views, &snap.theme, (qi, ti), view, &related).ok()?;
+        output::replace_file(&snap.out_dir, &file.path, &file.bytes).ok()?;
+    }
+    Some(targets.len())
 }

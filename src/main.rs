@@ -237,14 +237,28 @@ fn main() -> ExitCode {
             }
             let started = std::time::Instant::now();
             // A spinner with the stage on a terminal; nothing when piped or in CI.
+            // On a terminal: a spinner while reading, then a bar over the pages.
             let bar = std::io::stderr().is_terminal().then(|| {
                 let bar = indicatif::ProgressBar::new_spinner();
                 bar.enable_steady_tick(std::time::Duration::from_millis(100));
                 bar
             });
-            let progress = bar
-                .clone()
-                .map(|bar| Box::new(move |stage: &str| bar.set_message(stage.to_string())) as build::Progress);
+            let progress = bar.clone().map(|bar| {
+                let bar_style =
+                    indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} pages, {elapsed}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                        .progress_chars("=> ");
+                Box::new(move |step: build::Step<'_>| match step {
+                    build::Step::Stage(stage) => bar.set_message(stage.to_string()),
+                    build::Step::Pages { done, total } => {
+                        if bar.length() != Some(total as u64) {
+                            bar.set_style(bar_style.clone());
+                            bar.set_length(total as u64);
+                        }
+                        bar.set_position(done as u64);
+                    }
+                }) as build::Progress
+            });
             let opts = BuildOptions {
                 root,
                 output,
@@ -252,6 +266,7 @@ fn main() -> ExitCode {
                 drafts,
                 today,
                 progress,
+                session: None,
             };
             let result = build::build(&opts);
             if let Some(bar) = bar {

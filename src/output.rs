@@ -74,6 +74,15 @@ pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), Str
     staging.commit()
 }
 
+/// Replaces one file of a built site through a temporary file and a rename: the
+/// file gets a new inode, so a copy hard-linked into another build is untouched.
+pub fn replace_file(output: &Path, path: &str, bytes: &[u8]) -> Result<(), String> {
+    let full = output.join(path);
+    let tmp = full.with_extension("okrsite-tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &full).map_err(|e| format!("cannot write {}: {e}", full.display()))
+}
+
 /// A new site being written next to the output folder. Files are written as they
 /// are rendered (from many threads), so the whole site is never held in memory;
 /// [`Staging::commit`] swaps it in with one rename. Dropped without a commit (an
@@ -118,8 +127,21 @@ impl Staging {
     }
 
     /// Writes one file (`path` relative, `/`-separated) into the staging folder.
+    /// A file identical to the one the previous build wrote is hard-linked instead:
+    /// a rebuild then writes only what changed, and removing the previous site
+    /// afterwards frees no data. (Output files are never edited in place, so
+    /// sharing them between the two folders is safe.)
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        if Path::new(path)
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(format!(
+                "refusing to write `{path}`: not a plain path inside the output"
+            ));
+        }
         let full = self.dir.join(path);
+        let previous = self.output.join(path);
         if let Some(p) = full.parent() {
             let known = self.made.lock().map(|m| m.contains(p)).unwrap_or(false);
             if !known {
@@ -129,6 +151,12 @@ impl Staging {
                 }
             }
         }
+        if same_content(&previous, bytes) && std::fs::hard_link(&previous, &full).is_ok() {
+            return Ok(());
+        }
+        // A file put twice (a static/ file replacing a theme asset) may be a hard link
+        // to the previous site's file: replace it, never write through it.
+        let _ = std::fs::remove_file(&full);
         std::fs::write(&full, bytes).map_err(|e| format!("cannot write {}: {e}", full.display()))
     }
 
@@ -146,6 +174,14 @@ impl Staging {
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.old);
         Ok(())
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (false when it can't be read).
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => std::fs::read(path).is_ok_and(|old| old == bytes),
+        _ => false,
     }
 }
 
@@ -185,6 +221,11 @@ mod tests {
         .unwrap();
         write_atomically(&out, vec![OutputFile::new("a.txt", "3")]).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "3");
+        // An unchanged file is carried over (hard-linked), a changed one rewritten.
+        write_atomically(&out, vec![OutputFile::new("a.txt", "3"), OutputFile::new("c.txt", "4")]).unwrap();
+        write_atomically(&out, vec![OutputFile::new("a.txt", "3"), OutputFile::new("c.txt", "5")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "3");
+        assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "5");
         assert!(!out.join("x/b.txt").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()

@@ -42,7 +42,12 @@ struct Shared {
 }
 
 /// Builds once, then serves until interrupted.
-pub fn serve(opts: ServeOptions) -> Result<(), String> {
+pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
+    // Watch events carry absolute paths; compare them with an absolute root.
+    opts.root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| format!("cannot open the site at {}: {e}", opts.root.display()))?;
     let base = base_path(opts.base_url.as_deref());
     let out = std::env::temp_dir().join(format!("okrsite-serve-{}", std::process::id()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -62,15 +67,23 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             overlay: Mutex::new(None),
             generation: tx,
         });
-        let rebuild = {
+        let session = Arc::new(build::Session::default());
+        let full = {
             let shared = shared.clone();
+            let session = session.clone();
             let root = opts.root.clone();
             let url = url.clone();
             let (drafts, today) = (opts.drafts, opts.today);
-            move || rebuild(&shared, &root, &url, drafts, today())
+            move |quiet: bool| full_rebuild(&shared, &session, &root, &url, drafts, today(), quiet)
         };
-        rebuild();
-        let _watcher = watch_sources(&opts.root, rebuild)?;
+        full(false);
+        let quick = {
+            let shared = shared.clone();
+            let session = session.clone();
+            let root = opts.root.clone();
+            move |changed: &[PathBuf]| quick_update(&shared, &session, &root, changed)
+        };
+        let _watcher = watch_sources(&opts.root, session, quick, full)?;
         eprintln!("serving {url} (Ctrl-C to stop)");
         if opts.open {
             let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
@@ -106,7 +119,42 @@ fn base_path(base_url: Option<&str>) -> String {
     }
 }
 
-fn rebuild(shared: &Shared, root: &Path, url: &str, drafts: bool, today: Date) {
+/// Shows an edited retrospective at once: re-renders its review page on its own and
+/// reloads the browser. Returns whether it could (anything else waits for the full
+/// rebuild that follows every change).
+fn quick_update(shared: &Shared, session: &build::Session, root: &Path, changed: &[PathBuf]) -> bool {
+    let started = std::time::Instant::now();
+    let site_is_good = shared.overlay.lock().map(|o| o.is_none()).unwrap_or(false);
+    if !site_is_good || changed.is_empty() {
+        return false;
+    }
+    match build::rerender_retrospectives(session, root, changed) {
+        Some(n) => {
+            eprintln!(
+                "updated {n} page{} in {:.0} ms; rebuilding the rest",
+                if n == 1 { "" } else { "s" },
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            shared.generation.send_modify(|g| *g += 1);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Rebuilds the whole site, re-reading only changed files and writing only changed
+/// pages, so the learnings, tag and search pages follow an edit. A newer change
+/// cancels it. `quiet`: the open page already shows the change (a quick update), so
+/// reload only if the diagnostics changed.
+fn full_rebuild(
+    shared: &Shared,
+    session: &Arc<build::Session>,
+    root: &Path,
+    url: &str,
+    drafts: bool,
+    today: Date,
+    quiet: bool,
+) {
     let started = std::time::Instant::now();
     let opts = BuildOptions {
         root: root.to_path_buf(),
@@ -115,8 +163,13 @@ fn rebuild(shared: &Shared, root: &Path, url: &str, drafts: bool, today: Date) {
         drafts,
         today,
         progress: None,
+        session: Some(session.clone()),
     };
     let overlay = match build::build(&opts) {
+        Err(build::BuildError::Cancelled) => {
+            eprintln!("rebuild superseded by a newer change");
+            return;
+        }
         Ok(built) if built.output.is_some() => {
             eprintln!(
                 "rebuilt {} files in {:.2} s",
@@ -135,56 +188,97 @@ fn rebuild(shared: &Shared, root: &Path, url: &str, drafts: bool, today: Date) {
             Some(e.to_string())
         }
     };
-    if let Ok(mut o) = shared.overlay.lock() {
-        *o = overlay;
+    let overlay_changed = match shared.overlay.lock() {
+        Ok(mut o) => {
+            let changed = *o != overlay;
+            *o = overlay;
+            changed
+        }
+        Err(_) => true,
+    };
+    if !quiet || overlay_changed {
+        shared.generation.send_modify(|g| *g += 1);
     }
-    shared.generation.send_modify(|g| *g += 1);
 }
 
-type Watcher = notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>;
+type Watcher = notify::RecommendedWatcher;
 
-/// Watches content/, templates/, static/, themes/ and okrsite.toml; rebuilds on change.
-fn watch_sources(root: &Path, rebuild: impl Fn() + Send + 'static) -> Result<Watcher, String> {
-    use notify_debouncer_mini::notify::RecursiveMode;
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
+/// How long the sources must be quiet before a rebuild starts: one save often
+/// arrives as several events (write, rename, attributes).
+const SETTLE: Duration = Duration::from_millis(30);
+
+/// Watches content/, templates/, static/, themes/ and okrsite.toml; rebuilds on
+/// change. Each change first gets `quick` (on this thread, so it never waits for a
+/// rebuild), then a full rebuild on a worker thread; a change arriving during a
+/// rebuild cancels it, and the next one covers both. Reads are not changes: the
+/// build itself opens every file, and inotify reports that.
+fn watch_sources(
+    root: &Path,
+    session: Arc<build::Session>,
+    quick: impl Fn(&[PathBuf]) -> bool + Send + 'static,
+    full: impl Fn(bool) + Send + 'static,
+) -> Result<Watcher, String> {
+    use notify::{EventKind, RecursiveMode, Watcher as _};
+    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let (full_tx, full_rx) = std::sync::mpsc::channel::<bool>();
     let config_file = root.join(crate::config::CONFIG_FILE);
     let watched: Vec<PathBuf> = ["content", "templates", "static", "themes"]
         .iter()
         .map(|d| root.join(d))
         .collect();
     let filter = watched.clone();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(
-        Duration::from_millis(120),
-        move |res: notify_debouncer_mini::DebounceEventResult| {
-            if let Ok(events) = res
-                && events
-                    .iter()
-                    .any(|e| e.path == config_file || filter.iter().any(|d| e.path.starts_with(d)))
-            {
-                let _ = tx.send(());
+    let session_for_loop = session.clone();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let Ok(event) = res else { return };
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        for path in event.paths {
+            if path == config_file || filter.iter().any(|d| path.starts_with(d)) {
+                session.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                let _ = tx.send(path);
             }
-        },
-    )
+        }
+    })
     .map_err(|e| format!("cannot watch the site: {e}"))?;
     for dir in watched.iter().filter(|d| d.is_dir()) {
-        debouncer
-            .watcher()
+        watcher
             .watch(dir, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
     }
     // The config file is watched through its folder (editors replace files on save).
-    debouncer
-        .watcher()
+    watcher
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     std::thread::spawn(move || {
-        while rx.recv().is_ok() {
-            // Coalesce a burst of saves into one rebuild.
-            while rx.try_recv().is_ok() {}
-            rebuild();
+        while let Ok(first) = rx.recv() {
+            // Coalesce a burst of events into one rebuild.
+            let mut paths = vec![first];
+            loop {
+                match rx.recv_timeout(SETTLE) {
+                    Ok(p) => paths.push(p),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            paths.sort();
+            paths.dedup();
+            let shown = quick(&paths);
+            let _ = full_tx.send(shown);
         }
     });
-    Ok(debouncer)
+    std::thread::spawn(move || {
+        while let Ok(mut quiet) = full_rx.recv() {
+            while let Ok(more) = full_rx.try_recv() {
+                quiet &= more;
+            }
+            session_for_loop
+                .cancel
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+            full(quiet);
+        }
+    });
+    Ok(watcher)
 }
 
 #[derive(serde::Deserialize)]

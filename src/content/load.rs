@@ -2,8 +2,9 @@
 //! it into its raw struct. Files are parsed in parallel; problems become
 //! diagnostics, never panics.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -70,7 +71,46 @@ enum Kind {
 }
 
 /// Walks `content/` and parses every file. Ignored globs are relative to `content/`.
-pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
+/// Parsed content files kept between builds by a long-lived process (`serve`): a
+/// file whose size and modification time are unchanged is not read or parsed again.
+#[derive(Default)]
+pub struct ParseCache(Mutex<HashMap<PathBuf, CacheEntry>>);
+
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+struct CacheEntry {
+    stamp: Stamp,
+    parsed: Parsed,
+    element_errors: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    fn get(&self, path: &Path, stamp: Stamp) -> Option<(Parsed, Vec<Diagnostic>)> {
+        let map = self.0.lock().ok()?;
+        let e = map.get(path)?;
+        (e.stamp == stamp).then(|| (e.parsed.clone(), e.element_errors.clone()))
+    }
+
+    fn put(&self, path: PathBuf, stamp: Stamp, parsed: &Parsed, element_errors: &[Diagnostic]) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(
+                path,
+                CacheEntry {
+                    stamp,
+                    parsed: parsed.clone(),
+                    element_errors: element_errors.to_vec(),
+                },
+            );
+        }
+    }
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()))
+}
+
+pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) -> LoadedContent {
     let mut out = LoadedContent::default();
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
@@ -147,8 +187,17 @@ pub fn load_content(root: &Path, config: &Config) -> LoadedContent {
     let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|(path, display, kind)| {
+            let stamp = cache.and_then(|_| stamp(&path));
+            if let (Some(c), Some(st)) = (cache, stamp)
+                && let Some(hit) = c.get(&path, st)
+            {
+                return hit;
+            }
             let parsed = parse_file(&path, display, kind);
             let element_errors = element_errors(&parsed);
+            if let (Some(c), Some(st)) = (cache, stamp) {
+                c.put(path, st, &parsed, &element_errors);
+            }
             (parsed, element_errors)
         })
         .collect();
@@ -243,6 +292,7 @@ fn classify(rel: &str, is_dir: bool) -> Result<Option<Kind>, String> {
     }
 }
 
+#[derive(Clone)]
 enum Parsed {
     Failed(String, Option<Arc<str>>, Diagnostic),
     Teams(Loaded<Vec<Lenient<RawTeam>>>),

@@ -355,6 +355,11 @@ fn resolve_series<T>(
     let item_path = |i: usize| path.index(i);
     let mut seen: HashMap<Date, usize> = HashMap::new();
     let mut points = Vec::with_capacity(series.points.len());
+    // Locating a point re-reads the file, so only the first few problems of each kind
+    // (non-finite, duplicate, after today) are reported point by point; the rest are
+    // counted in one more diagnostic. 100,000 future dates stay fast.
+    const EACH: usize = 3;
+    let mut more = [0usize; 3];
     for (i, p) in series.points.iter().enumerate() {
         let date = p.date.to_string();
         let at = item_path(i);
@@ -364,30 +369,60 @@ fn resolve_series<T>(
             at.key("value")
         };
         if !p.value.is_finite() {
-            r.error(
-                l,
-                &value_at,
-                format!("the value on {date} is not a finite number ({})", p.value),
-            )
-            .help("write a plain number such as 45.0");
+            more[0] += 1;
+            if more[0] <= EACH {
+                r.error(
+                    l,
+                    &value_at,
+                    format!("the value on {date} is not a finite number ({})", p.value),
+                )
+                .help("write a plain number such as 45.0");
+            }
             continue;
         }
         if let Some(first) = seen.insert(p.date.0, i) {
-            let first_line = yaml::locate(&l.text, &item_path(first))
-                .map_or(String::new(), |p| format!(" (first on line {})", p.line));
-            r.error(l, &at, format!("duplicate date {date} in the series{first_line}"))
-                .help("each date appears once; merge the two points");
+            more[1] += 1;
+            if more[1] <= EACH {
+                let first_line = yaml::locate(&l.text, &item_path(first))
+                    .map_or(String::new(), |p| format!(" (first on line {})", p.line));
+                r.error(l, &at, format!("duplicate date {date} in the series{first_line}"))
+                    .help("each date appears once; merge the two points");
+            }
             continue;
         }
         if p.date.0 > today {
-            r.warning(l, &at, format!("data point dated {date}, after today ({today})"))
-                .help("future dates are usually typos; check the year and month");
+            more[2] += 1;
+            if more[2] <= EACH {
+                r.warning(l, &at, format!("data point dated {date}, after today ({today})"))
+                    .help("future dates are usually typos; check the year and month");
+            }
         }
         points.push(Point {
             date: p.date.0,
             value: p.value,
             note: p.note.clone(),
         });
+    }
+    let more = more.map(|n| n.saturating_sub(EACH));
+    if more[0] > 0 {
+        r.error(
+            l,
+            path,
+            format!("{} more values in this series are not finite numbers", more[0]),
+        );
+    }
+    if more[1] > 0 {
+        r.error(l, path, format!("{} more duplicate dates in this series", more[1]));
+    }
+    if more[2] > 0 {
+        r.warning(
+            l,
+            path,
+            format!(
+                "{} more data points in this series are dated after today ({today})",
+                more[2]
+            ),
+        );
     }
     points.sort_by_key(|p| p.date);
     points
@@ -780,7 +815,7 @@ fn resolve_kr(
     }
 }
 
-fn resolve_retro(
+pub(crate) fn resolve_retro(
     l: &Loaded<ParsedRetro>,
     quarter: Quarter,
     team: &str,

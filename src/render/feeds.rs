@@ -1,9 +1,21 @@
 //! `feed.xml` (Atom, one entry per retrospective) and `sitemap.xml`. These are
 //! the only files that use `base_url`, because they need absolute URLs.
 
-use super::escape_html as esc;
+use super::escape_html;
 use super::views::urls;
 use crate::model::Site;
+
+/// Escapes text for XML; characters XML 1.0 does not allow (most C0 controls,
+/// U+FFFE, U+FFFF), which YAML escapes can put into any text, become U+FFFD.
+fn esc(s: &str) -> String {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    escape_html(
+        &s.chars()
+            .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
+            .collect::<String>(),
+    )
+}
 
 /// Public URL of a page: `base_url` + its path, without a trailing `index.html`.
 fn public_url(base: &str, path: &str) -> String {

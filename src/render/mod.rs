@@ -34,6 +34,12 @@ impl OutputFile {
 /// Where rendered files go. Called from many threads, in no particular order.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), String>;
+    /// Told how many HTML pages will follow, before the first (for a progress bar).
+    fn planned(&self, _pages: usize) {}
+    /// Whether the build was abandoned: rendering stops at the next stage.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that keeps every file, for tests and tools.
@@ -56,12 +62,27 @@ impl Collect {
     }
 }
 
+/// What rendering learned that a later partial render (serve) can reuse.
+pub struct Rendered {
+    /// Every learning's view, newest first.
+    pub learnings: Vec<views::LearningView>,
+    pub related: pages::Related,
+}
+
 /// Renders every file of the site into `sink`.
-pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme, sink: &dyn Sink) -> Result<(), String> {
+pub fn render_site(
+    site: &Site,
+    scores: &SiteScores,
+    theme: &theme::Theme,
+    sink: &dyn Sink,
+) -> Result<Rendered, String> {
     let timer = crate::timings::Timer::new();
-    let views = views::Views::new(site, scores, &theme.strings);
+    let mut views = views::Views::new(site, scores, &theme.strings);
     timer.lap("views");
-    let mut html_pages = pages::render_pages(&views, theme, sink)?;
+    if sink.cancelled() {
+        return Err("cancelled".into());
+    }
+    let (mut html_pages, related) = pages::render_pages(&views, theme, sink)?;
     timer.lap("pages");
     crate::timings::report();
     html_pages.retain(|p| p.ends_with(".html") && p != "404.html");
@@ -77,6 +98,9 @@ pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme, sink:
         .rev()
         .map(|q| (q.quarter.to_string(), views.fmt.quarter(q.quarter)))
         .collect();
+    if sink.cancelled() {
+        return Err("cancelled".into());
+    }
     let docs = pages::search_documents(&views);
     timer.lap("search documents");
     let index = search::build(&docs, teams, quarters);
@@ -90,7 +114,10 @@ pub fn render_site(site: &Site, scores: &SiteScores, theme: &theme::Theme, sink:
     for (name, bytes) in theme::STATIC {
         sink.put(OutputFile::new(format!("assets/{name}"), bytes.to_vec()))?;
     }
-    Ok(())
+    Ok(Rendered {
+        learnings: std::mem::take(&mut views.learnings),
+        related,
+    })
 }
 
 /// Escapes text for HTML element content and quoted attribute values (and XML).

@@ -99,11 +99,21 @@ enum Plan {
     NotFound,
 }
 
-/// Renders every page into `sink` and returns their paths.
-pub fn render_pages(views: &Views<'_>, theme: &Theme, sink: &dyn super::Sink) -> Result<Vec<String>, String> {
+/// Learnings related to each retrospective: `(quarter, team)` → indices into `Views::learnings`.
+pub type Related = HashMap<(String, String), Vec<usize>>;
+
+/// Renders every page into `sink`; returns their paths and the related learnings.
+pub fn render_pages(
+    views: &Views<'_>,
+    theme: &Theme,
+    sink: &dyn super::Sink,
+) -> Result<(Vec<String>, Related), String> {
     let site = views.site;
     let t = &theme.strings;
     let timer = crate::timings::Timer::new();
+    if sink.cancelled() {
+        return Err("cancelled".into());
+    }
     let related = related_learnings(views);
     timer.lap("related learnings");
     let mut plans = vec![Plan::Dashboard, Plan::Quarters];
@@ -119,50 +129,49 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme, sink: &dyn super::Sink) ->
     let by_tag = learnings_by_tag(views, &tags);
     plans.extend([Plan::Learnings, Plan::Tags, Plan::Search, Plan::NotFound]);
     plans.extend((0..tags.len()).map(Plan::Tag));
-    let plan = |p: Plan| -> Vec<Page> {
+    let plan = |p: Plan| -> Page {
         match p {
-            Plan::Dashboard => vec![dashboard(views)],
-            Plan::Quarters => vec![quarters_index(views)],
-            Plan::Quarter(qi) => vec![quarter_page(views, qi)],
-            Plan::Review(qi, ti) => vec![review_page(views, qi, ti, &related)],
-            Plan::Teams => vec![teams_index(views)],
-            Plan::Team(i) => vec![team_page(views, &site.teams[i])],
-            Plan::Metrics => vec![metrics_index(views)],
-            Plan::Metric(i) => vec![metric_page(views, &site.metrics[i])],
-            Plan::Learnings => vec![learnings_page(views)],
-            Plan::Tags => vec![tags_index(views, &tags)],
-            Plan::Tag(i) => vec![tag_page(views, &tags[i], &by_tag[i])],
-            Plan::Search => vec![Page {
+            Plan::Dashboard => dashboard(views),
+            Plan::Quarters => quarters_index(views),
+            Plan::Quarter(qi) => quarter_page(views, qi),
+            Plan::Review(qi, ti) => {
+                let related: Vec<&LearningView> = related
+                    .get(&(
+                        site.quarters[qi].quarter.to_string(),
+                        site.quarters[qi].teams[ti].team.clone(),
+                    ))
+                    .map(|ids| ids.iter().map(|&i| &views.learnings[i]).collect())
+                    .unwrap_or_default();
+                review_page(views, qi, ti, views.team_quarters[qi][ti].clone(), related)
+            }
+            Plan::Teams => teams_index(views),
+            Plan::Team(i) => team_page(views, &site.teams[i]),
+            Plan::Metrics => metrics_index(views),
+            Plan::Metric(i) => metric_page(views, &site.metrics[i]),
+            Plan::Learnings => learnings_page(views),
+            Plan::Tags => tags_index(views, &tags),
+            Plan::Tag(i) => tag_page(views, &tags[i], &by_tag[i]),
+            Plan::Search => Page {
                 path: "search/index.html".into(),
                 template: "search.html",
                 title: t.get("search_title").into(),
                 nav: "search",
                 data: Context::new(),
-            }],
-            Plan::NotFound => vec![Page {
+            },
+            Plan::NotFound => Page {
                 path: "404.html".into(),
                 template: "404.html",
                 title: t.get("not_found_title").into(),
                 nav: "",
                 data: Context::new(),
-            }],
+            },
         }
     };
 
-    let site_info = SiteInfo {
-        title: &site.config.title,
-        lang: site.config.language.code(),
-        base_url: &site.config.base_url,
-    };
-    let absolute_base = site
-        .config
-        .base_url
-        .starts_with("http")
-        .then_some(site.config.base_url.as_str());
-    let today = views.fmt.date(site.today);
+    sink.planned(plans.len());
     plans
         .into_par_iter()
-        .flat_map_iter(|p| {
+        .map(|p| {
             let label = match p {
                 Plan::Review(..) => "plan review",
                 Plan::Tag(_) => "plan tags",
@@ -173,22 +182,53 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme, sink: &dyn super::Sink) ->
             };
             crate::timings::measure(label, || plan(p))
         })
-        .map(|mut page| {
-            let root = root_of(&page.path);
-            page.data.insert("site", &site_info);
-            page.data.insert("root", &root);
-            page.data.insert("t", &t.0);
-            page.data.insert("nav", page.nav);
-            page.data.insert("page_title", &page.title);
-            page.data.insert("today", &today);
-            let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
-            page.data.insert("canonical", &canonical);
-            let html = crate::timings::measure("tera", || theme.tera.render(page.template, &page.data))
-                .map_err(|e| format!("template {} for {}: {}", page.template, page.path, error_chain(&e)))?;
-            crate::timings::measure("write pages", || sink.put(OutputFile::new(page.path.clone(), html)))?;
-            Ok(page.path)
+        .map(|page| {
+            let file = finish_page(views, theme, page)?;
+            let path = file.path.clone();
+            crate::timings::measure("write pages", || sink.put(file))?;
+            Ok(path)
         })
-        .collect()
+        .collect::<Result<Vec<String>, String>>()
+        .map(|paths| (paths, related))
+}
+
+/// Adds what every page's template gets (site, root, strings, nav…) and renders it.
+fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<OutputFile, String> {
+    let site = views.site;
+    let site_info = SiteInfo {
+        title: &site.config.title,
+        lang: site.config.language.code(),
+        base_url: &site.config.base_url,
+    };
+    let absolute_base = site
+        .config
+        .base_url
+        .starts_with("http")
+        .then_some(site.config.base_url.as_str());
+    let root = root_of(&page.path);
+    page.data.insert("site", &site_info);
+    page.data.insert("root", &root);
+    page.data.insert("t", &theme.strings.0);
+    page.data.insert("nav", page.nav);
+    page.data.insert("page_title", &page.title);
+    page.data.insert("today", &views.fmt.date(site.today));
+    let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
+    page.data.insert("canonical", &canonical);
+    let html = crate::timings::measure("tera", || theme.tera.render(page.template, &page.data))
+        .map_err(|e| format!("template {} for {}: {}", page.template, page.path, error_chain(&e)))?;
+    Ok(OutputFile::new(page.path, html))
+}
+
+/// Renders one team-quarter's review page on its own, from a view and its related
+/// learnings: how `serve` shows an edited retrospective without a full rebuild.
+pub fn render_review(
+    views: &Views<'_>,
+    theme: &Theme,
+    (qi, ti): (usize, usize),
+    view: TeamQuarterView,
+    related: &[&LearningView],
+) -> Result<OutputFile, String> {
+    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec()))
 }
 
 #[derive(Serialize)]
@@ -542,7 +582,7 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
 /// Learnings of other teams related to a retrospective's: shared tags first (each
 /// worth more than any number of shared terms), then shared rarer terms (character
 /// bigrams and words that appear in at most 2% of learnings, 64 at most). At most five.
-pub fn related_learnings(v: &Views<'_>) -> HashMap<(String, String), Vec<usize>> {
+pub fn related_learnings(v: &Views<'_>) -> Related {
     use super::search::{normalize, tokens};
     let n = v.learnings.len();
     // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
@@ -678,11 +718,10 @@ fn fnv64(s: &str) -> u64 {
     })
 }
 
-fn review_page(v: &Views<'_>, qi: usize, ti: usize, related: &HashMap<(String, String), Vec<usize>>) -> Page {
+fn review_page(v: &Views<'_>, qi: usize, ti: usize, mut view: TeamQuarterView, related: Vec<&LearningView>) -> Page {
     let site = v.site;
     let q = &site.quarters[qi];
     let tq = &q.teams[ti];
-    let mut view = v.team_quarters[qi][ti].clone();
     let model_krs = tq
         .okrs
         .iter()
@@ -731,10 +770,6 @@ fn review_page(v: &Views<'_>, qi: usize, ti: usize, related: &HashMap<(String, S
         let chart_title = format!("{} — {}", v.t.get("objective_scores"), title);
         charts::bars_chart("chart-objectives", &chart_title, &bars, site.config.scoring, &v.labels)
     });
-    let related: Vec<&LearningView> = related
-        .get(&(q.quarter.to_string(), tq.team.clone()))
-        .map(|ids| ids.iter().map(|&i| &v.learnings[i]).collect())
-        .unwrap_or_default();
     let mut data = Context::new();
     data.insert("review", &view);
     data.insert("overview", &overview);

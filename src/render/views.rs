@@ -58,9 +58,24 @@ pub mod urls {
 }
 
 /// Tags are grouped case-insensitively (`#Pricing` and `#pricing` are one tag),
-/// which also keeps their folders apart on case-insensitive file systems.
+/// which also keeps their folders apart on case-insensitive file systems. The key
+/// is the tag's folder name, so it is one plain path segment whatever the tag says
+/// (a front-matter tag is free text): ASCII other than letters, digits, `_` and `-`
+/// (`/`, `.`, `%`, `?`, `#`, spaces…), control characters and white space become `_`.
 pub fn tag_key(tag: &str) -> String {
-    tag.to_lowercase()
+    let key: String = tag
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| {
+            let keep = if c.is_ascii() {
+                c.is_ascii_alphanumeric() || c == '_' || c == '-'
+            } else {
+                !c.is_control() && !c.is_whitespace()
+            };
+            if keep { c } else { '_' }
+        })
+        .collect();
+    if key.is_empty() { "_".to_string() } else { key }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -196,6 +211,14 @@ pub struct TeamQuarterView {
 }
 
 /// Everything computed once for all pages.
+/// Alignment links both ways and each team's quarters, computed once per site.
+pub struct Alignment<'a> {
+    /// (quarter index, team, objective id) → objective.
+    objectives: HashMap<(usize, &'a str, &'a str), &'a Objective>,
+    supporters: HashMap<(usize, &'a str, &'a str), Vec<Link>>,
+    team_quarters: HashMap<&'a str, Vec<Quarter>>,
+}
+
 pub struct Views<'a> {
     pub site: &'a Site,
     pub scores: &'a SiteScores,
@@ -288,7 +311,24 @@ impl<'a> Views<'a> {
         views
     }
 
-    fn build_team_quarters(&self) -> Vec<Vec<TeamQuarterView>> {
+    /// Views without the per-team-quarter and learning lists, for rendering one page.
+    pub fn minimal(site: &'a Site, scores: &'a SiteScores, t: &'a Strings) -> Views<'a> {
+        Views {
+            site,
+            scores,
+            fmt: Formatter {
+                lang: site.config.language,
+                fiscal_year_start_month: site.config.fiscal_year_start_month,
+            },
+            t,
+            team_quarters: Vec::new(),
+            learnings: Vec::new(),
+            labels: chart_labels(t),
+        }
+    }
+
+    /// Who aligns to what, and each team's quarters: what every team-quarter view needs.
+    pub fn alignment(&self) -> Alignment<'a> {
         let site = self.site;
         // (quarter index, team, objective id) → objective, for alignment links both ways.
         let mut objectives: HashMap<(usize, &str, &str), &Objective> = HashMap::new();
@@ -327,76 +367,91 @@ impl<'a> Views<'a> {
                 team_quarters.entry(tq.team.as_str()).or_default().push(q.quarter);
             }
         }
+        Alignment {
+            objectives,
+            supporters,
+            team_quarters,
+        }
+    }
+
+    fn build_team_quarters(&self) -> Vec<Vec<TeamQuarterView>> {
         use rayon::prelude::*;
-        site.quarters
+        let al = self.alignment();
+        self.site
+            .quarters
             .par_iter()
             .enumerate()
-            .zip(self.scores.quarters.par_iter())
-            .map(|((qi, q), qs)| {
-                let qref = quarter_ref(&self.fmt, self.t, q);
-                q.teams
-                    .iter()
-                    .zip(qs)
-                    .map(|(tq, ts)| {
-                        let own = team_quarters.get(tq.team.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-                        let pos = own.iter().position(|x| *x == q.quarter).unwrap_or(0);
-                        let link = |qq: Quarter| Link {
-                            label: self.fmt.quarter(qq),
-                            url: urls::review(qq, &tq.team),
-                        };
-                        let objectives_view = tq
-                            .okrs
-                            .iter()
-                            .flat_map(|o| o.objectives.iter().map(move |obj| (o, obj)))
-                            .zip(&ts.objectives)
-                            .map(|((okrs, o), os)| {
-                                let aligns_to = o.aligns_to.as_ref().and_then(|(pt, po)| {
-                                    objectives.get(&(qi, pt.as_str(), po.as_str())).map(|parent| Link {
-                                        label: format!("{}: {}", team_ref_by_id(site, pt).name, parent.title),
-                                        url: format!("{}#{}", urls::review(q.quarter, pt), urls::objective_anchor(po)),
-                                    })
-                                });
-                                let sup = supporters
-                                    .get(&(qi, tq.team.as_str(), o.id.as_str()))
-                                    .cloned()
-                                    .unwrap_or_default();
-                                self.objective_view(q, &tq.team, &okrs.source, o, os, aligns_to, sup)
-                            })
-                            .collect();
-                        let retro = tq.retro.as_ref().map(|r| RetroView {
-                            title: r.title.clone(),
-                            date: r.date.map(|d| self.fmt.date(d)),
-                            authors: r.authors.clone(),
-                            tags: r
-                                .tags
-                                .iter()
-                                .map(|t| TagRef {
-                                    name: t.clone(),
-                                    url: urls::tag(t),
-                                })
-                                .collect(),
-                            html: String::new(),
-                            learning_count: r.learnings.len(),
-                        });
-                        TeamQuarterView {
-                            team: team_ref_by_id(site, &tq.team),
-                            quarter: qref.clone(),
-                            url: urls::review(q.quarter, &tq.team),
-                            score: ts.score.map(format::score),
-                            progress: ts.score.map(percent),
-                            grade: grade(self.t, q.status, ts.grade),
-                            has_okrs: tq.okrs.is_some(),
-                            objectives: objectives_view,
-                            not_doing: tq.okrs.iter().flat_map(|o| o.not_doing.iter().cloned()).collect(),
-                            retro,
-                            prev: pos.checked_sub(1).and_then(|i| own.get(i)).map(|qq| link(*qq)),
-                            next: own.get(pos + 1).map(|qq| link(*qq)),
-                            source: tq.okrs.as_ref().map(|o| o.source.clone()),
-                        }
-                    })
+            .map(|(qi, q)| {
+                (0..q.teams.len())
+                    .map(|ti| self.team_quarter_view(&al, qi, ti))
                     .collect()
             })
             .collect()
+    }
+
+    /// The view of one team-quarter (`site.quarters[qi].teams[ti]`).
+    pub fn team_quarter_view(&self, al: &Alignment<'_>, qi: usize, ti: usize) -> TeamQuarterView {
+        let site = self.site;
+        let q = &site.quarters[qi];
+        let tq = &q.teams[ti];
+        let ts = &self.scores.quarters[qi][ti];
+        let qref = quarter_ref(&self.fmt, self.t, q);
+        let (objectives, supporters, team_quarters) = (&al.objectives, &al.supporters, &al.team_quarters);
+        let own = team_quarters.get(tq.team.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let pos = own.iter().position(|x| *x == q.quarter).unwrap_or(0);
+        let link = |qq: Quarter| Link {
+            label: self.fmt.quarter(qq),
+            url: urls::review(qq, &tq.team),
+        };
+        let objectives_view = tq
+            .okrs
+            .iter()
+            .flat_map(|o| o.objectives.iter().map(move |obj| (o, obj)))
+            .zip(&ts.objectives)
+            .map(|((okrs, o), os)| {
+                let aligns_to = o.aligns_to.as_ref().and_then(|(pt, po)| {
+                    objectives.get(&(qi, pt.as_str(), po.as_str())).map(|parent| Link {
+                        label: format!("{}: {}", team_ref_by_id(site, pt).name, parent.title),
+                        url: format!("{}#{}", urls::review(q.quarter, pt), urls::objective_anchor(po)),
+                    })
+                });
+                let sup = supporters
+                    .get(&(qi, tq.team.as_str(), o.id.as_str()))
+                    .cloned()
+                    .unwrap_or_default();
+                self.objective_view(q, &tq.team, &okrs.source, o, os, aligns_to, sup)
+            })
+            .collect();
+        let retro = tq.retro.as_ref().map(|r| RetroView {
+            title: r.title.clone(),
+            date: r.date.map(|d| self.fmt.date(d)),
+            authors: r.authors.clone(),
+            tags: r
+                .tags
+                .iter()
+                .map(|t| TagRef {
+                    name: t.clone(),
+                    url: urls::tag(t),
+                })
+                .collect(),
+            html: String::new(),
+            learning_count: r.learnings.len(),
+        });
+        TeamQuarterView {
+            team: team_ref_by_id(site, &tq.team),
+            quarter: qref.clone(),
+            url: urls::review(q.quarter, &tq.team),
+            score: ts.score.map(format::score),
+            progress: ts.score.map(percent),
+            grade: grade(self.t, q.status, ts.grade),
+            has_okrs: tq.okrs.is_some(),
+            objectives: objectives_view,
+            not_doing: tq.okrs.iter().flat_map(|o| o.not_doing.iter().cloned()).collect(),
+            retro,
+            prev: pos.checked_sub(1).and_then(|i| own.get(i)).map(|qq| link(*qq)),
+            next: own.get(pos + 1).map(|qq| link(*qq)),
+            source: tq.okrs.as_ref().map(|o| o.source.clone()),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
