@@ -114,3 +114,50 @@ fn serve_rebuilds_reloads_shows_errors_and_recovers() {
     let (status, _) = get(&format!("{}../../etc/passwd", server.url));
     assert_ne!(status, 200);
 }
+
+#[test]
+fn an_idle_server_stays_idle_and_every_page_follows_a_retrospective_edit() {
+    let site = common::site(None);
+    let server = start(site.path(), &[]);
+    let generation = || -> u64 {
+        let (_, g) = get(&format!("{}__okrsite/wait?since=0", server.url));
+        g.trim().parse().unwrap()
+    };
+    let before = generation();
+    // Building reads every file; reads must not count as changes (they once
+    // retriggered a rebuild after every rebuild).
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(generation(), before, "no rebuild without a change");
+
+    let md = site.path().join("content/2025-Q3/product.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(
+        &md,
+        text.replace("テンプレート体験が行動を誘発する", "差し替えた学びの本文"),
+    )
+    .unwrap();
+    // The review page first (re-rendered on its own), then the pages built from
+    // every retrospective, after the full rebuild.
+    let review = format!("{}quarters/2025-Q3/product/", server.url);
+    wait_until("the review page", || get(&review).1.contains("差し替えた学びの本文"));
+    let learnings = format!("{}learnings/", server.url);
+    wait_until("the learnings page", || {
+        let html = get(&learnings).1;
+        html.contains("差し替えた学びの本文") && !html.contains("テンプレート体験が行動を誘発する")
+    });
+
+    // A YAML edit takes the full rebuild.
+    let yaml = site.path().join("content/2025-Q3/product.yaml");
+    let okrs = std::fs::read_to_string(&yaml).unwrap();
+    let first_title = okrs
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("- title: ")
+                .or_else(|| l.trim().strip_prefix("title: "))
+        })
+        .unwrap()
+        .to_string();
+    std::fs::write(&yaml, okrs.replacen(&first_title, "編集した目標の題名", 1)).unwrap();
+    wait_until("the YAML edit", || get(&review).1.contains("編集した目標の題名"));
+}
