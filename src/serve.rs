@@ -269,8 +269,19 @@ fn watch_sources(
     });
     std::thread::spawn(move || {
         while let Ok(mut quiet) = full_rx.recv() {
-            while let Ok(more) = full_rx.try_recv() {
-                quiet &= more;
+            loop {
+                while let Ok(more) = full_rx.try_recv() {
+                    quiet &= more;
+                }
+                if !quiet {
+                    break;
+                }
+                // The open tab is reloading the quick update: leave it the CPU first.
+                match full_rx.recv_timeout(Duration::from_millis(400)) {
+                    Ok(more) => quiet &= more,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
             }
             session_for_loop
                 .cancel

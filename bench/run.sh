@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# okrsite vs Hugo on the same machine, in one run. See BENCHMARKS.md.
+#
+#   bash bench/run.sh [--teams "50 200 800"] [--quarters 12] [--runs 3] [--dir /tmp/okrsite-bench]
+#
+# For each team count: generates the synthetic site (examples/synth.rs, seed 1),
+# copies its retrospectives into a Hugo site with minimal templates (plain Markdown
+# pages, tag pages), then measures, RUNS times each, with /usr/bin/time:
+#   full      okrsite build / hugo with no previous output
+#   no-op     the same again, the previous output in place
+#   one-edit  after appending a line to one retrospective
+# and prints the median wall time, CPU time (user + system) and peak memory (max RSS)
+# as a Markdown table, plus the okrsite / Hugo ratio of the full-build wall times.
+# Installs Debian's hugo with apt when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEAMS="50 200 800"
+QUARTERS=12
+RUNS=3
+DIR=/tmp/okrsite-bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --teams) TEAMS="$2"; shift 2 ;;
+    --quarters) QUARTERS="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --dir) DIR="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v hugo >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null
+fi
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+cargo build --release --quiet --bin okrsite --example synth
+OKRSITE="$PWD/target/release/okrsite"
+SYNTH="$PWD/target/release/examples/synth"
+mkdir -p "$DIR"
+RESULTS="$DIR/results.tsv"
+: > "$RESULTS"
+
+# measure LABEL TEAMS TOOL SCENARIO -- command...: one timed run, appended to $RESULTS.
+measure() {
+  local teams="$1" tool="$2" scenario="$3"
+  shift 4
+  local t
+  /usr/bin/time -o "$DIR/time.txt" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+  t=$(tail -1 "$DIR/time.txt")
+  echo -e "$teams\t$tool\t$scenario\t$t" >> "$RESULTS"
+  echo "  $tool $scenario: $t (wall s, user s, sys s, max RSS KB)" >&2
+}
+
+hugo_site() {
+  local src="$1" dst="$2"
+  rm -rf "$dst"
+  mkdir -p "$dst/content" "$dst/layouts/_default"
+  for q in "$src"/content/*-Q*; do
+    mkdir -p "$dst/content/$(basename "$q")"
+    cp "$q"/*.md "$dst/content/$(basename "$q")/"
+  done
+  cat > "$dst/hugo.toml" <<'EOF'
+baseURL = "http://example.org/"
+languageCode = "ja"
+title = "Hugo baseline"
+disableKinds = ["RSS", "sitemap"]
+EOF
+  cat > "$dst/layouts/_default/baseof.html" <<'EOF'
+<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>
+EOF
+  cat > "$dst/layouts/_default/single.html" <<'EOF'
+{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ .Content }}</article>{{ end }}
+EOF
+  cat > "$dst/layouts/_default/list.html" <<'EOF'
+{{ define "main" }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+EOF
+}
+
+for n in $TEAMS; do
+  site="$DIR/synth-$n"
+  if [ ! -f "$site/epoch" ]; then
+    rm -rf "$site"
+    "$SYNTH" --teams "$n" --quarters "$QUARTERS" --out "$site" | tee "$DIR/synth-$n.txt" >&2
+    grep -o 'SOURCE_DATE_EPOCH=[0-9]*' "$DIR/synth-$n.txt" | cut -d= -f2 > "$site/epoch"
+  fi
+  export SOURCE_DATE_EPOCH
+  SOURCE_DATE_EPOCH=$(cat "$site/epoch")
+  hugo_dir="$DIR/hugo-$n"
+  hugo_site "$site" "$hugo_dir"
+  # The retrospective edited in the one-edit runs: the last one in path order.
+  retro=$(ls "$site"/content/*-Q*/*.md | sort | tail -1)
+  hretro="$hugo_dir/content/${retro#"$site"/content/}"
+  cp "$retro" "$DIR/retro.orig"
+  echo "== $n teams ($(ls "$site"/content/*-Q*/*.md | wc -l) retrospectives)" >&2
+  for run in $(seq "$RUNS"); do
+    rm -rf "$site/public"; sync
+    measure "$n" okrsite full -- "$OKRSITE" build --root "$site"
+    measure "$n" okrsite no-op -- "$OKRSITE" build --root "$site"
+    echo "編集 $run $(date +%s%N)" >> "$retro"
+    measure "$n" okrsite one-edit -- "$OKRSITE" build --root "$site"
+    cp "$DIR/retro.orig" "$retro"
+    rm -rf "$hugo_dir/public" "$hugo_dir/resources"; sync
+    measure "$n" hugo full -- hugo --quiet --source "$hugo_dir"
+    measure "$n" hugo no-op -- hugo --quiet --source "$hugo_dir"
+    echo "編集 $run $(date +%s%N)" >> "$hretro"
+    measure "$n" hugo one-edit -- hugo --quiet --source "$hugo_dir"
+    cp "$DIR/retro.orig" "$hretro"
+  done
+  du -sh --apparent-size "$site/public" "$hugo_dir/public" >&2
+  echo -e "$n\tokrsite\tfiles\t$(find "$site/public" -type f | wc -l) $(du -s --apparent-size -m "$site/public" | cut -f1)" >> "$RESULTS"
+  echo -e "$n\thugo\tfiles\t$(find "$hugo_dir/public" -type f | wc -l) $(du -s --apparent-size -m "$hugo_dir/public" | cut -f1)" >> "$RESULTS"
+done
+
+python3 - "$RESULTS" <<'EOF'
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+files = {}
+for line in open(sys.argv[1]):
+    teams, tool, scenario, rest = line.rstrip("\n").split("\t")
+    if scenario == "files":
+        files[(teams, tool)] = rest.split()
+        continue
+    wall, user, sys_, rss = map(float, rest.split())
+    rows[(int(teams), tool, scenario)].append((wall, user + sys_, rss / 1024))
+print("| teams | tool | build | wall s (median) | CPU s (median) | peak MB (median) | runs |")
+print("| ---: | --- | --- | ---: | ---: | ---: | ---: |")
+for key in sorted(rows, key=lambda k: (k[0], k[1] != "okrsite", ["full", "no-op", "one-edit"].index(k[2]))):
+    v = rows[key]
+    med = [statistics.median(x[i] for x in v) for i in range(3)]
+    print(f"| {key[0]} | {key[1]} | {key[2]} | {med[0]:.2f} | {med[1]:.2f} | {med[2]:.0f} | {len(v)} |")
+print()
+print("| teams | okrsite full / Hugo full (wall) | okrsite files, MB | Hugo files, MB |")
+print("| ---: | ---: | --- | --- |")
+for t in sorted({k[0] for k in rows}):
+    o = statistics.median(x[0] for x in rows[(t, "okrsite", "full")])
+    h = statistics.median(x[0] for x in rows[(t, "hugo", "full")])
+    fo = files.get((str(t), "okrsite"), ["?", "?"])
+    fh = files.get((str(t), "hugo"), ["?", "?"])
+    print(f"| {t} | {o / h:.2f}× | {fo[0]}, {fo[1]} | {fh[0]}, {fh[1]} |")
+EOF
