@@ -82,35 +82,20 @@ pub fn render_site(
     if sink.cancelled() {
         return Err("cancelled".into());
     }
-    let (mut html_pages, related) = pages::render_pages(&views, theme, sink)?;
-    timer.lap("pages");
+    // The pages (parallel inside) alongside the search index, feed and exports (mostly
+    // serial): each of the latter keeps one core busy while the pages use the rest.
+    let (pages, others) = rayon::join(
+        || pages::render_pages(&views, theme, sink),
+        || render_indexes(site, scores, &views, sink),
+    );
+    let (mut html_pages, related) = pages?;
+    others?;
+    timer.lap("pages, search, exports");
     crate::timings::report();
     html_pages.retain(|p| p.ends_with(".html") && p != "404.html");
     html_pages.sort();
     let html_pages: Vec<&str> = html_pages.iter().map(String::as_str).collect();
     sink.put(OutputFile::new("sitemap.xml", feeds::sitemap(site, &html_pages)))?;
-    sink.put(OutputFile::new("feed.xml", feeds::atom(site)))?;
-    timer.lap("feeds");
-    let teams = site.teams.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
-    let quarters = site
-        .quarters
-        .iter()
-        .rev()
-        .map(|q| (q.quarter.to_string(), views.fmt.quarter(q.quarter)))
-        .collect();
-    if sink.cancelled() {
-        return Err("cancelled".into());
-    }
-    let docs = pages::search_documents(&views);
-    timer.lap("search documents");
-    let index = search::build(&docs, teams, quarters);
-    timer.lap("search index");
-    use rayon::prelude::*;
-    index.into_par_iter().try_for_each(|f| sink.put(f))?;
-    timer.lap("search write");
-    sink.put(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)))?;
-    sink.put(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)))?;
-    timer.lap("exports");
     for (name, bytes) in theme::STATIC {
         sink.put(OutputFile::new(format!("assets/{name}"), bytes.to_vec()))?;
     }
@@ -118,6 +103,33 @@ pub fn render_site(
         learnings: std::mem::take(&mut views.learnings),
         related,
     })
+}
+
+/// The search index, the Atom feed and the exports.
+fn render_indexes(site: &Site, scores: &SiteScores, views: &views::Views<'_>, sink: &dyn Sink) -> Result<(), String> {
+    use rayon::prelude::*;
+    let timer = crate::timings::Timer::new();
+    let teams = site.teams.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
+    let quarters = site
+        .quarters
+        .iter()
+        .rev()
+        .map(|q| (q.quarter.to_string(), views.fmt.quarter(q.quarter)))
+        .collect();
+    let docs = pages::search_documents(views);
+    timer.lap("search documents");
+    if sink.cancelled() {
+        return Err("cancelled".into());
+    }
+    let index = search::build(&docs, teams, quarters);
+    timer.lap("search index");
+    index.into_par_iter().try_for_each(|f| sink.put(f))?;
+    timer.lap("search write");
+    sink.put(OutputFile::new("feed.xml", feeds::atom(site)))?;
+    sink.put(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)))?;
+    sink.put(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)))?;
+    timer.lap("feed, exports");
+    Ok(())
 }
 
 /// Escapes text for HTML element content and quoted attribute values (and XML).

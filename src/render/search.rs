@@ -219,8 +219,9 @@ pub fn build(
     meta_quarters: Vec<(String, String)>,
 ) -> Vec<OutputFile> {
     // Tokens borrow from the normalised texts, so counting them allocates nothing.
+    use rayon::prelude::*;
     let texts: Vec<String> = docs
-        .iter()
+        .par_iter()
         .map(|doc| {
             normalize(&format!(
                 "{}\n{}\n{}\n{}\n{}",
@@ -240,7 +241,8 @@ pub fn build(
             f
         })
         .collect();
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    // Millions of lookups of short keys: a fast hash (the map's order is never used).
+    let mut postings: HashMap<&str, Vec<u32>, ahash::RandomState> = HashMap::default();
     let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
     for (id, doc) in docs.iter().enumerate() {
         let n = id as u32;
@@ -277,12 +279,12 @@ pub fn build(
             format!("okrsiteSearch.shard({n},{});\n", safe_json(map)),
         ));
     }
-    for (n, doc) in docs.iter().enumerate() {
-        files.push(OutputFile::new(
+    files.par_extend(docs.par_iter().enumerate().map(|(n, doc)| {
+        OutputFile::new(
             format!("search/d/{n}.js"),
             format!("okrsiteSearch.doc({n},{});\n", safe_json(doc)),
-        ));
-    }
+        )
+    }));
     let meta = Meta {
         shards,
         docs: docs.len(),

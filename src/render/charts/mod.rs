@@ -89,13 +89,31 @@ pub fn dashed(color: RGBColor, pattern: &str) -> RGBColor {
         .map_or(color, |d| d.0)
 }
 
+/// [`DASHES`] as SVG colour strings: stand-in, real colour, pattern.
+fn dash_hex() -> &'static [(String, String, &'static str)] {
+    static HEX: std::sync::OnceLock<Vec<(String, String, &'static str)>> = std::sync::OnceLock::new();
+    HEX.get_or_init(|| DASHES.iter().map(|(s, r, p)| (hex(*s), hex(*r), *p)).collect())
+}
+
 fn hex(c: RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
 }
 
 /// Days since 1970-01-01, as a chart x coordinate.
 pub fn day(d: Date) -> f64 {
-    (d - Date::constant(1970, 1, 1)).get_days() as f64
+    days_from_civil(i64::from(d.year()), i64::from(d.month()), i64::from(d.day())) as f64
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// algorithm): plain integer arithmetic, as charts convert every point.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 pub fn date_of(x: f64) -> Date {
@@ -223,9 +241,11 @@ fn compact_tag(tag: &str, out: &mut String) {
     out.push('<');
     out.push_str(&inner[..name_end]);
     let mut attrs = &inner[name_end..];
-    while let Some(eq) = attrs.find("=\"") {
+    while let Some(eq) = attrs.find('=') {
         let name = attrs[..eq].trim();
-        let after = &attrs[eq + 2..];
+        let Some(after) = attrs[eq + 1..].strip_prefix('"') else {
+            break;
+        };
         let Some(close) = after.find('"') else { break };
         let value = &after[..close];
         attrs = &after[close + 1..];
@@ -239,9 +259,9 @@ fn compact_tag(tag: &str, out: &mut String) {
             ("points", v) => {
                 let _ = write!(out, " points=\"{}\"", v.trim_end());
             }
-            ("stroke", v) => match DASHES.iter().find(|d| hex(d.0) == v) {
+            ("stroke", v) => match dash_hex().iter().find(|d| d.0 == v) {
                 Some((_, real, pattern)) => {
-                    let _ = write!(out, " stroke=\"{}\" stroke-dasharray=\"{pattern}\"", hex(*real));
+                    let _ = write!(out, " stroke=\"{real}\" stroke-dasharray=\"{pattern}\"");
                 }
                 None => {
                     let _ = write!(out, " stroke=\"{v}\"");
@@ -388,6 +408,22 @@ mod tests {
         );
         assert!(svg.contains("stroke=\"#808080\" stroke-dasharray=\"2 4\""), "{svg}");
         assert!(svg.contains("<text font-size=\"10.5\">x</text>"), "{svg}");
+    }
+
+    #[test]
+    fn day_numbers_match_jiff() {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (1, 1, 1),
+            (9999, 12, 31),
+            (1969, 12, 31),
+            (2026, 3, 1),
+        ] {
+            let date = Date::new(y, m, d).unwrap();
+            let expected = (date - Date::constant(1970, 1, 1)).get_days() as f64;
+            assert_eq!(day(date), expected, "{date}");
+        }
     }
 
     #[test]
