@@ -116,3 +116,29 @@ fn search_finds_japanese_and_english_at_root_under_a_subpath_and_from_disk() {
         run_search_check(&site, &hostile, mode);
     }
 }
+
+/// The hostile fixture (tests/fixtures/hostile), built as it is.
+fn build_hostile_fixture(out: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .env("SOURCE_DATE_EPOCH", "1761955200")
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn no_hostile_page_runs_script_and_hostile_searches_show_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    build_hostile_fixture(&site);
+    // Served and from disk (the sub-path adds nothing here that site-check.mjs does not cover).
+    for mode in ["root", "file"] {
+        run_check("hostile-check.mjs", &site, mode);
+    }
+}
