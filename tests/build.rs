@@ -2,6 +2,8 @@
 //! identical input gives identical bytes, and a failed build keeps the old site.
 
 mod common;
+#[path = "common/synth.rs"]
+mod synth;
 
 use common::*;
 use serde_json::Value;
@@ -216,4 +218,72 @@ fn drafts_and_private_files_never_reach_the_output() {
     let json = std::fs::read_to_string(out.join("api/okrs.json")).unwrap();
     assert!(json.contains("PRIVATE-SECRET-2"));
     assert!(json.contains("テンプレート体験"));
+}
+
+/// Follows `rel="next"` from `first` and returns every page's learning links, in order.
+fn paged_learnings(out: &std::path::Path, first: &str) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut path = first.to_string();
+    loop {
+        let html = std::fs::read_to_string(out.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let items: Vec<String> = html
+            .split("<li class=\"learning-item\">")
+            .skip(1)
+            .map(|item| {
+                item.split("href=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        pages.push(items);
+        let Some(next) = html.split("\" rel=\"next\"").next().filter(|h| h.len() < html.len()) else {
+            break;
+        };
+        let href = next.rsplit("href=\"").next().unwrap();
+        // Links are relative to the page: strip the `../` that lead back to the root.
+        path = href.trim_start_matches("../").to_string();
+        assert!(pages.len() < 100, "pager loops");
+    }
+    pages
+}
+
+#[test]
+fn the_learnings_archive_and_tag_pages_are_paged() {
+    let dir = tempfile::tempdir().unwrap();
+    synth::write_site(
+        dir.path(),
+        &synth::Spec {
+            teams: 6,
+            quarters: 5,
+            learnings_per_retro: 6,
+            secrets: false,
+        },
+    );
+    let out = build(dir.path(), &[]);
+    let export = okrs_json(&out);
+    let total = export["learnings"].as_array().unwrap().len();
+    assert!(
+        total > 100,
+        "the fixture must need more than one page ({total} learnings)"
+    );
+    let pages = paged_learnings(&out, "learnings/index.html");
+    assert_eq!(pages.len(), total.div_ceil(100), "{total} learnings");
+    assert!(pages[..pages.len() - 1].iter().all(|p| p.len() == 100));
+    let all: Vec<&String> = pages.iter().flatten().collect();
+    let unique: std::collections::HashSet<&&String> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (total, total), "each learning exactly once");
+    assert!(out.join("learnings/page/2/index.html").is_file());
+    let second = std::fs::read_to_string(out.join("learnings/page/2/index.html")).unwrap();
+    assert!(
+        second.contains("href=\"../../../learnings/index.html\" rel=\"prev\""),
+        "prev link"
+    );
+    // Every retrospective is tagged `retro`, so that tag's pages hold every learning too.
+    let tagged = paged_learnings(&out, "tags/retro/index.html");
+    assert_eq!(tagged.len(), total.div_ceil(100));
+    assert_eq!(tagged.iter().map(Vec::len).sum::<usize>(), total);
 }

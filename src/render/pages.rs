@@ -92,9 +92,11 @@ enum Plan {
     Team(usize),
     Metrics,
     Metric(usize),
-    Learnings,
+    /// Page `n` (1-based) of the learnings archive.
+    Learnings(usize),
     Tags,
-    Tag(usize),
+    /// Page `n` (1-based) of tag `i`.
+    Tag(usize, usize),
     Search,
     NotFound,
 }
@@ -127,8 +129,11 @@ pub fn render_pages(
     plans.extend((0..site.metrics.len()).map(Plan::Metric));
     let tags = tag_index(views);
     let by_tag = learnings_by_tag(views, &tags);
-    plans.extend([Plan::Learnings, Plan::Tags, Plan::Search, Plan::NotFound]);
-    plans.extend((0..tags.len()).map(Plan::Tag));
+    plans.extend((1..=page_count(views.learnings.len())).map(Plan::Learnings));
+    plans.extend([Plan::Tags, Plan::Search, Plan::NotFound]);
+    for (i, list) in by_tag.iter().enumerate() {
+        plans.extend((1..=page_count(list.len())).map(|n| Plan::Tag(i, n)));
+    }
     let plan = |p: Plan| -> Page {
         match p {
             Plan::Dashboard => dashboard(views),
@@ -148,9 +153,9 @@ pub fn render_pages(
             Plan::Team(i) => team_page(views, &site.teams[i]),
             Plan::Metrics => metrics_index(views),
             Plan::Metric(i) => metric_page(views, &site.metrics[i]),
-            Plan::Learnings => learnings_page(views),
+            Plan::Learnings(n) => learnings_page(views, n),
             Plan::Tags => tags_index(views, &tags),
-            Plan::Tag(i) => tag_page(views, &tags[i], &by_tag[i]),
+            Plan::Tag(i, n) => tag_page(views, &tags[i], &by_tag[i], n),
             Plan::Search => Page {
                 path: "search/index.html".into(),
                 template: "search.html",
@@ -174,7 +179,7 @@ pub fn render_pages(
         .map(|p| {
             let label = match p {
                 Plan::Review(..) => "plan review",
-                Plan::Tag(_) => "plan tags",
+                Plan::Tag(..) | Plan::Learnings(_) => "plan learnings, tags",
                 Plan::Team(_) => "plan team",
                 Plan::Metric(_) => "plan metric",
                 Plan::Quarter(_) => "plan quarter",
@@ -1164,14 +1169,62 @@ fn comparisons(v: &Views<'_>, m: &crate::model::Metric) -> Vec<Comparison> {
     out
 }
 
-fn learnings_page(v: &Views<'_>) -> Page {
+/// Learnings per archive page: a page stays small however large the archive grows.
+pub const LEARNINGS_PER_PAGE: usize = 100;
+
+fn page_count(items: usize) -> usize {
+    items.div_ceil(LEARNINGS_PER_PAGE).max(1)
+}
+
+/// Links between the pages of a paged list.
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    /// Newer items (the previous page), relative to the site root.
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// Page `n` of a list whose first page is `first` (`…/index.html`): `…/page/n/index.html`.
+fn paged_path(first: &str, n: usize) -> String {
+    if n <= 1 {
+        first.to_string()
+    } else {
+        format!("{}page/{n}/index.html", first.trim_end_matches("index.html"))
+    }
+}
+
+/// The slice of `items` on page `n`, the pager, and the title suffix for pages after the first.
+fn paginate<'t, T>(items: &'t [T], first: &str, n: usize) -> (&'t [T], Pager, String) {
+    let total = page_count(items.len());
+    let start = ((n - 1) * LEARNINGS_PER_PAGE).min(items.len());
+    let end = (start + LEARNINGS_PER_PAGE).min(items.len());
+    let pager = Pager {
+        current: n,
+        total,
+        prev: (n > 1).then(|| paged_path(first, n - 1)),
+        next: (n < total).then(|| paged_path(first, n + 1)),
+    };
+    let suffix = if n > 1 {
+        format!(" ({n}/{total})")
+    } else {
+        String::new()
+    };
+    (&items[start..end], pager, suffix)
+}
+
+fn learnings_page(v: &Views<'_>, n: usize) -> Page {
+    let first = urls::learnings();
+    let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
     let mut data = Context::new();
-    data.insert("learnings", &v.learnings);
+    data.insert("learnings", learnings);
     data.insert("tags", &tag_index(v));
+    data.insert("pager", &pager);
     Page {
-        path: urls::learnings(),
+        path: paged_path(&first, n),
         template: "learnings.html",
-        title: v.t.get("learnings_title").into(),
+        title: format!("{}{suffix}", v.t.get("learnings_title")),
         nav: "learnings",
         data,
     }
@@ -1237,25 +1290,28 @@ fn learnings_by_tag(v: &Views<'_>, tags: &[TagCount]) -> Vec<Vec<usize>> {
     by_tag
 }
 
-fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize]) -> Page {
+fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) -> Page {
     #[derive(Serialize)]
     struct Data<'a> {
         tag: TagRef,
         learnings: Vec<&'a LearningView>,
         count: String,
+        pager: Pager,
     }
+    let (on_page, pager, suffix) = paginate(learnings, &tag.url, n);
     let data = Data {
         count: v.t.fill("learnings_count", "n", &learnings.len().to_string()),
         tag: TagRef {
             name: tag.name.clone(),
             url: tag.url.clone(),
         },
-        learnings: learnings.iter().map(|&i| &v.learnings[i]).collect(),
+        learnings: on_page.iter().map(|&i| &v.learnings[i]).collect(),
+        pager,
     };
     Page {
-        path: tag.url.clone(),
+        path: paged_path(&tag.url, n),
         template: "tag.html",
-        title: v.t.fill("tag_title", "tag", &tag.name),
+        title: format!("{}{suffix}", v.t.fill("tag_title", "tag", &tag.name)),
         nav: "learnings",
         data: ctx(&data),
     }
