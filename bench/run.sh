@@ -34,9 +34,12 @@ if ! command -v hugo >/dev/null; then
 fi
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet --bin okrsite --example synth
-OKRSITE="$PWD/target/release/okrsite"
-SYNTH="$PWD/target/release/examples/synth"
 mkdir -p "$DIR"
+# Copies, so that a rebuild of the repo during a long run cannot swap the binary.
+cp target/release/okrsite "$DIR/okrsite"
+cp target/release/examples/synth "$DIR/synth"
+OKRSITE="$DIR/okrsite"
+SYNTH="$DIR/synth"
 RESULTS="$DIR/results.tsv"
 : > "$RESULTS"
 
