@@ -153,7 +153,7 @@ pub fn render_pages(
             Plan::Team(i) => team_page(views, &site.teams[i]),
             Plan::Metrics => metrics_index(views),
             Plan::Metric(i) => metric_page(views, &site.metrics[i]),
-            Plan::Learnings(n) => learnings_page(views, n),
+            Plan::Learnings(n) => learnings_page(views, &tags, n),
             Plan::Tags => tags_index(views, &tags),
             Plan::Tag(i, n) => tag_page(views, &tags[i], &by_tag[i], n),
             Plan::Search => Page {
@@ -1214,12 +1214,12 @@ fn paginate<'t, T>(items: &'t [T], first: &str, n: usize) -> (&'t [T], Pager, St
     (&items[start..end], pager, suffix)
 }
 
-fn learnings_page(v: &Views<'_>, n: usize) -> Page {
+fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
     let first = urls::learnings();
     let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
     let mut data = Context::new();
     data.insert("learnings", learnings);
-    data.insert("tags", &tag_index(v));
+    data.insert("tags", tags);
     data.insert("pager", &pager);
     Page {
         path: paged_path(&first, n),
