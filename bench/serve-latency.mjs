@@ -56,7 +56,7 @@ try {
     const marker = `LATENCY-${i}-${Date.now()}`;
     const start = Date.now();
     fs.writeFileSync(file, `${original}\n\n${marker}\n`);
-    await page.waitForFunction((m) => document.body && document.body.innerText.includes(m), marker, {
+    await page.waitForFunction((m) => document.body && document.body.textContent.includes(m), marker, {
       timeout: 60000,
       polling: 'raf',
     });

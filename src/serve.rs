@@ -314,10 +314,21 @@ async fn wait(State(shared): State<Arc<Shared>>, Query(q): Query<Since>) -> impl
 
 async fn reload_js(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     let generation = *shared.generation.borrow();
+    // On a change: fetch the page again and swap its <body> in (no flash, scroll kept,
+    // styles not reloaded), or reload the page when it runs scripts of its own (search).
     let js = format!(
-        "(function(){{var g={generation};function poll(){{fetch('{}__okrsite/wait?since='+g,{{cache:'no-store'}}).then(function(r){{return r.text();}}).then(function(t){{if(+t>g){{location.reload();}}else{{poll();}}}}).catch(function(){{setTimeout(poll,1000);}});}}poll();}})();\n",
+        "(function(){{var g={generation};\
+function own(){{return document.querySelector('script[src]:not([src*=\"__okrsite/\"])');}}\
+function swap(){{if(own()){{location.reload();return Promise.resolve();}}\
+return fetch(location.href,{{cache:'no-store'}}).then(function(r){{return r.text();}}).then(function(h){{\
+var d=new DOMParser().parseFromString(h,'text/html');document.title=d.title;document.body.replaceWith(d.body);}})\
+.catch(function(){{location.reload();}});}}\
+function poll(){{fetch('{}__okrsite/wait?since='+g,{{cache:'no-store'}}).then(function(r){{return r.text();}})\
+.then(function(t){{if(+t>g){{g=+t;swap().then(poll);}}else{{poll();}}}}).catch(function(){{setTimeout(poll,1000);}});}}\
+poll();}})();\n",
         shared.base
     );
+
     (
         [
             (header::CACHE_CONTROL, "no-store"),
