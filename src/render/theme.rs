@@ -19,6 +19,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "learning.html",
         include_str!("../../themes/default/templates/learning.html"),
     ),
+    ("pager.html", include_str!("../../themes/default/templates/pager.html")),
     (
         "quarters.html",
         include_str!("../../themes/default/templates/quarters.html"),

@@ -487,11 +487,11 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The trend chart of a KR measured from data (drawn only for its review page).
-    pub fn kr_chart(&self, q: &QuarterData, objective: &str, kr: &KeyResult, ks: &KrScore) -> Option<Chart> {
-        if matches!(kr.data, KrData::None) {
-            return None;
-        }
+    /// A KR's metric (if it uses one), its unit, and the points it is measured on.
+    fn kr_series<'k>(&self, kr: &'k KeyResult) -> (Option<&'a crate::model::Metric>, Option<&'k str>, &'k [Point])
+    where
+        'a: 'k,
+    {
         let metric = match &kr.data {
             KrData::Metric(id) => self.site.metric(id),
             _ => None,
@@ -502,6 +502,15 @@ impl<'a> Views<'a> {
             (_, Some(m)) => &m.points,
             _ => &[],
         };
+        (metric, unit, points)
+    }
+
+    /// The trend chart of a KR measured from data (drawn only for its review page).
+    pub fn kr_chart(&self, q: &QuarterData, objective: &str, kr: &KeyResult, ks: &KrScore) -> Option<Chart> {
+        if matches!(kr.data, KrData::None) {
+            return None;
+        }
+        let (metric, unit, points) = self.kr_series(kr);
         let id = format!("chart-{}", urls::kr_anchor(objective, &kr.id));
         Some(charts::kr_chart(
             &charts::KrChartInput {
@@ -535,16 +544,7 @@ impl<'a> Views<'a> {
         ks: &KrScore,
     ) -> KrView {
         let t = self.t;
-        let metric = match &kr.data {
-            KrData::Metric(id) => self.site.metric(id),
-            _ => None,
-        };
-        let unit = kr.unit.as_deref().or(metric.and_then(|m| m.unit.as_deref()));
-        let points: &[Point] = match (&kr.data, metric) {
-            (KrData::Values(p), _) => p,
-            (_, Some(m)) => &m.points,
-            _ => &[],
-        };
+        let (metric, unit, points) = self.kr_series(kr);
         let source = match (&kr.data, metric) {
             (KrData::Metric(_), Some(m)) => SourceView {
                 kind: "metric",
