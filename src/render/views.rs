@@ -278,6 +278,15 @@ pub fn team_ref(team: &Team) -> TeamRef {
     }
 }
 
+fn tag_refs(tags: &[String]) -> Vec<TagRef> {
+    tags.iter()
+        .map(|t| TagRef {
+            name: t.clone(),
+            url: urls::tag(t),
+        })
+        .collect()
+}
+
 fn team_ref_by_id(site: &Site, id: &str) -> TeamRef {
     site.team(id).map(team_ref).unwrap_or_else(|| TeamRef {
         id: id.into(),
@@ -426,14 +435,7 @@ impl<'a> Views<'a> {
             title: r.title.clone(),
             date: r.date.map(|d| self.fmt.date(d)),
             authors: r.authors.clone(),
-            tags: r
-                .tags
-                .iter()
-                .map(|t| TagRef {
-                    name: t.clone(),
-                    url: urls::tag(t),
-                })
-                .collect(),
+            tags: tag_refs(&r.tags),
             html: String::new(),
             learning_count: r.learnings.len(),
         });
@@ -628,14 +630,7 @@ impl<'a> Views<'a> {
                     period: String::new(),
                 }),
                 date: l.date.map(|d| self.fmt.date(d)),
-                tags: l
-                    .tags
-                    .iter()
-                    .map(|t| TagRef {
-                        name: t.clone(),
-                        url: urls::tag(t),
-                    })
-                    .collect(),
+                tags: tag_refs(&l.tags),
                 url: format!("{}#{}", urls::review(l.quarter, &l.team), l.anchor()),
                 anchor: l.anchor(),
             })
