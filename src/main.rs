@@ -121,6 +121,12 @@ enum Lang {
     En,
 }
 
+// A build allocates many short-lived strings on every rayon thread; glibc's malloc spent
+// about a sixth of a large build in its arena bookkeeping (measured with perf), mimalloc
+// a fraction of that.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let today = match okrsite::today::today() {

@@ -92,6 +92,8 @@ pub struct Staging {
     dir: PathBuf,
     old: PathBuf,
     made: Mutex<HashSet<PathBuf>>,
+    /// Whether there is a previous output to reuse unchanged files from.
+    has_previous: bool,
     committed: bool,
 }
 
@@ -118,6 +120,7 @@ impl Staging {
         let mut made = HashSet::new();
         made.insert(dir.clone());
         Ok(Staging {
+            has_previous: output.is_dir(),
             output,
             dir,
             old,
@@ -151,13 +154,20 @@ impl Staging {
                 }
             }
         }
-        if same_content(&previous, bytes) && std::fs::hard_link(&previous, &full).is_ok() {
+        if self.has_previous && same_content(&previous, bytes) && std::fs::hard_link(&previous, &full).is_ok() {
             return Ok(());
         }
-        // A file put twice (a static/ file replacing a theme asset) may be a hard link
-        // to the previous site's file: replace it, never write through it.
-        let _ = std::fs::remove_file(&full);
-        std::fs::write(&full, bytes).map_err(|e| format!("cannot write {}: {e}", full.display()))
+        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", full.display());
+        // Almost every file is new to the staging folder: one `open`, no check first.
+        match create_new(&full, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // A file put twice (a static/ file replacing a theme asset) may be a hard
+                // link to the previous site's file: replace it, never write through it.
+                std::fs::remove_file(&full).map_err(cannot)?;
+                create_new(&full, bytes).map_err(cannot)
+            }
+            other => other.map_err(cannot),
+        }
     }
 
     /// Swaps the new site in for the previous one.
@@ -175,6 +185,16 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&self.old);
         Ok(())
     }
+}
+
+/// Writes `bytes` to a file that must not exist yet.
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(bytes)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (false when it can't be read).

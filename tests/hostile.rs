@@ -316,19 +316,25 @@ fn script_problems(rel: &str, html: &Html) -> Vec<String> {
     problems
 }
 
-/// The payload of a search file: `okrsiteSearch.<fn>(<n>,<json>);` or `okrsiteSearch.meta(<json>);`.
-fn search_payload(text: &str) -> serde_json::Value {
-    let inner = text
-        .trim_end()
-        .strip_suffix(");")
-        .and_then(|t| t.split_once('(').map(|(_, rest)| rest))
-        .expect("okrsiteSearch.x(…);");
-    let json = if text.starts_with("okrsiteSearch.meta(") {
-        inner
-    } else {
-        inner.split_once(',').expect("n,json").1
-    };
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"))
+/// The payloads of a search file: one `okrsiteSearch.<fn>(<n>,<json>);` or
+/// `okrsiteSearch.meta(<json>);` per line (a document file holds several documents).
+fn search_payloads(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let inner = line
+                .trim_end()
+                .strip_suffix(");")
+                .and_then(|t| t.split_once('(').map(|(_, rest)| rest))
+                .expect("okrsiteSearch.x(…);");
+            let json = if line.starts_with("okrsiteSearch.meta(") {
+                inner
+            } else {
+                inner.split_once(',').expect("n,json").1
+            };
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"))
+        })
+        .collect()
 }
 
 /// Every string inside a JSON value, recursively.
@@ -454,7 +460,7 @@ fn no_output_file_can_run_script_from_content() {
                         problems.push(format!("{rel}: contains {bad:?}"));
                     }
                 }
-                let _ = search_payload(&text);
+                let _ = search_payloads(&text);
             }
             "js" => assert_eq!(rel, "assets/search.js", "a script that is not the theme's"),
             "xml" => {
@@ -635,7 +641,9 @@ fn every_hostile_string_reaches_the_output_as_text() {
     let mut doc_strings = Vec::new();
     for (rel, bytes) in files(&out.join("search")) {
         if rel.ends_with(".js") {
-            json_strings(&search_payload(std::str::from_utf8(&bytes).unwrap()), &mut doc_strings);
+            for payload in search_payloads(std::str::from_utf8(&bytes).unwrap()) {
+                json_strings(&payload, &mut doc_strings);
+            }
         }
     }
     for w in [

@@ -10,7 +10,7 @@
 //! - `search/meta.js`: filter choices and the shard count;
 //! - `search/s/<n>.js`: index shards; a token lives in shard `hash(token) % n`;
 //!   postings are ascending document numbers, delta-encoded as base-64 varints;
-//! - `search/d/<n>.js`: one small file per document (title, text, URL, labels),
+//! - `search/d/<n>.js`: documents `8n` to `8n + 7` (title, text, URL, labels),
 //!   loaded only for candidates, which the client checks against the exact query.
 //!
 //! Documents are numbered by rank: learnings newest first, then retrospective
@@ -25,6 +25,11 @@ use crate::text::is_cjk;
 
 /// Size an index shard aims at, in bytes.
 pub const SHARD_TARGET_BYTES: usize = 2 * 1024;
+/// Documents per `search/d/<n>.js` file. One file per document made tens of thousands
+/// of files on a large site, the largest file-system cost of a build; documents are in
+/// rank order, so a query's best candidates tend to share files, and 8 keeps a
+/// first query within its transfer budget (docs/search.md).
+pub const DOCS_PER_FILE: usize = 8;
 /// Longest prefix indexed for non-CJK words.
 pub const MAX_PREFIX: usize = 6;
 
@@ -207,6 +212,8 @@ pub fn filter_token(kind: &str, value: &str) -> String {
 pub struct Meta {
     pub shards: u32,
     pub docs: usize,
+    /// Documents per document file ([`DOCS_PER_FILE`]).
+    pub group: usize,
     pub teams: Vec<(String, String)>,
     pub quarters: Vec<(String, String)>,
     pub tags: Vec<String>,
@@ -272,22 +279,25 @@ pub fn build(
     for (token, ids) in &postings {
         by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs.len()));
     }
-    let mut files = Vec::with_capacity(shards as usize + docs.len() + 1);
+    let mut files = Vec::with_capacity(shards as usize + docs.len().div_ceil(DOCS_PER_FILE) + 1);
     for (n, map) in by_shard.iter().enumerate() {
         files.push(OutputFile::new(
             format!("search/s/{n}.js"),
             format!("okrsiteSearch.shard({n},{});\n", safe_json(map)),
         ));
     }
-    files.par_extend(docs.par_iter().enumerate().map(|(n, doc)| {
-        OutputFile::new(
-            format!("search/d/{n}.js"),
-            format!("okrsiteSearch.doc({n},{});\n", safe_json(doc)),
-        )
+    files.par_extend(docs.par_chunks(DOCS_PER_FILE).enumerate().map(|(file, chunk)| {
+        let mut js = String::with_capacity(chunk.len() * 700);
+        for (i, doc) in chunk.iter().enumerate() {
+            let n = file * DOCS_PER_FILE + i;
+            js.push_str(&format!("okrsiteSearch.doc({n},{});\n", safe_json(doc)));
+        }
+        OutputFile::new(format!("search/d/{file}.js"), js)
     }));
     let meta = Meta {
         shards,
         docs: docs.len(),
+        group: DOCS_PER_FILE,
         teams: meta_teams,
         quarters: meta_quarters,
         tags: tag_names.into_values().collect(),
@@ -347,6 +357,46 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<String>(&s).unwrap(),
             "</script><img src=x onerror=alert(1)>\u{2028}&"
+        );
+    }
+
+    #[test]
+    fn documents_are_grouped_in_rank_order() {
+        let docs: Vec<SearchDoc> = (0..DOCS_PER_FILE * 2 + 3)
+            .map(|i| SearchDoc {
+                kind: "learning",
+                title: String::new(),
+                text: format!("学び{i}"),
+                url: format!("q/{i}/"),
+                team: "t".into(),
+                team_name: "チーム".into(),
+                quarter: "2026-Q1".into(),
+                quarter_label: "2026年 Q1".into(),
+                tags: vec![],
+            })
+            .collect();
+        let files = build(&docs, vec![], vec![]);
+        let doc_files: Vec<&OutputFile> = files.iter().filter(|f| f.path.starts_with("search/d/")).collect();
+        assert_eq!(doc_files.len(), 3);
+        for (file, f) in doc_files.iter().enumerate() {
+            assert_eq!(f.path, format!("search/d/{file}.js"));
+            let text = std::str::from_utf8(&f.bytes).unwrap();
+            let first = file * DOCS_PER_FILE;
+            let expected: Vec<String> = (first..docs.len().min(first + DOCS_PER_FILE))
+                .map(|n| format!("okrsiteSearch.doc({n},"))
+                .collect();
+            let starts: Vec<String> = text
+                .lines()
+                .map(|l| l[..l.find(',').unwrap() + 1].to_string())
+                .collect();
+            assert_eq!(starts, expected);
+            assert!(text.contains(&format!("q/{first}/")));
+        }
+        let meta = files.iter().find(|f| f.path == "search/meta.js").unwrap();
+        assert!(
+            std::str::from_utf8(&meta.bytes)
+                .unwrap()
+                .contains(&format!("\"group\":{DOCS_PER_FILE}"))
         );
     }
 

@@ -67,9 +67,12 @@ function allDocs(site) {
   const dir = path.join(site, 'search/d');
   const docs = {};
   for (const f of fs.readdirSync(dir)) {
-    const src = fs.readFileSync(path.join(dir, f), 'utf8');
-    const m = /^okrsiteSearch\.doc\((\d+),([\s\S]*)\);\s*$/.exec(src);
-    docs[+m[1]] = JSON.parse(m[2]);
+    // Several documents per file, one `okrsiteSearch.doc(n,{…});` line each.
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const m = /^okrsiteSearch\.doc\((\d+),(.*)\);$/.exec(line);
+      docs[+m[1]] = JSON.parse(m[2]);
+    }
   }
   return docs;
 }

@@ -8,6 +8,7 @@
 //! projection dash-dotted. Text is SVG `<text>` with a CSS font stack, so building
 //! needs no font and the output does not depend on the build machine.
 
+mod backend;
 pub mod kr;
 pub mod metric;
 pub mod score;
@@ -15,6 +16,8 @@ pub mod score;
 use jiff::civil::Date;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
+
+use backend::CompactSvg;
 
 pub use kr::{KrChartInput, kr_chart};
 pub use metric::{MetricChartInput, metric_charts};
@@ -69,7 +72,7 @@ pub const GREY: RGBColor = RGBColor(128, 128, 128);
 
 /// Dashed lines. plotters draws a dashed series as one element per dash (dozens per
 /// line, most of a chart's bytes), so a dashed line is drawn as one solid line in a
-/// stand-in colour that [`finish`] turns into the real colour plus `stroke-dasharray`.
+/// stand-in colour that the chart backend turns into the real colour plus `stroke-dasharray`.
 /// Each entry: stand-in, real colour, dash pattern.
 const DASHES: [(RGBColor, RGBColor, &str); 6] = [
     (RGBColor(230, 159, 1), ORANGE, "8 5"),
@@ -87,16 +90,6 @@ pub fn dashed(color: RGBColor, pattern: &str) -> RGBColor {
         .iter()
         .find(|(_, real, p)| *real == color && *p == pattern)
         .map_or(color, |d| d.0)
-}
-
-/// [`DASHES`] as SVG colour strings: stand-in, real colour, pattern.
-fn dash_hex() -> &'static [(String, String, &'static str)] {
-    static HEX: std::sync::OnceLock<Vec<(String, String, &'static str)>> = std::sync::OnceLock::new();
-    HEX.get_or_init(|| DASHES.iter().map(|(s, r, p)| (hex(*s), hex(*r), *p)).collect())
-}
-
-fn hex(c: RGBColor) -> String {
-    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
 }
 
 /// Days since 1970-01-01, as a chart x coordinate.
@@ -187,124 +180,54 @@ pub fn value_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-/// Turns plotters' SVG into an accessible inline chart: no fixed size (viewBox only),
-/// `role="img"` with `<title>` and `<desc>`, ink as `currentColor`.
-pub fn finish(svg: &str, id: &str, class: &str, title: &str, desc: &str) -> String {
-    let body_start = svg.find('>').map_or(0, |i| i + 1);
-    let head = &svg[..body_start];
-    let viewbox = head
-        .split("viewBox=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or("0 0 600 300");
-    let mut out = String::with_capacity(svg.len() / 2 + title.len() + desc.len() + 400);
-    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"");
-    out.push_str(viewbox);
-    out.push_str("\" class=\"chart ");
-    out.push_str(class);
-    out.push_str(&format!(
-        "\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+/// A chart body drawn by [`draw`]: the size and the elements inside the `<svg>`.
+pub struct Drawn {
+    pub width: u32,
+    pub height: u32,
+    pub body: String,
+}
+
+/// Wraps a drawn chart as an accessible inline chart: no fixed size (viewBox only),
+/// `role="img"` with `<title>` and `<desc>`, the font and ink set once on the root.
+pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(drawn.body.len() + title.len() + desc.len() + 420);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart {class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        drawn.width,
+        drawn.height,
         esc(title),
         esc(desc)
-    ));
-    compact(&svg[body_start..], &mut out);
+    );
+    out.push_str(&drawn.body);
+    out.push_str("</svg>");
     out
-}
-
-/// One pass over plotters' SVG body (after its `<svg>` tag), writing a smaller
-/// equivalent: ink → `currentColor`, dash stand-ins → colour + `stroke-dasharray`,
-/// attributes equal to what is inherited or the default dropped (the root carries the
-/// font and `fill="currentColor"`), font sizes rounded, newlines around text removed.
-/// plotters escapes `<`, `>` and `"` in text and attribute values, so a tag ends at
-/// the first `>`.
-fn compact(body: &str, out: &mut String) {
-    let mut rest = body;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(rest[..lt].trim_matches('\n'));
-        let Some(len) = rest[lt..].find('>') else {
-            break;
-        };
-        compact_tag(&rest[lt..=lt + len], out);
-        rest = &rest[lt + len + 1..];
-    }
-    out.push_str(rest.trim());
-}
-
-fn compact_tag(tag: &str, out: &mut String) {
-    use std::fmt::Write;
-    let inner = tag.trim_start_matches('<').trim_end_matches('>');
-    let (inner, self_closing) = match inner.strip_suffix('/') {
-        Some(i) => (i, true),
-        None => (inner, false),
-    };
-    let name_end = inner.find(' ').unwrap_or(inner.len());
-    out.push('<');
-    out.push_str(&inner[..name_end]);
-    let mut attrs = &inner[name_end..];
-    while let Some(eq) = attrs.find('=') {
-        let name = attrs[..eq].trim();
-        let Some(after) = attrs[eq + 1..].strip_prefix('"') else {
-            break;
-        };
-        let Some(close) = after.find('"') else { break };
-        let value = &after[..close];
-        attrs = &after[close + 1..];
-        let value = if value == "#010203" { "currentColor" } else { value };
-        match (name, value) {
-            ("font-family", _) | ("opacity", "1") | ("stroke-width", "1") | ("fill", "currentColor") => {}
-            ("font-size", v) => {
-                let v = v.parse::<f64>().map_or_else(|_| v.to_string(), |f| trim(f, 1));
-                let _ = write!(out, " font-size=\"{v}\"");
-            }
-            ("points", v) => {
-                let _ = write!(out, " points=\"{}\"", v.trim_end());
-            }
-            ("stroke", v) => match dash_hex().iter().find(|d| d.0 == v) {
-                Some((_, real, pattern)) => {
-                    let _ = write!(out, " stroke=\"{real}\" stroke-dasharray=\"{pattern}\"");
-                }
-                None => {
-                    let _ = write!(out, " stroke=\"{v}\"");
-                }
-            },
-            (n, v) => {
-                let _ = write!(out, " {n}=\"{v}\"");
-            }
-        }
-    }
-    if self_closing {
-        out.push('/');
-    }
-    out.push('>');
 }
 
 pub fn esc(s: &str) -> String {
     crate::render::escape_html(s)
 }
 
-/// Draws into an SVG string; a drawing error (never expected) yields an empty chart
+/// Draws a chart's elements; a drawing error (never expected) yields an empty chart
 /// rather than a failed build.
 pub fn draw(
     width: u32,
     height: u32,
-    f: impl FnOnce(DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<(), String>,
-) -> String {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        if f(root).is_err() {
-            return format!(
-                "<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"></svg>"
-            );
-        }
+    f: impl FnOnce(DrawingArea<CompactSvg<'_>, plotters::coord::Shift>) -> Result<(), String>,
+) -> Drawn {
+    let mut body = String::with_capacity(4096);
+    let ok = f(CompactSvg::new(&mut body, (width, height)).into_drawing_area()).is_ok();
+    if !ok {
+        body.clear();
     }
-    svg
+    Drawn { width, height, body }
 }
 
 /// A chart with days (or any number) on x and values on y.
 pub type Plot<'a, 'b> = ChartContext<
     'a,
-    SVGBackend<'b>,
+    CompactSvg<'b>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
@@ -396,18 +319,23 @@ mod tests {
         ] {
             assert_ne!(dashed(color, pattern), color, "{color:?} {pattern}");
         }
-        let svg = finish(
-            &format!(
-                "<svg viewBox=\"0 0 10 10\"><polyline stroke=\"{}\"/><text font-size=\"10.483870967741936\">\nx\n</text></svg>",
-                hex(dashed(GREY, "2 4"))
-            ),
-            "c",
-            "k",
-            "t",
-            "d",
-        );
+        let drawn = draw(100, 50, |root| {
+            let mut chart = ChartBuilder::on(&root)
+                .build_cartesian_2d(0.0..10.0, 0.0..10.0)
+                .map_err(e)?;
+            chart
+                .draw_series(LineSeries::new([(0.0, 1.0), (10.0, 1.0)], dashed(GREY, "2 4")))
+                .map_err(e)?;
+            root.draw(&Text::new("x<", (5, 5), (FONT, 13).into_font().color(&INK)))
+                .map_err(e)
+        });
+        let svg = finish(&drawn, "c", "k", "t", "d");
         assert!(svg.contains("stroke=\"#808080\" stroke-dasharray=\"2 4\""), "{svg}");
-        assert!(svg.contains("<text font-size=\"10.5\">x</text>"), "{svg}");
+        assert!(
+            svg.contains(r#"<text x="5" y="5" dy="0.76em" text-anchor="start" font-size="10.5">x&lt;</text>"#),
+            "{svg}"
+        );
+        assert!(!svg.contains("#010203") && !svg.contains('\n'), "{svg}");
     }
 
     #[test]

@@ -29,6 +29,9 @@
     doc: function (n, d) { docs[n] = d; }
   };
 
+  // Documents come DOCS_PER_FILE to a file (meta.group; src/render/search.rs).
+  function docFile(n) { return 'd/' + Math.floor(n / ((meta && meta.group) || 1)) + '.js'; }
+
   function load(src) {
     if (!loading[src]) {
       loading[src] = new Promise(function (resolve, reject) {
@@ -182,7 +185,7 @@
     var p = plan(query);
     if (!p.tokens.length) return Promise.resolve([]);
     return candidatesOf(p.tokens).then(function (candidates) {
-      return Promise.all(candidates.map(function (n) { return load('d/' + n + '.js').catch(function () {}); })).then(function () {
+      return Promise.all(candidates.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
         return candidates.filter(function (n) {
           var d = docs[n];
           return d && p.parts.every(function (part) { return contains(haystack(d), part); });
@@ -219,7 +222,7 @@
       if (found.length >= PAGE || s.next >= s.candidates.length) { render(my, found); return Promise.resolve(); }
       var batch = s.candidates.slice(s.next, s.next + BATCH);
       s.next += batch.length;
-      return Promise.all(batch.map(function (n) { return load('d/' + n + '.js').catch(function () {}); })).then(function () {
+      return Promise.all(batch.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
         batch.forEach(function (n) {
           var d = docs[n];
           if (!d) return;
