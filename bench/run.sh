@@ -2,6 +2,11 @@
 # okrsite vs Hugo on the same machine, in one run. See BENCHMARKS.md.
 #
 #   bash bench/run.sh [--teams "50 200 800"] [--quarters 12] [--runs 3] [--dir /tmp/okrsite-bench]
+#                     [--out /dev/shm/okrsite-bench-out]
+#
+# --out puts both tools' output in that folder (for example on tmpfs, to take the
+# file system's inode allocation out of the comparison); by default each writes
+# into its site folder on the same disk as the sources.
 #
 # For each team count: generates the synthetic site (examples/synth.rs, seed 1),
 # copies its retrospectives into a Hugo site with minimal templates (plain Markdown
@@ -19,12 +24,14 @@ TEAMS="50 200 800"
 QUARTERS=12
 RUNS=3
 DIR=/tmp/okrsite-bench
+OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --teams) TEAMS="$2"; shift 2 ;;
     --quarters) QUARTERS="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -94,24 +101,29 @@ for n in $TEAMS; do
   retro=$(ls "$site"/content/*-Q*/*.md | sort | tail -1)
   hretro="$hugo_dir/content/${retro#"$site"/content/}"
   cp "$retro" "$DIR/retro.orig"
+  if [ -n "$OUT" ]; then
+    out="$OUT/okrsite-$n"; hout="$OUT/hugo-$n"; mkdir -p "$OUT"
+  else
+    out="$site/public"; hout="$hugo_dir/public"
+  fi
   echo "== $n teams ($(ls "$site"/content/*-Q*/*.md | wc -l) retrospectives)" >&2
   for run in $(seq "$RUNS"); do
-    rm -rf "$site/public"; sync
-    measure "$n" okrsite full -- "$OKRSITE" build --root "$site"
-    measure "$n" okrsite no-op -- "$OKRSITE" build --root "$site"
+    rm -rf "$out"; sync
+    measure "$n" okrsite full -- "$OKRSITE" build --root "$site" --output "$out"
+    measure "$n" okrsite no-op -- "$OKRSITE" build --root "$site" --output "$out"
     echo "編集 $run $(date +%s%N)" >> "$retro"
-    measure "$n" okrsite one-edit -- "$OKRSITE" build --root "$site"
+    measure "$n" okrsite one-edit -- "$OKRSITE" build --root "$site" --output "$out"
     cp "$DIR/retro.orig" "$retro"
-    rm -rf "$hugo_dir/public" "$hugo_dir/resources"; sync
-    measure "$n" hugo full -- hugo --quiet --source "$hugo_dir"
-    measure "$n" hugo no-op -- hugo --quiet --source "$hugo_dir"
+    rm -rf "$hout" "$hugo_dir/resources"; sync
+    measure "$n" hugo full -- hugo --quiet --source "$hugo_dir" --destination "$hout"
+    measure "$n" hugo no-op -- hugo --quiet --source "$hugo_dir" --destination "$hout"
     echo "編集 $run $(date +%s%N)" >> "$hretro"
-    measure "$n" hugo one-edit -- hugo --quiet --source "$hugo_dir"
+    measure "$n" hugo one-edit -- hugo --quiet --source "$hugo_dir" --destination "$hout"
     cp "$DIR/retro.orig" "$hretro"
   done
-  du -sh --apparent-size "$site/public" "$hugo_dir/public" >&2
-  echo -e "$n\tokrsite\tfiles\t$(find "$site/public" -type f | wc -l) $(du -s --apparent-size -m "$site/public" | cut -f1)" >> "$RESULTS"
-  echo -e "$n\thugo\tfiles\t$(find "$hugo_dir/public" -type f | wc -l) $(du -s --apparent-size -m "$hugo_dir/public" | cut -f1)" >> "$RESULTS"
+  du -sh --apparent-size "$out" "$hout" >&2
+  echo -e "$n\tokrsite\tfiles\t$(find "$out" -type f | wc -l) $(du -s --apparent-size -m "$out" | cut -f1)" >> "$RESULTS"
+  echo -e "$n\thugo\tfiles\t$(find "$hout" -type f | wc -l) $(du -s --apparent-size -m "$hout" | cut -f1)" >> "$RESULTS"
 done
 
 python3 - "$RESULTS" <<'EOF'

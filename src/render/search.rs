@@ -52,8 +52,14 @@ pub struct SearchDoc {
 }
 
 /// NFKC, then lowercase: full-width ＡＢＣ and half-width ｶﾅ match their usual forms.
+/// The same as the client's `s.normalize('NFKC').toLowerCase()` (both lowercase a
+/// final Greek sigma to ς).
 pub fn normalize(text: &str) -> String {
-    text.nfkc().flat_map(char::to_lowercase).collect()
+    // Most text is already NFKC, which a quick check proves without decomposing.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        return text.to_lowercase();
+    }
+    text.nfkc().collect::<String>().to_lowercase()
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -335,6 +341,10 @@ mod tests {
     #[test]
     fn nfkc_folds_width() {
         assert_eq!(normalize("ＡＢＣ ｶﾅ"), "abc カナ");
+        assert_eq!(normalize("価格 Pricing"), "価格 pricing");
+        // As JavaScript's toLowerCase: a word-final sigma becomes ς.
+        assert_eq!(normalize("ΟΔΟΣ"), "οδος");
+        assert_eq!(normalize("ＯＤＯＳ ΟΔΟΣ"), "odos οδος");
         assert_eq!(all("ｶﾅ"), all("カナ"));
     }
 
