@@ -81,6 +81,29 @@ pub fn number(v: f64) -> String {
     if !v.is_finite() {
         return v.to_string();
     }
+    // Charts and tables format every point, and `{:.3}` is slow. Below 10^9 the product
+    // `v * 1000` is within 10^-4 of the exact value, so unless its fraction is near a
+    // half (where the two could round differently) rounding it gives the same digits.
+    let scaled = v * 1000.0;
+    if scaled.abs() < 1e12 && ((scaled - scaled.trunc()).abs() - 0.5).abs() > 1e-3 {
+        let n = scaled.round() as i64;
+        let (int, thousandths) = (n.unsigned_abs() / 1000, n.unsigned_abs() % 1000);
+        let mut out = String::with_capacity(24);
+        if n < 0 {
+            out.push('-');
+        }
+        push_grouped(&mut out, &int.to_string());
+        if thousandths != 0 {
+            let frac = [
+                b'0' + (thousandths / 100) as u8,
+                b'0' + (thousandths / 10 % 10) as u8,
+                b'0' + (thousandths % 10) as u8,
+            ];
+            out.push('.');
+            out.push_str(std::str::from_utf8(&frac).unwrap_or_default().trim_end_matches('0'));
+        }
+        return out;
+    }
     let s = format!("{:.3}", v);
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -93,16 +116,22 @@ pub fn number(v: f64) -> String {
         None => ("", s.as_str()),
     };
     let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
+    let mut out = String::from(sign);
+    push_grouped(&mut out, int);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
     }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+    out
+}
+
+/// Appends ASCII digits with a comma between thousands.
+fn push_grouped(out: &mut String, int: &str) {
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
 }
 
@@ -135,6 +164,80 @@ pub fn score(v: f64) -> String {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    /// `number` as it was written first, with `{:.3}` for every value: the fast path
+    /// must give exactly the same text.
+    fn number_reference(v: f64) -> String {
+        let s = format!("{:.3}", v);
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        };
+        let (sign, digits) = match s.strip_prefix('-') {
+            Some(rest) if rest.chars().any(|c| c != '0' && c != '.') => ("-", rest),
+            Some(rest) => ("", rest),
+            None => ("", s.as_str()),
+        };
+        let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        match frac {
+            Some(f) => format!("{sign}{grouped}.{f}"),
+            None => format!("{sign}{grouped}"),
+        }
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn fast_numbers_match_exact_formatting(
+            v in proptest::prop_oneof![
+                proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+                -2e9..2e9f64,
+                -1000.0..1000.0f64,
+                (-2_000_000_000i64..2_000_000_000).prop_map(|n| n as f64 / 2000.0),
+                (-2_000_000i64..2_000_000).prop_map(|n| n as f64 / 1000.0 + 0.0005),
+            ]
+        ) {
+            proptest::prop_assert_eq!(number(v), number_reference(v));
+        }
+    }
+
+    #[test]
+    fn fast_numbers_match_exact_formatting_at_edges() {
+        for v in [
+            0.0,
+            -0.0,
+            0.0005,
+            -0.0005,
+            0.0015,
+            2.675,
+            1.0005,
+            -1.0005,
+            999_999.999_5,
+            1e9,
+            -1e9,
+            1e12,
+            123_456_789.123,
+            0.1 + 0.2,
+            1e-9,
+            -1e-9,
+            45.0,
+            -3.5,
+            1234.5,
+            1e20,
+            -1e20,
+        ] {
+            assert_eq!(number(v), number_reference(v), "{v}");
+        }
+    }
 
     #[test]
     fn numbers_read_naturally() {

@@ -70,6 +70,23 @@ enum Class {
 }
 
 fn class(c: char) -> Class {
+    // Fast paths for ASCII, kana and the main kanji block (most of the text; a unit
+    // test checks they agree with the general rule), as the general rule's Unicode
+    // table lookups were a visible part of indexing.
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else {
+            Class::Other
+        };
+    }
+    if matches!(c as u32, 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF) {
+        return Class::Cjk;
+    }
+    general_class(c)
+}
+
+fn general_class(c: char) -> Class {
     if !c.is_alphanumeric() {
         Class::Other
     } else if is_cjk(c) {
@@ -368,6 +385,14 @@ mod tests {
             serde_json::from_str::<String>(&s).unwrap(),
             "</script><img src=x onerror=alert(1)>\u{2028}&"
         );
+    }
+
+    #[test]
+    fn fast_character_classes_agree_with_the_general_rule() {
+        let ranges = [(0u32, 0x7F), (0x3041, 0x3096), (0x30A1, 0x30FA), (0x4E00, 0x9FFF)];
+        for c in ranges.iter().flat_map(|&(a, b)| a..=b).filter_map(char::from_u32) {
+            assert!(class(c) == general_class(c), "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -45,6 +45,23 @@ impl<'a> CompactSvg<'a> {
         let _ = write!(self.out, " {name}=\"{value}\"");
     }
 
+    /// An integer attribute, without the formatting machinery (charts write thousands).
+    fn int(&mut self, name: &str, value: i32) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        push_int(self.out, value);
+        self.out.push('"');
+    }
+
+    fn str(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        self.out.push_str(value);
+        self.out.push('"');
+    }
+
     fn opacity(&mut self, color: BackendColor) {
         if color.alpha != 1.0 {
             self.attr("opacity", color.alpha);
@@ -54,25 +71,43 @@ impl<'a> CompactSvg<'a> {
     /// `fill`, left out when it is the inherited ink.
     fn fill(&mut self, color: BackendColor) {
         if color.rgb != ink() {
-            self.attr("fill", Hex(color.rgb));
+            self.color("fill", color.rgb);
         }
+    }
+
+    /// A colour attribute: `#RRGGBB`, or `currentColor` for the ink.
+    fn color(&mut self, name: &str, rgb: (u8, u8, u8)) {
+        if rgb == ink() {
+            return self.str(name, "currentColor");
+        }
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let (r, g, b) = rgb;
+        let digits = [
+            b'#',
+            HEX[usize::from(r >> 4)],
+            HEX[usize::from(r & 15)],
+            HEX[usize::from(g >> 4)],
+            HEX[usize::from(g & 15)],
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 15)],
+        ];
+        self.str(name, std::str::from_utf8(&digits).unwrap_or_default());
     }
 
     /// `stroke`, with `stroke-dasharray` for a dash stand-in colour.
     fn stroke(&mut self, color: BackendColor) {
         match super::DASHES.iter().find(|d| (d.0.0, d.0.1, d.0.2) == color.rgb) {
             Some((_, real, pattern)) => {
-                self.attr("stroke", Hex((real.0, real.1, real.2)));
-                self.attr("stroke-dasharray", pattern);
+                self.color("stroke", (real.0, real.1, real.2));
+                self.str("stroke-dasharray", pattern);
             }
-            None if color.rgb == ink() => self.attr("stroke", "currentColor"),
-            None => self.attr("stroke", Hex(color.rgb)),
+            None => self.color("stroke", color.rgb),
         }
     }
 
     fn stroke_width(&mut self, width: u32) {
         if width != 1 {
-            self.attr("stroke-width", width);
+            self.int("stroke-width", width as i32);
         }
     }
 
@@ -82,7 +117,9 @@ impl<'a> CompactSvg<'a> {
             if i > 0 {
                 self.out.push(' ');
             }
-            let _ = write!(self.out, "{x},{y}");
+            push_int(self.out, x);
+            self.out.push(',');
+            push_int(self.out, y);
         }
         self.out.push('"');
     }
@@ -96,18 +133,25 @@ fn ink() -> (u8, u8, u8) {
     (super::INK.0, super::INK.1, super::INK.2)
 }
 
-/// An SVG colour: the ink as `currentColor`, others as `#RRGGBB`.
-struct Hex((u8, u8, u8));
-
-impl std::fmt::Display for Hex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (r, g, b) = self.0;
-        if (r, g, b) == ink() {
-            f.write_str("currentColor")
-        } else {
-            write!(f, "#{r:02X}{g:02X}{b:02X}")
+/// Writes a decimal integer.
+fn push_int(out: &mut String, value: i32) {
+    let mut buf = [0u8; 11];
+    let mut i = buf.len();
+    let mut n = value.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    if value < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    // Only ASCII digits and '-' were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// Escapes text as plotters' SVG backend does (`'` too, harmless and kept for parity).
@@ -151,8 +195,8 @@ impl DrawingBackend for CompactSvg<'_> {
             return Ok(());
         }
         self.open("rect");
-        self.attr("x", x);
-        self.attr("y", y);
+        self.int("x", x);
+        self.int("y", y);
         self.out.push_str(" width=\"1\" height=\"1\" stroke=\"none\"");
         self.opacity(color);
         self.fill(color);
@@ -174,10 +218,10 @@ impl DrawingBackend for CompactSvg<'_> {
         self.opacity(color);
         self.stroke(color);
         self.stroke_width(style.stroke_width());
-        self.attr("x1", from.0);
-        self.attr("y1", from.1);
-        self.attr("x2", to.0);
-        self.attr("y2", to.1);
+        self.int("x1", from.0);
+        self.int("y1", from.1);
+        self.int("x2", to.0);
+        self.int("y2", to.1);
         self.close();
         Ok(())
     }
@@ -194,10 +238,10 @@ impl DrawingBackend for CompactSvg<'_> {
             return Ok(());
         }
         self.open("rect");
-        self.attr("x", upper_left.0);
-        self.attr("y", upper_left.1);
-        self.attr("width", bottom_right.0 - upper_left.0);
-        self.attr("height", bottom_right.1 - upper_left.1);
+        self.int("x", upper_left.0);
+        self.int("y", upper_left.1);
+        self.int("width", bottom_right.0 - upper_left.0);
+        self.int("height", bottom_right.1 - upper_left.1);
         self.opacity(color);
         if fill {
             self.fill(color);
@@ -258,9 +302,9 @@ impl DrawingBackend for CompactSvg<'_> {
             return Ok(());
         }
         self.open("circle");
-        self.attr("cx", center.0);
-        self.attr("cy", center.1);
-        self.attr("r", radius);
+        self.int("cx", center.0);
+        self.int("cy", center.1);
+        self.int("r", radius as i32);
         self.opacity(color);
         if fill {
             self.fill(color);
@@ -286,9 +330,9 @@ impl DrawingBackend for CompactSvg<'_> {
         }
         let anchor = style.anchor();
         self.open("text");
-        self.attr("x", x);
-        self.attr("y", y);
-        self.attr(
+        self.int("x", x);
+        self.int("y", y);
+        self.str(
             "dy",
             match anchor.v_pos {
                 VPos::Top => "0.76em",
@@ -296,7 +340,7 @@ impl DrawingBackend for CompactSvg<'_> {
                 VPos::Bottom => "-0.5ex",
             },
         );
-        self.attr(
+        self.str(
             "text-anchor",
             match anchor.h_pos {
                 HPos::Left => "start",
@@ -310,8 +354,8 @@ impl DrawingBackend for CompactSvg<'_> {
         self.fill(color);
         match style.style() {
             FontStyle::Normal => {}
-            FontStyle::Bold => self.attr("font-weight", "bold"),
-            other => self.attr("font-style", other.as_str()),
+            FontStyle::Bold => self.str("font-weight", "bold"),
+            other => self.str("font-style", other.as_str()),
         }
         let degrees = match style.transform() {
             FontTransform::Rotate90 => Some(90),
@@ -326,5 +370,19 @@ impl DrawingBackend for CompactSvg<'_> {
         push_escaped(self.out, text);
         self.out.push_str("</text>");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_int;
+
+    #[test]
+    fn integers_are_written_as_display_does() {
+        for v in [0, 7, -7, 10, 460, -1234, i32::MAX, i32::MIN] {
+            let mut s = String::new();
+            push_int(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
     }
 }

@@ -285,6 +285,8 @@ pub fn mesh(
         .axis_style(INK.mix(0.6))
         .bold_line_style(INK.mix(0.12))
         .light_line_style(TRANSPARENT)
+        // No light lines at all: plotters would compute and map 60 invisible ones.
+        .max_light_lines(0)
         .draw()
         .map_err(e)
 }
