@@ -213,13 +213,15 @@ fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<Outpu
     let root = root_of(&page.path);
     page.data.insert("site", &site_info);
     page.data.insert("root", &root);
-    page.data.insert("t", &theme.strings.0);
+    page.data.insert_value("t", theme.strings_value.clone());
     page.data.insert("nav", page.nav);
     page.data.insert("page_title", &page.title);
     page.data.insert("today", &views.fmt.date(site.today));
     let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
     page.data.insert("canonical", &canonical);
-    let html = crate::timings::measure("tera", || theme.tera.render(page.template, &page.data))
+    // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.
+    let mut html = Vec::with_capacity(64 * 1024);
+    crate::timings::measure("tera", || theme.tera.render_to(page.template, &page.data, &mut html))
         .map_err(|e| format!("template {} for {}: {}", page.template, page.path, error_chain(&e)))?;
     Ok(OutputFile::new(page.path, html))
 }

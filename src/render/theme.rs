@@ -68,6 +68,9 @@ const EN: &str = include_str!("../../themes/default/i18n/en.toml");
 pub struct Theme {
     pub tera: Tera,
     pub strings: Strings,
+    /// `strings` as a Tera value, converted once: every page's context holds it as
+    /// `t`, and Tera's values share their contents when cloned.
+    pub strings_value: tera::Value,
 }
 
 /// The UI strings of a language.
@@ -124,9 +127,11 @@ pub fn load(site_root: &Path, lang: Language) -> Result<Theme, Vec<Diagnostic>> 
         );
     }
     if errors.is_empty() {
+        let strings = strings(lang);
         Ok(Theme {
             tera,
-            strings: strings(lang),
+            strings_value: tera::Value::from_serializable(&strings.0),
+            strings,
         })
     } else {
         Err(errors)
