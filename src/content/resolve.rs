@@ -197,7 +197,24 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     }
 
     let okr_files: HashSet<(Quarter, &str)> = content.okrs.iter().map(|(q, t, _)| (*q, t.as_str())).collect();
-    for (q, team, l) in &content.retros {
+    // Resolving a retrospective parses its Markdown for learnings: thousands of files,
+    // done in parallel first; the loop below reports problems in file order.
+    let mut prepared: Vec<Option<Retrospective>> = {
+        use rayon::prelude::*;
+        content
+            .retros
+            .par_iter()
+            .map(|(q, team, l)| {
+                let front = &l.raw.front;
+                if !team_position.contains_key(team.as_str()) || ((front.draft || front.private) && !opts.drafts) {
+                    return None;
+                }
+                let team_name = team_ids.get(team.as_str()).map_or(team.as_str(), |t| t.name.as_str());
+                Some(resolve_retro(l, *q, team, team_name, &config))
+            })
+            .collect()
+    };
+    for (i, (q, team, l)) in content.retros.iter().enumerate() {
         let Some(&pos) = team_position.get(team.as_str()) else {
             if teams_complete {
                 unknown_team(&mut r, &l.file, team, &teams);
@@ -218,8 +235,9 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
                 .with_help("add the team's OKRs for the quarter, or ignore this warning if the team had none"),
             );
         }
-        let team_name = team_ids.get(team.as_str()).map_or(team.as_str(), |t| t.name.as_str());
-        let retro = resolve_retro(l, *q, team, team_name, &config);
+        let Some(retro) = prepared[i].take() else {
+            continue;
+        };
         quarters
             .entry(*q)
             .or_default()

@@ -315,8 +315,9 @@ impl<'a> Views<'a> {
             learnings: Vec::new(),
             labels: chart_labels(t),
         };
-        views.team_quarters = views.build_team_quarters();
-        views.learnings = views.build_learnings();
+        let (team_quarters, learnings) = rayon::join(|| views.build_team_quarters(), || views.build_learnings());
+        views.team_quarters = team_quarters;
+        views.learnings = learnings;
         views
     }
 
@@ -617,7 +618,9 @@ impl<'a> Views<'a> {
                 .then(team_order.get(a.team.as_str()).cmp(&team_order.get(b.team.as_str())))
                 .then(a.index.cmp(&b.index))
         });
-        all.into_iter()
+        // Each learning's Markdown is rendered and sanitised: thousands of them, in parallel.
+        use rayon::prelude::*;
+        all.into_par_iter()
             .map(|l| LearningView {
                 html: super::markdown::render_inline(&l.markdown, site.config.allow_html),
                 text: l.text.clone(),
