@@ -129,6 +129,7 @@ pub fn render_pages(
     plans.extend((0..site.metrics.len()).map(Plan::Metric));
     let tags = tag_index(views);
     let by_tag = learnings_by_tag(views, &tags);
+    let users = metric_users(views);
     plans.extend((1..=page_count(views.learnings.len())).map(Plan::Learnings));
     plans.extend([Plan::Tags, Plan::Search, Plan::NotFound]);
     for (i, list) in by_tag.iter().enumerate() {
@@ -152,7 +153,10 @@ pub fn render_pages(
             Plan::Teams => teams_index(views),
             Plan::Team(i) => team_page(views, &site.teams[i]),
             Plan::Metrics => metrics_index(views),
-            Plan::Metric(i) => metric_page(views, &site.metrics[i]),
+            Plan::Metric(i) => {
+                let m = &site.metrics[i];
+                metric_page(views, m, users.get(m.id.as_str()).map_or(&[], Vec::as_slice))
+            }
             Plan::Learnings(n) => learnings_page(views, &tags, n),
             Plan::Tags => tags_index(views, &tags),
             Plan::Tag(i, n) => tag_page(views, &tags[i], &by_tag[i], n),
@@ -944,7 +948,27 @@ fn layer_key(l: crate::model::Layer) -> &'static str {
     }
 }
 
-fn metric_page(v: &Views<'_>, m: &crate::model::Metric) -> Page {
+/// Every KR measured by each metric, as (quarter, team, objective, KR) indexes, newest
+/// quarter first: one pass over all KRs instead of one per metric page.
+fn metric_users<'a>(v: &Views<'a>) -> HashMap<&'a str, Vec<(usize, usize, usize, usize)>> {
+    let mut users: HashMap<&'a str, Vec<(usize, usize, usize, usize)>> = HashMap::new();
+    for (qi, q) in v.site.quarters.iter().enumerate().rev() {
+        for (ti, tq) in q.teams.iter().enumerate() {
+            let objectives = tq.okrs.iter().flat_map(|o| o.objectives.iter());
+            for (oi, o) in objectives.take(v.team_quarters[qi][ti].objectives.len()).enumerate() {
+                let krs = v.team_quarters[qi][ti].objectives[oi].key_results.len();
+                for (ki, kr) in o.key_results.iter().take(krs).enumerate() {
+                    if let KrData::Metric(id) = &kr.data {
+                        users.entry(id.as_str()).or_default().push((qi, ti, oi, ki));
+                    }
+                }
+            }
+        }
+    }
+    users
+}
+
+fn metric_page(v: &Views<'_>, m: &crate::model::Metric, users: &[(usize, usize, usize, usize)]) -> Page {
     let t = v.t;
     let d = &m.definition;
     #[derive(Serialize)]
@@ -1005,23 +1029,17 @@ fn metric_page(v: &Views<'_>, m: &crate::model::Metric) -> Page {
         team: &'a TeamRef,
         kr: &'a views::KrView,
     }
-    let mut used_by = Vec::new();
-    for (qi, q) in v.site.quarters.iter().enumerate().rev() {
-        for (ti, tq) in q.teams.iter().enumerate() {
+    let used_by: Vec<UsedBy<'_>> = users
+        .iter()
+        .map(|&(qi, ti, oi, ki)| {
             let tqv = &v.team_quarters[qi][ti];
-            for (o, ov) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).zip(&tqv.objectives) {
-                for (kr, krv) in o.key_results.iter().zip(&ov.key_results) {
-                    if matches!(&kr.data, KrData::Metric(id) if *id == m.id) {
-                        used_by.push(UsedBy {
-                            quarter: tqv.quarter.label.clone(),
-                            team: &tqv.team,
-                            kr: krv,
-                        });
-                    }
-                }
+            UsedBy {
+                quarter: tqv.quarter.label.clone(),
+                team: &tqv.team,
+                kr: &tqv.objectives[oi].key_results[ki],
             }
-        }
-    }
+        })
+        .collect();
     #[derive(Serialize)]
     struct Data<'a> {
         id: &'a str,

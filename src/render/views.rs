@@ -229,6 +229,22 @@ pub struct Views<'a> {
     /// Every learning, newest first.
     pub learnings: Vec<LearningView>,
     pub labels: Labels,
+    /// `[quarter]`: team id → its position in `site.quarters[..].teams`, so a team's
+    /// quarters are found without scanning every team (team pages look up each quarter).
+    team_positions: Vec<HashMap<&'a str, usize>>,
+}
+
+fn team_positions(site: &Site) -> Vec<HashMap<&str, usize>> {
+    site.quarters
+        .iter()
+        .map(|q| {
+            q.teams
+                .iter()
+                .enumerate()
+                .map(|(i, tq)| (tq.team.as_str(), i))
+                .collect()
+        })
+        .collect()
 }
 
 pub fn light(t: &Strings, prefix: &str, l: Option<Light>) -> LightView {
@@ -314,6 +330,7 @@ impl<'a> Views<'a> {
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             labels: chart_labels(t),
+            team_positions: team_positions(site),
         };
         let (team_quarters, learnings) = rayon::join(|| views.build_team_quarters(), || views.build_learnings());
         views.team_quarters = team_quarters;
@@ -334,6 +351,7 @@ impl<'a> Views<'a> {
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             labels: chart_labels(t),
+            team_positions: team_positions(site),
         }
     }
 
@@ -649,9 +667,11 @@ impl<'a> Views<'a> {
     }
 
     pub fn team_score(&self, qi: usize, team: &str) -> Option<(&TeamScore, &TeamQuarterView)> {
-        let q = self.site.quarters.get(qi)?;
-        let i = q.teams.iter().position(|tq| tq.team == team)?;
-        Some((&self.scores.quarters[qi][i], &self.team_quarters[qi][i]))
+        let &i = self.team_positions.get(qi)?.get(team)?;
+        Some((
+            self.scores.quarters.get(qi)?.get(i)?,
+            self.team_quarters.get(qi)?.get(i)?,
+        ))
     }
 }
 
