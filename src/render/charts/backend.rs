@@ -105,6 +105,17 @@ impl<'a> CompactSvg<'a> {
         }
     }
 
+    /// A filled shape has no stroke; an outlined one no fill (as plotters draws them).
+    fn fill_or_stroke(&mut self, color: BackendColor, fill: bool) {
+        if fill {
+            self.fill(color);
+            self.out.push_str(" stroke=\"none\"");
+        } else {
+            self.out.push_str(" fill=\"none\"");
+            self.stroke(color);
+        }
+    }
+
     fn stroke_width(&mut self, width: u32) {
         if width != 1 {
             self.int("stroke-width", width as i32);
@@ -243,13 +254,7 @@ impl DrawingBackend for CompactSvg<'_> {
         self.int("width", bottom_right.0 - upper_left.0);
         self.int("height", bottom_right.1 - upper_left.1);
         self.opacity(color);
-        if fill {
-            self.fill(color);
-            self.out.push_str(" stroke=\"none\"");
-        } else {
-            self.out.push_str(" fill=\"none\"");
-            self.stroke(color);
-        }
+        self.fill_or_stroke(color, fill);
         self.close();
         Ok(())
     }
@@ -306,13 +311,7 @@ impl DrawingBackend for CompactSvg<'_> {
         self.int("cy", center.1);
         self.int("r", radius as i32);
         self.opacity(color);
-        if fill {
-            self.fill(color);
-            self.out.push_str(" stroke=\"none\"");
-        } else {
-            self.out.push_str(" fill=\"none\"");
-            self.stroke(color);
-        }
+        self.fill_or_stroke(color, fill);
         self.stroke_width(style.stroke_width());
         self.close();
         Ok(())
