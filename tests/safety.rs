@@ -3,6 +3,10 @@
 //! (SIGKILL, SIGINT), leaves the previous site complete and byte-identical.
 
 mod common;
+mod content_rules;
+mod linear;
+mod output_rules;
+mod serve_cli;
 #[path = "common/synth.rs"]
 mod synth;
 

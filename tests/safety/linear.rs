@@ -1,0 +1,4 @@
+//! Issue 15 regression tests: linear.
+
+#[allow(unused_imports)]
+use super::*;

@@ -1,0 +1,4 @@
+//! Issue 15 regression tests: output_rules.
+
+#[allow(unused_imports)]
+use super::*;
