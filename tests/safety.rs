@@ -3,9 +3,13 @@
 //! (SIGKILL, SIGINT), leaves the previous site complete and byte-identical.
 
 mod common;
+#[path = "safety/content_rules.rs"]
 mod content_rules;
+#[path = "safety/linear.rs"]
 mod linear;
+#[path = "safety/output_rules.rs"]
 mod output_rules;
+#[path = "safety/serve_cli.rs"]
 mod serve_cli;
 #[path = "common/synth.rs"]
 mod synth;
