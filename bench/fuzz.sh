@@ -21,7 +21,13 @@ shift || true
 if [ "$#" -gt 0 ]; then
   targets=("$@")
 else
-  mapfile -t targets < <(grep -oE '^fn (fuzz_[a-z_]+)\(\)' tests/no_panic.rs | sed -E 's/^fn (.*)\(\)/\1/')
+  # Targets in tests/no_panic.rs, and in its modules (tests/no_panic/<module>.rs → module::name).
+  mapfile -t targets < <(
+    grep -oE '^fn (fuzz_[a-z_]+)\(\)' tests/no_panic.rs | sed -E 's/^fn (.*)\(\)/\1/'
+    for f in tests/no_panic/*.rs; do
+      grep -oE '^fn (fuzz_[a-z_]+)\(\)' "$f" | sed -E "s/^fn (.*)\\(\\)/$(basename "$f" .rs)::\\1/"
+    done
+  )
 fi
 max_ms=${FUZZ_MAX_MS:-1000}
 memory_mb=${FUZZ_MEMORY_MB:-4096}
@@ -52,7 +58,7 @@ for target in "${targets[@]}"; do
         exec timeout $((seconds + 300)) "$bin" --exact "$target" --nocapture --test-threads 1
     ) >"$log" 2>&1
     rc=$?
-    line=$(grep -oE "FUZZ $target: [0-9]+ cases, slowest [0-9]+ ms" "$log" | tail -1)
+    line=$(grep -oE "FUZZ ${target##*::}: [0-9]+ cases, slowest [0-9]+ ms" "$log" | tail -1)
     n=$(sed -E 's/.*: ([0-9]+) cases.*/\1/' <<<"$line")
     ms=$(sed -E 's/.*slowest ([0-9]+) ms.*/\1/' <<<"$line")
     n=${n:-0} ms=${ms:-0}

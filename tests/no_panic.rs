@@ -12,6 +12,8 @@
 //! target for minutes in release and reports the cases executed.
 
 mod common;
+#[path = "no_panic/shapes.rs"]
+mod shapes;
 
 use okrsite::build;
 use okrsite::content::raw::{RawFrontMatter, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
@@ -290,10 +292,37 @@ fn fuzz<S: Strategy>(name: &str, default_cases: u32, strategy: S, test: impl Fn(
 where
     S::Value: std::fmt::Debug,
 {
+    fuzz_with(name, config(default_cases), strategy, test)
+}
+
+/// [`fuzz`] for targets whose cases are large (thousands of items): a failing case
+/// may itself be slow, so shrinking stops after a few steps rather than minutes.
+fn fuzz_large<S: Strategy>(
+    name: &str,
+    default_cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
+    S::Value: std::fmt::Debug,
+{
+    let mut c = config(default_cases);
+    c.max_shrink_iters = 24;
+    c.max_shrink_time = 60_000;
+    fuzz_with(name, c, strategy, test)
+}
+
+fn fuzz_with<S: Strategy>(
+    name: &str,
+    config: ProptestConfig,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
+    S::Value: std::fmt::Debug,
+{
     let limit = time_limit();
     let cases = AtomicU64::new(0);
     let slowest = AtomicU64::new(0);
-    let mut runner = TestRunner::new(config(default_cases));
+    let mut runner = TestRunner::new(config);
     let result = runner.run(&strategy, |value| {
         if past_deadline() {
             return Ok(());
