@@ -60,7 +60,7 @@ enum Command {
         #[arg(long)]
         drafts: bool,
         /// Replace an existing non-empty output folder that okrsite did not write (one without
-        /// its .okrsite-output marker, e.g. from okrsite before 0.2). Never the sources, the site
+        /// its .okrsite-output marker, e.g. the output of an older okrsite). Never the sources, the site
         /// root or above, a git repository or the home folder.
         #[arg(long)]
         force: bool,

@@ -35,7 +35,7 @@ pub enum OutputError {
     #[error(
         "refusing to replace {}: the folder is not empty and has no {MARKER} file, so okrsite did not write it\n  \
          the next build would delete every file in it. Choose an empty or new folder, or, if everything in it \
-         may be deleted (e.g. an output written by okrsite before 0.2, which wrote no marker), run again with --force",
+         may be deleted (e.g. the output of an older okrsite, which wrote no marker), run again with --force",
         path.display()
     )]
     NotOurs { path: PathBuf },

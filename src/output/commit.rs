@@ -141,7 +141,7 @@ pub fn remove_leftovers(out: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Removes the folders that builds of okrsite before 0.2 staged beside the output
+/// Removes the folders that older builds of okrsite staged beside the output
 /// (`.<name>.okrsite-staging-<pid>`, `.<name>.okrsite-old-<pid>`) when the build
 /// that made them is no longer running. Only these exact names are touched.
 pub fn remove_old_style_leftovers(out: &Path) {
