@@ -333,7 +333,10 @@ fn killed_midway(signal: &str, number: i32) {
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("api/okrs.json")).unwrap()).unwrap();
     assert_eq!(json["site"], "Generated OKR");
     assert!(out.join("quarters/2025-Q3/team-23/index.html").is_file());
-    assert!(!staging.exists(), "the next build removes the killed build's staging folder");
+    assert!(
+        !staging.exists(),
+        "the next build removes the killed build's staging folder"
+    );
 }
 
 #[cfg(unix)]

@@ -150,10 +150,7 @@ pub fn remove_old_style_leftovers(out: &Path) {
     };
     let Ok(listing) = std::fs::read_dir(parent) else { return };
     let name = name.to_string_lossy();
-    let prefixes = [
-        format!(".{name}.okrsite-staging-"),
-        format!(".{name}.okrsite-old-"),
-    ];
+    let prefixes = [format!(".{name}.okrsite-staging-"), format!(".{name}.okrsite-old-")];
     for entry in listing.flatten() {
         let file_name = entry.file_name();
         let Some(file_name) = file_name.to_str() else { continue };
@@ -176,7 +173,9 @@ fn is_running(pid: u32) -> bool {
             // This process never makes such folders: a leftover of an earlier one.
             return false;
         }
-        let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
         // SAFETY: signal 0 only checks that the process exists; nothing is sent.
         let found = unsafe { libc::kill(pid, 0) } == 0;
         found || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
@@ -206,9 +205,7 @@ fn roll_forward(out: &Path, journal: &Journal) -> Result<(), OutputError> {
     if !old.is_dir() {
         std::fs::create_dir(&old).map_err(|e| OutputError::io("create", &old, e))?;
     }
-    let move_to = |from: &Path, to: &Path| {
-        std::fs::rename(from, to).map_err(|e| OutputError::io("replace", from, e))
-    };
+    let move_to = |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| OutputError::io("replace", from, e));
     for name in &journal.entries {
         let new = staged.join(name);
         if !exists(&new) {

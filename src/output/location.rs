@@ -152,7 +152,9 @@ pub fn check_ownership(out: &Path, force: bool) -> Result<(), OutputError> {
         Ok(m) => m,
     };
     if !meta.is_dir() {
-        return Err(OutputError::NotAFolder { path: out.to_path_buf() });
+        return Err(OutputError::NotAFolder {
+            path: out.to_path_buf(),
+        });
     }
     if std::fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file()) {
         return Ok(());
@@ -162,7 +164,9 @@ pub fn check_ownership(out: &Path, force: bool) -> Result<(), OutputError> {
         return Ok(());
     }
     if !force {
-        return Err(OutputError::NotOurs { path: out.to_path_buf() });
+        return Err(OutputError::NotOurs {
+            path: out.to_path_buf(),
+        });
     }
     for entry in walkdir::WalkDir::new(out).follow_links(false) {
         let entry = entry.map_err(|e| OutputError::io("read", out, e.into()))?;
@@ -214,8 +218,14 @@ mod tests {
         assert_eq!(reason(&root), Some(Forbidden::SiteRoot));
         assert_eq!(reason(dir.path()), Some(Forbidden::AboveSiteRoot));
         assert_eq!(reason(&root.join("content")), Some(Forbidden::InsideSource("content")));
-        assert_eq!(reason(&root.join("content/x")), Some(Forbidden::InsideSource("content")));
-        assert_eq!(reason(&root.join("nope/../content")), Some(Forbidden::InsideSource("content")));
+        assert_eq!(
+            reason(&root.join("content/x")),
+            Some(Forbidden::InsideSource("content"))
+        );
+        assert_eq!(
+            reason(&root.join("nope/../content")),
+            Some(Forbidden::InsideSource("content"))
+        );
         assert_eq!(reason(&root.join("themes/t")), Some(Forbidden::InsideSource("themes")));
         assert_eq!(reason(&root.join("x/.git/y")), Some(Forbidden::InsideGit));
         assert!(check_location(&root, &root.join("public")).is_ok());

@@ -29,7 +29,10 @@ fn assert_refused(o: &Output, reason: &str, what: &str) {
         err.contains("refusing to write the site into") && err.contains(reason),
         "{what}: the message should say it is {reason}:\n{err}"
     );
-    assert!(err.contains("choose") || err.contains("build into"), "{what}: no advice:\n{err}");
+    assert!(
+        err.contains("choose") || err.contains("build into"),
+        "{what}: no advice:\n{err}"
+    );
 }
 
 fn names(dir: &Path) -> Vec<String> {
@@ -134,7 +137,10 @@ fn an_existing_folder_okrsite_did_not_write_needs_force() {
         .unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("refusing to replace") && err.contains("okrsite did not write it"), "{err}");
+    assert!(
+        err.contains("refusing to replace") && err.contains("okrsite did not write it"),
+        "{err}"
+    );
     assert!(err.contains("--force") && err.contains(MARKER), "{err}");
     assert!(err.contains("older okrsite"), "the upgrade path is named: {err}");
     assert_eq!(std::fs::read_to_string(theirs.join("notes/plan.txt")).unwrap(), "mine");
@@ -170,16 +176,32 @@ fn a_symlink_to_the_sources_is_refused_and_one_elsewhere_is_followed() {
     let to_content = links.path().join("to-content");
     std::os::unix::fs::symlink(root.join("content"), &to_content).unwrap();
     let before = snapshot(root);
-    assert_refused(&build_with(root, &to_content, &["--force"]), "inside content/", "a link to content/");
+    assert_refused(
+        &build_with(root, &to_content, &["--force"]),
+        "inside content/",
+        "a link to content/",
+    );
     let to_static = links.path().join("to-static");
     std::os::unix::fs::symlink(root.join("static"), &to_static).unwrap();
-    assert_refused(&build_with(root, &to_static.join("new"), &[]), "inside static/", "below a link to static/");
+    assert_refused(
+        &build_with(root, &to_static.join("new"), &[]),
+        "inside static/",
+        "below a link to static/",
+    );
     // `content` itself a link to a folder elsewhere: that folder is the sources.
     let real_content = links.path().join("real-content");
     std::fs::rename(root.join("content"), &real_content).unwrap();
     std::os::unix::fs::symlink(&real_content, root.join("content")).unwrap();
-    assert_refused(&build_with(root, &real_content, &[]), "inside content/", "the target of content/");
-    assert_refused(&build_with(root, links.path(), &["--force"]), "holds the site's content/", "its parent");
+    assert_refused(
+        &build_with(root, &real_content, &[]),
+        "inside content/",
+        "the target of content/",
+    );
+    assert_refused(
+        &build_with(root, links.path(), &["--force"]),
+        "holds the site's content/",
+        "its parent",
+    );
     std::fs::remove_file(root.join("content")).unwrap();
     std::fs::rename(&real_content, root.join("content")).unwrap();
     assert_same(&before, &snapshot(root), "refused builds");
@@ -221,7 +243,11 @@ fn the_home_folder_and_above_it_are_refused() {
     };
     assert_refused(&run(&home), "your home folder", "$HOME");
     assert_refused(&run(&home.join("documents/..")), "your home folder", "$HOME via ..");
-    assert_refused(&run(&fake.path().join("home")), "a parent of your home folder", "above $HOME");
+    assert_refused(
+        &run(&fake.path().join("home")),
+        "a parent of your home folder",
+        "above $HOME",
+    );
     assert_eq!(names(&home), ["documents"]);
     // Inside it is fine: ~/sites/public is where people build.
     let o = run(&home.join("sites/public"));
@@ -261,14 +287,20 @@ fn a_second_build_waits_for_the_first() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    assert!(child.try_wait().unwrap().is_none(), "the build did not wait for the lock");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build did not wait for the lock"
+    );
     let staged: Vec<String> = names(&out).into_iter().filter(|n| n.starts_with(".okrsite-")).collect();
     assert_eq!(staged, [MARKER], "a waiting build writes nothing");
     marker.unlock().unwrap();
     let o = child.wait_with_output().unwrap();
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("another okrsite build is writing into") && err.contains("waiting"), "{err}");
+    assert!(
+        err.contains("another okrsite build is writing into") && err.contains("waiting"),
+        "{err}"
+    );
     assert_eq!(names(dir.path()), ["public"]);
 }
 
@@ -325,7 +357,10 @@ fn the_next_build_removes_what_killed_builds_left() {
     assert!(build(site.path(), Some(&out)).status.success());
     let dead = dead_pid();
     // Inside: a staging and an old folder of killed builds, a half-written journal.
-    for leftover in [format!(".okrsite-staging-{dead}/quarters"), format!(".okrsite-old-{dead}/x")] {
+    for leftover in [
+        format!(".okrsite-staging-{dead}/quarters"),
+        format!(".okrsite-old-{dead}/x"),
+    ] {
         std::fs::create_dir_all(out.join(leftover)).unwrap();
     }
     std::fs::write(out.join(".okrsite-commit.tmp"), "{").unwrap();
