@@ -210,6 +210,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     stage("writing");
     let files = sink.written.into_inner().map(|w| w.len()).unwrap_or(0);
     let (pages, charts) = (sink.pages.into_inner(), sink.charts.into_inner());
+    // So that "commit" times the commit alone, not the rendering before it.
+    timer.lap("render and stage");
     staging.commit().map_err(BuildError::OutputFolder)?;
     timer.lap("commit");
     if let Some(session) = session
