@@ -295,6 +295,41 @@ mod tests {
         assert_eq!(inside, [MARKER]);
     }
 
+    /// A build killed in the middle of its commit left a journal: the next build
+    /// finishes that commit before it starts, so the output is the whole new site.
+    #[test]
+    fn the_next_build_finishes_a_commit_cut_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomically(
+            &out,
+            vec![OutputFile::new("index.html", "1"), OutputFile::new("a/b.html", "1")],
+        )
+        .unwrap();
+        let out = resolve(&out).unwrap();
+        // The killed build had staged index.html and c.html, moved the previous
+        // index.html out, then died.
+        let staged = out.join(commit::staging_name(4_000_000));
+        let old = out.join(commit::old_name(4_000_000));
+        std::fs::create_dir_all(&staged).unwrap();
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(staged.join("index.html"), "2").unwrap();
+        std::fs::write(staged.join("c.html"), "2").unwrap();
+        let journal = serde_json::json!({
+            "staging": commit::staging_name(4_000_000),
+            "old": commit::old_name(4_000_000),
+            "entries": ["c.html", "index.html"],
+        });
+        std::fs::write(out.join(commit::JOURNAL), journal.to_string()).unwrap();
+        std::fs::rename(out.join("index.html"), old.join("index.html")).unwrap();
+        let staging = Staging::begin(&out, false).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "2");
+        assert!(!out.join("a").exists() && !out.join(commit::JOURNAL).exists());
+        assert!(!staged.exists() && !old.exists());
+        drop(staging);
+    }
+
     #[test]
     fn the_site_cannot_use_okrsites_own_names() {
         let dir = tempfile::tempdir().unwrap();
