@@ -81,6 +81,9 @@ pub struct BuildOptions {
     pub progress: Option<Progress>,
     /// Kept between builds by `serve`; `None` for a one-off build.
     pub session: Option<Arc<Session>>,
+    /// Accept an existing non-empty output folder that okrsite did not write
+    /// (never one of the places [`output::Forbidden`] lists).
+    pub force: bool,
 }
 
 /// What a long-lived process (`serve`) keeps between builds, so that a rebuild
@@ -119,6 +122,9 @@ pub struct Built {
 pub enum BuildError {
     /// The output location or the file system refused.
     Output(String),
+    /// The output folder was refused ([`output::OutputError::is_refusal`]) or
+    /// could not be written.
+    OutputFolder(output::OutputError),
     /// The site's own templates or static files are broken (a content error).
     Site(String),
     /// Abandoned through [`Session::cancel`].
@@ -129,6 +135,7 @@ impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BuildError::Output(m) | BuildError::Site(m) => f.write_str(m),
+            BuildError::OutputFolder(e) => write!(f, "{e}"),
             BuildError::Cancelled => f.write_str("cancelled"),
         }
     }
@@ -166,7 +173,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         Some(o) => o.clone(),
         None => opts.root.join(&site.config.output_dir),
     };
-    output::check_location(&opts.root, &out_dir).map_err(BuildError::Output)?;
+    // From here on the resolved path: what was checked is where the site is written.
+    let out_dir = output::check_location(&opts.root, &out_dir).map_err(BuildError::OutputFolder)?;
     let theme = match render::theme::load(&opts.root, site.config.language) {
         Ok(t) => t,
         Err(mut errors) => {
@@ -179,7 +187,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
     timer.lap("score");
-    let staging = output::Staging::begin(&out_dir).map_err(BuildError::Output)?;
+    let staging = output::Staging::begin(&out_dir, opts.force).map_err(BuildError::OutputFolder)?;
     let sink = StagingSink {
         cancel: session.map(|s| &s.cancel),
         progress: opts.progress.as_ref(),
@@ -202,7 +210,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     stage("writing");
     let files = sink.written.into_inner().map(|w| w.len()).unwrap_or(0);
     let (pages, charts) = (sink.pages.into_inner(), sink.charts.into_inner());
-    staging.commit().map_err(BuildError::Output)?;
+    // So that "commit" times the commit alone, not the rendering before it.
+    timer.lap("render and stage");
+    staging.commit().map_err(BuildError::OutputFolder)?;
     timer.lap("commit");
     if let Some(session) = session
         && let Some(site) = checked.site.take()
@@ -260,7 +270,7 @@ impl render::Sink for StagingSink<'_> {
             let charts = count_occurrences(&file.bytes, b"<svg ");
             self.charts.fetch_add(charts, Ordering::Relaxed);
         }
-        self.staging.put(&file.path, &file.bytes)?;
+        self.staging.put(&file.path, &file.bytes).map_err(|e| e.to_string())?;
         self.written.lock().map_err(|e| e.to_string())?.insert(file.path);
         Ok(())
     }
@@ -290,7 +300,7 @@ fn add_site_static(root: &Path, sink: &StagingSink<'_>) -> Result<(), String> {
             ));
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| format!("static/{rel}: {e}"))?;
-        sink.staging.put(&rel, &bytes)?;
+        sink.staging.put(&rel, &bytes).map_err(|e| e.to_string())?;
         sink.written.lock().map_err(|e| e.to_string())?.insert(rel);
     }
     Ok(())

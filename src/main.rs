@@ -59,6 +59,11 @@ enum Command {
         /// Include drafts and private files (for previews only: never publish such a build).
         #[arg(long)]
         drafts: bool,
+        /// Replace an existing non-empty output folder that okrsite did not write (one without
+        /// its .okrsite-output marker, e.g. the output of an older okrsite). Never the sources, the site
+        /// root or above, a git repository or the home folder.
+        #[arg(long)]
+        force: bool,
     },
     /// Build, serve over HTTP, rebuild when a source changes and reload open pages.
     #[command(
@@ -231,6 +236,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            force,
         } => {
             if let Err(code) = require_dir(&root) {
                 return code;
@@ -273,6 +279,7 @@ fn main() -> ExitCode {
                 today,
                 progress,
                 session: None,
+                force,
             };
             let result = build::build(&opts);
             if let Some(bar) = bar {
@@ -303,6 +310,11 @@ fn main() -> ExitCode {
                 Err(e @ build::BuildError::Site(_)) => {
                     eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
                     ExitCode::from(EXIT_CONTENT)
+                }
+                // A refused output folder or a failed write: the user's to fix, not the content's.
+                Err(e @ build::BuildError::OutputFolder(_)) => {
+                    eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
+                    ExitCode::from(EXIT_USAGE)
                 }
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -1,73 +1,85 @@
-//! Writing the output: all files into a staging folder next to the output,
-//! then one rename swaps it in. A failed or interrupted build leaves the
-//! previous site as it was.
+//! Writing the output. The location is resolved and checked first
+//! ([`check_location`], [`location`]); then the new site is written into a
+//! staging folder inside the output folder, and [`Staging::commit`] moves it in
+//! ([`commit`]). A failed or interrupted build leaves the previous site; one
+//! build at a time writes into an output (a lock on the marker file).
+
+mod commit;
+pub mod location;
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub use location::{Forbidden, check_location, resolve};
+
 use crate::render::OutputFile;
 
-/// Refuses an output folder that would overwrite the sources: the site root,
-/// `content/`, or a folder that contains either.
-pub fn check_location(root: &Path, output: &Path) -> Result<(), String> {
-    let root = absolute(root);
-    let output = absolute(output);
-    let content = root.join("content");
-    let bad = |what: &str| {
-        Err(format!(
-            "refusing to write the site into {} : it is {what}",
-            output.display()
-        ))
-    };
-    if output == root {
-        return bad("the site root");
-    }
-    if root.starts_with(&output) {
-        return bad("a parent of the site root");
-    }
-    if output.starts_with(&content) {
-        return bad("inside content/");
-    }
-    for source in ["templates", "static", "themes"] {
-        if output.starts_with(root.join(source)) {
-            return bad(&format!("inside {source}/"));
-        }
-    }
-    Ok(())
+/// The file that marks a folder as okrsite's output (and holds its lock). A
+/// folder with it may be replaced by the next build; any other non-empty folder
+/// needs `--force`.
+pub const MARKER: &str = ".okrsite-output";
+
+const MARKER_TEXT: &str = "This folder is the output of `okrsite build`: the next build replaces everything in it.\n\
+Keep your own files elsewhere. okrsite also uses this file to let one build at a time write here.\n";
+
+/// Why the output could not be written. Every variant is a usage or
+/// environment problem (exit 2), never a content error.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A place okrsite never writes into, whatever the flags.
+    #[error("refusing to write the site into {}: it is {reason}\n  {}", path.display(), reason.advice())]
+    Forbidden { path: PathBuf, reason: Forbidden },
+    /// A non-empty folder without okrsite's marker.
+    #[error(
+        "refusing to replace {}: the folder is not empty and has no {MARKER} file, so okrsite did not write it\n  \
+         the next build would delete every file in it. Choose an empty or new folder, or, if everything in it \
+         may be deleted (e.g. the output of an older okrsite, which wrote no marker), run again with --force",
+        path.display()
+    )]
+    NotOurs { path: PathBuf },
+    #[error("{} exists and is not a folder", path.display())]
+    NotAFolder { path: PathBuf },
+    #[error("{} is a symbolic link whose target cannot be followed ({source}); fix or remove the link", path.display())]
+    BrokenLink { path: PathBuf, source: std::io::Error },
+    /// A file of the site that would land outside it, or on a name okrsite keeps for itself.
+    #[error("refusing to write `{path}` into the output: {why}")]
+    BadEntry { path: String, why: &'static str },
+    #[error(
+        "{} is damaged, so the last build's commit cannot be finished; check the output folder and remove that file",
+        path.display()
+    )]
+    DamagedJournal { path: PathBuf },
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
-/// An absolute, normalised path, resolving symlinks of the part that exists.
-fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    // Canonicalise the longest existing ancestor, then re-append the rest.
-    let mut existing = p.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut out = c;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
+impl OutputError {
+    fn io(action: &'static str, path: &Path, source: std::io::Error) -> OutputError {
+        OutputError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
         }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return p,
-        }
+    }
+
+    /// Whether the location itself was refused (as opposed to a failed write).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            OutputError::Forbidden { .. } | OutputError::NotOurs { .. } | OutputError::NotAFolder { .. }
+        )
     }
 }
 
 /// Writes `files` to `output`, replacing what was there only once every file is written.
-pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), String> {
-    let staging = Staging::begin(output)?;
+pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), OutputError> {
+    let staging = Staging::begin(&resolve(output)?, false)?;
     for f in &files {
         staging.put(&f.path, &f.bytes)?;
     }
@@ -76,56 +88,55 @@ pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), Str
 
 /// Replaces one file of a built site through a temporary file and a rename: the
 /// file gets a new inode, so a copy hard-linked into another build is untouched.
-pub fn replace_file(output: &Path, path: &str, bytes: &[u8]) -> Result<(), String> {
+pub fn replace_file(output: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
     let full = output.join(path);
     let tmp = full.with_extension("okrsite-tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &full).map_err(|e| format!("cannot write {}: {e}", full.display()))
+    std::fs::write(&tmp, bytes).map_err(|e| OutputError::io("write", &tmp, e))?;
+    std::fs::rename(&tmp, &full).map_err(|e| OutputError::io("write", &full, e))
 }
 
-/// A new site being written next to the output folder. Files are written as they
-/// are rendered (from many threads), so the whole site is never held in memory;
-/// [`Staging::commit`] swaps it in with one rename. Dropped without a commit (an
-/// error, a panic), the staging folder is removed and the previous site stays.
+/// A new site being written into a staging folder inside the output folder.
+/// Files are written as they are rendered (from many threads), so the whole site
+/// is never held in memory; [`Staging::commit`] moves it in. Dropped without a
+/// commit (an error, a panic), the staging folder is removed and the previous
+/// site stays. While it lives it holds the output's lock.
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
-    old: PathBuf,
     made: Mutex<HashSet<PathBuf>>,
     /// Whether there is a previous output to reuse unchanged files from.
     has_previous: bool,
     committed: bool,
+    /// The marker file, locked: released when the staging is dropped.
+    _lock: File,
 }
 
 impl Staging {
-    pub fn begin(output: &Path) -> Result<Staging, String> {
-        let output = absolute(output);
-        let parent = output
-            .parent()
-            .ok_or_else(|| format!("{} has no parent folder", output.display()))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        if output.exists() && !output.is_dir() {
-            return Err(format!("{} exists and is not a folder", output.display()));
-        }
-        let pid = std::process::id();
-        let dir = parent.join(format!(".{name}.okrsite-staging-{pid}"));
-        let old = parent.join(format!(".{name}.okrsite-old-{pid}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot write the output next to {}: {e}", output.display()))?;
+    /// Starts a build into `output`, a path from [`check_location`]. Refuses a
+    /// non-empty folder okrsite did not write unless `force`; waits for another
+    /// build into the same output to end; then finishes or removes what killed
+    /// builds left behind.
+    pub fn begin(output: &Path, force: bool) -> Result<Staging, OutputError> {
+        location::check_ownership(output, force)?;
+        std::fs::create_dir_all(output).map_err(|e| OutputError::io("create", output, e))?;
+        let lock = lock_output(output)?;
+        commit::recover(output)?;
+        commit::remove_leftovers(output)?;
+        let has_previous = std::fs::read_dir(output)
+            .map_err(|e| OutputError::io("read", output, e))?
+            .flatten()
+            .any(|e| !commit::is_reserved(&e.file_name()));
+        let dir = output.join(commit::staging_name(std::process::id()));
+        std::fs::create_dir(&dir).map_err(|e| OutputError::io("create", &dir, e))?;
         let mut made = HashSet::new();
         made.insert(dir.clone());
         Ok(Staging {
-            has_previous: output.is_dir(),
-            output,
+            output: output.to_path_buf(),
             dir,
-            old,
             made: Mutex::new(made),
+            has_previous,
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -134,21 +145,29 @@ impl Staging {
     /// a rebuild then writes only what changed, and removing the previous site
     /// afterwards frees no data. (Output files are never edited in place, so
     /// sharing them between the two folders is safe.)
-    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let bad = |why| {
+            Err(OutputError::BadEntry {
+                path: path.to_string(),
+                why,
+            })
+        };
+        let mut parts = Path::new(path).components();
         if Path::new(path)
             .components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
-            return Err(format!(
-                "refusing to write `{path}`: not a plain path inside the output"
-            ));
+            return bad("not a plain path inside the output");
+        }
+        if parts.next().is_some_and(|first| commit::is_reserved(first.as_os_str())) {
+            return bad("names starting with `.okrsite` are okrsite's own; rename the file");
         }
         let full = self.dir.join(path);
         let previous = self.output.join(path);
         if let Some(p) = full.parent() {
             let known = self.made.lock().map(|m| m.contains(p)).unwrap_or(false);
             if !known {
-                std::fs::create_dir_all(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+                std::fs::create_dir_all(p).map_err(|e| OutputError::io("create", p, e))?;
                 if let Ok(mut m) = self.made.lock() {
                     m.insert(p.to_path_buf());
                 }
@@ -157,7 +176,7 @@ impl Staging {
         if self.has_previous && same_content(&previous, bytes) && std::fs::hard_link(&previous, &full).is_ok() {
             return Ok(());
         }
-        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", full.display());
+        let cannot = |e| OutputError::io("write", &full, e);
         // Almost every file is new to the staging folder: one `open`, no check first.
         match create_new(&full, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -170,21 +189,50 @@ impl Staging {
         }
     }
 
-    /// Swaps the new site in for the previous one.
-    pub fn commit(mut self) -> Result<(), String> {
-        if self.output.exists() {
-            std::fs::rename(&self.output, &self.old)
-                .map_err(|e| format!("cannot replace {}: {e}", self.output.display()))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.output) {
-            // Put the previous site back.
-            let _ = std::fs::rename(&self.old, &self.output);
-            return Err(format!("cannot move the new site into {}: {e}", self.output.display()));
-        }
+    /// Moves the new site in, in place of the previous one.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let staging = commit::staging_name(std::process::id());
+        commit::commit(&self.output, &staging, &commit::old_name(std::process::id()))?;
         self.committed = true;
-        let _ = std::fs::remove_dir_all(&self.old);
+        commit::remove_old_style_leftovers(&self.output);
         Ok(())
     }
+}
+
+/// Opens (creating it if needed) and locks the marker file: one build at a time
+/// per output. The marker is never moved or replaced by a build, so every build
+/// locks the same file. A second build waits, saying so.
+fn lock_output(output: &Path) -> Result<File, OutputError> {
+    use std::io::Write;
+    let path = output.join(MARKER);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        // Never write through a symbolic link someone put in the marker's place.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options.open(&path).map_err(|e| OutputError::io("write", &path, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "another okrsite build is writing into {}: waiting for it to finish (Ctrl-C to stop)",
+                output.display()
+            );
+            file.lock().map_err(|e| OutputError::io("lock", &path, e))?;
+        }
+        // Some network file systems have no locks: build without one, as before.
+        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {}
+        Err(std::fs::TryLockError::Error(e)) => return Err(OutputError::io("lock", &path, e)),
+    }
+    let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
+    if empty {
+        file.write_all(MARKER_TEXT.as_bytes())
+            .map_err(|e| OutputError::io("write", &path, e))?;
+    }
+    Ok(file)
 }
 
 /// Writes `bytes` to a file that must not exist yet.
@@ -218,19 +266,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_to_overwrite_sources() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        assert!(check_location(&root, &root).is_err());
-        assert!(check_location(&root, dir.path()).is_err());
-        assert!(check_location(&root, &root.join("content")).is_err());
-        assert!(check_location(&root, &root.join("content/x")).is_err());
-        assert!(check_location(&root, &root.join("public")).is_ok());
-        assert!(check_location(&root, &dir.path().join("elsewhere")).is_ok());
-    }
-
-    #[test]
     fn replaces_the_previous_output_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
@@ -252,5 +287,56 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        let inside: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".okrsite"))
+            .collect();
+        assert_eq!(inside, [MARKER]);
+    }
+
+    /// A build killed in the middle of its commit left a journal: the next build
+    /// finishes that commit before it starts, so the output is the whole new site.
+    #[test]
+    fn the_next_build_finishes_a_commit_cut_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomically(
+            &out,
+            vec![OutputFile::new("index.html", "1"), OutputFile::new("a/b.html", "1")],
+        )
+        .unwrap();
+        let out = resolve(&out).unwrap();
+        // The killed build had staged index.html and c.html, moved the previous
+        // index.html out, then died.
+        let staged = out.join(commit::staging_name(4_000_000));
+        let old = out.join(commit::old_name(4_000_000));
+        std::fs::create_dir_all(&staged).unwrap();
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(staged.join("index.html"), "2").unwrap();
+        std::fs::write(staged.join("c.html"), "2").unwrap();
+        let journal = serde_json::json!({
+            "staging": commit::staging_name(4_000_000),
+            "old": commit::old_name(4_000_000),
+            "entries": ["c.html", "index.html"],
+        });
+        std::fs::write(out.join(commit::JOURNAL), journal.to_string()).unwrap();
+        std::fs::rename(out.join("index.html"), old.join("index.html")).unwrap();
+        let staging = Staging::begin(&out, false).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "2");
+        assert!(!out.join("a").exists() && !out.join(commit::JOURNAL).exists());
+        assert!(!staged.exists() && !old.exists());
+        drop(staging);
+    }
+
+    #[test]
+    fn the_site_cannot_use_okrsites_own_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for name in [MARKER, ".okrsite-staging-1/x", ".okrsite-commit"] {
+            let err = write_atomically(&out, vec![OutputFile::new(name, "x")]).unwrap_err();
+            assert!(matches!(err, OutputError::BadEntry { .. }), "{name}: {err}");
+        }
     }
 }

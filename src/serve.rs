@@ -164,6 +164,7 @@ fn full_rebuild(
         today,
         progress: None,
         session: Some(session.clone()),
+        force: false,
     };
     let overlay = match build::build(&opts) {
         Err(build::BuildError::Cancelled) => {

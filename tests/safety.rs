@@ -175,12 +175,15 @@ fn an_unwritable_output_folder_is_a_clear_error_and_keeps_the_previous_site() {
     let before = snapshot(&parent);
     std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o555)).unwrap();
     if permissions_apply(&parent) {
-        // The new site is staged next to the output, so a read-only parent stops the build.
+        // The new site is staged inside the output folder, so a read-only output
+        // folder stops the build (a read-only parent no longer does).
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
         let o = build(site.path(), Some(&out));
         let err = stderr(&o);
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(
-            err.contains("cannot write the output next to") && err.contains(&out.display().to_string()),
+            err.contains("cannot create") && err.contains(&out.display().to_string()),
             "{err}"
         );
         assert!(err.contains("ermission denied"), "{err}");
@@ -277,7 +280,8 @@ fn killed_midway(signal: &str, number: i32) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let staging = out_parent.join(format!(".public.okrsite-staging-{}", child.id()));
+    // The new site is staged inside the output folder (see SECURITY.md).
+    let staging = out.join(format!(".okrsite-staging-{}", child.id()));
     // Wait until the new site is being written, then let it write for a while.
     let started = Instant::now();
     while !staging.join("quarters").exists() {
@@ -311,18 +315,17 @@ fn killed_midway(signal: &str, number: i32) {
         "the kill landed after the new site was swapped in; the test proves nothing"
     );
 
-    assert_same(&before, &snapshot(&out), &format!("SIGKILL/SIGINT ({signal})"));
-    // What an interrupted build leaves beside the output is its staging folder
-    // (documented in SECURITY.md); nothing else.
+    // What an interrupted build leaves is its staging folder inside the output
+    // (documented in SECURITY.md); the previous site beside it is untouched.
+    let mut after = snapshot(&out);
+    let staged = format!(".okrsite-staging-{}/", child.id());
+    after.retain(|path, _| !path.starts_with(&staged));
+    assert_same(&before, &after, &format!("SIGKILL/SIGINT ({signal})"));
     let beside: Vec<String> = std::fs::read_dir(&out_parent)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "public")
         .collect();
-    assert!(
-        beside.iter().all(|n| n.starts_with(".public.okrsite-staging-")),
-        "{beside:?}"
-    );
+    assert_eq!(beside, ["public"], "nothing is left beside the output");
 
     // The next build is not disturbed by the leftover, and completes.
     let o = build(&big, Some(&out));
@@ -330,6 +333,10 @@ fn killed_midway(signal: &str, number: i32) {
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("api/okrs.json")).unwrap()).unwrap();
     assert_eq!(json["site"], "Generated OKR");
     assert!(out.join("quarters/2025-Q3/team-23/index.html").is_file());
+    assert!(
+        !staging.exists(),
+        "the next build removes the killed build's staging folder"
+    );
 }
 
 #[cfg(unix)]
