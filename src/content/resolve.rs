@@ -23,6 +23,36 @@ use crate::model::{
 /// How old the newest check-in of a KR in a running quarter may be before it is "outdated".
 pub const OUTDATED_AFTER_DAYS: i32 = 14;
 
+/// The largest magnitude of a value, baseline, target or threshold (content format
+/// version 2). A quarter has at most 92 daily points and a series at most one point per
+/// day of years 1..9999 (3.7 million), so sums stay below 4e21 and every mean, span and
+/// projection stays finite.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
+/// The largest KR weight: weights are in (0, MAX_WEIGHT], so weighted sums of scores
+/// (each in [0, 1]) stay finite whatever the number of KRs.
+pub const MAX_WEIGHT: f64 = 1000.0;
+
+/// Whether `v` is a number okrsite computes with: finite and at most [`MAX_MAGNITUDE`].
+pub fn in_range(v: f64) -> bool {
+    v.is_finite() && v.abs() <= MAX_MAGNITUDE
+}
+
+/// The error for a number outside [`in_range`]: non-finite or too large.
+fn out_of_range(what: &str, v: f64) -> (String, &'static str) {
+    if v.is_finite() {
+        (
+            format!("{what} is {v:e}, larger in magnitude than 1e15 (the largest number okrsite accepts)"),
+            "write a number between -1e15 and 1e15; for larger quantities use a larger unit (e.g. millions)",
+        )
+    } else {
+        (
+            format!("{what} is not a finite number ({v})"),
+            "write a plain number such as 45.0",
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Include drafts and private files.
@@ -386,15 +416,11 @@ fn resolve_series<T>(
         } else {
             at.key("value")
         };
-        if !p.value.is_finite() {
+        if !in_range(p.value) {
             more[0] += 1;
             if more[0] <= EACH {
-                r.error(
-                    l,
-                    &value_at,
-                    format!("the value on {date} is not a finite number ({})", p.value),
-                )
-                .help("write a plain number such as 45.0");
+                let (message, help) = out_of_range(&format!("the value on {date}"), p.value);
+                r.error(l, &value_at, message).help(help);
             }
             continue;
         }
@@ -426,7 +452,10 @@ fn resolve_series<T>(
         r.error(
             l,
             path,
-            format!("{} more values in this series are not finite numbers", more[0]),
+            format!(
+                "{} more values in this series are not finite numbers or larger in magnitude than 1e15",
+                more[0]
+            ),
         );
     }
     if more[1] > 0 {
@@ -453,8 +482,9 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
     if let Some(t) = &m.thresholds {
         let at = root.key("thresholds");
         for (key, v) in [("red", t.red), ("yellow", t.yellow)] {
-            if v.is_some_and(|v| !v.is_finite()) {
-                r.error(l, &at.key(key), format!("thresholds.{key} is not a finite number"));
+            if let Some(v) = v.filter(|v| !in_range(*v)) {
+                let (message, help) = out_of_range(&format!("thresholds.{key}"), v);
+                r.error(l, &at.key(key), message).help(help);
             }
         }
         match m.direction {
@@ -684,8 +714,9 @@ fn resolve_kr(
 ) -> KeyResult {
     let today = ctx.opts.today;
     for (key, v) in [("baseline", kr.baseline), ("target", kr.target)] {
-        if v.is_some_and(|v| !v.is_finite()) {
-            r.error(l, &kp.key(key), format!("`{key}` is not a finite number"));
+        if let Some(v) = v.filter(|v| !in_range(*v)) {
+            let (message, help) = out_of_range(&format!("`{key}`"), v);
+            r.error(l, &kp.key(key), message).help(help);
         }
     }
     let data = match (&kr.metric, &kr.values) {
@@ -762,11 +793,12 @@ fn resolve_kr(
         _ => {}
     }
     let weight = kr.weight.unwrap_or(1.0);
-    if !(weight.is_finite() && weight > 0.0) {
+    let weight_ok = weight > 0.0 && weight <= MAX_WEIGHT;
+    if !weight_ok {
         r.error(
             l,
             &kp.key("weight"),
-            format!("weight {weight} must be a positive number"),
+            format!("weight {weight} is outside (0, {MAX_WEIGHT}]: a weight is a positive number up to {MAX_WEIGHT}"),
         )
         .help("weights are relative: 1 by default, 2 counts double");
     }
@@ -823,12 +855,9 @@ fn resolve_kr(
         unit: kr.unit.clone(),
         baseline: kr.baseline,
         target: kr.target,
-        weight: if weight.is_finite() && weight > 0.0 {
-            weight
-        } else {
-            1.0
-        },
-        manual_score: kr.score.filter(|s| (0.0..=1.0).contains(s)),
+        weight: if weight_ok { weight } else { 1.0 },
+        // `+ 0.0` turns a written `-0.0` into 0.0, so no score shows as "-0.00".
+        manual_score: kr.score.filter(|s| (0.0..=1.0).contains(s)).map(|s| s + 0.0),
         checkins,
     }
 }

@@ -1184,14 +1184,9 @@ fn comparisons(v: &Views<'_>, m: &crate::model::Metric) -> Vec<Comparison> {
         let Some(p) = p else { continue };
         let delta = latest.value - p.value;
         let sign = if delta > 0.0 { "+" } else { "" };
-        let pct = if p.value != 0.0 {
-            format!(
-                " ({sign}{}%)",
-                format::number(format::round_significant(delta / p.value.abs() * 100.0, 2))
-            )
-        } else {
-            String::new()
-        };
+        let pct = format::percent_change(latest.value, p.value).map_or(String::new(), |pct| {
+            format!(" ({sign}{}%)", format::number(format::round_significant(pct, 2)))
+        });
         out.push(Comparison {
             label: v.t.get(key).to_string(),
             against: format!("{} ({})", format::with_unit(p.value, unit), v.fmt.date(p.date)),
