@@ -38,11 +38,23 @@ pub fn in_range(v: f64) -> bool {
     v.is_finite() && v.abs() <= MAX_MAGNITUDE
 }
 
+/// A number as a message shows it: `1e308` rather than 309 digits.
+fn shown(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-4..1e6).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// The error for a number outside [`in_range`]: non-finite or too large.
 fn out_of_range(what: &str, v: f64) -> (String, &'static str) {
     if v.is_finite() {
         (
-            format!("{what} is {v:e}, larger in magnitude than 1e15 (the largest number okrsite accepts)"),
+            format!(
+                "{what} is {}, larger in magnitude than 1e15 (the largest number okrsite accepts)",
+                shown(v)
+            ),
             "write a number between -1e15 and 1e15; for larger quantities use a larger unit (e.g. millions)",
         )
     } else {
@@ -493,7 +505,8 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
                     .help("add `direction: increase` (higher is better) or `direction: decrease` (lower is better)");
             }
             Some(dir) => {
-                if let (Some(red), Some(yellow)) = (t.red, t.yellow) {
+                // Out-of-range lines were reported above; their order says nothing more.
+                if let (Some(red), Some(yellow)) = (t.red.filter(|v| in_range(*v)), t.yellow.filter(|v| in_range(*v))) {
                     let wrong = match dir {
                         crate::model::Direction::Increase => red > yellow,
                         crate::model::Direction::Decrease => red < yellow,
@@ -798,7 +811,10 @@ fn resolve_kr(
         r.error(
             l,
             &kp.key("weight"),
-            format!("weight {weight} is outside (0, {MAX_WEIGHT}]: a weight is a positive number up to {MAX_WEIGHT}"),
+            format!(
+                "weight {} is outside (0, {MAX_WEIGHT}]: a weight is a positive number up to {MAX_WEIGHT}",
+                shown(weight)
+            ),
         )
         .help("weights are relative: 1 by default, 2 counts double");
     }

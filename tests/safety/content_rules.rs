@@ -1,4 +1,138 @@
-//! Issue 15 regression tests: content_rules.
+//! Issue 15 regression tests: content_rules (numbers, file types, encodings,
+//! `aligns_to` cycles, quarters at the edge of the calendar, templates at check time).
 
 #[allow(unused_imports)]
 use super::*;
+
+/// `okrsite check` on `root`: the exit code and what it printed.
+fn check(root: &Path) -> (Option<i32>, String) {
+    let o = okrsite().args(["check", "--root"]).arg(root).output().unwrap();
+    (o.status.code(), stderr(&o))
+}
+
+/// `check` on another thread, failing the test if it does not end within 20 s
+/// (every case here takes well under a second; the old code never ended).
+fn check_within_20s(root: &Path) -> (Option<i32>, String) {
+    let mut child = okrsite()
+        .args(["check", "--root"])
+        .arg(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            return (status.code(), err);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("check did not finish within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Whether one diagnostic (blocks are separated by a blank line) holds every part.
+fn reported(err: &str, parts: &[&str]) -> bool {
+    err.split("\n\n").any(|block| parts.iter().all(|p| block.contains(p)))
+}
+
+/// Builds `root` into a temporary folder and returns every text file of the output.
+fn built_text(root: &Path) -> (tempfile::TempDir, Vec<(String, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let o = build(root, Some(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = snapshot(&out)
+        .into_iter()
+        .filter_map(|(rel, bytes)| String::from_utf8(bytes).ok().map(|t| (rel, t)))
+        .collect();
+    (dir, files)
+}
+
+// --- numbers ---
+
+#[test]
+fn numbers_above_1e15_and_weights_outside_0_to_1000_are_errors_at_their_position() {
+    let site = common::site(None);
+    let root = site.path();
+    // Values near f64::MAX used to make `check` pass and `build` run forever.
+    write(
+        root,
+        "content/metrics/signups.yaml",
+        "name: 新規登録数\nunit: 件\ndirection: increase\naggregate: sum\npoints: {2025-07-07: 1.7e308, 2025-08-04: -2e15, 2025-09-30: 50}\n",
+    );
+    write(
+        root,
+        "content/metrics/onboarding.yaml",
+        "name: x\ndirection: increase\nthresholds:\n  red: 1e16\n  yellow: 50\npoints:\n  - date: 2025-07-07\n    value: 45\n",
+    );
+    write(
+        root,
+        "content/2025-Q3/product.yaml",
+        "objectives:\n  - id: first-value\n    title: t\n    key_results:\n      - id: a\n        title: a\n        metric: onboarding\n        baseline: 45\n        target: 2e15\n        weight: 1e308\n      - id: b\n        title: b\n        score: 0.5\n        weight: 1001\n      - id: c\n        title: c\n        score: 0.5\n        weight: 0\n      - id: d\n        title: d\n        score: 0.5\n        weight: 1000\n",
+    );
+    let (code, err) = check_within_20s(root);
+    assert_eq!(code, Some(1), "{err}");
+    for parts in [
+        &["content/metrics/signups.yaml:5:22", "the value on 2025-07-07 is 1.7e308", "1e15"][..],
+        &["content/metrics/signups.yaml:5:43", "the value on 2025-08-04 is -2e15"],
+        &["content/metrics/onboarding.yaml:4:8", "thresholds.red is 1e16", "1e15"],
+        &["content/2025-Q3/product.yaml:9:17", "`target` is 2e15"],
+        &["content/2025-Q3/product.yaml:10:17", "weight 1e308 is outside (0, 1000]"],
+        &["content/2025-Q3/product.yaml:14:17", "weight 1001 is outside (0, 1000]"],
+        &["content/2025-Q3/product.yaml:18:17", "weight 0 is outside (0, 1000]"],
+    ] {
+        assert!(reported(&err, parts), "no diagnostic with {parts:?}:\n{err}");
+    }
+    assert!(err.contains("7 errors"), "weight 1000 and 1e15 are fine:\n{err}");
+}
+
+#[test]
+fn a_decreasing_kr_at_its_baseline_scores_0_00_not_minus_0_00() {
+    let site = common::site(None);
+    let root = site.path();
+    write(
+        root,
+        "content/2025-Q3/company.yaml",
+        "objectives:\n  - id: grow\n    title: 継続率を底上げする\n    key_results:\n      - title: 解約日数を38→28\n        baseline: 38\n        target: 28\n        values: {2025-08-01: 38}\n      - title: 価格ページを公開する\n        score: -0.0\n",
+    );
+    let (_dir, files) = built_text(root);
+    for (rel, text) in &files {
+        assert!(!text.contains("-0.00"), "{rel} shows -0.00");
+        assert!(!text.contains("\"score\":-0.0"), "{rel} has a -0.0 score");
+    }
+    let review = &files
+        .iter()
+        .find(|(rel, _)| rel == "quarters/2025-Q3/company/index.html")
+        .expect("the company review")
+        .1;
+    assert!(review.contains("0.00"), "the KR's score is shown as 0.00");
+}
+
+#[test]
+fn a_previous_point_of_1e_minus_320_shows_no_infinite_percent_change() {
+    let site = common::site(None);
+    let root = site.path();
+    write(
+        root,
+        "content/metrics/onboarding.yaml",
+        "name: x\nunit: \"%\"\ndirection: increase\npoints:\n  - date: 2025-10-06\n    value: 1e-320\n  - date: 2025-10-13\n    value: 5\n",
+    );
+    let (_dir, files) = built_text(root);
+    for (rel, text) in &files {
+        for bad in ["inf%", "NaN", "inf<", ">inf", ",inf", "∞"] {
+            assert!(!text.contains(bad), "{rel} contains {bad}");
+        }
+    }
+}
