@@ -165,6 +165,20 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
             );
             continue;
         }
+        // Reading a named pipe blocks until something writes to it, a device may never
+        // end: only regular files and folders are read, decided from the walk's own
+        // metadata (symbolic links were handled above), before anything is opened.
+        if let Some(what) = special_file(entry.file_type()) {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    display,
+                    None,
+                    format!("`{name}` is {what}: okrsite reads only regular files and folders"),
+                )
+                .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
+            );
+            continue;
+        }
         match classify(&rel, is_dir) {
             Ok(Some(kind)) => {
                 if let Kind::Metric(id) = &kind {
@@ -238,6 +252,28 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         );
     }
     out
+}
+
+/// What a file that is neither a regular file, a folder nor a symbolic link is, in
+/// words; `None` for those three.
+pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
+    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if ft.is_socket() {
+            return Some("a socket");
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
 }
 
 fn build_ignore(patterns: &[String]) -> globset::GlobSet {
@@ -426,6 +462,15 @@ fn element_errors(parsed: &Parsed) -> Vec<Diagnostic> {
 /// invalid byte. A UTF-8 byte order mark is dropped.
 pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
+    // (`metadata` follows links: a link to a named pipe is refused too.)
+    if let Some(what) = special_file(meta.file_type()).or(meta.is_dir().then_some("a folder")) {
+        return Err(Diagnostic::error(
+            display,
+            None,
+            format!("{display} is {what}, not a regular file: okrsite does not read it"),
+        )
+        .with_help("replace it with a regular file"));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             display,

@@ -136,3 +136,34 @@ fn a_previous_point_of_1e_minus_320_shows_no_infinite_percent_change() {
         }
     }
 }
+
+// --- file types ---
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_or_socket_in_content_is_an_error_naming_it_not_a_hang() {
+    let site = common::site(None);
+    let root = site.path();
+    let fifo = root.join("content/2025-Q3/company.md");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let _socket = std::os::unix::net::UnixListener::bind(root.join("content/metrics/live.yaml")).unwrap();
+    let (code, err) = check_within_20s(root);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        reported(&err, &["content/2025-Q3/company.md", "a named pipe (FIFO)", "regular files"]),
+        "{err}"
+    );
+    assert!(reported(&err, &["content/metrics/live.yaml", "a socket"]), "{err}");
+    // Ignored, it is never opened and never an error.
+    let toml = root.join("okrsite.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("ignore = [\"**/company.md\", \"**/live.yaml\"]\n{config}")).unwrap();
+    let (code, err) = check_within_20s(root);
+    assert_eq!(code, Some(0), "{err}");
+    // The configuration file itself as a pipe.
+    std::fs::remove_file(&toml).unwrap();
+    assert!(Command::new("mkfifo").arg(&toml).status().unwrap().success());
+    let (code, err) = check_within_20s(root);
+    assert_ne!(code, Some(0), "{err}");
+    assert!(err.contains("okrsite.toml") && err.contains("a named pipe (FIFO)"), "{err}");
+}
