@@ -167,3 +167,36 @@ fn a_named_pipe_or_socket_in_content_is_an_error_naming_it_not_a_hang() {
     assert_ne!(code, Some(0), "{err}");
     assert!(err.contains("okrsite.toml") && err.contains("a named pipe (FIFO)"), "{err}");
 }
+
+// --- aligns_to cycles ---
+
+#[test]
+fn a_20000_long_aligns_to_cycle_is_one_error_found_in_linear_time() {
+    let site = common::site(None);
+    let root = site.path();
+    let n = 20_000;
+    let mut yaml = String::from("objectives:\n");
+    for i in 0..n {
+        // Each aligned to the next; the last one back to the first.
+        yaml.push_str(&format!(
+            "  - id: o{i}\n    title: t\n    aligns_to: product/o{}\n    key_results:\n      - title: a\n        score: 0.5\n      - title: b\n        score: 0.5\n",
+            (i + 1) % n
+        ));
+    }
+    write(root, "content/2025-Q3/product.yaml", &yaml);
+    let (code, err) = check_within_20s(root);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        reported(
+            &err,
+            &[
+                "content/2025-Q3/product.yaml:4:16",
+                "a cycle of aligns_to: product/o0 → product/o1",
+                "(19992 more)",
+                "product/o19999 → product/o0",
+            ]
+        ),
+        "{err}"
+    );
+    assert!(err.contains("1 error,"), "{err}");
+}
