@@ -223,6 +223,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             private_metrics: &private_metrics,
             objective_ids: &objective_ids,
             excluded: &excluded_okrs,
+            failed_okrs: &content.failed_okrs,
         };
         // Checked even when the team is unknown, so its other problems show in the same run.
         let okrs = resolve_okrs(l, &ctx, &mut r);
@@ -240,7 +241,13 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
 
     alignment_cycles(content, &mut r);
 
-    let okr_files: HashSet<(Quarter, &str)> = content.okrs.iter().map(|(q, t, _)| (*q, t.as_str())).collect();
+    // OKR files that failed to load count too: their error is enough.
+    let okr_files: HashSet<(Quarter, &str)> = content
+        .okrs
+        .iter()
+        .map(|(q, t, _)| (*q, t.as_str()))
+        .chain(content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())))
+        .collect();
     // Resolving a retrospective parses its Markdown for learnings: thousands of files,
     // done in parallel first; the loop below reports problems in file order.
     let mut prepared: Vec<Option<Retrospective>> = {
@@ -564,6 +571,8 @@ struct OkrContext<'a> {
     private_metrics: &'a HashSet<&'a str>,
     objective_ids: &'a HashMap<(Quarter, &'a str), Vec<String>>,
     excluded: &'a HashSet<(Quarter, &'a str)>,
+    /// OKR files whose load error is reported: an `aligns_to` into one says nothing more.
+    failed_okrs: &'a HashSet<(Quarter, String)>,
 }
 
 fn check_id<T>(
@@ -689,6 +698,7 @@ fn resolve_alignment(
     };
     let key = (ctx.quarter, team);
     match ctx.objective_ids.get(&key) {
+        None if ctx.failed_okrs.contains(&(ctx.quarter, team.to_string())) => None,
         None => {
             r.error(
                 l,

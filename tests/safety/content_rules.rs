@@ -211,3 +211,66 @@ fn a_20000_long_aligns_to_cycle_is_one_error_found_in_linear_time() {
     );
     assert!(err.contains("1 error,"), "{err}");
 }
+
+// --- encodings ---
+
+fn utf16(text: &str, little_endian: bool, bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend(if little_endian { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+    }
+    for unit in text.encode_utf16() {
+        out.extend(if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn a_utf16_file_is_named_utf16_and_gets_no_follow_on_warnings() {
+    let site = common::site(None);
+    let root = site.path();
+    let okrs = root.join("content/2025-Q3/product.yaml");
+    let text = std::fs::read_to_string(&okrs).unwrap();
+    std::fs::write(&okrs, utf16(&text, true, true)).unwrap();
+    // Without a byte order mark: recognised by its NUL bytes.
+    let metric = root.join("content/metrics/onboarding.yaml");
+    let text = std::fs::read_to_string(&metric).unwrap();
+    std::fs::write(&metric, utf16(&text, false, false)).unwrap();
+    let (code, err) = check(root);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        reported(
+            &err,
+            &["content/2025-Q3/product.yaml:1:1", "UTF-16 (little-endian, with a byte order mark) — save it as UTF-8"]
+        ),
+        "{err}"
+    );
+    assert!(
+        reported(&err, &["content/metrics/onboarding.yaml", "UTF-16 (big-endian, without a byte order mark)"]),
+        "{err}"
+    );
+    // product.md has its OKR file (unreadable, reported once): no "retrospective without OKRs".
+    assert!(err.contains("2 errors, 0 warnings"), "{err}");
+}
+
+#[test]
+fn billion_laughs_yaml_is_an_error_with_its_file_and_line() {
+    let site = common::site(None);
+    let root = site.path();
+    let mut yaml = String::from("- id: company\n  name: 全社\n- &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        yaml.push_str(&format!("- &a{i} [{refs}]\n"));
+    }
+    write(root, "content/teams.yaml", &yaml);
+    let (code, err) = check_or_fail_on_hang(root);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        reported(&err, &["content/teams.yaml:8:3", "aliases"]),
+        "the error names the file and the line:\n{err}"
+    );
+}
