@@ -182,7 +182,7 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
             );
             continue;
         }
-        match classify(&rel, is_dir) {
+        match classify(&rel, is_dir, config.fiscal_year_start_month) {
             Ok(Some(kind)) => {
                 if let Kind::Metric(id) = &kind {
                     out.metric_files.insert(id.clone());
@@ -294,17 +294,20 @@ fn build_ignore(patterns: &[String]) -> globset::GlobSet {
 }
 
 /// Decides what a path under content/ is. `Ok(None)` for folders that are fine.
-fn classify(rel: &str, is_dir: bool) -> Result<Option<Kind>, String> {
+fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Option<Kind>, String> {
     let parts: Vec<&str> = rel.split('/').collect();
     match (parts.as_slice(), is_dir) {
         (["metrics"], true) => Ok(None),
         ([folder], true) => {
-            if Quarter::parse(folder).is_some() {
-                Ok(None)
-            } else {
-                Err(format!(
+            // A folder shaped like a quarter gets the precise reason (no quarter 5, year
+            // 0000, a quarter ending after 9999-12-31); anything else the general rule.
+            let looks_like_quarter = folder.len() == 7 && folder.as_bytes()[4..6] == *b"-Q";
+            match Quarter::parse_for(folder, fiscal_year_start_month) {
+                Ok(_) => Ok(None),
+                Err(why) if looks_like_quarter => Err(why),
+                Err(_) => Err(format!(
                     "`{folder}` is not a quarter: name quarter folders YYYY-QN with N in 1..4 (e.g. 2025-Q3), or list it under `ignore`"
-                ))
+                )),
             }
         }
         (["teams.yaml"], false) => Ok(Some(Kind::Teams)),

@@ -274,3 +274,47 @@ fn billion_laughs_yaml_is_an_error_with_its_file_and_line() {
         "the error names the file and the line:\n{err}"
     );
 }
+
+// --- quarters at the edge of the calendar ---
+
+#[test]
+fn quarters_at_the_edge_of_the_calendar_say_exactly_what_is_wrong() {
+    let site = common::site(None);
+    let root = site.path();
+    let okrs = std::fs::read_to_string(root.join("content/2025-Q3/company.yaml")).unwrap();
+    let toml = root.join("okrsite.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("fiscal_year_start_month = 4\n{config}")).unwrap();
+    for q in ["9999-Q4", "0000-Q1", "0001-Q1", "9999-Q3"] {
+        write(root, &format!("content/{q}/company.yaml"), &okrs);
+    }
+    let (code, err) = check(root);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        reported(
+            &err,
+            &[
+                "content/9999-Q4",
+                "9999-Q4 ends in 10000-03 with a fiscal year starting in month 4, after 9999-12-31",
+                "the last quarter it accepts is 9999-Q3"
+            ]
+        ),
+        "{err}"
+    );
+    assert!(
+        reported(&err, &["content/0000-Q1", "there is no year 0000; years run from 0001 to 9999"]),
+        "{err}"
+    );
+    assert!(err.contains("2 errors"), "0001-Q1 and 9999-Q3 are fine:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    // The first and the last quarter build (calendar quarters: 9999-Q4 ends on 9999-12-31).
+    std::fs::write(&toml, &config).unwrap();
+    std::fs::remove_dir_all(root.join("content/0000-Q1")).unwrap();
+    write(root, "content/9999-Q4/company.yaml", &okrs);
+    let dir = tempfile::tempdir().unwrap();
+    let o = build(root, Some(&dir.path().join("public")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("public/quarters/9999-Q4/company/index.html").is_file());
+    assert!(dir.path().join("public/quarters/0001-Q1/company/index.html").is_file());
+}
