@@ -318,3 +318,44 @@ fn quarters_at_the_edge_of_the_calendar_say_exactly_what_is_wrong() {
     assert!(dir.path().join("public/quarters/9999-Q4/company/index.html").is_file());
     assert!(dir.path().join("public/quarters/0001-Q1/company/index.html").is_file());
 }
+
+// --- templates at check time ---
+
+#[test]
+fn check_renders_the_templates_and_names_the_broken_one() {
+    let site = common::site(None);
+    let root = site.path();
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    // Renders wrong only with a metric's data: compiles, fails on the metric page.
+    let metric = std::fs::read_to_string(theme.join("metric.html")).unwrap();
+    let broken = metric.replacen("{% block content %}", "{% block content %}\n{{ metric.no_such_field.x }}", 1);
+    assert_ne!(metric, broken, "the theme's metric.html has a content block");
+    write(root, "templates/metric.html", &broken);
+    let (code, err) = check(root);
+    assert_eq!(code, Some(1), "{err}");
+    let line = broken
+        .lines()
+        .position(|l| l.contains("no_such_field"))
+        .map(|i| i + 1)
+        .unwrap();
+    assert!(
+        reported(
+            &err,
+            &[&format!("templates/metric.html:{line}:"), "template metric.html fails to render metrics/"]
+        ),
+        "{err}"
+    );
+    // A template that does not compile, named with its line.
+    write(root, "templates/metric.html", &metric);
+    write(root, "templates/404.html", "{% extends \"base.html\" %}\n{% block content %}\n{% if %}\n{% endblock content %}\n");
+    let (code, err) = check(root);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        reported(&err, &["templates/404.html:3:", "template 404.html does not compile"]),
+        "{err}"
+    );
+    // Fixed: check passes again.
+    std::fs::remove_file(root.join("templates/404.html")).unwrap();
+    let (code, err) = check(root);
+    assert_eq!(code, Some(0), "{err}");
+}
