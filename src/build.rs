@@ -54,7 +54,11 @@ fn check_templates(root: &Path, checked: &mut Checked) {
             match render::pages::render_one_of_each(&views, &theme) {
                 Ok(_) => Vec::new(),
                 Err(render::pages::PageError::Template { path, error, .. }) => {
-                    vec![render::theme::template_diagnostic(root, &format!("fails to render {path}"), &error)]
+                    vec![render::theme::template_diagnostic(
+                        root,
+                        &format!("fails to render {path}"),
+                        &error,
+                    )]
                 }
                 Err(render::pages::PageError::Sink(m)) => vec![Diagnostic::error("templates", None, m)],
             }

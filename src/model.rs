@@ -35,10 +35,14 @@ impl Quarter {
         let year: i16 = year.parse().map_err(|_| shape())?;
         let number: i8 = q.parse().map_err(|_| shape())?;
         if !(1..=4).contains(&number) {
-            return Err(format!("`{s}` is not a quarter: there is no quarter {number}; quarters are Q1 to Q4"));
+            return Err(format!(
+                "`{s}` is not a quarter: there is no quarter {number}; quarters are Q1 to Q4"
+            ));
         }
         if year < 1 {
-            return Err(format!("`{s}` is not a quarter: there is no year 0000; years run from 0001 to 9999"));
+            return Err(format!(
+                "`{s}` is not a quarter: there is no year 0000; years run from 0001 to 9999"
+            ));
         }
         Ok(Quarter { year, number })
     }

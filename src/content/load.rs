@@ -570,7 +570,11 @@ mod tests {
         assert!(le.starts_with("UTF-16 (little-endian, with"), "{le}");
         let be = wide_encoding(&with_bom(&[0xFE, 0xFF], utf16be(text))).unwrap();
         assert!(be.starts_with("UTF-16 (big-endian, with"), "{be}");
-        assert!(wide_encoding(&utf16le(text)).unwrap().contains("little-endian, without"));
+        assert!(
+            wide_encoding(&utf16le(text))
+                .unwrap()
+                .contains("little-endian, without")
+        );
         assert!(wide_encoding(&utf16be(text)).unwrap().contains("big-endian, without"));
         // UTF-8, with or without its BOM, and Japanese text are not taken for UTF-16.
         assert_eq!(wide_encoding(text.as_bytes()), None);

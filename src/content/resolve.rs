@@ -749,7 +749,12 @@ fn alignment_cycles(content: &LoadedContent, r: &mut Reporter<'_>) {
             }
             index.insert((*q, team.as_str(), id.clone()), nodes.len());
             nodes.push((l, oi, format!("{team}/{id}")));
-            targets.push(o.aligns_to.as_deref().and_then(|a| a.split_once('/')).map(|(t, o)| (*q, t, o)));
+            targets.push(
+                o.aligns_to
+                    .as_deref()
+                    .and_then(|a| a.split_once('/'))
+                    .map(|(t, o)| (*q, t, o)),
+            );
         }
     }
     let next: Vec<Option<usize>> = targets

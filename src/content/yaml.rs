@@ -100,7 +100,9 @@ fn locate_failure(text: &str, origin: Origin<'_>, d: &mut Diagnostic) {
     let path = trail.into_inner();
     let mut found: Option<Position> = None;
     for depth in 1..=path.len() {
-        let Some(p) = locate(text, &YamlPath(path[..depth].to_vec())) else { break };
+        let Some(p) = locate(text, &YamlPath(path[..depth].to_vec())) else {
+            break;
+        };
         if found.is_some_and(|f| (p.line, p.column) < (f.line, f.column)) {
             break;
         }

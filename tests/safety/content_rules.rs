@@ -85,11 +85,18 @@ fn numbers_above_1e15_and_weights_outside_0_to_1000_are_errors_at_their_position
     let (code, err) = check_or_fail_on_hang(root);
     assert_eq!(code, Some(1), "{err}");
     for parts in [
-        &["content/metrics/signups.yaml:5:22", "the value on 2025-07-07 is 1.7e308", "1e15"][..],
+        &[
+            "content/metrics/signups.yaml:5:22",
+            "the value on 2025-07-07 is 1.7e308",
+            "1e15",
+        ][..],
         &["content/metrics/signups.yaml:5:43", "the value on 2025-08-04 is -2e15"],
         &["content/metrics/onboarding.yaml:4:8", "thresholds.red is 1e16", "1e15"],
         &["content/2025-Q3/product.yaml:9:17", "`target` is 2e15"],
-        &["content/2025-Q3/product.yaml:10:17", "weight 1e308 is outside (0, 1000]"],
+        &[
+            "content/2025-Q3/product.yaml:10:17",
+            "weight 1e308 is outside (0, 1000]",
+        ],
         &["content/2025-Q3/product.yaml:14:17", "weight 1001 is outside (0, 1000]"],
         &["content/2025-Q3/product.yaml:18:17", "weight 0 is outside (0, 1000]"],
     ] {
@@ -150,14 +157,21 @@ fn a_named_pipe_or_socket_in_content_is_an_error_naming_it_not_a_hang() {
     let (code, err) = check_or_fail_on_hang(root);
     assert_eq!(code, Some(1), "{err}");
     assert!(
-        reported(&err, &["content/2025-Q3/company.md", "a named pipe (FIFO)", "regular files"]),
+        reported(
+            &err,
+            &["content/2025-Q3/company.md", "a named pipe (FIFO)", "regular files"]
+        ),
         "{err}"
     );
     assert!(reported(&err, &["content/metrics/live.yaml", "a socket"]), "{err}");
     // Ignored, it is never opened and never an error.
     let toml = root.join("okrsite.toml");
     let config = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, format!("ignore = [\"**/company.md\", \"**/live.yaml\"]\n{config}")).unwrap();
+    std::fs::write(
+        &toml,
+        format!("ignore = [\"**/company.md\", \"**/live.yaml\"]\n{config}"),
+    )
+    .unwrap();
     let (code, err) = check_or_fail_on_hang(root);
     assert_eq!(code, Some(0), "{err}");
     // The configuration file itself as a pipe.
@@ -165,7 +179,10 @@ fn a_named_pipe_or_socket_in_content_is_an_error_naming_it_not_a_hang() {
     assert!(Command::new("mkfifo").arg(&toml).status().unwrap().success());
     let (code, err) = check_or_fail_on_hang(root);
     assert_ne!(code, Some(0), "{err}");
-    assert!(err.contains("okrsite.toml") && err.contains("a named pipe (FIFO)"), "{err}");
+    assert!(
+        err.contains("okrsite.toml") && err.contains("a named pipe (FIFO)"),
+        "{err}"
+    );
 }
 
 // --- aligns_to cycles ---
@@ -245,12 +262,21 @@ fn a_utf16_file_is_named_utf16_and_gets_no_follow_on_warnings() {
     assert!(
         reported(
             &err,
-            &["content/2025-Q3/product.yaml:1:1", "UTF-16 (little-endian, with a byte order mark) — save it as UTF-8"]
+            &[
+                "content/2025-Q3/product.yaml:1:1",
+                "UTF-16 (little-endian, with a byte order mark) — save it as UTF-8"
+            ]
         ),
         "{err}"
     );
     assert!(
-        reported(&err, &["content/metrics/onboarding.yaml", "UTF-16 (big-endian, without a byte order mark)"]),
+        reported(
+            &err,
+            &[
+                "content/metrics/onboarding.yaml",
+                "UTF-16 (big-endian, without a byte order mark)"
+            ]
+        ),
         "{err}"
     );
     // product.md has its OKR file (unreadable, reported once): no "retrospective without OKRs".
@@ -302,7 +328,10 @@ fn quarters_at_the_edge_of_the_calendar_say_exactly_what_is_wrong() {
         "{err}"
     );
     assert!(
-        reported(&err, &["content/0000-Q1", "there is no year 0000; years run from 0001 to 9999"]),
+        reported(
+            &err,
+            &["content/0000-Q1", "there is no year 0000; years run from 0001 to 9999"]
+        ),
         "{err}"
     );
     assert!(err.contains("2 errors"), "0001-Q1 and 9999-Q3 are fine:\n{err}");
@@ -328,7 +357,11 @@ fn check_renders_the_templates_and_names_the_broken_one() {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
     // Renders wrong only with a metric's data: compiles, fails on the metric page.
     let metric = std::fs::read_to_string(theme.join("metric.html")).unwrap();
-    let broken = metric.replacen("{% block content %}", "{% block content %}\n{{ metric.no_such_field.x }}", 1);
+    let broken = metric.replacen(
+        "{% block content %}",
+        "{% block content %}\n{{ metric.no_such_field.x }}",
+        1,
+    );
     assert_ne!(metric, broken, "the theme's metric.html has a content block");
     write(root, "templates/metric.html", &broken);
     let (code, err) = check(root);
@@ -341,13 +374,20 @@ fn check_renders_the_templates_and_names_the_broken_one() {
     assert!(
         reported(
             &err,
-            &[&format!("templates/metric.html:{line}:"), "template metric.html fails to render metrics/"]
+            &[
+                &format!("templates/metric.html:{line}:"),
+                "template metric.html fails to render metrics/"
+            ]
         ),
         "{err}"
     );
     // A template that does not compile, named with its line.
     write(root, "templates/metric.html", &metric);
-    write(root, "templates/404.html", "{% extends \"base.html\" %}\n{% block content %}\n{% if %}\n{% endblock content %}\n");
+    write(
+        root,
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% if %}\n{% endblock content %}\n",
+    );
     let (code, err) = check(root);
     assert_eq!(code, Some(1), "{err}");
     assert!(

@@ -5,7 +5,9 @@ use jiff::civil::Date;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, plot_value, value_range};
+use super::{
+    BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, plot_value, value_range,
+};
 use crate::model::{Aggregate, Direction, Point, Thresholds};
 use crate::render::format;
 
