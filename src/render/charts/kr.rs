@@ -39,6 +39,8 @@ const CONTEXT_DAYS: f64 = 35.0;
 
 /// Where the recent pace leads by the quarter end: a least-squares line over the
 /// last (up to six) points inside the quarter. `None` with fewer than two points.
+/// Plotted values are at most 1e18 and x spans one quarter (92 days), so every sum here
+/// and the result stay far from overflowing; a non-finite result is dropped anyway.
 pub fn projection(inside: &[(f64, f64)], end: f64) -> Option<f64> {
     let recent = &inside[inside.len().saturating_sub(6)..];
     if recent.len() < 2 {
