@@ -441,6 +441,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// Any finite values, huge, tiny or nearly equal: the chart is drawn and ends.
+        #[test]
+        fn charts_of_arbitrary_finite_values_finish(
+            values in proptest::collection::vec(
+                proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+                1..5,
+            ),
+            sum in proptest::bool::ANY,
+        ) {
+            let aggregate = if sum { crate::model::Aggregate::Sum } else { crate::model::Aggregate::Last };
+            proptest::prop_assert!(metric_chart_finishes(&values, aggregate), "{:?}", values);
+            let (lo, hi) = value_range(values.iter().copied());
+            proptest::prop_assert!(lo.is_finite() && hi.is_finite() && hi > lo);
+        }
+    }
+
     #[test]
     fn ranges_are_finite_and_divisible() {
         for values in [[f64::MAX, -f64::MAX], [1.0, 1.0 + f64::EPSILON], [1e300, 1e300]] {
