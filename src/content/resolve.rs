@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
 
+use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
 use super::diag::Diagnostic;
 use super::load::{Loaded, LoadedContent};
 use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
@@ -22,48 +23,6 @@ use crate::model::{
 
 /// How old the newest check-in of a KR in a running quarter may be before it is "outdated".
 pub const OUTDATED_AFTER_DAYS: i32 = 14;
-
-/// The largest magnitude of a value, baseline, target or threshold (content format
-/// version 2). A quarter has at most 92 daily points and a series at most one point per
-/// day of years 1..9999 (3.7 million), so sums stay below 4e21 and every mean, span and
-/// projection stays finite.
-pub const MAX_MAGNITUDE: f64 = 1e15;
-
-/// The largest KR weight: weights are in (0, MAX_WEIGHT], so weighted sums of scores
-/// (each in [0, 1]) stay finite whatever the number of KRs.
-pub const MAX_WEIGHT: f64 = 1000.0;
-
-/// Whether `v` is a number okrsite computes with: finite and at most [`MAX_MAGNITUDE`].
-pub fn in_range(v: f64) -> bool {
-    v.is_finite() && v.abs() <= MAX_MAGNITUDE
-}
-
-/// A number as a message shows it: `1e308` rather than 309 digits.
-fn shown(v: f64) -> String {
-    if v.is_finite() && v != 0.0 && !(1e-4..1e6).contains(&v.abs()) {
-        format!("{v:e}")
-    } else {
-        v.to_string()
-    }
-}
-
-/// The error for a number outside [`in_range`]: non-finite or too large.
-fn out_of_range(what: &str, v: f64) -> (String, &'static str) {
-    if v.is_finite() {
-        (
-            format!(
-                "{what} is {}, larger in magnitude than 1e15 (the largest number okrsite accepts)",
-                shown(v)
-            ),
-            "write a number between -1e15 and 1e15; for larger quantities use a larger unit (e.g. millions)",
-        )
-    } else {
-        (
-            format!("{what} is not a finite number ({v})"),
-            "write a plain number such as 45.0",
-        )
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -239,7 +198,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         }
     }
 
-    alignment_cycles(content, &mut r);
+    r.diagnostics.extend(super::cycles::alignment_cycles(content));
 
     // OKR files that failed to load count too: their error is enough.
     let okr_files: HashSet<(Quarter, &str)> = content
@@ -727,93 +686,6 @@ fn resolve_alignment(
         Some(_) if ctx.excluded.contains(&key) => None,
         Some(_) => Some((team.to_string(), obj.to_string())),
     }
-}
-
-/// Reports every cycle of `aligns_to` (an objective aligned to itself, or A → B → A)
-/// once, at the `aligns_to` of its first objective in file order. Each objective has at
-/// most one `aligns_to`, so following them from every objective in turn, never walking
-/// through one already seen, finds every cycle in time linear in the number of
-/// objectives, with no recursion however long a chain is.
-fn alignment_cycles(content: &LoadedContent, r: &mut Reporter<'_>) {
-    // One node per objective: where its `aligns_to` is written, and its name `team/id`.
-    let mut nodes: Vec<(&Loaded<RawTeamQuarter>, usize, String)> = Vec::new();
-    let mut index: HashMap<(Quarter, &str, String), usize> = HashMap::new();
-    let mut targets: Vec<Option<(Quarter, &str, &str)>> = Vec::new();
-    for (q, team, l) in &content.okrs {
-        for (oi, o) in l.raw.objectives.iter().enumerate() {
-            let Some(o) = o.ok() else { continue };
-            let id = o.id.clone().unwrap_or_else(|| format!("o{}", oi + 1));
-            // A duplicate id is an error of its own; the first one is the node.
-            if index.contains_key(&(*q, team.as_str(), id.clone())) {
-                continue;
-            }
-            index.insert((*q, team.as_str(), id.clone()), nodes.len());
-            nodes.push((l, oi, format!("{team}/{id}")));
-            targets.push(
-                o.aligns_to
-                    .as_deref()
-                    .and_then(|a| a.split_once('/'))
-                    .map(|(t, o)| (*q, t, o)),
-            );
-        }
-    }
-    let next: Vec<Option<usize>> = targets
-        .iter()
-        .map(|t| t.and_then(|(q, team, obj)| index.get(&(q, team, obj.to_string())).copied()))
-        .collect();
-    const UNSEEN: usize = usize::MAX;
-    // For each node: UNSEEN, or the number of the walk that reached it first.
-    let mut walk_of = vec![UNSEEN; nodes.len()];
-    // Position of each node on the path of its walk.
-    let mut position = vec![0usize; nodes.len()];
-    for start in 0..nodes.len() {
-        if walk_of[start] != UNSEEN {
-            continue;
-        }
-        let mut path = Vec::new();
-        let mut cur = Some(start);
-        while let Some(c) = cur {
-            if walk_of[c] != UNSEEN {
-                // Back on this walk's own path: a new cycle. (A node of an earlier walk
-                // leads into a chain or cycle already reported.)
-                if walk_of[c] == start {
-                    report_cycle(&nodes, &path[position[c]..], r);
-                }
-                break;
-            }
-            walk_of[c] = start;
-            position[c] = path.len();
-            path.push(c);
-            cur = next[c];
-        }
-    }
-}
-
-fn report_cycle(nodes: &[(&Loaded<RawTeamQuarter>, usize, String)], cycle: &[usize], r: &mut Reporter<'_>) {
-    // Start the cycle at its first objective in file order, so the message is stable.
-    let first = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
-    let mut names: Vec<&str> = cycle[first..]
-        .iter()
-        .chain(&cycle[..first])
-        .chain(std::iter::once(&cycle[first]))
-        .map(|&n| nodes[n].2.as_str())
-        .collect();
-    // A long cycle is named by its ends, so the message stays one readable line.
-    const SHOWN: usize = 8;
-    let more = format!("… ({} more) …", names.len().saturating_sub(SHOWN + 1));
-    if names.len() > SHOWN + 1 {
-        names.drain(SHOWN / 2..names.len() - SHOWN / 2);
-        names.insert(SHOWN / 2, &more);
-    }
-    let (l, oi, _) = nodes[cycle[first]];
-    let at = YamlPath::root().key("objectives").index(oi).key("aligns_to");
-    let message = if cycle.len() == 1 {
-        format!("objective `{}` is aligned to itself", names[0])
-    } else {
-        format!("a cycle of aligns_to: {}", names.join(" → "))
-    };
-    r.error(l, &at, message)
-        .help("alignment leads up to a parent objective: remove `aligns_to` from one objective of the cycle");
 }
 
 fn resolve_kr(
