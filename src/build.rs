@@ -46,6 +46,7 @@ fn check_templates(root: &Path, checked: &mut Checked) {
     let Some(site) = checked.site.as_ref() else {
         return;
     };
+    let timer = crate::timings::Timer::new();
     let found = match render::theme::load(root, site.config.language) {
         Err(errors) => errors,
         Ok(theme) => {
@@ -64,6 +65,7 @@ fn check_templates(root: &Path, checked: &mut Checked) {
             }
         }
     };
+    timer.lap("templates");
     for d in &found {
         // The template's text, so the diagnostic can quote its line.
         if d.file.starts_with("templates/")
