@@ -31,9 +31,54 @@ impl Checked {
     }
 }
 
-/// Loads, validates and resolves the site at `root`. Never panics on content.
+/// Loads, validates and resolves the site at `root`, then compiles the templates and
+/// renders one page of each kind with the site's data (nothing is written), so a
+/// template error never waits for `build`. Never panics on content.
 pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
-    check_cached(root, drafts, today, None)
+    let mut checked = check_cached(root, drafts, today, None);
+    check_templates(root, &mut checked);
+    checked
+}
+
+/// The template step of [`check`]: template errors become diagnostics naming the
+/// template file, and the site is dropped as with any other error.
+fn check_templates(root: &Path, checked: &mut Checked) {
+    let Some(site) = checked.site.as_ref() else {
+        return;
+    };
+    let timer = crate::timings::Timer::new();
+    let found = match render::theme::load(root, site.config.language) {
+        Err(errors) => errors,
+        Ok(theme) => {
+            let scores = score::score_site(site);
+            let views = render::views::Views::new(site, &scores, &theme.strings);
+            match render::pages::render_one_of_each(&views, &theme) {
+                Ok(_) => Vec::new(),
+                Err(render::pages::PageError::Template { path, error, .. }) => {
+                    vec![render::theme::template_diagnostic(
+                        root,
+                        &format!("fails to render {path}"),
+                        &error,
+                    )]
+                }
+                Err(render::pages::PageError::Sink(m)) => vec![Diagnostic::error("templates", None, m)],
+            }
+        }
+    };
+    timer.lap("templates");
+    for d in &found {
+        // The template's text, so the diagnostic can quote its line.
+        if d.file.starts_with("templates/")
+            && let Ok(text) = load::read_text(&root.join(&d.file), &d.file)
+        {
+            checked.sources.insert(d.file.clone(), text);
+        }
+    }
+    if !found.is_empty() {
+        checked.site = None;
+        checked.diagnostics.extend(found);
+        diag::sort(&mut checked.diagnostics);
+    }
 }
 
 /// [`check`], reusing the parse of files unchanged since `cache` saw them.

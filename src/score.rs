@@ -46,12 +46,16 @@ pub fn current_value(points: &[Point], start: Date, end: Date, aggregate: Aggreg
     match aggregate {
         Aggregate::Last => inside.max_by_key(|p| p.date).map(|p| p.value),
         Aggregate::Sum => {
+            // Values are at most 1e15 in magnitude (checked when content is read) and a
+            // quarter has at most 92 distinct dates, so the sum stays below 1e17. The
+            // clamp only matters for a model built without those checks: it saturates
+            // instead of showing "inf" (the sum of finite values is never NaN).
             let mut any = false;
             let sum = inside.fold(0.0, |acc, p| {
                 any = true;
                 acc + p.value
             });
-            any.then_some(sum)
+            any.then_some(sum.clamp(-f64::MAX, f64::MAX))
         }
     }
 }
@@ -63,7 +67,13 @@ pub fn progress(current: f64, baseline: f64, target: f64) -> f64 {
     if span == 0.0 || !span.is_finite() {
         return 0.0;
     }
-    ((current - baseline) / span).clamp(0.0, 1.0)
+    let ratio = (current - baseline) / span;
+    if ratio.is_nan() {
+        return 0.0;
+    }
+    // A decreasing KR at its baseline gives 0 / negative = -0.0, which would print as
+    // "-0.00": adding 0.0 turns it into 0.0 (and leaves every other value as it is).
+    ratio.clamp(0.0, 1.0) + 0.0
 }
 
 /// score >= green is green, >= yellow is yellow, else red.
@@ -78,6 +88,9 @@ pub fn grade(score: f64, t: ScoringThresholds) -> Light {
 }
 
 /// The weighted mean of `(score, weight)` pairs; `None` if there are none.
+///
+/// Scores are in [0, 1] and weights in (0, 1000] (checked when content is read), so
+/// both sums grow by at most 1000 per item and stay finite for any number of items.
 pub fn weighted_mean(items: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
     let (sum, weights) = items
         .into_iter()
@@ -250,6 +263,21 @@ mod tests {
         let (s, e) = (date(2025, 7, 1), date(2025, 9, 30));
         let points = [pt(2025, 8, 1, 9.0), pt(2025, 7, 1, 2.0)];
         assert_eq!(current_value(&points, s, e, Aggregate::Last), Some(9.0));
+    }
+
+    #[test]
+    fn a_decreasing_kr_at_its_baseline_scores_positive_zero() {
+        let s = progress(38.0, 38.0, 28.0);
+        assert_eq!(s, 0.0);
+        assert!(s.is_sign_positive(), "-0.0 would print as -0.00");
+    }
+
+    #[test]
+    fn sums_saturate_instead_of_overflowing() {
+        let (s, e) = (date(2025, 7, 1), date(2025, 9, 30));
+        let points = [pt(2025, 7, 1, f64::MAX), pt(2025, 7, 2, f64::MAX)];
+        let sum = current_value(&points, s, e, Aggregate::Sum).unwrap();
+        assert!(sum.is_finite(), "{sum}");
     }
 
     #[test]

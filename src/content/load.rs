@@ -38,6 +38,9 @@ pub struct LoadedContent {
     /// `(quarter, team id, file)`.
     pub okrs: Vec<(Quarter, String, Loaded<RawTeamQuarter>)>,
     pub retros: Vec<(Quarter, String, Loaded<ParsedRetro>)>,
+    /// `(quarter, team id)` of OKR files that failed to load (their error is reported):
+    /// they still count as present, so nothing else is warned about for lack of them.
+    pub failed_okrs: std::collections::HashSet<(Quarter, String)>,
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -165,7 +168,21 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
             );
             continue;
         }
-        match classify(&rel, is_dir) {
+        // Reading a named pipe blocks until something writes to it, a device may never
+        // end: only regular files and folders are read, decided from the walk's own
+        // metadata (symbolic links were handled above), before anything is opened.
+        if let Some(what) = special_file(entry.file_type()) {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    display,
+                    None,
+                    format!("`{name}` is {what}: okrsite reads only regular files and folders"),
+                )
+                .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
+            );
+            continue;
+        }
+        match classify(&rel, is_dir, config.fiscal_year_start_month) {
             Ok(Some(kind)) => {
                 if let Kind::Metric(id) = &kind {
                     out.metric_files.insert(id.clone());
@@ -204,9 +221,12 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
     for (p, mut element_errors) in parsed {
         out.diagnostics.append(&mut element_errors);
         match p {
-            Parsed::Failed(display, text, d) => {
+            Parsed::Failed(display, text, d, okrs_of) => {
                 if let Some(t) = text {
                     out.sources.insert(display, t);
+                }
+                if let Some(key) = okrs_of {
+                    out.failed_okrs.insert(key);
                 }
                 out.diagnostics.push(d);
             }
@@ -240,6 +260,28 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
     out
 }
 
+/// What a file that is neither a regular file, a folder nor a symbolic link is, in
+/// words; `None` for those three.
+pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
+    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if ft.is_socket() {
+            return Some("a socket");
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
+}
+
 fn build_ignore(patterns: &[String]) -> globset::GlobSet {
     let mut b = globset::GlobSetBuilder::new();
     for p in patterns {
@@ -252,17 +294,20 @@ fn build_ignore(patterns: &[String]) -> globset::GlobSet {
 }
 
 /// Decides what a path under content/ is. `Ok(None)` for folders that are fine.
-fn classify(rel: &str, is_dir: bool) -> Result<Option<Kind>, String> {
+fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Option<Kind>, String> {
     let parts: Vec<&str> = rel.split('/').collect();
     match (parts.as_slice(), is_dir) {
         (["metrics"], true) => Ok(None),
         ([folder], true) => {
-            if Quarter::parse(folder).is_some() {
-                Ok(None)
-            } else {
-                Err(format!(
+            // A folder shaped like a quarter gets the precise reason (no quarter 5, year
+            // 0000, a quarter ending after 9999-12-31); anything else the general rule.
+            let looks_like_quarter = folder.len() == 7 && folder.as_bytes()[4..6] == *b"-Q";
+            match Quarter::parse_for(folder, fiscal_year_start_month) {
+                Ok(_) => Ok(None),
+                Err(why) if looks_like_quarter => Err(why),
+                Err(_) => Err(format!(
                     "`{folder}` is not a quarter: name quarter folders YYYY-QN with N in 1..4 (e.g. 2025-Q3), or list it under `ignore`"
-                ))
+                )),
             }
         }
         (["teams.yaml"], false) => Ok(Some(Kind::Teams)),
@@ -294,7 +339,8 @@ fn classify(rel: &str, is_dir: bool) -> Result<Option<Kind>, String> {
 
 #[derive(Clone)]
 enum Parsed {
-    Failed(String, Option<Arc<str>>, Diagnostic),
+    /// Display path, text if it was read, the error, and `(quarter, team)` for an OKR file.
+    Failed(String, Option<Arc<str>>, Diagnostic, Option<(Quarter, String)>),
     Teams(Loaded<Vec<Lenient<RawTeam>>>),
     Metric(String, Loaded<RawMetric>),
     Okrs(Quarter, String, Loaded<RawTeamQuarter>),
@@ -302,9 +348,13 @@ enum Parsed {
 }
 
 fn parse_file(path: &Path, display: String, kind: Kind) -> Parsed {
+    let okrs_of = match &kind {
+        Kind::Okrs(q, team) => Some((*q, team.clone())),
+        _ => None,
+    };
     let text = match read_text(path, &display) {
         Ok(t) => t,
-        Err(d) => return Parsed::Failed(display, None, d),
+        Err(d) => return Parsed::Failed(display, None, d, okrs_of),
     };
     let origin = |what| Origin {
         file: &display,
@@ -361,7 +411,7 @@ fn parse_file(path: &Path, display: String, kind: Kind) -> Parsed {
             )
         }),
     };
-    result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d))
+    result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d, okrs_of))
 }
 
 /// Precise diagnostics for the list elements that failed on their own
@@ -426,6 +476,15 @@ fn element_errors(parsed: &Parsed) -> Vec<Diagnostic> {
 /// invalid byte. A UTF-8 byte order mark is dropped.
 pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
+    // (`metadata` follows links: a link to a named pipe is refused too.)
+    if let Some(what) = special_file(meta.file_type()).or(meta.is_dir().then_some("a folder")) {
+        return Err(Diagnostic::error(
+            display,
+            None,
+            format!("{display} is {what}, not a regular file: okrsite does not read it"),
+        )
+        .with_help("replace it with a regular file"));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             display,
@@ -439,6 +498,14 @@ pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
         .with_help("split the series, e.g. one metric per file, or thin out old points"));
     }
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
+    if let Some(encoding) = wide_encoding(&bytes) {
+        return Err(Diagnostic::error(
+            display,
+            Some(Position::new(1, 1)),
+            format!("the file is not UTF-8: it is {encoding} — save it as UTF-8"),
+        )
+        .with_help("in most editors: Save As…, then choose the encoding UTF-8"));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Arc::from(s)),
@@ -448,5 +515,70 @@ pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
             Err(Diagnostic::error(display, Some(pos), "the file is not valid UTF-8")
                 .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not read)"))
         }
+    }
+}
+
+/// Names a UTF-16 or UTF-32 file, recognised by its byte order mark or, without one,
+/// by the NUL bytes that ASCII text has in every other byte (every fourth for UTF-32).
+/// Such a file can be valid UTF-8 (NUL is a character), so this is checked first.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => return Some("UTF-32 (little-endian, with a byte order mark)"),
+        [0, 0, 0xFE, 0xFF, ..] => return Some("UTF-32 (big-endian, with a byte order mark)"),
+        [0xFF, 0xFE, ..] => return Some("UTF-16 (little-endian, with a byte order mark)"),
+        [0xFE, 0xFF, ..] => return Some("UTF-16 (big-endian, with a byte order mark)"),
+        _ => {}
+    }
+    // A sample from the start is enough: text in UTF-16 has NULs throughout.
+    let sample = &bytes[..bytes.len().min(4096)];
+    if sample.len() < 4 {
+        return None;
+    }
+    let nul_share = |step: usize, at: usize| {
+        let of: Vec<&u8> = sample.iter().skip(at).step_by(step).collect();
+        of.iter().filter(|b| ***b == 0).count() as f64 / of.len().max(1) as f64
+    };
+    let (even, odd) = (nul_share(2, 0), nul_share(2, 1));
+    if odd > 0.3 && even < 0.05 {
+        Some("UTF-16 (little-endian, without a byte order mark)")
+    } else if even > 0.3 && odd < 0.05 {
+        Some("UTF-16 (big-endian, without a byte order mark)")
+    } else if even > 0.9 && odd > 0.4 {
+        Some("UTF-32 or another encoding with NUL bytes")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wide_encoding;
+
+    fn utf16le(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    fn utf16be(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_be_bytes).collect()
+    }
+
+    #[test]
+    fn utf16_is_recognised_with_and_without_a_byte_order_mark() {
+        let text = "- id: company\n  name: 全社\n";
+        let with_bom = |bom: &[u8], body: Vec<u8>| [bom, &body].concat();
+        let le = wide_encoding(&with_bom(&[0xFF, 0xFE], utf16le(text))).unwrap();
+        assert!(le.starts_with("UTF-16 (little-endian, with"), "{le}");
+        let be = wide_encoding(&with_bom(&[0xFE, 0xFF], utf16be(text))).unwrap();
+        assert!(be.starts_with("UTF-16 (big-endian, with"), "{be}");
+        assert!(
+            wide_encoding(&utf16le(text))
+                .unwrap()
+                .contains("little-endian, without")
+        );
+        assert!(wide_encoding(&utf16be(text)).unwrap().contains("big-endian, without"));
+        // UTF-8, with or without its BOM, and Japanese text are not taken for UTF-16.
+        assert_eq!(wide_encoding(text.as_bytes()), None);
+        assert_eq!(wide_encoding(&with_bom(&[0xEF, 0xBB, 0xBF], text.into())), None);
+        assert_eq!(wide_encoding("学び".repeat(100).as_bytes()), None);
     }
 }

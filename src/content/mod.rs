@@ -1,5 +1,7 @@
 //! Reading and checking content: files → raw structs → the resolved site model.
 
+pub mod bounds;
+pub mod cycles;
 pub mod diag;
 pub mod load;
 pub mod raw;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
 
+use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
 use super::diag::Diagnostic;
 use super::load::{Loaded, LoadedContent};
 use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
@@ -181,6 +182,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             private_metrics: &private_metrics,
             objective_ids: &objective_ids,
             excluded: &excluded_okrs,
+            failed_okrs: &content.failed_okrs,
         };
         // Checked even when the team is unknown, so its other problems show in the same run.
         let okrs = resolve_okrs(l, &ctx, &mut r);
@@ -196,7 +198,15 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         }
     }
 
-    let okr_files: HashSet<(Quarter, &str)> = content.okrs.iter().map(|(q, t, _)| (*q, t.as_str())).collect();
+    r.diagnostics.extend(super::cycles::alignment_cycles(content));
+
+    // OKR files that failed to load count too: their error is enough.
+    let okr_files: HashSet<(Quarter, &str)> = content
+        .okrs
+        .iter()
+        .map(|(q, t, _)| (*q, t.as_str()))
+        .chain(content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())))
+        .collect();
     // Resolving a retrospective parses its Markdown for learnings: thousands of files,
     // done in parallel first; the loop below reports problems in file order.
     let mut prepared: Vec<Option<Retrospective>> = {
@@ -386,15 +396,11 @@ fn resolve_series<T>(
         } else {
             at.key("value")
         };
-        if !p.value.is_finite() {
+        if !in_range(p.value) {
             more[0] += 1;
             if more[0] <= EACH {
-                r.error(
-                    l,
-                    &value_at,
-                    format!("the value on {date} is not a finite number ({})", p.value),
-                )
-                .help("write a plain number such as 45.0");
+                let (message, help) = out_of_range(&format!("the value on {date}"), p.value);
+                r.error(l, &value_at, message).help(help);
             }
             continue;
         }
@@ -426,7 +432,10 @@ fn resolve_series<T>(
         r.error(
             l,
             path,
-            format!("{} more values in this series are not finite numbers", more[0]),
+            format!(
+                "{} more values in this series are not finite numbers or larger in magnitude than 1e15",
+                more[0]
+            ),
         );
     }
     if more[1] > 0 {
@@ -453,8 +462,9 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
     if let Some(t) = &m.thresholds {
         let at = root.key("thresholds");
         for (key, v) in [("red", t.red), ("yellow", t.yellow)] {
-            if v.is_some_and(|v| !v.is_finite()) {
-                r.error(l, &at.key(key), format!("thresholds.{key} is not a finite number"));
+            if let Some(v) = v.filter(|v| !in_range(*v)) {
+                let (message, help) = out_of_range(&format!("thresholds.{key}"), v);
+                r.error(l, &at.key(key), message).help(help);
             }
         }
         match m.direction {
@@ -463,7 +473,8 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
                     .help("add `direction: increase` (higher is better) or `direction: decrease` (lower is better)");
             }
             Some(dir) => {
-                if let (Some(red), Some(yellow)) = (t.red, t.yellow) {
+                // Out-of-range lines were reported above; their order says nothing more.
+                if let (Some(red), Some(yellow)) = (t.red.filter(|v| in_range(*v)), t.yellow.filter(|v| in_range(*v))) {
                     let wrong = match dir {
                         crate::model::Direction::Increase => red > yellow,
                         crate::model::Direction::Decrease => red < yellow,
@@ -519,6 +530,8 @@ struct OkrContext<'a> {
     private_metrics: &'a HashSet<&'a str>,
     objective_ids: &'a HashMap<(Quarter, &'a str), Vec<String>>,
     excluded: &'a HashSet<(Quarter, &'a str)>,
+    /// OKR files whose load error is reported: an `aligns_to` into one says nothing more.
+    failed_okrs: &'a HashSet<(Quarter, String)>,
 }
 
 fn check_id<T>(
@@ -644,6 +657,7 @@ fn resolve_alignment(
     };
     let key = (ctx.quarter, team);
     match ctx.objective_ids.get(&key) {
+        None if ctx.failed_okrs.contains(&(ctx.quarter, team.to_string())) => None,
         None => {
             r.error(
                 l,
@@ -684,8 +698,9 @@ fn resolve_kr(
 ) -> KeyResult {
     let today = ctx.opts.today;
     for (key, v) in [("baseline", kr.baseline), ("target", kr.target)] {
-        if v.is_some_and(|v| !v.is_finite()) {
-            r.error(l, &kp.key(key), format!("`{key}` is not a finite number"));
+        if let Some(v) = v.filter(|v| !in_range(*v)) {
+            let (message, help) = out_of_range(&format!("`{key}`"), v);
+            r.error(l, &kp.key(key), message).help(help);
         }
     }
     let data = match (&kr.metric, &kr.values) {
@@ -762,11 +777,15 @@ fn resolve_kr(
         _ => {}
     }
     let weight = kr.weight.unwrap_or(1.0);
-    if !(weight.is_finite() && weight > 0.0) {
+    let weight_ok = weight > 0.0 && weight <= MAX_WEIGHT;
+    if !weight_ok {
         r.error(
             l,
             &kp.key("weight"),
-            format!("weight {weight} must be a positive number"),
+            format!(
+                "weight {} is outside (0, {MAX_WEIGHT}]: a weight is a positive number up to {MAX_WEIGHT}",
+                shown(weight)
+            ),
         )
         .help("weights are relative: 1 by default, 2 counts double");
     }
@@ -823,12 +842,9 @@ fn resolve_kr(
         unit: kr.unit.clone(),
         baseline: kr.baseline,
         target: kr.target,
-        weight: if weight.is_finite() && weight > 0.0 {
-            weight
-        } else {
-            1.0
-        },
-        manual_score: kr.score.filter(|s| (0.0..=1.0).contains(s)),
+        weight: if weight_ok { weight } else { 1.0 },
+        // `+ 0.0` turns a written `-0.0` into 0.0, so no score shows as "-0.00".
+        manual_score: kr.score.filter(|s| (0.0..=1.0).contains(s)).map(|s| s + 0.0),
         checkins,
     }
 }

@@ -75,7 +75,124 @@ pub fn parse<T: DeserializeOwned>(text: &str, origin: Origin<'_>) -> Result<T, D
         )
         .with_help("OKR files need only a few levels; check for unclosed `[` or `{`"));
     }
-    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, origin))
+    serde_yaml::from_str::<T>(text).map_err(|e| {
+        let mut d = to_diagnostic(&e, origin);
+        if d.position.is_none() {
+            locate_failure(text, origin, &mut d);
+        }
+        d
+    })
+}
+
+/// An error without a position (the parser gives none when aliases expand beyond its
+/// limit, the "billion laughs" shape) gets the position of the node the parser was
+/// reading when it failed, found by walking the document again; and, when the
+/// document uses aliases, words for what is wrong.
+fn locate_failure(text: &str, origin: Origin<'_>, d: &mut Diagnostic) {
+    let trail = std::cell::RefCell::new(Vec::new());
+    let de = serde_yaml::Deserializer::from_str(text);
+    if Trace(&trail).deserialize(de).is_ok() {
+        return;
+    }
+    // The deepest node may lie inside an alias's expansion, whose position is that of
+    // its anchor, above: the node shown is the deepest one reached without going back
+    // up the file (the one whose aliases expand too far).
+    let path = trail.into_inner();
+    let mut found: Option<Position> = None;
+    for depth in 1..=path.len() {
+        let Some(p) = locate(text, &YamlPath(path[..depth].to_vec())) else {
+            break;
+        };
+        if found.is_some_and(|f| (p.line, p.column) < (f.line, f.column)) {
+            break;
+        }
+        found = Some(p);
+    }
+    if let Some(p) = found {
+        d.position = Some(Position::new(p.line + origin.line_offset, p.column));
+    }
+    if uses_aliases(text) {
+        d.message = format!(
+            "YAML aliases (`*name`) here expand to far more than the file holds ({})",
+            d.message
+        );
+        d.help = Some("write the values out instead of nesting aliases of aliases".into());
+    }
+}
+
+/// Whether the text has an alias token (`*name` after a space, `[`, `{`, `,` or `:`).
+fn uses_aliases(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(2)
+        .any(|w| w[1] == b'*' && matches!(w[0], b' ' | b'\t' | b'[' | b'{' | b',' | b':' | b'-'))
+}
+
+/// Walks a whole document, keeping in `.0` the path of the node being read, so that
+/// after a failure it holds where the failure was.
+struct Trace<'a>(&'a std::cell::RefCell<Vec<Seg>>);
+
+impl<'de> DeserializeSeed<'de> for Trace<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Trace<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while let Some(key) = map.next_key::<serde_yaml::Value>()? {
+            // Keys as [`Walk`] matches them: text, a scalar's text, or the entry's index.
+            let seg = match &key {
+                serde_yaml::Value::String(s) => Seg::Key(s.clone()),
+                other => scalar_text(other).map_or(Seg::Index(i), Seg::Key),
+            };
+            self.0.borrow_mut().push(seg);
+            map.next_value_seed(Trace(self.0))?;
+            self.0.borrow_mut().pop();
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            self.0.borrow_mut().push(Seg::Index(i));
+            let more = seq.next_element_seed(Trace(self.0))?;
+            self.0.borrow_mut().pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged value (`!tag x`): its content.
+        let (_, variant) = data.variant::<IgnoredAny>()?;
+        de::VariantAccess::newtype_variant_seed(variant, Trace(self.0))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
 }
 
 /// How deep `[`/`{` may nest. The YAML scanner slows down quadratically with
@@ -435,6 +552,24 @@ mod tests {
         // Brackets in quotes and comments do not count.
         let fine = format!("a: \"{}\" # {}\nb: [[1]]\n", "[".repeat(100), "{".repeat(100));
         assert!(parse::<serde_yaml::Value>(&fine, origin).is_ok());
+    }
+
+    #[test]
+    fn billion_laughs_is_an_error_with_a_line() {
+        let mut doc = String::from("name: x\nitems:\n  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            doc.push_str(&format!("  - &a{i} [{refs}]\n"));
+        }
+        let origin = Origin {
+            file: "f.yaml",
+            line_offset: 2,
+            what: "a file",
+        };
+        let d = parse::<serde_yaml::Value>(&doc, origin).unwrap_err();
+        // The item whose aliases pass the parser's limit: `- &a5 [...]`, on line 8.
+        assert_eq!(d.position, Some(Position::new(2 + 8, 5)));
+        assert!(d.message.contains("aliases"), "{}", d.message);
     }
 
     #[test]

@@ -152,12 +152,35 @@ pub fn round_significant(v: f64, digits: i32) -> f64 {
     }
     let magnitude = v.abs().log10().floor() as i32;
     let factor = 10f64.powi(digits - 1 - magnitude);
-    (v * factor).round() / factor
+    let rounded = (v * factor).round() / factor;
+    // For tiny (subnormal) or huge values the factor over- or underflows and the
+    // result would be NaN or infinite: such values are shown as they are.
+    if rounded.is_finite() { rounded } else { v }
 }
 
-/// Scores are shown with two decimals: 0.72.
+/// Below this magnitude a previous value counts as zero for a percent change: the
+/// ratio would be meaningless (and, divided by a subnormal, infinite).
+pub const PERCENT_BASE_EPSILON: f64 = 1e-9;
+
+/// The change from `previous` to `current` in percent of `previous`'s magnitude, or
+/// `None` when `previous` is 0 or within [`PERCENT_BASE_EPSILON`] of it (no percent
+/// change is shown then). Always finite when both values are finite.
+pub fn percent_change(current: f64, previous: f64) -> Option<f64> {
+    if previous.is_nan() || previous.abs() < PERCENT_BASE_EPSILON {
+        return None;
+    }
+    let pct = (current - previous) / previous.abs() * 100.0;
+    pct.is_finite().then_some(pct)
+}
+
+/// Scores are shown with two decimals: 0.72. A negative zero (or a tiny negative
+/// value that rounds to zero) is shown as 0.00, never -0.00.
 pub fn score(v: f64) -> String {
-    format!("{v:.2}")
+    let s = format!("{v:.2}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +278,26 @@ mod tests {
         assert_eq!(round_significant(65.571, 3), 65.6);
         assert_eq!(round_significant(0.0012345, 3), 0.00123);
         assert_eq!(round_significant(123456.0, 3), 123000.0);
+    }
+
+    #[test]
+    fn negative_zero_scores_print_as_zero() {
+        assert_eq!(score(-0.0), "0.00");
+        assert_eq!(score(-0.001), "0.00");
+        assert_eq!(score(-0.5), "-0.50");
+        assert_eq!(score(0.0), "0.00");
+    }
+
+    #[test]
+    fn percent_changes_are_finite_or_absent() {
+        assert_eq!(percent_change(1.0, 1e-320), None);
+        assert_eq!(percent_change(1.0, 0.0), None);
+        assert_eq!(percent_change(1.0, -0.0), None);
+        assert_eq!(percent_change(110.0, 100.0), Some(10.0));
+        assert_eq!(percent_change(-110.0, -100.0), Some(-10.0));
+        assert!(percent_change(1e15, 1e-9).unwrap().is_finite());
+        assert_eq!(round_significant(1e-320, 4), 1e-320);
+        assert!(round_significant(f64::MAX, 2).is_finite());
     }
 
     #[test]

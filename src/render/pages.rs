@@ -110,11 +110,61 @@ pub fn render_pages(
     theme: &Theme,
     sink: &dyn super::Sink,
 ) -> Result<(Vec<String>, Related), String> {
+    render_planned(views, theme, sink, false).map_err(|e| e.to_string())
+}
+
+/// Renders one page of each kind (the first quarter, review, team, metric, tag page…)
+/// with the site's data and drops them: how `check` finds a template that fails to
+/// render without building the site. Returns the number of pages rendered.
+pub fn render_one_of_each(views: &Views<'_>, theme: &Theme) -> Result<usize, PageError> {
+    render_planned(views, theme, &Discard, true).map(|(paths, _)| paths.len())
+}
+
+/// A sink that keeps nothing.
+struct Discard;
+
+impl super::Sink for Discard {
+    fn put(&self, _file: super::OutputFile) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Why a page was not rendered.
+#[derive(Debug)]
+pub enum PageError {
+    /// Its template failed.
+    Template {
+        template: &'static str,
+        path: String,
+        error: tera::Error,
+    },
+    /// The sink refused the page (or the build was cancelled).
+    Sink(String),
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageError::Template { template, path, error } => {
+                write!(f, "template {template} for {path}: {}", error_chain(error))
+            }
+            PageError::Sink(m) => f.write_str(m),
+        }
+    }
+}
+
+/// [`render_pages`], or with `one_of_each` only the first page of each kind.
+fn render_planned(
+    views: &Views<'_>,
+    theme: &Theme,
+    sink: &dyn super::Sink,
+    one_of_each: bool,
+) -> Result<(Vec<String>, Related), PageError> {
     let site = views.site;
     let t = &theme.strings;
     let timer = crate::timings::Timer::new();
     if sink.cancelled() {
-        return Err("cancelled".into());
+        return Err(PageError::Sink("cancelled".into()));
     }
     let related = related_learnings(views);
     timer.lap("related learnings");
@@ -134,6 +184,10 @@ pub fn render_pages(
     plans.extend([Plan::Tags, Plan::Search, Plan::NotFound]);
     for (i, list) in by_tag.iter().enumerate() {
         plans.extend((1..=page_count(list.len())).map(|n| Plan::Tag(i, n)));
+    }
+    if one_of_each {
+        let mut seen = std::collections::HashSet::new();
+        plans.retain(|p| seen.insert(std::mem::discriminant(p)));
     }
     let plan = |p: Plan| -> Page {
         match p {
@@ -194,15 +248,15 @@ pub fn render_pages(
         .map(|page| {
             let file = finish_page(views, theme, page)?;
             let path = file.path.clone();
-            crate::timings::measure("write pages", || sink.put(file))?;
+            crate::timings::measure("write pages", || sink.put(file)).map_err(PageError::Sink)?;
             Ok(path)
         })
-        .collect::<Result<Vec<String>, String>>()
+        .collect::<Result<Vec<String>, PageError>>()
         .map(|paths| (paths, related))
 }
 
 /// Adds what every page's template gets (site, root, strings, nav…) and renders it.
-fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<OutputFile, String> {
+fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<OutputFile, PageError> {
     let site = views.site;
     let site_info = SiteInfo {
         title: &site.config.title,
@@ -225,8 +279,13 @@ fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<Outpu
     page.data.insert("canonical", &canonical);
     // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.
     let mut html = Vec::with_capacity(64 * 1024);
-    crate::timings::measure("tera", || theme.tera.render_to(page.template, &page.data, &mut html))
-        .map_err(|e| format!("template {} for {}: {}", page.template, page.path, error_chain(&e)))?;
+    if let Err(error) = crate::timings::measure("tera", || theme.tera.render_to(page.template, &page.data, &mut html)) {
+        return Err(PageError::Template {
+            template: page.template,
+            path: page.path,
+            error,
+        });
+    }
     Ok(OutputFile::new(page.path, html))
 }
 
@@ -239,7 +298,7 @@ pub fn render_review(
     view: TeamQuarterView,
     related: &[&LearningView],
 ) -> Result<OutputFile, String> {
-    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec()))
+    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec())).map_err(|e| e.to_string())
 }
 
 #[derive(Serialize)]
@@ -1184,14 +1243,9 @@ fn comparisons(v: &Views<'_>, m: &crate::model::Metric) -> Vec<Comparison> {
         let Some(p) = p else { continue };
         let delta = latest.value - p.value;
         let sign = if delta > 0.0 { "+" } else { "" };
-        let pct = if p.value != 0.0 {
-            format!(
-                " ({sign}{}%)",
-                format::number(format::round_significant(delta / p.value.abs() * 100.0, 2))
-            )
-        } else {
-            String::new()
-        };
+        let pct = format::percent_change(latest.value, p.value).map_or(String::new(), |pct| {
+            format!(" ({sign}{}%)", format::number(format::round_significant(pct, 2)))
+        });
         out.push(Comparison {
             label: v.t.get(key).to_string(),
             against: format!("{} ({})", format::with_unit(p.value, unit), v.fmt.date(p.date)),

@@ -117,14 +117,7 @@ pub fn load(site_root: &Path, lang: Language) -> Result<Theme, Vec<Diagnostic>> 
     }
     let mut tera = Tera::new();
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        errors.push(
-            Diagnostic::error(
-                "templates",
-                None,
-                format!("a template does not compile: {}", error_chain(&e)),
-            )
-            .with_help("fix the template named above; see docs/templates.md for what each template receives"),
-        );
+        errors.push(template_diagnostic(site_root, "does not compile", &e));
     }
     if errors.is_empty() {
         let strings = strings(lang);
@@ -136,6 +129,42 @@ pub fn load(site_root: &Path, lang: Language) -> Result<Theme, Vec<Diagnostic>> 
     } else {
         Err(errors)
     }
+}
+
+/// A template error as a diagnostic: the template's file (the site's
+/// `templates/<name>` when it has one, otherwise the theme's, built into okrsite) with
+/// the line and column tera gives, and `what` happened ("does not compile").
+pub fn template_diagnostic(site_root: &Path, what: &str, e: &tera::Error) -> Diagnostic {
+    let help = "fix the template; see docs/templates.md for what each template receives";
+    let Some(report) = report_of(e) else {
+        return Diagnostic::error("templates", None, format!("a template {what}: {}", error_chain(e))).with_help(help);
+    };
+    let name = report.filename();
+    let own = site_root.join("templates").join(name);
+    let file = if !name.is_empty() && own.is_file() {
+        diag::display_path(site_root, &own)
+    } else {
+        format!("themes/default/templates/{name} (built into okrsite)")
+    };
+    let span = report.span();
+    let position = (span.start_line > 0).then(|| diag::Position::new(span.start_line, span.start_col + 1));
+    Diagnostic::error(file, position, format!("template {name} {what}: {}", report.message())).with_help(help)
+}
+
+/// The innermost error of `e`'s chain that points into a template.
+fn report_of(e: &tera::Error) -> Option<&tera::ReportError> {
+    let mut found = None;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(t) = err.downcast_ref::<tera::Error>() {
+            match t.kind() {
+                tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => found = Some(&**r),
+                _ => {}
+            }
+        }
+        cur = err.source();
+    }
+    found
 }
 
 /// The error with its causes, on one line.

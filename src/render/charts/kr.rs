@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     BLUE, Chart, GREY, INK, Labels, ORANGE, PURPLE, VERMILLION, axis_date, axis_value, dashed, day, draw, e, finish,
-    value_range,
+    plot_value, value_range,
 };
 use crate::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds};
 use crate::render::format;
@@ -39,6 +39,8 @@ const CONTEXT_DAYS: f64 = 35.0;
 
 /// Where the recent pace leads by the quarter end: a least-squares line over the
 /// last (up to six) points inside the quarter. `None` with fewer than two points.
+/// Plotted values are at most 1e18 and x spans one quarter (92 days), so every sum here
+/// and the result stay far from overflowing; a non-finite result is dropped anyway.
 pub fn projection(inside: &[(f64, f64)], end: f64) -> Option<f64> {
     let recent = &inside[inside.len().saturating_sub(6)..];
     if recent.len() < 2 {
@@ -73,7 +75,7 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
                 .filter(|p| p.date >= input.start && p.date <= input.end)
                 .map(|p| {
                     total += p.value;
-                    (day(p.date), total, p.note.as_deref())
+                    (day(p.date), plot_value(total), p.note.as_deref())
                 })
                 .collect();
             (inside, Vec::new())
@@ -83,7 +85,7 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
                 .points
                 .iter()
                 .filter(|p| p.date >= input.start && p.date <= input.end)
-                .map(|p| (day(p.date), p.value, p.note.as_deref()))
+                .map(|p| (day(p.date), plot_value(p.value), p.note.as_deref()))
                 .collect(),
             input
                 .points
@@ -92,7 +94,7 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
                     let x = day(p.date);
                     (x >= x0 - CONTEXT_DAYS && x < x0) || (x > x1 && x <= x1 + 7.0)
                 })
-                .map(|p| (day(p.date), p.value))
+                .map(|p| (day(p.date), plot_value(p.value)))
                 .collect(),
         ),
     };

@@ -5,7 +5,9 @@ use jiff::civil::Date;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, value_range};
+use super::{
+    BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, plot_value, value_range,
+};
 use crate::model::{Aggregate, Direction, Point, Thresholds};
 use crate::render::format;
 
@@ -25,7 +27,11 @@ const H: u32 = 300;
 
 /// One chart for a level; two (period values and quarter-to-date total) for a count.
 pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart> {
-    let series: Vec<(f64, f64)> = input.points.iter().map(|p| (day(p.date), p.value)).collect();
+    let series: Vec<(f64, f64)> = input
+        .points
+        .iter()
+        .map(|p| (day(p.date), plot_value(p.value)))
+        .collect();
     let mut charts = vec![line_chart(input, labels, &series, input.name, "", true)];
     if input.aggregate == Aggregate::Sum {
         // Running total that restarts with each quarter: what a count KR scores.
@@ -39,7 +45,7 @@ pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart
                 current_quarter = q;
             }
             total += p.value;
-            cumulative.push((day(p.date), total));
+            cumulative.push((day(p.date), plot_value(total)));
         }
         let title = format!("{} ({})", input.name, labels.cumulative);
         let mut chart = line_chart(input, labels, &cumulative, &title, "-cumulative", false);

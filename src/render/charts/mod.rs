@@ -159,12 +159,30 @@ fn trim(v: f64, decimals: usize) -> String {
     }
 }
 
-/// A padded value range that always has some height.
+/// The largest axis end. Content values are at most 1e15 in magnitude; projections
+/// can go somewhat beyond, and anything further is drawn off the chart's edge.
+const MAX_AXIS: f64 = 1e18;
+
+/// A value as plotted: clamped to [`MAX_AXIS`], so mapping it to a pixel cannot
+/// overflow (the tables below a chart keep the real value).
+pub fn plot_value(v: f64) -> f64 {
+    v.clamp(-MAX_AXIS, MAX_AXIS)
+}
+
+/// The smallest axis height relative to the magnitude of its ends. plotters looks for
+/// tick marks by shrinking the tick step until enough ticks fit; when the height is
+/// lost in the rounding of the ends (1.0 to 1.0 + 2⁻⁵²) the count never grows and the
+/// search never ends. A millionth of the magnitude leaves ten digits to spare.
+const MIN_RELATIVE_HEIGHT: f64 = 1e-6;
+
+/// A padded value range that always has some height, with finite ends no larger than
+/// [`MAX_AXIS`] and a height plotters' tick search can divide (see [`MIN_RELATIVE_HEIGHT`]),
+/// whatever the values.
 pub fn value_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.into_iter().filter(|v| v.is_finite()) {
-        lo = lo.min(v);
-        hi = hi.max(v);
+        lo = lo.min(v.clamp(-MAX_AXIS, MAX_AXIS));
+        hi = hi.max(v.clamp(-MAX_AXIS, MAX_AXIS));
     }
     if !lo.is_finite() {
         return (0.0, 1.0);
@@ -177,6 +195,7 @@ pub fn value_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     } else {
         1.0
     };
+    let pad = pad.max(lo.abs().max(hi.abs()) * MIN_RELATIVE_HEIGHT);
     (lo - pad, hi + pad)
 }
 
@@ -353,6 +372,99 @@ mod tests {
             let date = Date::new(y, m, d).unwrap();
             let expected = (date - Date::constant(1970, 1, 1)).get_days() as f64;
             assert_eq!(day(date), expected, "{date}");
+        }
+    }
+
+    /// Draws a metric chart of `values` on another thread; false if it takes over 20 s.
+    fn metric_chart_finishes(values: &[f64], aggregate: crate::model::Aggregate) -> bool {
+        let values = values.to_vec();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let points: Vec<crate::model::Point> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &value)| crate::model::Point {
+                    date: Date::constant(2025, 7, 1 + i as i8),
+                    value,
+                    note: None,
+                })
+                .collect();
+            let input = MetricChartInput {
+                id: "m",
+                name: "m",
+                unit: None,
+                points: &points,
+                aggregate,
+                thresholds: None,
+                quarters: &[],
+            };
+            let labels = test_labels();
+            let _ = tx.send(metric_charts(&input, &labels).len());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(20)).is_ok()
+    }
+
+    fn test_labels() -> Labels {
+        let s = |x: &str| x.to_string();
+        Labels {
+            baseline: s("b"),
+            target: s("t"),
+            current: s("c"),
+            score: s("s"),
+            pace: s("p"),
+            projection: s("pr"),
+            no_data: s("n"),
+            date: s("d"),
+            value: s("v"),
+            note: s("no"),
+            cumulative: s("cu"),
+            period_value: s("pv"),
+            quarter: s("q"),
+            checkin: s("ch"),
+            item: s("i"),
+        }
+    }
+
+    #[test]
+    fn charts_of_any_finite_values_finish() {
+        for values in [
+            vec![1.7e308, 1.7e308],
+            vec![f64::MAX, -f64::MAX],
+            vec![1e300, 1e300 * (1.0 + 4.0 * f64::EPSILON)],
+            vec![1.0, 1.0 + f64::EPSILON],
+            vec![1e-320, 2e-320],
+            vec![-1e16, 1e16],
+        ] {
+            for aggregate in [crate::model::Aggregate::Last, crate::model::Aggregate::Sum] {
+                assert!(metric_chart_finishes(&values, aggregate), "{values:?} {aggregate:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// Any finite values, huge, tiny or nearly equal: the chart is drawn and ends.
+        #[test]
+        fn charts_of_arbitrary_finite_values_finish(
+            values in proptest::collection::vec(
+                proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+                1..5,
+            ),
+            sum in proptest::bool::ANY,
+        ) {
+            let aggregate = if sum { crate::model::Aggregate::Sum } else { crate::model::Aggregate::Last };
+            proptest::prop_assert!(metric_chart_finishes(&values, aggregate), "{:?}", values);
+            let (lo, hi) = value_range(values.iter().copied());
+            proptest::prop_assert!(lo.is_finite() && hi.is_finite() && hi > lo);
+        }
+    }
+
+    #[test]
+    fn ranges_are_finite_and_divisible() {
+        for values in [[f64::MAX, -f64::MAX], [1.0, 1.0 + f64::EPSILON], [1e300, 1e300]] {
+            let (lo, hi) = value_range(values);
+            assert!(lo.is_finite() && hi.is_finite() && hi > lo, "{values:?}");
+            assert!(hi - lo >= lo.abs().max(hi.abs()) * MIN_RELATIVE_HEIGHT, "{values:?}");
         }
     }
 
