@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use okrsite::base_url::{self, BaseUrl};
 use okrsite::build::{self, BuildOptions, Checked};
 use okrsite::content::diag;
 
@@ -54,8 +55,8 @@ enum Command {
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Override `base_url` from okrsite.toml ("/", "/okr/" or "https://intra.example.com/okr/").
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
         /// Include drafts and private files (for previews only: never publish such a build).
         #[arg(long)]
         drafts: bool,
@@ -75,8 +76,8 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// Serve under this path (its path part is used, e.g. "/okr/").
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
         /// Include drafts and private files.
         #[arg(long)]
         drafts: bool,
@@ -235,12 +236,6 @@ fn main() -> ExitCode {
             if let Err(code) = require_dir(&root) {
                 return code;
             }
-            if let Some(url) = &base_url
-                && let Err(e) = okrsite::config::normalize_base_url(url)
-            {
-                eprintln!("error: --base-url: {e}");
-                return ExitCode::from(EXIT_USAGE);
-            }
             let started = std::time::Instant::now();
             // A spinner with the stage on a terminal; nothing when piped or in CI.
             // On a terminal: a spinner while reading, then a bar over the pages.
@@ -311,6 +306,11 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `--base-url`: refused values are a usage error (exit 2) that says what would be right.
+fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(text).map_err(|e| format!("`{}` {e}; {}", text.escape_debug(), base_url::EXPECTED))
 }
 
 fn require_dir(root: &std::path::Path) -> Result<(), ExitCode> {

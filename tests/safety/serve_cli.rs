@@ -1,4 +1,245 @@
-//! Issue 15 regression tests: serve_cli.
+//! Issue 15 regression tests: serve (its private folder, signals, slow clients),
+//! `--base-url` / `base_url`, `new`, `init` and how diagnostics are printed.
 
 #[allow(unused_imports)]
 use super::*;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Child;
+
+/// A running `okrsite serve` with its own temp folder; killed when dropped.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve_in(root: &Path, tmp: &Path, extra: &[&str]) -> Served {
+    let mut child = okrsite()
+        .env("TMPDIR", tmp)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("serving ") {
+                let _ = tx.send(rest.split(' ').next().unwrap_or("").to_string());
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the server did not start");
+    Served { child, url }
+}
+
+/// The serve folders in a temp folder.
+fn serve_folders(tmp: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("okrsite-serve-"))
+        .collect()
+}
+
+#[cfg(unix)]
+fn send_signal(pid: u32, signal: &str) {
+    let killed = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -{signal} {pid}"))
+        .status()
+        .unwrap();
+    assert!(killed.success());
+}
+
+#[cfg(unix)]
+fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "serve did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `serve --drafts` builds a copy of the drafts into its temp folder: that folder
+/// is private while serve runs and gone after SIGINT, SIGTERM and SIGHUP.
+#[cfg(unix)]
+#[test]
+fn serve_folder_is_private_and_removed_on_int_term_and_hup() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = common::site(None);
+    for signal in ["INT", "TERM", "HUP"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut served = serve_in(site.path(), tmp.path(), &["--drafts"]);
+        let folders = serve_folders(tmp.path());
+        assert_eq!(folders.len(), 1, "{signal}: {folders:?}");
+        let mode = std::fs::metadata(&folders[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{signal}: the serve folder is readable by others");
+        assert!(
+            walkdir::WalkDir::new(&folders[0]).into_iter().count() > 10,
+            "{signal}: the site was not built into the serve folder"
+        );
+        send_signal(served.child.id(), signal);
+        let status = wait_for_exit(&mut served.child);
+        assert!(status.success(), "{signal}: {status:?}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "{signal}: serve left {left:?}");
+    }
+}
+
+/// A serve killed outright cannot clean up; the next one removes what it left,
+/// and nothing of another live serve or that okrsite did not name.
+#[cfg(unix)]
+#[test]
+fn the_next_serve_removes_the_folder_of_a_killed_one() {
+    let site = common::site(None);
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().to_path_buf();
+    let mut first = serve_in(site.path(), &tmp, &["--drafts"]);
+    let killed = serve_folders(&tmp);
+    assert_eq!(killed.len(), 1);
+    send_signal(first.child.id(), "KILL");
+    wait_for_exit(&mut first.child);
+    assert!(killed[0].exists(), "SIGKILL cannot clean up; the test proves nothing");
+    // Not okrsite's, or of a live process: kept.
+    let unrelated = tmp.join("okrsite-serve-notes");
+    std::fs::create_dir(&unrelated).unwrap();
+    let live = tmp.join(format!("okrsite-serve-{}-live", std::process::id()));
+    std::fs::create_dir(&live).unwrap();
+
+    let second = serve_in(site.path(), &tmp, &[]);
+    let now = serve_folders(&tmp);
+    assert!(!killed[0].exists(), "the killed serve's folder is still there: {now:?}");
+    assert!(unrelated.exists() && live.exists(), "{now:?}");
+    drop(second);
+}
+
+/// A client that sends half a request and stalls is dropped within 10 s.
+#[test]
+fn a_client_that_stops_mid_request_is_dropped() {
+    let site = common::site(None);
+    let tmp = tempfile::tempdir().unwrap();
+    let served = serve_in(site.path(), tmp.path(), &[]);
+    let addr = served
+        .url
+        .strip_prefix("http://")
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let started = Instant::now();
+    stream.write_all(b"GET /index.html HT").unwrap();
+    let mut buf = [0u8; 1024];
+    let closed = loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    let waited = started.elapsed();
+    assert!(closed, "the server kept the connection open for {waited:?}");
+    assert!(waited < Duration::from_secs(12), "dropped only after {waited:?}");
+}
+
+#[test]
+fn bad_base_urls_are_usage_errors_that_say_what_is_right() {
+    let site = common::site(None);
+    let bad = [
+        "/:okr/",
+        "/*okr/",
+        "/{okr}/",
+        "//evil.example/",
+        "http://",
+        "https:///okr/",
+        "?x#y",
+        "/okr/?x#y",
+        "/a b/",
+        "/\u{1b}[31m/",
+    ];
+    for url in bad {
+        for command in ["serve", "build"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let mut c = okrsite();
+            c.env("TMPDIR", tmp.path()).args([command, "--base-url", url, "--root"]).arg(site.path());
+            if command == "serve" {
+                c.args(["--port", "0"]);
+            }
+            let o = c.output().unwrap();
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{command} --base-url {url:?}: {err}");
+            assert!(err.contains("/okr/"), "{command} {url:?}: says what is right: {err}");
+            assert!(!err.contains('\u{1b}'), "{command} {url:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+    // Any case of scheme, normalised to lower case.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let o = okrsite()
+        .args(["build", "--base-url", "HTTPS://intra.example.com/okr", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap_or_default();
+    let json = std::fs::read_to_string(out.join("api/okrs.json")).unwrap();
+    assert!(
+        json.contains("https://intra.example.com/okr/") || feed.contains("https://intra.example.com/okr/"),
+        "the absolute base URL is used, in lower case"
+    );
+    assert!(!json.contains("HTTPS://") && !feed.contains("HTTPS://"));
+}
+
+#[test]
+fn a_bad_base_url_in_okrsite_toml_is_a_diagnostic_with_its_position() {
+    let site = common::site(None);
+    let toml = site.path().join("okrsite.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    let config: String = config
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("base_url"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for url in ["//evil.example/", "http://", "/okr/?x#y", "/:okr/"] {
+        // First, so it is not inside a [table].
+        std::fs::write(&toml, format!("base_url = \"{url}\"\n{config}")).unwrap();
+        let line = 1;
+        let o = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{url}: {err}");
+        assert!(err.contains(&format!("okrsite.toml:{line}:1")), "{url}: {err}");
+        assert!(err.contains("base_url") && err.contains("\"/okr/\""), "{url}: {err}");
+    }
+    std::fs::write(&toml, format!("base_url = \"HTTP://intra.example.com/okr\"\n{config}")).unwrap();
+    let o = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn serve_under_a_base_path_still_serves() {
+    let site = common::site(None);
+    let tmp = tempfile::tempdir().unwrap();
+    let served = serve_in(site.path(), tmp.path(), &["--base-url", "HTTPS://x.example/okr"]);
+    assert!(served.url.ends_with("/okr/"), "{}", served.url);
+    assert!(served.url.starts_with("http://127.0.0.1:"), "{}", served.url);
+}
