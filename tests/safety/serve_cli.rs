@@ -243,3 +243,45 @@ fn serve_under_a_base_path_still_serves() {
     assert!(served.url.ends_with("/okr/"), "{}", served.url);
     assert!(served.url.starts_with("http://127.0.0.1:"), "{}", served.url);
 }
+
+/// An ESC in content (here a metric id and an unknown key) reaches the terminal
+/// escaped, in the message and in the quoted line (with colour: src/content/diag.rs).
+#[test]
+fn control_characters_in_content_are_escaped_in_diagnostics() {
+    for (replacement, shown) in [
+        ("metric: \"sign\\e[2J\\e]0;pwned\\aups\"", "sign\\u{1b}[2J\\u{1b}]0;pwned\\u{7}ups"),
+        ("metric: signups\n        \"\\e[31mkey\": 1", "`\\u{1b}[31mkey`"),
+    ] {
+        let site = common::site(None);
+        let file = site.path().join("content/2025-Q3/company.yaml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replace("metric: signups", replacement)).unwrap();
+        let o = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+        assert!(err.contains(shown), "{shown}: {err}");
+    }
+}
+
+/// A one-line YAML file of megabytes with an error: the quoted line is cut
+/// around the column (it printed twice the file in carets before).
+#[test]
+fn a_huge_one_line_yaml_error_prints_a_short_excerpt() {
+    let site = common::site(None);
+    let file = site.path().join("content/metrics/huge.yaml");
+    // A flow mapping on one line, with an unknown key far into it.
+    let mut text = String::from("{name: 大きい, unit: \"%\", direction: increase, points: [");
+    for i in 0..150_000 {
+        text.push_str(&format!("{{date: 2025-07-01, value: {i}}}, "));
+    }
+    text.push_str("], colour: red, definition: \"");
+    text.push_str(&"x".repeat(1_000_000));
+    text.push_str("\"}");
+    std::fs::write(&file, &text).unwrap();
+    let o = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", &err[..err.len().min(2000)]);
+    assert!(err.contains("content/metrics/huge.yaml:1:"), "{}", &err[..err.len().min(2000)]);
+    assert!(err.len() < 20_000, "{} bytes of diagnostics for a {} byte file", err.len(), text.len());
+}
