@@ -162,7 +162,7 @@ fn main() -> ExitCode {
             match okrsite::serve::serve(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", diag::escape_controls(&e));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -177,13 +177,13 @@ fn main() -> ExitCode {
                     eprintln!(
                         "created {} files in {}; next: okrsite check --root {}",
                         files.len(),
-                        dir.display(),
-                        dir.display()
+                        diag::escape_controls(&dir.to_string_lossy()),
+                        shell_quoted(&dir)
                     );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -195,16 +195,15 @@ fn main() -> ExitCode {
             match okrsite::scaffold::new_quarter(&root, &quarter, &team, today) {
                 Ok(files) => {
                     for f in files {
-                        eprintln!("created {f}");
+                        eprintln!("created {}", diag::escape_controls(&f));
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(if e.contains("has errors") {
-                        EXIT_CONTENT
-                    } else {
-                        EXIT_USAGE
+                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+                    ExitCode::from(match e {
+                        okrsite::scaffold::ScaffoldError::SiteHasErrors => EXIT_CONTENT,
+                        okrsite::scaffold::ScaffoldError::Refused(_) => EXIT_USAGE,
                     })
                 }
             }
@@ -296,11 +295,11 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(e @ build::BuildError::Site(_)) => {
-                    eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
+                    eprintln!("error: {}\nnothing written (the previous output is unchanged)", diag::escape_controls(&e.to_string()));
                     ExitCode::from(EXIT_CONTENT)
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -311,6 +310,13 @@ fn main() -> ExitCode {
 /// `--base-url`: refused values are a usage error (exit 2) that says what would be right.
 fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
     BaseUrl::parse(text).map_err(|e| format!("`{}` {e}; {}", text.escape_debug(), base_url::EXPECTED))
+}
+
+/// A path as it must be typed in a POSIX shell (`'sp ace'`), for printed commands.
+fn shell_quoted(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    let quoted = shlex::try_quote(&text).map_or_else(|_| text.clone(), |q| q);
+    diag::escape_controls(&quoted).into_owned()
 }
 
 fn require_dir(root: &std::path::Path) -> Result<(), ExitCode> {

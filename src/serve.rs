@@ -253,7 +253,7 @@ fn full_rebuild(
             Some(text)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
             Some(e.to_string())
         }
     };

@@ -285,3 +285,152 @@ fn a_huge_one_line_yaml_error_prints_a_short_excerpt() {
     assert!(err.contains("content/metrics/huge.yaml:1:"), "{}", &err[..err.len().min(2000)]);
     assert!(err.len() < 20_000, "{} bytes of diagnostics for a {} byte file", err.len(), text.len());
 }
+
+/// `SOURCE_DATE_EPOCH` for 2026-11-21: `init`'s example quarter is 2026-Q3.
+const INIT_DAY: &str = "1795219200";
+
+fn init_site(dir: &Path) -> PathBuf {
+    let site = dir.join("okr");
+    let o = okrsite()
+        .env("SOURCE_DATE_EPOCH", INIT_DAY)
+        .arg("init")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    site
+}
+
+fn new_quarter(site: &Path) -> Output {
+    okrsite()
+        .env("SOURCE_DATE_EPOCH", INIT_DAY)
+        .args(["new", "2026-Q4", "product", "--root"])
+        .arg(site)
+        .output()
+        .unwrap()
+}
+
+/// Titles that end a comment line or a YAML value when pasted: a new line, the
+/// line breaks YAML 1.1 parsers know (NEL, LS), a `#`, quotes, a control character.
+#[test]
+fn new_writes_titles_with_a_serializer_and_comments_every_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = init_site(dir.path());
+    let kr_title = "完了率\nobjectives: [{title: injected}]\n# evil: 1\nx: \"'#y";
+    let objective = "迷わせない\nnot_doing: [injected]\u{85}evil: 1\u{2028}x: 1\u{7}";
+    let not_doing = "a\n- b\nevil: 1";
+    let team_name = "プロダクト\ninjected: 1";
+    let q3 = site.join("content/2026-Q3/product.yaml");
+    let text = std::fs::read_to_string(&q3).unwrap();
+    let text = text
+        .replace("オンボーディング完了率を45%→65%", &serde_json::to_string(kr_title).unwrap())
+        .replace("オンボーディングで迷わせない", &serde_json::to_string(objective).unwrap())
+        .replace("新規チャネルの開拓", &serde_json::to_string(not_doing).unwrap());
+    std::fs::write(&q3, text).unwrap();
+    let teams = site.join("content/teams.yaml");
+    let text = std::fs::read_to_string(&teams).unwrap();
+    std::fs::write(&teams, text.replace("プロダクトチーム", &serde_json::to_string(team_name).unwrap())).unwrap();
+    let o = new_quarter(&site);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let yaml = std::fs::read_to_string(site.join("content/2026-Q4/product.yaml")).unwrap();
+    // Only `objectives: []` is live; every other line is a comment.
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+    assert_eq!(parsed, serde_yaml::from_str::<serde_yaml::Value>("objectives: []").unwrap(), "{yaml}");
+    for line in yaml.split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        assert!(line.is_empty() || line.starts_with('#') || line == "objectives: []", "{line:?} in\n{yaml}");
+    }
+    // Uncommented, a candidate is the KR's title exactly.
+    let candidate: String = yaml
+        .lines()
+        .skip_while(|l| !l.starts_with("#     - title:"))
+        .take_while(|l| l.starts_with("#     ") && !l.starts_with("#     #"))
+        .map(|l| format!("{}\n", &l["#     ".len()..]))
+        .collect();
+    let krs: Vec<BTreeMap<String, serde_yaml::Value>> = serde_yaml::from_str(&candidate).unwrap();
+    assert_eq!(krs[0]["title"], serde_yaml::Value::from(kr_title), "{candidate}");
+    assert_eq!(krs[0]["metric"], serde_yaml::Value::from("onboarding"), "{candidate}");
+    let not_doing_block: String = yaml
+        .lines()
+        .skip_while(|l| *l != "# not_doing:")
+        .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or("")))
+        .collect();
+    let listed: BTreeMap<String, Vec<String>> = serde_yaml::from_str(&not_doing_block).unwrap();
+    assert_eq!(listed["not_doing"], [not_doing], "{not_doing_block}");
+    // The site still checks (the new review is a draft).
+    let o = okrsite()
+        .env("SOURCE_DATE_EPOCH", INIT_DAY)
+        .args(["check", "--root"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn new_never_writes_through_a_symbolic_link() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let site = init_site(dir.path());
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("written-by-okrsite");
+    // A dangling link where `new` writes its file.
+    std::fs::create_dir(site.join("content/2026-Q4")).unwrap();
+    symlink(&target, site.join("content/2026-Q4/product.yaml")).unwrap();
+    let o = new_quarter(&site);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("product.yaml exists"), "{}", stderr(&o));
+    assert!(!target.exists(), "new wrote through a dangling link");
+    assert!(!site.join("content/2026-Q4/product.md").exists());
+    // The quarter's folder a link to elsewhere.
+    std::fs::remove_dir_all(site.join("content/2026-Q4")).unwrap();
+    symlink(outside.path(), site.join("content/2026-Q4")).unwrap();
+    let o = new_quarter(&site);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "new wrote outside content/");
+}
+
+/// Years 1 and 9999 (a quarter's year is 0001–9998): `init` still writes a valid site.
+#[test]
+fn init_at_the_edges_of_the_calendar_writes_a_valid_quarter() {
+    // 0001-01-20, 0001-05-01, 9999-06-15, 9999-12-30 (the last day SOURCE_DATE_EPOCH can name).
+    for epoch in ["-62133955200", "-62124278400", "253387267200", "253402128000"] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("okr");
+        let o = okrsite()
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .arg("init")
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{epoch}: {}", stderr(&o));
+        let o = okrsite()
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .args(["check", "--root"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{epoch}: {}", stderr(&o));
+        assert!(stderr(&o).contains("1 quarter"), "{epoch}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn init_prints_a_next_command_that_a_shell_can_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["sp ace", "it's", "$(touch x)"] {
+        let site = dir.path().join(name);
+        let o = okrsite().arg("init").arg(&site).output().unwrap();
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        let command = err.split("next: ").nth(1).expect(&err).trim_end();
+        let words = shlex::split(command).expect(command);
+        assert_eq!(
+            words,
+            ["okrsite", "check", "--root", site.to_str().unwrap()],
+            "{command}"
+        );
+    }
+}
