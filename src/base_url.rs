@@ -45,7 +45,10 @@ impl fmt::Display for BaseUrlError {
         match self {
             BaseUrlError::Empty => write!(f, "is empty"),
             BaseUrlError::SchemeRelative => {
-                write!(f, "starts with `//`, which names another host; a path starts with a single `/`")
+                write!(
+                    f,
+                    "starts with `//`, which names another host; a path starts with a single `/`"
+                )
             }
             BaseUrlError::NotPathOrHttp => write!(f, "is neither a path starting with `/` nor an http(s) URL"),
             BaseUrlError::QueryOrFragment => write!(f, "has a query (`?`) or fragment (`#`)"),
@@ -88,7 +91,10 @@ impl BaseUrl {
         }
         if text.starts_with('/') {
             let path = normalise_path(text)?;
-            return Ok(BaseUrl { url: path, path_start: 0 });
+            return Ok(BaseUrl {
+                url: path,
+                path_start: 0,
+            });
         }
         let (scheme, rest) = text.split_once("://").ok_or(BaseUrlError::NotPathOrHttp)?;
         let scheme = scheme.to_ascii_lowercase();
@@ -231,7 +237,10 @@ mod tests {
         assert_eq!(ok("/okr").as_str(), "/okr/");
         assert_eq!(ok("/a/b.c_d~e-f/").path(), "/a/b.c_d~e-f/");
         assert_eq!(ok("https://intra.example.com").as_str(), "https://intra.example.com/");
-        assert_eq!(ok("HTTPS://Intra.example.com/okr").as_str(), "https://Intra.example.com/okr/");
+        assert_eq!(
+            ok("HTTPS://Intra.example.com/okr").as_str(),
+            "https://Intra.example.com/okr/"
+        );
         assert_eq!(ok("HtTp://127.0.0.1:8080/a/").path(), "/a/");
         assert_eq!(ok("http://[::1]:1111/okr/").as_str(), "http://[::1]:1111/okr/");
         assert!(ok("http://h/x/").is_absolute());

@@ -295,7 +295,10 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(e @ build::BuildError::Site(_)) => {
-                    eprintln!("error: {}\nnothing written (the previous output is unchanged)", diag::escape_controls(&e.to_string()));
+                    eprintln!(
+                        "error: {}\nnothing written (the previous output is unchanged)",
+                        diag::escape_controls(&e.to_string())
+                    );
                     ExitCode::from(EXIT_CONTENT)
                 }
                 Err(e) => {
@@ -315,7 +318,7 @@ fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
 /// A path as it must be typed in a POSIX shell (`'sp ace'`), for printed commands.
 fn shell_quoted(path: &std::path::Path) -> String {
     let text = path.to_string_lossy();
-    let quoted = shlex::try_quote(&text).map_or_else(|_| text.clone(), |q| q);
+    let quoted = shlex::try_quote(&text).unwrap_or_else(|_| text.clone());
     diag::escape_controls(&quoted).into_owned()
 }
 

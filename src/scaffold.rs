@@ -319,8 +319,8 @@ fn headings(lang: Language, learning_headings: &[String]) -> [String; 5] {
 /// Every value from the content is written by the YAML serializer, and every line of
 /// a commented-out block starts with `#`, whatever the value holds.
 pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Result<Vec<String>, ScaffoldError> {
-    let q = Quarter::parse(quarter)
-        .ok_or_else(|| format!("`{quarter}` is not a quarter; write YYYY-QN, e.g. 2026-Q1"))?;
+    let q =
+        Quarter::parse(quarter).ok_or_else(|| format!("`{quarter}` is not a quarter; write YYYY-QN, e.g. 2026-Q1"))?;
     let checked = build::check(root, true, today);
     let Some(site) = checked.site else {
         return Err(ScaffoldError::SiteHasErrors);
@@ -365,7 +365,11 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
             for (kr, ks) in o.key_results.iter().zip(&os.key_results) {
                 let grade = ks.grade.map_or("no data", |g| g.as_str());
                 let score = ks.score.map(format::score).unwrap_or_else(|| "—".into());
-                let where_it_ended = if kr.target.is_some() { "; baseline: where it ended" } else { "" };
+                let where_it_ended = if kr.target.is_some() {
+                    "; baseline: where it ended"
+                } else {
+                    ""
+                };
                 let _ = writeln!(yaml, "#     # {prev}: {score} {grade}{where_it_ended}");
                 let baseline = kr.target.map(|t| ks.current.or(kr.baseline).unwrap_or(t));
                 let metric = match &kr.data {

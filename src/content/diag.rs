@@ -438,7 +438,10 @@ mod tests {
         let out = render(&[d], &sources, false);
         assert!(out.chars().count() < 1_500, "{} characters", out.chars().count());
         assert!(out.contains("content/a.yaml:1:100001"), "{out}");
-        assert!(out.contains("…あ") && out.contains("目標: x") && out.contains("x…"), "{out}");
+        assert!(
+            out.contains("…あ") && out.contains("目標: x") && out.contains("x…"),
+            "{out}"
+        );
         // The marker is under `目標` (two wide characters).
         let quoted = out.lines().find(|l| l.contains("目標")).unwrap();
         let marker = out.lines().find(|l| l.contains('^')).unwrap();

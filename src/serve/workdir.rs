@@ -63,7 +63,9 @@ fn pid_in_name(name: &str) -> Option<u32> {
 #[cfg(unix)]
 fn remove_leftovers(temp: &Path, ours: &Path) {
     use std::os::unix::fs::MetadataExt;
-    let Ok(own) = std::fs::symlink_metadata(ours) else { return };
+    let Ok(own) = std::fs::symlink_metadata(ours) else {
+        return;
+    };
     let Ok(entries) = std::fs::read_dir(temp) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
@@ -73,7 +75,9 @@ fn remove_leftovers(temp: &Path, ours: &Path) {
         if path == ours || pid == std::process::id() || is_running(pid) {
             continue;
         }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
         if meta.file_type().is_dir() && meta.uid() == own.uid() {
             let _ = std::fs::remove_dir_all(&path);
         }
@@ -86,7 +90,9 @@ fn remove_leftovers(_temp: &Path, _ours: &Path) {}
 /// Whether a process with this id exists (one of another user counts too).
 #[cfg(unix)]
 fn is_running(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
     if pid <= 0 {
         return true;
     }

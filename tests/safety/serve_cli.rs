@@ -178,7 +178,9 @@ fn bad_base_urls_are_usage_errors_that_say_what_is_right() {
         for command in ["serve", "build"] {
             let tmp = tempfile::tempdir().unwrap();
             let mut c = okrsite();
-            c.env("TMPDIR", tmp.path()).args([command, "--base-url", url, "--root"]).arg(site.path());
+            c.env("TMPDIR", tmp.path())
+                .args([command, "--base-url", url, "--root"])
+                .arg(site.path());
             if command == "serve" {
                 c.args(["--port", "0"]);
             }
@@ -249,7 +251,10 @@ fn serve_under_a_base_path_still_serves() {
 #[test]
 fn control_characters_in_content_are_escaped_in_diagnostics() {
     for (replacement, shown) in [
-        ("metric: \"sign\\e[2J\\e]0;pwned\\aups\"", "sign\\u{1b}[2J\\u{1b}]0;pwned\\u{7}ups"),
+        (
+            "metric: \"sign\\e[2J\\e]0;pwned\\aups\"",
+            "sign\\u{1b}[2J\\u{1b}]0;pwned\\u{7}ups",
+        ),
         ("metric: signups\n        \"\\e[31mkey\": 1", "`\\u{1b}[31mkey`"),
     ] {
         let site = common::site(None);
@@ -282,8 +287,17 @@ fn a_huge_one_line_yaml_error_prints_a_short_excerpt() {
     let o = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{}", &err[..err.len().min(2000)]);
-    assert!(err.contains("content/metrics/huge.yaml:1:"), "{}", &err[..err.len().min(2000)]);
-    assert!(err.len() < 20_000, "{} bytes of diagnostics for a {} byte file", err.len(), text.len());
+    assert!(
+        err.contains("content/metrics/huge.yaml:1:"),
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+    assert!(
+        err.len() < 20_000,
+        "{} bytes of diagnostics for a {} byte file",
+        err.len(),
+        text.len()
+    );
 }
 
 /// `SOURCE_DATE_EPOCH` for 2026-11-21: `init`'s example quarter is 2026-Q3.
@@ -323,22 +337,39 @@ fn new_writes_titles_with_a_serializer_and_comments_every_line() {
     let q3 = site.join("content/2026-Q3/product.yaml");
     let text = std::fs::read_to_string(&q3).unwrap();
     let text = text
-        .replace("オンボーディング完了率を45%→65%", &serde_json::to_string(kr_title).unwrap())
-        .replace("オンボーディングで迷わせない", &serde_json::to_string(objective).unwrap())
+        .replace(
+            "オンボーディング完了率を45%→65%",
+            &serde_json::to_string(kr_title).unwrap(),
+        )
+        .replace(
+            "オンボーディングで迷わせない",
+            &serde_json::to_string(objective).unwrap(),
+        )
         .replace("新規チャネルの開拓", &serde_json::to_string(not_doing).unwrap());
     std::fs::write(&q3, text).unwrap();
     let teams = site.join("content/teams.yaml");
     let text = std::fs::read_to_string(&teams).unwrap();
-    std::fs::write(&teams, text.replace("プロダクトチーム", &serde_json::to_string(team_name).unwrap())).unwrap();
+    std::fs::write(
+        &teams,
+        text.replace("プロダクトチーム", &serde_json::to_string(team_name).unwrap()),
+    )
+    .unwrap();
     let o = new_quarter(&site);
     assert!(o.status.success(), "{}", stderr(&o));
 
     let yaml = std::fs::read_to_string(site.join("content/2026-Q4/product.yaml")).unwrap();
     // Only `objectives: []` is live; every other line is a comment.
     let parsed: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-    assert_eq!(parsed, serde_yaml::from_str::<serde_yaml::Value>("objectives: []").unwrap(), "{yaml}");
+    assert_eq!(
+        parsed,
+        serde_yaml::from_str::<serde_yaml::Value>("objectives: []").unwrap(),
+        "{yaml}"
+    );
     for line in yaml.split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
-        assert!(line.is_empty() || line.starts_with('#') || line == "objectives: []", "{line:?} in\n{yaml}");
+        assert!(
+            line.is_empty() || line.starts_with('#') || line == "objectives: []",
+            "{line:?} in\n{yaml}"
+        );
     }
     // Uncommented, a candidate is the KR's title exactly.
     let candidate: String = yaml
@@ -389,7 +420,11 @@ fn new_never_writes_through_a_symbolic_link() {
     let o = new_quarter(&site);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "new wrote outside content/");
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "new wrote outside content/"
+    );
 }
 
 /// Years 1 and 9999 (a quarter's year is 0001–9998): `init` still writes a valid site.
