@@ -312,7 +312,7 @@ fn main() -> ExitCode {
 
 /// `--base-url`: refused values are a usage error (exit 2) that says what would be right.
 fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
-    BaseUrl::parse(text).map_err(|e| format!("`{}` {e}; {}", text.escape_debug(), base_url::EXPECTED))
+    BaseUrl::parse(text).map_err(|e| format!("it {e}; {}", base_url::EXPECTED))
 }
 
 /// A path as it must be typed in a POSIX shell (`'sp ace'`), for printed commands.
