@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -42,6 +42,9 @@ struct Shared {
     /// The overlay shown on every page while the content has errors.
     overlay: Mutex<Option<String>>,
     generation: watch::Sender<u64>,
+    /// Read-locked while a build or a quick update writes into `out`; serve takes
+    /// it for writing before it removes its folder, so nothing writes there after.
+    writing: RwLock<()>,
 }
 
 /// Builds once, then serves until interrupted.
@@ -56,8 +59,20 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let workdir = workdir::WorkDir::create()?;
-    let out = workdir.site();
+    let base_url = opts.base_url.take().unwrap_or_default();
+    let base = base_url.path().to_string();
+    let (tx, _) = watch::channel(0u64);
+    let shared = Arc::new(Shared {
+        out: workdir.site(),
+        base: base.clone(),
+        overlay: Mutex::new(None),
+        generation: tx,
+        writing: RwLock::new(()),
+    });
+    let session = Arc::new(build::Session::default());
+    let served = (shared.clone(), session.clone());
     let result = runtime.block_on(async move {
+        let (shared, session) = served;
         // Before the first build, so a signal during it still removes the folder.
         let stop = stop_signal()?;
         tokio::pin!(stop);
@@ -65,19 +80,9 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
         let addr: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
-        let base_url = opts.base_url.unwrap_or_default();
-        let base = base_url.path().to_string();
         let url = base_url
             .with_origin("http", &addr.to_string())
             .map_err(|e| format!("cannot serve at {addr}: {e}"))?;
-        let (tx, _) = watch::channel(0u64);
-        let shared = Arc::new(Shared {
-            out,
-            base: base.clone(),
-            overlay: Mutex::new(None),
-            generation: tx,
-        });
-        let session = Arc::new(build::Session::default());
         let full = {
             let shared = shared.clone();
             let session = session.clone();
@@ -93,10 +98,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             let _ = built_tx.send(());
         });
         tokio::select! {
-            _ = &mut stop => {
-                session.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-                return Ok(());
-            }
+            _ = &mut stop => return Ok(()),
             _ = built_rx => {}
         }
         let quick = {
@@ -118,13 +120,30 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             .fallback(get(file))
             .with_state(shared);
         accept_loop(listener, app, stop).await;
-        session.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     });
     // Open connections (a long poll) are dropped with the runtime.
     runtime.shutdown_background();
+    // Stop the build under way (if any) and keep others from starting, then remove.
+    session.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _no_more_writes = lock_for_removal(&shared.writing, Duration::from_secs(10));
     workdir.remove();
     result
+}
+
+/// Write-locks `lock`, waiting at most `limit` (a cancelled build stops at its next stage).
+fn lock_for_removal(lock: &RwLock<()>, limit: Duration) -> Option<std::sync::RwLockWriteGuard<'_, ()>> {
+    let started = std::time::Instant::now();
+    loop {
+        match lock.try_write() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if started.elapsed() < limit => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
+    }
 }
 
 /// A client has this long to send a request's headers; a half-sent request
@@ -197,7 +216,11 @@ fn quick_update(shared: &Shared, session: &build::Session, root: &Path, changed:
     if !site_is_good || changed.is_empty() {
         return false;
     }
-    match build::rerender_retrospectives(session, root, changed) {
+    let rerendered = {
+        let _writing = shared.writing.read();
+        build::rerender_retrospectives(session, root, changed)
+    };
+    match rerendered {
         Some(n) => {
             eprintln!(
                 "updated {n} page{} in {:.0} ms; rebuilding the rest",
@@ -234,7 +257,11 @@ fn full_rebuild(
         progress: None,
         session: Some(session.clone()),
     };
-    let overlay = match build::build(&opts) {
+    let result = {
+        let _writing = shared.writing.read();
+        build::build(&opts)
+    };
+    let overlay = match result {
         Err(build::BuildError::Cancelled) => {
             eprintln!("rebuild superseded by a newer change");
             return;

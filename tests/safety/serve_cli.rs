@@ -469,3 +469,49 @@ fn init_prints_a_next_command_that_a_shell_can_run() {
         );
     }
 }
+
+/// SIGTERM while serve is still building the site the first time (the build
+/// writes into the folder): the folder is removed all the same.
+#[cfg(unix)]
+#[test]
+fn serve_stopped_during_its_first_build_removes_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = big_site(dir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = okrsite()
+        .env("TMPDIR", tmp.path())
+        .args(["serve", "--drafts", "--port", "0", "--root"])
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr_pipe = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let started = Instant::now();
+    while !serve_folders(tmp.path())
+        .iter()
+        .any(|f| walkdir::WalkDir::new(f).into_iter().count() > 20)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    send_signal(child.id(), "TERM");
+    let status = wait_for_exit(&mut child);
+    let said: Vec<String> = rx.try_iter().collect();
+    assert!(
+        !said.iter().any(|l| l.starts_with("serving ")),
+        "the first build ended before the signal; the test proves nothing: {said:?}"
+    );
+    assert!(status.success(), "{status:?} {said:?}");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "serve left {left:?}");
+}
