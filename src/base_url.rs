@@ -291,4 +291,18 @@ mod tests {
             assert!(!why.to_string().is_empty());
         }
     }
+
+    proptest::proptest! {
+        /// Never a panic; what is accepted is stable and safe to put in a route.
+        #[test]
+        fn any_text_is_parsed_or_refused(text in "(?s)(HTTPS?://|https?://|/|//)?.{0,40}") {
+            if let Ok(url) = BaseUrl::parse(&text) {
+                proptest::prop_assert!(url.as_str().ends_with('/') && url.path().starts_with('/'));
+                let special = [':', '*', '{', '}', '%', ' ', '?', '#'];
+                proptest::prop_assert!(!url.path().contains(special), "{}", url.path());
+                proptest::prop_assert!(!url.as_str().contains(['?', '#']));
+                proptest::prop_assert_eq!(BaseUrl::parse(url.as_str()), Ok(url.clone()));
+            }
+        }
+    }
 }
