@@ -124,9 +124,9 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, ": {kind}: {}", escape_controls(&self.message))?;
+        write!(f, ": {kind}: {}", shown(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, " ({})", escape_controls(help))?;
+            write!(f, " ({})", shown(help))?;
         }
         Ok(())
     }
@@ -169,7 +169,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
-        .with_message(escape_controls(&d.message));
+        .with_message(shown(&d.message));
         let file = escape_controls(&d.file).into_owned();
         let excerpt = match (d.position, sources.get(&d.file)) {
             (Some(pos), Some(text)) => {
@@ -187,7 +187,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             }
         };
         if let Some(help) = &d.help {
-            cs = cs.with_notes(vec![format!("help: {}", escape_controls(help))]);
+            cs = cs.with_notes(vec![format!("help: {}", shown(help))]);
         }
         let rendered = if color {
             let mut buf = Vec::new();
@@ -322,6 +322,32 @@ impl<'a> codespan_reporting::files::Files<'a> for Excerpt {
             given => Err(files::Error::LineTooLarge { given, max: 0 }),
         }
     }
+}
+
+/// Characters of a message shown at most: messages quote content values, and a
+/// value can be megabytes (a 12 MB string where a map belongs).
+const MESSAGE_CHARS: usize = 600;
+
+/// A message or help as printed: control characters escaped, and cut in the
+/// middle (keeping its start and end, which say what is wrong) when very long.
+fn shown(text: &str) -> String {
+    let escaped = escape_controls(text);
+    let count = escaped.chars().count();
+    if count <= MESSAGE_CHARS {
+        return escaped.into_owned();
+    }
+    let (head, tail) = (MESSAGE_CHARS * 2 / 3, MESSAGE_CHARS / 3);
+    let head_end = escaped.char_indices().nth(head).map_or(escaped.len(), |(i, _)| i);
+    let tail_start = escaped
+        .char_indices()
+        .nth(count - tail)
+        .map_or(escaped.len(), |(i, _)| i);
+    format!(
+        "{}…({} characters not shown)…{}",
+        &escaped[..head_end],
+        count - head - tail,
+        &escaped[tail_start..]
+    )
 }
 
 /// Content text as it may be printed to a terminal: control characters (ESC can
@@ -468,5 +494,17 @@ mod tests {
         let out = render(&[d], &sources, false);
         assert!(out.contains("content/a.yaml:1:3"), "{out}");
         assert!(!out.contains("\\u{d}"), "{out}");
+    }
+
+    #[test]
+    fn a_message_quoting_a_huge_value_is_cut_in_the_middle() {
+        let message = format!("wrong type: found string \"{}\", expected a map", "x".repeat(5_000_000));
+        let d = Diagnostic::error("content/a.yaml", None, message);
+        let out = render(std::slice::from_ref(&d), &SourceMap::default(), false);
+        assert!(out.len() < 2_000, "{} bytes", out.len());
+        assert!(out.contains("wrong type: found string \"xxx"), "{out}");
+        assert!(out.contains("xxx\", expected a map"), "{out}");
+        assert!(out.contains("characters not shown"), "{out}");
+        assert!(d.to_string().len() < 2_000);
     }
 }

@@ -298,6 +298,22 @@ fn a_huge_one_line_yaml_error_prints_a_short_excerpt() {
         err.len(),
         text.len()
     );
+    // The message itself quotes a 12 MB value (a string where a map belongs).
+    let text = format!(
+        "{{name: x, unit: \"%\", direction: increase, definition: \"{}\"}}",
+        "x".repeat(12_000_000)
+    );
+    std::fs::write(&file, &text).unwrap();
+    let o = okrsite().args(["check", "--root"]).arg(site.path()).output().unwrap();
+    let err = stderr(&o);
+    let start = &err[..err.len().min(2000)];
+    assert_eq!(o.status.code(), Some(1), "{start}");
+    assert!(err.contains("content/metrics/huge.yaml:1:"), "{start}");
+    assert!(
+        err.len() < 20_000,
+        "{} bytes of diagnostics for a 12 MB file",
+        err.len()
+    );
 }
 
 /// `SOURCE_DATE_EPOCH` for 2026-11-21: `init`'s example quarter is 2026-Q3.
