@@ -119,7 +119,7 @@ pub type Progress = Box<dyn Fn(Step<'_>) + Send + Sync>;
 pub struct BuildOptions {
     pub root: PathBuf,
     pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
+    pub base_url: Option<crate::base_url::BaseUrl>,
     pub drafts: bool,
     pub today: Date,
     /// Called with the stage being entered ("reading", "rendering", "writing").
@@ -212,7 +212,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         return Ok(failed(checked));
     };
     if let Some(url) = &opts.base_url {
-        site.config.base_url = crate::config::normalize_base_url(url).map_err(BuildError::Output)?;
+        site.config.base_url = url.clone();
     }
     let out_dir = match &opts.output {
         Some(o) => o.clone(),

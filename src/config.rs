@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use crate::base_url::{self, BaseUrl};
 use crate::content::diag::{Diagnostic, Position};
 use crate::content::yaml::suggestion;
 
@@ -42,7 +43,7 @@ impl Default for ScoringThresholds {
 pub struct Config {
     pub title: String,
     /// Always ends with `/`.
-    pub base_url: String,
+    pub base_url: BaseUrl,
     pub language: Language,
     pub theme: String,
     pub output_dir: String,
@@ -59,7 +60,7 @@ impl Config {
     pub fn with_title(title: &str) -> Config {
         Config {
             title: title.to_string(),
-            base_url: "/".into(),
+            base_url: BaseUrl::root(),
             language: Language::Ja,
             theme: "default".into(),
             output_dir: "public".into(),
@@ -126,11 +127,12 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         );
     }
     if let Some(url) = raw.base_url {
-        match normalize_base_url(&url) {
+        match BaseUrl::parse(&url) {
             Ok(u) => config.base_url = u,
-            Err(msg) => errors.push(Diagnostic::error(CONFIG_FILE, at("base_url"), msg).with_help(
-                "write \"/\", a path such as \"/okr/\", or an absolute URL such as \"https://intra.example.com/okr/\"",
-            )),
+            Err(e) => errors.push(
+                Diagnostic::error(CONFIG_FILE, at("base_url"), format!("base_url `{url}` {e}"))
+                    .with_help(base_url::EXPECTED),
+            ),
         }
     }
     if let Some(lang) = raw.language {
@@ -226,26 +228,6 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }
 
-/// `"/okr"` → `"/okr/"`; absolute URLs keep their scheme and host.
-pub fn normalize_base_url(url: &str) -> Result<String, String> {
-    let url = url.trim();
-    let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
-    if !ok
-        || url
-            .chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
-    {
-        return Err(format!(
-            "base_url `{url}` is neither a path starting with `/` nor an http(s) URL"
-        ));
-    }
-    let mut url = url.to_string();
-    if !url.ends_with('/') {
-        url.push('/');
-    }
-    Ok(url)
-}
-
 fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
     let position = e.span().map(|s| Position::of_offset(text, s.start));
     let message = e.message().trim().to_string();
@@ -295,7 +277,7 @@ mod tests {
     #[test]
     fn defaults_and_normalisation() {
         let c = parse("title = \"T\"\nbase_url = \"/okr\"\n").unwrap();
-        assert_eq!(c.base_url, "/okr/");
+        assert_eq!(c.base_url.as_str(), "/okr/");
         assert_eq!(c.fiscal_year_start_month, 1);
         assert_eq!(
             c.scoring,

@@ -4,6 +4,7 @@
 //! load (`content::load`) → validate + resolve (`content::resolve` → [`model::Site`])
 //! → score ([`score`]) → render ([`render`]) → write ([`output`]).
 
+pub mod base_url;
 pub mod build;
 pub mod config;
 pub mod content;

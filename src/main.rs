@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use okrsite::base_url::{self, BaseUrl};
 use okrsite::build::{self, BuildOptions, Checked};
 use okrsite::content::diag;
 
@@ -54,8 +55,8 @@ enum Command {
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Override `base_url` from okrsite.toml ("/", "/okr/" or "https://intra.example.com/okr/").
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
         /// Include drafts and private files (for previews only: never publish such a build).
         #[arg(long)]
         drafts: bool,
@@ -80,8 +81,8 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// Serve under this path (its path part is used, e.g. "/okr/").
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
         /// Include drafts and private files.
         #[arg(long)]
         drafts: bool,
@@ -166,7 +167,7 @@ fn main() -> ExitCode {
             match okrsite::serve::serve(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", diag::escape_controls(&e));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -181,13 +182,13 @@ fn main() -> ExitCode {
                     eprintln!(
                         "created {} files in {}; next: okrsite check --root {}",
                         files.len(),
-                        dir.display(),
-                        dir.display()
+                        diag::escape_controls(&dir.to_string_lossy()),
+                        shell_quoted(&dir)
                     );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -199,16 +200,15 @@ fn main() -> ExitCode {
             match okrsite::scaffold::new_quarter(&root, &quarter, &team, today) {
                 Ok(files) => {
                     for f in files {
-                        eprintln!("created {f}");
+                        eprintln!("created {}", diag::escape_controls(&f));
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(if e.contains("has errors") {
-                        EXIT_CONTENT
-                    } else {
-                        EXIT_USAGE
+                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+                    ExitCode::from(match e {
+                        okrsite::scaffold::ScaffoldError::SiteHasErrors => EXIT_CONTENT,
+                        okrsite::scaffold::ScaffoldError::Refused(_) => EXIT_USAGE,
                     })
                 }
             }
@@ -240,12 +240,6 @@ fn main() -> ExitCode {
         } => {
             if let Err(code) = require_dir(&root) {
                 return code;
-            }
-            if let Some(url) = &base_url
-                && let Err(e) = okrsite::config::normalize_base_url(url)
-            {
-                eprintln!("error: --base-url: {e}");
-                return ExitCode::from(EXIT_USAGE);
             }
             let started = std::time::Instant::now();
             // A spinner with the stage on a terminal; nothing when piped or in CI.
@@ -308,7 +302,10 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(e @ build::BuildError::Site(_)) => {
-                    eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
+                    eprintln!(
+                        "error: {}\nnothing written (the previous output is unchanged)",
+                        diag::escape_controls(&e.to_string())
+                    );
                     ExitCode::from(EXIT_CONTENT)
                 }
                 // A refused output folder or a failed write: the user's to fix, not the content's.
@@ -317,12 +314,24 @@ fn main() -> ExitCode {
                     ExitCode::from(EXIT_USAGE)
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
         }
     }
+}
+
+/// `--base-url`: refused values are a usage error (exit 2) that says what would be right.
+fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(text).map_err(|e| format!("it {e}; {}", base_url::EXPECTED))
+}
+
+/// A path as it must be typed in a POSIX shell (`'sp ace'`), for printed commands.
+fn shell_quoted(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    let quoted = shlex::try_quote(&text).unwrap_or_else(|_| text.clone());
+    diag::escape_controls(&quoted).into_owned()
 }
 
 fn require_dir(root: &std::path::Path) -> Result<(), ExitCode> {

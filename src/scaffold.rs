@@ -1,8 +1,8 @@
 //! `init` (a new site with a small valid example) and `new` (the next quarter's
 //! files for a team, bridged from its previous quarter). Nothing is ever overwritten.
 
-use std::fmt::Write as _;
-use std::path::Path;
+use std::fmt::{self, Write as _};
+use std::path::{Component, Path};
 
 use jiff::civil::Date;
 
@@ -12,24 +12,61 @@ use crate::model::{KrData, Quarter};
 use crate::render::format;
 use crate::score;
 
-/// Writes a new site into `dir`, which must be missing or empty. The example's
-/// quarter is the one before today's, so it has ended and `check --strict` is clean.
-pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, String> {
+/// Why `init` or `new` wrote nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScaffoldError {
+    /// The site does not pass `check`: fix it first (exit 1).
+    SiteHasErrors,
+    /// A usage problem: a bad argument, an existing file, a link, a write error (exit 2).
+    Refused(String),
+}
+
+impl fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScaffoldError::SiteHasErrors => write!(f, "the site has errors; run `okrsite check` and fix them first"),
+            ScaffoldError::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<String> for ScaffoldError {
+    fn from(why: String) -> Self {
+        ScaffoldError::Refused(why)
+    }
+}
+
+/// The quarter of `init`'s example: the one before today's, so it has ended and
+/// `check --strict` is clean; kept inside the years a quarter may have (0001–9998).
+fn example_quarter(today: Date) -> Quarter {
+    let current = Quarter {
+        year: today.year(),
+        number: (today.month() - 1) / 3 + 1,
+    };
+    let (first, last) = (Quarter { year: 1, number: 1 }, Quarter { year: 9998, number: 4 });
+    if current <= first {
+        first
+    } else {
+        current.previous().min(last)
+    }
+}
+
+/// Writes a new site into `dir`, which must be missing or empty.
+pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, ScaffoldError> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         if entries.next().is_some() {
             return Err(format!(
                 "{} is not empty; okrsite init only writes into a new or empty folder",
                 dir.display()
-            ));
+            )
+            .into());
         }
     }
-    let current = Quarter {
-        year: today.year(),
-        number: (today.month() - 1) / 3 + 1,
-    };
-    let q = current.previous();
+    let q = example_quarter(today);
     let (start, end) = q.bounds(1);
+    // In the first quarter of year 1 the example's quarter is today's: nothing after today.
+    let end = end.min(today);
     let ja = lang == Language::Ja;
     let mut files: Vec<(String, String)> = Vec::new();
     let title = if ja {
@@ -182,28 +219,69 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Stri
         )
     };
     files.push((format!("content/{q}/product.md"), retro));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     write_new(dir, &files)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
-/// Writes files under `dir`, refusing to replace any existing one.
-fn write_new(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+/// Writes files at relative paths under `root` without ever replacing anything or
+/// writing through a symbolic link: every folder on the way must be a real folder
+/// (or is created), and each file is created new (`create_new` refuses an existing
+/// name, a dangling link included).
+fn write_new(root: &Path, files: &[(String, String)]) -> Result<(), String> {
     for (p, _) in files {
-        if dir.join(p).exists() {
-            return Err(format!(
-                "{} exists; okrsite never overwrites a file",
-                dir.join(p).display()
-            ));
+        let path = root.join(p);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(format!("{} exists; okrsite never overwrites a file", path.display()));
         }
     }
     for (p, text) in files {
-        let path = dir.join(p);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let rel = Path::new(p);
+        let mut dir = root.to_path_buf();
+        let parts: Vec<Component> = rel.components().collect();
+        let Some((Component::Normal(name), folders)) = parts.split_last() else {
+            return Err(format!("{p} is not a file name"));
+        };
+        for part in folders {
+            let Component::Normal(part) = part else {
+                return Err(format!("{p} leaves its folder"));
+            };
+            dir.push(part);
+            real_folder(&dir)?;
         }
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let path = dir.join(name);
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => {
+                    format!("{} exists; okrsite never overwrites a file", path.display())
+                }
+                _ => format!("cannot write {}: {e}", path.display()),
+            })?;
+        std::io::Write::write_all(&mut file, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// Makes sure `dir` is a real folder, creating it when missing; a symbolic link
+/// (even to a folder) or a file is refused.
+fn real_folder(dir: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(format!(
+            "{} is a symbolic link; okrsite writes new files only into real folders",
+            dir.display()
+        )),
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(format!("{} exists and is not a folder", dir.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            real_folder(dir)
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
+    }
 }
 
 /// The review headings in the site's language; the learnings heading is one the
@@ -238,22 +316,28 @@ fn headings(lang: Language, learning_headings: &[String]) -> [String; 5] {
 /// Writes `content/<quarter>/<team>.yaml` and a retrospective skeleton (a draft until
 /// written), prefilled from the team's previous quarter: each earlier KR as a
 /// commented-out candidate with its final score and grade, the not-doing list as comments.
-pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Result<Vec<String>, String> {
+/// Every value from the content is written by the YAML serializer, and every line of
+/// a commented-out block starts with `#`, whatever the value holds.
+pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Result<Vec<String>, ScaffoldError> {
     let q =
         Quarter::parse(quarter).ok_or_else(|| format!("`{quarter}` is not a quarter; write YYYY-QN, e.g. 2026-Q1"))?;
     let checked = build::check(root, true, today);
     let Some(site) = checked.site else {
-        return Err("the site has errors; run `okrsite check` and fix them first".into());
+        return Err(ScaffoldError::SiteHasErrors);
     };
     let team_ref = site.team(team).ok_or_else(|| {
         let ids: Vec<&str> = site.teams.iter().map(|t| t.id.as_str()).collect();
         format!("team `{team}` is not in content/teams.yaml (teams: {})", ids.join(", "))
     })?;
+    let mut file_name = Path::new(team).components();
+    if !matches!((file_name.next(), file_name.next()), (Some(Component::Normal(_)), None)) {
+        return Err(format!("team id `{team}` cannot be a file name").into());
+    }
     let ja = site.config.language == Language::Ja;
     let scores = score::score_site(&site);
     let prev = q.previous();
     let mut yaml = String::new();
-    let _ = writeln!(yaml, "# {} — {q}", team_ref.name);
+    push_comment(&mut yaml, "# ", &format!("{} — {q}", team_ref.name));
     yaml.push_str(if ja {
         "# 前の四半期からの橋渡し：下の候補はそのまま持ち越さず、学びから選び直してください。\n"
     } else {
@@ -276,31 +360,28 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
     {
         let _ = writeln!(yaml, "#\n# {prev}:");
         for (o, os) in okrs.objectives.iter().zip(&ts.objectives) {
-            let _ = writeln!(
-                yaml,
-                "#   {} ({})",
-                o.title,
-                os.score.map(format::score).unwrap_or_else(|| "—".into())
-            );
+            let score = os.score.map(format::score).unwrap_or_else(|| "—".into());
+            push_comment(&mut yaml, "#   ", &format!("{} ({score})", o.title));
             for (kr, ks) in o.key_results.iter().zip(&os.key_results) {
                 let grade = ks.grade.map_or("no data", |g| g.as_str());
-                let _ = writeln!(
-                    yaml,
-                    "#     - title: {}   # {prev}: {} {grade}",
-                    kr.title,
-                    ks.score.map(format::score).unwrap_or_else(|| "—".into())
-                );
-                if let KrData::Metric(m) = &kr.data {
-                    let _ = writeln!(yaml, "#       metric: {m}");
-                }
-                if let Some(t) = kr.target {
-                    let baseline = ks.current.or(kr.baseline).unwrap_or(t);
-                    let _ = writeln!(
-                        yaml,
-                        "#       baseline: {}   # where it ended",
-                        format::number(baseline)
-                    );
-                }
+                let score = ks.score.map(format::score).unwrap_or_else(|| "—".into());
+                let where_it_ended = if kr.target.is_some() {
+                    "; baseline: where it ended"
+                } else {
+                    ""
+                };
+                let _ = writeln!(yaml, "#     # {prev}: {score} {grade}{where_it_ended}");
+                let baseline = kr.target.map(|t| ks.current.or(kr.baseline).unwrap_or(t));
+                let metric = match &kr.data {
+                    KrData::Metric(m) => Some(m.as_str()),
+                    _ => None,
+                };
+                let candidate = Candidate {
+                    title: &kr.title,
+                    metric,
+                    baseline: baseline.map(yaml_number),
+                };
+                push_comment(&mut yaml, "#     ", &to_yaml(&[candidate])?);
             }
         }
         not_doing = okrs.not_doing.clone();
@@ -312,14 +393,16 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
         } else {
             "# Last quarter's not-doing list:\n"
         });
-        yaml.push_str("# not_doing:\n");
-        for n in not_doing {
-            let _ = writeln!(yaml, "#   - {n}");
-        }
+        push_comment(&mut yaml, "# ", &to_yaml(&NotDoing { not_doing })?);
     }
-    let [summary, per_kr, learnings, decisions, open] = headings(site.config.language, &site.config.learning_headings);
+    let [summary, per_kr, learnings, decisions, open] = headings(site.config.language, &site.config.learning_headings)
+        .map(|h| h.split(is_line_break).collect::<Vec<_>>().join(" "));
+    let front_matter = to_yaml(&FrontMatter {
+        draft: true,
+        tags: Vec::new(),
+    })?;
     let md = format!(
-        "---\n# {}\ndraft: true\ntags: []\n---\n\n## {summary}\n\n## {per_kr}\n\n## {learnings}\n\n## {decisions}\n\n## {open}\n",
+        "---\n# {}\n{front_matter}---\n\n## {summary}\n\n## {per_kr}\n\n## {learnings}\n\n## {decisions}\n\n## {open}\n",
         if ja {
             "書き終えたら draft: true を消してください"
         } else {
@@ -332,4 +415,68 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
     ];
     write_new(root, &files)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// A previous KR, as a commented-out candidate for the new quarter.
+#[derive(serde::Serialize)]
+struct Candidate<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metric: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<serde_yaml::Number>,
+}
+
+#[derive(serde::Serialize)]
+struct NotDoing {
+    not_doing: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct FrontMatter {
+    draft: bool,
+    tags: Vec<String>,
+}
+
+fn to_yaml(value: &impl serde::Serialize) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| format!("cannot write YAML: {e}"))
+}
+
+/// A whole number as an integer (`65`, not `65.0`).
+fn yaml_number(v: f64) -> serde_yaml::Number {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        serde_yaml::Number::from(v as i64)
+    } else {
+        serde_yaml::Number::from(v)
+    }
+}
+
+/// YAML line breaks (YAML 1.1 parsers also break lines at NEL, LS and PS).
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Appends `text` as comment lines: each line gets `prefix` (starting with `#`),
+/// whatever line breaks `text` holds, and characters YAML does not allow even in
+/// a comment are written escaped (`\u{7}`), so the file always parses.
+fn push_comment(out: &mut String, prefix: &str, text: &str) {
+    debug_assert!(prefix.starts_with('#'));
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    for line in text.split(is_line_break) {
+        out.push_str(prefix);
+        for c in line.chars() {
+            if is_yaml_printable(c) {
+                out.push(c);
+            } else {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+        out.push('\n');
+    }
+}
+
+/// YAML's `c-printable`, without the byte order mark.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c, '\t' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
 }

@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -18,16 +18,19 @@ use axum::routing::get;
 use jiff::civil::Date;
 use tokio::sync::watch;
 
+use crate::base_url::BaseUrl;
 use crate::build::{self, BuildOptions};
 use crate::content::diag;
 use crate::render::escape_html;
+
+mod workdir;
 
 pub struct ServeOptions {
     pub root: PathBuf,
     pub bind: String,
     pub port: u16,
     /// Only its path is used: the site is served under it.
-    pub base_url: Option<String>,
+    pub base_url: Option<BaseUrl>,
     pub drafts: bool,
     pub open: bool,
     pub today: fn() -> Date,
@@ -39,6 +42,9 @@ struct Shared {
     /// The overlay shown on every page while the content has errors.
     overlay: Mutex<Option<String>>,
     generation: watch::Sender<u64>,
+    /// Read-locked while a build or a quick update writes into `out`; serve takes
+    /// it for writing before it removes its folder, so nothing writes there after.
+    writing: RwLock<()>,
 }
 
 /// Builds once, then serves until interrupted.
@@ -48,26 +54,35 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         .root
         .canonicalize()
         .map_err(|e| format!("cannot open the site at {}: {e}", opts.root.display()))?;
-    let base = base_path(opts.base_url.as_deref());
-    let out = std::env::temp_dir().join(format!("okrsite-serve-{}", std::process::id()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(async move {
+    let workdir = workdir::WorkDir::create()?;
+    let base_url = opts.base_url.take().unwrap_or_default();
+    let base = base_url.path().to_string();
+    let (tx, _) = watch::channel(0u64);
+    let shared = Arc::new(Shared {
+        out: workdir.site(),
+        base: base.clone(),
+        overlay: Mutex::new(None),
+        generation: tx,
+        writing: RwLock::new(()),
+    });
+    let session = Arc::new(build::Session::default());
+    let served = (shared.clone(), session.clone());
+    let result = runtime.block_on(async move {
+        let (shared, session) = served;
+        // Before the first build, so a signal during it still removes the folder.
+        let stop = stop_signal()?;
+        tokio::pin!(stop);
         let listener = tokio::net::TcpListener::bind((opts.bind.as_str(), opts.port))
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
         let addr: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
-        let url = format!("http://{addr}{base}");
-        let (tx, _) = watch::channel(0u64);
-        let shared = Arc::new(Shared {
-            out: out.clone(),
-            base: base.clone(),
-            overlay: Mutex::new(None),
-            generation: tx,
-        });
-        let session = Arc::new(build::Session::default());
+        let url = base_url
+            .with_origin("http", &addr.to_string())
+            .map_err(|e| format!("cannot serve at {addr}: {e}"))?;
         let full = {
             let shared = shared.clone();
             let session = session.clone();
@@ -76,18 +91,27 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             let (drafts, today) = (opts.drafts, opts.today);
             move |quiet: bool| full_rebuild(&shared, &session, &root, &url, drafts, today(), quiet)
         };
-        full(false);
+        let (built_tx, built_rx) = tokio::sync::oneshot::channel();
+        let first = full.clone();
+        std::thread::spawn(move || {
+            first(false);
+            let _ = built_tx.send(());
+        });
+        tokio::select! {
+            _ = &mut stop => return Ok(()),
+            _ = built_rx => {}
+        }
         let quick = {
             let shared = shared.clone();
             let session = session.clone();
             let root = opts.root.clone();
             move |changed: &[PathBuf]| quick_update(&shared, &session, &root, changed)
         };
-        let _watcher = watch_sources(&opts.root, session, quick, full)?;
+        let _watcher = watch_sources(&opts.root, session.clone(), quick, full)?;
         eprintln!("serving {url} (Ctrl-C to stop)");
         if opts.open {
             let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
-                .arg(&url)
+                .arg(url.as_str())
                 .spawn();
         }
         let app = Router::new()
@@ -95,27 +119,91 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             .route(&format!("{base}__okrsite/reload.js"), get(reload_js))
             .fallback(get(file))
             .with_state(shared);
-        let server = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        });
-        let result = server.await.map_err(|e| e.to_string());
-        let _ = std::fs::remove_dir_all(&out);
-        result
-    })
+        accept_loop(listener, app, stop).await;
+        Ok(())
+    });
+    // Open connections (a long poll) are dropped with the runtime.
+    runtime.shutdown_background();
+    // Stop the build under way (if any) and keep others from starting, then remove.
+    session.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _no_more_writes = lock_for_removal(&shared.writing, Duration::from_secs(10));
+    workdir.remove();
+    result
 }
 
-/// The path part of a base URL, with slashes on both ends.
-fn base_path(base_url: Option<&str>) -> String {
-    let url = base_url.unwrap_or("/");
-    let path = match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
-        None => url,
-    };
-    let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else {
-        format!("/{trimmed}/")
+/// Write-locks `lock`, waiting at most `limit` (a cancelled build stops at its next stage).
+fn lock_for_removal(lock: &RwLock<()>, limit: Duration) -> Option<std::sync::RwLockWriteGuard<'_, ()>> {
+    let started = std::time::Instant::now();
+    loop {
+        match lock.try_write() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if started.elapsed() < limit => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
+    }
+}
+
+/// A client has this long to send a request's headers; a half-sent request
+/// (a slow or stalled client) is dropped after it.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves HTTP/1.1 connections until `stop` completes.
+async fn accept_loop(listener: tokio::net::TcpListener, app: Router, stop: impl std::future::Future<Output = ()>) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    tokio::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            _ = &mut stop => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors, or the client went away first.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = http
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()))
+            .with_upgrades();
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+}
+
+/// Completes on Ctrl-C, SIGTERM or SIGHUP (a closed terminal). The handlers are
+/// installed when this is called, not when it is first polled.
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let listen = |kind: SignalKind| signal(kind).map_err(|e| format!("cannot handle signals: {e}"));
+        let (mut int, mut term, mut hup) = (
+            listen(SignalKind::interrupt())?,
+            listen(SignalKind::terminate())?,
+            listen(SignalKind::hangup())?,
+        );
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 
@@ -128,7 +216,11 @@ fn quick_update(shared: &Shared, session: &build::Session, root: &Path, changed:
     if !site_is_good || changed.is_empty() {
         return false;
     }
-    match build::rerender_retrospectives(session, root, changed) {
+    let rerendered = {
+        let _writing = shared.writing.read();
+        build::rerender_retrospectives(session, root, changed)
+    };
+    match rerendered {
         Some(n) => {
             eprintln!(
                 "updated {n} page{} in {:.0} ms; rebuilding the rest",
@@ -150,7 +242,7 @@ fn full_rebuild(
     shared: &Shared,
     session: &Arc<build::Session>,
     root: &Path,
-    url: &str,
+    url: &BaseUrl,
     drafts: bool,
     today: Date,
     quiet: bool,
@@ -159,14 +251,18 @@ fn full_rebuild(
     let opts = BuildOptions {
         root: root.to_path_buf(),
         output: Some(shared.out.clone()),
-        base_url: Some(url.to_string()),
+        base_url: Some(url.clone()),
         drafts,
         today,
         progress: None,
         session: Some(session.clone()),
         force: false,
     };
-    let overlay = match build::build(&opts) {
+    let result = {
+        let _writing = shared.writing.read();
+        build::build(&opts)
+    };
+    let overlay = match result {
         Err(build::BuildError::Cancelled) => {
             eprintln!("rebuild superseded by a newer change");
             return;
@@ -185,7 +281,7 @@ fn full_rebuild(
             Some(text)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
             Some(e.to_string())
         }
     };
@@ -445,14 +541,6 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(base_path(None), "/");
-        assert_eq!(base_path(Some("/okr")), "/okr/");
-        assert_eq!(base_path(Some("https://intra.example.com/a/b/")), "/a/b/");
-        assert_eq!(base_path(Some("https://intra.example.com")), "/");
-    }
 
     #[test]
     fn percent_decoding() {

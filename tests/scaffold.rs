@@ -59,12 +59,14 @@ fn new_bridges_from_the_previous_quarter_passes_check_and_never_overwrites() {
         .success();
     let yaml = std::fs::read_to_string(site.join("content/2026-Q4/product.yaml")).unwrap();
     assert!(
-        yaml.contains("#     - title: オンボーディング完了率を45%→65%   # 2026-Q3: "),
+        yaml.contains(
+            "#     # 2026-Q3: 0.90 green; baseline: where it ended\n#     - title: オンボーディング完了率を45%→65%\n"
+        ),
         "{yaml}"
     );
     assert!(yaml.contains(" green"), "final grade shown: {yaml}");
     assert!(
-        yaml.contains("#   - 新規チャネルの開拓"),
+        yaml.contains("# not_doing:\n# - 新規チャネルの開拓\n"),
         "not-doing list as comments: {yaml}"
     );
     assert!(

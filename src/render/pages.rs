@@ -266,7 +266,7 @@ fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<Outpu
     let absolute_base = site
         .config
         .base_url
-        .starts_with("http")
+        .is_absolute()
         .then_some(site.config.base_url.as_str());
     let root = root_of(&page.path);
     page.data.insert("site", &site_info);
