@@ -31,10 +31,15 @@ pub struct Options {
     pub today: Date,
 }
 
-/// Whether `s` follows the slug rule `[a-z0-9][a-z0-9_-]*`.
+/// The longest id: ids name folders and files of the output (`teams/<id>/`), and a
+/// file name must stay well within the 255 bytes file systems allow.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Whether `s` follows the slug rule `[a-z0-9][a-z0-9_-]*`, at most [`MAX_ID_LEN`] long.
 pub fn is_slug(s: &str) -> bool {
     let mut bytes = s.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
+    s.len() <= MAX_ID_LEN
+        && matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'))
 }
 
@@ -51,13 +56,18 @@ fn slug_help(s: &str) -> String {
         })
         .collect::<String>()
         .trim_matches('-')
+        .chars()
+        .take(MAX_ID_LEN)
+        .collect::<String>()
+        .trim_end_matches('-')
         .to_string();
+    let rule = format!(
+        "ids use lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most {MAX_ID_LEN} characters"
+    );
     if is_slug(&suggested) {
-        format!(
-            "ids use lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, e.g. `{suggested}`"
-        )
+        format!("{rule}, e.g. `{suggested}`")
     } else {
-        "ids use lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, e.g. `product`".into()
+        format!("{rule}, e.g. `product`")
     }
 }
 

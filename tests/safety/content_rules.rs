@@ -399,3 +399,32 @@ fn check_renders_the_templates_and_names_the_broken_one() {
     let (code, err) = check(root);
     assert_eq!(code, Some(0), "{err}");
 }
+
+#[test]
+fn an_id_too_long_for_a_file_name_is_an_error_before_build() {
+    // A 300-character team id passed `check`, then `build` failed writing
+    // `teams/<id>/` ("File name too long") with no source location.
+    let site = common::site(None);
+    let long = "a".repeat(300);
+    write(
+        site.path(),
+        "content/teams.yaml",
+        &format!("- id: company\n  name: c\n- id: product\n  name: p\n  parent: company\n- id: {long}\n  name: x\n"),
+    );
+    let (code, err) = check(site.path());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        reported(&err, &["content/teams.yaml:6:7", "at most 64 characters"]),
+        "{err}"
+    );
+    let ok = "b".repeat(64);
+    write(
+        site.path(),
+        "content/teams.yaml",
+        &format!("- id: company\n  name: c\n- id: product\n  name: p\n  parent: company\n- id: {ok}\n  name: x\n"),
+    );
+    let out = site.path().join("out");
+    let o = build(site.path(), Some(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("teams").join(&ok).join("index.html").is_file());
+}
