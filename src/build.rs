@@ -260,7 +260,9 @@ impl render::Sink for StagingSink<'_> {
             let charts = count_occurrences(&file.bytes, b"<svg ");
             self.charts.fetch_add(charts, Ordering::Relaxed);
         }
-        self.staging.put(&file.path, &file.bytes)?;
+        self.staging
+            .put(&file.path, &file.bytes)
+            .map_err(|e| file.write_error(e))?;
         self.written.lock().map_err(|e| e.to_string())?.insert(file.path);
         Ok(())
     }
