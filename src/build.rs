@@ -260,9 +260,7 @@ impl render::Sink for StagingSink<'_> {
             let charts = count_occurrences(&file.bytes, b"<svg ");
             self.charts.fetch_add(charts, Ordering::Relaxed);
         }
-        self.staging
-            .put(&file.path, &file.bytes)
-            .map_err(|e| file.write_error(e))?;
+        self.staging.put(&file.path, &file.bytes)?;
         self.written.lock().map_err(|e| e.to_string())?.insert(file.path);
         Ok(())
     }

@@ -20,9 +20,6 @@ pub struct OutputFile {
     /// Relative path with `/` separators, e.g. `api/okrs.json`.
     pub path: String,
     pub bytes: Vec<u8>,
-    /// The content file (and line) the file was made from, when one was: named in
-    /// an error about writing it.
-    pub source: Option<String>,
 }
 
 impl OutputFile {
@@ -30,20 +27,6 @@ impl OutputFile {
         OutputFile {
             path: path.into(),
             bytes: bytes.into(),
-            source: None,
-        }
-    }
-
-    pub fn with_source(mut self, source: Option<String>) -> Self {
-        self.source = source;
-        self
-    }
-
-    /// An error about writing this file, naming the content it was made from.
-    pub fn write_error(&self, error: String) -> String {
-        match &self.source {
-            Some(source) => format!("{error} (the page made from {source})"),
-            None => error,
         }
     }
 }

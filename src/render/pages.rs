@@ -208,9 +208,12 @@ pub fn render_pages(
             (crate::timings::measure(label, || plan(p)), source)
         })
         .map(|(page, source)| {
-            let file = finish_page(views, theme, page)?.with_source(source);
+            let file = finish_page(views, theme, page)?;
             let path = file.path.clone();
-            crate::timings::measure("write pages", || sink.put(file))?;
+            crate::timings::measure("write pages", || sink.put(file)).map_err(|e| match source {
+                Some(source) if !sink.cancelled() => format!("{e} (the page made from {source})"),
+                _ => e,
+            })?;
             Ok(path)
         })
         .collect::<Result<Vec<String>, String>>()
