@@ -222,25 +222,35 @@ pub fn merge_tags(own: Vec<String>, front: &[String]) -> Vec<String> {
     tags
 }
 
-/// The warning for each learning with more tags than its cards show.
-pub fn too_many_tags(learnings: &[crate::model::Learning], file: &str) -> Vec<Diagnostic> {
-    learnings
-        .iter()
-        .filter(|l| l.tags.len() > MAX_TAGS_PER_LEARNING)
-        .map(|l| {
-            Diagnostic::warning(
-                file,
-                Some(Position::new(l.line, 1)),
-                format!(
-                    "more than {MAX_TAGS_PER_LEARNING} tags on one learning ({}): its cards show the first {MAX_TAGS_PER_LEARNING}",
-                    l.tags.len()
-                ),
-            )
-            .with_help(format!(
-                "keep the {MAX_TAGS_PER_LEARNING} tags that matter most (the front matter's `tags` count too)"
-            ))
-        })
-        .collect()
+/// The warnings for a retrospective's learnings with more tags than their cards
+/// show, and for front matter with more tags than each learning gets.
+pub fn too_many_tags(learnings: &[crate::model::Learning], front_tags: &[String], file: &str) -> Vec<Diagnostic> {
+    let max = MAX_TAGS_PER_LEARNING;
+    let front = (front_tags.len() > max).then(|| {
+        Diagnostic::warning(
+            file,
+            None,
+            format!(
+                "more than {max} tags in the front matter ({}): only the first {max} are added to each learning",
+                front_tags.len()
+            ),
+        )
+        .with_help(format!("keep the {max} tags that matter most"))
+    });
+    let each = learnings.iter().filter(|l| l.tags.len() > max).map(|l| {
+        Diagnostic::warning(
+            file,
+            Some(Position::new(l.line, 1)),
+            format!(
+                "more than {max} tags on one learning ({}): its cards show the first {max}",
+                l.tags.len()
+            ),
+        )
+        .with_help(format!(
+            "keep the {max} tags that matter most (the front matter's `tags` count too)"
+        ))
+    });
+    front.into_iter().chain(each).collect()
 }
 
 /// Whether `c` may be part of a `#tag` token.

@@ -257,7 +257,11 @@ pub struct RetroView {
     pub title: String,
     pub date: Option<String>,
     pub authors: Vec<String>,
+    /// The front matter's tags that its learnings get (the first
+    /// [`retro::MAX_TAGS_PER_LEARNING`]), so each has a page.
     pub tags: Vec<TagRef>,
+    /// "+N more" when the front matter has more tags than `tags`.
+    pub tags_more: Option<String>,
     /// Sanitised HTML of the body (see `allow_html`).
     pub html: String,
     pub learning_count: usize,
@@ -524,7 +528,8 @@ impl<'a> Views<'a> {
             title: r.title.clone(),
             date: r.date.map(|d| self.fmt.date(d)),
             authors: r.authors.clone(),
-            tags: tag_refs(&r.tags),
+            tags: tag_refs(&r.tags[..r.tags.len().min(retro::MAX_TAGS_PER_LEARNING)]),
+            tags_more: self.tags_more(r.tags.len()),
             html: String::new(),
             learning_count: r.learnings.len(),
         });
@@ -728,10 +733,7 @@ impl<'a> Views<'a> {
                 }),
                 date: l.date.map(|d| self.fmt.date(d)),
                 tags: tag_refs(&l.tags[..l.tags.len().min(retro::MAX_TAGS_PER_LEARNING)]),
-                tags_more: (l.tags.len() > retro::MAX_TAGS_PER_LEARNING).then(|| {
-                    let more = l.tags.len() - retro::MAX_TAGS_PER_LEARNING;
-                    self.t.fill("tags_more", "n", &more.to_string())
-                }),
+                tags_more: self.tags_more(l.tags.len()),
                 all_tags: tag_refs(&l.tags),
                 source: format!(
                     "{}:{}",
@@ -742,6 +744,13 @@ impl<'a> Views<'a> {
                 anchor: l.anchor(),
             })
             .collect()
+    }
+
+    /// "+N more" for a list of `count` tags of which the first
+    /// [`retro::MAX_TAGS_PER_LEARNING`] are shown.
+    fn tags_more(&self, count: usize) -> Option<String> {
+        let more = count.checked_sub(retro::MAX_TAGS_PER_LEARNING).filter(|&n| n > 0)?;
+        Some(self.t.fill("tags_more", "n", &more.to_string()))
     }
 
     /// The quarter the dashboard shows: the newest one that has begun.
@@ -833,4 +842,53 @@ pub fn chart_labels(t: &Strings) -> Labels {
 /// A score as a whole percentage, for bar widths.
 pub fn percent(score: f64) -> u32 {
     (score.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tags_keep_their_folder_name() {
+        for (tag, key) in [("pricing", "pricing"), ("Pricing", "pricing"), ("価格", "価格"), ("okr-運営", "okr-運営"), ("a_b", "a_b")] {
+            assert_eq!(tag_key(tag), key);
+        }
+    }
+
+    #[test]
+    fn every_tag_is_one_plain_path_segment_of_at_most_100_bytes() {
+        let long = "長".repeat(90);
+        for tag in ["", ".", "..", "../../x", "a/b", "a\\b", "%2e%2e", "con", "NUL.txt", "a\u{0}b", "\u{202e}x", long.as_str()] {
+            let key = tag_key(tag);
+            assert!(!key.is_empty() && key.len() <= MAX_NAME_BYTES, "{tag:?} → {key:?}");
+            assert!(key.chars().all(|c| retro::is_tag_char(c) || c == '~'), "{tag:?} → {key:?}");
+            assert!(key != "." && key != "..");
+        }
+        let key = tag_key(&long);
+        assert!(key.starts_with(&"長".repeat(29)) && key.contains('~'), "{key}");
+        assert_eq!(tag_key(&long), key, "stable");
+    }
+
+    #[test]
+    fn spellings_of_one_tag_share_a_name_and_different_tags_do_not() {
+        assert_eq!(tag_key("caf\u{e9}"), tag_key("CAFE\u{301}"));
+        let keys: Vec<String> = ["a.b", "a b", "a_b", "a/b", "A.B"].iter().map(|t| tag_key(t)).collect();
+        assert_eq!(keys[0], keys[4]);
+        let mut distinct = keys[..4].to_vec();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 4, "{keys:?}");
+        // A tag written like another's hashed name keeps a plain name of its own.
+        let hashed = tag_key("a.b");
+        assert_ne!(tag_key(&hashed.replace('~', "-")), hashed);
+    }
+
+    #[test]
+    fn long_ids_get_short_folder_names() {
+        assert_eq!(file_name("product"), "product");
+        let long = "t".repeat(150);
+        let name = file_name(&long);
+        assert!(name.len() <= MAX_NAME_BYTES && name.starts_with("ttt") && name.contains('~'));
+        assert_ne!(file_name(&"t".repeat(151)), name);
+    }
 }

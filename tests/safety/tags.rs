@@ -66,24 +66,23 @@ fn tag_pages_grow_linearly_with_the_tags_of_one_learning() {
     // Every tag page shows the learning's card; the card listed every tag, so the
     // tag pages grew with the square of the number of tags (2,000 tags: 244 MB).
     let mut sizes = Vec::new();
+    let mut page = String::new();
     for n in [100, 200] {
         let site = site_with_retro(&retro_with_tags(n));
         let (_dir, out) = built(site.path());
         assert_eq!(tag_folders(&out).len(), n, "one page per tag");
         sizes.push(bytes_under(&out.join("tags")));
-        if n == 200 {
-            let page = read(&out, "tags/tag00150/index.html");
-            let card = &page[page.find("たくさんのタグ").unwrap()..];
-            let card = &card[..card.find("</li>").unwrap()];
-            assert_eq!(card.matches("class=\"tag\"").count(), 10, "{card}");
-            assert!(card.contains("ほか190個"), "the card says how many more: {card}");
-        }
+        page = read(&out, &format!("tags/tag{:05}/index.html", n - 50));
     }
     let ratio = sizes[1] as f64 / sizes[0] as f64;
     assert!(
         ratio < 2.3,
         "twice the tags made {ratio:.2} times the tag pages ({sizes:?} bytes): not linear"
     );
+    let card = &page[page.find("たくさんのタグ").unwrap()..];
+    let card = &card[..card.find("</li>").unwrap()];
+    assert_eq!(card.matches("class=\"tag\"").count(), 10, "{card}");
+    assert!(card.contains("<span class=\"tag more\">ほか190個</span>"), "the card says how many more: {card}");
 }
 
 #[test]
@@ -157,9 +156,13 @@ fn distinct_tags_never_share_a_page() {
         assert!(page.contains(&format!("<span>{name}</span>")), "{folder}: {page}");
         assert!(page.contains(&format!("{count}件の学び")), "{folder} ({name}): wrong count");
     }
-    // Every tag link leads to an existing page.
-    for (rel, _) in snapshot(&out).iter().filter(|(k, _)| k.ends_with(".html")) {
-        let page = read(&out, rel);
+    assert_tag_links_resolve(&out);
+}
+
+/// Every link to a tag page leads to an existing page.
+fn assert_tag_links_resolve(out: &Path) {
+    for (rel, _) in snapshot(out).iter().filter(|(k, _)| k.ends_with(".html")) {
+        let page = read(out, rel);
         let root = "../".repeat(rel.matches('/').count());
         for href in page.split("href=\"").skip(1).filter_map(|h| h.split('"').next()) {
             if let Some(target) = href.strip_prefix(&format!("{root}tags/")) {
@@ -167,6 +170,28 @@ fn distinct_tags_never_share_a_page() {
             }
         }
     }
+}
+
+#[test]
+fn only_ten_front_matter_tags_are_added_to_each_learning() {
+    // Each front-matter tag lists every learning of the retrospective on its page:
+    // T tags × N learnings. Only the first ten are added to the learnings.
+    let tags: Vec<String> = (0..12).map(|i| format!("fm{i:02}")).collect();
+    let site = site_with_retro(&format!(
+        "---\ntags: [{}]\n---\n\n## 学び\n\n- 一つ目\n- 二つ目\n",
+        tags.join(", ")
+    ));
+    let err = stderr(&check(site.path(), false));
+    assert!(
+        err.contains("more than 10 tags in the front matter (12): only the first 10 are added to each learning"),
+        "{err}"
+    );
+    let (_dir, out) = built(site.path());
+    assert_eq!(tag_folders(&out), tags[..10]);
+    assert!(read(&out, "tags/fm00/index.html").contains("2件の学び"));
+    let review = read(&out, "quarters/2025-Q3/product/index.html");
+    assert!(review.contains("<span class=\"tag more\">ほか2個</span>"), "{review}");
+    assert_tag_links_resolve(&out);
 }
 
 #[test]
