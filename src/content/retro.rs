@@ -333,6 +333,17 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_is_kept_once_whatever_its_spelling() {
+        let (_, tags) = split_tags("x #caf\u{e9} #CAFE\u{301} #Pricing #pricing");
+        assert_eq!(tags, ["caf\u{e9}", "Pricing"]);
+        assert_eq!(tag_identity("CAFE\u{301}"), "caf\u{e9}");
+        let front: Vec<String> = (0..12).map(|i| format!("f{i}")).chain(["PRICING".into()]).collect();
+        let merged = merge_tags(vec!["pricing".into(), "F1".into()], &front);
+        assert_eq!(merged.len(), 2 + 9, "{merged:?}");
+        assert!(!merged.contains(&"f10".to_string()) && !merged.contains(&"f1".to_string()));
+    }
+
+    #[test]
     fn tags_need_a_space_before_the_hash() {
         let (text, tags) = split_tags("C#で書く #価格 a#b #tag_1-x. #");
         assert_eq!(tags, ["価格", "tag_1-x"]);
