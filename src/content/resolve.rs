@@ -238,7 +238,8 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         let Some(retro) = prepared[i].take() else {
             continue;
         };
-        r.diagnostics.extend(retro::too_many_tags(&retro.learnings, &front.tags, &l.file));
+        r.diagnostics
+            .extend(retro::too_many_tags(&retro.learnings, &front.tags, &l.file));
         quarters
             .entry(*q)
             .or_default()

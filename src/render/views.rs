@@ -850,7 +850,13 @@ mod tests {
 
     #[test]
     fn plain_tags_keep_their_folder_name() {
-        for (tag, key) in [("pricing", "pricing"), ("Pricing", "pricing"), ("価格", "価格"), ("okr-運営", "okr-運営"), ("a_b", "a_b")] {
+        for (tag, key) in [
+            ("pricing", "pricing"),
+            ("Pricing", "pricing"),
+            ("価格", "価格"),
+            ("okr-運営", "okr-運営"),
+            ("a_b", "a_b"),
+        ] {
             assert_eq!(tag_key(tag), key);
         }
     }
@@ -858,10 +864,26 @@ mod tests {
     #[test]
     fn every_tag_is_one_plain_path_segment_of_at_most_100_bytes() {
         let long = "長".repeat(90);
-        for tag in ["", ".", "..", "../../x", "a/b", "a\\b", "%2e%2e", "con", "NUL.txt", "a\u{0}b", "\u{202e}x", long.as_str()] {
+        for tag in [
+            "",
+            ".",
+            "..",
+            "../../x",
+            "a/b",
+            "a\\b",
+            "%2e%2e",
+            "con",
+            "NUL.txt",
+            "a\u{0}b",
+            "\u{202e}x",
+            long.as_str(),
+        ] {
             let key = tag_key(tag);
             assert!(!key.is_empty() && key.len() <= MAX_NAME_BYTES, "{tag:?} → {key:?}");
-            assert!(key.chars().all(|c| retro::is_tag_char(c) || c == '~'), "{tag:?} → {key:?}");
+            assert!(
+                key.chars().all(|c| retro::is_tag_char(c) || c == '~'),
+                "{tag:?} → {key:?}"
+            );
             assert!(key != "." && key != "..");
         }
         let key = tag_key(&long);

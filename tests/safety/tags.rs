@@ -82,7 +82,10 @@ fn tag_pages_grow_linearly_with_the_tags_of_one_learning() {
     let card = &page[page.find("たくさんのタグ").unwrap()..];
     let card = &card[..card.find("</li>").unwrap()];
     assert_eq!(card.matches("class=\"tag\"").count(), 10, "{card}");
-    assert!(card.contains("<span class=\"tag more\">ほか190個</span>"), "the card says how many more: {card}");
+    assert!(
+        card.contains("<span class=\"tag more\">ほか190個</span>"),
+        "the card says how many more: {card}"
+    );
 }
 
 #[test]
@@ -93,7 +96,10 @@ fn the_learnings_archive_shows_the_most_used_tags_and_links_to_all() {
     let cloud = &page[page.find("class=\"tag-cloud\"").unwrap()..];
     let cloud = &cloud[..cloud.find("</p>").unwrap()];
     assert_eq!(cloud.matches("class=\"tag\"").count(), 100, "the 100 most used");
-    assert!(cloud.contains("tags/index.html\">すべてのタグ（150個）"), "the link to every tag");
+    assert!(
+        cloud.contains("tags/index.html\">すべてのタグ（150個）"),
+        "the link to every tag"
+    );
     // The tags page still lists every tag.
     assert_eq!(read(&out, "tags/index.html").matches("class=\"tag\"").count(), 150);
 }
@@ -105,7 +111,10 @@ fn check_warns_about_more_than_ten_tags_on_one_learning() {
     let err = stderr(&o);
     assert!(o.status.success(), "a warning, not an error: {err}");
     assert!(err.contains("more than 10 tags on one learning (11)"), "{err}");
-    assert!(err.contains("content/2025-Q3/product.md:7:1"), "names file and line: {err}");
+    assert!(
+        err.contains("content/2025-Q3/product.md:7:1"),
+        "names file and line: {err}"
+    );
     assert_eq!(check(site.path(), true).status.code(), Some(1), "--strict fails");
     // Front-matter tags count: they are added to every learning.
     let site = site_with_retro(&format!(
@@ -143,7 +152,10 @@ fn distinct_tags_never_share_a_page() {
     let (_dir, out) = built(site.path());
     let folders = tag_folders(&out);
     assert_eq!(folders.len(), 3, "{folders:?}");
-    assert!(folders.contains(&"a_b".to_string()), "a plain tag keeps its URL: {folders:?}");
+    assert!(
+        folders.contains(&"a_b".to_string()),
+        "a plain tag keeps its URL: {folders:?}"
+    );
     for folder in &folders {
         let page = read(&out, &format!("tags/{folder}/index.html"));
         let (name, count) = if folder == "a_b" {
@@ -154,7 +166,10 @@ fn distinct_tags_never_share_a_page() {
             ("#a b", 2)
         };
         assert!(page.contains(&format!("<span>{name}</span>")), "{folder}: {page}");
-        assert!(page.contains(&format!("{count}件の学び")), "{folder} ({name}): wrong count");
+        assert!(
+            page.contains(&format!("{count}件の学び")),
+            "{folder} ({name}): wrong count"
+        );
     }
     assert_tag_links_resolve(&out);
 }
@@ -224,7 +239,10 @@ fn file_names_made_from_content_stay_within_100_bytes() {
     }
     // The long tag's page is there, its name starts with the tag, and the card links to it.
     let folders = tag_folders(&out);
-    let long = folders.iter().find(|f| f.starts_with("長長長")).expect("the long tag's page");
+    let long = folders
+        .iter()
+        .find(|f| f.starts_with("長長長"))
+        .expect("the long tag's page");
     assert!(long.contains('~'), "shortened names end with a hash: {long}");
     let page = read(&out, &format!("tags/{long}/index.html"));
     assert!(page.contains(&format!("#{long_tag}")), "the page shows the whole tag");
@@ -276,12 +294,22 @@ fn written_ids_cannot_take_a_learnings_permalink() {
             .skip(1)
             .map(|rest| &rest[..rest.find('>').unwrap()])
             .collect();
-        assert_eq!(owners, [" class=\"learning\""], "{anchor} belongs to the learning only:\n{page}");
+        assert_eq!(
+            owners,
+            [" class=\"learning\""],
+            "{anchor} belongs to the learning only:\n{page}"
+        );
     }
     assert!(page.contains("<h2 id=\"learning-1-1\">乗っ取り</h2>"), "{page}");
     assert!(page.contains("<div id=\"user-content-learning-2\">raw</div>"), "{page}");
     // The footnote keeps working under its new id.
-    assert!(page.contains("href=\"#learning-1-2\"") && page.contains("id=\"learning-1-2\""), "{page}");
+    assert!(
+        page.contains("href=\"#learning-1-2\"") && page.contains("id=\"learning-1-2\""),
+        "{page}"
+    );
     // A written id that takes nothing keeps its name.
-    assert!(page.contains("<h2 id=\"mine\">") && page.contains("href=\"#mine\""), "{page}");
+    assert!(
+        page.contains("<h2 id=\"mine\">") && page.contains("href=\"#mine\""),
+        "{page}"
+    );
 }
