@@ -50,13 +50,18 @@ pub fn heading_id(text: &str) -> String {
 /// made unique against them; an `id` in raw HTML gets `user-content-` in front
 /// (as on GitHub), so `<div id="learning-1">` cannot take a learning's permalink.
 pub fn render(markdown: &str, opts: &Options<'_>) -> String {
+    render_with_ids(markdown, opts, "")
+}
+
+/// [`render`], with `id_prefix` in front of every heading and footnote id.
+fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> String {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, markdown_options())
         .into_offset_iter()
         .collect();
     let events = merge_text(events);
     let events = assign_heading_ids(events, opts.reserved_ids);
     let marker = id_marker();
-    let events = mark_own_ids(events, marker);
+    let events = mark_own_ids(events, &format!("{marker}{id_prefix}"));
     let events = match &opts.learnings {
         Some(marks) => mark_learnings(events, marks, marker),
         None => events,
@@ -84,9 +89,10 @@ fn id_marker() -> &'static str {
     })
 }
 
-/// Marks the ids of headings and footnotes with [`id_marker`].
-fn mark_own_ids<'a>(events: Vec<(Event<'a>, Range<usize>)>, marker: &str) -> Vec<(Event<'a>, Range<usize>)> {
-    let marked = |id: &str| CowStr::from(format!("{marker}{id}"));
+/// Puts `mark` ([`id_marker`], maybe with a prefix) in front of the ids of headings
+/// and footnotes.
+fn mark_own_ids<'a>(events: Vec<(Event<'a>, Range<usize>)>, mark: &str) -> Vec<(Event<'a>, Range<usize>)> {
+    let marked = |id: &str| CowStr::from(format!("{mark}{id}"));
     events
         .into_iter()
         .map(|(e, r)| {
@@ -221,13 +227,15 @@ pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
 
 /// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph.
 pub fn render_inline(markdown: &str, allow_html: bool) -> String {
-    let html = render(
+    let html = render_with_ids(
         markdown,
         &Options {
             allow_html,
             reserved_ids: &[],
             learnings: None,
         },
+        // A learning is shown among others on list pages: its ids are the user's.
+        "user-content-",
     );
     let trimmed = html.trim();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
@@ -658,6 +666,26 @@ mod tests {
             },
         );
         assert!(raw.contains("<script>"));
+    }
+
+    #[test]
+    fn ids_from_raw_html_get_a_prefix_and_text_is_untouched() {
+        let html = md(
+            "<div id=\"learning-1\" title=\"a>b id=&quot;x&quot;\">raw</div>\n\ntext id=\"learning-1\" here\n\n## 見出し {#learning-1}\n",
+        );
+        assert!(
+            html.contains("<div id=\"user-content-learning-1\" title=\"a&gt;b id=&quot;x&quot;\">"),
+            "{html}"
+        );
+        assert!(html.contains("text id=\"learning-1\" here"), "{html}");
+        assert!(html.contains("<h2 id=\"learning-1\">"), "nothing reserved here: {html}");
+        assert!(!html.contains("okrsite"), "no marker is left: {html}");
+        let inline = render_inline("x[^n]\n\n<div id=\"a\">y</div>\n\n[^n]: note", false);
+        assert!(
+            inline.contains("href=\"#user-content-n\"") && inline.contains("id=\"user-content-n\""),
+            "{inline}"
+        );
+        assert!(inline.contains("<div id=\"user-content-a\">"), "{inline}");
     }
 
     #[test]
