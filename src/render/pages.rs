@@ -187,6 +187,7 @@ pub fn render_pages(
                     .collect();
                 Some(files.join(", "))
             }
+            Plan::Team(_) => Some("content/teams.yaml".into()),
             Plan::Metric(i) => Some(site.metrics[i].source.clone()),
             Plan::Tag(i, _) => Some(tags[i].source.clone()),
             _ => None,
