@@ -62,6 +62,7 @@ fn check_templates(root: &Path, checked: &mut Checked) {
                     )]
                 }
                 Err(render::pages::PageError::Sink(m)) => vec![Diagnostic::error("templates", None, m)],
+                Err(render::pages::PageError::TagCollision(m)) => vec![Diagnostic::error("content", None, m)],
             }
         }
     };

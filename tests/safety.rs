@@ -13,6 +13,8 @@ mod output_rules;
 mod serve_cli;
 #[path = "common/synth.rs"]
 mod synth;
+#[path = "safety/tags.rs"]
+mod tags;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -258,6 +258,8 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         let Some(retro) = prepared[i].take() else {
             continue;
         };
+        r.diagnostics
+            .extend(retro::too_many_tags(&retro.learnings, &front.tags, &l.file));
         quarters
             .entry(*q)
             .or_default()
@@ -876,12 +878,7 @@ pub(crate) fn resolve_retro(
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
-            let mut tags = f.tags;
-            for t in &front.tags {
-                if !tags.contains(t) {
-                    tags.push(t.clone());
-                }
-            }
+            let tags = retro::merge_tags(f.tags, &front.tags);
             Learning {
                 team: team.to_string(),
                 quarter,

@@ -1,6 +1,9 @@
 //! Retrospectives: front matter, body, and the learnings extracted from it.
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use unicode_normalization::UnicodeNormalization;
 
 use super::diag::{Diagnostic, Position};
 use super::raw::RawFrontMatter;
@@ -162,11 +165,12 @@ pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> 
     found
 }
 
-/// Removes `#tag` tokens from plain text; returns the text and the tags in order.
-/// A tag is `#` at the start or after white space, followed by letters, digits,
-/// `_` or `-` of any script.
+/// Removes `#tag` tokens from plain text; returns the text and the tags in order,
+/// each once (by [`tag_identity`]). A tag is `#` at the start or after white space,
+/// followed by letters, digits, `_` or `-` of any script.
 pub fn split_tags(plain: &str) -> (String, Vec<String>) {
     let mut tags: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut out = String::with_capacity(plain.len());
     let mut chars = plain.char_indices().peekable();
     let mut prev_is_space = true;
@@ -176,7 +180,7 @@ pub fn split_tags(plain: &str) -> (String, Vec<String>) {
             let len: usize = rest.chars().take_while(|&ch| is_tag_char(ch)).map(char::len_utf8).sum();
             if len > 0 {
                 let tag = &rest[..len];
-                if !tags.iter().any(|t| t == tag) {
+                if seen.insert(tag_identity(tag)) {
                     tags.push(tag.to_string());
                 }
                 while chars.peek().is_some_and(|&(j, _)| j < i + 1 + len) {
@@ -192,6 +196,64 @@ pub fn split_tags(plain: &str) -> (String, Vec<String>) {
     (text::squash_whitespace(&out), tags)
 }
 
+/// What makes two tags the same tag: Unicode NFC (so a composed `é` and `e` +
+/// U+0301 are one tag), then lower case, character by character (`#Pricing` and
+/// `#pricing` are one tag; lower-casing is the case folding used: simple, and the
+/// same in every context), then NFC again, as lower-casing can undo composition.
+pub fn tag_identity(tag: &str) -> String {
+    tag.nfc().flat_map(char::to_lowercase).nfc().collect()
+}
+
+/// Learnings show this many tags; a learning with more gets a warning, and only
+/// this many of the front matter's tags are added to each learning (every one of
+/// them lists the learning on its page, so more would cost tag pages × learnings).
+pub const MAX_TAGS_PER_LEARNING: usize = 10;
+
+/// A learning's tags: its own, then the front matter's (at most
+/// [`MAX_TAGS_PER_LEARNING`] of those), each tag once by [`tag_identity`].
+pub fn merge_tags(own: Vec<String>, front: &[String]) -> Vec<String> {
+    let mut seen: HashSet<String> = own.iter().map(|t| tag_identity(t)).collect();
+    let mut tags = own;
+    for t in front.iter().take(MAX_TAGS_PER_LEARNING) {
+        if seen.insert(tag_identity(t)) {
+            tags.push(t.clone());
+        }
+    }
+    tags
+}
+
+/// The warnings for a retrospective's learnings with more tags than their cards
+/// show, and for front matter with more tags than each learning gets.
+pub fn too_many_tags(learnings: &[crate::model::Learning], front_tags: &[String], file: &str) -> Vec<Diagnostic> {
+    let max = MAX_TAGS_PER_LEARNING;
+    let front = (front_tags.len() > max).then(|| {
+        Diagnostic::warning(
+            file,
+            None,
+            format!(
+                "more than {max} tags in the front matter ({}): only the first {max} are added to each learning",
+                front_tags.len()
+            ),
+        )
+        .with_help(format!("keep the {max} tags that matter most"))
+    });
+    let each = learnings.iter().filter(|l| l.tags.len() > max).map(|l| {
+        Diagnostic::warning(
+            file,
+            Some(Position::new(l.line, 1)),
+            format!(
+                "more than {max} tags on one learning ({}): its cards show the first {max}",
+                l.tags.len()
+            ),
+        )
+        .with_help(format!(
+            "keep the {max} tags that matter most (the front matter's `tags` count too)"
+        ))
+    });
+    front.into_iter().chain(each).collect()
+}
+
+/// Whether `c` may be part of a `#tag` token.
 pub fn is_tag_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-' || is_mark(c)
 }
@@ -268,6 +330,17 @@ mod tests {
         assert_eq!(found[1].tags, ["動画", "video"]);
         assert_eq!(found[0].line, 5);
         assert_eq!(found[3].tags, ["en"]);
+    }
+
+    #[test]
+    fn a_tag_is_kept_once_whatever_its_spelling() {
+        let (_, tags) = split_tags("x #caf\u{e9} #CAFE\u{301} #Pricing #pricing");
+        assert_eq!(tags, ["caf\u{e9}", "Pricing"]);
+        assert_eq!(tag_identity("CAFE\u{301}"), "caf\u{e9}");
+        let front: Vec<String> = (0..12).map(|i| format!("f{i}")).chain(["PRICING".into()]).collect();
+        let merged = merge_tags(vec!["pricing".into(), "F1".into()], &front);
+        assert_eq!(merged.len(), 2 + 9, "{merged:?}");
+        assert!(!merged.contains(&"f10".to_string()) && !merged.contains(&"f1".to_string()));
     }
 
     #[test]

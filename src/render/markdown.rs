@@ -44,20 +44,121 @@ pub fn heading_id(text: &str) -> String {
 }
 
 /// Renders a whole Markdown document.
+///
+/// Ids: okrsite's own (the page's reserved ids, learning anchors) always win.
+/// Heading ids, written (`{#id}`) or made from the text, and footnote ids are
+/// made unique against them; an `id` in raw HTML gets `user-content-` in front
+/// (as on GitHub), so `<div id="learning-1">` cannot take a learning's permalink.
 pub fn render(markdown: &str, opts: &Options<'_>) -> String {
+    render_with_ids(markdown, opts, "")
+}
+
+/// [`render`], with `id_prefix` in front of every heading and footnote id.
+fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> String {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, markdown_options())
         .into_offset_iter()
         .collect();
     let events = merge_text(events);
     let events = assign_heading_ids(events, opts.reserved_ids);
+    let marker = id_marker();
+    let events = mark_own_ids(events, &format!("{marker}{id_prefix}"));
     let events = match &opts.learnings {
-        Some(marks) => mark_learnings(events, marks),
+        Some(marks) => mark_learnings(events, marks, marker),
         None => events,
     };
     let events = japanese_pass(events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    if opts.allow_html { html } else { sanitize(&html) }
+    if opts.allow_html {
+        // Raw HTML is trusted as written (SECURITY.md): its ids stay as they are.
+        html.replace(marker, "")
+    } else {
+        settle_ids(&sanitize(&html), marker)
+    }
+}
+
+/// Put in front of every id okrsite writes before sanitising, so that afterwards the
+/// ids of raw HTML can be told from okrsite's: random, so no content can forge it,
+/// and always removed, so the output does not depend on it.
+fn id_marker() -> &'static str {
+    use std::hash::{BuildHasher, RandomState};
+    static MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARKER.get_or_init(|| {
+        let (a, b) = (RandomState::new().hash_one(1u8), RandomState::new().hash_one(2u8));
+        format!("okrsite{a:016x}{b:016x}-")
+    })
+}
+
+/// Puts `mark` ([`id_marker`], maybe with a prefix) in front of the ids of headings
+/// and footnotes.
+fn mark_own_ids<'a>(events: Vec<(Event<'a>, Range<usize>)>, mark: &str) -> Vec<(Event<'a>, Range<usize>)> {
+    let marked = |id: &str| CowStr::from(format!("{mark}{id}"));
+    events
+        .into_iter()
+        .map(|(e, r)| {
+            let e = match e {
+                Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id),
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level,
+                    id: Some(marked(&id)),
+                    classes,
+                    attrs,
+                }),
+                Event::FootnoteReference(label) => Event::FootnoteReference(marked(&label)),
+                Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(marked(&label))),
+                other => other,
+            };
+            (e, r)
+        })
+        .collect()
+}
+
+/// In sanitised HTML (where every `<` opens a tag and every attribute is written
+/// `name="value"`, with no `"` inside the value), removes the marker from okrsite's
+/// ids and links to them, and puts `user-content-` in front of every other id.
+fn settle_ids(html: &str, marker: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len());
+    let (mut copied, mut in_tag, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b'"' if in_tag => {
+                let start = i + 1;
+                let end = html[start..].find('"').map_or(html.len(), |n| start + n);
+                let before = &html[..i];
+                let before = before.strip_suffix('=').unwrap_or(before);
+                let name = &before[before.rfind(|c: char| c.is_ascii_whitespace()).map_or(0, |p| p + 1)..];
+                let value = &html[start..end];
+                let settled = match name {
+                    "id" => Some(match value.strip_prefix(marker) {
+                        Some(own) => own.to_string(),
+                        None => format!("user-content-{value}"),
+                    }),
+                    "href" => value
+                        .strip_prefix('#')
+                        .and_then(|v| v.strip_prefix(marker))
+                        .map(|own| format!("#{own}")),
+                    _ => None,
+                };
+                if let Some(v) = settled {
+                    out.push_str(&html[copied..start]);
+                    out.push_str(&v);
+                    copied = end;
+                }
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(&html[copied.min(html.len())..]);
+    out
 }
 
 /// A section of a document: a level 2 or 3 heading and the plain text below it.
@@ -126,13 +227,15 @@ pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
 
 /// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph.
 pub fn render_inline(markdown: &str, allow_html: bool) -> String {
-    let html = render(
+    let html = render_with_ids(
         markdown,
         &Options {
             allow_html,
             reserved_ids: &[],
             learnings: None,
         },
+        // A learning is shown among others on list pages: its ids are the user's.
+        "user-content-",
     );
     let trimmed = html.trim();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
@@ -156,13 +259,26 @@ fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<u
     out
 }
 
+/// Gives every heading a unique id and makes written heading ids (`{#id}`) and
+/// footnote ids unique too: none can be a reserved id (a learning's anchor…).
 fn assign_heading_ids<'a>(
     mut events: Vec<(Event<'a>, Range<usize>)>,
     reserved: &[String],
 ) -> Vec<(Event<'a>, Range<usize>)> {
     let mut used: HashSet<String> = reserved.iter().cloned().collect();
+    let mut footnotes: HashMap<String, CowStr<'a>> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
+        match &mut events[i].0 {
+            Event::Start(Tag::Heading { id: Some(given), .. }) => *given = CowStr::from(unique_id(given, &mut used)),
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+                let id = footnotes
+                    .entry(label.to_string())
+                    .or_insert_with(|| CowStr::from(unique_id(label, &mut used)));
+                *label = id.clone();
+            }
+            _ => {}
+        }
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i].0 {
             let mut text = String::new();
             let mut j = i + 1;
@@ -193,10 +309,24 @@ fn level(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-/// Gives each learning item its anchor and shows its tags as links instead of `#tag` text.
+/// `base`, or `base-1`, `base-2`… if taken; taken from now on.
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut id = base.to_string();
+    let mut n = 1;
+    while used.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// Gives each learning item its anchor (marked with `marker`, see [`id_marker`])
+/// and shows its tags as links instead of `#tag` text.
 fn mark_learnings<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
     marks: &LearningMarks<'_>,
+    marker: &str,
 ) -> Vec<(Event<'a>, Range<usize>)> {
     let wanted: Vec<String> = marks.headings.iter().map(|h| h.trim().to_lowercase()).collect();
     let mut out = Vec::with_capacity(events.len());
@@ -230,7 +360,7 @@ fn mark_learnings<'a>(
             Event::Start(Tag::Item) if depth == 1 && section.is_some() => match marks.anchors.get(&r.start) {
                 Some(anchor) => {
                     current = Some(Vec::new());
-                    let html = format!("<li id=\"{}\" class=\"learning\">", escape_html(anchor));
+                    let html = format!("<li id=\"{marker}{}\" class=\"learning\">", escape_html(anchor));
                     out.push((Event::Html(CowStr::from(html)), r));
                 }
                 None => out.push((Event::Start(Tag::Item), r)),
@@ -536,6 +666,26 @@ mod tests {
             },
         );
         assert!(raw.contains("<script>"));
+    }
+
+    #[test]
+    fn ids_from_raw_html_get_a_prefix_and_text_is_untouched() {
+        let html = md(
+            "<div id=\"learning-1\" title=\"a>b id=&quot;x&quot;\">raw</div>\n\ntext id=\"learning-1\" here\n\n## 見出し {#learning-1}\n",
+        );
+        assert!(
+            html.contains("<div id=\"user-content-learning-1\" title=\"a&gt;b id=&quot;x&quot;\">"),
+            "{html}"
+        );
+        assert!(html.contains("text id=\"learning-1\" here"), "{html}");
+        assert!(html.contains("<h2 id=\"learning-1\">"), "nothing reserved here: {html}");
+        assert!(!html.contains("okrsite"), "no marker is left: {html}");
+        let inline = render_inline("x[^n]\n\n<div id=\"a\">y</div>\n\n[^n]: note", false);
+        assert!(
+            inline.contains("href=\"#user-content-n\"") && inline.contains("id=\"user-content-n\""),
+            "{inline}"
+        );
+        assert!(inline.contains("<div id=\"user-content-a\">"), "{inline}");
     }
 
     #[test]

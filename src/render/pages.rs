@@ -12,6 +12,7 @@ use super::format;
 use super::markdown::{self, LearningMarks};
 use super::theme::{Theme, error_chain};
 use super::views::{self, LearningView, Link, QuarterRef, TagRef, TeamQuarterView, TeamRef, Views, light, urls};
+use crate::content::retro;
 use crate::model::{KrData, Light, QuarterStatus, Site};
 use crate::score;
 
@@ -31,7 +32,7 @@ pub fn search_documents(v: &Views<'_>) -> Vec<super::search::SearchDoc> {
             team_name: l.team.name.clone(),
             quarter: l.quarter.id.clone(),
             quarter_label: l.quarter.label.clone(),
-            tags: l.tags.iter().map(|t| t.name.clone()).collect(),
+            tags: l.all_tags.iter().map(|t| t.name.clone()).collect(),
         })
         .collect();
     for (qi, q) in v.site.quarters.iter().enumerate().rev() {
@@ -140,6 +141,8 @@ pub enum PageError {
     },
     /// The sink refused the page (or the build was cancelled).
     Sink(String),
+    /// Two different tags would share one page (their folder names' hashes collide).
+    TagCollision(String),
 }
 
 impl std::fmt::Display for PageError {
@@ -148,7 +151,7 @@ impl std::fmt::Display for PageError {
             PageError::Template { template, path, error } => {
                 write!(f, "template {template} for {path}: {}", error_chain(error))
             }
-            PageError::Sink(m) => f.write_str(m),
+            PageError::Sink(m) | PageError::TagCollision(m) => f.write_str(m),
         }
     }
 }
@@ -177,8 +180,7 @@ fn render_planned(
     plans.extend((0..site.teams.len()).map(Plan::Team));
     plans.push(Plan::Metrics);
     plans.extend((0..site.metrics.len()).map(Plan::Metric));
-    let tags = tag_index(views);
-    let by_tag = learnings_by_tag(views, &tags);
+    let (tags, by_tag) = tag_index(views).map_err(PageError::TagCollision)?;
     let users = metric_users(views);
     plans.extend((1..=page_count(views.learnings.len())).map(Plan::Learnings));
     plans.extend([Plan::Tags, Plan::Search, Plan::NotFound]);
@@ -231,10 +233,27 @@ fn render_planned(
         }
     };
 
+    // The content file each page is made from, to name when the page cannot be written.
+    let source = |p: &Plan| -> Option<String> {
+        match *p {
+            Plan::Review(qi, ti) => {
+                let tq = &site.quarters[qi].teams[ti];
+                let files: Vec<&str> = (tq.okrs.iter().map(|o| o.source.as_str()))
+                    .chain(tq.retro.iter().map(|r| r.source.as_str()))
+                    .collect();
+                Some(files.join(", "))
+            }
+            Plan::Team(_) => Some("content/teams.yaml".into()),
+            Plan::Metric(i) => Some(site.metrics[i].source.clone()),
+            Plan::Tag(i, _) => Some(tags[i].source.clone()),
+            _ => None,
+        }
+    };
     sink.planned(plans.len());
     plans
         .into_par_iter()
         .map(|p| {
+            let source = source(&p);
             let label = match p {
                 Plan::Review(..) => "plan review",
                 Plan::Tag(..) | Plan::Learnings(_) => "plan learnings, tags",
@@ -243,12 +262,17 @@ fn render_planned(
                 Plan::Quarter(_) => "plan quarter",
                 _ => "plan other",
             };
-            crate::timings::measure(label, || plan(p))
+            (crate::timings::measure(label, || plan(p)), source)
         })
-        .map(|page| {
+        .map(|(page, source)| {
             let file = finish_page(views, theme, page)?;
             let path = file.path.clone();
-            crate::timings::measure("write pages", || sink.put(file)).map_err(PageError::Sink)?;
+            crate::timings::measure("write pages", || sink.put(file))
+                .map_err(|e| match source {
+                    Some(source) if !sink.cancelled() => format!("{e} (the page made from {source})"),
+                    _ => e,
+                })
+                .map_err(PageError::Sink)?;
             Ok(path)
         })
         .collect::<Result<Vec<String>, PageError>>()
@@ -717,10 +741,10 @@ pub fn related_learnings(v: &Views<'_>) -> Related {
         .enumerate()
         .map(|(i, l)| {
             let mut mine: Vec<u32> = l
-                .tags
+                .all_tags
                 .iter()
                 .map(|t| {
-                    *tag_ids.entry(views::tag_key(&t.name)).or_insert_with(|| {
+                    *tag_ids.entry(t.url.clone()).or_insert_with(|| {
                         by_tag.push(Vec::new());
                         (by_tag.len() - 1) as u32
                     })
@@ -1303,12 +1327,18 @@ fn paginate<'t, T>(items: &'t [T], first: &str, n: usize) -> (&'t [T], Pager, St
     (&items[start..end], pager, suffix)
 }
 
+/// The most used tags the learnings archive shows on each of its pages; the rest
+/// are on the tags page, so an archive page stays small however many tags there are.
+pub const TAG_CLOUD_SIZE: usize = 100;
+
 fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
     let first = urls::learnings();
     let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
     let mut data = Context::new();
     data.insert("learnings", learnings);
-    data.insert("tags", tags);
+    data.insert("tags", &tags[..tags.len().min(TAG_CLOUD_SIZE)]);
+    let all = (tags.len() > TAG_CLOUD_SIZE).then(|| v.t.fill("tags_all", "n", &tags.len().to_string()));
+    data.insert("tags_all", &all);
     data.insert("pager", &pager);
     Page {
         path: paged_path(&first, n),
@@ -1323,27 +1353,54 @@ fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
 struct TagCount {
     name: String,
     url: String,
+    /// How many learnings have the tag.
     count: usize,
+    /// Where the tag was first seen, to name in an error about its page.
+    #[serde(skip)]
+    source: String,
 }
 
-/// Tags with how many learnings carry them, most used first.
-fn tag_index(v: &Views<'_>) -> Vec<TagCount> {
-    let mut counts: BTreeMap<String, TagCount> = BTreeMap::new();
-    for l in &v.learnings {
-        for tag in &l.tags {
-            counts
-                .entry(views::tag_key(&tag.name))
-                .or_insert_with(|| TagCount {
+/// Tags with how many learnings carry them, most used first, and each tag's
+/// learnings (indices into `v.learnings`, newest first), in one pass. A tag is
+/// known by its URL, which is the same for every spelling of the tag and different
+/// for different tags ([`views::tag_key`]); two different tags with the same
+/// URL (a hash collision) are an error rather than one page with both.
+fn tag_index(v: &Views<'_>) -> Result<(Vec<TagCount>, Vec<Vec<usize>>), String> {
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    let mut identities: Vec<String> = Vec::new();
+    let mut tags: Vec<TagCount> = Vec::new();
+    let mut by_tag: Vec<Vec<usize>> = Vec::new();
+    for (i, l) in v.learnings.iter().enumerate() {
+        for tag in &l.all_tags {
+            let p = *position.entry(tag.url.as_str()).or_insert_with(|| {
+                tags.push(TagCount {
                     name: tag.name.clone(),
                     url: tag.url.clone(),
                     count: 0,
-                })
-                .count += 1;
+                    source: l.source.clone(),
+                });
+                identities.push(retro::tag_identity(&tag.name));
+                by_tag.push(Vec::new());
+                tags.len() - 1
+            });
+            if identities[p] != retro::tag_identity(&tag.name) {
+                return Err(format!(
+                    "{}: the tags `{}` and `{}` (first used at {}) would share the page {}; rename one",
+                    l.source, tag.name, tags[p].name, tags[p].source, tag.url
+                ));
+            }
+            // A learning's tags are distinct (`retro::merge_tags`): this counts each learning once.
+            if by_tag[p].last() != Some(&i) {
+                by_tag[p].push(i);
+                tags[p].count += 1;
+            }
         }
     }
-    let mut tags: Vec<TagCount> = counts.into_values().collect();
-    tags.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-    tags
+    let mut order: Vec<usize> = (0..tags.len()).collect();
+    order.sort_by(|&a, &b| tags[b].count.cmp(&tags[a].count).then(tags[a].name.cmp(&tags[b].name)));
+    let sorted_tags = order.iter().map(|&i| tags[i].clone()).collect();
+    let sorted_lists = order.iter().map(|&i| std::mem::take(&mut by_tag[i])).collect();
+    Ok((sorted_tags, sorted_lists))
 }
 
 fn tags_index(v: &Views<'_>, tags: &[TagCount]) -> Page {
@@ -1356,27 +1413,6 @@ fn tags_index(v: &Views<'_>, tags: &[TagCount]) -> Page {
         nav: "learnings",
         data,
     }
-}
-
-/// Each tag's learnings (indices into `v.learnings`), in the order of `tags`.
-fn learnings_by_tag(v: &Views<'_>, tags: &[TagCount]) -> Vec<Vec<usize>> {
-    let position: HashMap<String, usize> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (views::tag_key(&t.name), i))
-        .collect();
-    let mut by_tag = vec![Vec::new(); tags.len()];
-    for (i, l) in v.learnings.iter().enumerate() {
-        for t in &l.tags {
-            if let Some(&p) = position.get(&views::tag_key(&t.name)) {
-                let list: &mut Vec<usize> = &mut by_tag[p];
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
-    }
-    by_tag
 }
 
 fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) -> Page {

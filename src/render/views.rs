@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::charts::{self, Chart, Labels};
 use super::format::{self, Formatter, Strings};
+use crate::content::retro;
 use crate::model::{
     Direction, KeyResult, KrData, Learning, Light, Metric, Objective, Point, Quarter, QuarterData, QuarterStatus, Site,
     Team,
@@ -17,6 +18,7 @@ use crate::model::{
 use crate::score::{KrScore, ObjectiveScore, SiteScores, TeamScore};
 
 pub mod urls {
+    use super::file_name;
     use crate::model::Quarter;
 
     pub fn quarters() -> String {
@@ -26,19 +28,19 @@ pub mod urls {
         format!("quarters/{q}/index.html")
     }
     pub fn review(q: Quarter, team: &str) -> String {
-        format!("quarters/{q}/{team}/index.html")
+        format!("quarters/{q}/{}/index.html", file_name(team))
     }
     pub fn teams() -> String {
         "teams/index.html".into()
     }
     pub fn team(id: &str) -> String {
-        format!("teams/{id}/index.html")
+        format!("teams/{}/index.html", file_name(id))
     }
     pub fn metrics() -> String {
         "metrics/index.html".into()
     }
     pub fn metric(id: &str) -> String {
-        format!("metrics/{id}/index.html")
+        format!("metrics/{}/index.html", file_name(id))
     }
     pub fn learnings() -> String {
         "learnings/index.html".into()
@@ -57,25 +59,81 @@ pub mod urls {
     }
 }
 
-/// Tags are grouped case-insensitively (`#Pricing` and `#pricing` are one tag),
-/// which also keeps their folders apart on case-insensitive file systems. The key
-/// is the tag's folder name, so it is one plain path segment whatever the tag says
-/// (a front-matter tag is free text): ASCII other than letters, digits, `_` and `-`
-/// (`/`, `.`, `%`, `?`, `#`, spaces…), control characters and white space become `_`.
+/// The longest file or folder name okrsite derives from content, in bytes: well
+/// under the 255 most file systems allow, so the whole path stays short too.
+pub const MAX_NAME_BYTES: usize = 100;
+
+/// Hex digits of the hash that keeps shortened or altered names apart.
+const HASH_DIGITS: usize = 12;
+
+/// An id (a team's or a metric's: slugs, so never holding `~`) as a folder name:
+/// the id itself up to [`MAX_NAME_BYTES`], else its start and a hash of all of it.
+pub fn file_name(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.len() <= MAX_NAME_BYTES {
+        id.into()
+    } else {
+        with_hash(id, id).into()
+    }
+}
+
+/// The start of `readable` (cut on a character boundary), `~` and a hash of
+/// `full`: at most [`MAX_NAME_BYTES`] bytes.
+fn with_hash(readable: &str, full: &str) -> String {
+    let budget = MAX_NAME_BYTES - 1 - HASH_DIGITS;
+    let mut cut = readable.len().min(budget);
+    while !readable.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let hash = stable_hash(full.as_bytes()) >> (64 - 4 * HASH_DIGITS);
+    format!("{}~{hash:0w$x}", &readable[..cut], w = HASH_DIGITS)
+}
+
+/// A tag's folder name under `tags/`: one plain path segment whatever the tag says
+/// (a front-matter tag is free text), the same for every spelling of one tag
+/// ([`retro::tag_identity`]: NFC and lower case, so `#Pricing` and `#pricing`
+/// share a page, which also keeps folders apart on case-insensitive file systems),
+/// and different for different tags.
+///
+/// A tag made only of what a `#tag` may hold (letters and digits of any script,
+/// `_`, `-`) is its own folder name, lower-cased: `pricing`, `価格`. Anything else
+/// (`/`, `.`, `%`, `?`, `#`, spaces, control characters…) becomes `_` and the name
+/// gets `~` and a hash of the tag, as does a name over [`MAX_NAME_BYTES`] (cut
+/// short) and a name Windows reserves (`con`, `nul`…): `a.b` is `a_b~…`, never
+/// `a_b`. `~` is in no plain name, so the two kinds never meet.
 pub fn tag_key(tag: &str) -> String {
-    let key: String = tag
+    let identity = retro::tag_identity(tag);
+    let readable: String = identity
         .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| {
-            let keep = if c.is_ascii() {
-                c.is_ascii_alphanumeric() || c == '_' || c == '-'
-            } else {
-                !c.is_control() && !c.is_whitespace()
-            };
-            if keep { c } else { '_' }
-        })
+        .map(|c| if retro::is_tag_char(c) { c } else { '_' })
         .collect();
-    if key.is_empty() { "_".to_string() } else { key }
+    let plain = readable == identity
+        && !readable.is_empty()
+        && readable.len() <= MAX_NAME_BYTES
+        && !is_windows_device(&readable);
+    if plain {
+        readable
+    } else if readable.is_empty() {
+        with_hash("_", &identity)
+    } else {
+        with_hash(&readable, &identity)
+    }
+}
+
+/// 64-bit FNV-1a: the same on every machine and in every version, so a name
+/// made with it stays the same URL.
+fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Names Windows keeps for devices, whatever follows a dot.
+fn is_windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,7 +235,19 @@ pub struct LearningView {
     pub team: TeamRef,
     pub quarter: QuarterRef,
     pub date: Option<String>,
+    /// What its card shows: the first [`retro::MAX_TAGS_PER_LEARNING`] tags, so a
+    /// card costs the same however many tags the learning has (it is shown on the
+    /// page of every one of them).
     pub tags: Vec<TagRef>,
+    /// "+N more" when the learning has more tags than `tags`.
+    pub tags_more: Option<String>,
+    /// Every tag, for tag pages, related learnings and search.
+    #[serde(skip)]
+    pub all_tags: Vec<TagRef>,
+    /// The retrospective and line the learning comes from (`content/…md:12`), to
+    /// name in an error about a page it made.
+    #[serde(skip)]
+    pub source: String,
     pub url: String,
     pub anchor: String,
 }
@@ -187,7 +257,11 @@ pub struct RetroView {
     pub title: String,
     pub date: Option<String>,
     pub authors: Vec<String>,
+    /// The front matter's tags that its learnings get (the first
+    /// [`retro::MAX_TAGS_PER_LEARNING`]), so each has a page.
     pub tags: Vec<TagRef>,
+    /// "+N more" when the front matter has more tags than `tags`.
+    pub tags_more: Option<String>,
     /// Sanitised HTML of the body (see `allow_html`).
     pub html: String,
     pub learning_count: usize,
@@ -454,7 +528,8 @@ impl<'a> Views<'a> {
             title: r.title.clone(),
             date: r.date.map(|d| self.fmt.date(d)),
             authors: r.authors.clone(),
-            tags: tag_refs(&r.tags),
+            tags: tag_refs(&r.tags[..r.tags.len().min(retro::MAX_TAGS_PER_LEARNING)]),
+            tags_more: self.tags_more(r.tags.len()),
             html: String::new(),
             learning_count: r.learnings.len(),
         });
@@ -628,6 +703,12 @@ impl<'a> Views<'a> {
             .iter()
             .map(|q| (q.quarter, quarter_ref(&self.fmt, self.t, q)))
             .collect();
+        let sources: HashMap<(Quarter, &str), &str> = site
+            .quarters
+            .iter()
+            .flat_map(|q| q.teams.iter().map(move |tq| (q.quarter, tq)))
+            .filter_map(|(q, tq)| Some(((q, tq.team.as_str()), tq.retro.as_ref()?.source.as_str())))
+            .collect();
         let mut all: Vec<&Learning> = site.learnings().collect();
         all.sort_by(|a, b| {
             b.quarter
@@ -651,11 +732,25 @@ impl<'a> Views<'a> {
                     period: String::new(),
                 }),
                 date: l.date.map(|d| self.fmt.date(d)),
-                tags: tag_refs(&l.tags),
+                tags: tag_refs(&l.tags[..l.tags.len().min(retro::MAX_TAGS_PER_LEARNING)]),
+                tags_more: self.tags_more(l.tags.len()),
+                all_tags: tag_refs(&l.tags),
+                source: format!(
+                    "{}:{}",
+                    sources.get(&(l.quarter, l.team.as_str())).copied().unwrap_or(""),
+                    l.line
+                ),
                 url: format!("{}#{}", urls::review(l.quarter, &l.team), l.anchor()),
                 anchor: l.anchor(),
             })
             .collect()
+    }
+
+    /// "+N more" for a list of `count` tags of which the first
+    /// [`retro::MAX_TAGS_PER_LEARNING`] are shown.
+    fn tags_more(&self, count: usize) -> Option<String> {
+        let more = count.checked_sub(retro::MAX_TAGS_PER_LEARNING).filter(|&n| n > 0)?;
+        Some(self.t.fill("tags_more", "n", &more.to_string()))
     }
 
     /// The quarter the dashboard shows: the newest one that has begun.
@@ -747,4 +842,75 @@ pub fn chart_labels(t: &Strings) -> Labels {
 /// A score as a whole percentage, for bar widths.
 pub fn percent(score: f64) -> u32 {
     (score.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tags_keep_their_folder_name() {
+        for (tag, key) in [
+            ("pricing", "pricing"),
+            ("Pricing", "pricing"),
+            ("価格", "価格"),
+            ("okr-運営", "okr-運営"),
+            ("a_b", "a_b"),
+        ] {
+            assert_eq!(tag_key(tag), key);
+        }
+    }
+
+    #[test]
+    fn every_tag_is_one_plain_path_segment_of_at_most_100_bytes() {
+        let long = "長".repeat(90);
+        for tag in [
+            "",
+            ".",
+            "..",
+            "../../x",
+            "a/b",
+            "a\\b",
+            "%2e%2e",
+            "con",
+            "NUL.txt",
+            "a\u{0}b",
+            "\u{202e}x",
+            long.as_str(),
+        ] {
+            let key = tag_key(tag);
+            assert!(!key.is_empty() && key.len() <= MAX_NAME_BYTES, "{tag:?} → {key:?}");
+            assert!(
+                key.chars().all(|c| retro::is_tag_char(c) || c == '~'),
+                "{tag:?} → {key:?}"
+            );
+            assert!(key != "." && key != "..");
+        }
+        let key = tag_key(&long);
+        assert!(key.starts_with(&"長".repeat(29)) && key.contains('~'), "{key}");
+        assert_eq!(tag_key(&long), key, "stable");
+    }
+
+    #[test]
+    fn spellings_of_one_tag_share_a_name_and_different_tags_do_not() {
+        assert_eq!(tag_key("caf\u{e9}"), tag_key("CAFE\u{301}"));
+        let keys: Vec<String> = ["a.b", "a b", "a_b", "a/b", "A.B"].iter().map(|t| tag_key(t)).collect();
+        assert_eq!(keys[0], keys[4]);
+        let mut distinct = keys[..4].to_vec();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 4, "{keys:?}");
+        // A tag written like another's hashed name keeps a plain name of its own.
+        let hashed = tag_key("a.b");
+        assert_ne!(tag_key(&hashed.replace('~', "-")), hashed);
+    }
+
+    #[test]
+    fn long_ids_get_short_folder_names() {
+        assert_eq!(file_name("product"), "product");
+        let long = "t".repeat(150);
+        let name = file_name(&long);
+        assert!(name.len() <= MAX_NAME_BYTES && name.starts_with("ttt") && name.contains('~'));
+        assert_ne!(file_name(&"t".repeat(151)), name);
+    }
 }
