@@ -54,7 +54,7 @@ pub fn render(markdown: &str, opts: &Options<'_>) -> String {
         Some(marks) => mark_learnings(events, marks),
         None => events,
     };
-    let events = japanese_pass(events);
+    let events = cap_nesting(japanese_pass(events), !opts.allow_html);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     if opts.allow_html { html } else { sanitize(&html) }
@@ -75,6 +75,7 @@ pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
         .into_offset_iter()
         .collect();
     let events = assign_heading_ids(merge_text(events), reserved_ids);
+    let next_chars = next_text_chars(&events);
     let mut out: Vec<Section> = Vec::new();
     let mut in_heading: Option<(bool, String, String)> = None; // (level 2/3, id, text)
     let mut last_char = None;
@@ -108,11 +109,7 @@ pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
             }
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 if let Some(s) = out.last_mut() {
-                    let next = events[i + 1..].iter().find_map(|(e, _)| match e {
-                        Event::Text(t) => t.chars().next(),
-                        _ => None,
-                    });
-                    s.text.push_str(text::soft_break(last_char, next));
+                    s.text.push_str(text::soft_break(last_char, next_chars[i]));
                 }
             }
             _ => {}
@@ -122,6 +119,21 @@ pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
         s.text = text::squash_whitespace(&s.text);
     }
     out
+}
+
+/// For each event, the first character of the next non-empty text event after it, in
+/// one pass from the end (a search from each break to the next text was quadratic
+/// in documents of empty list items or table cells).
+fn next_text_chars(events: &[(Event<'_>, Range<usize>)]) -> Vec<Option<char>> {
+    let mut next = vec![None; events.len()];
+    let mut after = None;
+    for (i, (e, _)) in events.iter().enumerate().rev() {
+        next[i] = after;
+        if let Event::Text(t) = e {
+            after = t.chars().next().or(after);
+        }
+    }
+    next
 }
 
 /// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph.
@@ -141,19 +153,31 @@ pub fn render_inline(markdown: &str, allow_html: bool) -> String {
     }
 }
 
-/// Joins adjacent text events, so the passes below see whole runs of text.
+/// Joins adjacent text events, so the passes below see whole runs of text. A run is
+/// built in one growing buffer: joining pairs anew copied the run for every piece
+/// (`a\*` × 300,000 is 600,000 text events).
 fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
     let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
+    // The run's text when it has more than one piece.
+    let mut joined: Option<String> = None;
     for (e, r) in events {
         if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&e, out.last_mut()) {
-            let joined = format!("{prev}{t}");
-            *prev = CowStr::from(joined);
+            joined.get_or_insert_with(|| prev.to_string()).push_str(t);
             prev_range.end = r.end;
             continue;
         }
+        flush_joined(&mut out, &mut joined);
         out.push((e, r));
     }
+    flush_joined(&mut out, &mut joined);
     out
+}
+
+/// Puts a joined run into the text event it grew from.
+fn flush_joined(out: &mut [(Event<'_>, Range<usize>)], joined: &mut Option<String>) {
+    if let (Some(text), Some((Event::Text(last), _))) = (joined.take(), out.last_mut()) {
+        *last = CowStr::from(text);
+    }
 }
 
 fn assign_heading_ids<'a>(
@@ -422,6 +446,100 @@ fn cjk_emphasis(text: &str) -> Vec<Event<'static>> {
         out.push(Event::Text(CowStr::from(plain)));
     }
     out
+}
+
+/// How deep elements may nest in a rendered document. The sanitiser's HTML parser
+/// checks the open elements for every new one, so 100,000 nested lists, quotes or
+/// `<div>`s took it minutes; deeper Markdown is rendered flat and deeper raw HTML
+/// as text. Real retrospectives stay far below this.
+pub const MAX_NESTING: usize = 64;
+
+/// Drops the start and end of elements nested deeper than [`MAX_NESTING`] (their
+/// content stays, one level up) and, when `count_raw_html`, shows raw HTML tags that
+/// would open an element deeper than that as text.
+fn cap_nesting(events: Vec<(Event<'_>, Range<usize>)>, count_raw_html: bool) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut out = Vec::with_capacity(events.len());
+    // For each open Markdown element, whether its start was kept.
+    let mut open: Vec<bool> = Vec::new();
+    let mut kept = 0usize;
+    let mut raw = RawDepth::default();
+    for (e, r) in events {
+        match e {
+            Event::Start(_) => {
+                let keep = kept + raw.depth < MAX_NESTING;
+                open.push(keep);
+                if keep {
+                    kept += 1;
+                    out.push((e, r));
+                }
+            }
+            Event::End(_) => {
+                if open.pop().unwrap_or(true) {
+                    kept = kept.saturating_sub(1);
+                    out.push((e, r));
+                }
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) if count_raw_html => {
+                let (fits, rest) = raw.split(html, MAX_NESTING.saturating_sub(kept));
+                if rest.is_empty() {
+                    out.push((e, r));
+                } else {
+                    let (fits, rest) = (fits.to_string(), rest.to_string());
+                    out.push((Event::Html(CowStr::from(fits)), r.clone()));
+                    out.push((Event::Text(CowStr::from(rest)), r));
+                }
+            }
+            other => out.push((other, r)),
+        }
+    }
+    out
+}
+
+/// How many elements raw HTML has opened and not closed, counted roughly: tags that
+/// close themselves or are usually left open (`<br>`, `<p>`, `<li>`, …) do not count.
+#[derive(Default)]
+struct RawDepth {
+    depth: usize,
+}
+
+impl RawDepth {
+    /// Splits `html` before the first tag that would open an element past `limit`
+    /// (counted with this depth), counting the tags before it.
+    fn split<'h>(&mut self, html: &'h str, limit: usize) -> (&'h str, &'h str) {
+        let bytes = html.as_bytes();
+        let mut i = 0;
+        while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
+            let start = i + lt;
+            let end = memchr::memchr(b'>', &bytes[start..]).map_or(bytes.len(), |e| start + e + 1);
+            let tag = &html[start + 1..end.max(start + 1)];
+            if let Some(name) = tag.strip_prefix('/') {
+                if counts(name) {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+            } else if counts(tag) && !tag.trim_end_matches('>').ends_with('/') {
+                if self.depth >= limit {
+                    return (&html[..start], &html[start..]);
+                }
+                self.depth += 1;
+            }
+            i = end;
+        }
+        (html, "")
+    }
+}
+
+/// Whether a tag (the text after `<` or `</`) opens an element that stays open.
+fn counts(tag: &str) -> bool {
+    let name: String = tag
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    const LEFT_OPEN: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+        "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "tbody", "thead", "tfoot",
+    ];
+    !name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic()) && !LEFT_OPEN.contains(&name.as_str())
 }
 
 /// Removes script, event handlers and `javascript:` URLs from rendered Markdown,
