@@ -1,6 +1,7 @@
 //! Markdown → HTML: pulldown-cmark with a small event pass for Japanese text,
 //! heading ids that keep Japanese, learning anchors, and ammonia sanitising.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -48,6 +49,9 @@ pub fn render(markdown: &str, opts: &Options<'_>) -> String {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, markdown_options())
         .into_offset_iter()
         .collect();
+    let has_raw_html = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let events = merge_text(events);
     let events = assign_heading_ids(events, opts.reserved_ids);
     let events = match &opts.learnings {
@@ -55,9 +59,70 @@ pub fn render(markdown: &str, opts: &Options<'_>) -> String {
         None => events,
     };
     let events = cap_nesting(japanese_pass(events), !opts.allow_html);
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    if opts.allow_html { html } else { sanitize(&html) }
+    let (html, blocks) = write_html(events, markdown.len() * 3 / 2);
+    if opts.allow_html {
+        html
+    } else if has_raw_html {
+        sanitize(&html)
+    } else {
+        sanitize_blocks(&html, &blocks)
+    }
+}
+
+/// The HTML of `events`, and the byte offset where each top-level block starts in it.
+fn write_html(events: Vec<(Event<'_>, Range<usize>)>, capacity: usize) -> (String, Vec<usize>) {
+    /// Counts what the HTML writer has written, so block starts can be recorded.
+    struct Counting<'s> {
+        out: String,
+        written: &'s Cell<usize>,
+    }
+    impl std::fmt::Write for Counting<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.out.push_str(s);
+            self.written.set(self.out.len());
+            Ok(())
+        }
+    }
+    let written = Cell::new(0);
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let events = events.into_iter().map(|(e, _)| {
+        match e {
+            Event::Start(_) => {
+                if depth == 0 {
+                    blocks.push(written.get());
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        e
+    });
+    let mut out = Counting {
+        out: String::with_capacity(capacity),
+        written: &written,
+    };
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(&mut out, events);
+    (out.out, blocks)
+}
+
+/// Sanitises HTML that Markdown wrote (no raw HTML in it) a group of top-level
+/// blocks at a time: each block is whole, so this gives the same as sanitising all
+/// of it at once, while the sanitiser's document tree stays small (a whole 8 MB
+/// retrospective's tree took gigabytes).
+fn sanitize_blocks(html: &str, blocks: &[usize]) -> String {
+    const GROUP_BYTES: usize = 64 * 1024;
+    let mut out = String::with_capacity(html.len());
+    let mut start = 0;
+    for &b in blocks.iter().chain(std::iter::once(&html.len())) {
+        if b - start >= GROUP_BYTES || (b == html.len() && b > start) {
+            out.push_str(&sanitize(&html[start..b]));
+            start = b;
+        }
+    }
+    out
 }
 
 /// A section of a document: a level 2 or 3 heading and the plain text below it.
@@ -577,6 +642,33 @@ mod tests {
                 learnings: None,
             },
         )
+    }
+
+    /// Every retrospective of the sample site, and the Markdown extensions, many times over.
+    fn long_markdown() -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut md = String::from(
+            "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n\n```\n\ncode\n```\n\n    indented\n\n---\n\n> quote\n> - item\n\n",
+        );
+        for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let e = e.unwrap();
+            if e.path().extension().is_some_and(|x| x == "md") {
+                md.push_str(&std::fs::read_to_string(e.path()).unwrap());
+                md.push_str("\n\n");
+            }
+        }
+        md.repeat(200_000 / md.len() + 2)
+    }
+
+    #[test]
+    fn sanitising_block_by_block_gives_what_sanitising_the_whole_gives() {
+        let md_text = long_markdown();
+        let events: Vec<_> = Parser::new_ext(&md_text, markdown_options()).into_offset_iter().collect();
+        assert!(!events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_))));
+        let (html, blocks) = write_html(events, 0);
+        assert!(html.len() > 3 * 64 * 1024, "several groups: {}", html.len());
+        assert!(blocks.len() > 100);
+        assert_eq!(sanitize_blocks(&html, &blocks), sanitize(&html));
     }
 
     #[test]
