@@ -62,6 +62,47 @@ impl Position {
     }
 }
 
+/// Where each line of a text starts, found once per file: finding a position by
+/// counting lines from the top for every diagnostic was quadratic.
+#[derive(Debug, Clone)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub fn new(text: &str) -> Self {
+        LineStarts(
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect(),
+        )
+    }
+
+    /// The position of a byte offset, as [`Position::of_offset`] gives it.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.0.partition_point(|&start| start <= offset);
+        let line_start = self.0[line - 1];
+        Position {
+            line,
+            column: text[line_start..offset].chars().count() + 1,
+        }
+    }
+
+    /// The byte offset of a position, as [`Position::to_offset`] gives it.
+    pub fn offset(&self, text: &str, pos: Position) -> usize {
+        let Some(&line_start) = self.0.get(pos.line.max(1) - 1) else {
+            return text.len();
+        };
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |i| line_start + i);
+        let mut chars = text[line_start..line_end].char_indices();
+        for _ in 1..pos.column {
+            if chars.next().is_none() {
+                return line_end;
+            }
+        }
+        chars.next().map_or(line_end, |(i, _)| line_start + i)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -173,10 +214,11 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         let source = sources.get(&d.file);
         match (d.position, source) {
             (Some(pos), Some(text)) => {
-                let id = *ids
+                let (id, lines) = ids
                     .entry(d.file.clone())
-                    .or_insert_with(|| files.add(d.file.clone(), text.clone()));
-                let start = pos.to_offset(text);
+                    .or_insert_with(|| (files.add(d.file.clone(), text.clone()), LineStarts::new(text)));
+                let id = *id;
+                let start = lines.offset(text, pos);
                 let end = token_end(text, start);
                 cs = cs.with_labels(vec![Label::primary(id, start..end)]);
             }
@@ -246,6 +288,23 @@ mod tests {
         let pos = Position::of_offset(text, offset);
         assert_eq!(pos, Position::new(2, 7));
         assert_eq!(pos.to_offset(text), offset);
+    }
+
+    #[test]
+    fn line_starts_agree_with_counting_from_the_top() {
+        let texts = ["", "a", "a\n", "\n\n", "x: 1\nタイトル: 目標\n", "one\r\ntwo\nthree", "\u{1F600}\nb"];
+        for text in texts {
+            let lines = LineStarts::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(lines.position(text, offset), Position::of_offset(text, offset), "{text:?} {offset}");
+            }
+            for line in 0..6 {
+                for column in 0..8 {
+                    let pos = Position::new(line, column);
+                    assert_eq!(lines.offset(text, pos), pos.to_offset(text), "{text:?} {pos:?}");
+                }
+            }
+        }
     }
 
     #[test]
