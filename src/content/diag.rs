@@ -292,11 +292,23 @@ mod tests {
 
     #[test]
     fn line_starts_agree_with_counting_from_the_top() {
-        let texts = ["", "a", "a\n", "\n\n", "x: 1\nタイトル: 目標\n", "one\r\ntwo\nthree", "\u{1F600}\nb"];
+        let texts = [
+            "",
+            "a",
+            "a\n",
+            "\n\n",
+            "x: 1\nタイトル: 目標\n",
+            "one\r\ntwo\nthree",
+            "\u{1F600}\nb",
+        ];
         for text in texts {
             let lines = LineStarts::new(text);
             for offset in 0..=text.len() + 2 {
-                assert_eq!(lines.position(text, offset), Position::of_offset(text, offset), "{text:?} {offset}");
+                assert_eq!(
+                    lines.position(text, offset),
+                    Position::of_offset(text, offset),
+                    "{text:?} {offset}"
+                );
             }
             for line in 0..6 {
                 for column in 0..8 {

@@ -73,7 +73,7 @@ struct Reporter<'a> {
 }
 
 /// How many names "did you mean" may compare in one run.
-const SUGGESTION_BUDGET: usize = 2_000_000;
+const SUGGESTION_BUDGET: usize = 500_000;
 /// How many known names a help lists.
 const LISTED: usize = 20;
 

@@ -255,8 +255,14 @@ mod tests {
     #[test]
     fn anchors_and_broken_text_leave_it_to_locate() {
         let aliased = "a: &x {b: 1}\nc: *x\n";
-        assert_eq!(PositionIndex::build(aliased).find(&YamlPath::root().key("q")), Found::Unknown);
+        assert_eq!(
+            PositionIndex::build(aliased).find(&YamlPath::root().key("q")),
+            Found::Unknown
+        );
         let broken = "a: [1, 2\nb: 3\n";
-        assert_eq!(PositionIndex::build(broken).find(&YamlPath::root().key("b")), Found::Unknown);
+        assert_eq!(
+            PositionIndex::build(broken).find(&YamlPath::root().key("b")),
+            Found::Unknown
+        );
     }
 }

@@ -601,8 +601,8 @@ fn counts(tag: &str) -> bool {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     const LEFT_OPEN: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-        "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "tbody", "thead", "tfoot",
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+        "p", "li", "dt", "dd", "option", "tr", "td", "th", "tbody", "thead", "tfoot",
     ];
     !name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic()) && !LEFT_OPEN.contains(&name.as_str())
 }
@@ -663,8 +663,14 @@ mod tests {
     #[test]
     fn sanitising_block_by_block_gives_what_sanitising_the_whole_gives() {
         let md_text = long_markdown();
-        let events: Vec<_> = Parser::new_ext(&md_text, markdown_options()).into_offset_iter().collect();
-        assert!(!events.iter().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_))));
+        let events: Vec<_> = Parser::new_ext(&md_text, markdown_options())
+            .into_offset_iter()
+            .collect();
+        assert!(
+            !events
+                .iter()
+                .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        );
         let (html, blocks) = write_html(events, 0);
         assert!(html.len() > 3 * 64 * 1024, "several groups: {}", html.len());
         assert!(blocks.len() > 100);
