@@ -219,23 +219,27 @@ pub fn render_inline(markdown: &str, allow_html: bool) -> String {
 }
 
 /// Joins adjacent text events, so the passes below see whole runs of text. A run is
-/// built in one growing buffer: joining pairs anew copied the run for every piece
-/// (`a\*` × 300,000 is 600,000 text events).
-fn merge_text(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
-    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
+/// built in one growing buffer (joining pairs anew copied the run for every piece:
+/// `a\*` × 300,000 is 600,000 text events), and in place, so a long document's
+/// events are not held twice.
+fn merge_text(mut events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut kept = 0;
     // The run's text when it has more than one piece.
     let mut joined: Option<String> = None;
-    for (e, r) in events {
-        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&e, out.last_mut()) {
+    for read in 0..events.len() {
+        let (e, r) = std::mem::replace(&mut events[read], (Event::Rule, 0..0));
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&e, events[..kept].last_mut()) {
             joined.get_or_insert_with(|| prev.to_string()).push_str(t);
             prev_range.end = r.end;
             continue;
         }
-        flush_joined(&mut out, &mut joined);
-        out.push((e, r));
+        flush_joined(&mut events[..kept], &mut joined);
+        events[kept] = (e, r);
+        kept += 1;
     }
-    flush_joined(&mut out, &mut joined);
-    out
+    flush_joined(&mut events[..kept], &mut joined);
+    events.truncate(kept);
+    events
 }
 
 /// Puts a joined run into the text event it grew from.
@@ -284,16 +288,18 @@ fn level(l: HeadingLevel) -> u8 {
 
 /// Gives each learning item its anchor and shows its tags as links instead of `#tag` text.
 fn mark_learnings<'a>(
-    events: Vec<(Event<'a>, Range<usize>)>,
+    mut events: Vec<(Event<'a>, Range<usize>)>,
     marks: &LearningMarks<'_>,
 ) -> Vec<(Event<'a>, Range<usize>)> {
     let wanted: Vec<String> = marks.headings.iter().map(|h| h.trim().to_lowercase()).collect();
-    let mut out = Vec::with_capacity(events.len());
     let mut section: Option<u8> = None;
     let mut heading: Option<(u8, String)> = None;
     let mut depth = 0usize;
     let mut current: Option<Vec<String>> = None; // tags of the learning being rendered
-    for (e, r) in events {
+    // One event in, one out: each is replaced where it is.
+    for slot in events.iter_mut() {
+        let e = std::mem::replace(&mut slot.0, Event::Rule);
+        let r = slot.1.clone();
         match &e {
             Event::Start(Tag::Heading { level: l, .. }) => heading = Some((level(*l), String::new())),
             Event::End(TagEnd::Heading(_)) => {
@@ -314,22 +320,22 @@ fn mark_learnings<'a>(
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(&t);
                 }
-                out.push((Event::Text(t), r));
+                slot.0 = Event::Text(t);
             }
             Event::Start(Tag::Item) if depth == 1 && section.is_some() => match marks.anchors.get(&r.start) {
                 Some(anchor) => {
                     current = Some(Vec::new());
                     let html = format!("<li id=\"{}\" class=\"learning\">", escape_html(anchor));
-                    out.push((Event::Html(CowStr::from(html)), r));
+                    slot.0 = Event::Html(CowStr::from(html));
                 }
-                None => out.push((Event::Start(Tag::Item), r)),
+                None => slot.0 = Event::Start(Tag::Item),
             },
             Event::Text(t) if current.is_some() => {
                 let (kept, tags) = strip_tag_tokens(&t);
                 if let Some(all) = current.as_mut() {
                     all.extend(tags);
                 }
-                out.push((Event::Text(CowStr::from(kept)), r));
+                slot.0 = Event::Text(CowStr::from(kept));
             }
             Event::End(TagEnd::Item) if depth == 1 && current.is_some() => {
                 let tags = current.take().unwrap_or_default();
@@ -347,12 +353,12 @@ fn mark_learnings<'a>(
                     html.push_str("</span>");
                 }
                 html.push_str("</li>\n");
-                out.push((Event::Html(CowStr::from(html)), r));
+                slot.0 = Event::Html(CowStr::from(html));
             }
-            other => out.push((other, r)),
+            other => slot.0 = other,
         }
     }
-    out
+    events
 }
 
 /// Removes `#tag` tokens from a text run, keeping the rest of it as it is.
