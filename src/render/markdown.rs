@@ -394,44 +394,44 @@ fn strip_tag_tokens(text: &str) -> (String, Vec<String>) {
 /// Japanese text: a line break between two Japanese characters becomes nothing
 /// (not a visible space), and `**「強調」**` is bold even where CommonMark's
 /// flanking rules refuse it next to Japanese punctuation.
-fn japanese_pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
-    // The first character of the text that follows event `i`, looking through inline
-    // tags and unparsed emphasis markers.
-    fn next_char(events: &[(Event<'_>, Range<usize>)], i: usize) -> Option<char> {
-        for (e, _) in &events[i + 1..] {
-            match e {
-                Event::Text(t) | Event::Code(t) => return t.chars().find(|c| !matches!(c, '*' | '_')),
-                Event::Start(Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. })
-                | Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link) => continue,
-                _ => return None,
-            }
-        }
-        None
+fn japanese_pass(mut events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
+    // For each event, the first character of the text that follows it, looking through
+    // inline tags and unparsed emphasis markers; found from the end in one pass.
+    let mut next_chars = vec![None; events.len()];
+    let mut after: Option<char> = None;
+    for (i, (e, _)) in events.iter().enumerate().rev() {
+        next_chars[i] = after;
+        after = match e {
+            Event::Text(t) | Event::Code(t) => t.chars().find(|c| !matches!(c, '*' | '_')),
+            Event::Start(Tag::Strong | Tag::Emphasis | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link) => after,
+            _ => None,
+        };
     }
-    let mut kept: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(events.len());
     let mut last_char: Option<char> = None;
     let mut in_code_block = false;
-    for i in 0..events.len() {
-        let (e, r) = &events[i];
+    let mut i = 0;
+    events.retain(|(e, _)| {
+        let next = next_chars[i];
+        i += 1;
         match e {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
             Event::Text(t) | Event::Code(t) => {
                 last_char = t.chars().rev().find(|c| !matches!(c, '*' | '_')).or(last_char);
             }
-            Event::SoftBreak if !in_code_block && text::soft_break(last_char, next_char(&events, i)).is_empty() => {
-                continue;
-            }
+            Event::SoftBreak if !in_code_block && text::soft_break(last_char, next).is_empty() => return false,
             _ => {}
         }
-        kept.push((e.clone(), r.clone()));
-    }
+        true
+    });
+    drop(next_chars);
     // Text runs joined by a dropped break become one, so `**…**` across it is seen whole.
-    let merged = merge_text(kept);
-    let mut out = Vec::with_capacity(merged.len());
+    let mut events = merge_text(events);
     let mut in_code_block = false;
-    for (e, r) in merged {
-        match &e {
+    let mut emphasis_left = false;
+    for (e, _) in events.iter_mut() {
+        match e {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
             // A task-list checkbox is not a form control a reader can use: show it as a symbol.
@@ -441,9 +441,21 @@ fn japanese_pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Rang
                 } else {
                     "<span class=\"task\">☐</span> "
                 };
-                out.push((Event::Html(CowStr::Borrowed(html)), r));
-                continue;
+                *e = Event::Html(CowStr::Borrowed(html));
             }
+            Event::Text(t) if !in_code_block && t.contains('*') => emphasis_left = true,
+            _ => {}
+        }
+    }
+    if !emphasis_left {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_code_block = false;
+    for (e, r) in events {
+        match &e {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
             Event::Text(t) if !in_code_block && t.contains('*') => {
                 out.extend(cjk_emphasis(t).into_iter().map(|piece| (piece, r.clone())));
                 continue;
@@ -528,42 +540,36 @@ pub const MAX_NESTING: usize = 64;
 /// Drops the start and end of elements nested deeper than [`MAX_NESTING`] (their
 /// content stays, one level up) and, when `count_raw_html`, shows raw HTML tags that
 /// would open an element deeper than that as text.
-fn cap_nesting(events: Vec<(Event<'_>, Range<usize>)>, count_raw_html: bool) -> Vec<(Event<'_>, Range<usize>)> {
-    let mut out = Vec::with_capacity(events.len());
+fn cap_nesting(mut events: Vec<(Event<'_>, Range<usize>)>, count_raw_html: bool) -> Vec<(Event<'_>, Range<usize>)> {
     // For each open Markdown element, whether its start was kept.
     let mut open: Vec<bool> = Vec::new();
     let mut kept = 0usize;
     let mut raw = RawDepth::default();
-    for (e, r) in events {
-        match e {
-            Event::Start(_) => {
-                let keep = kept + raw.depth < MAX_NESTING;
-                open.push(keep);
-                if keep {
-                    kept += 1;
-                    out.push((e, r));
-                }
-            }
-            Event::End(_) => {
-                if open.pop().unwrap_or(true) {
-                    kept = kept.saturating_sub(1);
-                    out.push((e, r));
-                }
-            }
-            Event::Html(ref html) | Event::InlineHtml(ref html) if count_raw_html => {
-                let (fits, rest) = raw.split(html, MAX_NESTING.saturating_sub(kept));
-                if rest.is_empty() {
-                    out.push((e, r));
-                } else {
-                    let (fits, rest) = (fits.to_string(), rest.to_string());
-                    out.push((Event::Html(CowStr::from(fits)), r.clone()));
-                    out.push((Event::Text(CowStr::from(rest)), r));
-                }
-            }
-            other => out.push((other, r)),
+    events.retain_mut(|(e, _)| match e {
+        Event::Start(_) => {
+            let keep = kept + raw.depth < MAX_NESTING;
+            open.push(keep);
+            kept += usize::from(keep);
+            keep
         }
-    }
-    out
+        Event::End(_) => {
+            let keep = open.pop().unwrap_or(true);
+            if keep {
+                kept = kept.saturating_sub(1);
+            }
+            keep
+        }
+        Event::Html(html) | Event::InlineHtml(html) if count_raw_html => {
+            let (fits, rest) = raw.split(html, MAX_NESTING.saturating_sub(kept));
+            if !rest.is_empty() {
+                let shown = format!("{fits}{}", escape_html(rest));
+                *e = Event::Html(CowStr::from(shown));
+            }
+            true
+        }
+        _ => true,
+    });
+    events
 }
 
 /// How many elements raw HTML has opened and not closed, counted roughly: tags that
