@@ -44,8 +44,16 @@ pub enum Found {
 }
 
 enum Frame {
-    Map { node: usize, key: Option<String> },
-    Seq { node: usize, next: usize },
+    /// `entries`: values seen so far (an index into a mapping means its i-th entry).
+    Map {
+        node: usize,
+        key: Option<String>,
+        entries: usize,
+    },
+    Seq {
+        node: usize,
+        next: usize,
+    },
 }
 
 impl PositionIndex {
@@ -76,14 +84,19 @@ impl PositionIndex {
                     if has_anchor_or_tag(&event) {
                         return None;
                     }
+                    let mut entry = None;
                     let step = match stack.last_mut() {
                         None => None,
                         Some(Frame::Seq { node, next }) => {
                             *next += 1;
                             Some((*node, Step::Index(*next - 1)))
                         }
-                        Some(Frame::Map { node, key }) => match key.take() {
-                            Some(k) => Some((*node, Step::Key(k))),
+                        Some(Frame::Map { node, key, entries }) => match key.take() {
+                            Some(k) => {
+                                *entries += 1;
+                                entry = Some((*node, Step::Index(*entries - 1)));
+                                Some((*node, Step::Key(k)))
+                            }
                             None => {
                                 // A key: only plain text keys are followed.
                                 if event.type_ != sys::YAML_SCALAR_EVENT {
@@ -100,11 +113,15 @@ impl PositionIndex {
                     };
                     let node = index.positions.len();
                     index.positions.push(mark);
-                    if let Some(step) = step {
+                    for step in [step, entry].into_iter().flatten() {
                         index.children.entry(step).or_insert(node);
                     }
                     match event.type_ {
-                        sys::YAML_MAPPING_START_EVENT => stack.push(Frame::Map { node, key: None }),
+                        sys::YAML_MAPPING_START_EVENT => stack.push(Frame::Map {
+                            node,
+                            key: None,
+                            entries: 0,
+                        }),
                         sys::YAML_SEQUENCE_START_EVENT => stack.push(Frame::Seq { node, next: 0 }),
                         _ => {}
                     }
@@ -250,6 +267,21 @@ mod tests {
             assert_eq!(index.find(p), expected, "{p}");
         }
         assert_eq!(index.find(&o.index(0).key("title")), Found::At(Position::new(3, 12)));
+    }
+
+    #[test]
+    fn an_index_into_a_mapping_is_its_entry() {
+        let doc = "name: x\npoints: {2025-07-07: 100, 2030-01-01: 5}\nmore:\n  a: 1\n  b: 2\n";
+        let index = PositionIndex::build(doc);
+        for p in [
+            YamlPath::root().key("points").index(1),
+            YamlPath::root().key("points").index(0),
+            YamlPath::root().key("more").index(1),
+            YamlPath::root().index(2),
+            YamlPath::root().key("points").index(2),
+        ] {
+            assert_eq!(index.find(&p), locate(doc, &p).map_or(Found::Nowhere, Found::At), "{p}");
+        }
     }
 
     #[test]
