@@ -5,7 +5,7 @@
 //! line quoted (codespan-reporting).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,6 +60,47 @@ impl Position {
             }
         }
         chars.next().map_or(line_end, |(i, _)| offset + i)
+    }
+}
+
+/// Where each line of a text starts, found once per file: finding a position by
+/// counting lines from the top for every diagnostic was quadratic.
+#[derive(Debug, Clone)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub fn new(text: &str) -> Self {
+        LineStarts(
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect(),
+        )
+    }
+
+    /// The position of a byte offset, as [`Position::of_offset`] gives it.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.0.partition_point(|&start| start <= offset);
+        let line_start = self.0[line - 1];
+        Position {
+            line,
+            column: text[line_start..offset].chars().count() + 1,
+        }
+    }
+
+    /// The byte offset of a position, as [`Position::to_offset`] gives it.
+    pub fn offset(&self, text: &str, pos: Position) -> usize {
+        let Some(&line_start) = self.0.get(pos.line.max(1) - 1) else {
+            return text.len();
+        };
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |i| line_start + i);
+        let mut chars = text[line_start..line_end].char_indices();
+        for _ in 1..pos.column {
+            if chars.next().is_none() {
+                return line_end;
+            }
+        }
+        chars.next().map_or(line_end, |(i, _)| line_start + i)
     }
 }
 
@@ -164,6 +205,9 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let config = term::Config::default();
     let mut out = String::new();
+    // Line starts of each file, found once: thousands of diagnostics in one file
+    // would otherwise each count lines from the top.
+    let mut line_starts: HashMap<&str, LineStarts> = HashMap::new();
     for d in diagnostics {
         let mut cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -173,7 +217,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         let file = escape_controls(&d.file).into_owned();
         let excerpt = match (d.position, sources.get(&d.file)) {
             (Some(pos), Some(text)) => {
-                let excerpt = Excerpt::new(file, text, pos);
+                let lines = line_starts.entry(d.file.as_str()).or_insert_with(|| LineStarts::new(text));
+                let excerpt = Excerpt::new(file, text, pos, lines.offset(text, pos));
                 cs = cs.with_labels(vec![Label::primary((), excerpt.label.clone())]);
                 excerpt
             }
@@ -233,8 +278,8 @@ impl Excerpt {
         }
     }
 
-    fn new(name: String, text: &str, pos: Position) -> Excerpt {
-        let start = pos.to_offset(text);
+    /// The excerpt of `text` at `pos`, whose byte offset is `start`.
+    fn new(name: String, text: &str, pos: Position, start: usize) -> Excerpt {
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_end = line_end - usize::from(text[..line_end].ends_with('\r'));
@@ -417,6 +462,35 @@ mod tests {
         let pos = Position::of_offset(text, offset);
         assert_eq!(pos, Position::new(2, 7));
         assert_eq!(pos.to_offset(text), offset);
+    }
+
+    #[test]
+    fn line_starts_agree_with_counting_from_the_top() {
+        let texts = [
+            "",
+            "a",
+            "a\n",
+            "\n\n",
+            "x: 1\nタイトル: 目標\n",
+            "one\r\ntwo\nthree",
+            "\u{1F600}\nb",
+        ];
+        for text in texts {
+            let lines = LineStarts::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    lines.position(text, offset),
+                    Position::of_offset(text, offset),
+                    "{text:?} {offset}"
+                );
+            }
+            for line in 0..6 {
+                for column in 0..8 {
+                    let pos = Position::new(line, column);
+                    assert_eq!(lines.offset(text, pos), pos.to_offset(text), "{text:?} {pos:?}");
+                }
+            }
+        }
     }
 
     #[test]

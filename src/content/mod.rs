@@ -8,3 +8,4 @@ pub mod raw;
 pub mod resolve;
 pub mod retro;
 pub mod yaml;
+pub mod yaml_index;

@@ -10,11 +10,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
-use super::diag::Diagnostic;
+use super::diag::{Diagnostic, Position};
 use super::load::{Loaded, LoadedContent};
 use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, YamlPath, suggestion};
+use super::yaml_index::{Found, PositionIndex};
 use crate::config::{Config, Language};
 use crate::model::{
     Checkin, KeyResult, KrData, Learning, Metric, Objective, Okrs, Point, Quarter, QuarterData, QuarterStatus,
@@ -74,17 +75,56 @@ fn slug_help(s: &str) -> String {
 /// Collects diagnostics and locates YAML paths in one file.
 struct Reporter<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Node positions of each file with a diagnostic, indexed on its first one
+    /// (locating each path by re-reading the file was quadratic).
+    positions: HashMap<String, PositionIndex>,
+    /// Names compared so far for "did you mean" help: one unknown name against
+    /// thousands, thousands of times, took minutes, so the comparisons are budgeted.
+    suggestion_work: usize,
+}
+
+/// How many names "did you mean" may compare in one run.
+const SUGGESTION_BUDGET: usize = 500_000;
+/// How many known names a help lists.
+const LISTED: usize = 20;
+
+/// `a, b, c`, or the first [`LISTED`] and how many more.
+fn listing(names: &[&str]) -> String {
+    if names.len() <= LISTED {
+        return names.join(", ");
+    }
+    format!("{}, … ({} more)", names[..LISTED].join(", "), names.len() - LISTED)
 }
 
 impl Reporter<'_> {
+    fn suggest(&mut self, written: &str, expected: &[&str]) -> Option<String> {
+        self.suggestion_work += expected.len();
+        if self.suggestion_work > SUGGESTION_BUDGET {
+            return None;
+        }
+        suggestion(written, expected)
+    }
+
+    fn locate<T>(&mut self, l: &Loaded<T>, path: &YamlPath) -> Option<Position> {
+        let index = self
+            .positions
+            .entry(l.file.clone())
+            .or_insert_with(|| PositionIndex::build(&l.text));
+        match index.find(path) {
+            Found::At(p) => Some(p),
+            Found::Nowhere => None,
+            Found::Unknown => yaml::locate(&l.text, path),
+        }
+    }
+
     fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
-        let pos = yaml::locate(&l.text, path);
+        let pos = self.locate(l, path);
         self.diagnostics.push(Diagnostic::error(l.file.clone(), pos, message));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
     fn warning<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
-        let pos = yaml::locate(&l.text, path);
+        let pos = self.locate(l, path);
         self.diagnostics.push(Diagnostic::warning(l.file.clone(), pos, message));
         self.diagnostics.last_mut().expect("just pushed")
     }
@@ -108,6 +148,8 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     let mut diagnostics = content.diagnostics.clone();
     let mut r = Reporter {
         diagnostics: &mut diagnostics,
+        positions: HashMap::new(),
+        suggestion_work: 0,
     };
 
     let teams = content
@@ -299,7 +341,8 @@ fn unknown_team(r: &mut Reporter<'_>, file: &str, team: &str, teams: &[Team]) {
         format!("team `{team}` (the file name) is not in content/teams.yaml"),
     );
     d.help_opt(
-        suggestion(team, &ids).or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))),
+        r.suggest(team, &ids)
+            .or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))),
     );
     r.diagnostics.push(d);
 }
@@ -321,7 +364,8 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
                 .help(slug_help(&t.id));
         }
         if let Some(first) = seen.insert(t.id.as_str(), i) {
-            let line = yaml::locate(&l.text, &root.index(first).key("id"))
+            let line = r
+                .locate(l, &root.index(first).key("id"))
                 .map_or(String::new(), |p| format!(" on line {}", p.line));
             r.error(l, &p.key("id"), format!("duplicate team id `{}`", t.id))
                 .help(format!("it is already used{line}; team ids are unique"));
@@ -332,11 +376,13 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         .iter()
         .filter_map(|(_, t)| t.parent.as_deref().map(|p| (t.id.as_str(), p)))
         .collect();
+    let mut reaches_root: HashSet<&str> = HashSet::new();
     for &(i, t) in &raw {
         let Some(parent) = &t.parent else { continue };
         if !seen.contains_key(parent.as_str()) {
-            let help = suggestion(parent, &ids)
-                .unwrap_or_else(|| format!("`parent` names a team id of this file: {}", ids.join(", ")));
+            let help = r
+                .suggest(parent, &ids)
+                .unwrap_or_else(|| format!("`parent` names a team id of this file: {}", listing(&ids)));
             r.error(
                 l,
                 &root.index(i).key("parent"),
@@ -346,6 +392,8 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
             continue;
         }
         // Follow the parents; a walk longer than the list, or back to the start, is a cycle.
+        // A walk that reaches a team known to lead to a root ends there (walking each
+        // team of a 20,000-deep chain to the top was quadratic).
         let mut chain = vec![t.id.as_str()];
         let mut cur = parent.as_str();
         while chain.len() <= ids.len() {
@@ -356,10 +404,17 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
                     .help("the team tree needs a root: remove `parent` from one team of the cycle");
                 break;
             }
+            if reaches_root.contains(cur) {
+                reaches_root.extend(chain.iter().copied());
+                break;
+            }
             chain.push(cur);
             match parents.get(cur) {
                 Some(p) => cur = p,
-                None => break,
+                None => {
+                    reaches_root.extend(chain.iter().copied());
+                    break;
+                }
             }
         }
     }
@@ -419,7 +474,8 @@ fn resolve_series<T>(
         if let Some(first) = seen.insert(p.date.0, i) {
             more[1] += 1;
             if more[1] <= EACH {
-                let first_line = yaml::locate(&l.text, &item_path(first))
+                let first_line = r
+                    .locate(l, &item_path(first))
                     .map_or(String::new(), |p| format!(" (first on line {})", p.line));
                 r.error(l, &at, format!("duplicate date {date} in the series{first_line}"))
                     .help("each date appears once; merge the two points");
@@ -684,8 +740,9 @@ fn resolve_alignment(
         }
         Some(ids) if !ids.iter().any(|i| i == obj) => {
             let names: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let help = suggestion(obj, &names)
-                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, names.join(", ")));
+            let help = r
+                .suggest(obj, &names)
+                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&names)));
             r.error(
                 l,
                 at,
@@ -734,10 +791,10 @@ fn resolve_kr(
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect();
-                let help = suggestion(m, &ids).unwrap_or_else(|| {
+                let help = r.suggest(m, &ids).unwrap_or_else(|| {
                     format!(
                         "`metric` names a file content/metrics/<id>.yaml; known: {}",
-                        ids.join(", ")
+                        listing(&ids)
                     )
                 });
                 r.error(

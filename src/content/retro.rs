@@ -105,6 +105,8 @@ pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> 
     let mut container_depth = 0usize; // lists and block quotes we are inside
     let mut item: Option<(usize, String)> = None; // (start offset, plain text so far)
     let mut pending_break = false;
+    // Lines are counted from the previous learning on, not from the top for each one.
+    let mut lines = LineCounter::default();
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level_number(level), String::new())),
@@ -134,7 +136,7 @@ pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> 
                     let (text, tags) = split_tags(&plain);
                     if !text.is_empty() {
                         let markdown = strip_tags_from_markdown(strip_list_marker(source));
-                        let line = body[..start].matches('\n').count() + 1;
+                        let line = lines.line_of(body, start);
                         found.push(FoundLearning {
                             text,
                             markdown,
@@ -163,6 +165,27 @@ pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> 
         }
     }
     found
+}
+
+/// The 1-based line of byte offsets that only grow.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    fn line_of(&mut self, text: &str, offset: usize) -> usize {
+        if offset >= self.offset {
+            self.newlines += memchr::memchr_iter(b'\n', &text.as_bytes()[self.offset..offset]).count();
+            self.offset = offset;
+        } else {
+            // Offsets of items come in document order; count afresh if one does not.
+            self.newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count();
+            self.offset = offset;
+        }
+        self.newlines + 1
+    }
 }
 
 /// Removes `#tag` tokens from plain text; returns the text and the tags in order,

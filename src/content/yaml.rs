@@ -202,7 +202,7 @@ pub const MAX_FLOW_DEPTH: usize = 64;
 /// The offset where flow brackets first nest deeper than [`MAX_FLOW_DEPTH`],
 /// skipping quoted text and comments. Brackets inside plain text count too, which
 /// only matters for text with dozens of unclosed brackets.
-fn too_deep(text: &str) -> Option<usize> {
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut quote: Option<u8> = None;
     let mut comment = false;

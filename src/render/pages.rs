@@ -352,20 +352,22 @@ struct TeamRow<'a> {
 
 /// Teams in tree order (parents before children, teams.yaml order among siblings), with depth.
 fn team_tree(site: &Site) -> Vec<(usize, &crate::model::Team)> {
+    // A loop with its own stack and a set of teams seen: recursion overflowed the stack
+    // on a 40,000-deep chain of parents, and looking through the list for each team was
+    // quadratic.
     let mut out = Vec::new();
-    fn walk<'a>(site: &'a Site, id: &str, depth: usize, out: &mut Vec<(usize, &'a crate::model::Team)>) {
-        if depth > site.teams.len() || out.iter().any(|(_, t)| t.id == id) {
-            return;
-        }
-        if let Some(t) = site.team(id) {
-            out.push((depth, t));
-            for c in &t.children {
-                walk(site, c, depth + 1, out);
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for root in site.teams.iter().filter(|t| t.parent.is_none()) {
+        let mut stack: Vec<(&str, usize)> = vec![(root.id.as_str(), 0)];
+        while let Some((id, depth)) = stack.pop() {
+            if depth > site.teams.len() || !seen.insert(id) {
+                continue;
+            }
+            if let Some(t) = site.team(id) {
+                out.push((depth, t));
+                stack.extend(t.children.iter().rev().map(|c| (c.as_str(), depth + 1)));
             }
         }
-    }
-    for t in site.teams.iter().filter(|t| t.parent.is_none()) {
-        walk(site, &t.id, 0, &mut out);
     }
     out
 }

@@ -1,4 +1,218 @@
-//! Issue 15 regression tests: linear.
+//! Issue 15 regression tests: every input shape costs time in proportion to its size.
+//!
+//! Each input below took the old code from several seconds to minutes in a release
+//! build (bench/shapes.sh measures them; BENCHMARKS.md, "Input shapes"); the limits
+//! are generous and only catch a return of the quadratic step, in a debug build.
 
 #[allow(unused_imports)]
 use super::*;
+
+/// Generous: a hang, not a speed target.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `okrsite <args> --root <root>`, failing the test when it takes longer than [`LIMIT`].
+/// Output goes to files: a full pipe would stop the child.
+fn run_within(root: &Path, args: &[&str]) -> Output {
+    let logs = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (logs.path().join("out"), logs.path().join("err"));
+    let mut child = okrsite()
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("okrsite {args:?} took over {LIMIT:?}: a quadratic step is back");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap(),
+        stderr: std::fs::read(&err_path).unwrap(),
+    }
+}
+
+fn site_with_retro(body: &str) -> tempfile::TempDir {
+    let site = common::site(None);
+    std::fs::write(
+        site.path().join("content/2025-Q3/product.md"),
+        format!("---\ntitle: shapes\n---\n\n{body}"),
+    )
+    .unwrap();
+    site
+}
+
+/// Builds a retrospective of this body; it must build, in time.
+fn builds(body: &str) -> String {
+    let site = site_with_retro(body);
+    let out = tempfile::tempdir().unwrap();
+    let o = run_within(
+        site.path(),
+        &["build", "--output", out.path().join("p").to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::read_to_string(out.path().join("p/quarters/2025-Q3/product/index.html")).unwrap()
+}
+
+#[test]
+fn escaped_stars_render_in_linear_time() {
+    // 2,400,000 text events, each copied into the whole run before: 300,000 took 6.5 s
+    // in a release build, and the copying (memmove) is as fast in a debug build.
+    let html = builds(&"a\\*".repeat(1_200_000));
+    assert!(html.contains("a*a*a*"));
+}
+
+#[test]
+fn empty_list_items_and_table_cells_render_in_linear_time() {
+    // Search sections looked from every break to the next text: 80,000 empty items 6.7 s.
+    builds(&"-\n".repeat(160_000));
+    let cols = 120;
+    let table = format!(
+        "|{}\n|{}\n{}",
+        " a |".repeat(cols),
+        "---|".repeat(cols),
+        format!("|{}\n", " |".repeat(cols)).repeat(1_600)
+    );
+    builds(&table);
+}
+
+#[test]
+fn deep_nesting_renders_flat_in_linear_time() {
+    // The sanitiser's parser scans every open element for each new one.
+    for body in ["- ".repeat(40_000) + "x\n", "> ".repeat(90_000) + "x\n"] {
+        let html = builds(&body);
+        assert!(html.contains('x'));
+    }
+    let html = builds(&"<div>".repeat(100_000));
+    // Raw HTML past the nesting limit is shown as text, so nothing is lost and no
+    // tree is deeper than the limit.
+    assert!(html.contains("&lt;div&gt;"), "the tags past the limit are text");
+}
+
+#[test]
+fn many_learnings_are_checked_in_linear_time() {
+    // Each learning's line was counted from the top of the file: 60,000 took 23.9 s.
+    let n = 60_000;
+    let body = format!(
+        "## 学び\n{}",
+        (0..n).map(|i| format!("- 学び{i}\n")).collect::<String>()
+    );
+    let site = site_with_retro(&body);
+    let o = run_within(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+fn okrs(site: &Path, yaml: &str) {
+    std::fs::write(site.join("content/2025-Q3/product.yaml"), yaml).unwrap();
+}
+
+#[test]
+fn thousands_of_diagnostics_in_one_file_are_found_in_linear_time() {
+    // Each diagnostic re-read the whole file to find its line: 8,000 KRs naming
+    // unknown metrics took over 120 s, 3,000 duplicate KR ids 25 s.
+    let site = common::site(None);
+    let n = 8_000;
+    let krs: String = (0..n)
+        .map(|i| format!("      - id: k{i}\n        title: KR {i}\n        metric: nope-{i}\n        baseline: 0\n        target: 1\n"))
+        .collect();
+    okrs(
+        site.path(),
+        &format!("objectives:\n  - id: o\n    title: O\n    key_results:\n{krs}"),
+    );
+    let o = run_within(site.path(), &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    // The last one is located exactly: its `metric` on the fourth line of its KR.
+    let line = 4 + 5 * (n - 1) + 3;
+    assert!(
+        err.contains(&format!("content/2025-Q3/product.yaml:{line}:17"))
+            && err.contains("metric `nope-7999` does not exist"),
+        "{}",
+        &err[err.len().saturating_sub(2000)..]
+    );
+
+    let krs: String = (0..3_000)
+        .map(|i| format!("      - id: same\n        title: KR {i}\n        score: 0.5\n"))
+        .collect();
+    okrs(
+        site.path(),
+        &format!("objectives:\n  - id: o\n    title: O\n    key_results:\n{krs}"),
+    );
+    let o = run_within(site.path(), &["check"]);
+    assert!(stderr(&o).contains("duplicate key result id `same`"), "{}", stderr(&o));
+
+    // One warning per objective: 5,000 took 49 s.
+    let objectives: String = (0..5_000)
+        .map(|i| format!("  - id: o{i}\n    title: O {i}\n    key_results:\n      - {{title: K, score: 0.5}}\n"))
+        .collect();
+    okrs(site.path(), &format!("objectives:\n{objectives}"));
+    let o = run_within(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("objective `o4999` has 1 key result"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn thousands_of_team_diagnostics_are_found_in_linear_time() {
+    // Every unknown parent compared against every team id and listed them all: 4,000
+    // teams took 38 s and printed every id 4,000 times.
+    let site = common::site(None);
+    let mut teams = String::from("- id: company\n  name: C\n- id: product\n  name: P\n  parent: company\n");
+    teams.extend((0..4_000).map(|i| format!("- id: team-{i}\n  name: T{i}\n  parent: nobody-{i}\n")));
+    std::fs::write(site.path().join("content/teams.yaml"), teams).unwrap();
+    let o = run_within(site.path(), &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", &err[..2000.min(err.len())]);
+    assert!(err.contains("parent `nobody-3999` names no team"));
+    assert!(
+        err.len() < 10_000_000,
+        "the help lists a bounded number of ids: {} bytes",
+        err.len()
+    );
+}
+
+#[test]
+fn a_deep_parent_chain_is_checked_in_linear_time() {
+    // Each team's parents were walked to the top: a 20,000-deep chain took 12.6 s.
+    let site = common::site(None);
+    let mut teams = String::from("- id: company\n  name: C\n- id: product\n  name: P\n  parent: company\n");
+    teams.push_str("- id: t0\n  name: T0\n  parent: company\n");
+    teams.extend((1..40_000).map(|i| format!("- id: t{i}\n  name: T{i}\n  parent: t{}\n", i - 1)));
+    std::fs::write(site.path().join("content/teams.yaml"), teams).unwrap();
+    let o = run_within(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The team tree was walked by recursion: a 40,000-deep chain overflowed the stack
+    // (an abort, exit 134), and each team was looked for in the whole list.
+    let out = tempfile::tempdir().unwrap();
+    let o = run_within(
+        site.path(),
+        &["build", "--output", out.path().join("p").to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.path().join("p/teams/t39999/index.html").is_file());
+    // A cycle is still found, and named.
+    std::fs::write(
+        site.path().join("content/teams.yaml"),
+        "- id: company\n  name: C\n  parent: product\n- id: product\n  name: P\n  parent: company\n",
+    )
+    .unwrap();
+    let o = run_within(site.path(), &["check"]);
+    assert!(
+        stderr(&o).contains("a cycle of parents: company → product → company"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,300 @@
+//! The position of every node of a YAML document, from one pass of the YAML parser.
+//!
+//! [`super::yaml::locate`] re-parses the whole file to find one node, which made
+//! `check` quadratic in files with thousands of diagnostics (8,000 key results that
+//! name unknown metrics took minutes). This index is built once per file, on its
+//! first diagnostic, from the same parser (libyaml, through `libyaml-rs`, which
+//! yaml_serde uses), so its positions are the ones `locate` gives.
+//!
+//! Documents with anchors, aliases, tags, merge keys or complex keys are not indexed
+//! (`locate` follows aliases the way the deserializer does); callers fall back to
+//! `locate` for them.
+
+use std::collections::HashMap;
+use std::mem::MaybeUninit;
+
+use libyaml_rs as sys;
+
+use super::diag::Position;
+use super::yaml::{Seg, YamlPath, too_deep};
+
+/// Node positions by (parent node, key or index).
+#[derive(Debug, Default)]
+pub struct PositionIndex {
+    children: HashMap<(usize, Step), usize>,
+    positions: Vec<Position>,
+    /// Whether every node was indexed; when not, a missing path says nothing.
+    complete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// What the index says about a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    At(Position),
+    /// The document has no node there.
+    Nowhere,
+    /// The index cannot tell: ask [`super::yaml::locate`].
+    Unknown,
+}
+
+enum Frame {
+    /// `entries`: values seen so far (an index into a mapping means its i-th entry).
+    Map {
+        node: usize,
+        key: Option<String>,
+        entries: usize,
+    },
+    Seq {
+        node: usize,
+        next: usize,
+    },
+}
+
+impl PositionIndex {
+    /// Indexes `text`; a text that does not parse, or uses what the index does not
+    /// follow, gives an incomplete index.
+    pub fn build(text: &str) -> PositionIndex {
+        if too_deep(text).is_some() {
+            // `locate` finds nothing in such a text (it would take the parser too long).
+            return PositionIndex {
+                complete: true,
+                ..PositionIndex::default()
+            };
+        }
+        Self::try_build(text).unwrap_or_default()
+    }
+
+    fn try_build(text: &str) -> Option<PositionIndex> {
+        let mut index = PositionIndex::default();
+        let mut parser = Parser::new(text)?;
+        let mut stack: Vec<Frame> = Vec::new();
+        loop {
+            let event = parser.next()?;
+            let mark = Position::new(event.start_mark.line as usize + 1, event.start_mark.column as usize + 1);
+            match event.type_ {
+                sys::YAML_STREAM_START_EVENT | sys::YAML_DOCUMENT_START_EVENT => {}
+                sys::YAML_DOCUMENT_END_EVENT | sys::YAML_STREAM_END_EVENT => break,
+                sys::YAML_SCALAR_EVENT | sys::YAML_MAPPING_START_EVENT | sys::YAML_SEQUENCE_START_EVENT => {
+                    if has_anchor_or_tag(&event) {
+                        return None;
+                    }
+                    let mut entry = None;
+                    let step = match stack.last_mut() {
+                        None => None,
+                        Some(Frame::Seq { node, next }) => {
+                            *next += 1;
+                            Some((*node, Step::Index(*next - 1)))
+                        }
+                        Some(Frame::Map { node, key, entries }) => match key.take() {
+                            Some(k) => {
+                                *entries += 1;
+                                entry = Some((*node, Step::Index(*entries - 1)));
+                                Some((*node, Step::Key(k)))
+                            }
+                            None => {
+                                // A key: only plain text keys are followed.
+                                if event.type_ != sys::YAML_SCALAR_EVENT {
+                                    return None;
+                                }
+                                let k = scalar_text(&event);
+                                if k == "<<" {
+                                    return None;
+                                }
+                                *key = Some(k);
+                                continue;
+                            }
+                        },
+                    };
+                    let node = index.positions.len();
+                    index.positions.push(mark);
+                    for step in [step, entry].into_iter().flatten() {
+                        index.children.entry(step).or_insert(node);
+                    }
+                    match event.type_ {
+                        sys::YAML_MAPPING_START_EVENT => stack.push(Frame::Map {
+                            node,
+                            key: None,
+                            entries: 0,
+                        }),
+                        sys::YAML_SEQUENCE_START_EVENT => stack.push(Frame::Seq { node, next: 0 }),
+                        _ => {}
+                    }
+                }
+                sys::YAML_MAPPING_END_EVENT | sys::YAML_SEQUENCE_END_EVENT => {
+                    stack.pop();
+                }
+                _ => return None,
+            }
+        }
+        index.complete = true;
+        Some(index)
+    }
+
+    pub fn find(&self, path: &YamlPath) -> Found {
+        let miss = if self.complete { Found::Nowhere } else { Found::Unknown };
+        if self.positions.is_empty() {
+            return miss;
+        }
+        let mut node = 0;
+        for seg in &path.0 {
+            let step = match seg {
+                Seg::Key(k) => Step::Key(k.clone()),
+                Seg::Index(i) => Step::Index(*i),
+            };
+            match self.children.get(&(node, step)) {
+                Some(&child) => node = child,
+                None => return miss,
+            }
+        }
+        Found::At(self.positions[node])
+    }
+}
+
+fn has_anchor_or_tag(event: &sys::yaml_event_t) -> bool {
+    // SAFETY: the union member read is the one of the event's type.
+    unsafe {
+        match event.type_ {
+            sys::YAML_SCALAR_EVENT => !event.data.scalar.anchor.is_null() || !event.data.scalar.tag.is_null(),
+            sys::YAML_MAPPING_START_EVENT => {
+                !event.data.mapping_start.anchor.is_null() || !event.data.mapping_start.tag.is_null()
+            }
+            sys::YAML_SEQUENCE_START_EVENT => {
+                !event.data.sequence_start.anchor.is_null() || !event.data.sequence_start.tag.is_null()
+            }
+            _ => false,
+        }
+    }
+}
+
+fn scalar_text(event: &sys::yaml_event_t) -> String {
+    // SAFETY: a scalar event's value points to `length` bytes owned by the event.
+    let bytes = unsafe { std::slice::from_raw_parts(event.data.scalar.value, event.data.scalar.length as usize) };
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// libyaml's event parser over a string, freed on drop.
+struct Parser<'t> {
+    sys: Box<MaybeUninit<sys::yaml_parser_t>>,
+    _text: std::marker::PhantomData<&'t str>,
+}
+
+/// An event, deleted on drop.
+struct OwnedEvent(sys::yaml_event_t);
+
+impl std::ops::Deref for OwnedEvent {
+    type Target = sys::yaml_event_t;
+    fn deref(&self) -> &sys::yaml_event_t {
+        &self.0
+    }
+}
+
+impl Drop for OwnedEvent {
+    fn drop(&mut self) {
+        // SAFETY: the event was filled by a successful yaml_parser_parse.
+        unsafe { sys::yaml_event_delete(&mut self.0) }
+    }
+}
+
+impl<'t> Parser<'t> {
+    fn new(text: &'t str) -> Option<Parser<'t>> {
+        let mut sys = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
+        // SAFETY: initialize fills the parser; the input outlives it (the lifetime 't).
+        unsafe {
+            let p = sys.as_mut_ptr();
+            if !sys::yaml_parser_initialize(p).ok {
+                return None;
+            }
+            sys::yaml_parser_set_encoding(p, sys::YAML_UTF8_ENCODING);
+            sys::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as _);
+        }
+        Some(Parser {
+            sys,
+            _text: std::marker::PhantomData,
+        })
+    }
+
+    /// The next event; `None` at a syntax error.
+    fn next(&mut self) -> Option<OwnedEvent> {
+        let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
+        // SAFETY: the parser is initialised; on success the event is filled.
+        unsafe {
+            let p = self.sys.as_mut_ptr();
+            if (&(*p)).error != sys::YAML_NO_ERROR || !sys::yaml_parser_parse(p, event.as_mut_ptr()).ok {
+                return None;
+            }
+            Some(OwnedEvent(event.assume_init()))
+        }
+    }
+}
+
+impl Drop for Parser<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the parser was initialised in `new`.
+        unsafe { sys::yaml_parser_delete(self.sys.as_mut_ptr()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::yaml::locate;
+
+    const DOC: &str = "objectives:\n  - id: o1\n    title: タイトル\n    key_results:\n      - {title: a, target: 3}\n      - title: b\n        target: 60\n        metric:\n  - id: o2\n";
+
+    #[test]
+    fn positions_are_the_ones_locate_gives() {
+        let index = PositionIndex::build(DOC);
+        let o = YamlPath::root().key("objectives");
+        let mut paths = vec![YamlPath::root(), o.clone(), o.index(1).key("id"), o.index(5)];
+        for k in ["id", "title", "key_results", "missing"] {
+            paths.push(o.index(0).key(k));
+        }
+        for i in 0..3 {
+            let kr = o.index(0).key("key_results").index(i);
+            for k in ["title", "target", "metric"] {
+                paths.push(kr.key(k));
+            }
+            paths.push(kr);
+        }
+        for p in &paths {
+            let expected = locate(DOC, p).map_or(Found::Nowhere, Found::At);
+            assert_eq!(index.find(p), expected, "{p}");
+        }
+        assert_eq!(index.find(&o.index(0).key("title")), Found::At(Position::new(3, 12)));
+    }
+
+    #[test]
+    fn an_index_into_a_mapping_is_its_entry() {
+        let doc = "name: x\npoints: {2025-07-07: 100, 2030-01-01: 5}\nmore:\n  a: 1\n  b: 2\n";
+        let index = PositionIndex::build(doc);
+        for p in [
+            YamlPath::root().key("points").index(1),
+            YamlPath::root().key("points").index(0),
+            YamlPath::root().key("more").index(1),
+            YamlPath::root().index(2),
+            YamlPath::root().key("points").index(2),
+        ] {
+            assert_eq!(index.find(&p), locate(doc, &p).map_or(Found::Nowhere, Found::At), "{p}");
+        }
+    }
+
+    #[test]
+    fn anchors_and_broken_text_leave_it_to_locate() {
+        let aliased = "a: &x {b: 1}\nc: *x\n";
+        assert_eq!(
+            PositionIndex::build(aliased).find(&YamlPath::root().key("q")),
+            Found::Unknown
+        );
+        let broken = "a: [1, 2\nb: 3\n";
+        assert_eq!(
+            PositionIndex::build(broken).find(&YamlPath::root().key("b")),
+            Found::Unknown
+        );
+    }
+}
