@@ -217,7 +217,9 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         let file = escape_controls(&d.file).into_owned();
         let excerpt = match (d.position, sources.get(&d.file)) {
             (Some(pos), Some(text)) => {
-                let lines = line_starts.entry(d.file.as_str()).or_insert_with(|| LineStarts::new(text));
+                let lines = line_starts
+                    .entry(d.file.as_str())
+                    .or_insert_with(|| LineStarts::new(text));
                 let excerpt = Excerpt::new(file, text, pos, lines.offset(text, pos));
                 cs = cs.with_labels(vec![Label::primary((), excerpt.label.clone())]);
                 excerpt
