@@ -7,6 +7,13 @@
 
 use super::*;
 
+/// The largest size of a generated shape: `release` in release builds (where
+/// bench/fuzz.sh runs for minutes and a quadratic step shows at these sizes), an
+/// eighth of it in debug (`cargo test`), whose cases take 10-20 times longer.
+fn up_to(release: usize) -> usize {
+    if cfg!(debug_assertions) { release / 8 } else { release }
+}
+
 /// One Markdown construct repeated `n` times: the shapes that were quadratic.
 fn markdown_shape() -> impl Strategy<Value = String> {
     let kind = prop::sample::select(vec![
@@ -32,7 +39,7 @@ fn markdown_shape() -> impl Strategy<Value = String> {
         "empty-table",
         "paragraphs",
     ]);
-    (kind, 1usize..6_000).prop_map(|(kind, n)| shape(kind, n))
+    (kind, 1usize..up_to(6_000)).prop_map(|(kind, n)| shape(kind, n))
 }
 
 fn shape(kind: &str, n: usize) -> String {
@@ -161,7 +168,7 @@ fn fuzz_tags_and_long_names() {
         (
             prop_oneof![
                 3 => prop::collection::vec(tag_text(), 0..20),
-                1 => (1usize..3_000).prop_map(|n| (0..n).map(|i| format!("t{i}")).collect()),
+                1 => (1usize..up_to(3_000)).prop_map(|n| (0..n).map(|i| format!("t{i}")).collect()),
             ],
             prop::collection::vec(tag_text(), 0..6),
             prop_oneof![3 => Just(String::new()), 1 => markdown_shape()],
@@ -339,11 +346,11 @@ enum Structure {
 
 fn structure() -> impl Strategy<Value = Structure> {
     prop_oneof![
-        (1usize..8_000).prop_map(Structure::ParentChain),
-        (1usize..2_000).prop_map(Structure::AlignsCycle),
-        (1usize..3_000).prop_map(Structure::DuplicateKrIds),
-        (1usize..4_000).prop_map(Structure::UnknownMetrics),
-        (1usize..3_000).prop_map(Structure::ManyObjectives),
+        (1usize..up_to(8_000)).prop_map(Structure::ParentChain),
+        (1usize..up_to(2_000)).prop_map(Structure::AlignsCycle),
+        (1usize..up_to(3_000)).prop_map(Structure::DuplicateKrIds),
+        (1usize..up_to(4_000)).prop_map(Structure::UnknownMetrics),
+        (1usize..up_to(3_000)).prop_map(Structure::ManyObjectives),
         (90usize..400).prop_map(Structure::LongIds),
     ]
 }
