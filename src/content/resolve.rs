@@ -89,20 +89,22 @@ const SUGGESTION_BUDGET: usize = 500_000;
 const LISTED: usize = 20;
 
 /// `a, b, c`, or the first [`LISTED`] and how many more.
-fn listing(names: &[&str]) -> String {
+fn listing<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<&str> = names.iter().take(LISTED).map(AsRef::as_ref).collect();
     if names.len() <= LISTED {
-        return names.join(", ");
+        return shown.join(", ");
     }
-    format!("{}, … ({} more)", names[..LISTED].join(", "), names.len() - LISTED)
+    format!("{}, … ({} more)", shown.join(", "), names.len() - LISTED)
 }
 
 impl Reporter<'_> {
-    fn suggest(&mut self, written: &str, expected: &[&str]) -> Option<String> {
+    fn suggest<S: AsRef<str>>(&mut self, written: &str, expected: &[S]) -> Option<String> {
         self.suggestion_work += expected.len();
         if self.suggestion_work > SUGGESTION_BUDGET {
             return None;
         }
-        suggestion(written, expected)
+        let expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+        suggestion(written, &expected)
     }
 
     fn locate<T>(&mut self, l: &Loaded<T>, path: &YamlPath) -> Option<Position> {
@@ -185,9 +187,12 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     }
     let metric_ids: HashSet<&str> = content.metric_files.iter().map(String::as_str).collect();
     let parsed_metrics: HashSet<&str> = content.metrics.iter().map(|(id, _)| id.as_str()).collect();
+    // Sorted once for help texts (sorting them for each unknown metric was quadratic).
+    let mut sorted_metric_ids: Vec<&str> = metric_ids.iter().copied().collect();
+    sorted_metric_ids.sort_unstable();
 
     // Objectives of every quarter (private ones too), to resolve `aligns_to`.
-    let mut objective_ids: HashMap<(Quarter, &str), Vec<String>> = HashMap::new();
+    let mut objective_ids: HashMap<(Quarter, &str), ObjectiveIds> = HashMap::new();
     for (q, team, l) in &content.okrs {
         let ids = l
             .raw
@@ -199,8 +204,9 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
                     .and_then(|o| o.id.clone())
                     .unwrap_or_else(|| format!("o{}", i + 1))
             })
-            .collect();
-        objective_ids.insert((*q, team.as_str()), ids);
+            .collect::<Vec<String>>();
+        let set = ids.iter().cloned().collect();
+        objective_ids.insert((*q, team.as_str()), ObjectiveIds { in_order: ids, set });
     }
     let excluded_okrs: HashSet<(Quarter, &str)> = content
         .okrs
@@ -230,6 +236,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             start,
             opts,
             metric_ids: &metric_ids,
+            sorted_metric_ids: &sorted_metric_ids,
             parsed_metrics: &parsed_metrics,
             private_metrics: &private_metrics,
             objective_ids: &objective_ids,
@@ -250,7 +257,8 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         }
     }
 
-    r.diagnostics.extend(super::cycles::alignment_cycles(content));
+    let cycles = super::cycles::alignment_cycles(content, &mut |l, at| r.locate(l, at));
+    r.diagnostics.extend(cycles);
 
     // OKR files that failed to load count too: their error is enough.
     let okr_files: HashSet<(Quarter, &str)> = content
@@ -372,11 +380,6 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         }
     }
     let ids: Vec<&str> = raw.iter().map(|(_, t)| t.id.as_str()).collect();
-    let parents: HashMap<&str, &str> = raw
-        .iter()
-        .filter_map(|(_, t)| t.parent.as_deref().map(|p| (t.id.as_str(), p)))
-        .collect();
-    let mut reaches_root: HashSet<&str> = HashSet::new();
     for &(i, t) in &raw {
         let Some(parent) = &t.parent else { continue };
         if !seen.contains_key(parent.as_str()) {
@@ -389,35 +392,9 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
                 format!("parent `{parent}` names no team"),
             )
             .help(help);
-            continue;
-        }
-        // Follow the parents; a walk longer than the list, or back to the start, is a cycle.
-        // A walk that reaches a team known to lead to a root ends there (walking each
-        // team of a 20,000-deep chain to the top was quadratic).
-        let mut chain = vec![t.id.as_str()];
-        let mut cur = parent.as_str();
-        while chain.len() <= ids.len() {
-            if cur == t.id {
-                chain.push(cur);
-                let cycle = chain.join(" → ");
-                r.error(l, &root.index(i).key("parent"), format!("a cycle of parents: {cycle}"))
-                    .help("the team tree needs a root: remove `parent` from one team of the cycle");
-                break;
-            }
-            if reaches_root.contains(cur) {
-                reaches_root.extend(chain.iter().copied());
-                break;
-            }
-            chain.push(cur);
-            match parents.get(cur) {
-                Some(p) => cur = p,
-                None => {
-                    reaches_root.extend(chain.iter().copied());
-                    break;
-                }
-            }
         }
     }
+    parent_cycles(l, &raw, &seen, r);
     let mut teams: Vec<Team> = raw
         .iter()
         .filter(|(i, t)| seen.get(t.id.as_str()) == Some(i))
@@ -436,6 +413,33 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         }
     }
     teams
+}
+
+/// Reports each cycle of `parent`s once, at the first team of the cycle in file order
+/// (walking the parents from every team was quadratic for a long cycle, and reported
+/// the whole cycle once per team on it). `seen` maps each id to the team kept for it.
+fn parent_cycles(
+    l: &Loaded<Vec<Lenient<RawTeam>>>,
+    raw: &[(usize, &RawTeam)],
+    seen: &HashMap<&str, usize>,
+    r: &mut Reporter<'_>,
+) {
+    let node_of: HashMap<&str, usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, (i, t))| seen.get(t.id.as_str()) == Some(i))
+        .map(|(n, (_, t))| (t.id.as_str(), n))
+        .collect();
+    let next: Vec<Option<usize>> = raw
+        .iter()
+        .map(|(_, t)| t.parent.as_deref().and_then(|p| node_of.get(p).copied()))
+        .collect();
+    for cycle in super::cycles::cycles(&next) {
+        let names = super::cycles::cycle_names(cycle.iter().map(|&n| raw[n].1.id.as_str()));
+        let at = YamlPath::root().index(raw[cycle[0]].0).key("parent");
+        r.error(l, &at, format!("a cycle of parents: {names}"))
+            .help("the team tree needs a root: remove `parent` from one team of the cycle");
+    }
 }
 
 /// Checks a series (metric points or KR values): finite values, unique dates,
@@ -594,9 +598,10 @@ struct OkrContext<'a> {
     start: Date,
     opts: Options,
     metric_ids: &'a HashSet<&'a str>,
+    sorted_metric_ids: &'a [&'a str],
     parsed_metrics: &'a HashSet<&'a str>,
     private_metrics: &'a HashSet<&'a str>,
-    objective_ids: &'a HashMap<(Quarter, &'a str), Vec<String>>,
+    objective_ids: &'a HashMap<(Quarter, &'a str), ObjectiveIds>,
     excluded: &'a HashSet<(Quarter, &'a str)>,
     /// OKR files whose load error is reported: an `aligns_to` into one says nothing more.
     failed_okrs: &'a HashSet<(Quarter, String)>,
@@ -707,6 +712,14 @@ fn resolve_okrs(l: &Loaded<RawTeamQuarter>, ctx: &OkrContext<'_>, r: &mut Report
     }
 }
 
+/// The objective ids of one team's quarter file: in file order for help texts, and
+/// as a set, so each `aligns_to` is checked at once (scanning the list for each of
+/// thousands of objectives aligned into one team was quadratic).
+struct ObjectiveIds {
+    in_order: Vec<String>,
+    set: HashSet<String>,
+}
+
 fn resolve_alignment(
     l: &Loaded<RawTeamQuarter>,
     at: &YamlPath,
@@ -738,11 +751,10 @@ fn resolve_alignment(
             ));
             None
         }
-        Some(ids) if !ids.iter().any(|i| i == obj) => {
-            let names: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let help = r
-                .suggest(obj, &names)
-                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&names)));
+        Some(ids) if !ids.set.contains(obj) => {
+            let help = r.suggest(obj, &ids.in_order).unwrap_or_else(|| {
+                format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order))
+            });
             r.error(
                 l,
                 at,
@@ -784,17 +796,11 @@ fn resolve_kr(
         }
         (Some(m), None) => {
             if !ctx.metric_ids.contains(m.as_str()) {
-                let ids: Vec<&str> = ctx
-                    .metric_ids
-                    .iter()
-                    .copied()
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                let help = r.suggest(m, &ids).unwrap_or_else(|| {
+                let ids = ctx.sorted_metric_ids;
+                let help = r.suggest(m, ids).unwrap_or_else(|| {
                     format!(
                         "`metric` names a file content/metrics/<id>.yaml; known: {}",
-                        listing(&ids)
+                        listing(ids)
                     )
                 });
                 r.error(
