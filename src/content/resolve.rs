@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
-use super::diag::{Diagnostic, Position};
+use super::diag::{Diagnostic, Position, Severity};
 use super::load::{Loaded, LoadedContent};
 use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
@@ -78,6 +78,9 @@ struct Reporter<'a> {
     /// Node positions of each file with a diagnostic, indexed on its first one
     /// (locating each path by re-reading the file was quadratic).
     positions: HashMap<String, PositionIndex>,
+    /// Paths of each file located by re-reading it (where the index cannot tell, as
+    /// in a file with anchors): at most [`REREAD_LOCATIONS`] per file.
+    rereads: HashMap<String, usize>,
     /// Names compared so far for "did you mean" help: one unknown name against
     /// thousands, thousands of times, took minutes, so the comparisons are budgeted.
     suggestion_work: usize,
@@ -85,6 +88,8 @@ struct Reporter<'a> {
 
 /// How many names "did you mean" may compare in one run.
 const SUGGESTION_BUDGET: usize = 500_000;
+/// How many diagnostics of one file the index cannot locate are located by re-reading it.
+const REREAD_LOCATIONS: usize = 50;
 /// How many known names a help lists.
 const LISTED: usize = 20;
 
@@ -108,27 +113,57 @@ impl Reporter<'_> {
     }
 
     fn locate<T>(&mut self, l: &Loaded<T>, path: &YamlPath) -> Option<Position> {
+        match self.find(l, path) {
+            Found::At(p) => Some(p),
+            Found::Nowhere | Found::Unknown => None,
+        }
+    }
+
+    /// Where `path` is in the file; `Unknown` when only re-reading the file could tell
+    /// and its budget is spent.
+    fn find<T>(&mut self, l: &Loaded<T>, path: &YamlPath) -> Found {
         let index = self
             .positions
             .entry(l.file.clone())
             .or_insert_with(|| PositionIndex::build(&l.text));
         match index.find(path) {
-            Found::At(p) => Some(p),
-            Found::Nowhere => None,
-            Found::Unknown => yaml::locate(&l.text, path),
+            Found::Unknown => {
+                // Each re-read costs the whole file: thousands of diagnostics in a
+                // file with one anchor were quadratic.
+                let rereads = self.rereads.entry(l.file.clone()).or_default();
+                *rereads += 1;
+                if *rereads > REREAD_LOCATIONS {
+                    return Found::Unknown;
+                }
+                yaml::locate(&l.text, path).map_or(Found::Nowhere, Found::At)
+            }
+            found => found,
         }
     }
 
-    fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
-        let pos = self.locate(l, path);
-        self.diagnostics.push(Diagnostic::error(l.file.clone(), pos, message));
+    fn push<T>(&mut self, severity: Severity, l: &Loaded<T>, path: &YamlPath, message: String) -> &mut Diagnostic {
+        let (position, message) = match self.find(l, path) {
+            Found::At(p) => (Some(p), message),
+            Found::Nowhere => (None, message),
+            // Past the budget the diagnostic names the node instead of its line.
+            Found::Unknown => (None, format!("{message} (at `{path}`)")),
+        };
+        self.diagnostics.push(Diagnostic {
+            severity,
+            file: l.file.clone(),
+            position,
+            message,
+            help: None,
+        });
         self.diagnostics.last_mut().expect("just pushed")
     }
 
+    fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Severity::Error, l, path, message.into())
+    }
+
     fn warning<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
-        let pos = self.locate(l, path);
-        self.diagnostics.push(Diagnostic::warning(l.file.clone(), pos, message));
-        self.diagnostics.last_mut().expect("just pushed")
+        self.push(Severity::Warning, l, path, message.into())
     }
 }
 
@@ -151,6 +186,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     let mut r = Reporter {
         diagnostics: &mut diagnostics,
         positions: HashMap::new(),
+        rereads: HashMap::new(),
         suggestion_work: 0,
     };
 
