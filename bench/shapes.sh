@@ -44,7 +44,8 @@ md-quotes-line:90000 md-divs:100000 mem-paragraphs:4 mem-prose:15 check-learning
 check-unknown-metrics:8000 check-objective-warnings:5000 check-teams:4000
 check-duplicate-krs:3000 check-parent-chain:20000 tags:2000
 check-parent-cycle:20000 check-broken-checkins:10000 check-broken-krs:10000
-check-broken-points:10000 check-aligns-to:20000 check-anchor-diagnostics:8000"
+check-broken-points:10000 check-aligns-to:20000 check-anchor-diagnostics:8000
+check-long-line:10000"
 
 # gen SHAPE N DIR: writes a site of that shape and size into DIR.
 gen() {
@@ -119,6 +120,8 @@ elif shape == "check-aligns-to":  # N objectives aligned to N objectives of one 
 elif shape == "check-anchor-diagnostics":  # one anchor, N KRs naming unknown metrics
     krs = "".join(f"      - id: k{i}\n        title: KR {i}\n        metric: nope-{i}\n        baseline: 0\n        target: 1\n" for i in range(n))
     okrs("objectives:\n  - id: o\n    title: &t O\n    key_results:\n" + krs)
+elif shape == "check-long-line":  # N objectives on one line, each KR naming an unknown metric
+    okrs("objectives: [" + ", ".join(f"{{id: o{i}, title: O, key_results: [{{title: K, metric: nope{i}, baseline: 0, target: 1}}]}}" for i in range(n)) + "]\n")
 else:
     sys.exit(f"unknown shape {shape}")
 EOF

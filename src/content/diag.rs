@@ -547,10 +547,17 @@ mod tests {
         let text = format!("x\n{long}\r\n{long}\n\nb{long}");
         let lines = LineStarts::new(&text);
         for offset in (0..=text.len() + 2).step_by(7) {
-            assert_eq!(lines.position(&text, offset), Position::of_offset(&text, offset), "{offset}");
+            assert_eq!(
+                lines.position(&text, offset),
+                Position::of_offset(&text, offset),
+                "{offset}"
+            );
         }
         for line in 0..7 {
-            for column in (0..3_000).step_by(13).chain([1023, 1024, 1025, 2048, 2049, 2800, 2801, 2802]) {
+            for column in (0..3_000)
+                .step_by(13)
+                .chain([1023, 1024, 1025, 2048, 2049, 2800, 2801, 2802])
+            {
                 let pos = Position::new(line, column);
                 assert_eq!(lines.offset(&text, pos), pos.to_offset(&text), "{pos:?}");
             }

@@ -439,9 +439,8 @@ fn element_errors(parsed: &Parsed) -> Vec<Diagnostic> {
         .iter()
         .take(EXPLAINED_ELEMENTS)
         .map(|(path, parse)| {
-            parse(text, path, origin).unwrap_or_else(|| {
-                Diagnostic::error(file, yaml::locate(text, path), format!("cannot read `{path}`"))
-            })
+            parse(text, path, origin)
+                .unwrap_or_else(|| Diagnostic::error(file, yaml::locate(text, path), format!("cannot read `{path}`")))
         })
         .collect();
     if let Some((first, _)) = broken.get(EXPLAINED_ELEMENTS) {

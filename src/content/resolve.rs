@@ -788,9 +788,9 @@ fn resolve_alignment(
             None
         }
         Some(ids) if !ids.set.contains(obj) => {
-            let help = r.suggest(obj, &ids.in_order).unwrap_or_else(|| {
-                format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order))
-            });
+            let help = r
+                .suggest(obj, &ids.in_order)
+                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)));
             r.error(
                 l,
                 at,
