@@ -45,7 +45,7 @@ check-unknown-metrics:8000 check-objective-warnings:5000 check-teams:4000
 check-duplicate-krs:3000 check-parent-chain:20000 tags:2000
 check-parent-cycle:20000 check-broken-checkins:10000 check-broken-krs:10000
 check-broken-points:10000 check-aligns-to:20000 check-anchor-diagnostics:8000
-check-long-line:10000"
+check-long-line:10000 check-many-metrics:10000"
 
 # gen SHAPE N DIR: writes a site of that shape and size into DIR.
 gen() {
@@ -122,6 +122,11 @@ elif shape == "check-anchor-diagnostics":  # one anchor, N KRs naming unknown me
     okrs("objectives:\n  - id: o\n    title: &t O\n    key_results:\n" + krs)
 elif shape == "check-long-line":  # N objectives on one line, each KR naming an unknown metric
     okrs("objectives: [" + ", ".join(f"{{id: o{i}, title: O, key_results: [{{title: K, metric: nope{i}, baseline: 0, target: 1}}]}}" for i in range(n)) + "]\n")
+elif shape == "check-many-metrics":  # N metric files, N KRs naming unknown metrics
+    for i in range(n):
+        with open(os.path.join(root, "content", "metrics", f"m{i}.yaml"), "w") as f:
+            f.write("name: S\nunit: x\ndirection: increase\naggregate: sum\npoints: {2025-07-07: 1}\n")
+    okrs("objectives:\n  - id: o\n    title: O\n    key_results:\n" + "".join(f"      - {{title: K, metric: nope{i}, baseline: 0, target: 1}}\n" for i in range(n)))
 else:
     sys.exit(f"unknown shape {shape}")
 EOF

@@ -365,3 +365,34 @@ fn thousands_of_diagnostics_on_one_long_line_are_rendered_in_linear_time() {
         &err[err.len().saturating_sub(3000)..]
     );
 }
+
+#[test]
+fn unknown_metrics_among_thousands_of_metric_files_are_found_in_linear_time() {
+    // The known metric ids were gathered and sorted again for each unknown one: 10,000
+    // metric files and 10,000 KRs naming unknown metrics took 10.6 s in a release build.
+    let site = common::site(None);
+    let n = 12_000;
+    for i in 0..n {
+        std::fs::write(
+            site.path().join(format!("content/metrics/m{i}.yaml")),
+            "name: S\nunit: x\ndirection: increase\naggregate: sum\npoints: {2025-07-07: 1}\n",
+        )
+        .unwrap();
+    }
+    let krs: String = (0..n)
+        .map(|i| format!("      - {{title: K, metric: nope{i}, baseline: 0, target: 1}}\n"))
+        .collect();
+    okrs(
+        site.path(),
+        &format!("objectives:\n  - id: o\n    title: O\n    key_results:\n{krs}"),
+    );
+    let o = run_within(site.path(), &["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", &err[..2000.min(err.len())]);
+    // The help lists the known ids in order, a bounded number of them.
+    assert!(
+        err.contains(&format!("known: m0, m1, m10, m100, m1000, m10000, m10001, m10002, m10003, m10004, m10005, m10006, m10007, m10008, m10009, m1001, m10010, m10011, m10012, m10013, … ({} more)", n + 2 - 20)),
+        "{}",
+        &err[err.len().saturating_sub(2000)..]
+    );
+}
