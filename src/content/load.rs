@@ -416,7 +416,7 @@ fn parse_file(path: &Path, display: String, kind: Kind) -> Parsed {
 
 /// How many broken elements of one file get their own precise diagnostic; each
 /// re-reads the file up to its element, so explaining 10,000 was quadratic.
-const EXPLAINED_ELEMENTS: usize = 50;
+const EXPLAINED_ELEMENTS: usize = 20;
 
 /// A list element that failed on its own, and how to explain it.
 type Broken = (YamlPath, fn(&str, &YamlPath, Origin<'_>) -> Option<Diagnostic>);

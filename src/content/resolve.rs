@@ -89,7 +89,7 @@ struct Reporter<'a> {
 /// How many names "did you mean" may compare in one run.
 const SUGGESTION_BUDGET: usize = 500_000;
 /// How many diagnostics of one file the index cannot locate are located by re-reading it.
-const REREAD_LOCATIONS: usize = 50;
+const REREAD_LOCATIONS: usize = 20;
 /// How many known names a help lists.
 const LISTED: usize = 20;
 
@@ -378,16 +378,20 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
 }
 
 fn unknown_team(r: &mut Reporter<'_>, file: &str, team: &str, teams: &[Team]) {
-    let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+    // The ids are gathered only while suggestions are within their budget: gathering
+    // them for each of thousands of files with unknown teams was quadratic.
+    let suggested = (r.suggestion_work + teams.len() <= SUGGESTION_BUDGET)
+        .then(|| {
+            let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+            r.suggest(team, &ids)
+        })
+        .flatten();
     let mut d = Diagnostic::error(
         file,
         None,
         format!("team `{team}` (the file name) is not in content/teams.yaml"),
     );
-    d.help_opt(
-        r.suggest(team, &ids)
-            .or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))),
-    );
+    d.help_opt(suggested.or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))));
     r.diagnostics.push(d);
 }
 
