@@ -42,7 +42,10 @@ export SOURCE_DATE_EPOCH=1761955200 NO_COLOR=1
 SHAPES="md-stars:300000 md-empty-items:80000 md-empty-table:400 md-markers-line:20000
 md-quotes-line:90000 md-divs:100000 mem-paragraphs:4 mem-prose:15 check-learnings:60000
 check-unknown-metrics:8000 check-objective-warnings:5000 check-teams:4000
-check-duplicate-krs:3000 check-parent-chain:20000 tags:2000"
+check-duplicate-krs:3000 check-parent-chain:20000 tags:2000
+check-parent-cycle:20000 check-broken-checkins:10000 check-broken-krs:10000
+check-broken-points:10000 check-aligns-to:20000 check-anchor-diagnostics:8000
+check-long-line:10000 check-many-metrics:10000"
 
 # gen SHAPE N DIR: writes a site of that shape and size into DIR.
 gen() {
@@ -96,6 +99,34 @@ elif shape == "check-parent-chain":
         f.write("".join(f"- id: t{i}\n  name: T{i}\n  parent: t{i-1}\n" for i in range(1, n)))
 elif shape == "tags":  # one learning with N distinct tags
     retro("## 学び\n- 一つの学び " + " ".join(f"#tag{i}" for i in range(n)) + "\n")
+elif shape == "check-parent-cycle":  # N teams in one cycle of `parent`
+    with open(os.path.join(root, "content", "teams.yaml"), "w") as f:
+        f.write("- id: company\n  name: C\n- id: product\n  name: P\n  parent: company\n")
+        f.write("".join(f"- id: t{i}\n  name: T{i}\n  parent: t{(i + 1) % n}\n" for i in range(n)))
+elif shape == "check-broken-checkins":  # N check-ins whose status is not a colour
+    cis = "".join(f"          - {{date: 2025-09-15, status: blue{i}}}\n" for i in range(n))
+    okrs("objectives:\n  - id: o\n    title: O\n    key_results:\n      - title: K\n        score: 0.5\n        checkins:\n" + cis)
+elif shape == "check-broken-krs":  # N KRs with an unknown key each
+    krs = "".join(f"      - title: KR {i}\n        score: 0.5\n        scroe{i}: 1\n" for i in range(n))
+    okrs("objectives:\n  - id: o\n    title: O\n    key_results:\n" + krs)
+elif shape == "check-broken-points":  # N metric points that are not numbers
+    with open(os.path.join(root, "content", "metrics", "signups.yaml"), "w") as f:
+        f.write("name: S\nunit: x\ndirection: increase\naggregate: sum\npoints:\n")
+        f.write("".join(f"  - {{date: 2025-07-07, value: x{i}}}\n" for i in range(n)))
+elif shape == "check-aligns-to":  # N objectives aligned to N objectives of one team
+    okrs("objectives:\n" + "".join(f"  - id: p{i}\n    title: P\n    aligns_to: company/c{i}\n    key_results:\n      - {{title: K, score: 0.5}}\n      - {{title: L, score: 0.5}}\n" for i in range(n)))
+    with open(os.path.join(q, "company.yaml"), "w") as f:
+        f.write("objectives:\n" + "".join(f"  - id: c{i}\n    title: C\n    key_results:\n      - {{title: K, score: 0.5}}\n      - {{title: L, score: 0.5}}\n" for i in range(n)))
+elif shape == "check-anchor-diagnostics":  # one anchor, N KRs naming unknown metrics
+    krs = "".join(f"      - id: k{i}\n        title: KR {i}\n        metric: nope-{i}\n        baseline: 0\n        target: 1\n" for i in range(n))
+    okrs("objectives:\n  - id: o\n    title: &t O\n    key_results:\n" + krs)
+elif shape == "check-long-line":  # N objectives on one line, each KR naming an unknown metric
+    okrs("objectives: [" + ", ".join(f"{{id: o{i}, title: O, key_results: [{{title: K, metric: nope{i}, baseline: 0, target: 1}}]}}" for i in range(n)) + "]\n")
+elif shape == "check-many-metrics":  # N metric files, N KRs naming unknown metrics
+    for i in range(n):
+        with open(os.path.join(root, "content", "metrics", f"m{i}.yaml"), "w") as f:
+            f.write("name: S\nunit: x\ndirection: increase\naggregate: sum\npoints: {2025-07-07: 1}\n")
+    okrs("objectives:\n  - id: o\n    title: O\n    key_results:\n" + "".join(f"      - {{title: K, metric: nope{i}, baseline: 0, target: 1}}\n" for i in range(n)))
 else:
     sys.exit(f"unknown shape {shape}")
 EOF

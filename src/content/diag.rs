@@ -64,43 +64,81 @@ impl Position {
 }
 
 /// Where each line of a text starts, found once per file: finding a position by
-/// counting lines from the top for every diagnostic was quadratic.
+/// counting lines from the top for every diagnostic was quadratic. A long line also
+/// keeps where every [`CHECKPOINT`]th character of it starts, so a column is found
+/// without counting characters from the start of the line (thousands of diagnostics
+/// on one 10 MB line were quadratic).
 #[derive(Debug, Clone)]
-pub struct LineStarts(Vec<usize>);
+pub struct LineStarts {
+    starts: Vec<usize>,
+    /// For each line longer than [`CHECKPOINT`] bytes (by line index): the byte
+    /// offsets of its characters number 0, CHECKPOINT, 2 × CHECKPOINT, …
+    checkpoints: HashMap<usize, Vec<usize>>,
+}
+
+/// Characters between two checkpoints of a long line.
+const CHECKPOINT: usize = 1024;
 
 impl LineStarts {
     pub fn new(text: &str) -> Self {
-        LineStarts(
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-                .collect(),
-        )
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        let mut checkpoints = HashMap::new();
+        for (line, &start) in starts.iter().enumerate() {
+            let end = starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+            if end - start > CHECKPOINT {
+                let marks = text[start..end]
+                    .char_indices()
+                    .step_by(CHECKPOINT)
+                    .map(|(i, _)| start + i)
+                    .collect();
+                checkpoints.insert(line, marks);
+            }
+        }
+        LineStarts { starts, checkpoints }
+    }
+
+    /// The byte offsets where line `line` (counted from 0) starts and ends (before its `\n`).
+    fn bounds(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.starts[line];
+        (start, self.starts.get(line + 1).map_or(text.len(), |&next| next - 1))
     }
 
     /// The position of a byte offset, as [`Position::of_offset`] gives it.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.0.partition_point(|&start| start <= offset);
-        let line_start = self.0[line - 1];
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let (mut from, mut column) = (self.starts[line - 1], 1);
+        if let Some(marks) = self.checkpoints.get(&(line - 1)) {
+            let passed = marks.partition_point(|&m| m <= offset);
+            from = marks[passed - 1];
+            column += (passed - 1) * CHECKPOINT;
+        }
         Position {
             line,
-            column: text[line_start..offset].chars().count() + 1,
+            column: column + text[from..offset].chars().count(),
         }
     }
 
     /// The byte offset of a position, as [`Position::to_offset`] gives it.
     pub fn offset(&self, text: &str, pos: Position) -> usize {
-        let Some(&line_start) = self.0.get(pos.line.max(1) - 1) else {
+        let line = pos.line.max(1) - 1;
+        if line >= self.starts.len() {
             return text.len();
-        };
-        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |i| line_start + i);
-        let mut chars = text[line_start..line_end].char_indices();
-        for _ in 1..pos.column {
-            if chars.next().is_none() {
-                return line_end;
-            }
         }
-        chars.next().map_or(line_end, |(i, _)| line_start + i)
+        let (mut from, line_end) = self.bounds(text, line);
+        // Characters to step over from `from`.
+        let mut skip = pos.column.max(1) - 1;
+        if let Some(marks) = self.checkpoints.get(&line) {
+            let mark = (skip / CHECKPOINT).min(marks.len() - 1);
+            from = marks[mark];
+            skip -= mark * CHECKPOINT;
+        }
+        text[from..line_end]
+            .char_indices()
+            .nth(skip)
+            .map_or(line_end, |(i, _)| from + i)
     }
 }
 
@@ -220,7 +258,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
                 let lines = line_starts
                     .entry(d.file.as_str())
                     .or_insert_with(|| LineStarts::new(text));
-                let excerpt = Excerpt::new(file, text, pos, lines.offset(text, pos));
+                let excerpt = Excerpt::new(file, text, pos, lines);
                 cs = cs.with_labels(vec![Label::primary((), excerpt.label.clone())]);
                 excerpt
             }
@@ -280,10 +318,16 @@ impl Excerpt {
         }
     }
 
-    /// The excerpt of `text` at `pos`, whose byte offset is `start`.
-    fn new(name: String, text: &str, pos: Position, start: usize) -> Excerpt {
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    /// The excerpt of `text` at `pos`. Nothing here walks the whole line: a line
+    /// can be megabytes long and hold thousands of diagnostics.
+    fn new(name: String, text: &str, pos: Position, lines: &LineStarts) -> Excerpt {
+        let start = lines.offset(text, pos);
+        let (line_start, line_end) = if pos.line > lines.starts.len() {
+            let last = lines.starts.len() - 1;
+            (lines.starts[last], text.len())
+        } else {
+            lines.bounds(text, pos.line.max(1) - 1)
+        };
         let line_end = line_end - usize::from(text[..line_end].ends_with('\r'));
         let start = start.min(line_end);
         let end = token_end(text, start);
@@ -324,7 +368,7 @@ impl Excerpt {
         }
         // A position past the end of its line is shown at the end of the line.
         let column = if start == line_end {
-            pos.column.min(text[line_start..line_end].chars().count() + 1)
+            pos.column.min(lines.position(text, line_end).column)
         } else {
             pos.column
         };
@@ -432,7 +476,8 @@ fn push_escaped(out: &mut String, c: char, tab_as_space: bool) {
 fn token_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
     let mut end = start;
-    for (i, c) in rest.char_indices() {
+    // Past the quoted part of the line the end is not shown: no need to look further.
+    for (i, c) in rest.char_indices().take(2 * QUOTE_AROUND + 1) {
         if c == '\n' || c == '\r' || (i > 0 && (c.is_whitespace() || matches!(c, ':' | ',' | ']' | '}'))) {
             break;
         }
@@ -493,6 +538,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn line_starts_agree_with_counting_on_long_lines() {
+        // Lines longer than a checkpoint, of one-, two-, three- and four-byte characters.
+        let long = "aé目\u{1F600}".repeat(700);
+        let text = format!("x\n{long}\r\n{long}\n\nb{long}");
+        let lines = LineStarts::new(&text);
+        for offset in (0..=text.len() + 2).step_by(7) {
+            assert_eq!(
+                lines.position(&text, offset),
+                Position::of_offset(&text, offset),
+                "{offset}"
+            );
+        }
+        for line in 0..7 {
+            for column in (0..3_000)
+                .step_by(13)
+                .chain([1023, 1024, 1025, 2048, 2049, 2800, 2801, 2802])
+            {
+                let pos = Position::new(line, column);
+                assert_eq!(lines.offset(&text, pos), pos.to_offset(&text), "{pos:?}");
+            }
+        }
+        // And quoting agrees with the line it quotes.
+        let mut sources = SourceMap::default();
+        sources.insert("content/a.yaml", Arc::from(text.as_str()));
+        let d = Diagnostic::error("content/a.yaml", Some(Position::new(3, 2801)), "at the end");
+        let out = render(&[d], &sources, false);
+        assert!(out.contains("content/a.yaml:3:2801"), "{out}");
     }
 
     #[test]

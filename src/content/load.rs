@@ -414,62 +414,81 @@ fn parse_file(path: &Path, display: String, kind: Kind) -> Parsed {
     result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d, okrs_of))
 }
 
+/// How many broken elements of one file get their own precise diagnostic; each
+/// re-reads the file up to its element, so explaining 10,000 was quadratic.
+const EXPLAINED_ELEMENTS: usize = 20;
+
+/// A list element that failed on its own, and how to explain it.
+type Broken = (YamlPath, fn(&str, &YamlPath, Origin<'_>) -> Option<Diagnostic>);
+
 /// Precise diagnostics for the list elements that failed on their own
-/// (teams, objectives, key results, check-ins), so one run reports them all.
+/// (teams, objectives, key results, check-ins), so one run reports them all: the
+/// first [`EXPLAINED_ELEMENTS`] of a file one by one, the rest in one diagnostic.
 fn element_errors(parsed: &Parsed) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let root = YamlPath::root();
-    let mut report = |ok: bool,
-                      text: &str,
-                      file: &str,
-                      path: YamlPath,
-                      parse: fn(&str, &YamlPath, Origin<'_>) -> Option<Diagnostic>| {
-        if !ok {
-            let origin = Origin {
-                file,
-                line_offset: 0,
-                what: "a file",
-            };
-            out.push(parse(text, &path, origin).unwrap_or_else(|| {
-                Diagnostic::error(file, yaml::locate(text, &path), format!("cannot read `{path}`"))
-            }));
-        }
+    let (text, file, broken) = match parsed {
+        Parsed::Teams(l) => (&l.text, &l.file, broken_teams(&l.raw)),
+        Parsed::Okrs(_, _, l) => (&l.text, &l.file, broken_okrs(&l.raw)),
+        _ => return Vec::new(),
     };
-    match parsed {
-        Parsed::Teams(l) => {
-            for (i, t) in l.raw.iter().enumerate() {
-                report(
-                    t.ok().is_some(),
-                    &l.text,
-                    &l.file,
-                    root.index(i),
-                    yaml::parse_at::<RawTeam>,
-                );
-            }
-        }
-        Parsed::Okrs(_, _, l) => {
-            for (oi, o) in l.raw.objectives.iter().enumerate() {
-                let op = root.key("objectives").index(oi);
-                let Some(o) = o.ok() else {
-                    report(false, &l.text, &l.file, op, yaml::parse_at::<RawObjective>);
-                    continue;
-                };
-                for (ki, kr) in o.key_results.iter().enumerate() {
-                    let kp = op.key("key_results").index(ki);
-                    let Some(kr) = kr.ok() else {
-                        report(false, &l.text, &l.file, kp, yaml::parse_at::<RawKeyResult>);
-                        continue;
-                    };
-                    for (ci, c) in kr.checkins.iter().enumerate() {
-                        let cp = kp.key("checkins").index(ci);
-                        report(c.ok().is_some(), &l.text, &l.file, cp, yaml::parse_at::<RawCheckin>);
-                    }
+    let origin = Origin {
+        file,
+        line_offset: 0,
+        what: "a file",
+    };
+    let mut out: Vec<Diagnostic> = broken
+        .iter()
+        .take(EXPLAINED_ELEMENTS)
+        .map(|(path, parse)| {
+            parse(text, path, origin)
+                .unwrap_or_else(|| Diagnostic::error(file, yaml::locate(text, path), format!("cannot read `{path}`")))
+        })
+        .collect();
+    if let Some((first, _)) = broken.get(EXPLAINED_ELEMENTS) {
+        let more = broken.len() - EXPLAINED_ELEMENTS;
+        out.push(
+            Diagnostic::error(
+                file,
+                yaml::locate(text, first),
+                format!("{more} more list elements of this file cannot be read, the first is `{first}`"),
+            )
+            .with_help(format!(
+                "the first {EXPLAINED_ELEMENTS} are explained above; fix them and run `okrsite check` again"
+            )),
+        );
+    }
+    out
+}
+
+fn broken_teams(teams: &[Lenient<RawTeam>]) -> Vec<Broken> {
+    let root = YamlPath::root();
+    (0..teams.len())
+        .filter(|&i| teams[i].ok().is_none())
+        .map(|i| (root.index(i), yaml::parse_at::<RawTeam> as _))
+        .collect()
+}
+
+fn broken_okrs(okrs: &RawTeamQuarter) -> Vec<Broken> {
+    let mut broken: Vec<Broken> = Vec::new();
+    for (oi, o) in okrs.objectives.iter().enumerate() {
+        let op = YamlPath::root().key("objectives").index(oi);
+        let Some(o) = o.ok() else {
+            broken.push((op, yaml::parse_at::<RawObjective>));
+            continue;
+        };
+        for (ki, kr) in o.key_results.iter().enumerate() {
+            let kp = op.key("key_results").index(ki);
+            let Some(kr) = kr.ok() else {
+                broken.push((kp, yaml::parse_at::<RawKeyResult>));
+                continue;
+            };
+            for (ci, c) in kr.checkins.iter().enumerate() {
+                if c.ok().is_none() {
+                    broken.push((kp.key("checkins").index(ci), yaml::parse_at::<RawCheckin>));
                 }
             }
         }
-        _ => {}
     }
-    out
+    broken
 }
 
 /// Reads a file as UTF-8 text, refusing huge files and pointing at the first

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
-use super::diag::{Diagnostic, Position};
+use super::diag::{Diagnostic, Position, Severity};
 use super::load::{Loaded, LoadedContent};
 use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
@@ -78,6 +78,9 @@ struct Reporter<'a> {
     /// Node positions of each file with a diagnostic, indexed on its first one
     /// (locating each path by re-reading the file was quadratic).
     positions: HashMap<String, PositionIndex>,
+    /// Paths of each file located by re-reading it (where the index cannot tell, as
+    /// in a file with anchors): at most [`REREAD_LOCATIONS`] per file.
+    rereads: HashMap<String, usize>,
     /// Names compared so far for "did you mean" help: one unknown name against
     /// thousands, thousands of times, took minutes, so the comparisons are budgeted.
     suggestion_work: usize,
@@ -85,48 +88,82 @@ struct Reporter<'a> {
 
 /// How many names "did you mean" may compare in one run.
 const SUGGESTION_BUDGET: usize = 500_000;
+/// How many diagnostics of one file the index cannot locate are located by re-reading it.
+const REREAD_LOCATIONS: usize = 20;
 /// How many known names a help lists.
 const LISTED: usize = 20;
 
 /// `a, b, c`, or the first [`LISTED`] and how many more.
-fn listing(names: &[&str]) -> String {
+fn listing<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<&str> = names.iter().take(LISTED).map(AsRef::as_ref).collect();
     if names.len() <= LISTED {
-        return names.join(", ");
+        return shown.join(", ");
     }
-    format!("{}, … ({} more)", names[..LISTED].join(", "), names.len() - LISTED)
+    format!("{}, … ({} more)", shown.join(", "), names.len() - LISTED)
 }
 
 impl Reporter<'_> {
-    fn suggest(&mut self, written: &str, expected: &[&str]) -> Option<String> {
+    fn suggest<S: AsRef<str>>(&mut self, written: &str, expected: &[S]) -> Option<String> {
         self.suggestion_work += expected.len();
         if self.suggestion_work > SUGGESTION_BUDGET {
             return None;
         }
-        suggestion(written, expected)
+        let expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+        suggestion(written, &expected)
     }
 
     fn locate<T>(&mut self, l: &Loaded<T>, path: &YamlPath) -> Option<Position> {
+        match self.find(l, path) {
+            Found::At(p) => Some(p),
+            Found::Nowhere | Found::Unknown => None,
+        }
+    }
+
+    /// Where `path` is in the file; `Unknown` when only re-reading the file could tell
+    /// and its budget is spent.
+    fn find<T>(&mut self, l: &Loaded<T>, path: &YamlPath) -> Found {
         let index = self
             .positions
             .entry(l.file.clone())
             .or_insert_with(|| PositionIndex::build(&l.text));
         match index.find(path) {
-            Found::At(p) => Some(p),
-            Found::Nowhere => None,
-            Found::Unknown => yaml::locate(&l.text, path),
+            Found::Unknown => {
+                // Each re-read costs the whole file: thousands of diagnostics in a
+                // file with one anchor were quadratic.
+                let rereads = self.rereads.entry(l.file.clone()).or_default();
+                *rereads += 1;
+                if *rereads > REREAD_LOCATIONS {
+                    return Found::Unknown;
+                }
+                yaml::locate(&l.text, path).map_or(Found::Nowhere, Found::At)
+            }
+            found => found,
         }
     }
 
-    fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
-        let pos = self.locate(l, path);
-        self.diagnostics.push(Diagnostic::error(l.file.clone(), pos, message));
+    fn push<T>(&mut self, severity: Severity, l: &Loaded<T>, path: &YamlPath, message: String) -> &mut Diagnostic {
+        let (position, message) = match self.find(l, path) {
+            Found::At(p) => (Some(p), message),
+            Found::Nowhere => (None, message),
+            // Past the budget the diagnostic names the node instead of its line.
+            Found::Unknown => (None, format!("{message} (at `{path}`)")),
+        };
+        self.diagnostics.push(Diagnostic {
+            severity,
+            file: l.file.clone(),
+            position,
+            message,
+            help: None,
+        });
         self.diagnostics.last_mut().expect("just pushed")
     }
 
+    fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Severity::Error, l, path, message.into())
+    }
+
     fn warning<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
-        let pos = self.locate(l, path);
-        self.diagnostics.push(Diagnostic::warning(l.file.clone(), pos, message));
-        self.diagnostics.last_mut().expect("just pushed")
+        self.push(Severity::Warning, l, path, message.into())
     }
 }
 
@@ -149,6 +186,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     let mut r = Reporter {
         diagnostics: &mut diagnostics,
         positions: HashMap::new(),
+        rereads: HashMap::new(),
         suggestion_work: 0,
     };
 
@@ -185,9 +223,12 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     }
     let metric_ids: HashSet<&str> = content.metric_files.iter().map(String::as_str).collect();
     let parsed_metrics: HashSet<&str> = content.metrics.iter().map(|(id, _)| id.as_str()).collect();
+    // Sorted once for help texts (sorting them for each unknown metric was quadratic).
+    let mut sorted_metric_ids: Vec<&str> = metric_ids.iter().copied().collect();
+    sorted_metric_ids.sort_unstable();
 
     // Objectives of every quarter (private ones too), to resolve `aligns_to`.
-    let mut objective_ids: HashMap<(Quarter, &str), Vec<String>> = HashMap::new();
+    let mut objective_ids: HashMap<(Quarter, &str), ObjectiveIds> = HashMap::new();
     for (q, team, l) in &content.okrs {
         let ids = l
             .raw
@@ -199,8 +240,9 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
                     .and_then(|o| o.id.clone())
                     .unwrap_or_else(|| format!("o{}", i + 1))
             })
-            .collect();
-        objective_ids.insert((*q, team.as_str()), ids);
+            .collect::<Vec<String>>();
+        let set = ids.iter().cloned().collect();
+        objective_ids.insert((*q, team.as_str()), ObjectiveIds { in_order: ids, set });
     }
     let excluded_okrs: HashSet<(Quarter, &str)> = content
         .okrs
@@ -230,6 +272,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             start,
             opts,
             metric_ids: &metric_ids,
+            sorted_metric_ids: &sorted_metric_ids,
             parsed_metrics: &parsed_metrics,
             private_metrics: &private_metrics,
             objective_ids: &objective_ids,
@@ -250,7 +293,8 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         }
     }
 
-    r.diagnostics.extend(super::cycles::alignment_cycles(content));
+    let cycles = super::cycles::alignment_cycles(content, &mut |l, at| r.locate(l, at));
+    r.diagnostics.extend(cycles);
 
     // OKR files that failed to load count too: their error is enough.
     let okr_files: HashSet<(Quarter, &str)> = content
@@ -334,16 +378,20 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
 }
 
 fn unknown_team(r: &mut Reporter<'_>, file: &str, team: &str, teams: &[Team]) {
-    let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+    // The ids are gathered only while suggestions are within their budget: gathering
+    // them for each of thousands of files with unknown teams was quadratic.
+    let suggested = (r.suggestion_work + teams.len() <= SUGGESTION_BUDGET)
+        .then(|| {
+            let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+            r.suggest(team, &ids)
+        })
+        .flatten();
     let mut d = Diagnostic::error(
         file,
         None,
         format!("team `{team}` (the file name) is not in content/teams.yaml"),
     );
-    d.help_opt(
-        r.suggest(team, &ids)
-            .or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))),
-    );
+    d.help_opt(suggested.or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))));
     r.diagnostics.push(d);
 }
 
@@ -372,11 +420,6 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         }
     }
     let ids: Vec<&str> = raw.iter().map(|(_, t)| t.id.as_str()).collect();
-    let parents: HashMap<&str, &str> = raw
-        .iter()
-        .filter_map(|(_, t)| t.parent.as_deref().map(|p| (t.id.as_str(), p)))
-        .collect();
-    let mut reaches_root: HashSet<&str> = HashSet::new();
     for &(i, t) in &raw {
         let Some(parent) = &t.parent else { continue };
         if !seen.contains_key(parent.as_str()) {
@@ -389,35 +432,9 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
                 format!("parent `{parent}` names no team"),
             )
             .help(help);
-            continue;
-        }
-        // Follow the parents; a walk longer than the list, or back to the start, is a cycle.
-        // A walk that reaches a team known to lead to a root ends there (walking each
-        // team of a 20,000-deep chain to the top was quadratic).
-        let mut chain = vec![t.id.as_str()];
-        let mut cur = parent.as_str();
-        while chain.len() <= ids.len() {
-            if cur == t.id {
-                chain.push(cur);
-                let cycle = chain.join(" → ");
-                r.error(l, &root.index(i).key("parent"), format!("a cycle of parents: {cycle}"))
-                    .help("the team tree needs a root: remove `parent` from one team of the cycle");
-                break;
-            }
-            if reaches_root.contains(cur) {
-                reaches_root.extend(chain.iter().copied());
-                break;
-            }
-            chain.push(cur);
-            match parents.get(cur) {
-                Some(p) => cur = p,
-                None => {
-                    reaches_root.extend(chain.iter().copied());
-                    break;
-                }
-            }
         }
     }
+    parent_cycles(l, &raw, &seen, r);
     let mut teams: Vec<Team> = raw
         .iter()
         .filter(|(i, t)| seen.get(t.id.as_str()) == Some(i))
@@ -436,6 +453,33 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         }
     }
     teams
+}
+
+/// Reports each cycle of `parent`s once, at the first team of the cycle in file order
+/// (walking the parents from every team was quadratic for a long cycle, and reported
+/// the whole cycle once per team on it). `seen` maps each id to the team kept for it.
+fn parent_cycles(
+    l: &Loaded<Vec<Lenient<RawTeam>>>,
+    raw: &[(usize, &RawTeam)],
+    seen: &HashMap<&str, usize>,
+    r: &mut Reporter<'_>,
+) {
+    let node_of: HashMap<&str, usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, (i, t))| seen.get(t.id.as_str()) == Some(i))
+        .map(|(n, (_, t))| (t.id.as_str(), n))
+        .collect();
+    let next: Vec<Option<usize>> = raw
+        .iter()
+        .map(|(_, t)| t.parent.as_deref().and_then(|p| node_of.get(p).copied()))
+        .collect();
+    for cycle in super::cycles::cycles(&next) {
+        let names = super::cycles::cycle_names(cycle.iter().map(|&n| raw[n].1.id.as_str()));
+        let at = YamlPath::root().index(raw[cycle[0]].0).key("parent");
+        r.error(l, &at, format!("a cycle of parents: {names}"))
+            .help("the team tree needs a root: remove `parent` from one team of the cycle");
+    }
 }
 
 /// Checks a series (metric points or KR values): finite values, unique dates,
@@ -594,9 +638,10 @@ struct OkrContext<'a> {
     start: Date,
     opts: Options,
     metric_ids: &'a HashSet<&'a str>,
+    sorted_metric_ids: &'a [&'a str],
     parsed_metrics: &'a HashSet<&'a str>,
     private_metrics: &'a HashSet<&'a str>,
-    objective_ids: &'a HashMap<(Quarter, &'a str), Vec<String>>,
+    objective_ids: &'a HashMap<(Quarter, &'a str), ObjectiveIds>,
     excluded: &'a HashSet<(Quarter, &'a str)>,
     /// OKR files whose load error is reported: an `aligns_to` into one says nothing more.
     failed_okrs: &'a HashSet<(Quarter, String)>,
@@ -707,6 +752,14 @@ fn resolve_okrs(l: &Loaded<RawTeamQuarter>, ctx: &OkrContext<'_>, r: &mut Report
     }
 }
 
+/// The objective ids of one team's quarter file: in file order for help texts, and
+/// as a set, so each `aligns_to` is checked at once (scanning the list for each of
+/// thousands of objectives aligned into one team was quadratic).
+struct ObjectiveIds {
+    in_order: Vec<String>,
+    set: HashSet<String>,
+}
+
 fn resolve_alignment(
     l: &Loaded<RawTeamQuarter>,
     at: &YamlPath,
@@ -738,11 +791,10 @@ fn resolve_alignment(
             ));
             None
         }
-        Some(ids) if !ids.iter().any(|i| i == obj) => {
-            let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        Some(ids) if !ids.set.contains(obj) => {
             let help = r
-                .suggest(obj, &names)
-                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&names)));
+                .suggest(obj, &ids.in_order)
+                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)));
             r.error(
                 l,
                 at,
@@ -784,17 +836,11 @@ fn resolve_kr(
         }
         (Some(m), None) => {
             if !ctx.metric_ids.contains(m.as_str()) {
-                let ids: Vec<&str> = ctx
-                    .metric_ids
-                    .iter()
-                    .copied()
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                let help = r.suggest(m, &ids).unwrap_or_else(|| {
+                let ids = ctx.sorted_metric_ids;
+                let help = r.suggest(m, ids).unwrap_or_else(|| {
                     format!(
                         "`metric` names a file content/metrics/<id>.yaml; known: {}",
-                        listing(&ids)
+                        listing(ids)
                     )
                 });
                 r.error(
