@@ -71,11 +71,14 @@ fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> Strin
     let mut has_raw_html = false;
     let events = groups(markdown).flat_map(|group| {
         has_raw_html |= group
+            .events
             .iter()
             .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-        // Everything before this group has been written.
-        group_starts.push(written.get());
-        let events = mark_own_ids(ids.assign(merge_text(group)), &own_mark);
+        if group.top_level {
+            // Everything before this group has been written.
+            group_starts.push(written.get());
+        }
+        let events = mark_own_ids(ids.assign(merge_text(group.events)), &own_mark);
         let events = match learnings.as_mut() {
             Some(pass) => pass.mark(events),
             None => events,
@@ -93,28 +96,55 @@ fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> Strin
     }
 }
 
-/// How many events a group of top-level blocks aims at: small enough that a group's
-/// events take little memory, large enough that the passes' per-group work is small.
+/// How many events a group aims at: small enough that a group's events take little
+/// memory, large enough that the passes' per-group work is small.
 const GROUP_EVENTS: usize = 1024;
 
-/// The events of a document, a group of whole top-level blocks at a time.
-fn groups(markdown: &str) -> impl Iterator<Item = Vec<(Event<'_>, Range<usize>)>> {
+/// A group of whole blocks, and whether it starts between top-level blocks.
+struct Group<'a> {
+    events: Vec<(Event<'a>, Range<usize>)>,
+    top_level: bool,
+}
+
+/// The events of a document, a group of whole blocks at a time. A group ends after
+/// the end of a block (not inside a paragraph, heading or other inline content, which
+/// the passes look ahead through), at any depth: a list of 60,000 items is one
+/// top-level block.
+fn groups(markdown: &str) -> impl Iterator<Item = Group<'_>> {
     let mut parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
+    let mut depth = 0usize;
     std::iter::from_fn(move || {
-        let mut group = Vec::new();
-        let mut depth = 0usize;
+        let top_level = depth == 0;
+        let mut events = Vec::new();
         for (e, r) in parser.by_ref() {
-            match e {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            group.push((e, r));
-            if depth == 0 && group.len() >= GROUP_EVENTS {
+            let block_end = match &e {
+                Event::Start(_) => {
+                    depth += 1;
+                    false
+                }
+                Event::End(end) => {
+                    depth = depth.saturating_sub(1);
+                    !matches!(
+                        end,
+                        TagEnd::Emphasis
+                            | TagEnd::Strong
+                            | TagEnd::Strikethrough
+                            | TagEnd::Superscript
+                            | TagEnd::Subscript
+                            | TagEnd::Link
+                            | TagEnd::Image
+                            | TagEnd::TableCell
+                            | TagEnd::TableHead
+                    )
+                }
+                _ => false,
+            };
+            events.push((e, r));
+            if block_end && events.len() >= GROUP_EVENTS {
                 break;
             }
         }
-        (!group.is_empty()).then_some(group)
+        (!events.is_empty()).then_some(Group { events, top_level })
     })
 }
 
@@ -260,7 +290,7 @@ pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
     let mut ids = HeadingIds::new(reserved_ids);
     let mut b = SectionsBuilder::default();
     for group in groups(markdown) {
-        for (e, _) in ids.assign(merge_text(group)) {
+        for (e, _) in ids.assign(merge_text(group.events)) {
             b.event(e);
         }
     }
@@ -943,11 +973,14 @@ mod tests {
         let events = groups(&md_text).flat_map(|group| {
             assert!(
                 !group
+                    .events
                     .iter()
                     .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
             );
-            blocks.push(written.get());
-            group.into_iter().map(|(e, _)| e)
+            if group.top_level {
+                blocks.push(written.get());
+            }
+            group.events.into_iter().map(|(e, _)| e)
         });
         let html = write_html(events, &written, 0);
         assert!(html.len() > 3 * 64 * 1024, "several groups: {}", html.len());
