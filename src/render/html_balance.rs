@@ -14,9 +14,37 @@
 /// (raw text, foreign content, templates, select, forms, frames, the document's own
 /// elements, markers in the list of active formatting elements).
 const UNSURE: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext",
-    "template", "svg", "math", "select", "option", "optgroup", "frameset", "frame", "html", "head", "body",
-    "form", "applet", "marquee", "object", "caption", "colgroup", "image", "isindex", "keygen", "menuitem",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "template",
+    "svg",
+    "math",
+    "select",
+    "option",
+    "optgroup",
+    "frameset",
+    "frame",
+    "html",
+    "head",
+    "body",
+    "form",
+    "applet",
+    "marquee",
+    "object",
+    "caption",
+    "colgroup",
+    "image",
+    "isindex",
+    "keygen",
+    "menuitem",
 ];
 
 /// Elements that never stay open.
@@ -148,7 +176,9 @@ mod tests {
     #[test]
     fn balanced_html_can_be_cut_after() {
         assert!(safe("<p>x</p>\n"));
-        assert!(safe("<div class=\"a>b\" title='</div>' data-x=y><b>x</b><br><img src=a /></div>"));
+        assert!(safe(
+            "<div class=\"a>b\" title='</div>' data-x=y><b>x</b><br><img src=a /></div>"
+        ));
         assert!(safe("<!-- <div> --><p>a < b</p><!--><!---><!-- a --!>"));
         assert!(safe("<table><tr><td>x</td></tr></table>"));
     }

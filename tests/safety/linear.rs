@@ -238,7 +238,10 @@ fn build_peak_mb(site: &Path) -> u64 {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "build failed: {status}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "build failed: {status}"
+    );
     assert!(out.path().join("p/index.html").is_file());
     // ru_maxrss is in KB on Linux.
     usage.ru_maxrss as u64 / 1024
