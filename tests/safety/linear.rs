@@ -220,6 +220,7 @@ fn a_deep_parent_chain_is_checked_in_linear_time() {
 /// Builds `site` into a fresh folder; returns the peak memory of the build (its
 /// maximum resident set, read with `wait4`) in MB.
 #[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which also gives its peak memory
 fn build_peak_mb(site: &Path) -> u64 {
     let out = tempfile::tempdir().unwrap();
     let child = okrsite()
