@@ -40,7 +40,7 @@ export SOURCE_DATE_EPOCH=1761955200 NO_COLOR=1
 
 # Shape name and its base size N (the issue's measured sizes, about).
 SHAPES="md-stars:300000 md-empty-items:80000 md-empty-table:400 md-markers-line:20000
-md-quotes-line:90000 md-divs:100000 mem-paragraphs:4 mem-prose:15 check-learnings:60000
+md-quotes-line:90000 md-divs:100000 mem-paragraphs:4 mem-prose:15 mem-raw-html:4 check-learnings:60000
 check-unknown-metrics:8000 check-objective-warnings:5000 check-teams:4000
 check-duplicate-krs:3000 check-parent-chain:20000 tags:2000
 check-parent-cycle:20000 check-broken-checkins:10000 check-broken-krs:10000
@@ -79,6 +79,8 @@ elif shape == "mem-paragraphs":  # N MB of short paragraphs
 elif shape == "mem-prose":  # N MB of prose
     line = "これは長い文章の一行です。English words follow the Japanese text here. " * 2 + "\n"
     retro(line * (n * 1024 * 1024 // len(line.encode())))
+elif shape == "mem-raw-html":  # N MB of raw HTML paragraphs
+    retro("<p>x</p>\n\n" * (n * 1024 * 1024 // 10))
 elif shape == "check-learnings":
     retro("## 学び\n" + "".join(f"- 学び{i} #t{i % 10}\n" for i in range(n)))
 elif shape == "check-unknown-metrics":

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod export;
 pub mod feeds;
 pub mod format;
+mod html_balance;
 pub mod markdown;
 pub mod pages;
 pub mod search;

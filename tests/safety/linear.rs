@@ -406,3 +406,47 @@ fn unknown_metrics_among_thousands_of_metric_files_are_found_in_linear_time() {
         &err[err.len().saturating_sub(2000)..]
     );
 }
+
+/// Builds `site` into a fresh folder; returns the peak memory of the build (its
+/// maximum resident set, read with `wait4`) in MB.
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which also gives its peak memory
+fn build_peak_mb(site: &Path) -> u64 {
+    let out = tempfile::tempdir().unwrap();
+    let child = okrsite()
+        .arg("build")
+        .arg("--root")
+        .arg(site)
+        .arg("--output")
+        .arg(out.path().join("p"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is valid, and `wait4` reaps only our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "build failed: {status}"
+    );
+    assert!(out.path().join("p/index.html").is_file());
+    // ru_maxrss is in KB on Linux.
+    usage.ru_maxrss as u64 / 1024
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_big_retrospective_builds_in_memory_in_proportion_to_its_size() {
+    // 4 MB of short paragraphs (3 Markdown events each) peaked at 630 MB in a release
+    // build, 1 GB at 8 MB: the whole document's events were held at once, twice (the
+    // page and its search sections). Now about 190 MB, and 310 MB at 8 MB (debug
+    // builds use a little less). The bound is loose; the old cost was far above it.
+    let body = "段落 a\n\n".repeat(4 * 1024 * 1024 / 11);
+    let site = site_with_retro(&body);
+    let peak = build_peak_mb(site.path());
+    assert!(peak < 400, "a 4 MB retrospective's build peaked at {peak} MB");
+}
