@@ -346,7 +346,7 @@ enum Structure {
 
 fn structure() -> impl Strategy<Value = Structure> {
     prop_oneof![
-        (1usize..up_to(8_000)).prop_map(Structure::ParentChain),
+        (1usize..up_to(4_000)).prop_map(Structure::ParentChain),
         (1usize..up_to(2_000)).prop_map(Structure::AlignsCycle),
         (1usize..up_to(3_000)).prop_map(Structure::DuplicateKrIds),
         (1usize..up_to(4_000)).prop_map(Structure::UnknownMetrics),
