@@ -117,9 +117,20 @@ pub enum Step<'a> {
 
 pub type Progress = Box<dyn Fn(Step<'_>) + Send + Sync>;
 
+/// Where a build writes the site.
+pub enum Target {
+    /// The output folder (`output_dir` of the config when `None`): staged inside
+    /// it and swapped in whole. `force` accepts an existing non-empty folder that
+    /// okrsite did not write (never one of the places [`output::Forbidden`] lists).
+    Output { dir: Option<PathBuf>, force: bool },
+    /// A new folder of its own, whose parent exists (`serve` builds each
+    /// generation so); files equal to those of `previous` are hard-linked from it.
+    Generation { dir: PathBuf, previous: Option<PathBuf> },
+}
+
 pub struct BuildOptions {
     pub root: PathBuf,
-    pub output: Option<PathBuf>,
+    pub target: Target,
     pub base_url: Option<crate::base_url::BaseUrl>,
     pub drafts: bool,
     pub today: Date,
@@ -127,9 +138,6 @@ pub struct BuildOptions {
     pub progress: Option<Progress>,
     /// Kept between builds by `serve`; `None` for a one-off build.
     pub session: Option<Arc<Session>>,
-    /// Accept an existing non-empty output folder that okrsite did not write
-    /// (never one of the places [`output::Forbidden`] lists).
-    pub force: bool,
 }
 
 /// What a long-lived process (`serve`) keeps between builds, so that a rebuild
@@ -158,6 +166,8 @@ pub struct Built {
     /// Where the site was written, when it was.
     pub output: Option<PathBuf>,
     pub files: usize,
+    /// The files written with bytes that differ from the previous site's, sorted.
+    pub changed: Vec<String>,
     /// HTML pages, charts and learnings in the output, for the summary line.
     pub pages: usize,
     pub charts: usize,
@@ -199,6 +209,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         checked,
         output: None,
         files: 0,
+        changed: Vec::new(),
         pages: 0,
         charts: 0,
         learnings: 0,
@@ -215,12 +226,14 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
-    let out_dir = match &opts.output {
-        Some(o) => o.clone(),
-        None => opts.root.join(&site.config.output_dir),
+    let out_dir = match &opts.target {
+        Target::Output { dir, .. } => {
+            let dir = dir.clone().unwrap_or_else(|| opts.root.join(&site.config.output_dir));
+            // From here on the resolved path: what was checked is where the site is written.
+            output::check_location(&opts.root, &dir).map_err(BuildError::OutputFolder)?
+        }
+        Target::Generation { dir, .. } => dir.clone(),
     };
-    // From here on the resolved path: what was checked is where the site is written.
-    let out_dir = output::check_location(&opts.root, &out_dir).map_err(BuildError::OutputFolder)?;
     let theme = match render::theme::load(&opts.root, site.config.language) {
         Ok(t) => t,
         Err(mut errors) => {
@@ -233,7 +246,11 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
     timer.lap("score");
-    let staging = output::Staging::begin(&out_dir, opts.force).map_err(BuildError::OutputFolder)?;
+    let staging = match &opts.target {
+        Target::Output { force, .. } => output::Staging::begin(&out_dir, *force),
+        Target::Generation { previous, .. } => output::Staging::begin_generation(&out_dir, previous.as_deref()),
+    }
+    .map_err(BuildError::OutputFolder)?;
     let sink = StagingSink {
         cancel: session.map(|s| &s.cancel),
         progress: opts.progress.as_ref(),
@@ -258,6 +275,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let (pages, charts) = (sink.pages.into_inner(), sink.charts.into_inner());
     // So that "commit" times the commit alone, not the rendering before it.
     timer.lap("render and stage");
+    let changed = staging.changed();
     staging.commit().map_err(BuildError::OutputFolder)?;
     timer.lap("commit");
     if let Some(session) = session
@@ -276,6 +294,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         checked,
         output: Some(out_dir),
         files,
+        changed,
         pages,
         charts,
         learnings,
@@ -354,10 +373,10 @@ fn add_site_static(root: &Path, sink: &StagingSink<'_>) -> Result<(), String> {
 
 /// Shows edited retrospectives at once: re-reads each changed `content/<Q>/<team>.md`,
 /// swaps it into the last build's model and re-renders only its review page, in
-/// place. Returns the number of pages written, or `None` when the change is anything
+/// place. Returns the pages written (site-relative paths), or `None` when the change is anything
 /// else (a YAML file, a new, draft or broken retrospective…) and needs a full build;
 /// a full build should follow in any case, for the learnings, tag and search pages.
-pub fn rerender_retrospectives(session: &Session, root: &Path, changed: &[PathBuf]) -> Option<usize> {
+pub fn rerender_retrospectives(session: &Session, root: &Path, changed: &[PathBuf]) -> Option<Vec<String>> {
     use crate::content::{resolve as res, retro};
     use crate::model::Quarter;
     let mut guard = session.last.lock().ok()?;
@@ -396,6 +415,7 @@ pub fn rerender_retrospectives(session: &Session, root: &Path, changed: &[PathBu
     let snap = &*snap;
     let views = render::views::Views::minimal(&snap.site, &snap.scores, &snap.theme.strings);
     let alignment = views.alignment();
+    let mut written = Vec::new();
     for &(qi, ti) in &targets {
         let q = &snap.site.quarters[qi];
         let key = (q.quarter.to_string(), q.teams[ti].team.clone());
@@ -408,6 +428,7 @@ pub fn rerender_retrospectives(session: &Session, root: &Path, changed: &[PathBu
         let view = views.team_quarter_view(&alignment, qi, ti);
         let file = render::pages::render_review(&views, &snap.theme, (qi, ti), view, &related).ok()?;
         output::replace_file(&snap.out_dir, &file.path, &file.bytes).ok()?;
+        written.push(file.path);
     }
-    Some(targets.len())
+    Some(written)
 }

@@ -83,6 +83,9 @@ enum Command {
         /// Serve under this path (its path part is used, e.g. "/okr/").
         #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<BaseUrl>,
+        /// Also answer requests for this host name (besides localhost and IP addresses). Repeatable.
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
         /// Include drafts and private files.
         #[arg(long)]
         drafts: bool,
@@ -149,6 +152,7 @@ fn main() -> ExitCode {
             port,
             bind,
             base_url,
+            allow_host,
             drafts,
             open,
         } => {
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 base_url,
+                allowed_hosts: allow_host,
                 drafts,
                 open,
                 today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
@@ -167,7 +172,7 @@ fn main() -> ExitCode {
             match okrsite::serve::serve(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {}", diag::escape_controls(&e));
+                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -267,13 +272,12 @@ fn main() -> ExitCode {
             });
             let opts = BuildOptions {
                 root,
-                output,
+                target: build::Target::Output { dir: output, force },
                 base_url,
                 drafts,
                 today,
                 progress,
                 session: None,
-                force,
             };
             let result = build::build(&opts);
             if let Some(bar) = bar {

@@ -101,14 +101,26 @@ pub fn replace_file(output: &Path, path: &str, bytes: &[u8]) -> Result<(), Outpu
 /// commit (an error, a panic), the staging folder is removed and the previous
 /// site stays. While it lives it holds the output's lock.
 pub struct Staging {
-    output: PathBuf,
+    /// Where unchanged files are hard-linked from: the previous site.
+    previous: Option<PathBuf>,
     dir: PathBuf,
     made: Mutex<HashSet<PathBuf>>,
-    /// Whether there is a previous output to reuse unchanged files from.
-    has_previous: bool,
+    /// Files written with new bytes (not carried over from `previous`).
+    changed: Mutex<Vec<String>>,
     committed: bool,
-    /// The marker file, locked: released when the staging is dropped.
-    _lock: File,
+    kind: StagingKind,
+}
+
+enum StagingKind {
+    /// Staged inside the output folder and swapped in by [`Staging::commit`].
+    InOutput {
+        output: PathBuf,
+        /// The marker file, locked: released when the staging is dropped.
+        _lock: File,
+    },
+    /// A folder of its own that becomes the site as it is (`serve`'s generations):
+    /// nothing is swapped, and no folder above it is ever created.
+    Generation,
 }
 
 impl Staging {
@@ -128,16 +140,50 @@ impl Staging {
             .any(|e| !commit::is_reserved(&e.file_name()));
         let dir = output.join(commit::staging_name(std::process::id()));
         std::fs::create_dir(&dir).map_err(|e| OutputError::io("create", &dir, e))?;
+        Ok(Staging::new(
+            dir,
+            has_previous.then(|| output.to_path_buf()),
+            StagingKind::InOutput {
+                output: output.to_path_buf(),
+                _lock: lock,
+            },
+        ))
+    }
+
+    /// Starts a site of its own in `dir`, a new folder whose parent must exist
+    /// (`serve` builds each generation so, and serves it where it is). Files equal
+    /// to those in `previous` are hard-linked from it. Folders are created only
+    /// below `dir`: once `dir` is removed (serve stopping), a late write fails
+    /// instead of creating it again.
+    pub fn begin_generation(dir: &Path, previous: Option<&Path>) -> Result<Staging, OutputError> {
+        std::fs::create_dir(dir).map_err(|e| OutputError::io("create", dir, e))?;
+        Ok(Staging::new(
+            dir.to_path_buf(),
+            previous.map(Path::to_path_buf),
+            StagingKind::Generation,
+        ))
+    }
+
+    fn new(dir: PathBuf, previous: Option<PathBuf>, kind: StagingKind) -> Staging {
         let mut made = HashSet::new();
         made.insert(dir.clone());
-        Ok(Staging {
-            output: output.to_path_buf(),
+        Staging {
+            previous,
             dir,
             made: Mutex::new(made),
-            has_previous,
+            changed: Mutex::new(Vec::new()),
             committed: false,
-            _lock: lock,
-        })
+            kind,
+        }
+    }
+
+    /// The files written with new bytes so far, sorted: everything when there was
+    /// no previous site.
+    pub fn changed(&self) -> Vec<String> {
+        let mut changed = self.changed.lock().map(|c| c.clone()).unwrap_or_default();
+        changed.sort();
+        changed.dedup();
+        changed
     }
 
     /// Writes one file (`path` relative, `/`-separated) into the staging folder.
@@ -163,17 +209,19 @@ impl Staging {
             return bad("names starting with `.okrsite` are okrsite's own; rename the file");
         }
         let full = self.dir.join(path);
-        let previous = self.output.join(path);
         if let Some(p) = full.parent() {
             let known = self.made.lock().map(|m| m.contains(p)).unwrap_or(false);
             if !known {
-                std::fs::create_dir_all(p).map_err(|e| OutputError::io("create", p, e))?;
+                create_dirs_below(&self.dir, p).map_err(|e| OutputError::io("create", p, e))?;
                 if let Ok(mut m) = self.made.lock() {
                     m.insert(p.to_path_buf());
                 }
             }
         }
-        if self.has_previous && same_content(&previous, bytes) && std::fs::hard_link(&previous, &full).is_ok() {
+        if let Some(previous) = self.previous.as_ref().map(|p| p.join(path))
+            && same_content(&previous, bytes)
+            && std::fs::hard_link(&previous, &full).is_ok()
+        {
             return Ok(());
         }
         let cannot = |e| OutputError::io("write", &full, e);
@@ -183,18 +231,25 @@ impl Staging {
                 // A file put twice (a static/ file replacing a theme asset) may be a hard
                 // link to the previous site's file: replace it, never write through it.
                 std::fs::remove_file(&full).map_err(cannot)?;
-                create_new(&full, bytes).map_err(cannot)
+                create_new(&full, bytes).map_err(cannot)?;
             }
-            other => other.map_err(cannot),
+            other => other.map_err(cannot)?,
         }
+        if let Ok(mut changed) = self.changed.lock() {
+            changed.push(path.to_string());
+        }
+        Ok(())
     }
 
     /// Moves the new site in, in place of the previous one.
+    /// For a generation, keeps the folder as it is.
     pub fn commit(mut self) -> Result<(), OutputError> {
-        let staging = commit::staging_name(std::process::id());
-        commit::commit(&self.output, &staging, &commit::old_name(std::process::id()))?;
+        if let StagingKind::InOutput { output, .. } = &self.kind {
+            let staging = commit::staging_name(std::process::id());
+            commit::commit(output, &staging, &commit::old_name(std::process::id()))?;
+            commit::remove_old_style_leftovers(output);
+        }
         self.committed = true;
-        commit::remove_old_style_leftovers(&self.output);
         Ok(())
     }
 }
@@ -233,6 +288,34 @@ fn lock_output(output: &Path) -> Result<File, OutputError> {
             .map_err(|e| OutputError::io("write", &path, e))?;
     }
     Ok(file)
+}
+
+/// Creates `dir` and the folders above it up to `base`, which must exist: unlike
+/// `create_dir_all`, never creates `base` or anything above it.
+fn create_dirs_below(base: &Path, dir: &Path) -> std::io::Result<()> {
+    if dir == base {
+        return if base.is_dir() {
+            Ok(())
+        } else {
+            Err(std::io::ErrorKind::NotFound.into())
+        };
+    }
+    match std::fs::create_dir(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = dir
+                .parent()
+                .filter(|p| p.starts_with(base))
+                .ok_or(std::io::ErrorKind::NotFound)?;
+            create_dirs_below(base, parent)?;
+            match std::fs::create_dir(dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+                other => other,
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Writes `bytes` to a file that must not exist yet.

@@ -51,6 +51,29 @@ fn get(url: &str) -> (u16, String) {
     (status, res.body_mut().read_to_string().unwrap())
 }
 
+/// The live-reload state: `{"server", "generation", "pages", "css"}`.
+fn state(url: &str) -> serde_json::Value {
+    serde_json::from_str(&get(&format!("{url}__okrsite/state")).1).unwrap()
+}
+
+/// The messages of the live-reload event stream, as they arrive.
+fn subscribe(url: &str) -> std::sync::mpsc::Receiver<serde_json::Value> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let url = format!("{url}__okrsite/events");
+    std::thread::spawn(move || {
+        let mut res = ureq::get(&url).call().unwrap();
+        let reader = BufReader::new(res.body_mut().as_reader());
+        for line in reader.lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data: ")
+                && tx.send(serde_json::from_str(data).unwrap()).is_err()
+            {
+                return;
+            }
+        }
+    });
+    rx
+}
+
 fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while !f() {
@@ -76,12 +99,15 @@ fn serve_rebuilds_reloads_shows_errors_and_recovers() {
     assert_eq!(status, 200);
     assert!(html.contains("テンプレート体験が行動を誘発する"));
     assert!(html.contains("__okrsite/reload.js"), "live reload script injected");
-    let (_, generation) = get(&format!("{}__okrsite/wait?since=0", server.url));
-    let generation: u64 = generation.trim().parse().unwrap();
+    let generation = state(&server.url)["generation"].as_u64().unwrap();
 
-    // The live-reload signal: a long poll that answers once the site changes.
-    let wait_url = format!("{}__okrsite/wait?since={generation}", server.url);
-    let signal = std::thread::spawn(move || get(&wait_url).1);
+    // The live-reload signal: an event stream whose first message is the current
+    // state, then one message per change.
+    let events = subscribe(&server.url);
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(10)).unwrap()["generation"],
+        generation
+    );
     let md = site.path().join("content/2025-Q3/product.md");
     let text = std::fs::read_to_string(&md).unwrap();
     std::fs::write(
@@ -89,8 +115,15 @@ fn serve_rebuilds_reloads_shows_errors_and_recovers() {
         text.replace("テンプレート体験が行動を誘発する", "編集した学びが表示される"),
     )
     .unwrap();
-    let fired: u64 = signal.join().unwrap().trim().parse().unwrap();
-    assert!(fired > generation, "the reload signal fired");
+    let fired = events
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the reload signal fired");
+    assert!(fired["generation"].as_u64().unwrap() > generation);
+    assert_eq!(
+        fired["pages"],
+        serde_json::json!(["quarters/2025-Q3/product/index.html"]),
+        "the quick update names the page it changed"
+    );
     wait_until("the edit", || get(&review).1.contains("編集した学びが表示される"));
 
     // A broken file: the last good site stays, with the diagnostics over it.
@@ -119,10 +152,7 @@ fn serve_rebuilds_reloads_shows_errors_and_recovers() {
 fn an_idle_server_stays_idle_and_every_page_follows_a_retrospective_edit() {
     let site = common::site(None);
     let server = start(site.path(), &[]);
-    let generation = || -> u64 {
-        let (_, g) = get(&format!("{}__okrsite/wait?since=0", server.url));
-        g.trim().parse().unwrap()
-    };
+    let generation = || state(&server.url)["generation"].as_u64().unwrap();
     let before = generation();
     // Building reads every file; reads must not count as changes (they once
     // retriggered a rebuild after every rebuild).

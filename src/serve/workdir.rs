@@ -15,7 +15,7 @@ pub struct WorkDir {
 impl WorkDir {
     /// Creates a new private folder in the system's temp folder, then removes the
     /// leftovers of earlier runs.
-    pub fn create() -> Result<WorkDir, String> {
+    pub fn create() -> Result<WorkDir, WorkDirError> {
         let temp = std::env::temp_dir();
         let prefix = format!("{PREFIX}{}-", std::process::id());
         let mut builder = tempfile::Builder::new();
@@ -25,26 +25,44 @@ impl WorkDir {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o700));
         }
-        let dir = builder
-            .tempdir_in(&temp)
-            .map_err(|e| format!("cannot create a private folder in {}: {e}", temp.display()))?;
+        let dir = builder.tempdir_in(&temp).map_err(|source| WorkDirError {
+            temp: temp.clone(),
+            source,
+        })?;
         remove_leftovers(&temp, dir.path());
         Ok(WorkDir { dir })
     }
 
-    /// Where the site is written: a folder inside, so the build's own staging and
-    /// lock files are private too.
-    pub fn site(&self) -> PathBuf {
-        self.dir.path().join("site")
+    /// The folder: each generation of the site is built in a folder inside it.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
     }
 
-    /// Removes the folder and everything in it.
+    /// Removes the folder and everything in it. It is renamed first, so a build
+    /// still finishing (it gets a moment when serve stops) can no longer write
+    /// into it: its next file fails instead of recreating the folder. The new
+    /// name keeps the prefix, so a removal cut short is finished at the next start.
     pub fn remove(self) {
-        let path = self.dir.path().to_path_buf();
-        if let Err(e) = self.dir.close() {
-            eprintln!("warning: cannot remove {}: {e}", path.display());
+        let path = self.dir.keep();
+        let mut doomed = path.clone().into_os_string();
+        doomed.push("-removing");
+        let doomed = PathBuf::from(doomed);
+        let target = if std::fs::rename(&path, &doomed).is_ok() {
+            doomed
+        } else {
+            path
+        };
+        if let Err(e) = std::fs::remove_dir_all(&target) {
+            eprintln!("warning: cannot remove {}: {e}", target.display());
         }
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot create a private folder in {}: {source}", temp.display())]
+pub struct WorkDirError {
+    temp: PathBuf,
+    source: std::io::Error,
 }
 
 /// The pid in a name okrsite gave a serve folder (`okrsite-serve-<pid>` from

@@ -1,0 +1,329 @@
+//! The HTTP side of `serve`: connections (limits, timeouts, a clean stop), the
+//! `Host` check, and the site's files with the live-reload script added to pages.
+
+use std::future::Future;
+use std::path::{Component, Path};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{Semaphore, watch};
+
+use super::host::HostPolicy;
+use super::served::{Served, State as SiteState};
+use crate::render::escape_html;
+
+/// A client has this long to send a request's headers, and an idle keep-alive
+/// connection is closed after it too (hyper starts the same timer when it waits
+/// for the next request): a stalled or idle client never holds a socket long.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long open connections get to finish when the server stops.
+const STOP_GRACE: Duration = Duration::from_millis(300);
+
+/// Serves HTTP/1.1 connections until `stop` completes, then closes them
+/// (waiting at most [`STOP_GRACE`]). At most `max_connections` are open at once;
+/// when that many are, the open ones are asked to close once idle, and new ones
+/// wait in the listen queue.
+pub async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    max_connections: usize,
+    stop: impl Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let permits = Arc::new(Semaphore::new(max_connections.max(1)));
+    let (shed, _) = watch::channel(0u64);
+    let (closing, _) = watch::channel(false);
+    // Every connection task holds a sender: the channel closes when the last ends.
+    let (alive, mut all_closed) = tokio::sync::mpsc::channel::<()>(1);
+    tokio::pin!(stop);
+    loop {
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                shed.send_modify(|n| *n += 1);
+                tokio::select! {
+                    _ = &mut stop => break,
+                    permit = permits.clone().acquire_owned() => match permit {
+                        Ok(p) => p,
+                        Err(_) => break,
+                    },
+                }
+            }
+        };
+        let stream = tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors, or the client went away first.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let (mut shed, mut closing, alive) = (shed.subscribe(), closing.subscribe(), alive.clone());
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _alive = alive;
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = shed.changed() => {}
+                _ = closing.wait_for(|c| *c) => {}
+            }
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        });
+    }
+    let _ = closing.send(true);
+    drop(alive);
+    let _ = tokio::time::timeout(STOP_GRACE, all_closed.recv()).await;
+}
+
+/// How many connections may be open at once: well below the file limit, so a
+/// rebuild always has descriptors left to read and write the site. Raises the
+/// soft limit to the hard one first, as servers do.
+pub fn connection_cap() -> usize {
+    cap_for_file_limit(raise_file_limit().unwrap_or(1024))
+}
+
+/// A quarter of the descriptors and 64 more stay free for the build.
+fn cap_for_file_limit(limit: u64) -> usize {
+    let cap = (limit / 4 * 3).saturating_sub(64);
+    cap.clamp(16, 4096) as usize
+}
+
+#[cfg(unix)]
+fn raise_file_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return None;
+        }
+        // macOS refuses more than OPEN_MAX (10240) whatever the hard limit says.
+        let wanted = limit.rlim_max.min(10240);
+        if wanted > limit.rlim_cur {
+            let raised = libc::rlimit {
+                rlim_cur: wanted,
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit.rlim_cur = wanted;
+            }
+        }
+    }
+    #[allow(clippy::unnecessary_cast, reason = "rlim_t is not u64 on every platform")]
+    Some(limit.rlim_cur as u64)
+}
+
+#[cfg(not(unix))]
+fn raise_file_limit() -> Option<u64> {
+    None
+}
+
+/// Answers only requests whose `Host` the policy allows (see [`super::host`]).
+pub async fn only_own_host(State(policy): State<Arc<HostPolicy>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    match host {
+        Some(host) if policy.allows(host) => next.run(request).await,
+        _ => (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "okrsite serve answers only requests for localhost, an IP address, or a name given with \
+             --allow-host (this protects the site from other web pages).\n",
+        )
+            .into_response(),
+    }
+}
+
+/// A page, a file of the site, a redirect, or the 404 page.
+pub async fn file(State(served): State<Arc<Served>>, uri: Uri) -> Response {
+    let path = percent_decode(uri.path());
+    let base = served.base.as_str();
+    let Some(rel) = path.strip_prefix(base) else {
+        // `/okr` and `/` lead to the site at `/okr/`.
+        if format!("{path}/") == base || path == "/" {
+            return redirect(&with_query(base, &uri));
+        }
+        return (
+            StatusCode::NOT_FOUND,
+            format!("not found: the site is served under {base}\n"),
+        )
+            .into_response();
+    };
+    if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+        return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
+    }
+    let state = served.current();
+    let Some(site) = state.site.clone() else {
+        // No build has succeeded yet: the diagnostics are all there is to show.
+        return html_response(StatusCode::SERVICE_UNAVAILABLE, overlay_page(&served, &state));
+    };
+    let mut file = site.dir.join(rel);
+    if file.is_dir() {
+        if !rel.is_empty() && !rel.ends_with('/') {
+            // Relative links in the page resolve against the folder only with the slash.
+            return redirect(&with_query(&format!("{}/", uri.path()), &uri));
+        }
+        file = file.join("index.html");
+    }
+    let (status, file) = if file.is_file() {
+        (StatusCode::OK, file)
+    } else {
+        (StatusCode::NOT_FOUND, site.dir.join("404.html"))
+    };
+    let Ok(bytes) = tokio::fs::read(&file).await else {
+        return html_response(StatusCode::NOT_FOUND, overlay_page(&served, &state));
+    };
+    let content_type = content_type(&file);
+    if content_type.starts_with("text/html") {
+        let html = String::from_utf8_lossy(&bytes);
+        let extra = format!("{}{}", overlay_html(&state), reload_script(&served, &state));
+        let html = match html.rfind("</body>") {
+            Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
+            None => format!("{html}{extra}"),
+        };
+        return html_response(status, html);
+    }
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn html_response(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+fn redirect(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(location) => (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response(),
+        Err(_) => (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
+    }
+}
+
+fn with_query(path: &str, uri: &Uri) -> String {
+    match uri.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    }
+}
+
+/// The live-reload script, told which server and which change the page shows.
+fn reload_script(served: &Served, state: &SiteState) -> String {
+    format!(
+        "<script src=\"{base}__okrsite/reload.js\" data-base=\"{base}\" data-server=\"{id}\" data-generation=\"{n}\"></script>",
+        base = escape_html(&served.base),
+        id = served.server_id,
+        n = state.number
+    )
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The diagnostics as a fixed panel over the page; empty when the content is fine.
+fn overlay_html(state: &SiteState) -> String {
+    match &state.overlay {
+        None => String::new(),
+        Some(text) => format!(
+            "<div id=\"okrsite-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#2b0b0e;color:#ffe3e3;font:13px/1.5 ui-monospace,monospace;padding:12px 16px;z-index:99999;border-top:4px solid #d1343f\"><strong>okrsite: the content has errors; the site shows the last good build.</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{}</pre></div>",
+            escape_html(text)
+        ),
+    }
+}
+
+fn overlay_page(served: &Served, state: &SiteState) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>okrsite</title></head><body>{}{}</body></html>",
+        overlay_html(state),
+        reload_script(served, state)
+    )
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("/tags/%E4%BE%A1%E6%A0%BC/"), "/tags/価格/");
+        assert_eq!(percent_decode("/a%2"), "/a%2");
+    }
+
+    #[test]
+    fn the_connection_cap_leaves_descriptors_for_the_build() {
+        // 256 is macOS's default soft limit.
+        assert_eq!(cap_for_file_limit(256), 128);
+        assert_eq!(cap_for_file_limit(1024), 704);
+        assert_eq!(cap_for_file_limit(1_048_576), 4096);
+        assert_eq!(cap_for_file_limit(40), 16);
+    }
+}
