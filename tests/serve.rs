@@ -20,15 +20,27 @@ impl Drop for Server {
     }
 }
 
+#[path = "serve/all_day.rs"]
+mod all_day;
+
 fn start(root: &std::path::Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+    start_command(serve_command(root, extra))
+}
+
+/// `okrsite serve` on a free port for the site at `root`, not started yet.
+fn serve_command(root: &std::path::Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_okrsite"));
+    command
         .env("SOURCE_DATE_EPOCH", common::FIXTURE_EPOCH)
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
-        .args(extra)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .args(extra);
+    command
+}
+
+/// Starts the server and waits for its `serving <url>` line.
+fn start_command(mut command: Command) -> Server {
+    let mut child = command.stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -25,10 +25,14 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long open connections get to finish when the server stops.
 const STOP_GRACE: Duration = Duration::from_millis(300);
 
+/// How long open connections get to finish when the connection cap is reached.
+const SHED_GRACE: Duration = Duration::from_secs(1);
+
 /// Serves HTTP/1.1 connections until `stop` completes, then closes them
 /// (waiting at most [`STOP_GRACE`]). At most `max_connections` are open at once;
-/// when that many are, the open ones are asked to close once idle, and new ones
-/// wait in the listen queue.
+/// when that many are, the open ones are closed (requests under way get
+/// [`SHED_GRACE`] to finish; browsers reconnect) and new ones wait in the listen
+/// queue meanwhile.
 pub async fn accept_loop(
     listener: tokio::net::TcpListener,
     app: Router,
@@ -77,18 +81,21 @@ pub async fn accept_loop(
             let _permit = permit;
             let _alive = alive;
             tokio::pin!(conn);
-            tokio::select! {
+            let grace = tokio::select! {
                 _ = conn.as_mut() => return,
-                _ = shed.changed() => {}
-                _ = closing.wait_for(|c| *c) => {}
-            }
+                _ = shed.changed() => SHED_GRACE,
+                _ = closing.wait_for(|c| *c) => STOP_GRACE,
+            };
+            // Idle connections close at once; a request under way gets `grace` to
+            // finish. (A connection that has sent nothing yet counts as busy to
+            // hyper, hence the deadline.)
             conn.as_mut().graceful_shutdown();
-            let _ = conn.await;
+            let _ = tokio::time::timeout(grace, conn).await;
         });
     }
     let _ = closing.send(true);
     drop(alive);
-    let _ = tokio::time::timeout(STOP_GRACE, all_closed.recv()).await;
+    let _ = tokio::time::timeout(STOP_GRACE + Duration::from_millis(50), all_closed.recv()).await;
 }
 
 /// How many connections may be open at once: well below the file limit, so a
