@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     url: String,
+    /// Everything the server printed so far.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -43,17 +45,20 @@ fn start_command(mut command: Command) -> Server {
     let mut child = command.stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let lines = log.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(rest) = line.strip_prefix("serving ") {
                 let _ = tx.send(rest.split(' ').next().unwrap_or("").to_string());
             }
+            lines.lock().unwrap().push(line);
         }
     });
     let url = rx
         .recv_timeout(Duration::from_secs(60))
         .expect("the server did not start");
-    Server { child, url }
+    Server { child, url, log }
 }
 
 fn get(url: &str) -> (u16, String) {

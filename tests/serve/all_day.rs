@@ -321,12 +321,12 @@ fn sigint_with_a_half_sent_request_exits_within_a_second_and_leaves_tmpdir_as_it
     drop(half);
 }
 
-/// SIGTERM and SIGHUP while a rebuild of the sample site runs.
+/// SIGINT, SIGTERM and SIGHUP while a rebuild of the sample site runs.
 #[cfg(unix)]
 #[test]
-fn sigterm_and_sighup_during_a_rebuild_leave_tmpdir_as_it_was() {
+fn a_signal_during_a_rebuild_leaves_tmpdir_as_it_was() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for sig in [libc::SIGTERM, libc::SIGHUP] {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         let site = tempfile::tempdir().unwrap();
         common::copy_dir(&sample.join("content"), &site.path().join("content"));
         std::fs::copy(sample.join("okrsite.toml"), site.path().join("okrsite.toml")).unwrap();
@@ -338,6 +338,11 @@ fn sigterm_and_sighup_during_a_rebuild_leave_tmpdir_as_it_was() {
         let config = site.path().join("okrsite.toml");
         std::fs::write(&config, std::fs::read(&config).unwrap()).unwrap();
         std::thread::sleep(Duration::from_millis(150));
+        let rebuilt = |server: &Server| {
+            let log = server.log.lock().unwrap();
+            log.iter().filter(|l| l.starts_with("rebuilt")).count()
+        };
+        assert_eq!(rebuilt(&server), 1, "the rebuild is still under way");
         signal(&server, sig);
         wait_for_exit(&mut server);
         assert_eq!(entries(tmp.path()), Vec::<String>::new(), "signal {sig}");
@@ -389,4 +394,21 @@ fn many_idle_sockets_starve_neither_the_rebuild_nor_new_requests() {
             .is_some_and(|html| html.contains("ソケットが多くても反映される"))
     });
     drop(idle);
+}
+
+/// Listening on every address: a warning, and pages link to an address other
+/// machines can reach, never to 0.0.0.0.
+#[test]
+fn a_wildcard_bind_warns_and_publishes_a_reachable_address() {
+    let site = common::site(None);
+    let server = start(site.path(), &["--bind", "0.0.0.0"]);
+    assert!(!server.url.contains("0.0.0.0"), "{}", server.url);
+    let log = server.log.lock().unwrap().join("\n");
+    assert!(log.contains("warning: listening on 0.0.0.0"), "{log}");
+    let port = authority(&server.url).rsplit(':').next().unwrap();
+    let local = format!("http://127.0.0.1:{port}/");
+    let (status, html) = get(&format!("{local}quarters/2025-Q3/product/"));
+    assert_eq!(status, 200);
+    assert!(html.contains(&server.url), "pages link to {}", server.url);
+    assert!(!html.contains("0.0.0.0"));
 }
