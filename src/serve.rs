@@ -67,8 +67,10 @@ pub enum ServeError {
     Watch(#[from] watch::WatchError),
 }
 
-/// How long a rebuild in progress gets to stop when the server stops.
-const BUILD_STOP_LIMIT: Duration = Duration::from_millis(500);
+/// How long a rebuild in progress gets to stop when the server stops. Not
+/// longer: the work folder is renamed before it is removed, so a build that
+/// is still running then fails its next write instead of leaving files behind.
+const BUILD_STOP_LIMIT: Duration = Duration::from_millis(200);
 
 /// Builds once, then serves until interrupted.
 pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
