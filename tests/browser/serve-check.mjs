@@ -3,7 +3,7 @@
 // reloads after the server restarts and the site is edited; an edit reloads the
 // tabs of the pages it changed and no other.
 //
-//   node serve-check.mjs --okrsite BIN --root SITE [--epoch SOURCE_DATE_EPOCH]
+//   node serve-check.mjs --okrsite BIN --root SITE [--epoch SOURCE_DATE_EPOCH] [--only CHECK]
 //
 // SITE is a copy of tests/fixtures/base that this script edits. It starts (and
 // restarts) `okrsite serve` itself. Every check reports PASS or FAIL lines, and
@@ -109,12 +109,34 @@ async function nextState(generation) {
   }
 }
 
+/// Records every message of the live-reload event stream (`__okrsite/events`)
+/// until `stop()`.
+function recordEvents() {
+  const messages = [];
+  const abort = new AbortController();
+  const done = (async () => {
+    const res = await fetch(`${server.url}__okrsite/events`, { signal: abort.signal });
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of res.body) {
+      text += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = text.indexOf('\n')) >= 0) {
+        const line = text.slice(0, end);
+        text = text.slice(end + 1);
+        if (line.startsWith('data: ')) messages.push(JSON.parse(line.slice(6)));
+      }
+    }
+  })().catch(() => {});
+  return { messages, stop: () => { abort.abort(); return done; } };
+}
+
 // ---- the site ------------------------------------------------------------------
 
 function edit(rel, from, to) {
   const file = path.join(root, rel);
   const text = fs.readFileSync(file, 'utf8');
-  if (!text.includes(from)) throw new Error(`${rel} does not contain ${from}`);
+  if (!(typeof from === 'string' ? text.includes(from) : from.test(text))) throw new Error(`${rel} does not contain ${from}`);
   fs.writeFileSync(file, text.replace(from, to));
 }
 
@@ -150,15 +172,19 @@ async function waitInTab(page, fn, arg, limit = REBUILD_LIMIT_MS) {
   const started = Date.now();
   while (Date.now() - started < limit) {
     try {
-      if (await page.evaluate(fn, arg)) return Date.now() - started;
+      if (await evaluate(page, fn, arg)) return Date.now() - started;
     } catch (e) { /* the page is reloading */ }
     await sleep(50);
   }
   return null;
 }
 
-const setMarker = (page) => page.evaluate(() => { window.__okrsiteMarker = 1; });
-const hasMarker = (page) => page.evaluate(() => window.__okrsiteMarker === 1).catch(() => false);
+/// `page.evaluate`, given up after `ms` (a tab still loading would hold it).
+function evaluate(page, fn, arg, ms = 2000) {
+  return Promise.race([page.evaluate(fn, arg), sleep(ms).then(() => { throw new Error(`no answer within ${ms} ms`); })]);
+}
+const setMarker = (page) => evaluate(page, () => { window.__okrsiteMarker = 1; }).catch(() => {});
+const hasMarker = (page) => evaluate(page, () => window.__okrsiteMarker === 1).catch(() => false);
 const showsText = (text) => document.body !== null && document.body.innerText.includes(text);
 
 // ---- the checks ----------------------------------------------------------------
@@ -177,7 +203,9 @@ async function eightTabs() {
     tabs.push(page);
     if (page.loadMs > TAB_LOAD_LIMIT_MS) fail(check, `tab ${tabs.length} (/${rel}) took ${page.loadMs} ms to load (limit ${TAB_LOAD_LIMIT_MS} ms)`);
   }
-  pass(check, `load times ${tabs.map((t) => t.loadMs).join(', ')} ms`);
+  const times = `load times ${tabs.map((t) => t.loadMs).join(', ')} ms`;
+  if (tabs.every((t) => t.loadMs <= TAB_LOAD_LIMIT_MS)) pass(check, times);
+  else info(check, times);
   // Every tab's live reload is connected before the edit (its worker sent the state).
   await sleep(500);
   for (const page of tabs) await setMarker(page);
@@ -243,18 +271,23 @@ async function onlyChangedPages() {
   await setMarker(other);
   const otherLoads = other.loads;
   const before = (await liveState()).generation;
+  const events = recordEvents();
   const started = Date.now();
   edit('content/2025-Q3/product.md', '完了率は61%。', '完了率は63%。');
-  const state = await nextState(before);
-  info(check, `the server reported ${JSON.stringify(state.pages)} changed`);
-  if (state.pages === null || state.pages.includes('metrics/signups/index.html') || !state.pages.includes('quarters/2025-Q3/product/index.html'))
-    fail(check, `the edit should change the review page and not metrics/signups/, the server reported ${JSON.stringify(state.pages)}`);
+  await nextState(before);
   const ms = await waitInTab(review, showsText, '完了率は63%。');
   if (ms === null) fail(check, `the review tab did not show the edit within ${REBUILD_LIMIT_MS} ms`);
   else if (await hasMarker(review)) fail(check, 'the review tab shows the edit without a reload');
   else pass(check, `the review tab reloaded ${Date.now() - started} ms after the edit`);
-  // Both tabs got the same message from the one worker; give the other a moment.
+  // Both tabs got the same messages from the one worker; give the other a moment.
   await sleep(1500);
+  await events.stop();
+  const changes = events.messages.filter((m) => m.generation > before);
+  info(check, `the server reported ${changes.map((m) => `${m.generation}: ${JSON.stringify(m.pages)}`).join('; ')}`);
+  if (!changes.length) fail(check, `the event stream reported no change past generation ${before}`);
+  if (!changes.some((m) => m.pages && m.pages.includes('quarters/2025-Q3/product/index.html')) ||
+      changes.some((m) => m.pages === null || m.pages.includes('metrics/signups/index.html')))
+    fail(check, 'the edit should change the review page and not metrics/signups/ (see the changes reported above)');
   if (!(await hasMarker(other)) || other.loads !== otherLoads) fail(check, 'the metrics/signups/ tab reloaded though its page did not change');
   else pass(check, 'the metrics/signups/ tab did not reload');
   await context.close();
@@ -264,13 +297,20 @@ async function onlyChangedPages() {
 /// reaches a tab opened before the restart.
 async function afterRestart() {
   const check = 'reload after restart';
+  // A restarted server counts changes from 1 again: a tab that knows a higher
+  // number must still reload (so the check holds whatever ran before it).
+  for (let n = 1; (await liveState()).generation < 3; n += 1) {
+    const before = (await liveState()).generation;
+    edit('okrsite.toml', /title = "[^"]*"/, `title = "Fixture OKR ${n}"`);
+    await nextState(before);
+  }
   const context = await browser.newContext();
   const page = await openTab(context, check, 'quarters/2025-Q3/product/');
   await sleep(500);
   await setMarker(page);
   const { url } = server;
   const port = Number(new URL(url).port);
-  const oldId = (await liveState()).server;
+  const { server: oldId, generation: oldGeneration } = await liveState();
   const stopMs = await stopServer();
   info(check, `SIGINT stopped the server in ${stopMs} ms`);
   const restarted = Date.now();
@@ -278,6 +318,7 @@ async function afterRestart() {
   if (server.url !== url) fail(check, `restarted at ${server.url}, not ${url}`);
   const state = await liveState();
   if (state.server === oldId) fail(check, `the restarted server has the same id ${oldId}`);
+  info(check, `the tab knew change ${oldGeneration}, the restarted server is at ${state.generation}`);
   // A new server id alone reloads the tab; then the edit must reach it as well.
   const reloadMs = await waitInTab(page, () => window.__okrsiteMarker !== 1, null);
   info(check, reloadMs === null ? 'the tab did not reload on the restart itself' : `the tab reloaded ${Date.now() - restarted} ms after the restart began`);
@@ -299,7 +340,8 @@ watchdog.unref();
 
 await startServer();
 console.log(`serving ${server.url}`);
-for (const check of [eightTabs, cssInPlace, onlyChangedPages, afterRestart]) {
+const checks = [eightTabs, cssInPlace, onlyChangedPages, afterRestart].filter((c) => !args.only || args.only === c.name);
+for (const check of checks) {
   try {
     await check();
   } catch (e) {
@@ -308,5 +350,5 @@ for (const check of [eightTabs, cssInPlace, onlyChangedPages, afterRestart]) {
 }
 await browser.close();
 if (server) await stopServer().catch((e) => fail('stop', e.message));
-console.log(`SUMMARY serve: 4 checks, ${failures.length} failures`);
+console.log(`SUMMARY serve: ${checks.length} checks, ${failures.length} failures`);
 process.exit(failures.length ? 1 : 0);
