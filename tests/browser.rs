@@ -167,6 +167,8 @@ fn serve_live_reload_reaches_every_tab_swaps_css_and_survives_a_restart() {
         .expect("node");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // The timings (tab loads, reload latencies), shown with --nocapture.
+    println!("{stdout}");
     assert!(out.status.success(), "serve-check.mjs failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("4 checks, 0 failures"), "{stdout}");
 }

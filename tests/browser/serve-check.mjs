@@ -95,6 +95,8 @@ process.on('exit', () => { if (server) server.child.kill('SIGKILL'); });
 /// The live-reload state: `{server, generation, pages, css}`.
 async function liveState() {
   const res = await fetch(`${server.url}__okrsite/state`);
+  if (res.status !== 200 || !(res.headers.get('content-type') || '').includes('json'))
+    throw new Error(`__okrsite/state answered HTTP ${res.status} ${res.headers.get('content-type')}, not the live-reload state`);
   return res.json();
 }
 
@@ -345,7 +347,7 @@ for (const check of checks) {
   try {
     await check();
   } catch (e) {
-    fail(check.name, `stopped: ${e.stack || e}`);
+    fail(check.name, `stopped: ${String(e.stack || e).split('\n').slice(0, 3).join('\n')}`);
   }
 }
 await browser.close();
