@@ -198,6 +198,11 @@ const EIGHT_PAGES = ['', 'quarters/', 'quarters/2025-Q3/', 'quarters/2025-Q3/pro
 /// for all, not one per tab), and each shows a later edit of the site title.
 async function eightTabs() {
   const check = 'eight tabs';
+  // The browser's first page starts its renderer, which is no cost of the server:
+  // paid here, in a context (and so a worker) of its own.
+  const warmUp = await browser.newContext();
+  await (await warmUp.newPage()).goto(server.url, { waitUntil: 'load', timeout: 15000 }).catch(() => {});
+  await warmUp.close();
   const context = await browser.newContext();
   const tabs = [];
   for (const rel of EIGHT_PAGES) {
@@ -216,6 +221,7 @@ async function eightTabs() {
   edit('okrsite.toml', 'title = "Fixture OKR"', 'title = "Fixture OKR 改"');
   const state = await nextState(before);
   info(check, `the server reported generation ${state.generation} after ${Date.now() - started} ms (pages: ${state.pages === null ? 'all' : state.pages.length})`);
+  const waited = Date.now() - started;
   const waits = await Promise.all(tabs.map((page) => waitInTab(page, () => document.title.endsWith('Fixture OKR 改'))));
   let shown = 0;
   for (const [i, ms] of waits.entries()) {
@@ -223,7 +229,7 @@ async function eightTabs() {
     else if (await hasMarker(tabs[i])) fail(check, `tab ${i + 1} (/${EIGHT_PAGES[i]}) shows the new title without a reload`);
     else shown += 1;
   }
-  if (shown === tabs.length) pass(check, `all ${shown} tabs reloaded with the edit, ${Math.max(...waits)} ms after it at most`);
+  if (shown === tabs.length) pass(check, `all ${shown} tabs reloaded with the edit, ${waited + Math.max(...waits)} ms after it at most`);
   await context.close();
 }
 
