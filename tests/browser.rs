@@ -2,6 +2,8 @@
 //! `chromium` and `npm ci` in tests/browser, so plain `cargo test` skips them;
 //! `.ci/run` installs both and runs `cargo test -- --ignored`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -141,4 +143,32 @@ fn no_hostile_page_runs_script_and_hostile_searches_show_text() {
     for mode in ["root", "file"] {
         run_check("hostile-check.mjs", &site, mode);
     }
+}
+
+/// `okrsite serve` on a copy of the base fixture, in a real browser: eight tabs
+/// of one browser each load within 2 s and all get a later edit; a CSS edit is
+/// applied without a reload; a tab open across a restart of the server (same
+/// port) shows an edit made after it; an edit reloads only the tabs of the pages
+/// it changed. serve-check.mjs starts and restarts the server itself.
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn serve_live_reload_reaches_every_tab_swaps_css_and_survives_a_restart() {
+    assert!(
+        browser_dir().join("node_modules/playwright-core").is_dir(),
+        "run `npm ci` in tests/browser first (and install chromium)"
+    );
+    let site = common::site(None);
+    let out = Command::new("node")
+        .arg(browser_dir().join("serve-check.mjs"))
+        .args(["--okrsite", env!("CARGO_BIN_EXE_okrsite"), "--root"])
+        .arg(site.path())
+        .args(["--epoch", common::FIXTURE_EPOCH])
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The timings (tab loads, reload latencies), shown with --nocapture.
+    println!("{stdout}");
+    assert!(out.status.success(), "serve-check.mjs failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("4 checks, 0 failures"), "{stdout}");
 }
