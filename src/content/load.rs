@@ -14,6 +14,7 @@ use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, Raw
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
+use crate::ignore::Ignore;
 use crate::model::Quarter;
 
 /// Files above this size are refused with a clear error rather than read into memory.
@@ -123,7 +124,7 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         );
         return out;
     }
-    let ignore = build_ignore(&config.ignore);
+    let ignore = Ignore::new(&config.ignore);
     let mut files: Vec<(PathBuf, String, Kind)> = Vec::new();
     let mut walker = WalkDir::new(&content_dir)
         .follow_links(false)
@@ -150,8 +151,8 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         let rel = diag::display_path(&content_dir, path);
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_dir = entry.file_type().is_dir();
-        // Hidden files (.gitkeep, .DS_Store) are never content.
-        if name.starts_with('.') || ignore.is_match(&rel) {
+        // Before the symbolic link test: Emacs' `.#file` locks are dangling links.
+        if ignore.in_content(&rel) {
             if is_dir {
                 walker.skip_current_dir();
             }
@@ -280,17 +281,6 @@ pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
         }
     }
     Some("not a regular file")
-}
-
-fn build_ignore(patterns: &[String]) -> globset::GlobSet {
-    let mut b = globset::GlobSetBuilder::new();
-    for p in patterns {
-        // Invalid globs were reported with the config.
-        if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(false).build() {
-            b.add(g);
-        }
-    }
-    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 /// Decides what a path under content/ is. `Ok(None)` for folders that are fine.
