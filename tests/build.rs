@@ -287,3 +287,83 @@ fn the_learnings_archive_and_tag_pages_are_paged() {
     assert_eq!(tagged.len(), total.div_ceil(100));
     assert_eq!(tagged.iter().map(Vec::len).sum::<usize>(), total);
 }
+
+/// Files editors leave beside the one being edited: a backup, a vim swap file, an
+/// Emacs autosave, vim's write test and an Emacs lock (a dangling symbolic link).
+fn add_editor_files(root: &std::path::Path) {
+    let marker = "EDITOR-FILE-MARKER";
+    let put = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    put("content/2025-Q3/product.md~", &format!("---\ntitle: {marker}\n---\n"));
+    put("content/2025-Q3/.product.md.swp", marker);
+    put("content/#teams.yaml#", &format!("- id: {marker}\n"));
+    put("content/4913", "");
+    std::os::unix::fs::symlink("user@host.1234:1761955200", root.join("content/2025-Q3/.#product.md")).unwrap();
+    put("static/notes.txt", "kept");
+    put("static/notes.txt~", marker);
+    put("static/css/.site.css.swp", marker);
+    // Loaded as templates, these would not compile.
+    put("templates/base.html~", "{% if %}");
+    put("templates/#base.html#", "{% if %}");
+}
+
+#[test]
+fn editor_files_are_ignored_everywhere_unless_re_included() {
+    let site = site(None);
+    add_editor_files(site.path());
+    let check = okrsite()
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&check.get_output().stderr).into_owned();
+    assert!(
+        !said.contains("symbolic link"),
+        "the Emacs lock is skipped silently:\n{said}"
+    );
+    let out = build(site.path(), &[]);
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "kept");
+    for entry in walkdir::WalkDir::new(&out).into_iter().map(|e| e.unwrap()) {
+        let name = entry.file_name().to_string_lossy();
+        assert!(
+            !name.ends_with('~') && !name.contains(".sw") && !name.contains('#') && name != "4913",
+            "{} reached the output",
+            entry.path().display()
+        );
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            assert!(!text.contains("EDITOR-FILE-MARKER"), "{}", entry.path().display());
+        }
+    }
+    // `!4913` makes a file named 4913 count again: in content/ it is unexpected.
+    let config = site.path().join("okrsite.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("ignore = [\"!4913\"]\n{text}")).unwrap();
+    let failed = okrsite().args(["check", "--root"]).arg(site.path()).assert().code(1);
+    let said = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    assert_reported(&said, "content/4913", "unexpected file in content/", "editor files");
+    assert_eq!(
+        said.matches("unexpected").count(),
+        1,
+        "only 4913 is re-included:\n{said}"
+    );
+}
+
+#[test]
+fn an_invalid_re_include_pattern_is_a_config_error() {
+    let site = site(None);
+    let config = site.path().join("okrsite.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("ignore = [\"!a[\"]\n{text}")).unwrap();
+    let failed = okrsite().args(["check", "--root"]).arg(site.path()).assert().code(1);
+    let said = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    assert_reported(
+        &said,
+        "okrsite.toml:1",
+        "invalid glob `!a[` in `ignore`",
+        "invalid re-include",
+    );
+}
