@@ -367,3 +367,56 @@ fn an_invalid_re_include_pattern_is_a_config_error() {
         "invalid re-include",
     );
 }
+
+/// Every output file under `out` whose text contains `marker`.
+fn files_containing(out: &std::path::Path, marker: &str) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).contains(marker))
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn a_same_size_save_that_keeps_the_old_mtime_is_rebuilt_by_a_session() {
+    use okrsite::build::{self, BuildOptions, Session};
+    let site = site(None);
+    let opts = BuildOptions {
+        root: site.path().to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: false,
+        today: jiff::civil::date(2025, 11, 1),
+        progress: None,
+        session: Some(std::sync::Arc::new(Session::default())),
+        force: false,
+    };
+    let built = build::build(&opts).unwrap();
+    let out = built.output.expect("the fixture builds");
+    assert!(!files_containing(&out, "完了率は61%。").is_empty());
+    // Same size, different bytes, and the modification time set back, as `cp -p`,
+    // `git checkout` or a save within one timestamp tick leave it.
+    let md = site.path().join("content/2025-Q3/product.md");
+    let before = std::fs::metadata(&md).unwrap();
+    let text = std::fs::read_to_string(&md).unwrap();
+    let edited = text.replace("完了率は61%。", "SAME-SIZE-EDIT-18b");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&md, &edited).unwrap();
+    let file = std::fs::File::options().write(true).open(&md).unwrap();
+    file.set_modified(before.modified().unwrap()).unwrap();
+    drop(file);
+    let after = std::fs::metadata(&md).unwrap();
+    assert_eq!(
+        (after.len(), after.modified().unwrap()),
+        (before.len(), before.modified().unwrap())
+    );
+    let built = build::build(&opts).unwrap();
+    assert_eq!(built.checked.error_count(), 0);
+    assert!(
+        !files_containing(&out, "SAME-SIZE-EDIT-18b").is_empty(),
+        "the rebuild served the text parsed before the save"
+    );
+    assert!(files_containing(&out, "完了率は61%。").is_empty());
+}
