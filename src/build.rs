@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use crate::content::diag::{self, Diagnostic, SourceMap};
 use crate::content::load;
 use crate::content::resolve::{self, Options};
+use crate::ignore::Ignore;
 use crate::model::Site;
 use crate::score::{self, SiteScores};
 use crate::{output, render};
@@ -47,7 +48,8 @@ fn check_templates(root: &Path, checked: &mut Checked) {
         return;
     };
     let timer = crate::timings::Timer::new();
-    let found = match render::theme::load(root, site.config.language) {
+    let ignore = Ignore::new(&site.config.ignore);
+    let found = match render::theme::load(root, site.config.language, &ignore) {
         Err(errors) => errors,
         Ok(theme) => {
             let scores = score::score_site(site);
@@ -234,7 +236,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         }
         Target::Generation { dir, .. } => dir.clone(),
     };
-    let theme = match render::theme::load(&opts.root, site.config.language) {
+    let ignore = Ignore::new(&site.config.ignore);
+    let theme = match render::theme::load(&opts.root, site.config.language, &ignore) {
         Ok(t) => t,
         Err(mut errors) => {
             checked.diagnostics.append(&mut errors);
@@ -265,7 +268,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         Err(_) if cancelled() => return Err(BuildError::Cancelled),
         other => other.map_err(BuildError::Site)?,
     };
-    add_site_static(&opts.root, &sink).map_err(BuildError::Site)?;
+    add_site_static(&opts.root, &ignore, &sink).map_err(BuildError::Site)?;
     if cancelled() {
         return Err(BuildError::Cancelled);
     }
@@ -345,14 +348,19 @@ fn count_occurrences(haystack: &[u8], needle: &[u8]) -> usize {
     memchr::memmem::find_iter(haystack, needle).count()
 }
 
-/// Copies the site's `static/` folder into the output as it is. A file there may
-/// replace a theme asset (`static/assets/okrsite.css`) but not a generated page.
-fn add_site_static(root: &Path, sink: &StagingSink<'_>) -> Result<(), String> {
+/// Copies the site's `static/` folder into the output as it is, but for editor
+/// files ([`Ignore::in_site_folder`]). A file there may replace a theme asset
+/// (`static/assets/okrsite.css`) but not a generated page.
+fn add_site_static(root: &Path, ignore: &Ignore, sink: &StagingSink<'_>) -> Result<(), String> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name();
+    let kept = walk
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !ignore.in_site_folder(&diag::display_path(&dir, e.path())));
+    for entry in kept {
         let entry = entry.map_err(|e| format!("static/: {e}"))?;
         if !entry.file_type().is_file() {
             continue;

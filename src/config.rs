@@ -181,7 +181,9 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     if let Some(ignore) = raw.ignore {
         for pattern in &ignore {
-            if let Err(e) = globset::Glob::new(pattern) {
+            // `!<glob>` re-includes what <glob> matches (see crate::ignore).
+            let glob = pattern.strip_prefix('!').unwrap_or(pattern);
+            if let Err(e) = crate::ignore::glob(glob) {
                 errors.push(Diagnostic::error(
                     CONFIG_FILE,
                     at("ignore"),

@@ -287,3 +287,136 @@ fn the_learnings_archive_and_tag_pages_are_paged() {
     assert_eq!(tagged.len(), total.div_ceil(100));
     assert_eq!(tagged.iter().map(Vec::len).sum::<usize>(), total);
 }
+
+/// Files editors leave beside the one being edited: a backup, a vim swap file, an
+/// Emacs autosave, vim's write test and an Emacs lock (a dangling symbolic link).
+fn add_editor_files(root: &std::path::Path) {
+    let marker = "EDITOR-FILE-MARKER";
+    let put = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    put("content/2025-Q3/product.md~", &format!("---\ntitle: {marker}\n---\n"));
+    put("content/2025-Q3/.product.md.swp", marker);
+    put("content/#teams.yaml#", &format!("- id: {marker}\n"));
+    put("content/4913", "");
+    std::os::unix::fs::symlink("user@host.1234:1761955200", root.join("content/2025-Q3/.#product.md")).unwrap();
+    put("static/notes.txt", "kept");
+    put("static/notes.txt~", marker);
+    put("static/css/.site.css.swp", marker);
+    // Loaded as templates, these would not compile.
+    put("templates/base.html~", "{% if %}");
+    put("templates/#base.html#", "{% if %}");
+}
+
+#[test]
+fn editor_files_are_ignored_everywhere_unless_re_included() {
+    let site = site(None);
+    add_editor_files(site.path());
+    let check = okrsite()
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
+    let said = String::from_utf8_lossy(&check.get_output().stderr).into_owned();
+    assert!(
+        !said.contains("symbolic link"),
+        "the Emacs lock is skipped silently:\n{said}"
+    );
+    let out = build(site.path(), &[]);
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "kept");
+    for entry in walkdir::WalkDir::new(&out).into_iter().map(|e| e.unwrap()) {
+        let name = entry.file_name().to_string_lossy();
+        assert!(
+            !name.ends_with('~') && !name.contains(".sw") && !name.contains('#') && name != "4913",
+            "{} reached the output",
+            entry.path().display()
+        );
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            assert!(!text.contains("EDITOR-FILE-MARKER"), "{}", entry.path().display());
+        }
+    }
+    // `!4913` makes a file named 4913 count again: in content/ it is unexpected.
+    let config = site.path().join("okrsite.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("ignore = [\"!4913\"]\n{text}")).unwrap();
+    let failed = okrsite().args(["check", "--root"]).arg(site.path()).assert().code(1);
+    let said = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    assert_reported(&said, "content/4913", "unexpected file in content/", "editor files");
+    assert_eq!(
+        said.matches("unexpected").count(),
+        1,
+        "only 4913 is re-included:\n{said}"
+    );
+}
+
+#[test]
+fn an_invalid_re_include_pattern_is_a_config_error() {
+    let site = site(None);
+    let config = site.path().join("okrsite.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("ignore = [\"!a[\"]\n{text}")).unwrap();
+    let failed = okrsite().args(["check", "--root"]).arg(site.path()).assert().code(1);
+    let said = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    assert_reported(
+        &said,
+        "okrsite.toml:1",
+        "invalid glob `!a[` in `ignore`",
+        "invalid re-include",
+    );
+}
+
+/// Every output file under `out` whose text contains `marker`.
+fn files_containing(out: &std::path::Path, marker: &str) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).contains(marker))
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn a_same_size_save_that_keeps_the_old_mtime_is_rebuilt_by_a_session() {
+    use okrsite::build::{self, BuildOptions, Session};
+    let site = site(None);
+    let opts = BuildOptions {
+        root: site.path().to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: false,
+        today: jiff::civil::date(2025, 11, 1),
+        progress: None,
+        session: Some(std::sync::Arc::new(Session::default())),
+        force: false,
+    };
+    let built = build::build(&opts).unwrap();
+    let out = built.output.expect("the fixture builds");
+    assert!(!files_containing(&out, "完了率は61%。").is_empty());
+    // Same size, different bytes, and the modification time set back, as `cp -p`,
+    // `git checkout` or a save within one timestamp tick leave it.
+    let md = site.path().join("content/2025-Q3/product.md");
+    let before = std::fs::metadata(&md).unwrap();
+    let text = std::fs::read_to_string(&md).unwrap();
+    let edited = text.replace("完了率は61%。", "SAME-SIZE-EDIT-18b");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&md, &edited).unwrap();
+    let file = std::fs::File::options().write(true).open(&md).unwrap();
+    file.set_modified(before.modified().unwrap()).unwrap();
+    drop(file);
+    let after = std::fs::metadata(&md).unwrap();
+    assert_eq!(
+        (after.len(), after.modified().unwrap()),
+        (before.len(), before.modified().unwrap())
+    );
+    let built = build::build(&opts).unwrap();
+    assert_eq!(built.checked.error_count(), 0);
+    assert!(
+        !files_containing(&out, "SAME-SIZE-EDIT-18b").is_empty(),
+        "the rebuild served the text parsed before the save"
+    );
+    assert!(files_containing(&out, "完了率は61%。").is_empty());
+}

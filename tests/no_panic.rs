@@ -823,8 +823,8 @@ fn check_and_render(root: &Path, drafts: bool) -> Result<Vec<okrsite::render::Ou
         return Ok(Vec::new());
     };
     prop_assert_eq!(checked.error_count(), 0);
-    let theme =
-        okrsite::render::theme::load(root, site.config.language).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+    let theme = okrsite::render::theme::load(root, site.config.language, &Default::default())
+        .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
     let scores = okrsite::score::score_site(site);
     let sink = okrsite::render::Collect::default();
     okrsite::render::render_site(site, &scores, &theme, &sink)

@@ -14,6 +14,7 @@ use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, Raw
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
+use crate::ignore::Ignore;
 use crate::model::Quarter;
 
 /// Files above this size are refused with a clear error rather than read into memory.
@@ -73,33 +74,44 @@ enum Kind {
     Retro(Quarter, String),
 }
 
-/// Walks `content/` and parses every file. Ignored globs are relative to `content/`.
 /// Parsed content files kept between builds by a long-lived process (`serve`): a
-/// file whose size and modification time are unchanged is not read or parsed again.
+/// file whose bytes are those parsed last time is read again but not parsed again.
+/// Its size and modification time decide nothing: a same-size save within one
+/// timestamp tick, or one that restores the old time (`cp -p`, `git checkout`,
+/// rsync), must never serve the older text.
 #[derive(Default)]
 pub struct ParseCache(Mutex<HashMap<PathBuf, CacheEntry>>);
 
-type Stamp = (u64, Option<std::time::SystemTime>);
-
 struct CacheEntry {
-    stamp: Stamp,
+    /// Whether the file began with a UTF-8 byte order mark (dropped from the text).
+    bom: bool,
+    /// The text parsed, shared with `parsed`: compared byte for byte with the file.
+    text: Arc<str>,
     parsed: Parsed,
     element_errors: Vec<Diagnostic>,
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl ParseCache {
-    fn get(&self, path: &Path, stamp: Stamp) -> Option<(Parsed, Vec<Diagnostic>)> {
+    /// The parse of `path` if `bytes`, the file as read now, are those parsed last time.
+    fn get(&self, path: &Path, bytes: &[u8]) -> Option<(Parsed, Vec<Diagnostic>)> {
         let map = self.0.lock().ok()?;
         let e = map.get(path)?;
-        (e.stamp == stamp).then(|| (e.parsed.clone(), e.element_errors.clone()))
+        let (bom, text) = split_bom(bytes);
+        (e.bom == bom && e.text.as_bytes() == text).then(|| (e.parsed.clone(), e.element_errors.clone()))
     }
 
-    fn put(&self, path: PathBuf, stamp: Stamp, parsed: &Parsed, element_errors: &[Diagnostic]) {
+    /// Keeps a parse whose text was read; a file that could not be read as text
+    /// is not kept (reading it again costs what comparing would).
+    fn put(&self, path: PathBuf, bytes: &[u8], parsed: &Parsed, element_errors: &[Diagnostic]) {
+        let Some(text) = parsed.text() else { return };
         if let Ok(mut map) = self.0.lock() {
             map.insert(
                 path,
                 CacheEntry {
-                    stamp,
+                    bom: split_bom(bytes).0,
+                    text: text.clone(),
                     parsed: parsed.clone(),
                     element_errors: element_errors.to_vec(),
                 },
@@ -108,11 +120,15 @@ impl ParseCache {
     }
 }
 
-fn stamp(path: &Path) -> Option<Stamp> {
-    let m = std::fs::symlink_metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()))
+/// Whether `bytes` start with a UTF-8 byte order mark, and the bytes after it.
+fn split_bom(bytes: &[u8]) -> (bool, &[u8]) {
+    match bytes.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    }
 }
 
+/// Walks `content/` and parses every file. Ignored globs are relative to `content/`.
 pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) -> LoadedContent {
     let mut out = LoadedContent::default();
     let content_dir = root.join("content");
@@ -123,7 +139,7 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         );
         return out;
     }
-    let ignore = build_ignore(&config.ignore);
+    let ignore = Ignore::new(&config.ignore);
     let mut files: Vec<(PathBuf, String, Kind)> = Vec::new();
     let mut walker = WalkDir::new(&content_dir)
         .follow_links(false)
@@ -150,8 +166,8 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         let rel = diag::display_path(&content_dir, path);
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_dir = entry.file_type().is_dir();
-        // Hidden files (.gitkeep, .DS_Store) are never content.
-        if name.starts_with('.') || ignore.is_match(&rel) {
+        // Before the symbolic link test: Emacs' `.#file` locks are dangling links.
+        if ignore.in_content(&rel) {
             if is_dir {
                 walker.skip_current_dir();
             }
@@ -204,16 +220,20 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
     let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|(path, display, kind)| {
-            let stamp = cache.and_then(|_| stamp(&path));
-            if let (Some(c), Some(st)) = (cache, stamp)
-                && let Some(hit) = c.get(&path, st)
+            let bytes = read_bytes(&path, &display);
+            if let (Some(c), Ok(b)) = (cache, &bytes)
+                && let Some(hit) = c.get(&path, b)
             {
                 return hit;
             }
-            let parsed = parse_file(&path, display, kind);
+            let text = bytes
+                .as_deref()
+                .map_err(Clone::clone)
+                .and_then(|b| decode_text(b, &display));
+            let parsed = parse_file(text, display, kind);
             let element_errors = element_errors(&parsed);
-            if let (Some(c), Some(st)) = (cache, stamp) {
-                c.put(path, st, &parsed, &element_errors);
+            if let (Some(c), Ok(b)) = (cache, &bytes) {
+                c.put(path, b, &parsed, &element_errors);
             }
             (parsed, element_errors)
         })
@@ -282,17 +302,6 @@ pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
     Some("not a regular file")
 }
 
-fn build_ignore(patterns: &[String]) -> globset::GlobSet {
-    let mut b = globset::GlobSetBuilder::new();
-    for p in patterns {
-        // Invalid globs were reported with the config.
-        if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(false).build() {
-            b.add(g);
-        }
-    }
-    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-}
-
 /// Decides what a path under content/ is. `Ok(None)` for folders that are fine.
 fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Option<Kind>, String> {
     let parts: Vec<&str> = rel.split('/').collect();
@@ -347,12 +356,26 @@ enum Parsed {
     Retro(Quarter, String, Loaded<ParsedRetro>),
 }
 
-fn parse_file(path: &Path, display: String, kind: Kind) -> Parsed {
+impl Parsed {
+    /// The text parsed, when the file could be read as text.
+    fn text(&self) -> Option<&Arc<str>> {
+        match self {
+            Parsed::Failed(_, text, ..) => text.as_ref(),
+            Parsed::Teams(l) => Some(&l.text),
+            Parsed::Metric(_, l) => Some(&l.text),
+            Parsed::Okrs(_, _, l) => Some(&l.text),
+            Parsed::Retro(_, _, l) => Some(&l.text),
+        }
+    }
+}
+
+/// Parses a content file's text ([`read_text`]'s result) as what `kind` says it is.
+fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -> Parsed {
     let okrs_of = match &kind {
         Kind::Okrs(q, team) => Some((*q, team.clone())),
         _ => None,
     };
-    let text = match read_text(path, &display) {
+    let text = match text {
         Ok(t) => t,
         Err(d) => return Parsed::Failed(display, None, d, okrs_of),
     };
@@ -494,6 +517,12 @@ fn broken_okrs(okrs: &RawTeamQuarter) -> Vec<Broken> {
 /// Reads a file as UTF-8 text, refusing huge files and pointing at the first
 /// invalid byte. A UTF-8 byte order mark is dropped.
 pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
+    decode_text(&read_bytes(path, display)?, display)
+}
+
+/// Reads a regular file's bytes, refusing special files and files above
+/// [`MAX_FILE_BYTES`].
+fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
     // (`metadata` follows links: a link to a named pipe is refused too.)
     if let Some(what) = special_file(meta.file_type()).or(meta.is_dir().then_some("a folder")) {
@@ -516,8 +545,12 @@ pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
         )
         .with_help("split the series, e.g. one metric per file, or thin out old points"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
-    if let Some(encoding) = wide_encoding(&bytes) {
+    std::fs::read(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))
+}
+
+/// A file's bytes as UTF-8 text (see [`read_text`]).
+fn decode_text(bytes: &[u8], display: &str) -> Result<Arc<str>, Diagnostic> {
+    if let Some(encoding) = wide_encoding(bytes) {
         return Err(Diagnostic::error(
             display,
             Some(Position::new(1, 1)),
@@ -525,7 +558,7 @@ pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
         )
         .with_help("in most editors: Save As…, then choose the encoding UTF-8"));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let (_, bytes) = split_bom(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Arc::from(s)),
         Err(e) => {
@@ -571,7 +604,25 @@ fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::wide_encoding;
+    use super::*;
+
+    #[test]
+    fn the_cache_reuses_a_parse_only_for_the_same_bytes() {
+        let cache = ParseCache::default();
+        let path = Path::new("content/teams.yaml");
+        let bytes = b"- id: company\n  name: A\n";
+        let text = decode_text(bytes, "content/teams.yaml");
+        let parsed = parse_file(text, "content/teams.yaml".into(), Kind::Teams);
+        cache.put(path.into(), bytes, &parsed, &[]);
+        assert!(cache.get(path, bytes).is_some());
+        assert!(cache.get(path, b"- id: company\n  name: B\n").is_none());
+        assert!(cache.get(path, b"- id: company\n  name: A\n\n").is_none());
+        assert!(
+            cache.get(path, &[BOM, bytes].concat()).is_none(),
+            "a BOM added is a change"
+        );
+        assert!(cache.get(Path::new("content/other.yaml"), bytes).is_none());
+    }
 
     fn utf16le(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()

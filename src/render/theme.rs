@@ -9,6 +9,7 @@ use tera::Tera;
 use super::format::Strings;
 use crate::config::Language;
 use crate::content::diag::{self, Diagnostic};
+use crate::ignore::Ignore;
 
 /// Every template of the default theme, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -83,8 +84,9 @@ pub fn strings(lang: Language) -> Strings {
     Strings::parse(text).unwrap_or_else(|_| Strings(Default::default()))
 }
 
-/// Compiles the theme's templates once, with the site's `templates/*.html` on top.
-pub fn load(site_root: &Path, lang: Language) -> Result<Theme, Vec<Diagnostic>> {
+/// Compiles the theme's templates once, with the site's `templates/*.html` on top
+/// (editor files there skipped, as `ignore` says: [`Ignore::in_site_folder`]).
+pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, Vec<Diagnostic>> {
     let mut sources: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(name, text)| (name.to_string(), text.to_string()))
@@ -95,6 +97,7 @@ pub fn load(site_root: &Path, lang: Language) -> Result<Theme, Vec<Diagnostic>> 
         let mut entries: Vec<_> = walkdir::WalkDir::new(&dir)
             .follow_links(false)
             .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !ignore.in_site_folder(&diag::display_path(&dir, e.path())))
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .collect();
@@ -196,7 +199,7 @@ mod tests {
         assert_eq!(on_disk, embedded);
         let statics = std::fs::read_dir(dir.join("static")).unwrap().count();
         assert_eq!(statics, STATIC.len());
-        assert!(load(Path::new("/nonexistent"), Language::Ja).is_ok());
+        assert!(load(Path::new("/nonexistent"), Language::Ja, &Ignore::default()).is_ok());
     }
 
     #[test]

@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
+use crate::ignore::Ignore;
+
 /// The folders of a site that hold its sources.
 const SOURCE_FOLDERS: [&str; 4] = ["content", "templates", "static", "themes"];
 
@@ -170,11 +172,13 @@ fn identity(path: &Path) -> Option<Identity> {
     }
 }
 
-/// Which event paths are the site's sources (editors' own files are not).
+/// Which event paths are the site's sources: not the files every walk skips
+/// (editors' files, the `ignore` globs of the config as it is now).
 struct SourceFilter {
     root: PathBuf,
     config_file: PathBuf,
     folders: Vec<PathBuf>,
+    ignore: Mutex<Ignore>,
 }
 
 impl SourceFilter {
@@ -183,21 +187,31 @@ impl SourceFilter {
             root: root.to_path_buf(),
             config_file: root.join(crate::config::CONFIG_FILE),
             folders: SOURCE_FOLDERS.iter().map(|f| root.join(f)).collect(),
+            ignore: Mutex::new(site_ignore(root)),
         }
     }
 
     fn is_source(&self, path: &Path) -> bool {
-        if path.file_name().is_some_and(is_editor_file) {
+        if path == self.config_file {
+            if let Ok(mut ignore) = self.ignore.lock() {
+                *ignore = site_ignore(&self.root);
+            }
+            return true;
+        }
+        if !self.folders.iter().any(|d| path.starts_with(d)) {
             return false;
         }
-        path == self.config_file || self.folders.iter().any(|d| path.starts_with(d))
+        let rel = crate::content::diag::display_path(&self.root, path);
+        !self.ignore.lock().is_ok_and(|ignore| ignore.in_site(&rel))
     }
 }
 
-// MERGE: replaced by the shared rule of the load stage.
-fn is_editor_file(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.ends_with('~') || name == "4913" || (name.starts_with('.') && name.contains(".sw"))
+/// The site's `ignore` setting; the defaults alone while the config is broken.
+fn site_ignore(root: &Path) -> Ignore {
+    match crate::content::load::load_config(root).0 {
+        Some(config) => Ignore::new(&config.ignore),
+        None => Ignore::default(),
+    }
 }
 
 #[cfg(test)]
@@ -205,16 +219,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sources_are_the_config_and_the_four_folders_without_editor_files() {
-        let filter = SourceFilter::new(Path::new("/site"));
-        assert!(filter.is_source(Path::new("/site/okrsite.toml")));
-        assert!(filter.is_source(Path::new("/site/content")));
-        assert!(filter.is_source(Path::new("/site/content/2025-Q3/product.md")));
-        assert!(filter.is_source(Path::new("/site/static/assets/okrsite.css")));
-        assert!(!filter.is_source(Path::new("/site/public/index.html")));
-        assert!(!filter.is_source(Path::new("/site/.git/index")));
-        assert!(!filter.is_source(Path::new("/site/content/2025-Q3/4913")));
-        assert!(!filter.is_source(Path::new("/site/content/2025-Q3/.product.md.swp")));
+    fn sources_are_the_config_and_the_four_folders_without_skipped_files() {
+        let site = tempfile::tempdir().unwrap();
+        let config = site.path().join("okrsite.toml");
+        std::fs::write(&config, "title = \"t\"\nignore = [\"**/*.xlsx\"]\n").unwrap();
+        let filter = SourceFilter::new(site.path());
+        let source = |rel: &str| filter.is_source(&site.path().join(rel));
+        assert!(source("okrsite.toml"));
+        assert!(source("content"));
+        assert!(source("content/2025-Q3/product.md"));
+        assert!(source("static/assets/okrsite.css"));
+        assert!(!source("public/index.html"));
+        assert!(!source(".git/index"));
+        assert!(!source("content/2025-Q3/4913"));
+        assert!(!source("content/2025-Q3/.product.md.swp"));
+        assert!(!source("templates/#base.html#"));
+        assert!(!source("content/data/sales.xlsx"));
+        // The config's `ignore` is read again when the config changes.
+        std::fs::write(&config, "title = \"t\"\nignore = [\"!4913\"]\n").unwrap();
+        assert!(source("okrsite.toml"));
+        assert!(source("content/2025-Q3/4913"));
+        assert!(source("content/data/sales.xlsx"));
     }
 
     #[test]

@@ -255,7 +255,7 @@ fn a_page_that_cannot_be_written_names_its_source() {
     let site = site_with_retro("---\ntitle: t\n---\n\n## 学び\n\n- 一つ目 #only\n");
     let checked = okrsite::build::check(site.path(), false, jiff::civil::date(2025, 11, 1));
     let model = checked.site.as_ref().expect("a valid site");
-    let theme = okrsite::render::theme::load(site.path(), model.config.language).unwrap();
+    let theme = okrsite::render::theme::load(site.path(), model.config.language, &Default::default()).unwrap();
     let scores = okrsite::score::score_site(model);
     let Err(err) = okrsite::render::render_site(model, &scores, &theme, &Refuse) else {
         panic!("the refused write must fail the render");
