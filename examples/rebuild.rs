@@ -20,13 +20,15 @@ fn main() {
     let session = Arc::new(Session::default());
     let opts = BuildOptions {
         root: root.into(),
-        output: args.get(2).map(Into::into),
+        target: build::Target::Output {
+            dir: args.get(2).map(Into::into),
+            force: true,
+        },
         base_url: None,
         drafts: false,
         today,
         progress: None,
         session: Some(session),
-        force: true,
     };
     for run in 0..=runs {
         let start = Instant::now();
