@@ -385,13 +385,15 @@ fn a_same_size_save_that_keeps_the_old_mtime_is_rebuilt_by_a_session() {
     let site = site(None);
     let opts = BuildOptions {
         root: site.path().to_path_buf(),
-        output: None,
+        target: okrsite::build::Target::Output {
+            dir: None,
+            force: false,
+        },
         base_url: None,
         drafts: false,
         today: jiff::civil::date(2025, 11, 1),
         progress: None,
         session: Some(std::sync::Arc::new(Session::default())),
-        force: false,
     };
     let built = build::build(&opts).unwrap();
     let out = built.output.expect("the fixture builds");
