@@ -72,6 +72,10 @@ pub enum ServeError {
 /// is still running then fails its next write instead of leaving files behind.
 const BUILD_STOP_LIMIT: Duration = Duration::from_millis(200);
 
+/// How long serve spends removing its work folder when it stops; a detached
+/// process removes the rest (see [`workdir::WorkDir::remove`]).
+const REMOVAL_BUDGET: Duration = Duration::from_millis(400);
+
 /// Builds once, then serves until interrupted.
 pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
     // Watch events carry absolute paths; compare them with an absolute root.
@@ -106,7 +110,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
     if let Some(builder) = builder {
         builder.close(BUILD_STOP_LIMIT);
     }
-    workdir.remove();
+    workdir.remove(REMOVAL_BUDGET);
     result
 }
 

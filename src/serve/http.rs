@@ -198,28 +198,59 @@ pub async fn file(State(served): State<Arc<Served>>, uri: Uri) -> Response {
     } else {
         (StatusCode::NOT_FOUND, site.dir.join("404.html"))
     };
+    let content_type = content_type(&file);
+    if !content_type.starts_with("text/html") {
+        return match stream_file(&file).await {
+            Ok((length, body)) => (
+                status,
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                    (header::CONTENT_LENGTH, HeaderValue::from(length)),
+                ],
+                body,
+            )
+                .into_response(),
+            Err(_) => html_response(StatusCode::NOT_FOUND, overlay_page(&served, &state)),
+        };
+    }
     let Ok(bytes) = tokio::fs::read(&file).await else {
         return html_response(StatusCode::NOT_FOUND, overlay_page(&served, &state));
     };
-    let content_type = content_type(&file);
-    if content_type.starts_with("text/html") {
+    {
         let html = String::from_utf8_lossy(&bytes);
         let extra = format!("{}{}", overlay_html(&state), reload_script(&served, &state));
         let html = match html.rfind("</body>") {
             Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
             None => format!("{html}{extra}"),
         };
-        return html_response(status, html);
+        html_response(status, html)
     }
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response()
+}
+
+/// How much of a file a response holds in memory at a time.
+const CHUNK: usize = 64 * 1024;
+
+/// A file's length and a body that reads it in chunks: a 30 MB export sent to
+/// many clients at once never sits in memory once per client. The file is open
+/// before this returns, so a generation removed meanwhile does not cut it short.
+async fn stream_file(path: &Path) -> std::io::Result<(u64, axum::body::Body)> {
+    use tokio::io::AsyncReadExt;
+    let file = tokio::fs::File::open(path).await?;
+    let length = file.metadata().await?.len();
+    let chunks = futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut buf = vec![0; CHUNK];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(axum::body::Bytes::from(buf)), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    Ok((length, axum::body::Body::from_stream(chunks)))
 }
 
 fn html_response(status: StatusCode, html: String) -> Response {

@@ -4,6 +4,7 @@
 //! were killed outright (SIGKILL, a crash) are removed at the next start.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Every serve folder is named `okrsite-serve-<pid>-<random>` in the temp folder.
 const PREFIX: &str = "okrsite-serve-";
@@ -38,11 +39,15 @@ impl WorkDir {
         self.dir.path()
     }
 
-    /// Removes the folder and everything in it. It is renamed first, so a build
-    /// still finishing (it gets a moment when serve stops) can no longer write
-    /// into it: its next file fails instead of recreating the folder. The new
-    /// name keeps the prefix, so a removal cut short is finished at the next start.
-    pub fn remove(self) {
+    /// Removes the folder and everything in it, spending at most `budget` on it
+    /// so that serve stops on time: what is left then (a large site on a slow
+    /// disk) is handed to a detached `rm -rf` that outlives this process.
+    ///
+    /// The folder is renamed first, so a build still finishing (it gets a moment
+    /// when serve stops) can no longer write into it: its next file fails instead
+    /// of recreating the folder. The new name keeps the prefix, so a removal cut
+    /// short is finished at the next start.
+    pub fn remove(self, budget: Duration) {
         let path = self.dir.keep();
         let mut doomed = path.clone().into_os_string();
         doomed.push("-removing");
@@ -52,10 +57,57 @@ impl WorkDir {
         } else {
             path
         };
-        if let Err(e) = std::fs::remove_dir_all(&target) {
+        let finished = remove_within(&target, Instant::now() + budget);
+        if !matches!(finished, Ok(true))
+            && !hand_over(&target)
+            && let Err(e) = std::fs::remove_dir_all(&target)
+        {
             eprintln!("warning: cannot remove {}: {e}", target.display());
         }
     }
+}
+
+/// Removes `dir` and what it holds, entry by entry, until `deadline`. Returns
+/// whether it is all gone. Symbolic links are removed, never followed.
+fn remove_within(dir: &Path, deadline: Instant) -> std::io::Result<bool> {
+    for entry in std::fs::read_dir(dir)? {
+        if Instant::now() > deadline {
+            return Ok(false);
+        }
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            if !remove_within(&entry.path(), deadline)? {
+                return Ok(false);
+            }
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    std::fs::remove_dir(dir)?;
+    Ok(true)
+}
+
+/// Starts `rm -rf` on `dir` in a process group of its own (a Ctrl-C meant for
+/// serve does not stop it), not waited for. Returns whether it started.
+#[cfg(unix)]
+fn hand_over(dir: &Path) -> bool {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    std::process::Command::new("rm")
+        .arg("-rf")
+        .arg("--")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .is_ok()
+}
+
+#[cfg(not(unix))]
+fn hand_over(_dir: &Path) -> bool {
+    false
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +174,23 @@ fn is_running(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removal_stops_at_its_deadline_and_finishes_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        for i in 0..20 {
+            std::fs::create_dir_all(site.join(format!("d{i}/e"))).unwrap();
+            std::fs::write(site.join(format!("d{i}/e/f.html")), "x").unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path(), site.join("link")).unwrap();
+        assert!(!remove_within(&site, Instant::now() - Duration::from_secs(1)).unwrap());
+        assert!(site.is_dir());
+        assert!(remove_within(&site, Instant::now() + Duration::from_secs(60)).unwrap());
+        assert!(!site.exists());
+        assert!(dir.path().is_dir(), "a symbolic link is removed, not followed");
+    }
 
     #[test]
     fn only_names_okrsite_gave_are_recognised() {

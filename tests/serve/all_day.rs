@@ -239,6 +239,10 @@ fn no_request_fails_while_the_site_is_rebuilt_repeatedly() {
         client.join().unwrap();
     }
     assert!(state(&server.url)["generation"].as_u64().unwrap() > first);
+    // Files other than pages are streamed in chunks: whole, with their length.
+    let export = get(&urls[5]).1;
+    assert!(export.len() > 1000);
+    serde_json::from_str::<serde_json::Value>(&export).expect("the export is whole");
     let (requests, failures) = (requests.load(Ordering::Relaxed), failures.load(Ordering::Relaxed));
     assert!(requests > 100, "only {requests} requests");
     assert_eq!(failures, 0, "{failures} of {requests} requests failed");
