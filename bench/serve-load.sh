@@ -74,6 +74,8 @@ fi
 
 SERVER_PID=""
 SERVER_URL=""
+# A server left by a failed step is stopped with the script.
+trap '[ -z "$SERVER_PID" ] || kill -INT "$SERVER_PID" 2>/dev/null || true' EXIT
 # start_server ROOT TMP LOG: starts serve on ROOT with TMPDIR=TMP; sets SERVER_PID, SERVER_URL.
 start_server() {
   local root="$1" tmp="$2" log="$3"
@@ -128,9 +130,13 @@ for site in $SITES; do
     printf '  %-60s %8d bytes\n' "/$p" "$(stat -c %s "$f")"
   done | tee -a "$RESULTS"
   # The retrospective the reload phase edits: the one of the last review page served
-  # (a published one: editing a draft changes no page, so no tab is told).
-  review=$(cd "$gen" && find quarters -mindepth 3 -maxdepth 3 -name index.html | sort | tail -1)
-  retro="$root/content/$(echo "$review" | cut -d/ -f2)/$(echo "$review" | cut -d/ -f3).md"
+  # (a published one: editing a draft changes no page, so no tab is told; a review
+  # page may have no retrospective).
+  retro=""
+  for review in $(cd "$gen" && find quarters -mindepth 3 -maxdepth 3 -name index.html | sort -r); do
+    md="$root/content/$(echo "$review" | cut -d/ -f2)/$(echo "$review" | cut -d/ -f3).md"
+    if [ -f "$md" ] && ! grep -q '^draft: *true' "$md"; then retro="$md"; break; fi
+  done
   echo "server RSS before the load: $(status_mb "$SERVER_PID" VmRSS) MB, peak so far $(status_mb "$SERVER_PID" VmHWM) MB" | tee -a "$RESULTS"
   pages=$(IFS=,; echo "${paths[*]}" | sed 's/,api\/okrs\.json$//')
   for mix in pages pages+json; do
@@ -144,16 +150,20 @@ for site in $SITES; do
     --edits "$EDITS" --wait-log "$log" | sed "s/^RESULT \([a-z]*\)/RESULT \1 site=$site/" | tee -a "$RESULTS"
   echo "server after the run: RSS $(status_mb "$SERVER_PID" VmRSS) MB, peak since start (VmHWM) $(status_mb "$SERVER_PID" VmHWM) MB; $(uptime)" | tee -a "$RESULTS"
   echo "RESULT after site=$site rss_mb=$(status_mb "$SERVER_PID" VmRSS) hwm_mb=$(status_mb "$SERVER_PID" VmHWM)" >> "$RESULTS"
+  t0=$(date +%s%N)
   kill -INT "$SERVER_PID"
   wait "$SERVER_PID" || true
-  echo "stopped; left in TMPDIR: $(ls -A "$tmp" | wc -l) entries" | tee -a "$RESULTS"
+  took=$(( ($(date +%s%N) - t0) / 1000000 ))
+  SERVER_PID=""
+  echo "stopped (idle, SIGINT) in $took ms; left in TMPDIR: $(ls -A "$tmp" | wc -l) entries" | tee -a "$RESULTS"
+  echo "RESULT idlestop site=$site ms=$took left_entries=$(ls -A "$tmp" | wc -l)" >> "$RESULTS"
 done
 
 # The stops: a full rebuild of the large site running when the signal comes.
 [ "$STOPS" -gt 0 ] || { echo "(stops skipped)" >&2; STOPS=""; }
 export SOURCE_DATE_EPOCH
 SOURCE_DATE_EPOCH=$(cat "$synth/epoch")
-echo "== stops on $synth during a rebuild; $(uptime)" | tee -a "$RESULTS"
+[ -z "$STOPS" ] || echo "== stops on $synth during a rebuild; $(uptime)" | tee -a "$RESULTS"
 [ -z "$STOPS" ] || python3 - "$OKRSITE" "$synth" "$DIR" "$STOPS" <<'EOF' | tee -a "$RESULTS"
 import os, re, signal, socket, subprocess, sys, time, glob, shutil
 
@@ -275,6 +285,8 @@ print("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |")
 for r in rows["stop"]:
     print(f"| {r['signal']} | {r['tmp']} | {r['run']} | {r['closed_s']} | {r['renamed_s']} | {r['gone_s']} | "
           f"{r['left_entries']} entries, {r['left_mb']} MB | {r['load']} |")
+for r in rows["idlestop"]:
+    print(f"\n{r['site']}: idle stop (SIGINT after the run) {r['ms']} ms, {r['left_entries']} entries left in TMPDIR")
 for r in rows["rmcontrol"]:
     print(f"\nrm -rf of a fresh build ({r['files']} files, {r['mb']} MB) on the same disk: {r['s']} s")
 EOF
