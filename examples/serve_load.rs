@@ -201,14 +201,14 @@ impl Conn {
 }
 
 /// A chunked body as a plain reader (ends after the last chunk and its trailers).
-struct Chunked<'a> {
-    inner: &'a mut BufReader<TcpStream>,
+struct Chunked<R> {
+    inner: R,
     left: u64,
     done: bool,
 }
 
-impl<'a> Chunked<'a> {
-    fn new(inner: &'a mut BufReader<TcpStream>) -> Chunked<'a> {
+impl<R: BufRead> Chunked<R> {
+    fn new(inner: R) -> Chunked<R> {
         Chunked {
             inner,
             left: 0,
@@ -225,7 +225,7 @@ impl<'a> Chunked<'a> {
     }
 }
 
-impl Read for Chunked<'_> {
+impl<R: BufRead> Read for Chunked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.left == 0 {
             if self.done {
@@ -563,10 +563,10 @@ fn reload(args: &Args, target: &Arc<Target>, file: &PathBuf) {
         thread::Builder::new()
             .stack_size(256 * 1024)
             .spawn(move || {
-                if let Err(e) = listen(client, &target, &tx, &stop) {
-                    if failed.fetch_add(1, Ordering::Relaxed) < 5 {
-                        eprintln!("live-reload stream {client}: {e}");
-                    }
+                if let Err(e) = listen(client, &target, &tx, &stop)
+                    && failed.fetch_add(1, Ordering::Relaxed) < 5
+                {
+                    eprintln!("live-reload stream {client}: {e}");
                 }
             })
             .expect("cannot start a stream thread");
@@ -663,5 +663,43 @@ fn wait_for_rebuild(log: Option<&std::path::Path>, seen: usize) -> usize {
 fn settle(rx: &mpsc::Receiver<Heard>, latest: &mut [Option<u64>], quiet: Duration) {
     while let Ok(h) = rx.recv_timeout(quiet) {
         latest[h.client] = Some(h.generation);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_bodies_are_read_to_their_end_and_no_further() {
+        let stream = b"5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nTrailer: x\r\n\r\nNEXT";
+        let mut reader = &stream[..];
+        let mut body = String::new();
+        Chunked::new(&mut reader).read_to_string(&mut body).unwrap();
+        assert_eq!(body, "hello, world");
+        assert_eq!(reader, b"NEXT", "the next response is left unread");
+        let mut cut = &b"5\r\nhel"[..];
+        assert!(Chunked::new(&mut cut).read_to_string(&mut String::new()).is_err());
+        let mut bad = &b"zz\r\n"[..];
+        assert!(Chunked::new(&mut bad).read_to_string(&mut String::new()).is_err());
+    }
+
+    #[test]
+    fn paths_go_under_the_base_percent_encoded() {
+        let target = Target::parse("http://127.0.0.1:8080/okr");
+        assert_eq!(target.authority, "127.0.0.1:8080");
+        assert_eq!(target.request_path("tags/価格/"), "/okr/tags/%E4%BE%A1%E6%A0%BC/");
+        assert_eq!(target.request_path("/a b%"), "/okr/a%20b%25");
+        assert_eq!(Target::parse("http://[::1]:1/").request_path(""), "/");
+    }
+
+    #[test]
+    fn quantiles_are_values_seen() {
+        let sorted: Vec<u32> = (1..=100).collect();
+        assert_eq!(quantile(&sorted, 0.5), 50);
+        assert_eq!(quantile(&sorted, 0.99), 99);
+        assert_eq!(quantile(&sorted, 1.0), 100);
+        assert_eq!(quantile(&[7], 0.99), 7);
+        assert_eq!(quantile(&[], 0.5), 0);
     }
 }
