@@ -21,7 +21,8 @@
 # okrsite.toml (a full rebuild), waits 0.3 s, sends the signal and times the stop
 # in phases: signal → port closed (connections closed, accept loop over) → work
 # folder renamed for removal (runtime shut down, build stopped) → process gone
-# (folder removed); and whether TMPDIR is empty afterwards. STOPS times each for
+# (folder removed), and when TMPDIR is empty (serve may hand the removal to another
+# process). STOPS times each for
 # SIGINT and SIGTERM with TMPDIR on the disk, once with SIGHUP, and once each for
 # SIGINT and SIGTERM with TMPDIR on tmpfs (/dev/shm). Last, a control: `rm -rf` of
 # a fresh `okrsite build` of the same site on the same disk.
@@ -155,8 +156,13 @@ for site in $SITES; do
   wait "$SERVER_PID" || true
   took=$(( ($(date +%s%N) - t0) / 1000000 ))
   SERVER_PID=""
-  echo "stopped (idle, SIGINT) in $took ms; left in TMPDIR: $(ls -A "$tmp" | wc -l) entries" | tee -a "$RESULTS"
-  echo "RESULT idlestop site=$site ms=$took left_entries=$(ls -A "$tmp" | wc -l)" >> "$RESULTS"
+  left=$(ls -A "$tmp" | wc -l)
+  # What is left may still be being removed by a process serve started: wait for it.
+  for _ in $(seq 1200); do [ -z "$(ls -A "$tmp")" ] && break; sleep 0.1; done
+  empty=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ -z "$(ls -A "$tmp")" ] || empty=never
+  echo "stopped (idle, SIGINT) in $took ms; left in TMPDIR: $left entries; empty after $empty ms" | tee -a "$RESULTS"
+  echo "RESULT idlestop site=$site ms=$took left_entries=$left empty_ms=$empty" >> "$RESULTS"
 done
 
 # The stops: a full rebuild of the large site running when the signal comes.
@@ -224,6 +230,11 @@ def one(sig, run, base):
     gone = time.monotonic() - t0
     left_files, left_size = tree(tmp)
     entries = os.listdir(tmp)
+    # What is left may still be being removed by a process serve started: wait for it.
+    while os.listdir(tmp) and time.monotonic() - t0 < 120:
+        time.sleep(0.01)
+    empty = time.monotonic() - t0
+    empty_s = f"{empty:.3f}" if not os.listdir(tmp) else "never"
     shutil.rmtree(tmp, ignore_errors=True)
     tail = [l for l in open(log_path).read().splitlines() if not l.startswith("serving")][-2:]
     fmt = lambda t: "-" if t is None else f"{t:.3f}"
@@ -231,9 +242,9 @@ def one(sig, run, base):
     print(f"{sig.name} {where} run {run} (work folder {files} files, {size / 1e6:.0f} MB; load {load}): "
           f"exit {p.returncode}, port closed {fmt(closed)} s, folder renamed {fmt(renamed)} s, "
           f"process gone {gone:.3f} s; TMPDIR entries left {len(entries)} ({left_files} files, "
-          f"{left_size / 1e6:.1f} MB); log: {' | '.join(tail)}")
+          f"{left_size / 1e6:.1f} MB), TMPDIR empty after {empty_s} s; log: {' | '.join(tail)}")
     print(f"RESULT stop signal={sig.name} tmp={where} run={run} closed_s={fmt(closed)} renamed_s={fmt(renamed)} "
-          f"gone_s={gone:.3f} left_entries={len(entries)} left_mb={left_size / 1e6:.1f} load={load}")
+          f"gone_s={gone:.3f} left_entries={len(entries)} left_mb={left_size / 1e6:.1f} empty_s={empty_s} load={load}")
 
 shm = "/dev/shm/okrsite-serve-load"
 os.makedirs(shm, exist_ok=True)
@@ -280,13 +291,14 @@ print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in rows["reload"]:
     print(f"| {r['site']} | {r['open']} of {r['clients']} | {r['edit']} | {r['told']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} |")
 print()
-print("| signal | TMPDIR on | run | port closed s | folder renamed s | process gone s | left in TMPDIR | load |")
-print("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |")
+print("| signal | TMPDIR on | run | port closed s | folder renamed s | process gone s | left in TMPDIR at exit | TMPDIR empty s | load |")
+print("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
 for r in rows["stop"]:
     print(f"| {r['signal']} | {r['tmp']} | {r['run']} | {r['closed_s']} | {r['renamed_s']} | {r['gone_s']} | "
-          f"{r['left_entries']} entries, {r['left_mb']} MB | {r['load']} |")
+          f"{r['left_entries']} entries, {r['left_mb']} MB | {r['empty_s']} | {r['load']} |")
 for r in rows["idlestop"]:
-    print(f"\n{r['site']}: idle stop (SIGINT after the run) {r['ms']} ms, {r['left_entries']} entries left in TMPDIR")
+    print(f"\n{r['site']}: idle stop (SIGINT after the run) {r['ms']} ms, {r['left_entries']} entries left in TMPDIR, "
+          f"empty after {r['empty_ms']} ms")
 for r in rows["rmcontrol"]:
     print(f"\nrm -rf of a fresh build ({r['files']} files, {r['mb']} MB) on the same disk: {r['s']} s")
 EOF
