@@ -22,10 +22,9 @@
 # in phases: signal → port closed (connections closed, accept loop over) → work
 # folder renamed for removal (runtime shut down, build stopped) → process gone
 # (folder removed), and when TMPDIR is empty (serve may hand the removal to another
-# process). STOPS times each for
-# SIGINT and SIGTERM with TMPDIR on the disk, once with SIGHUP, and once each for
-# SIGINT and SIGTERM with TMPDIR on tmpfs (/dev/shm). Last, a control: `rm -rf` of
-# a fresh `okrsite build` of the same site on the same disk.
+# process). STOPS times each for SIGINT and SIGTERM with TMPDIR on the disk, once
+# with SIGHUP, and once each for SIGINT and SIGTERM with TMPDIR on tmpfs (/dev/shm).
+# Last, a control: `rm -rf` of a fresh `okrsite build` of the same site on the disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -190,8 +189,11 @@ def tree(path):
     files = size = 0
     for dirpath, dirnames, filenames in os.walk(path):
         for f in filenames:
-            files += 1
-            size += os.lstat(os.path.join(dirpath, f)).st_size
+            try:  # another process may be removing the folder meanwhile
+                size += os.lstat(os.path.join(dirpath, f)).st_size
+                files += 1
+            except FileNotFoundError:
+                pass
     return files, size
 
 def one(sig, run, base):
