@@ -63,7 +63,7 @@ fn check_templates(root: &Path, checked: &mut Checked) {
                         &error,
                     )]
                 }
-                Err(render::pages::PageError::Sink(m)) => vec![Diagnostic::error("templates", None, m)],
+                Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.to_string())],
                 Err(render::pages::PageError::TagCollision(m)) => vec![Diagnostic::error("content", None, m)],
             }
         }
@@ -176,25 +176,54 @@ pub struct Built {
     pub learnings: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The output location or the file system refused.
-    Output(String),
     /// The output folder was refused ([`output::OutputError::is_refusal`]) or
     /// could not be written.
+    #[error(transparent)]
     OutputFolder(output::OutputError),
-    /// The site's own templates or static files are broken (a content error).
-    Site(String),
+    /// Rendering failed: a template of the site (a content error) or the output.
+    #[error(transparent)]
+    Render(render::pages::PageError),
+    /// The site's `static/` folder could not be copied.
+    #[error(transparent)]
+    Static(StaticError),
     /// Abandoned through [`Session::cancel`].
+    #[error("cancelled")]
     Cancelled,
 }
 
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// Why `static/` could not be copied into the output.
+#[derive(Debug, thiserror::Error)]
+pub enum StaticError {
+    #[error("static/: {0}")]
+    Walk(#[from] walkdir::Error),
+    #[error("static/{path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("static/{path} would overwrite a page okrsite generates; rename it")]
+    OverwritesPage { path: String },
+    #[error("static/{path}: {source}")]
+    Write { path: String, source: render::SinkError },
+}
+
+impl BuildError {
+    /// Whether the error belongs to the site (its templates, its `static/`, a
+    /// page its content names that cannot be written: exit 1) rather than to the
+    /// output folder or the run (exit 2).
+    pub fn is_site_error(&self) -> bool {
+        matches!(self, BuildError::Render(_) | BuildError::Static(_))
+    }
+
+    /// Whether the file system failed (a full disk, too many open files), so the
+    /// same build may pass when tried again; a template or the site's files at
+    /// fault will not.
+    pub fn is_io_failure(&self) -> bool {
+        use render::pages::PageError;
         match self {
-            BuildError::Output(m) | BuildError::Site(m) => f.write_str(m),
-            BuildError::OutputFolder(e) => write!(f, "{e}"),
-            BuildError::Cancelled => f.write_str("cancelled"),
+            BuildError::OutputFolder(e) => !e.is_refusal(),
+            BuildError::Render(PageError::Sink(render::SinkError::Write(_))) => true,
+            BuildError::Static(e) => !matches!(e, StaticError::OverwritesPage { .. }),
+            BuildError::Render(_) | BuildError::Cancelled => false,
         }
     }
 }
@@ -266,9 +295,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let cancelled = || session.is_some_and(|s| s.cancel.load(Ordering::Relaxed));
     let rendered = match render::render_site(site, &scores, &theme, &sink) {
         Err(_) if cancelled() => return Err(BuildError::Cancelled),
-        other => other.map_err(BuildError::Site)?,
+        other => other.map_err(BuildError::Render)?,
     };
-    add_site_static(&opts.root, &ignore, &sink).map_err(BuildError::Site)?;
+    add_site_static(&opts.root, &ignore, &sink).map_err(BuildError::Static)?;
     if cancelled() {
         return Err(BuildError::Cancelled);
     }
@@ -325,9 +354,9 @@ impl render::Sink for StagingSink<'_> {
         self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
-    fn put(&self, file: render::OutputFile) -> Result<(), String> {
+    fn put(&self, file: render::OutputFile) -> Result<(), render::SinkError> {
         if render::Sink::cancelled(self) {
-            return Err("cancelled".into());
+            return Err(render::SinkError::Cancelled);
         }
         if file.path.ends_with(".html") {
             let done = self.pages.fetch_add(1, Ordering::Relaxed) + 1;
@@ -338,9 +367,18 @@ impl render::Sink for StagingSink<'_> {
             let charts = count_occurrences(&file.bytes, b"<svg ");
             self.charts.fetch_add(charts, Ordering::Relaxed);
         }
-        self.staging.put(&file.path, &file.bytes).map_err(|e| e.to_string())?;
-        self.written.lock().map_err(|e| e.to_string())?.insert(file.path);
+        self.staging
+            .put(&file.path, &file.bytes)
+            .map_err(|e| render::SinkError::Write(Box::new(e)))?;
+        self.written().insert(file.path);
         Ok(())
+    }
+}
+
+impl StagingSink<'_> {
+    /// The paths written so far (a panic elsewhere cannot make them unreadable).
+    fn written(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -351,7 +389,7 @@ fn count_occurrences(haystack: &[u8], needle: &[u8]) -> usize {
 /// Copies the site's `static/` folder into the output as it is, but for editor
 /// files ([`Ignore::in_site_folder`]). A file there may replace a theme asset
 /// (`static/assets/okrsite.css`) but not a generated page.
-fn add_site_static(root: &Path, ignore: &Ignore, sink: &StagingSink<'_>) -> Result<(), String> {
+fn add_site_static(root: &Path, ignore: &Ignore, sink: &StagingSink<'_>) -> Result<(), StaticError> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(());
@@ -361,20 +399,24 @@ fn add_site_static(root: &Path, ignore: &Ignore, sink: &StagingSink<'_>) -> Resu
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !ignore.in_site_folder(&diag::display_path(&dir, e.path())));
     for entry in kept {
-        let entry = entry.map_err(|e| format!("static/: {e}"))?;
+        let entry = entry?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = diag::display_path(&dir, entry.path());
-        let generated = sink.written.lock().map_err(|e| e.to_string())?.contains(&rel);
+        let generated = sink.written().contains(&rel);
         if generated && !rel.starts_with("assets/") {
-            return Err(format!(
-                "static/{rel} would overwrite a page okrsite generates; rename it"
-            ));
+            return Err(StaticError::OverwritesPage { path: rel });
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| format!("static/{rel}: {e}"))?;
-        sink.staging.put(&rel, &bytes).map_err(|e| e.to_string())?;
-        sink.written.lock().map_err(|e| e.to_string())?.insert(rel);
+        let bytes = std::fs::read(entry.path()).map_err(|source| StaticError::Read {
+            path: rel.clone(),
+            source,
+        })?;
+        sink.staging.put(&rel, &bytes).map_err(|e| StaticError::Write {
+            path: rel.clone(),
+            source: render::SinkError::Write(Box::new(e)),
+        })?;
+        sink.written().insert(rel);
     }
     Ok(())
 }

@@ -305,7 +305,7 @@ fn main() -> ExitCode {
                         }
                     }
                 }
-                Err(e @ build::BuildError::Site(_)) => {
+                Err(e) if e.is_site_error() => {
                     eprintln!(
                         "error: {}\nnothing written (the previous output is unchanged)",
                         diag::escape_controls(&e.to_string())

@@ -32,9 +32,20 @@ impl OutputFile {
     }
 }
 
+/// Why a sink did not take a file.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// The build was abandoned ([`Sink::cancelled`]).
+    #[error("cancelled")]
+    Cancelled,
+    /// The file could not be written.
+    #[error("{0}")]
+    Write(Box<dyn std::error::Error + Send + Sync>),
+}
+
 /// Where rendered files go. Called from many threads, in no particular order.
 pub trait Sink: Sync {
-    fn put(&self, file: OutputFile) -> Result<(), String>;
+    fn put(&self, file: OutputFile) -> Result<(), SinkError>;
     /// Told how many HTML pages will follow, before the first (for a progress bar).
     fn planned(&self, _pages: usize) {}
     /// Whether the build was abandoned: rendering stops at the next stage.
@@ -48,8 +59,11 @@ pub trait Sink: Sync {
 pub struct Collect(pub std::sync::Mutex<Vec<OutputFile>>);
 
 impl Sink for Collect {
-    fn put(&self, file: OutputFile) -> Result<(), String> {
-        self.0.lock().map_err(|e| e.to_string())?.push(file);
+    fn put(&self, file: OutputFile) -> Result<(), SinkError> {
+        self.0
+            .lock()
+            .map_err(|e| SinkError::Write(e.to_string().into()))?
+            .push(file);
         Ok(())
     }
 }
@@ -76,12 +90,12 @@ pub fn render_site(
     scores: &SiteScores,
     theme: &theme::Theme,
     sink: &dyn Sink,
-) -> Result<Rendered, String> {
+) -> Result<Rendered, pages::PageError> {
     let timer = crate::timings::Timer::new();
     let mut views = views::Views::new(site, scores, &theme.strings);
     timer.lap("views");
     if sink.cancelled() {
-        return Err("cancelled".into());
+        return Err(SinkError::Cancelled.into());
     }
     // The pages (parallel inside) alongside the search index, feed and exports (mostly
     // serial): each of the latter keeps one core busy while the pages use the rest.
@@ -107,7 +121,12 @@ pub fn render_site(
 }
 
 /// The search index, the Atom feed and the exports.
-fn render_indexes(site: &Site, scores: &SiteScores, views: &views::Views<'_>, sink: &dyn Sink) -> Result<(), String> {
+fn render_indexes(
+    site: &Site,
+    scores: &SiteScores,
+    views: &views::Views<'_>,
+    sink: &dyn Sink,
+) -> Result<(), SinkError> {
     use rayon::prelude::*;
     let timer = crate::timings::Timer::new();
     let teams = site.teams.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
@@ -120,7 +139,7 @@ fn render_indexes(site: &Site, scores: &SiteScores, views: &views::Views<'_>, si
     let docs = pages::search_documents(views);
     timer.lap("search documents");
     if sink.cancelled() {
-        return Err("cancelled".into());
+        return Err(SinkError::Cancelled);
     }
     let index = search::build(&docs, teams, quarters);
     timer.lap("search index");

@@ -110,8 +110,8 @@ pub fn render_pages(
     views: &Views<'_>,
     theme: &Theme,
     sink: &dyn super::Sink,
-) -> Result<(Vec<String>, Related), String> {
-    render_planned(views, theme, sink, false).map_err(|e| e.to_string())
+) -> Result<(Vec<String>, Related), PageError> {
+    render_planned(views, theme, sink, false)
 }
 
 /// Renders one page of each kind (the first quarter, review, team, metric, tag page…)
@@ -125,7 +125,7 @@ pub fn render_one_of_each(views: &Views<'_>, theme: &Theme) -> Result<usize, Pag
 struct Discard;
 
 impl super::Sink for Discard {
-    fn put(&self, _file: super::OutputFile) -> Result<(), String> {
+    fn put(&self, _file: super::OutputFile) -> Result<(), super::SinkError> {
         Ok(())
     }
 }
@@ -140,7 +140,7 @@ pub enum PageError {
         error: tera::Error,
     },
     /// The sink refused the page (or the build was cancelled).
-    Sink(String),
+    Sink(super::SinkError),
     /// Two different tags would share one page (their folder names' hashes collide).
     TagCollision(String),
 }
@@ -151,8 +151,17 @@ impl std::fmt::Display for PageError {
             PageError::Template { template, path, error } => {
                 write!(f, "template {template} for {path}: {}", error_chain(error))
             }
-            PageError::Sink(m) | PageError::TagCollision(m) => f.write_str(m),
+            PageError::Sink(e) => write!(f, "{e}"),
+            PageError::TagCollision(m) => f.write_str(m),
         }
+    }
+}
+
+impl std::error::Error for PageError {}
+
+impl From<super::SinkError> for PageError {
+    fn from(e: super::SinkError) -> PageError {
+        PageError::Sink(e)
     }
 }
 
@@ -167,7 +176,7 @@ fn render_planned(
     let t = &theme.strings;
     let timer = crate::timings::Timer::new();
     if sink.cancelled() {
-        return Err(PageError::Sink("cancelled".into()));
+        return Err(PageError::Sink(super::SinkError::Cancelled));
     }
     let related = related_learnings(views);
     timer.lap("related learnings");
@@ -267,12 +276,12 @@ fn render_planned(
         .map(|(page, source)| {
             let file = finish_page(views, theme, page)?;
             let path = file.path.clone();
-            crate::timings::measure("write pages", || sink.put(file))
-                .map_err(|e| match source {
-                    Some(source) if !sink.cancelled() => format!("{e} (the page made from {source})"),
-                    _ => e,
-                })
-                .map_err(PageError::Sink)?;
+            crate::timings::measure("write pages", || sink.put(file)).map_err(|e| match (source, e) {
+                (Some(source), super::SinkError::Write(e)) => {
+                    super::SinkError::Write(format!("{e} (the page made from {source})").into())
+                }
+                (_, e) => e,
+            })?;
             Ok(path)
         })
         .collect::<Result<Vec<String>, PageError>>()

@@ -134,12 +134,12 @@ impl Builder {
                 eprint!("{text}");
                 (text, Rebuilt::Done)
             }
-            Err(e @ (BuildError::Output(_) | BuildError::OutputFolder(_))) => {
+            Err(e) if e.is_io_failure() => {
                 let text = format!("{e}\nokrsite tries again shortly.");
                 eprintln!("error: {}", diag::escape_controls(&text));
                 (text, Rebuilt::Failed)
             }
-            Err(e @ BuildError::Site(_)) => {
+            Err(e) => {
                 let text = e.to_string();
                 eprintln!("error: {}", diag::escape_controls(&text));
                 (text, Rebuilt::Done)

@@ -245,9 +245,10 @@ fn file_names_made_from_content_stay_within_100_bytes() {
 fn a_page_that_cannot_be_written_names_its_source() {
     struct Refuse;
     impl okrsite::render::Sink for Refuse {
-        fn put(&self, file: okrsite::render::OutputFile) -> Result<(), String> {
+        fn put(&self, file: okrsite::render::OutputFile) -> Result<(), okrsite::render::SinkError> {
             if file.path.starts_with("tags/") && file.path != "tags/index.html" {
-                return Err(format!("cannot write {}: File name too long", file.path));
+                let message = format!("cannot write {}: File name too long", file.path);
+                return Err(okrsite::render::SinkError::Write(message.into()));
             }
             Ok(())
         }
@@ -260,6 +261,7 @@ fn a_page_that_cannot_be_written_names_its_source() {
     let Err(err) = okrsite::render::render_site(model, &scores, &theme, &Refuse) else {
         panic!("the refused write must fail the render");
     };
+    let err = err.to_string();
     assert!(err.contains("File name too long"), "{err}");
     assert!(err.contains("content/2025-Q3/product.md:7"), "names the source: {err}");
 }

@@ -233,7 +233,7 @@ pub fn esc(s: &str) -> String {
 pub fn draw(
     width: u32,
     height: u32,
-    f: impl FnOnce(DrawingArea<CompactSvg<'_>, plotters::coord::Shift>) -> Result<(), String>,
+    f: impl FnOnce(DrawingArea<CompactSvg<'_>, plotters::coord::Shift>) -> Result<(), DrawError>,
 ) -> Drawn {
     let mut body = String::with_capacity(4096);
     let ok = f(CompactSvg::new(&mut body, (width, height)).into_drawing_area()).is_ok();
@@ -258,7 +258,7 @@ pub fn threshold_bands(
     (left, right): (f64, f64),
     (lo, hi): (f64, f64),
     with_lines: bool,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     let (t, dir) = thresholds;
     for (line, color) in [(t.red, VERMILLION), (t.yellow, ORANGE)] {
         let Some(line) = line else { continue };
@@ -293,7 +293,7 @@ pub fn mesh(
     (x_labels, y_labels): (usize, usize),
     x_format: &dyn Fn(&f64) -> String,
     y_format: &dyn Fn(&f64) -> String,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     chart
         .configure_mesh()
         .x_labels(x_labels)
@@ -310,9 +310,17 @@ pub fn mesh(
         .map_err(e)
 }
 
-/// Converts plotters' errors to strings for `?`.
-pub fn e<E: std::fmt::Debug>(err: E) -> String {
-    format!("{err:?}")
+/// A drawing error of plotters (never expected: the chart is then left empty).
+#[derive(Debug)]
+pub struct DrawError(
+    /// plotters' own description, for debugging.
+    #[allow(dead_code, reason = "read through Debug only")]
+    String,
+);
+
+/// Converts plotters' errors for `?`.
+pub fn e<E: std::fmt::Debug>(err: E) -> DrawError {
+    DrawError(format!("{err:?}"))
 }
 
 #[cfg(test)]
