@@ -212,8 +212,8 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("error: {}", diag::escape_controls(&e.to_string()));
                     ExitCode::from(match e {
-                        okrsite::scaffold::ScaffoldError::SiteHasErrors => EXIT_CONTENT,
-                        okrsite::scaffold::ScaffoldError::Refused(_) => EXIT_USAGE,
+                        e if e.is_content_error() => EXIT_CONTENT,
+                        _ => EXIT_USAGE,
                     })
                 }
             }
@@ -326,9 +326,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// A refused `--base-url`, worded to follow clap's "invalid value … for '--base-url <URL>': ".
+#[derive(Debug, thiserror::Error)]
+#[error("it {0}; {expected}", expected = base_url::EXPECTED)]
+struct BaseUrlArgError(base_url::BaseUrlError);
+
 /// `--base-url`: refused values are a usage error (exit 2) that says what would be right.
-fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
-    BaseUrl::parse(text).map_err(|e| format!("it {e}; {}", base_url::EXPECTED))
+fn parse_base_url(text: &str) -> Result<BaseUrl, BaseUrlArgError> {
+    BaseUrl::parse(text).map_err(BaseUrlArgError)
 }
 
 /// A path as it must be typed in a POSIX shell (`'sp ace'`), for printed commands.

@@ -1,8 +1,8 @@
 //! `init` (a new site with a small valid example) and `new` (the next quarter's
 //! files for a team, bridged from its previous quarter). Nothing is ever overwritten.
 
-use std::fmt::{self, Write as _};
-use std::path::{Component, Path};
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
 
 use jiff::civil::Date;
 
@@ -13,26 +13,47 @@ use crate::render::format;
 use crate::score;
 
 /// Why `init` or `new` wrote nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
     /// The site does not pass `check`: fix it first (exit 1).
+    #[error("the site has errors; run `okrsite check` and fix them first")]
     SiteHasErrors,
-    /// A usage problem: a bad argument, an existing file, a link, a write error (exit 2).
-    Refused(String),
+    #[error("{} is not empty; okrsite init only writes into a new or empty folder", .0.display())]
+    NotEmpty(PathBuf),
+    #[error("`{0}` is not a quarter; write YYYY-QN, e.g. 2026-Q1")]
+    NotAQuarter(String),
+    #[error("team `{team}` is not in content/teams.yaml (teams: {})", .known.join(", "))]
+    UnknownTeam { team: String, known: Vec<String> },
+    #[error("team id `{0}` cannot be a file name")]
+    NotAFileName(String),
+    #[error("{} exists; okrsite never overwrites a file", .0.display())]
+    Exists(PathBuf),
+    /// A path okrsite made itself that is not a plain relative file path (a bug).
+    #[error("{0} leaves its folder")]
+    LeavesFolder(String),
+    #[error("{} is a symbolic link; okrsite writes new files only into real folders", .0.display())]
+    SymbolicLink(PathBuf),
+    #[error("{} exists and is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write YAML: {0}")]
+    Yaml(#[from] serde_yaml::Error),
 }
 
-impl fmt::Display for ScaffoldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ScaffoldError::SiteHasErrors => write!(f, "the site has errors; run `okrsite check` and fix them first"),
-            ScaffoldError::Refused(why) => f.write_str(why),
-        }
+impl ScaffoldError {
+    /// Whether the site's content is at fault (exit 1) rather than the command (exit 2).
+    pub fn is_content_error(&self) -> bool {
+        matches!(self, ScaffoldError::SiteHasErrors)
     }
-}
 
-impl From<String> for ScaffoldError {
-    fn from(why: String) -> Self {
-        ScaffoldError::Refused(why)
+    fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError {
+        let path = path.to_path_buf();
+        move |source| ScaffoldError::Io { action, path, source }
     }
 }
 
@@ -54,13 +75,9 @@ fn example_quarter(today: Date) -> Quarter {
 /// Writes a new site into `dir`, which must be missing or empty.
 pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, ScaffoldError> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let mut entries = std::fs::read_dir(dir).map_err(ScaffoldError::io("read", dir))?;
         if entries.next().is_some() {
-            return Err(format!(
-                "{} is not empty; okrsite init only writes into a new or empty folder",
-                dir.display()
-            )
-            .into());
+            return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
         }
     }
     let q = example_quarter(today);
@@ -219,7 +236,7 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
         )
     };
     files.push((format!("content/{q}/product.md"), retro));
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(ScaffoldError::io("create", dir))?;
     write_new(dir, &files)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
@@ -228,11 +245,11 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
 /// writing through a symbolic link: every folder on the way must be a real folder
 /// (or is created), and each file is created new (`create_new` refuses an existing
 /// name, a dangling link included).
-fn write_new(root: &Path, files: &[(String, String)]) -> Result<(), String> {
+fn write_new(root: &Path, files: &[(String, String)]) -> Result<(), ScaffoldError> {
     for (p, _) in files {
         let path = root.join(p);
         if std::fs::symlink_metadata(&path).is_ok() {
-            return Err(format!("{} exists; okrsite never overwrites a file", path.display()));
+            return Err(ScaffoldError::Exists(path));
         }
     }
     for (p, text) in files {
@@ -240,11 +257,11 @@ fn write_new(root: &Path, files: &[(String, String)]) -> Result<(), String> {
         let mut dir = root.to_path_buf();
         let parts: Vec<Component> = rel.components().collect();
         let Some((Component::Normal(name), folders)) = parts.split_last() else {
-            return Err(format!("{p} is not a file name"));
+            return Err(ScaffoldError::LeavesFolder(p.clone()));
         };
         for part in folders {
             let Component::Normal(part) = part else {
-                return Err(format!("{p} leaves its folder"));
+                return Err(ScaffoldError::LeavesFolder(p.clone()));
             };
             dir.push(part);
             real_folder(&dir)?;
@@ -255,32 +272,26 @@ fn write_new(root: &Path, files: &[(String, String)]) -> Result<(), String> {
             .create_new(true)
             .open(&path)
             .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => {
-                    format!("{} exists; okrsite never overwrites a file", path.display())
-                }
-                _ => format!("cannot write {}: {e}", path.display()),
+                std::io::ErrorKind::AlreadyExists => ScaffoldError::Exists(path.clone()),
+                _ => ScaffoldError::io("write", &path)(e),
             })?;
-        std::io::Write::write_all(&mut file, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(ScaffoldError::io("write", &path))?;
     }
     Ok(())
 }
 
 /// Makes sure `dir` is a real folder, creating it when missing; a symbolic link
 /// (even to a folder) or a file is refused.
-fn real_folder(dir: &Path) -> Result<(), String> {
+fn real_folder(dir: &Path) -> Result<(), ScaffoldError> {
     match std::fs::symlink_metadata(dir) {
-        Ok(meta) if meta.file_type().is_symlink() => Err(format!(
-            "{} is a symbolic link; okrsite writes new files only into real folders",
-            dir.display()
-        )),
+        Ok(meta) if meta.file_type().is_symlink() => Err(ScaffoldError::SymbolicLink(dir.to_path_buf())),
         Ok(meta) if meta.is_dir() => Ok(()),
-        Ok(_) => Err(format!("{} exists and is not a folder", dir.display())),
+        Ok(_) => Err(ScaffoldError::NotAFolder(dir.to_path_buf())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir(dir).map_err(ScaffoldError::io("create", dir))?;
             real_folder(dir)
         }
-        Err(e) => Err(format!("cannot read {}: {e}", dir.display())),
+        Err(e) => Err(ScaffoldError::io("read", dir)(e)),
     }
 }
 
@@ -319,19 +330,18 @@ fn headings(lang: Language, learning_headings: &[String]) -> [String; 5] {
 /// Every value from the content is written by the YAML serializer, and every line of
 /// a commented-out block starts with `#`, whatever the value holds.
 pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Result<Vec<String>, ScaffoldError> {
-    let q =
-        Quarter::parse(quarter).ok_or_else(|| format!("`{quarter}` is not a quarter; write YYYY-QN, e.g. 2026-Q1"))?;
+    let q = Quarter::parse(quarter).ok_or_else(|| ScaffoldError::NotAQuarter(quarter.to_string()))?;
     let checked = build::check(root, true, today);
     let Some(site) = checked.site else {
         return Err(ScaffoldError::SiteHasErrors);
     };
-    let team_ref = site.team(team).ok_or_else(|| {
-        let ids: Vec<&str> = site.teams.iter().map(|t| t.id.as_str()).collect();
-        format!("team `{team}` is not in content/teams.yaml (teams: {})", ids.join(", "))
+    let team_ref = site.team(team).ok_or_else(|| ScaffoldError::UnknownTeam {
+        team: team.to_string(),
+        known: site.teams.iter().map(|t| t.id.clone()).collect(),
     })?;
     let mut file_name = Path::new(team).components();
     if !matches!((file_name.next(), file_name.next()), (Some(Component::Normal(_)), None)) {
-        return Err(format!("team id `{team}` cannot be a file name").into());
+        return Err(ScaffoldError::NotAFileName(team.to_string()));
     }
     let ja = site.config.language == Language::Ja;
     let scores = score::score_site(&site);
@@ -438,8 +448,8 @@ struct FrontMatter {
     tags: Vec<String>,
 }
 
-fn to_yaml(value: &impl serde::Serialize) -> Result<String, String> {
-    serde_yaml::to_string(value).map_err(|e| format!("cannot write YAML: {e}"))
+fn to_yaml(value: &impl serde::Serialize) -> Result<String, ScaffoldError> {
+    Ok(serde_yaml::to_string(value)?)
 }
 
 /// A whole number as an integer (`65`, not `65.0`).

@@ -4,22 +4,28 @@
 use jiff::civil::Date;
 use jiff::{Timestamp, tz::TimeZone};
 
+/// A `SOURCE_DATE_EPOCH` that names no date.
+#[derive(Debug, thiserror::Error)]
+pub enum EpochError {
+    #[error("SOURCE_DATE_EPOCH=`{0}` is not a number of seconds since 1970-01-01")]
+    NotANumber(String),
+    #[error("SOURCE_DATE_EPOCH={0} is out of range")]
+    OutOfRange(i64),
+}
+
 /// Reads `SOURCE_DATE_EPOCH`; an unparsable value is an error, not silently ignored.
-pub fn today() -> Result<Date, String> {
+pub fn today() -> Result<Date, EpochError> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => from_epoch(&v),
         Err(_) => Ok(Timestamp::now().to_zoned(TimeZone::UTC).date()),
     }
 }
 
-pub fn from_epoch(v: &str) -> Result<Date, String> {
-    let secs: i64 = v
-        .trim()
-        .parse()
-        .map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970-01-01"))?;
+pub fn from_epoch(v: &str) -> Result<Date, EpochError> {
+    let secs: i64 = v.trim().parse().map_err(|_| EpochError::NotANumber(v.to_string()))?;
     Timestamp::from_second(secs)
         .map(|t| t.to_zoned(TimeZone::UTC).date())
-        .map_err(|_| format!("SOURCE_DATE_EPOCH={secs} is out of range"))
+        .map_err(|_| EpochError::OutOfRange(secs))
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use crate::model::Quarter;
 pub struct Strings(pub BTreeMap<String, String>);
 
 impl Strings {
-    pub fn parse(toml_text: &str) -> Result<Strings, String> {
-        let table: toml::Table = toml::from_str(toml_text).map_err(|e| e.message().to_string())?;
+    pub fn parse(toml_text: &str) -> Result<Strings, toml::de::Error> {
+        let table: toml::Table = toml::from_str(toml_text)?;
         let map = table
             .into_iter()
             .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))

@@ -330,8 +330,8 @@ pub fn render_review(
     (qi, ti): (usize, usize),
     view: TeamQuarterView,
     related: &[&LearningView],
-) -> Result<OutputFile, String> {
-    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec())).map_err(|e| e.to_string())
+) -> Result<OutputFile, PageError> {
+    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec()))
 }
 
 #[derive(Serialize)]
