@@ -376,13 +376,20 @@ pub fn locate(text: &str, path: &YamlPath) -> Option<Position> {
         return None;
     }
     let de = serde_yaml::Deserializer::from_str(text);
-    match Walk::<StopHere>::new(&path.0).deserialize(de) {
-        Err(e) if e.to_string().contains(LOCATE_MARK) => e.location().map(|l| Position::new(l.line(), l.column())),
+    STOPPED_HERE.set(false);
+    let result = Walk::<StopHere>::new(&path.0).deserialize(de);
+    // Only the error StopHere raised locates the node; any other (the path is
+    // missing, the text is broken) does not. Told by a flag, not by the message.
+    match result {
+        Err(e) if STOPPED_HERE.replace(false) => e.location().map(|l| Position::new(l.line(), l.column())),
         _ => None,
     }
 }
 
-const LOCATE_MARK: &str = "okrsite-locate-here";
+thread_local! {
+    /// Set by [`StopHere`] when it reaches its node, for [`locate`] on the same thread.
+    static STOPPED_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// Parses the node at `path` as `T` with the position-tracking deserializer, so
 /// an element that failed on its own (see [`super::raw::Lenient`]) gets the same
@@ -502,34 +509,41 @@ fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
 /// Fails on whatever node it is given, so the error carries that node's position.
 struct StopHere;
 
+impl StopHere {
+    fn stop<E: de::Error>() -> E {
+        STOPPED_HERE.set(true);
+        E::custom("the node to locate")
+    }
+}
+
 impl<'de> Visitor<'de> for StopHere {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any YAML value")
     }
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(de::Error::custom(LOCATE_MARK))
+        Err(StopHere::stop())
     }
 }
 
