@@ -147,6 +147,25 @@ fn main() -> ExitCode {
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
+        Command::Check { root, strict, drafts } => check(&root, strict, drafts, today, color),
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            force,
+        } => {
+            let opts = BuildOptions {
+                root,
+                target: build::Target::Output { dir: output, force },
+                base_url,
+                drafts,
+                today,
+                progress: None,
+                session: None,
+            };
+            build_site(opts, color)
+        }
         Command::Serve {
             root,
             port,
@@ -155,173 +174,169 @@ fn main() -> ExitCode {
             allow_host,
             drafts,
             open,
-        } => {
-            if let Err(code) = require_dir(&root) {
-                return code;
-            }
-            let opts = okrsite::serve::ServeOptions {
-                root,
-                bind,
-                port,
-                base_url,
-                allowed_hosts: allow_host,
-                drafts,
-                open,
-                today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
-            };
-            match okrsite::serve::serve(opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
-                    ExitCode::from(EXIT_USAGE)
-                }
-            }
-        }
-        Command::Init { dir, lang } => {
-            let lang = match lang {
-                Lang::Ja => okrsite::config::Language::Ja,
-                Lang::En => okrsite::config::Language::En,
-            };
-            match okrsite::scaffold::init(&dir, lang, today) {
-                Ok(files) => {
-                    eprintln!(
-                        "created {} files in {}; next: okrsite check --root {}",
-                        files.len(),
-                        diag::escape_controls(&dir.to_string_lossy()),
-                        shell_quoted(&dir)
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
-                    ExitCode::from(EXIT_USAGE)
-                }
-            }
-        }
-        Command::New { quarter, team, root } => {
-            if let Err(code) = require_dir(&root) {
-                return code;
-            }
-            match okrsite::scaffold::new_quarter(&root, &quarter, &team, today) {
-                Ok(files) => {
-                    for f in files {
-                        eprintln!("created {}", diag::escape_controls(&f));
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
-                    ExitCode::from(match e {
-                        e if e.is_content_error() => EXIT_CONTENT,
-                        _ => EXIT_USAGE,
-                    })
-                }
-            }
-        }
+        } => serve(okrsite::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            base_url,
+            allowed_hosts: allow_host,
+            drafts,
+            open,
+            today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
+        }),
+        Command::Init { dir, lang } => init(&dir, lang, today),
+        Command::New { quarter, team, root } => new_quarter(&root, &quarter, &team, today),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "okrsite", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
-        Command::Check { root, strict, drafts } => {
-            if let Err(code) = require_dir(&root) {
-                return code;
-            }
-            let checked = build::check(&root, drafts, today);
-            report(&checked, color);
-            let failed = checked.error_count() > 0 || (strict && checked.warning_count() > 0);
-            if failed {
-                ExitCode::from(EXIT_CONTENT)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            force,
-        } => {
-            if let Err(code) = require_dir(&root) {
-                return code;
-            }
-            let started = std::time::Instant::now();
-            // A spinner with the stage on a terminal; nothing when piped or in CI.
-            // On a terminal: a spinner while reading, then a bar over the pages.
-            let bar = std::io::stderr().is_terminal().then(|| {
-                let bar = indicatif::ProgressBar::new_spinner();
-                bar.enable_steady_tick(std::time::Duration::from_millis(100));
-                bar
-            });
-            let progress = bar.clone().map(|bar| {
-                let bar_style =
-                    indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} pages, {elapsed}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                        .progress_chars("=> ");
-                Box::new(move |step: build::Step<'_>| match step {
-                    build::Step::Stage(stage) => bar.set_message(stage.to_string()),
-                    build::Step::Pages { done, total } => {
-                        if bar.length() != Some(total as u64) {
-                            bar.set_style(bar_style.clone());
-                            bar.set_length(total as u64);
-                        }
-                        bar.set_position(done as u64);
-                    }
-                }) as build::Progress
-            });
-            let opts = BuildOptions {
-                root,
-                target: build::Target::Output { dir: output, force },
-                base_url,
-                drafts,
-                today,
-                progress,
-                session: None,
+    }
+}
+
+/// `okrsite check`: every problem of the run; exit 1 on errors (or warnings with `--strict`).
+fn check(root: &std::path::Path, strict: bool, drafts: bool, today: jiff::civil::Date, color: bool) -> ExitCode {
+    if let Err(code) = require_dir(root) {
+        return code;
+    }
+    let checked = build::check(root, drafts, today);
+    report(&checked, color);
+    let failed = checked.error_count() > 0 || (strict && checked.warning_count() > 0);
+    if failed {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `okrsite build`: checks, then writes the site; the summary line or why nothing was written.
+fn build_site(mut opts: BuildOptions, color: bool) -> ExitCode {
+    if let Err(code) = require_dir(&opts.root) {
+        return code;
+    }
+    let started = std::time::Instant::now();
+    let bar = progress_bar();
+    opts.progress = bar.clone().map(progress_reporter);
+    let result = build::build(&opts);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(built) => {
+            report(&built.checked, color);
+            let Some(out) = &built.output else {
+                eprintln!("nothing written: fix the errors above (the previous output is unchanged)");
+                return ExitCode::from(EXIT_CONTENT);
             };
-            let result = build::build(&opts);
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
+            let n = okrsite::render::format::number;
+            eprintln!(
+                "{} pages, {} charts, {} learnings in {:.1} s → {}",
+                n(built.pages as f64),
+                n(built.charts as f64),
+                n(built.learnings as f64),
+                started.elapsed().as_secs_f64(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.is_site_error() => {
+            eprintln!(
+                "error: {}\nnothing written (the previous output is unchanged)",
+                diag::escape_controls(&e.to_string())
+            );
+            ExitCode::from(EXIT_CONTENT)
+        }
+        // A refused output folder or a failed write: the user's to fix, not the content's.
+        Err(e @ build::BuildError::OutputFolder(_)) => {
+            eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(e) => {
+            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// On a terminal, a spinner while reading, then a bar over the pages; nothing
+/// when piped or in CI.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar
+    })
+}
+
+/// What a build reports, shown on `bar`.
+fn progress_reporter(bar: indicatif::ProgressBar) -> build::Progress {
+    let bar_style = indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} pages, {elapsed}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    Box::new(move |step: build::Step<'_>| match step {
+        build::Step::Stage(stage) => bar.set_message(stage.to_string()),
+        build::Step::Pages { done, total } => {
+            if bar.length() != Some(total as u64) {
+                bar.set_style(bar_style.clone());
+                bar.set_length(total as u64);
             }
-            match result {
-                Ok(built) => {
-                    report(&built.checked, color);
-                    match built.output {
-                        Some(out) => {
-                            let n = okrsite::render::format::number;
-                            eprintln!(
-                                "{} pages, {} charts, {} learnings in {:.1} s → {}",
-                                n(built.pages as f64),
-                                n(built.charts as f64),
-                                n(built.learnings as f64),
-                                started.elapsed().as_secs_f64(),
-                                out.display()
-                            );
-                            ExitCode::SUCCESS
-                        }
-                        None => {
-                            eprintln!("nothing written: fix the errors above (the previous output is unchanged)");
-                            ExitCode::from(EXIT_CONTENT)
-                        }
-                    }
-                }
-                Err(e) if e.is_site_error() => {
-                    eprintln!(
-                        "error: {}\nnothing written (the previous output is unchanged)",
-                        diag::escape_controls(&e.to_string())
-                    );
-                    ExitCode::from(EXIT_CONTENT)
-                }
-                // A refused output folder or a failed write: the user's to fix, not the content's.
-                Err(e @ build::BuildError::OutputFolder(_)) => {
-                    eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
-                    ExitCode::from(EXIT_USAGE)
-                }
-                Err(e) => {
-                    eprintln!("error: {}", diag::escape_controls(&e.to_string()));
-                    ExitCode::from(EXIT_USAGE)
-                }
+            bar.set_position(done as u64);
+        }
+    })
+}
+
+/// `okrsite serve`: until stopped; errors before serving are usage errors.
+fn serve(opts: okrsite::serve::ServeOptions) -> ExitCode {
+    if let Err(code) = require_dir(&opts.root) {
+        return code;
+    }
+    match okrsite::serve::serve(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// `okrsite init DIR`: a new site with a small valid example.
+fn init(dir: &std::path::Path, lang: Lang, today: jiff::civil::Date) -> ExitCode {
+    let lang = match lang {
+        Lang::Ja => okrsite::config::Language::Ja,
+        Lang::En => okrsite::config::Language::En,
+    };
+    match okrsite::scaffold::init(dir, lang, today) {
+        Ok(files) => {
+            eprintln!(
+                "created {} files in {}; next: okrsite check --root {}",
+                files.len(),
+                diag::escape_controls(&dir.to_string_lossy()),
+                shell_quoted(dir)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// `okrsite new QUARTER TEAM`: the quarter's files for a team.
+fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::civil::Date) -> ExitCode {
+    if let Err(code) = require_dir(root) {
+        return code;
+    }
+    match okrsite::scaffold::new_quarter(root, quarter, team, today) {
+        Ok(files) => {
+            for f in files {
+                eprintln!("created {}", diag::escape_controls(&f));
             }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            ExitCode::from(if e.is_content_error() { EXIT_CONTENT } else { EXIT_USAGE })
         }
     }
 }
