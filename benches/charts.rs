@@ -47,6 +47,15 @@ fn bench(c: &mut Criterion) {
         },
     ];
     let labels = labels();
+    let trend = okrsite::insight::kr_trend::kr_trend(&okrsite::insight::kr_trend::TrendInput {
+        points: &points,
+        aggregate: Aggregate::Last,
+        start: date(2025, 7, 1),
+        end: date(2025, 9, 30),
+        baseline: Some(45.0),
+        target: Some(65.0),
+        in_progress: true,
+    });
     let mut group = c.benchmark_group("charts");
     group.throughput(Throughput::Elements(1));
     group.bench_function("kr_chart", |b| {
@@ -56,8 +65,7 @@ fn bench(c: &mut Criterion) {
                     id: "c",
                     title: "オンボーディング完了率を45%→65%",
                     unit: Some("%"),
-                    points: &points,
-                    aggregate: Aggregate::Last,
+                    trend: &trend,
                     start: date(2025, 7, 1),
                     end: date(2025, 9, 30),
                     baseline: Some(45.0),
@@ -73,7 +81,6 @@ fn bench(c: &mut Criterion) {
                     current: Some(61.0),
                     score: Some(0.8),
                     today: date(2025, 8, 30),
-                    in_progress: true,
                 },
                 &labels,
             )

@@ -9,6 +9,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod ignore;
+pub mod insight;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -83,12 +83,20 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
             note: None,
         },
     ];
+    let trend = okrsite::insight::kr_trend::kr_trend(&okrsite::insight::kr_trend::TrendInput {
+        points,
+        aggregate: Aggregate::Last,
+        start: date(2025, 7, 1),
+        end: date(2025, 9, 30),
+        baseline,
+        target,
+        in_progress,
+    });
     let input = KrChartInput {
         id: "c1",
         title: "オンボーディング完了率を45%→65%",
         unit: Some("%"),
-        points,
-        aggregate: Aggregate::Last,
+        trend: &trend,
         start: date(2025, 7, 1),
         end: date(2025, 9, 30),
         baseline,
@@ -108,7 +116,6 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
             .map(|p| p.value),
         score: Some(0.8),
         today: date(2025, 8, 20),
-        in_progress,
     };
     charts::kr_chart(&input, &labels())
 }
@@ -209,9 +216,9 @@ fn kr_charts_render_for_every_edge_case() {
 #[test]
 fn projection_follows_the_recent_pace() {
     let pts: Vec<(f64, f64)> = (0..5).map(|i| (i as f64 * 7.0, 10.0 + i as f64)).collect();
-    let p = okrsite::render::charts::kr::projection(&pts, 28.0 + 70.0).unwrap();
+    let p = okrsite::insight::kr_trend::projection(&pts, 28.0 + 70.0).unwrap();
     assert!((p - 24.0).abs() < 1e-9, "{p}");
-    assert_eq!(okrsite::render::charts::kr::projection(&pts[..1], 10.0), None);
+    assert_eq!(okrsite::insight::kr_trend::projection(&pts[..1], 10.0), None);
 }
 
 fn metric(points: &[Point], aggregate: Aggregate) -> Vec<Chart> {

@@ -608,13 +608,21 @@ impl<'a> Views<'a> {
         }
         let (metric, unit, points) = self.kr_series(kr);
         let id = format!("chart-{}", urls::kr_anchor(objective, &kr.id));
+        let trend = crate::insight::kr_trend::kr_trend(&crate::insight::kr_trend::TrendInput {
+            points,
+            aggregate: metric.map_or(crate::model::Aggregate::Last, |m| m.aggregate),
+            start: q.start,
+            end: q.end,
+            baseline: kr.baseline,
+            target: kr.target,
+            in_progress: q.status == QuarterStatus::InProgress,
+        });
         Some(charts::kr_chart(
             &charts::KrChartInput {
                 id: &id,
                 title: &kr.title,
                 unit,
-                points,
-                aggregate: metric.map_or(crate::model::Aggregate::Last, |m| m.aggregate),
+                trend: &trend,
                 start: q.start,
                 end: q.end,
                 baseline: kr.baseline,
@@ -624,7 +632,6 @@ impl<'a> Views<'a> {
                 current: ks.current,
                 score: ks.score,
                 today: self.site.today,
-                in_progress: q.status == QuarterStatus::InProgress,
             },
             &self.labels,
         ))

@@ -6,20 +6,19 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     BLUE, Chart, GREY, INK, Labels, ORANGE, PURPLE, VERMILLION, axis_date, axis_value, dashed, day, draw, e, finish,
-    plot_value, value_range,
+    value_range,
 };
-use crate::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds};
+use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
+use crate::model::{Checkin, Direction, Light, Thresholds};
 use crate::render::format;
-use crate::score;
 
 pub struct KrChartInput<'a> {
     /// Unique on the page; prefixes the SVG's element ids.
     pub id: &'a str,
     pub title: &'a str,
     pub unit: Option<&'a str>,
-    /// The KR's whole series (metric points or its own values), sorted by date.
-    pub points: &'a [Point],
-    pub aggregate: Aggregate,
+    /// The series and the projection to draw ([`crate::insight::kr_trend`]).
+    pub trend: &'a KrTrend<'a>,
     pub start: Date,
     pub end: Date,
     pub baseline: Option<f64>,
@@ -29,91 +28,22 @@ pub struct KrChartInput<'a> {
     pub current: Option<f64>,
     pub score: Option<f64>,
     pub today: Date,
-    pub in_progress: bool,
 }
 
 const W: u32 = 460;
 const H: u32 = 250;
-/// Days of context shown before the quarter.
-const CONTEXT_DAYS: f64 = 35.0;
-
-/// Where the recent pace leads by the quarter end: a least-squares line over the
-/// last (up to six) points inside the quarter. `None` with fewer than two points.
-/// Plotted values are at most 1e18 and x spans one quarter (92 days), so every sum here
-/// and the result stay far from overflowing; a non-finite result is dropped anyway.
-pub fn projection(inside: &[(f64, f64)], end: f64) -> Option<f64> {
-    let recent = &inside[inside.len().saturating_sub(6)..];
-    if recent.len() < 2 {
-        return None;
-    }
-    let n = recent.len() as f64;
-    let mx = recent.iter().map(|p| p.0).sum::<f64>() / n;
-    let my = recent.iter().map(|p| p.1).sum::<f64>() / n;
-    let sxx: f64 = recent.iter().map(|p| (p.0 - mx).powi(2)).sum();
-    if sxx == 0.0 {
-        return None;
-    }
-    let slope = recent.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>() / sxx;
-    let last = recent[recent.len() - 1];
-    let v = last.1 + slope * (end - last.0);
-    v.is_finite().then_some(v)
-}
-
-/// A point as drawn: x (day), y, and its note.
-type Plotted<'a> = (f64, f64, Option<&'a str>);
 
 pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
     let (x0, x1) = (day(input.start), day(input.end));
     let unit = input.unit;
-    // A count KR scores the sum inside the quarter, so its chart shows the running total.
-    let (inside, context): (Vec<Plotted<'_>>, Vec<(f64, f64)>) = match input.aggregate {
-        Aggregate::Sum => {
-            let mut total = 0.0;
-            let inside = input
-                .points
-                .iter()
-                .filter(|p| p.date >= input.start && p.date <= input.end)
-                .map(|p| {
-                    total += p.value;
-                    (day(p.date), plot_value(total), p.note.as_deref())
-                })
-                .collect();
-            (inside, Vec::new())
-        }
-        Aggregate::Last => (
-            input
-                .points
-                .iter()
-                .filter(|p| p.date >= input.start && p.date <= input.end)
-                .map(|p| (day(p.date), plot_value(p.value), p.note.as_deref()))
-                .collect(),
-            input
-                .points
-                .iter()
-                .filter(|p| {
-                    let x = day(p.date);
-                    (x >= x0 - CONTEXT_DAYS && x < x0) || (x > x1 && x <= x1 + 7.0)
-                })
-                .map(|p| (day(p.date), plot_value(p.value)))
-                .collect(),
-        ),
-    };
+    let KrTrend {
+        inside,
+        context,
+        projected,
+        projected_score,
+    } = input.trend;
+    let (projected, projected_score) = (*projected, *projected_score);
     let xy: Vec<(f64, f64)> = inside.iter().map(|p| (p.0, p.1)).collect();
-    let projected = if input.in_progress {
-        match input.aggregate {
-            Aggregate::Sum => inside.last().and_then(|last| {
-                let elapsed = last.0 - x0 + 1.0;
-                (elapsed > 0.0).then(|| last.1 / elapsed * (x1 - x0 + 1.0))
-            }),
-            Aggregate::Last => projection(&xy, x1),
-        }
-    } else {
-        None
-    };
-    let projected_score = match (projected, input.baseline, input.target) {
-        (Some(p), Some(b), Some(t)) if b != t => Some(score::progress(p, b, t)),
-        _ => None,
-    };
     let threshold_lines: Vec<f64> = input
         .thresholds
         .map(|(t, _)| [t.red, t.yellow].into_iter().flatten().collect())

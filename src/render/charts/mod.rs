@@ -19,6 +19,7 @@ use plotters::style::RGBColor;
 
 use backend::CompactSvg;
 
+pub use crate::insight::series::{MAX_AXIS, day, plot_value};
 pub use kr::{KrChartInput, kr_chart};
 pub use metric::{MetricChartInput, metric_charts};
 pub use score::{Bar, bars_chart, score_history_chart, sparkline};
@@ -92,23 +93,6 @@ pub fn dashed(color: RGBColor, pattern: &str) -> RGBColor {
         .map_or(color, |d| d.0)
 }
 
-/// Days since 1970-01-01, as a chart x coordinate.
-pub fn day(d: Date) -> f64 {
-    days_from_civil(i64::from(d.year()), i64::from(d.month()), i64::from(d.day())) as f64
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// algorithm): plain integer arithmetic, as charts convert every point.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 pub fn date_of(x: f64) -> Date {
     Date::constant(1970, 1, 1)
         .checked_add(jiff::Span::new().days(x.round().clamp(-700_000.0, 2_900_000.0) as i64))
@@ -157,16 +141,6 @@ fn trim(v: f64, decimals: usize) -> String {
     } else {
         s
     }
-}
-
-/// The largest axis end. Content values are at most 1e15 in magnitude; projections
-/// can go somewhat beyond, and anything further is drawn off the chart's edge.
-const MAX_AXIS: f64 = 1e18;
-
-/// A value as plotted: clamped to [`MAX_AXIS`], so mapping it to a pixel cannot
-/// overflow (the tables below a chart keep the real value).
-pub fn plot_value(v: f64) -> f64 {
-    v.clamp(-MAX_AXIS, MAX_AXIS)
 }
 
 /// The smallest axis height relative to the magnitude of its ends. plotters looks for
