@@ -16,6 +16,7 @@ pub mod render;
 pub mod scaffold;
 pub mod score;
 pub mod serve;
+pub mod terms;
 pub mod text;
 pub mod timings;
 pub mod today;

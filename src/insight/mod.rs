@@ -3,9 +3,10 @@
 //! only formats and draws what these return.
 //!
 //! So far: a KR's series as its chart shows it and the projection of the running
-//! quarter ([`kr_trend`]), on the day-number axis of [`series`]. (Issue 17 moves
-//! the rest here: on-track and at-risk, low-score runs, comparisons with earlier
-//! periods, alignment roll-ups, related learnings.)
+//! quarter ([`kr_trend`]), on the day-number axis of [`series`]; related
+//! learnings ([`related`]). (Issue 17 moves the rest here: on-track and at-risk,
+//! low-score runs, comparisons with earlier periods, alignment roll-ups.)
 
 pub mod kr_trend;
+pub mod related;
 pub mod series;

@@ -1,6 +1,6 @@
 //! Plans every HTML page and renders it with the theme's templates (in parallel).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -102,8 +102,8 @@ enum Plan {
     NotFound,
 }
 
-/// Learnings related to each retrospective: `(quarter, team)` → indices into `Views::learnings`.
-pub type Related = HashMap<(String, String), Vec<usize>>;
+use crate::insight::related::LearningTerms;
+pub use crate::insight::related::Related;
 
 /// Renders every page into `sink`; returns their paths and the related learnings.
 pub fn render_pages(
@@ -699,143 +699,19 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
     }
 }
 
-/// Learnings of other teams related to a retrospective's: shared tags first (each
-/// worth more than any number of shared terms), then shared rarer terms (character
-/// bigrams and words that appear in at most 2% of learnings, 64 at most). At most five.
+/// Learnings of other teams related to each retrospective's ([`crate::insight::related`]).
 pub fn related_learnings(v: &Views<'_>) -> Related {
-    use super::search::{normalize, tokens};
-    let n = v.learnings.len();
-    // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
-    // and would only blur a ranking), then numbered by sorting, not through a map.
-    let hashes: Vec<Vec<u64>> = v
-        .learnings
-        .par_iter()
-        .map(|l| {
-            let mut list = Vec::new();
-            tokens(&normalize(&l.text), |t| {
-                if t.chars().nth(1).is_some() {
-                    list.push(fnv64(t));
-                }
-            });
-            list.sort_unstable();
-            list.dedup();
-            list
-        })
-        .collect();
-    let mut pairs: Vec<(u64, u32)> = hashes
-        .iter()
-        .enumerate()
-        .flat_map(|(i, list)| list.iter().map(move |&h| (h, i as u32)))
-        .collect();
-    drop(hashes);
-    pairs.par_sort_unstable();
-    let mut by_term: Vec<Vec<u32>> = Vec::new();
-    let mut terms: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut previous = None;
-    for (h, i) in pairs {
-        if previous != Some(h) {
-            previous = Some(h);
-            by_term.push(Vec::new());
-        }
-        let id = by_term.len() - 1;
-        by_term[id].push(i);
-        terms[i as usize].push(id as u32);
-    }
-    // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
-    // hundreds of learnings says little about any one of them, and costs the most).
-    let rare_limit = (n / 50).clamp(3, 64);
-    let mut tag_ids: HashMap<String, u32> = HashMap::new();
-    let mut by_tag: Vec<Vec<u32>> = Vec::new();
-    let tags: Vec<Vec<u32>> = v
+    let learnings: Vec<LearningTerms<'_>> = v
         .learnings
         .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let mut mine: Vec<u32> = l
-                .all_tags
-                .iter()
-                .map(|t| {
-                    *tag_ids.entry(t.url.clone()).or_insert_with(|| {
-                        by_tag.push(Vec::new());
-                        (by_tag.len() - 1) as u32
-                    })
-                })
-                .collect();
-            mine.sort_unstable();
-            mine.dedup();
-            for &t in &mine {
-                by_tag[t as usize].push(i as u32);
-            }
-            mine
+        .map(|l| LearningTerms {
+            text: &l.text,
+            tags: l.all_tags.iter().map(|t| t.url.as_str()).collect(),
+            quarter: &l.quarter.id,
+            team: &l.team.id,
         })
         .collect();
-    // Group the learnings by retrospective.
-    let mut own: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (i, l) in v.learnings.iter().enumerate() {
-        own.entry((l.quarter.id.as_str(), l.team.id.as_str()))
-            .or_default()
-            .push(i);
-    }
-    let own: Vec<_> = own.into_iter().collect();
-    own.par_iter()
-        .map_init(
-            || (vec![0u32; n], Vec::<u32>::new()),
-            |(score, touched), ((quarter, team), mine)| {
-                let mut bump = |j: u32, by: u32| {
-                    let s = &mut score[j as usize];
-                    if *s == 0 {
-                        touched.push(j);
-                    }
-                    *s += by;
-                };
-                let mut my_tags: Vec<u32> = mine.iter().flat_map(|&i| tags[i].iter().copied()).collect();
-                my_tags.sort_unstable();
-                my_tags.dedup();
-                // The newest 256 learnings of each tag: a big tag's long tail costs the
-                // most and, among equals, newer learnings win anyway.
-                for t in my_tags {
-                    for &j in by_tag[t as usize].iter().take(256) {
-                        bump(j, 1000);
-                    }
-                }
-                let mut my_terms: Vec<u32> = mine.iter().flat_map(|&i| terms[i].iter().copied()).collect();
-                my_terms.sort_unstable();
-                my_terms.dedup();
-                for t in my_terms {
-                    let list = &by_term[t as usize];
-                    if list.len() <= rare_limit {
-                        for &j in list {
-                            bump(j, 1);
-                        }
-                    }
-                }
-                let mut ranked: Vec<(usize, u32)> = touched
-                    .iter()
-                    .map(|&j| (j as usize, score[j as usize]))
-                    .filter(|&(j, s)| s >= 3 && v.learnings[j].team.id != *team)
-                    .collect();
-                for &j in touched.iter() {
-                    score[j as usize] = 0;
-                }
-                touched.clear();
-                // Best first; among equals, the newer (lower index) first: deterministic.
-                let order = |a: &(usize, u32), b: &(usize, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-                if ranked.len() > 5 {
-                    ranked.select_nth_unstable_by(5, order);
-                    ranked.truncate(5);
-                }
-                ranked.sort_unstable_by(order);
-                let top = ranked.into_iter().take(5).map(|(j, _)| j).collect();
-                ((quarter.to_string(), team.to_string()), top)
-            },
-        )
-        .collect()
-}
-
-fn fnv64(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::insight::related::related(&learnings)
 }
 
 fn review_page(v: &Views<'_>, qi: usize, ti: usize, mut view: TeamQuarterView, related: Vec<&LearningView>) -> Page {
