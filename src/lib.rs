@@ -8,6 +8,7 @@ pub mod base_url;
 pub mod build;
 pub mod config;
 pub mod content;
+pub mod diag;
 pub mod ignore;
 pub mod model;
 pub mod output;

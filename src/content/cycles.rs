@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use super::diag::{Diagnostic, Position};
 use super::load::{Loaded, LoadedContent};
 use super::raw::RawTeamQuarter;
 use super::yaml::YamlPath;
+use crate::diag::{Diagnostic, Position};
 use crate::model::Quarter;
 
 /// Reports every cycle of `aligns_to` (an objective aligned to itself, or A → B → A)

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::diag::{self, Diagnostic, Position, SourceMap};
 use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
+use crate::diag::{self, Diagnostic, Position, SourceMap};
 use crate::ignore::Ignore;
 use crate::model::Quarter;
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::diag::{Diagnostic, Position};
+use crate::diag::{Diagnostic, Position};
 
 /// One step of a path into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq)]
