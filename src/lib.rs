@@ -9,6 +9,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod domain;
 pub mod ignore;
 pub mod model;
 pub mod output;

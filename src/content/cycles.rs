@@ -7,7 +7,7 @@ use super::load::{Loaded, LoadedContent};
 use super::raw::RawTeamQuarter;
 use super::yaml::YamlPath;
 use crate::diag::{Diagnostic, Position};
-use crate::model::Quarter;
+use crate::domain::Quarter;
 
 /// Reports every cycle of `aligns_to` (an objective aligned to itself, or A → B → A)
 /// once, at the `aligns_to` of its first objective in file order. Each objective has at
