@@ -110,6 +110,7 @@ impl Quarter {
             .unwrap_or((Date::MAX, Date::MAX))
     }
 
+    /// The quarter before this one: Q1's is Q4 of the year before.
     pub fn previous(self) -> Quarter {
         if self.number == 1 {
             Quarter {
@@ -122,6 +123,51 @@ impl Quarter {
                 number: self.number - 1,
             }
         }
+    }
+
+    /// The quarter after this one: Q4's is Q1 of the year after.
+    pub fn next(self) -> Quarter {
+        if self.number == 4 {
+            Quarter {
+                year: self.year + 1,
+                number: 1,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                number: self.number + 1,
+            }
+        }
+    }
+
+    /// The quarter holding `day`, given the month the fiscal year starts in: with a
+    /// fiscal year from April, 2026-02-10 is in 2025-Q4. The year is the one the fiscal
+    /// year starts in, as [`Quarter::try_bounds`] reads it; a day of the year 0001
+    /// before the fiscal year's first month is in a quarter of the year 0000.
+    pub fn containing(day: Date, fiscal_year_start_month: i8) -> Quarter {
+        let months_from_year_start = i32::from(day.month()) - i32::from(fiscal_year_start_month);
+        let year = i32::from(day.year()) + months_from_year_start.div_euclid(12);
+        let number = months_from_year_start.rem_euclid(12) / 3 + 1;
+        Quarter {
+            // A date's year is within ±9999, so one year earlier still fits.
+            year: year as i16,
+            number: number as i8,
+        }
+    }
+
+    /// This quarter and those after it, up to and including `last` (none when `last`
+    /// comes first).
+    pub fn through(self, last: Quarter) -> impl Iterator<Item = Quarter> {
+        std::iter::successors(Some(self), |q| Some(q.next())).take_while(move |q| *q <= last)
+    }
+
+    /// The quarters from the one holding `from` to the one holding `to`, in order: the
+    /// quarters a span of days touches. Each holds a day of the span; the last can end
+    /// beyond 9999-12-31 (9999-Q4 with a fiscal year from February), which
+    /// [`Quarter::try_bounds`] reports.
+    pub fn spanning(from: Date, to: Date, fiscal_year_start_month: i8) -> impl Iterator<Item = Quarter> {
+        let first = Quarter::containing(from, fiscal_year_start_month);
+        first.through(Quarter::containing(to, fiscal_year_start_month))
     }
 }
 
@@ -240,5 +286,121 @@ mod tests {
         assert_eq!(QuarterStatus::of(s, e, date(2025, 9, 30)), QuarterStatus::InProgress);
         assert_eq!(QuarterStatus::of(s, e, date(2025, 10, 1)), QuarterStatus::Ended);
         assert_eq!(QuarterStatus::of(s, e, date(2025, 6, 30)), QuarterStatus::Upcoming);
+    }
+
+    fn q(year: i16, number: i8) -> Quarter {
+        Quarter { year, number }
+    }
+
+    #[test]
+    fn next_and_previous_cross_the_year() {
+        assert_eq!(q(2025, 3).next(), q(2025, 4));
+        assert_eq!(q(2025, 4).next(), q(2026, 1));
+        assert_eq!(q(2026, 1).previous(), q(2025, 4));
+        assert_eq!(q(2025, 2).previous(), q(2025, 1));
+        // The ends of the years a quarter may be written with.
+        assert_eq!(q(1, 1).previous(), q(0, 4));
+        assert_eq!(q(9999, 4).next(), q(10_000, 1));
+        for n in 1..=4 {
+            assert_eq!(q(2025, n).next().previous(), q(2025, n));
+            assert_eq!(q(2025, n).previous().next(), q(2025, n));
+            assert!(q(2025, n).previous() < q(2025, n) && q(2025, n) < q(2025, n).next());
+        }
+    }
+
+    #[test]
+    fn the_quarter_holding_a_day() {
+        // Calendar quarters.
+        assert_eq!(Quarter::containing(date(2025, 1, 1), 1), q(2025, 1));
+        assert_eq!(Quarter::containing(date(2025, 3, 31), 1), q(2025, 1));
+        assert_eq!(Quarter::containing(date(2025, 4, 1), 1), q(2025, 2));
+        assert_eq!(Quarter::containing(date(2025, 12, 31), 1), q(2025, 4));
+        // A fiscal year from April: January to March close the year before.
+        assert_eq!(Quarter::containing(date(2025, 4, 1), 4), q(2025, 1));
+        assert_eq!(Quarter::containing(date(2025, 12, 31), 4), q(2025, 3));
+        assert_eq!(Quarter::containing(date(2026, 1, 1), 4), q(2025, 4));
+        assert_eq!(Quarter::containing(date(2026, 3, 31), 4), q(2025, 4));
+        assert_eq!(Quarter::containing(date(2025, 3, 31), 4), q(2024, 4));
+        // From December: a quarter crosses the calendar year.
+        assert_eq!(Quarter::containing(date(2025, 12, 1), 12), q(2025, 1));
+        assert_eq!(Quarter::containing(date(2026, 2, 28), 12), q(2025, 1));
+        assert_eq!(Quarter::containing(date(2025, 11, 30), 12), q(2024, 4));
+        // The ends of the calendar.
+        assert_eq!(Quarter::containing(date(1, 1, 1), 1), q(1, 1));
+        assert_eq!(Quarter::containing(date(1, 1, 1), 4), q(0, 4));
+        assert_eq!(Quarter::containing(date(9999, 12, 31), 1), q(9999, 4));
+        assert_eq!(Quarter::containing(date(9999, 12, 31), 4), q(9999, 3));
+        assert_eq!(Quarter::containing(date(9999, 12, 31), 12), q(9999, 1));
+    }
+
+    #[test]
+    fn the_quarter_holding_a_day_has_it_within_its_bounds() {
+        let days = [
+            (1, 1, 1),
+            (1, 2, 28),
+            (2024, 2, 29),
+            (2025, 6, 30),
+            (2025, 7, 1),
+            (9999, 11, 30),
+            (9999, 12, 31),
+        ];
+        for fy in 1..=12 {
+            for (y, m, d) in days {
+                let day = date(y, m, d);
+                let quarter = Quarter::containing(day, fy);
+                match quarter.try_bounds(fy) {
+                    Ok((start, end)) => assert!(start <= day && day <= end, "{day} in {quarter} from month {fy}"),
+                    // Only the last quarter of the calendar can run past its end.
+                    Err(_) => assert!(y == 9999 && quarter.year == 9999 && fy != 1, "{day} from month {fy}"),
+                }
+            }
+            // Every first of a month starts or continues the quarter of the day before.
+            for month in 1..=12 {
+                let first = date(2025, month, 1);
+                let before = Quarter::containing(first.yesterday().unwrap(), fy);
+                let expected = if (month - fy).rem_euclid(3) == 0 {
+                    before.next()
+                } else {
+                    before
+                };
+                assert_eq!(Quarter::containing(first, fy), expected, "{first} from month {fy}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_quarters_a_span_of_days_touches() {
+        let spanning = |from, to, fy| {
+            Quarter::spanning(from, to, fy)
+                .map(|q| q.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            spanning(date(2025, 2, 10), date(2025, 8, 1), 1),
+            ["2025-Q1", "2025-Q2", "2025-Q3"]
+        );
+        assert_eq!(spanning(date(2025, 7, 7), date(2025, 7, 7), 1), ["2025-Q3"]);
+        // Across the calendar year, and across the fiscal year.
+        assert_eq!(
+            spanning(date(2025, 12, 31), date(2026, 1, 1), 1),
+            ["2025-Q4", "2026-Q1"]
+        );
+        assert_eq!(
+            spanning(date(2025, 12, 31), date(2026, 1, 1), 4),
+            ["2025-Q3", "2025-Q4"]
+        );
+        assert_eq!(spanning(date(2026, 3, 31), date(2026, 4, 1), 4), ["2025-Q4", "2026-Q1"]);
+        assert_eq!(
+            spanning(date(2025, 1, 15), date(2026, 4, 15), 4),
+            ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
+        );
+        assert!(spanning(date(2025, 8, 1), date(2025, 2, 10), 1).is_empty());
+        // The whole calendar, from April: 0000-Q4 (Jan–Mar 0001) to 9999-Q3 (Oct–Dec 9999),
+        // (9999 − 0) × 4 + (3 − 4) + 1 quarters, each with days that exist.
+        let all: Vec<Quarter> = Quarter::spanning(date(1, 1, 1), date(9999, 12, 31), 4).collect();
+        assert_eq!(all.len(), 39_996);
+        assert_eq!((all[0], all[all.len() - 1]), (q(0, 4), q(9999, 3)));
+        assert!(all.iter().all(|q| q.try_bounds(4).is_ok()));
+        assert!(all.windows(2).all(|w| w[0].next() == w[1]));
     }
 }
