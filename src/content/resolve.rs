@@ -13,10 +13,10 @@ use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
 use super::load::{Loaded, LoadedContent};
 use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
-use super::yaml::{self, YamlPath, suggestion};
+use super::yaml::{self, YamlPath};
 use super::yaml_index::{Found, PositionIndex};
 use crate::config::{Config, Language};
-use crate::diag::{Diagnostic, Position, Severity};
+use crate::diag::{Diagnostic, Position, Severity, suggestion};
 use crate::model::{
     Checkin, KeyResult, KrData, Learning, Metric, Objective, Okrs, Point, Quarter, QuarterData, QuarterStatus,
     Retrospective, Site, Team, TeamQuarter, Thresholds,

@@ -8,10 +8,12 @@
 //!
 //! - `position`: line and column of a byte offset, and back ([`Position`], [`LineStarts`]).
 //! - `escape`: content text made safe to print on a terminal.
+//! - `suggest`: "did you mean …?" for a misspelt key or value.
 //! - `terminal`: diagnostics rendered as rustc does, with the line quoted.
 
 mod escape;
 mod position;
+mod suggest;
 mod terminal;
 
 use std::collections::BTreeMap;
@@ -22,6 +24,7 @@ use std::sync::Arc;
 pub use escape::escape_controls;
 use escape::shown;
 pub use position::{LineStarts, Position};
+pub use suggest::suggestion;
 pub use terminal::render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
