@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 
-use crate::content::diag::{self, Diagnostic, SourceMap};
 use crate::content::load;
 use crate::content::resolve::{self, Options};
+use crate::diag::{self, Diagnostic, SourceMap};
 use crate::ignore::Ignore;
 use crate::model::Site;
 use crate::score::{self, SiteScores};

@@ -3,8 +3,7 @@
 use serde::Deserialize;
 
 use crate::base_url::{self, BaseUrl};
-use crate::content::diag::{Diagnostic, Position};
-use crate::content::yaml::suggestion;
+use crate::diag::{Diagnostic, Position, suggestion};
 
 pub const CONFIG_FILE: &str = "okrsite.toml";
 

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use okrsite::base_url::{self, BaseUrl};
 use okrsite::build::{self, BuildOptions, Checked};
-use okrsite::content::diag;
+use okrsite::diag;
 
 /// Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors.
 const EXIT_CONTENT: u8 = 1;

@@ -60,10 +60,7 @@ impl ScaffoldError {
 /// The quarter of `init`'s example: the one before today's, so it has ended and
 /// `check --strict` is clean; kept inside the years a quarter may have (0001–9998).
 fn example_quarter(today: Date) -> Quarter {
-    let current = Quarter {
-        year: today.year(),
-        number: (today.month() - 1) / 3 + 1,
-    };
+    let current = Quarter::containing(today, 1);
     let (first, last) = (Quarter { year: 1, number: 1 }, Quarter { year: 9998, number: 4 });
     if current <= first {
         first

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use super::diag::{Diagnostic, Position};
 use super::load::{Loaded, LoadedContent};
 use super::raw::RawTeamQuarter;
 use super::yaml::YamlPath;
-use crate::model::Quarter;
+use crate::diag::{Diagnostic, Position};
+use crate::domain::Quarter;
 
 /// Reports every cycle of `aligns_to` (an objective aligned to itself, or A → B → A)
 /// once, at the `aligns_to` of its first objective in file order. Each objective has at

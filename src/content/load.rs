@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::diag::{self, Diagnostic, Position, SourceMap};
 use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
+use crate::diag::{self, Diagnostic, Position, SourceMap};
+use crate::domain::Quarter;
 use crate::ignore::Ignore;
-use crate::model::Quarter;
 
 /// Files above this size are refused with a clear error rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;

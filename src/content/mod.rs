@@ -2,7 +2,6 @@
 
 pub mod bounds;
 pub mod cycles;
-pub mod diag;
 pub mod load;
 pub mod raw;
 pub mod resolve;

@@ -7,6 +7,8 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::domain::{Aggregate, Definition, Direction, Layer, Light};
+
 /// A calendar date written `YYYY-MM-DD`; an impossible date is an error at its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub Date);
@@ -157,67 +159,12 @@ impl<'de> Deserialize<'de> for RawSeries {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Increase,
-    Decrease,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Layer {
-    Leading,
-    Intermediate,
-    Lagging,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Aggregate {
-    #[default]
-    Last,
-    Sum,
-}
-
-/// A traffic-light colour: a check-in's confidence, a grade, a threshold band.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Light {
-    Green,
-    Yellow,
-    Red,
-}
-
-impl Light {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Light::Green => "green",
-            Light::Yellow => "yellow",
-            Light::Red => "red",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTeam {
     pub id: String,
     pub name: String,
     pub parent: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Definition {
-    pub formula: Option<String>,
-    pub numerator: Option<String>,
-    pub denominator: Option<String>,
-    pub period: Option<String>,
-    pub exclusions: Option<String>,
-    pub source: Option<String>,
-    pub frequency: Option<String>,
-    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

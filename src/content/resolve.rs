@@ -10,13 +10,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
-use super::diag::{Diagnostic, Position, Severity};
 use super::load::{Loaded, LoadedContent};
 use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
-use super::yaml::{self, YamlPath, suggestion};
+use super::yaml::{self, YamlPath};
 use super::yaml_index::{Found, PositionIndex};
 use crate::config::{Config, Language};
+use crate::diag::{Diagnostic, Position, Severity, suggestion};
 use crate::model::{
     Checkin, KeyResult, KrData, Learning, Metric, Objective, Okrs, Point, Quarter, QuarterData, QuarterStatus,
     Retrospective, Site, Team, TeamQuarter, Thresholds,
@@ -1010,7 +1010,7 @@ pub(crate) fn resolve_retro(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::diag::Position;
+    use crate::diag::Position;
 
     #[test]
     fn slug_rule() {

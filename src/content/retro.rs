@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use unicode_normalization::UnicodeNormalization;
 
-use super::diag::{Diagnostic, Position};
 use super::raw::RawFrontMatter;
 use super::yaml::{self, Origin};
+use crate::diag::{Diagnostic, Position};
 use crate::text;
 
 /// A retrospective split into front matter and body.

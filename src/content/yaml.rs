@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::diag::{Diagnostic, Position};
+use crate::diag::{Diagnostic, Position, suggestion};
 
 /// One step of a path into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -357,16 +357,6 @@ fn split_expected(rest: &str) -> (&str, Vec<&str>) {
         .filter(|s| !s.is_empty() && *s != "nothing")
         .collect();
     (key, expected)
-}
-
-/// "did you mean `target`?" when one expected word is close to what was written.
-pub fn suggestion(written: &str, expected: &[&str]) -> Option<String> {
-    expected
-        .iter()
-        .map(|e| (strsim::damerau_levenshtein(written, e), *e))
-        .filter(|(d, e)| *d <= 2.max(e.len() / 3))
-        .min()
-        .map(|(_, e)| format!("did you mean `{e}`?"))
 }
 
 /// Finds the position of the node at `path` in a YAML document, by re-parsing it

@@ -15,8 +15,8 @@ use std::mem::MaybeUninit;
 
 use libyaml_rs as sys;
 
-use super::diag::Position;
 use super::yaml::{Seg, YamlPath, too_deep};
+use crate::diag::Position;
 
 /// Node positions by (parent node, key or index).
 #[derive(Debug, Default)]

@@ -1094,33 +1094,12 @@ fn quarters_between(
     to: jiff::civil::Date,
     fy: i8,
 ) -> Vec<(jiff::civil::Date, jiff::civil::Date, String)> {
-    let mut out = Vec::new();
-    // The fiscal year holding `from` starts in its calendar year or the one before.
-    let mut q = crate::model::Quarter {
-        year: from.year() - 1,
-        number: 1,
-    };
-    for _ in 0..(4 * 10_000) {
-        let (s, e) = q.bounds(fy);
-        if s > to {
-            break;
-        }
-        if e >= from {
-            out.push((s, e, q.to_string()));
-        }
-        q = if q.number == 4 {
-            crate::model::Quarter {
-                year: q.year + 1,
-                number: 1,
-            }
-        } else {
-            crate::model::Quarter {
-                year: q.year,
-                number: q.number + 1,
-            }
-        };
-    }
-    out
+    crate::model::Quarter::spanning(from, to, fy)
+        .map(|q| {
+            let (start, end) = q.bounds(fy);
+            (start, end, q.to_string())
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -8,7 +8,7 @@ use tera::Tera;
 
 use super::format::Strings;
 use crate::config::Language;
-use crate::content::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic};
 use crate::ignore::Ignore;
 
 /// Every template of the default theme, by name.

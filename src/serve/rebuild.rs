@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use super::served::{Change, Generation, Served};
 use crate::base_url::BaseUrl;
 use crate::build::{self, BuildError, BuildOptions, Target};
-use crate::content::diag;
+use crate::diag;
 
 pub struct Builder {
     pub served: Arc<Served>,

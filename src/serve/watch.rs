@@ -201,7 +201,7 @@ impl SourceFilter {
         if !self.folders.iter().any(|d| path.starts_with(d)) {
             return false;
         }
-        let rel = crate::content::diag::display_path(&self.root, path);
+        let rel = crate::diag::display_path(&self.root, path);
         !self.ignore.lock().is_ok_and(|ignore| ignore.in_site(&rel))
     }
 }

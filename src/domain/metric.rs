@@ -1,0 +1,45 @@
+//! What a metric is: which way is better, where it sits in the chain from cause to
+//! effect, how its points add up over a quarter, and how it is defined. Read from the
+//! metric files as written (serde) and kept unchanged in the model.
+
+use serde::Deserialize;
+
+/// Which way of a metric is better: up or down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Increase,
+    Decrease,
+}
+
+/// Where a metric sits between cause and effect: leading indicators move first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    Leading,
+    Intermediate,
+    Lagging,
+}
+
+/// How a metric's points make a quarter's value: the last one, or their sum (a count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    #[default]
+    Last,
+    Sum,
+}
+
+/// How a metric is measured, in the words of its file.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub formula: Option<String>,
+    pub numerator: Option<String>,
+    pub denominator: Option<String>,
+    pub period: Option<String>,
+    pub exclusions: Option<String>,
+    pub source: Option<String>,
+    pub frequency: Option<String>,
+    pub owner: Option<String>,
+}

@@ -1,0 +1,15 @@
+//! Domain types at the bottom of the crate: the words every stage shares. They import
+//! nothing from the pipeline (config, content, model, score, render), so any stage may
+//! use them; the model re-exports them as part of its vocabulary.
+//!
+//! - `quarter`: [`Quarter`] and its arithmetic, [`QuarterStatus`].
+//! - `metric`: what a metric is ([`Direction`], [`Layer`], [`Aggregate`], [`Definition`]).
+//! - `light`: the traffic light ([`Light`]).
+
+mod light;
+mod metric;
+mod quarter;
+
+pub use light::Light;
+pub use metric::{Aggregate, Definition, Direction, Layer};
+pub use quarter::{Quarter, QuarterStatus};
