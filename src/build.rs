@@ -64,7 +64,9 @@ fn check_templates(root: &Path, checked: &mut Checked) {
                     )]
                 }
                 Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.to_string())],
-                Err(render::pages::PageError::TagCollision(m)) => vec![Diagnostic::error("content", None, m)],
+                Err(render::pages::PageError::TagCollision(c)) => {
+                    vec![Diagnostic::error("content", None, c.to_string())]
+                }
             }
         }
     };

@@ -14,7 +14,7 @@ use super::retro::{self, ParsedRetro};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::diag::{self, Diagnostic, Position, SourceMap};
-use crate::domain::Quarter;
+use crate::domain::{Quarter, QuarterError};
 use crate::ignore::Ignore;
 
 /// Files above this size are refused with a clear error rather than read into memory.
@@ -206,10 +206,12 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
                 files.push((path.to_path_buf(), display, kind))
             }
             Ok(None) => {}
-            Err(help) => {
+            Err(why) => {
                 let what = if is_dir { "folder" } else { "file" };
-                out.diagnostics
-                    .push(Diagnostic::error(display, None, format!("unexpected {what} in content/")).with_help(help));
+                out.diagnostics.push(
+                    Diagnostic::error(display, None, format!("unexpected {what} in content/"))
+                        .with_help(why.to_string()),
+                );
                 if is_dir {
                     walker.skip_current_dir();
                 }
@@ -302,8 +304,35 @@ pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
     Some("not a regular file")
 }
 
+/// Why a path has no place in content/; shown as the help of "unexpected file".
+#[derive(Debug, thiserror::Error)]
+enum Unexpected {
+    #[error(transparent)]
+    BadQuarter(#[from] QuarterError),
+    #[error(
+        "`{0}` is not a quarter: name quarter folders YYYY-QN with N in 1..4 (e.g. 2025-Q3), or list it under `ignore`"
+    )]
+    NotAQuarterFolder(String),
+    #[error(
+        "`{0}`: content/ holds teams.yaml, metrics/ and quarter folders; list other files under `ignore` in okrsite.toml"
+    )]
+    StrayFile(String),
+    #[error("`{0}`: metrics/ holds one <metric-id>.yaml per metric")]
+    NotAMetricFile(String),
+    #[error("not inside a quarter folder")]
+    NotInAQuarter,
+    #[error("`{0}`: quarter files end in .yaml; rename it")]
+    YmlExtension(String),
+    #[error("`{0}`: a quarter folder holds <team-id>.yaml (OKRs) and <team-id>.md (retrospective)")]
+    NotAQuarterFile(String),
+    #[error("folders nest only one level: content/<quarter>/ and content/metrics/")]
+    NestedFolder,
+    #[error("files live directly in content/<quarter>/ or content/metrics/")]
+    NestedFile,
+}
+
 /// Decides what a path under content/ is. `Ok(None)` for folders that are fine.
-fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Option<Kind>, String> {
+fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Option<Kind>, Unexpected> {
     let parts: Vec<&str> = rel.split('/').collect();
     match (parts.as_slice(), is_dir) {
         (["metrics"], true) => Ok(None),
@@ -313,36 +342,30 @@ fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Opti
             let looks_like_quarter = folder.len() == 7 && folder.as_bytes()[4..6] == *b"-Q";
             match Quarter::parse_for(folder, fiscal_year_start_month) {
                 Ok(_) => Ok(None),
-                Err(why) if looks_like_quarter => Err(why),
-                Err(_) => Err(format!(
-                    "`{folder}` is not a quarter: name quarter folders YYYY-QN with N in 1..4 (e.g. 2025-Q3), or list it under `ignore`"
-                )),
+                Err(why) if looks_like_quarter => Err(why.into()),
+                Err(_) => Err(Unexpected::NotAQuarterFolder(folder.to_string())),
             }
         }
         (["teams.yaml"], false) => Ok(Some(Kind::Teams)),
-        ([name], false) => Err(format!(
-            "`{name}`: content/ holds teams.yaml, metrics/ and quarter folders; list other files under `ignore` in okrsite.toml"
-        )),
+        ([name], false) => Err(Unexpected::StrayFile(name.to_string())),
         (["metrics", name], false) => match name.strip_suffix(".yaml") {
             Some(stem) => Ok(Some(Kind::Metric(stem.to_string()))),
-            None => Err(format!("`{name}`: metrics/ holds one <metric-id>.yaml per metric")),
+            None => Err(Unexpected::NotAMetricFile(name.to_string())),
         },
         ([quarter, name], false) => {
-            let q = Quarter::parse(quarter).ok_or_else(|| "not inside a quarter folder".to_string())?;
+            let q = Quarter::parse(quarter).ok_or(Unexpected::NotInAQuarter)?;
             if let Some(stem) = name.strip_suffix(".yaml") {
                 Ok(Some(Kind::Okrs(q, stem.to_string())))
             } else if let Some(stem) = name.strip_suffix(".md") {
                 Ok(Some(Kind::Retro(q, stem.to_string())))
             } else if name.ends_with(".yml") {
-                Err(format!("`{name}`: quarter files end in .yaml; rename it"))
+                Err(Unexpected::YmlExtension(name.to_string()))
             } else {
-                Err(format!(
-                    "`{name}`: a quarter folder holds <team-id>.yaml (OKRs) and <team-id>.md (retrospective)"
-                ))
+                Err(Unexpected::NotAQuarterFile(name.to_string()))
             }
         }
-        (_, true) => Err("folders nest only one level: content/<quarter>/ and content/metrics/".to_string()),
-        (_, false) => Err("files live directly in content/<quarter>/ or content/metrics/".to_string()),
+        (_, true) => Err(Unexpected::NestedFolder),
+        (_, false) => Err(Unexpected::NestedFile),
     }
 }
 

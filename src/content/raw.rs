@@ -13,8 +13,26 @@ use crate::domain::{Aggregate, Definition, Direction, Layer, Light};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub Date);
 
+/// Why a text is not a date.
+#[derive(Debug, thiserror::Error)]
+pub enum DayError {
+    #[error("`{0}` is not a date; write dates as YYYY-MM-DD, e.g. 2025-07-07")]
+    Shape(String),
+    #[error("`{0}`: the year must be between 0001 and 9999")]
+    YearZero(String),
+    #[error("`{text}` is an impossible date: there is no month {month}")]
+    NoSuchMonth { text: String, month: i8 },
+    #[error("`{text}` is an impossible date: {year:04}-{month:02} has {days} days")]
+    NoSuchDay {
+        text: String,
+        year: i16,
+        month: i8,
+        days: i8,
+    },
+}
+
 impl Day {
-    pub fn parse(s: &str) -> Result<Day, String> {
+    pub fn parse(s: &str) -> Result<Day, DayError> {
         let b = s.as_bytes();
         let shape_ok = b.len() == 10
             && b[4] == b'-'
@@ -23,21 +41,24 @@ impl Day {
                 .enumerate()
                 .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape_ok {
-            return Err(format!(
-                "`{s}` is not a date; write dates as YYYY-MM-DD, e.g. 2025-07-07"
-            ));
+            return Err(DayError::Shape(s.to_string()));
         }
         let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
         let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
         if y < 1 {
-            return Err(format!("`{s}`: the year must be between 0001 and 9999"));
+            return Err(DayError::YearZero(s.to_string()));
         }
         if !(1..=12).contains(&m) {
-            return Err(format!("`{s}` is an impossible date: there is no month {m}"));
+            return Err(DayError::NoSuchMonth {
+                text: s.to_string(),
+                month: m,
+            });
         }
-        Date::new(y, m, d).map(Day).map_err(|_| {
-            let last = Date::new(y, m, 1).map(|first| first.days_in_month()).unwrap_or(31);
-            format!("`{s}` is an impossible date: {y:04}-{m:02} has {last} days")
+        Date::new(y, m, d).map(Day).map_err(|_| DayError::NoSuchDay {
+            text: s.to_string(),
+            year: y,
+            month: m,
+            days: Date::new(y, m, 1).map(|first| first.days_in_month()).unwrap_or(31),
         })
     }
 }
@@ -263,10 +284,15 @@ mod tests {
     fn dates_are_checked_for_shape_and_existence() {
         assert!(Day::parse("2025-07-07").is_ok());
         assert!(Day::parse("2024-02-29").is_ok());
-        let e = Day::parse("2025-02-30").unwrap_err();
+        let e = Day::parse("2025-02-30").unwrap_err().to_string();
         assert!(e.contains("2025-02 has 28 days"), "{e}");
-        assert!(Day::parse("2025-13-01").unwrap_err().contains("no month 13"));
-        assert!(Day::parse("2025/07/07").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(
+            Day::parse("2025-13-01")
+                .unwrap_err()
+                .to_string()
+                .contains("no month 13")
+        );
+        assert!(Day::parse("2025/07/07").unwrap_err().to_string().contains("YYYY-MM-DD"));
         assert!(Day::parse("0000-01-01").is_err());
         assert!(Day::parse("9999-12-31").is_ok());
     }

@@ -12,4 +12,4 @@ mod quarter;
 
 pub use light::Light;
 pub use metric::{Aggregate, Definition, Direction, Layer};
-pub use quarter::{Quarter, QuarterStatus};
+pub use quarter::{Quarter, QuarterError, QuarterStatus};

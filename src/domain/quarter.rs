@@ -6,6 +6,37 @@ use std::fmt;
 
 use jiff::civil::Date;
 
+/// Why a text is not a quarter okrsite can use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuarterError {
+    #[error("`{0}` is not a quarter: write YYYY-QN with N in 1..4, e.g. 2025-Q3")]
+    Shape(String),
+    #[error("`{text}` is not a quarter: there is no quarter {number}; quarters are Q1 to Q4")]
+    NoSuchQuarter { text: String, number: i8 },
+    #[error("`{0}` is not a quarter: there is no year 0000; years run from 0001 to 9999")]
+    YearZero(String),
+    /// A day of the quarter lies after 9999-12-31 under this fiscal year.
+    #[error(
+        "{quarter} ends in {year:04}-{month:02} with {}, after 9999-12-31, the last day okrsite can represent; the last quarter it accepts is {last_accepted}",
+        fiscal_words(*fiscal_year_start_month)
+    )]
+    BeyondCalendar {
+        quarter: Quarter,
+        year: i32,
+        month: i32,
+        fiscal_year_start_month: i8,
+        last_accepted: String,
+    },
+}
+
+fn fiscal_words(fiscal_year_start_month: i8) -> String {
+    if fiscal_year_start_month == 1 {
+        "calendar quarters".to_string()
+    } else {
+        format!("a fiscal year starting in month {fiscal_year_start_month}")
+    }
+}
+
 /// A quarter id such as `2025-Q3`: fiscal year and quarter number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Quarter {
@@ -23,8 +54,8 @@ impl Quarter {
 
     /// Like [`Quarter::parse`], saying what is wrong: the shape, the quarter number or
     /// the year.
-    pub fn parse_explained(s: &str) -> Result<Quarter, String> {
-        let shape = || format!("`{s}` is not a quarter: write YYYY-QN with N in 1..4, e.g. 2025-Q3");
+    pub fn parse_explained(s: &str) -> Result<Quarter, QuarterError> {
+        let shape = || QuarterError::Shape(s.to_string());
         let (year, q) = s.split_once("-Q").ok_or_else(shape)?;
         if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || q.len() != 1 {
             return Err(shape());
@@ -32,14 +63,13 @@ impl Quarter {
         let year: i16 = year.parse().map_err(|_| shape())?;
         let number: i8 = q.parse().map_err(|_| shape())?;
         if !(1..=4).contains(&number) {
-            return Err(format!(
-                "`{s}` is not a quarter: there is no quarter {number}; quarters are Q1 to Q4"
-            ));
+            return Err(QuarterError::NoSuchQuarter {
+                text: s.to_string(),
+                number,
+            });
         }
         if year < 1 {
-            return Err(format!(
-                "`{s}` is not a quarter: there is no year 0000; years run from 0001 to 9999"
-            ));
+            return Err(QuarterError::YearZero(s.to_string()));
         }
         Ok(Quarter { year, number })
     }
@@ -47,7 +77,7 @@ impl Quarter {
     /// Parses a quarter whose every day exists given the month the fiscal year starts in:
     /// with a fiscal year from April, `9999-Q4` would end in March of year 10000, after
     /// 9999-12-31, the last day okrsite (and its date library) can represent.
-    pub fn parse_for(s: &str, fiscal_year_start_month: i8) -> Result<Quarter, String> {
+    pub fn parse_for(s: &str, fiscal_year_start_month: i8) -> Result<Quarter, QuarterError> {
         let q = Quarter::parse_explained(s)?;
         q.try_bounds(fiscal_year_start_month)?;
         Ok(q)
@@ -61,7 +91,7 @@ impl Quarter {
 
     /// First and last day (both inclusive) given the month the fiscal year starts in,
     /// or what is wrong when a day lies beyond 9999-12-31.
-    pub fn try_bounds(self, fiscal_year_start_month: i8) -> Result<(Date, Date), String> {
+    pub fn try_bounds(self, fiscal_year_start_month: i8) -> Result<(Date, Date), QuarterError> {
         let months_from_year_start = (i32::from(fiscal_year_start_month) - 1) + (i32::from(self.number) - 1) * 3;
         // The first day of the month `months` after January of the quarter's year.
         let first_of = |months: i32| {
@@ -77,19 +107,18 @@ impl Quarter {
             // The quarter's last month: the month before `after`.
             let last = after - 1;
             let (year, month) = (i32::from(self.year) + last.div_euclid(12), last.rem_euclid(12) + 1);
-            let fiscal = if fiscal_year_start_month == 1 {
-                "calendar quarters".to_string()
-            } else {
-                format!("a fiscal year starting in month {fiscal_year_start_month}")
-            };
-            let last_quarter = (1..=4)
+            let last_accepted = (1..=4)
                 .rev()
                 .map(|n| Quarter { year: 9999, number: n })
                 .find(|q| q.last_month_year(fiscal_year_start_month) <= 9999)
                 .map_or_else(|| "9998-Q4".to_string(), |q| q.to_string());
-            format!(
-                "{self} ends in {year:04}-{month:02} with {fiscal}, after 9999-12-31, the last day okrsite can represent; the last quarter it accepts is {last_quarter}"
-            )
+            QuarterError::BeyondCalendar {
+                quarter: self,
+                year,
+                month,
+                fiscal_year_start_month,
+                last_accepted,
+            }
         };
         let start = first_of(months_from_year_start).map_err(|_| beyond())?;
         let end = first_of(after)
@@ -221,14 +250,14 @@ mod tests {
             Quarter::parse_for("9999-Q3", 4).unwrap().bounds(4),
             (date(9999, 10, 1), date(9999, 12, 31))
         );
-        let e = Quarter::parse_for("9999-Q4", 4).unwrap_err();
+        let e = Quarter::parse_for("9999-Q4", 4).unwrap_err().to_string();
         assert!(e.contains("9999-Q4 ends in 10000-03"), "{e}");
         assert!(e.contains("fiscal year starting in month 4"), "{e}");
         assert!(e.contains("the last quarter it accepts is 9999-Q3"), "{e}");
         // From December: even 9999-Q1 (Dec 9999 to Feb 10000) is beyond.
-        let e = Quarter::parse_for("9999-Q1", 12).unwrap_err();
+        let e = Quarter::parse_for("9999-Q1", 12).unwrap_err().to_string();
         assert!(e.contains("ends in 10000-02") && e.contains("9998-Q4"), "{e}");
-        let e = Quarter::parse_for("9999-Q2", 12).unwrap_err();
+        let e = Quarter::parse_for("9999-Q2", 12).unwrap_err().to_string();
         assert!(e.contains("9999-Q2 ends in 10000-05"), "{e}");
         // The first year.
         assert_eq!(
@@ -236,9 +265,9 @@ mod tests {
             (date(1, 1, 1), date(1, 3, 31))
         );
         assert!(Quarter::parse_for("0001-Q1", 4).is_ok());
-        let e = Quarter::parse_explained("0000-Q1").unwrap_err();
+        let e = Quarter::parse_explained("0000-Q1").unwrap_err().to_string();
         assert!(e.contains("years run from 0001 to 9999"), "{e}");
-        let e = Quarter::parse_explained("2025-Q5").unwrap_err();
+        let e = Quarter::parse_explained("2025-Q5").unwrap_err().to_string();
         assert!(e.contains("there is no quarter 5"), "{e}");
         // Every month and quarter of the last years: a result or an error, never a panic.
         for fy in 1..=12 {

@@ -142,7 +142,7 @@ pub enum PageError {
     /// The sink refused the page (or the build was cancelled).
     Sink(super::SinkError),
     /// Two different tags would share one page (their folder names' hashes collide).
-    TagCollision(String),
+    TagCollision(TagCollision),
 }
 
 impl std::fmt::Display for PageError {
@@ -152,7 +152,7 @@ impl std::fmt::Display for PageError {
                 write!(f, "template {template} for {path}: {}", error_chain(error))
             }
             PageError::Sink(e) => write!(f, "{e}"),
-            PageError::TagCollision(m) => f.write_str(m),
+            PageError::TagCollision(c) => write!(f, "{c}"),
         }
     }
 }
@@ -1226,12 +1226,32 @@ struct TagCount {
     source: String,
 }
 
+/// Two different tags whose page names would be the same (a hash collision).
+#[derive(Debug)]
+pub struct TagCollision {
+    source: String,
+    tag: String,
+    first: String,
+    first_source: String,
+    url: String,
+}
+
+impl std::fmt::Display for TagCollision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: the tags `{}` and `{}` (first used at {}) would share the page {}; rename one",
+            self.source, self.tag, self.first, self.first_source, self.url
+        )
+    }
+}
+
 /// Tags with how many learnings carry them, most used first, and each tag's
 /// learnings (indices into `v.learnings`, newest first), in one pass. A tag is
 /// known by its URL, which is the same for every spelling of the tag and different
 /// for different tags ([`views::tag_key`]); two different tags with the same
 /// URL (a hash collision) are an error rather than one page with both.
-fn tag_index(v: &Views<'_>) -> Result<(Vec<TagCount>, Vec<Vec<usize>>), String> {
+fn tag_index(v: &Views<'_>) -> Result<(Vec<TagCount>, Vec<Vec<usize>>), TagCollision> {
     let mut position: HashMap<&str, usize> = HashMap::new();
     let mut identities: Vec<String> = Vec::new();
     let mut tags: Vec<TagCount> = Vec::new();
@@ -1250,10 +1270,13 @@ fn tag_index(v: &Views<'_>) -> Result<(Vec<TagCount>, Vec<Vec<usize>>), String> 
                 tags.len() - 1
             });
             if identities[p] != retro::tag_identity(&tag.name) {
-                return Err(format!(
-                    "{}: the tags `{}` and `{}` (first used at {}) would share the page {}; rename one",
-                    l.source, tag.name, tags[p].name, tags[p].source, tag.url
-                ));
+                return Err(TagCollision {
+                    source: l.source.clone(),
+                    tag: tag.name.clone(),
+                    first: tags[p].name.clone(),
+                    first_source: tags[p].source.clone(),
+                    url: tag.url.clone(),
+                });
             }
             // A learning's tags are distinct (`retro::merge_tags`): this counts each learning once.
             if by_tag[p].last() != Some(&i) {
