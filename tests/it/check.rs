@@ -1,7 +1,7 @@
 //! `okrsite check` on fixtures: one per error class of the content format,
 //! each asserting the file, line, column and message.
 
-mod common;
+use crate::common;
 
 use common::*;
 

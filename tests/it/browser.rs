@@ -1,8 +1,8 @@
 //! Real-browser tests (headless Chromium through playwright-core). They need
 //! `chromium` and `npm ci` in tests/browser, so plain `cargo test` skips them;
-//! `.ci/run` installs both and runs `cargo test -- --ignored`.
+//! `.ci/run` installs both and runs `cargo test --test it browser:: -- --ignored`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,18 +2,12 @@
 //! unwritable output is a clear error; a build that fails, or is killed midway
 //! (SIGKILL, SIGINT), leaves the previous site complete and byte-identical.
 
-mod common;
-#[path = "safety/content_rules.rs"]
+use crate::common;
 mod content_rules;
-#[path = "safety/linear.rs"]
 mod linear;
-#[path = "safety/output_rules.rs"]
 mod output_rules;
-#[path = "safety/serve_cli.rs"]
 mod serve_cli;
-#[path = "common/synth.rs"]
-mod synth;
-#[path = "safety/tags.rs"]
+use crate::common::synth;
 mod tags;
 
 use std::collections::BTreeMap;

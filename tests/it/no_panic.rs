@@ -11,8 +11,7 @@
 //! cases (small by default so `cargo test` stays quick); `bench/fuzz.sh` runs each
 //! target for minutes in release and reports the cases executed.
 
-mod common;
-#[path = "no_panic/shapes.rs"]
+use crate::common;
 mod shapes;
 
 use okrsite::build;

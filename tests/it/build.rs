@@ -1,11 +1,9 @@
 //! `okrsite build`: the exports carry exactly the numbers the format defines,
 //! identical input gives identical bytes, and a failed build keeps the old site.
 
-#[path = "build/checksums.rs"]
 mod checksums;
-mod common;
-#[path = "common/synth.rs"]
-mod synth;
+use crate::common;
+use crate::common::synth;
 
 use common::*;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The HTML site: every page kind exists, every relative link, asset and
 //! #fragment resolves, nothing links root-absolute, and the theme can be overridden.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
