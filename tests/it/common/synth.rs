@@ -1,7 +1,6 @@
 //! Generated sites for the hardening tests (tests/it/hostile.rs, tests/it/safety.rs,
 //! tests/it/build.rs): deterministic, of any size, optionally with drafts and private
 //! files that each carry a unique marker. Use with `use crate::common::synth;`.
-#![allow(dead_code)]
 
 use std::fmt::Write as _;
 use std::path::Path;
