@@ -20,7 +20,7 @@ minutes=${1:-10}
 shift || true
 if [ "$#" -gt 0 ]; then
   # The tests live in the `no_panic` module of the one test binary (tests/it/main.rs);
-  # a name given without it (`fuzz_markdown`, `shapes::fuzz_huge_numbers`) gets it in front.
+  # a name given without it (`fuzz_teams_yaml`, `shapes::fuzz_huge_numbers`) gets it in front.
   targets=()
   for t in "$@"; do
     case "$t" in no_panic::*) targets+=("$t") ;; *) targets+=("no_panic::$t") ;; esac
