@@ -2,10 +2,10 @@
 //! `chromium` and `npm ci` in tests/browser, so plain `cargo test` skips them;
 //! `.ci/run` installs both and runs `cargo test --test it browser:: -- --ignored`.
 
-use crate::common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use crate::common;
 
 const SAMPLE_EPOCH: &str = "1795219200";
 

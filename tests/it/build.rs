@@ -2,11 +2,11 @@
 //! identical input gives identical bytes, and a failed build keeps the old site.
 
 mod checksums;
-use crate::common;
-use crate::common::synth;
 
-use common::*;
 use serde_json::Value;
+
+use crate::common::synth;
+use crate::common::*;
 
 fn build(site: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
     okrsite()

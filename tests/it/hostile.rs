@@ -5,13 +5,10 @@
 //! nowhere. Hostile input that must be refused (path traversal, symlinks out of
 //! content/, non-UTF-8, huge files) is generated here in temporary sites.
 
-use crate::common;
-use crate::common::synth;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::FIXTURE_EPOCH;
+use crate::common::{self, FIXTURE_EPOCH, synth};
 
 fn okrsite() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_okrsite"));

@@ -2,12 +2,10 @@
 //! unwritable output is a clear error; a build that fails, or is killed midway
 //! (SIGKILL, SIGINT), leaves the previous site complete and byte-identical.
 
-use crate::common;
 mod content_rules;
 mod linear;
 mod output_rules;
 mod serve_cli;
-use crate::common::synth;
 mod tags;
 
 use std::collections::BTreeMap;
@@ -15,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::FIXTURE_EPOCH;
+use crate::common::{self, FIXTURE_EPOCH, synth};
 
 fn okrsite() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_okrsite"));

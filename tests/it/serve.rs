@@ -1,11 +1,11 @@
 //! `okrsite serve` on a free loopback port: pages over HTTP, a saved edit shows up,
 //! the live-reload signal fires, a broken file shows the overlay, and the site recovers.
 
-use crate::common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::common;
 
 /// Stops the server when the test ends, pass or fail.
 struct Server {

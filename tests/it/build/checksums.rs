@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::common::{self, FIXTURE_EPOCH, fixture_dirs, okrsite};
+use crate::common::{self, FIXTURE_EPOCH, fixture_dirs, okrsite};
 
 const SAMPLE_EPOCH: &str = "1795219200";
 
