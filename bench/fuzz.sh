@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Long fuzz runs of the property-test targets in tests/no_panic.rs (the fuzz_* tests).
+# Long fuzz runs of the property-test targets in tests/it/no_panic.rs (the fuzz_* tests).
 #
 #   bash bench/fuzz.sh [MINUTES] [TARGET...]
 #
@@ -19,13 +19,19 @@ cd "$(dirname "$0")/.."
 minutes=${1:-10}
 shift || true
 if [ "$#" -gt 0 ]; then
-  targets=("$@")
+  # The tests live in the `no_panic` module of the one test binary (tests/it/main.rs);
+  # a name given without it (`fuzz_teams_yaml`, `shapes::fuzz_huge_numbers`) gets it in front.
+  targets=()
+  for t in "$@"; do
+    case "$t" in no_panic::*) targets+=("$t") ;; *) targets+=("no_panic::$t") ;; esac
+  done
 else
-  # Targets in tests/no_panic.rs, and in its modules (tests/no_panic/<module>.rs → module::name).
+  # Targets in tests/it/no_panic.rs (no_panic::name), and in its modules
+  # (tests/it/no_panic/<module>.rs → no_panic::module::name).
   mapfile -t targets < <(
-    grep -oE '^fn (fuzz_[a-z_]+)\(\)' tests/no_panic.rs | sed -E 's/^fn (.*)\(\)/\1/'
-    for f in tests/no_panic/*.rs; do
-      grep -oE '^fn (fuzz_[a-z_]+)\(\)' "$f" | sed -E "s/^fn (.*)\\(\\)/$(basename "$f" .rs)::\\1/"
+    grep -oE '^fn (fuzz_[a-z_]+)\(\)' tests/it/no_panic.rs | sed -E 's/^fn (.*)\(\)/no_panic::\1/'
+    for f in tests/it/no_panic/*.rs; do
+      grep -oE '^fn (fuzz_[a-z_]+)\(\)' "$f" | sed -E "s/^fn (.*)\\(\\)/no_panic::$(basename "$f" .rs)::\\1/"
     done
   )
 fi
@@ -33,10 +39,10 @@ max_ms=${FUZZ_MAX_MS:-1000}
 memory_mb=${FUZZ_MEMORY_MB:-4096}
 seconds=$(awk -v m="$minutes" 'BEGIN { s = int(m * 60 + 0.5); print (s < 1 ? 1 : s) }')
 
-echo "::: building tests/no_panic.rs in release"
-bin=$(cargo test --release --test no_panic --no-run 2>&1 | sed -n 's/.*Executable tests\/no_panic.rs (\(.*\))/\1/p' | tail -1)
+echo "::: building the integration tests (tests/it/main.rs) in release"
+bin=$(cargo test --release --test it --no-run 2>&1 | sed -n 's/.*Executable tests\/it\/main.rs (\(.*\))/\1/p' | tail -1)
 if [ -z "$bin" ] || [ ! -x "$bin" ]; then
-  echo "could not build or find the no_panic test binary" >&2
+  echo "could not build or find the integration test binary (tests/it/main.rs)" >&2
   exit 2
 fi
 mkdir -p target/fuzz

@@ -11,9 +11,9 @@
 //! cases (small by default so `cargo test` stays quick); `bench/fuzz.sh` runs each
 //! target for minutes in release and reports the cases executed.
 
-mod common;
-#[path = "no_panic/shapes.rs"]
 mod shapes;
+
+use crate::common;
 
 use okrsite::build;
 use okrsite::content::raw::{RawFrontMatter, RawMetric, RawSeries, RawTeam, RawTeamQuarter};

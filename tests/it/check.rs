@@ -1,9 +1,7 @@
 //! `okrsite check` on fixtures: one per error class of the content format,
 //! each asserting the file, line, column and message.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_base_fixture_is_clean_even_under_strict() {

@@ -5,14 +5,10 @@
 //! nowhere. Hostile input that must be refused (path traversal, symlinks out of
 //! content/, non-UTF-8, huge files) is generated here in temporary sites.
 
-mod common;
-#[path = "common/synth.rs"]
-mod synth;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::FIXTURE_EPOCH;
+use crate::common::{self, FIXTURE_EPOCH, synth};
 
 fn okrsite() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_okrsite"));
@@ -987,7 +983,7 @@ fn files_that_are_not_utf8_are_errors_at_their_first_bad_byte() {
 
 #[test]
 fn a_100_mb_metric_file_is_a_clear_size_error() {
-    // tests/no_panic.rs checks the limit itself (32 MB + 1 byte) through the library;
+    // tests/it/no_panic.rs checks the limit itself (32 MB + 1 byte) through the library;
     // this is the 100 MB file through the command line. The file is sparse.
     let site = common::site(None);
     let path = site.path().join("content/metrics/onboarding.yaml");

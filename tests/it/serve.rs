@@ -1,11 +1,11 @@
 //! `okrsite serve` on a free loopback port: pages over HTTP, a saved edit shows up,
 //! the live-reload signal fires, a broken file shows the overlay, and the site recovers.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::common;
 
 /// Stops the server when the test ends, pass or fail.
 struct Server {
@@ -22,7 +22,6 @@ impl Drop for Server {
     }
 }
 
-#[path = "serve/all_day.rs"]
 mod all_day;
 
 fn start(root: &std::path::Path, extra: &[&str]) -> Server {

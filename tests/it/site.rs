@@ -1,12 +1,12 @@
 //! The HTML site: every page kind exists, every relative link, asset and
 //! #fragment resolves, nothing links root-absolute, and the theme can be overridden.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+use crate::common;
 
 const SAMPLE_EPOCH: &str = "1795219200";
 

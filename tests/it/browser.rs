@@ -1,11 +1,11 @@
 //! Real-browser tests (headless Chromium through playwright-core). They need
 //! `chromium` and `npm ci` in tests/browser, so plain `cargo test` skips them;
-//! `.ci/run` installs both and runs `cargo test -- --ignored`.
-
-mod common;
+//! `.ci/run` installs both and runs `cargo test --test it browser:: -- --ignored`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use crate::common;
 
 const SAMPLE_EPOCH: &str = "1795219200";
 

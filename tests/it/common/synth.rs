@@ -1,7 +1,6 @@
-//! Generated sites for the hardening tests (tests/hostile.rs, tests/safety.rs):
-//! deterministic, of any size, optionally with drafts and private files that each
-//! carry a unique marker. Include with `#[path = "common/synth.rs"] mod synth;`.
-#![allow(dead_code)]
+//! Generated sites for the hardening tests (tests/it/hostile.rs, tests/it/safety.rs,
+//! tests/it/build.rs): deterministic, of any size, optionally with drafts and private
+//! files that each carry a unique marker. Use with `use crate::common::synth;`.
 
 use std::fmt::Write as _;
 use std::path::Path;

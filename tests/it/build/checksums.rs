@@ -1,12 +1,13 @@
 //! The output of the sample site and of every buildable fixture, pinned file by
 //! file: a refactoring must not change one byte (issue 17). After a change that
-//! is meant to alter the output, run `OKRSITE_BLESS=1 cargo test --test build
-//! output_is_byte_identical` and review the diff of tests/output-checksums.txt.
+//! is meant to alter the output, run `OKRSITE_BLESS=1 cargo test --test it
+//! build::checksums::output_is_byte_identical` and review the diff of
+//! tests/output-checksums.txt.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::common::{self, FIXTURE_EPOCH, fixture_dirs, okrsite};
+use crate::common::{self, FIXTURE_EPOCH, fixture_dirs, okrsite};
 
 const SAMPLE_EPOCH: &str = "1795219200";
 

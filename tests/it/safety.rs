@@ -2,18 +2,10 @@
 //! unwritable output is a clear error; a build that fails, or is killed midway
 //! (SIGKILL, SIGINT), leaves the previous site complete and byte-identical.
 
-mod common;
-#[path = "safety/content_rules.rs"]
 mod content_rules;
-#[path = "safety/linear.rs"]
 mod linear;
-#[path = "safety/output_rules.rs"]
 mod output_rules;
-#[path = "safety/serve_cli.rs"]
 mod serve_cli;
-#[path = "common/synth.rs"]
-mod synth;
-#[path = "safety/tags.rs"]
 mod tags;
 
 use std::collections::BTreeMap;
@@ -21,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::FIXTURE_EPOCH;
+use crate::common::{self, FIXTURE_EPOCH, synth};
 
 fn okrsite() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_okrsite"));

@@ -1,14 +1,12 @@
 //! `okrsite build`: the exports carry exactly the numbers the format defines,
 //! identical input gives identical bytes, and a failed build keeps the old site.
 
-#[path = "build/checksums.rs"]
 mod checksums;
-mod common;
-#[path = "common/synth.rs"]
-mod synth;
 
-use common::*;
 use serde_json::Value;
+
+use crate::common::synth;
+use crate::common::*;
 
 fn build(site: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
     okrsite()

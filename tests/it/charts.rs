@@ -322,8 +322,9 @@ fn score_charts_render() {
     assert!(roxmltree::Document::parse(&spark).is_ok());
 }
 
-/// One chart of each kind, pinned. Regenerate with `OKRSITE_BLESS=1 cargo test --test charts`
-/// after an intended change, and look at the result before committing it.
+/// One chart of each kind, pinned. Regenerate with
+/// `OKRSITE_BLESS=1 cargo test --test it charts::golden_charts` after an intended change,
+/// and look at the result before committing it.
 #[test]
 fn golden_charts() {
     let t = ScoringThresholds {

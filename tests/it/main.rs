@@ -1,0 +1,18 @@
+//! The integration tests, in one binary so the suite links the crate once
+//! (`cargo test --test it`; one area: `cargo test --test it build::`).
+//! One module per area; each keeps its own helpers private. Shared helpers live in
+//! `common`; fixtures in tests/fixtures, golden files in tests/golden, and the node
+//! scripts of the browser tests in tests/browser.
+
+mod browser;
+mod build;
+mod charts;
+mod check;
+mod common;
+mod hostile;
+mod no_panic;
+mod safety;
+mod sample;
+mod scaffold;
+mod serve;
+mod site;
