@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod domain;
+pub mod files;
 pub mod ignore;
 pub mod insight;
 pub mod model;

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 pub use location::{Forbidden, check_location, resolve};
 
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 
 /// The file that marks a folder as okrsite's output (and holds its lock). A
 /// folder with it may be replaced by the next build; any other non-empty folder
