@@ -82,6 +82,18 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
     // In the first quarter of year 1 the example's quarter is today's: nothing after today.
     let end = end.min(today);
     let ja = lang == Language::Ja;
+    let mut files = site_files(lang);
+    files.extend(metric_files(ja, start, end));
+    files.extend(okr_files(ja, q));
+    files.push((format!("content/{q}/product.md"), example_retrospective(ja, end)));
+    std::fs::create_dir_all(dir).map_err(ScaffoldError::io("create", dir))?;
+    write_new(dir, &files)?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// `okrsite.toml`, `.gitignore` and the team tree of the example.
+fn site_files(lang: Language) -> Vec<(String, String)> {
+    let ja = lang == Language::Ja;
     let mut files: Vec<(String, String)> = Vec::new();
     let title = if ja {
         "サンプル株式会社 OKR"
@@ -105,6 +117,12 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
         "content/teams.yaml".into(),
         format!("- id: company\n  name: {company}\n- id: product\n  name: {product}\n  parent: company\n- id: sales\n  name: {sales}\n  parent: company\n"),
     ));
+    files
+}
+
+/// Two metrics with weekly points across the quarter, none after `end`.
+fn metric_files(ja: bool, start: Date, end: Date) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
     // Weekly points across the quarter, all before today.
     let weeks: Vec<Date> = (0..13)
         .filter_map(|w| start.checked_add(jiff::Span::new().days(7 * w)).ok())
@@ -147,6 +165,12 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
             series(20.0, 0.6)
         ),
     ));
+    files
+}
+
+/// The OKRs of the company and its two teams for quarter `q`.
+fn okr_files(ja: bool, q: Quarter) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
     let (o_company, o_product, o_sales) = if ja {
         (
             "初回価値体験を早め、継続率を底上げする",
@@ -221,7 +245,12 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
             })
         ),
     ));
-    let retro = if ja {
+    files
+}
+
+/// The product team's retrospective, dated `end`.
+fn example_retrospective(ja: bool, end: Date) -> String {
+    if ja {
         format!(
             "---\ndate: {}\nauthors: [田中]\ntags: [onboarding]\n---\n\n## 成果サマリ\n\n完了率は目標に届いた。\n\n## KRごとの要因分析\n\n### オンボーディング完了率\n\n動画を短くしたことが効いた。\n\n## 学び\n\n- 動画は60秒を超えると離脱が増える #動画\n- テンプレートを最初に見せると行動が早く始まる #テンプレート\n\n## 決定事項\n\n- 次の四半期は招待を重点にする\n\n## 未解決事項\n\n- 完了の定義を営業と揃える\n",
             end
@@ -231,11 +260,7 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
             "---\ndate: {}\nauthors: [Tanaka]\ntags: [onboarding]\n---\n\n## Results summary\n\nCompletion reached the target.\n\n## Analysis per KR\n\n### Onboarding completion\n\nThe shorter video did it.\n\n## Learnings\n\n- Videos longer than 60 seconds lose users #video\n- Showing templates first gets people started sooner #templates\n\n## Decisions\n\n- Next quarter: invitations\n\n## Open issues\n\n- Agree on what \"completed\" means with sales\n",
             end
         )
-    };
-    files.push((format!("content/{q}/product.md"), retro));
-    std::fs::create_dir_all(dir).map_err(ScaffoldError::io("create", dir))?;
-    write_new(dir, &files)?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    }
 }
 
 /// Writes files at relative paths under `root` without ever replacing anything or
