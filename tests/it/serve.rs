@@ -67,6 +67,19 @@ fn get(url: &str) -> (u16, String) {
     (status, res.body_mut().read_to_string().unwrap())
 }
 
+/// The first objective's title in an OKR file (unquoted).
+fn first_title(okrs: &str) -> String {
+    okrs.lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("- title: ")
+                .or_else(|| l.trim().strip_prefix("title: "))
+        })
+        .unwrap()
+        .trim_matches('"')
+        .to_string()
+}
+
 /// The live-reload state: `{"server", "generation", "pages", "css"}`.
 fn state(url: &str) -> serde_json::Value {
     serde_json::from_str(&get(&format!("{url}__okrsite/state")).1).unwrap()
@@ -195,15 +208,7 @@ fn an_idle_server_stays_idle_and_every_page_follows_a_retrospective_edit() {
     // A YAML edit takes the full rebuild.
     let yaml = site.path().join("content/2025-Q3/product.yaml");
     let okrs = std::fs::read_to_string(&yaml).unwrap();
-    let first_title = okrs
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("- title: ")
-                .or_else(|| l.trim().strip_prefix("title: "))
-        })
-        .unwrap()
-        .to_string();
+    let first_title = first_title(&okrs);
     std::fs::write(&yaml, okrs.replacen(&first_title, "編集した目標の題名", 1)).unwrap();
     wait_until("the YAML edit", || get(&review).1.contains("編集した目標の題名"));
 }

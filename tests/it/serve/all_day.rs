@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use super::{Server, common, get, serve_command, start, start_command, state, subscribe, wait_until};
+use super::{Server, common, first_title, get, serve_command, start, start_command, state, subscribe, wait_until};
 
 const EDITED: &str = "テンプレート体験が行動を誘発する";
 
@@ -137,16 +137,7 @@ fn a_same_size_save_with_the_old_mtime_is_served() {
     let review = format!("{}quarters/2025-Q3/product/", server.url);
     let yaml = site.path().join("content/2025-Q3/product.yaml");
     let text = std::fs::read_to_string(&yaml).unwrap();
-    let title = text
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("- title: ")
-                .or_else(|| l.trim().strip_prefix("title: "))
-        })
-        .unwrap()
-        .trim_matches('"')
-        .to_string();
+    let title = first_title(&text);
     let reversed: String = title.chars().rev().collect();
     assert_ne!(title, reversed);
     assert!(get(&review).1.contains(&title));
@@ -372,16 +363,7 @@ fn many_idle_sockets_starve_neither_the_rebuild_nor_new_requests() {
     std::thread::sleep(Duration::from_millis(500));
     let yaml = site.path().join("content/2025-Q3/product.yaml");
     let okrs = std::fs::read_to_string(&yaml).unwrap();
-    let title = okrs
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("- title: ")
-                .or_else(|| l.trim().strip_prefix("title: "))
-        })
-        .unwrap()
-        .trim_matches('"')
-        .to_string();
+    let title = first_title(&okrs);
     std::fs::write(&yaml, okrs.replacen(&title, "ソケットが多くても反映される", 1)).unwrap();
     let review = format!("{}quarters/2025-Q3/product/", server.url);
     let agent: ureq::Agent = ureq::Agent::config_builder()
