@@ -8,7 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::content::retro::{self, markdown_options};
-use crate::render::escape_html;
+use crate::text::escape_html;
 use crate::render::html_balance::Balance;
 use crate::text;
 

@@ -15,7 +15,7 @@ use tokio::sync::{Semaphore, watch};
 
 use super::host::HostPolicy;
 use super::served::{Served, State as SiteState};
-use crate::render::escape_html;
+use crate::text::escape_html;
 
 /// A client has this long to send a request's headers, and an idle keep-alive
 /// connection is closed after it too (hyper starts the same timer when it waits

@@ -199,7 +199,7 @@ pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> 
 }
 
 pub fn esc(s: &str) -> String {
-    crate::render::escape_html(s)
+    crate::text::escape_html(s)
 }
 
 /// Draws a chart's elements; a drawing error (never expected) yields an empty chart
