@@ -4,6 +4,7 @@
 //! `common`; fixtures in tests/fixtures, golden files in tests/golden, and the node
 //! scripts of the browser tests in tests/browser.
 
+mod architecture;
 mod browser;
 mod build;
 mod charts;
