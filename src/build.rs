@@ -470,7 +470,7 @@ pub fn rerender_retrospectives(session: &Session, root: &Path, changed: &[PathBu
     let mut written = Vec::new();
     for &(qi, ti) in &targets {
         let q = &snap.site.quarters[qi];
-        let key = (q.quarter.to_string(), q.teams[ti].team.clone());
+        let key = (q.quarter.to_string(), q.teams[ti].team.to_string());
         let related: Vec<&render::views::LearningView> = snap
             .rendered
             .related

@@ -6,15 +6,18 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::config::Config;
-pub use crate::domain::{Aggregate, Definition, Direction, Layer, Light, Quarter, QuarterStatus};
+pub use crate::domain::{
+    Aggregate, Definition, Direction, KrId, KrRef, Layer, Light, MetricId, ObjectiveId, ObjectiveRef, Quarter,
+    QuarterStatus, TeamId,
+};
 
 #[derive(Debug, Clone)]
 pub struct Team {
-    pub id: String,
+    pub id: TeamId,
     pub name: String,
-    pub parent: Option<String>,
+    pub parent: Option<TeamId>,
     /// Child team ids, in teams.yaml order.
-    pub children: Vec<String>,
+    pub children: Vec<TeamId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +35,7 @@ pub struct Thresholds {
 
 #[derive(Debug, Clone)]
 pub struct Metric {
-    pub id: String,
+    pub id: MetricId,
     pub name: String,
     pub unit: Option<String>,
     pub direction: Option<Direction>,
@@ -56,7 +59,7 @@ pub struct Checkin {
 #[derive(Debug, Clone)]
 pub enum KrData {
     /// The series of a metric file (by id).
-    Metric(String),
+    Metric(MetricId),
     /// Its own series, sorted by date.
     Values(Vec<Point>),
     /// Neither: only a manual score, or nothing ("no data").
@@ -65,7 +68,7 @@ pub enum KrData {
 
 #[derive(Debug, Clone)]
 pub struct KeyResult {
-    pub id: String,
+    pub id: KrId,
     pub title: String,
     pub owner: Option<String>,
     pub data: KrData,
@@ -80,11 +83,11 @@ pub struct KeyResult {
 
 #[derive(Debug, Clone)]
 pub struct Objective {
-    pub id: String,
+    pub id: ObjectiveId,
     pub title: String,
     pub owner: Option<String>,
-    /// `(team id, objective id)` in the same quarter.
-    pub aligns_to: Option<(String, String)>,
+    /// An objective of the same quarter.
+    pub aligns_to: Option<ObjectiveRef>,
     pub key_results: Vec<KeyResult>,
     pub initiatives: Vec<String>,
 }
@@ -98,7 +101,7 @@ pub struct Okrs {
 
 #[derive(Debug, Clone)]
 pub struct Learning {
-    pub team: String,
+    pub team: TeamId,
     pub quarter: Quarter,
     /// 1-based position in its retrospective; the anchor is `learning-<index>`.
     pub index: usize,
@@ -138,7 +141,7 @@ pub struct Retrospective {
 /// One team in one quarter: its OKRs, its retrospective, or both.
 #[derive(Debug, Clone)]
 pub struct TeamQuarter {
-    pub team: String,
+    pub team: TeamId,
     pub okrs: Option<Okrs>,
     pub retro: Option<Retrospective>,
 }
@@ -161,8 +164,8 @@ pub struct Site {
     pub metrics: Vec<Metric>,
     /// Ascending.
     pub quarters: Vec<QuarterData>,
-    team_index: HashMap<String, usize>,
-    metric_index: HashMap<String, usize>,
+    team_index: HashMap<TeamId, usize>,
+    metric_index: HashMap<MetricId, usize>,
 }
 
 impl Site {

@@ -359,7 +359,7 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
     };
     let team_ref = site.team(team).ok_or_else(|| ScaffoldError::UnknownTeam {
         team: team.to_string(),
-        known: site.teams.iter().map(|t| t.id.clone()).collect(),
+        known: site.teams.iter().map(|t| t.id.to_string()).collect(),
     })?;
     let mut file_name = Path::new(team).components();
     if !matches!((file_name.next(), file_name.next()), (Some(Component::Normal(_)), None)) {

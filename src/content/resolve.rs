@@ -18,8 +18,8 @@ use super::yaml_index::{Found, PositionIndex};
 use crate::config::{Config, Language};
 use crate::diag::{Diagnostic, Position, Severity, suggestion};
 use crate::model::{
-    Checkin, KeyResult, KrData, Learning, Metric, Objective, Okrs, Point, Quarter, QuarterData, QuarterStatus,
-    Retrospective, Site, Team, TeamQuarter, Thresholds,
+    Checkin, KeyResult, KrData, KrId, Learning, Metric, MetricId, Objective, ObjectiveId, ObjectiveRef, Okrs, Point,
+    Quarter, QuarterData, QuarterStatus, Retrospective, Site, Team, TeamId, TeamQuarter, Thresholds,
 };
 
 /// How old the newest check-in of a KR in a running quarter may be before it is "outdated".
@@ -285,7 +285,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             quarters.entry(*q).or_default().insert(
                 pos,
                 TeamQuarter {
-                    team: team.clone(),
+                    team: TeamId::new(team.as_str()),
                     okrs: Some(okrs),
                     retro: None,
                 },
@@ -351,7 +351,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             .or_default()
             .entry(pos)
             .or_insert_with(|| TeamQuarter {
-                team: team.clone(),
+                team: TeamId::new(team.as_str()),
                 okrs: None,
                 retro: None,
             })
@@ -439,13 +439,13 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         .iter()
         .filter(|(i, t)| seen.get(t.id.as_str()) == Some(i))
         .map(|(_, t)| Team {
-            id: t.id.clone(),
+            id: TeamId::new(t.id.as_str()),
             name: t.name.clone(),
-            parent: t.parent.clone(),
+            parent: t.parent.as_deref().map(TeamId::new),
             children: Vec::new(),
         })
         .collect();
-    let index: HashMap<String, usize> = teams.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+    let index: HashMap<TeamId, usize> = teams.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
     for i in 0..teams.len() {
         if let Some(&p) = teams[i].parent.as_ref().and_then(|p| index.get(p)) {
             let child = teams[i].id.clone();
@@ -619,7 +619,7 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
     }
     let points = resolve_series(l, &root.key("points"), &m.points, opts.today, r);
     Metric {
-        id: id.to_string(),
+        id: MetricId::new(id),
         name: m.name.clone(),
         unit: m.unit.clone(),
         direction: m.direction,
@@ -737,7 +737,7 @@ fn resolve_okrs(l: &Loaded<RawTeamQuarter>, ctx: &OkrContext<'_>, r: &mut Report
             })
             .collect();
         objectives.push(Objective {
-            id,
+            id: ObjectiveId::new(id),
             title: o.title.clone(),
             owner: o.owner.clone(),
             aligns_to,
@@ -766,7 +766,7 @@ fn resolve_alignment(
     value: &str,
     ctx: &OkrContext<'_>,
     r: &mut Reporter<'_>,
-) -> Option<(String, String)> {
+) -> Option<ObjectiveRef> {
     let Some((team, obj)) = value.split_once('/') else {
         r.error(
             l,
@@ -805,7 +805,10 @@ fn resolve_alignment(
         }
         // A private parent stays unnamed in the output.
         Some(_) if ctx.excluded.contains(&key) => None,
-        Some(_) => Some((team.to_string(), obj.to_string())),
+        Some(_) => Some(ObjectiveRef {
+            team: TeamId::new(team),
+            objective: ObjectiveId::new(obj),
+        }),
     }
 }
 
@@ -862,7 +865,7 @@ fn resolve_kr(
                 .help("make the metric public, make this file private too, or build with --drafts");
                 KrData::None
             } else {
-                KrData::Metric(m.clone())
+                KrData::Metric(MetricId::new(m.as_str()))
             }
         }
         (None, Some(values)) => KrData::Values(resolve_series(l, &kp.key("values"), values, today, r)),
@@ -950,7 +953,7 @@ fn resolve_kr(
         }
     }
     KeyResult {
-        id,
+        id: KrId::new(id),
         title: kr.title.clone(),
         owner: kr.owner.clone(),
         data,
@@ -983,7 +986,7 @@ pub(crate) fn resolve_retro(
         .map(|(i, f)| {
             let tags = retro::merge_tags(f.tags, &front.tags);
             Learning {
-                team: team.to_string(),
+                team: TeamId::new(team),
                 quarter,
                 index: i + 1,
                 text: f.text,

@@ -5,11 +5,15 @@
 //! - `quarter`: [`Quarter`] and its arithmetic, [`QuarterStatus`].
 //! - `metric`: what a metric is ([`Direction`], [`Layer`], [`Aggregate`], [`Definition`]).
 //! - `light`: the traffic light ([`Light`]).
+//! - `ids`: ids as types of their own ([`TeamId`], [`MetricId`], [`ObjectiveId`], [`KrId`],
+//!   [`ObjectiveRef`], [`KrRef`]).
 
+mod ids;
 mod light;
 mod metric;
 mod quarter;
 
+pub use ids::{KrId, KrRef, MetricId, ObjectiveId, ObjectiveRef, TeamId};
 pub use light::Light;
 pub use metric::{Aggregate, Definition, Direction, Layer};
 pub use quarter::{Quarter, QuarterError, QuarterStatus};

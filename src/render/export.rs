@@ -142,7 +142,7 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
                             owner: o.owner.as_deref(),
                             score: num(os.score),
                             grade: os.grade,
-                            aligns_to: o.aligns_to.as_ref().map(|(t, id)| format!("{t}/{id}")),
+                            aligns_to: o.aligns_to.as_ref().map(|a| a.to_string()),
                             initiatives: o.initiatives.iter().map(String::as_str).collect(),
                             key_results: o
                                 .key_results
@@ -227,9 +227,9 @@ pub fn scores_csv(site: &Site, scores: &SiteScores) -> Vec<u8> {
                 for (kr, ks) in o.key_results.iter().zip(&os.key_results) {
                     let row = [
                         q.quarter.to_string(),
-                        tq.team.clone(),
-                        o.id.clone(),
-                        kr.id.clone(),
+                        tq.team.to_string(),
+                        o.id.to_string(),
+                        kr.id.to_string(),
                         kr.title.clone(),
                         n(kr.baseline),
                         n(kr.target),

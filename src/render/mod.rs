@@ -68,7 +68,7 @@ fn render_indexes(
 ) -> Result<(), SinkError> {
     use rayon::prelude::*;
     let timer = crate::timings::Timer::new();
-    let teams = site.teams.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
+    let teams = site.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
     let quarters = site
         .quarters
         .iter()

@@ -28,7 +28,7 @@ pub fn search_documents(v: &Views<'_>) -> Vec<super::search::SearchDoc> {
             title: String::new(),
             text: l.text.clone(),
             url: l.url.clone(),
-            team: l.team.id.clone(),
+            team: l.team.id.to_string(),
             team_name: l.team.name.clone(),
             quarter: l.quarter.id.clone(),
             quarter_label: l.quarter.label.clone(),
@@ -45,7 +45,7 @@ pub fn search_documents(v: &Views<'_>) -> Vec<super::search::SearchDoc> {
                     title: format!("{} › {}", r.title, section.title),
                     text: section.text,
                     url: format!("{}#{}", tqv.url, section.id),
-                    team: tq.team.clone(),
+                    team: tq.team.to_string(),
                     team_name: tqv.team.name.clone(),
                     quarter: q.quarter.to_string(),
                     quarter_label: tqv.quarter.label.clone(),
@@ -209,7 +209,7 @@ fn render_planned(
                 let related: Vec<&LearningView> = related
                     .get(&(
                         site.quarters[qi].quarter.to_string(),
-                        site.quarters[qi].teams[ti].team.clone(),
+                        site.quarters[qi].teams[ti].team.to_string(),
                     ))
                     .map(|ids| ids.iter().map(|&i| &views.learnings[i]).collect())
                     .unwrap_or_default();
@@ -571,8 +571,11 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
     let mut children: HashMap<(&str, &str), Vec<(usize, usize)>> = HashMap::new();
     for (ti, tq) in q.teams.iter().enumerate() {
         for (oi, o) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).enumerate() {
-            if let Some((pt, po)) = &o.aligns_to {
-                children.entry((pt.as_str(), po.as_str())).or_default().push((ti, oi));
+            if let Some(parent) = &o.aligns_to {
+                children
+                    .entry((parent.team.as_str(), parent.objective.as_str()))
+                    .or_default()
+                    .push((ti, oi));
             }
         }
     }

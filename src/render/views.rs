@@ -12,8 +12,8 @@ use super::charts::{self, Chart, Labels};
 use super::format::{self, Formatter, Strings};
 use crate::content::retro;
 use crate::model::{
-    Direction, KeyResult, KrData, Learning, Light, Metric, Objective, Point, Quarter, QuarterData, QuarterStatus, Site,
-    Team,
+    Direction, KeyResult, KrData, KrId, Learning, Light, Metric, Objective, ObjectiveId, Point, Quarter, QuarterData,
+    QuarterStatus, Site, Team, TeamId,
 };
 use crate::score::{KrScore, ObjectiveScore, SiteScores, TeamScore};
 
@@ -152,7 +152,7 @@ pub struct Link {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamRef {
-    pub id: String,
+    pub id: TeamId,
     pub name: String,
     pub url: String,
 }
@@ -183,7 +183,7 @@ pub struct SourceView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KrView {
-    pub id: String,
+    pub id: KrId,
     pub anchor: String,
     pub title: String,
     pub owner: Option<String>,
@@ -208,7 +208,7 @@ pub struct KrView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ObjectiveView {
-    pub id: String,
+    pub id: ObjectiveId,
     pub anchor: String,
     pub title: String,
     pub owner: Option<String>,
@@ -445,10 +445,10 @@ impl<'a> Views<'a> {
         for (qi, q) in site.quarters.iter().enumerate() {
             for tq in &q.teams {
                 for o in tq.okrs.iter().flat_map(|o| o.objectives.iter()) {
-                    if let Some((pt, po)) = &o.aligns_to {
+                    if let Some(parent) = &o.aligns_to {
                         let team = team_ref_by_id(site, &tq.team);
                         supporters
-                            .entry((qi, pt.as_str(), po.as_str()))
+                            .entry((qi, parent.team.as_str(), parent.objective.as_str()))
                             .or_default()
                             .push(Link {
                                 label: format!("{}: {}", team.name, o.title),
@@ -511,11 +511,17 @@ impl<'a> Views<'a> {
             .flat_map(|o| o.objectives.iter().map(move |obj| (o, obj)))
             .zip(&ts.objectives)
             .map(|((okrs, o), os)| {
-                let aligns_to = o.aligns_to.as_ref().and_then(|(pt, po)| {
-                    objectives.get(&(qi, pt.as_str(), po.as_str())).map(|parent| Link {
-                        label: format!("{}: {}", team_ref_by_id(site, pt).name, parent.title),
-                        url: format!("{}#{}", urls::review(q.quarter, pt), urls::objective_anchor(po)),
-                    })
+                let aligns_to = o.aligns_to.as_ref().and_then(|to| {
+                    objectives
+                        .get(&(qi, to.team.as_str(), to.objective.as_str()))
+                        .map(|parent| Link {
+                            label: format!("{}: {}", team_ref_by_id(site, &to.team).name, parent.title),
+                            url: format!(
+                                "{}#{}",
+                                urls::review(q.quarter, &to.team),
+                                urls::objective_anchor(&to.objective)
+                            ),
+                        })
                 });
                 let sup = supporters
                     .get(&(qi, tq.team.as_str(), o.id.as_str()))
