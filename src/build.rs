@@ -233,68 +233,35 @@ impl BuildError {
 /// Checks the site and, when it has no error, renders and writes it.
 /// A failed build leaves the previous output untouched.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
-    let stage = |s: &str| {
-        if let Some(p) = &opts.progress {
-            p(Step::Stage(s));
-        }
-    };
-    let failed = |checked| Built {
-        checked,
-        output: None,
-        files: 0,
-        changed: Vec::new(),
-        pages: 0,
-        charts: 0,
-        learnings: 0,
-    };
-    stage("reading");
     let session = opts.session.as_deref();
+    let cancelled = || session.is_some_and(|s| s.cancel.load(Ordering::Relaxed));
+    opts.enter("reading");
     let mut checked = check_cached(&opts.root, opts.drafts, opts.today, session.map(|s| &s.parse_cache));
-    if session.is_some_and(|s| s.cancel.load(Ordering::Relaxed)) {
+    if cancelled() {
         return Err(BuildError::Cancelled);
     }
     let Some(site) = checked.site.as_mut() else {
-        return Ok(failed(checked));
+        return Ok(Built::failed(checked));
     };
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
-    let out_dir = match &opts.target {
-        Target::Output { dir, .. } => {
-            let dir = dir.clone().unwrap_or_else(|| opts.root.join(&site.config.output_dir));
-            // From here on the resolved path: what was checked is where the site is written.
-            output::check_location(&opts.root, &dir).map_err(BuildError::OutputFolder)?
-        }
-        Target::Generation { dir, .. } => dir.clone(),
-    };
+    let out_dir = output_folder(opts, site)?;
     let ignore = Ignore::new(&site.config.ignore);
     let theme = match render::theme::load(&opts.root, site.config.language, &ignore) {
         Ok(t) => t,
         Err(mut errors) => {
             checked.diagnostics.append(&mut errors);
             checked.site = None;
-            return Ok(failed(checked));
+            return Ok(Built::failed(checked));
         }
     };
-    stage("rendering");
+    opts.enter("rendering");
     let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
     timer.lap("score");
-    let staging = match &opts.target {
-        Target::Output { force, .. } => output::Staging::begin(&out_dir, *force),
-        Target::Generation { previous, .. } => output::Staging::begin_generation(&out_dir, previous.as_deref()),
-    }
-    .map_err(BuildError::OutputFolder)?;
-    let sink = StagingSink {
-        cancel: session.map(|s| &s.cancel),
-        progress: opts.progress.as_ref(),
-        planned: AtomicUsize::new(0),
-        staging: &staging,
-        written: Mutex::new(HashSet::new()),
-        pages: AtomicUsize::new(0),
-        charts: AtomicUsize::new(0),
-    };
-    let cancelled = || session.is_some_and(|s| s.cancel.load(Ordering::Relaxed));
+    let staging = begin_staging(&opts.target, &out_dir)?;
+    let sink = StagingSink::new(&staging, session, opts.progress.as_ref());
     let rendered = match render::render_site(site, &scores, &theme, &sink) {
         Err(_) if cancelled() => return Err(BuildError::Cancelled),
         other => other.map_err(BuildError::Render)?,
@@ -304,25 +271,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         return Err(BuildError::Cancelled);
     }
     let learnings = site.learnings().count();
-    stage("writing");
-    let files = sink.written.into_inner().map(|w| w.len()).unwrap_or(0);
-    let (pages, charts) = (sink.pages.into_inner(), sink.charts.into_inner());
+    opts.enter("writing");
+    let (files, pages, charts) = sink.counts();
     // So that "commit" times the commit alone, not the rendering before it.
     timer.lap("render and stage");
     let changed = staging.changed();
     staging.commit().map_err(BuildError::OutputFolder)?;
     timer.lap("commit");
-    if let Some(session) = session
-        && let Some(site) = checked.site.take()
-        && let Ok(mut last) = session.last.lock()
-    {
-        *last = Some(Snapshot {
-            site,
-            scores,
-            theme,
-            rendered,
-            out_dir: out_dir.clone(),
-        });
+    if let Some(session) = session {
+        remember(session, &mut checked, scores, theme, rendered, &out_dir);
     }
     Ok(Built {
         checked,
@@ -333,6 +290,72 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         charts,
         learnings,
     })
+}
+
+impl BuildOptions {
+    /// Tells the progress callback which stage the build enters.
+    fn enter(&self, stage: &str) {
+        if let Some(p) = &self.progress {
+            p(Step::Stage(stage));
+        }
+    }
+}
+
+impl Built {
+    /// A build stopped by errors in the content or the templates: nothing written.
+    fn failed(checked: Checked) -> Built {
+        Built {
+            checked,
+            output: None,
+            files: 0,
+            changed: Vec::new(),
+            pages: 0,
+            charts: 0,
+            learnings: 0,
+        }
+    }
+}
+
+/// Where the site goes: the checked output folder, or the generation's own folder.
+fn output_folder(opts: &BuildOptions, site: &Site) -> Result<PathBuf, BuildError> {
+    match &opts.target {
+        Target::Output { dir, .. } => {
+            let dir = dir.clone().unwrap_or_else(|| opts.root.join(&site.config.output_dir));
+            // From here on the resolved path: what was checked is where the site is written.
+            output::check_location(&opts.root, &dir).map_err(BuildError::OutputFolder)
+        }
+        Target::Generation { dir, .. } => Ok(dir.clone()),
+    }
+}
+
+fn begin_staging(target: &Target, out_dir: &Path) -> Result<output::Staging, BuildError> {
+    match target {
+        Target::Output { force, .. } => output::Staging::begin(out_dir, *force),
+        Target::Generation { previous, .. } => output::Staging::begin_generation(out_dir, previous.as_deref()),
+    }
+    .map_err(BuildError::OutputFolder)
+}
+
+/// Keeps the built site in the session, so `serve` can re-render single pages.
+fn remember(
+    session: &Session,
+    checked: &mut Checked,
+    scores: SiteScores,
+    theme: render::theme::Theme,
+    rendered: render::Rendered,
+    out_dir: &Path,
+) {
+    if let Some(site) = checked.site.take()
+        && let Ok(mut last) = session.last.lock()
+    {
+        *last = Some(Snapshot {
+            site,
+            scores,
+            theme,
+            rendered,
+            out_dir: out_dir.to_path_buf(),
+        });
+    }
 }
 
 /// Writes rendered files straight into the staging folder, counting pages and
@@ -374,6 +397,26 @@ impl render::Sink for StagingSink<'_> {
             .map_err(|e| render::SinkError::Write(Box::new(e)))?;
         self.written().insert(file.path);
         Ok(())
+    }
+}
+
+impl<'a> StagingSink<'a> {
+    fn new(staging: &'a output::Staging, session: Option<&'a Session>, progress: Option<&'a Progress>) -> Self {
+        StagingSink {
+            cancel: session.map(|s| &s.cancel),
+            progress,
+            planned: AtomicUsize::new(0),
+            staging,
+            written: Mutex::new(HashSet::new()),
+            pages: AtomicUsize::new(0),
+            charts: AtomicUsize::new(0),
+        }
+    }
+
+    /// Files written, then HTML pages and charts among them.
+    fn counts(self) -> (usize, usize, usize) {
+        let files = self.written.into_inner().map(|w| w.len()).unwrap_or(0);
+        (files, self.pages.into_inner(), self.charts.into_inner())
     }
 }
 
