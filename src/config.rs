@@ -116,117 +116,157 @@ const TOP_KEYS: &[&str] = &[
 /// Parses and validates `okrsite.toml`. Every problem is reported, not only the first.
 pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_diagnostic(text, &e)])?;
-    let mut errors = Vec::new();
-    let at = |key: &str| locate_key(text, key);
+    let mut r = Reader {
+        text,
+        errors: Vec::new(),
+    };
     let mut config = Config::with_title(&raw.title);
-    if raw.title.trim().is_empty() {
-        errors.push(
-            Diagnostic::error(CONFIG_FILE, at("title"), "`title` is empty")
-                .with_help("give the site a name, e.g. title = \"TaskFlow OKR\""),
-        );
-    }
+    r.title(&raw.title);
     if let Some(url) = raw.base_url {
-        match BaseUrl::parse(&url) {
-            Ok(u) => config.base_url = u,
-            Err(e) => errors.push(
-                Diagnostic::error(CONFIG_FILE, at("base_url"), format!("base_url `{url}` {e}"))
-                    .with_help(base_url::EXPECTED),
-            ),
-        }
+        r.base_url(&url, &mut config);
     }
     if let Some(lang) = raw.language {
-        match lang.as_str() {
-            "ja" => config.language = Language::Ja,
-            "en" => config.language = Language::En,
-            other => errors.push(
-                Diagnostic::error(CONFIG_FILE, at("language"), format!("unknown language `{other}`"))
-                    .with_help("expected \"ja\" or \"en\""),
-            ),
-        }
+        r.language(&lang, &mut config);
     }
     if let Some(theme) = raw.theme {
-        if theme != "default" {
-            errors.push(
-                Diagnostic::error(CONFIG_FILE, at("theme"), format!("unknown theme `{theme}`")).with_help(
-                    "the only built-in theme is \"default\"; override single templates with a `templates/` folder",
-                ),
-            );
-        }
+        r.theme(&theme);
         config.theme = theme;
     }
     if let Some(out) = raw.output_dir {
-        if out.trim().is_empty() {
-            errors.push(Diagnostic::error(
-                CONFIG_FILE,
-                at("output_dir"),
-                "`output_dir` is empty",
-            ));
-        }
+        r.output_dir(&out);
         config.output_dir = out;
     }
     if let Some(m) = raw.fiscal_year_start_month {
-        if (1..=12).contains(&m) {
-            config.fiscal_year_start_month = m as i8;
-        } else {
-            errors.push(
-                Diagnostic::error(
-                    CONFIG_FILE,
-                    at("fiscal_year_start_month"),
-                    format!("`fiscal_year_start_month` is {m}, outside 1..12"),
-                )
-                .with_help("1 for calendar quarters, 4 for a fiscal year (年度) starting in April"),
-            );
-        }
+        r.fiscal_year_start_month(m, &mut config);
     }
     if let Some(ignore) = raw.ignore {
-        for pattern in &ignore {
-            // `!<glob>` re-includes what <glob> matches (see crate::ignore).
-            let glob = pattern.strip_prefix('!').unwrap_or(pattern);
-            if let Err(e) = crate::ignore::glob(glob) {
-                errors.push(Diagnostic::error(
-                    CONFIG_FILE,
-                    at("ignore"),
-                    format!("invalid glob `{pattern}` in `ignore`: {}", e.kind()),
-                ));
-            }
-        }
+        r.ignore(&ignore);
         config.ignore = ignore;
     }
     if let Some(s) = raw.scoring {
-        let green = s.green.unwrap_or(config.scoring.green);
-        let yellow = s.yellow.unwrap_or(config.scoring.yellow);
-        for (key, v) in [("green", green), ("yellow", yellow)] {
-            if !(0.0..=1.0).contains(&v) {
-                errors.push(Diagnostic::error(
-                    CONFIG_FILE,
-                    at(key),
-                    format!("scoring.{key} is {v}, outside [0, 1]"),
-                ));
-            }
-        }
-        if yellow > green {
-            errors.push(
-                Diagnostic::error(
-                    CONFIG_FILE,
-                    at("yellow"),
-                    format!("scoring.yellow ({yellow}) is above scoring.green ({green})"),
-                )
-                .with_help("a score >= green is green and >= yellow is yellow, so yellow must not exceed green"),
-            );
-        }
-        config.scoring = ScoringThresholds { green, yellow };
+        config.scoring = r.scoring(&s, config.scoring);
     }
     if let Some(l) = raw.learnings {
-        if l.headings.iter().all(|h| h.trim().is_empty()) {
-            errors.push(
-                Diagnostic::error(CONFIG_FILE, at("headings"), "`learnings.headings` names no heading")
-                    .with_help("e.g. headings = [\"学び\", \"Learnings\"]"),
-            );
-        }
+        r.learnings(&l);
         config.learning_headings = l.headings;
     }
     config.allow_html = raw.allow_html.unwrap_or(false);
-    if errors.is_empty() { Ok(config) } else { Err(errors) }
+    if r.errors.is_empty() { Ok(config) } else { Err(r.errors) }
+}
+
+/// Checks the keys of `okrsite.toml` one by one, collecting a diagnostic at the line
+/// of each bad value.
+struct Reader<'a> {
+    text: &'a str,
+    errors: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, key: &str, message: impl Into<String>) {
+        let at = locate_key(self.text, key);
+        self.errors.push(Diagnostic::error(CONFIG_FILE, at, message));
+    }
+
+    fn help(&mut self, key: &str, message: impl Into<String>, help: impl Into<String>) {
+        let at = locate_key(self.text, key);
+        self.errors
+            .push(Diagnostic::error(CONFIG_FILE, at, message).with_help(help));
+    }
+
+    fn title(&mut self, title: &str) {
+        if title.trim().is_empty() {
+            self.help(
+                "title",
+                "`title` is empty",
+                "give the site a name, e.g. title = \"TaskFlow OKR\"",
+            );
+        }
+    }
+
+    fn base_url(&mut self, url: &str, config: &mut Config) {
+        match BaseUrl::parse(url) {
+            Ok(u) => config.base_url = u,
+            Err(e) => self.help("base_url", format!("base_url `{url}` {e}"), base_url::EXPECTED),
+        }
+    }
+
+    fn language(&mut self, lang: &str, config: &mut Config) {
+        match lang {
+            "ja" => config.language = Language::Ja,
+            "en" => config.language = Language::En,
+            other => self.help(
+                "language",
+                format!("unknown language `{other}`"),
+                "expected \"ja\" or \"en\"",
+            ),
+        }
+    }
+
+    fn theme(&mut self, theme: &str) {
+        if theme != "default" {
+            self.help(
+                "theme",
+                format!("unknown theme `{theme}`"),
+                "the only built-in theme is \"default\"; override single templates with a `templates/` folder",
+            );
+        }
+    }
+
+    fn output_dir(&mut self, out: &str) {
+        if out.trim().is_empty() {
+            self.error("output_dir", "`output_dir` is empty");
+        }
+    }
+
+    fn fiscal_year_start_month(&mut self, m: i64, config: &mut Config) {
+        if (1..=12).contains(&m) {
+            config.fiscal_year_start_month = m as i8;
+        } else {
+            self.help(
+                "fiscal_year_start_month",
+                format!("`fiscal_year_start_month` is {m}, outside 1..12"),
+                "1 for calendar quarters, 4 for a fiscal year (年度) starting in April",
+            );
+        }
+    }
+
+    fn ignore(&mut self, patterns: &[String]) {
+        for pattern in patterns {
+            // `!<glob>` re-includes what <glob> matches (see crate::ignore).
+            let glob = pattern.strip_prefix('!').unwrap_or(pattern);
+            if let Err(e) = crate::ignore::glob(glob) {
+                self.error("ignore", format!("invalid glob `{pattern}` in `ignore`: {}", e.kind()));
+            }
+        }
+    }
+
+    fn scoring(&mut self, s: &RawScoring, defaults: ScoringThresholds) -> ScoringThresholds {
+        let green = s.green.unwrap_or(defaults.green);
+        let yellow = s.yellow.unwrap_or(defaults.yellow);
+        for (key, v) in [("green", green), ("yellow", yellow)] {
+            if !(0.0..=1.0).contains(&v) {
+                self.error(key, format!("scoring.{key} is {v}, outside [0, 1]"));
+            }
+        }
+        if yellow > green {
+            self.help(
+                "yellow",
+                format!("scoring.yellow ({yellow}) is above scoring.green ({green})"),
+                "a score >= green is green and >= yellow is yellow, so yellow must not exceed green",
+            );
+        }
+        ScoringThresholds { green, yellow }
+    }
+
+    fn learnings(&mut self, l: &RawLearnings) {
+        if l.headings.iter().all(|h| h.trim().is_empty()) {
+            self.help(
+                "headings",
+                "`learnings.headings` names no heading",
+                "e.g. headings = [\"学び\", \"Learnings\"]",
+            );
+        }
+    }
 }
 
 fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
