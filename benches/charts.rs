@@ -108,7 +108,7 @@ fn bench(c: &mut Criterion) {
                     name: "90日解約率",
                     unit: Some("%"),
                     points: &weekly,
-                    aggregate: Aggregate::Last,
+                    quarter_to_date: None,
                     thresholds: Some((
                         Thresholds {
                             red: Some(4.0),

@@ -1038,13 +1038,15 @@ fn metric_page(v: &Views<'_>, m: &crate::model::Metric, users: &[(usize, usize, 
         (Some(first), Some(last)) => quarters_between(first.date, last.date, fy),
         _ => Vec::new(),
     };
+    let quarter_to_date = (m.aggregate == crate::model::Aggregate::Sum)
+        .then(|| crate::insight::metric_totals::quarter_to_date(&m.points, fy));
     let charts = charts::metric_charts(
         &charts::MetricChartInput {
             id: "chart-metric",
             name: &m.name,
             unit,
             points: &m.points,
-            aggregate: m.aggregate,
+            quarter_to_date: quarter_to_date.as_deref(),
             thresholds: m.thresholds.zip(m.direction),
             quarters: &quarters,
         },

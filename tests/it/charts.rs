@@ -230,12 +230,13 @@ fn metric(points: &[Point], aggregate: Aggregate) -> Vec<Chart> {
                 .map(move |(i, (m, em, ed))| (date(y, m, 1), date(y, em, ed), format!("{y}-Q{}", i + 1)))
         })
         .collect();
+    let totals = (aggregate == Aggregate::Sum).then(|| okrsite::insight::metric_totals::quarter_to_date(points, 1));
     let input = MetricChartInput {
         id: "m1",
         name: "90日解約率",
         unit: Some("%"),
         points,
-        aggregate,
+        quarter_to_date: totals.as_deref(),
         thresholds: Some((
             Thresholds {
                 red: Some(4.0),

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{
     BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, plot_value, value_range,
 };
-use crate::model::{Aggregate, Direction, Point, Thresholds};
+use crate::model::{Direction, Point, Thresholds};
 use crate::render::format;
 
 pub struct MetricChartInput<'a> {
@@ -16,7 +16,9 @@ pub struct MetricChartInput<'a> {
     pub name: &'a str,
     pub unit: Option<&'a str>,
     pub points: &'a [Point],
-    pub aggregate: Aggregate,
+    /// For a count metric, the quarter-to-date total at each point
+    /// ([`crate::insight::metric_totals`]), drawn as a second chart.
+    pub quarter_to_date: Option<&'a [f64]>,
     pub thresholds: Option<(Thresholds, Direction)>,
     /// The quarters the series spans: (start, end, label).
     pub quarters: &'a [(Date, Date, String)],
@@ -33,20 +35,13 @@ pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart
         .map(|p| (day(p.date), plot_value(p.value)))
         .collect();
     let mut charts = vec![line_chart(input, labels, &series, input.name, "", true)];
-    if input.aggregate == Aggregate::Sum {
-        // Running total that restarts with each quarter: what a count KR scores.
-        let mut cumulative = Vec::with_capacity(series.len());
-        let mut total = 0.0;
-        let mut current_quarter: Option<usize> = None;
-        for p in input.points {
-            let q = input.quarters.iter().position(|(s, e, _)| p.date >= *s && p.date <= *e);
-            if q != current_quarter {
-                total = 0.0;
-                current_quarter = q;
-            }
-            total += p.value;
-            cumulative.push((day(p.date), plot_value(total)));
-        }
+    if let Some(totals) = input.quarter_to_date {
+        let cumulative: Vec<(f64, f64)> = input
+            .points
+            .iter()
+            .zip(totals)
+            .map(|(p, &total)| (day(p.date), plot_value(total)))
+            .collect();
         let title = format!("{} ({})", input.name, labels.cumulative);
         let mut chart = line_chart(input, labels, &cumulative, &title, "-cumulative", false);
         // The notes are listed once, under the period chart.

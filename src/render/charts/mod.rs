@@ -371,12 +371,14 @@ mod tests {
                     note: None,
                 })
                 .collect();
+            let totals = (aggregate == crate::model::Aggregate::Sum)
+                .then(|| crate::insight::metric_totals::quarter_to_date(&points, 1));
             let input = MetricChartInput {
                 id: "m",
                 name: "m",
                 unit: None,
                 points: &points,
-                aggregate,
+                quarter_to_date: totals.as_deref(),
                 thresholds: None,
                 quarters: &[],
             };
