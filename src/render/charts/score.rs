@@ -6,6 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{BLUE, Chart, GREEN, INK, Labels, ORANGE, VERMILLION, draw, e, finish};
 use crate::config::ScoringThresholds;
+use crate::model::Light;
 use crate::render::format;
 
 /// A team's score per quarter (`None` where it has no score), on 0..1 with the
@@ -133,58 +134,7 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
             .draw()
             .map_err(e)?;
         for (i, bar) in bars.iter().enumerate() {
-            let top = (n - i) as f64 - 0.45;
-            let label: String = bar.label.chars().take(30).collect();
-            let label = if bar.label.chars().count() > 30 {
-                format!("{label}…")
-            } else {
-                label
-            };
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    label,
-                    (0.005, top + 0.38),
-                    (super::FONT, 13)
-                        .into_font()
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Left, VPos::Center)),
-                )))
-                .map_err(e)?;
-            let (a, b) = (top - 0.05, top - 0.40);
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, a), (1.0, b)],
-                    INK.mix(0.08).filled(),
-                )))
-                .map_err(e)?;
-            if let Some(s) = bar.score {
-                let color = if s >= t.green {
-                    GREEN
-                } else if s >= t.yellow {
-                    ORANGE
-                } else {
-                    VERMILLION
-                };
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(0.0, a), (s.clamp(0.0, 1.0), b)],
-                        color.filled(),
-                    )))
-                    .map_err(e)?;
-            }
-            let text = bar.score.map(format::score).unwrap_or_else(|| labels.no_data.clone());
-            let x = bar.score.map_or(0.01, |s| (s + 0.01).min(0.9));
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    text,
-                    (x, (a + b) / 2.0),
-                    (super::FONT, 13)
-                        .into_font()
-                        .style(FontStyle::Bold)
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Left, VPos::Center)),
-                )))
-                .map_err(e)?;
+            draw_bar(&mut chart, (n - i) as f64 - 0.45, bar, t, labels)?;
         }
         for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
             chart
@@ -197,32 +147,83 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
         root.present().map_err(e)?;
         Ok(())
     });
+    let score_or = |b: &Bar, none: &str| b.score.map(format::score).unwrap_or_else(|| none.to_string());
     let summary = format!(
         "{title}: {}",
         bars.iter()
-            .map(|b| format!(
-                "{} {}",
-                b.label,
-                b.score.map(format::score).unwrap_or_else(|| labels.no_data.clone())
-            ))
+            .map(|b| format!("{} {}", b.label, score_or(b, &labels.no_data)))
             .collect::<Vec<_>>()
             .join(", ")
     );
     Chart {
         svg: finish(&svg, id, "bars-chart", title, &summary),
         columns: vec![labels.item.clone(), labels.score.clone()],
-        rows: bars
-            .iter()
-            .map(|b| {
-                vec![
-                    b.label.clone(),
-                    b.score.map(format::score).unwrap_or_else(|| "—".into()),
-                ]
-            })
-            .collect(),
+        rows: bars.iter().map(|b| vec![b.label.clone(), score_or(b, "—")]).collect(),
         summary,
         notes: Vec::new(),
     }
+}
+
+/// One bar, its top at `top`: the label above it (cut at 30 characters), the grey
+/// track, the bar in its grade's colour and the score written after it.
+fn draw_bar(
+    chart: &mut super::Plot<'_, '_>,
+    top: f64,
+    bar: &Bar,
+    t: ScoringThresholds,
+    labels: &Labels,
+) -> Result<(), super::DrawError> {
+    let label: String = bar.label.chars().take(30).collect();
+    let label = if bar.label.chars().count() > 30 {
+        format!("{label}…")
+    } else {
+        label
+    };
+    let text_style = |style: FontStyle, h: HPos| {
+        (super::FONT, 13)
+            .into_font()
+            .style(style)
+            .color(&INK)
+            .pos(Pos::new(h, VPos::Center))
+    };
+    chart
+        .draw_series(std::iter::once(Text::new(
+            label,
+            (0.005, top + 0.38),
+            text_style(FontStyle::Normal, HPos::Left),
+        )))
+        .map_err(e)?;
+    let (a, b) = (top - 0.05, top - 0.40);
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(0.0, a), (1.0, b)],
+            INK.mix(0.08).filled(),
+        )))
+        .map_err(e)?;
+    if let Some(s) = bar.score {
+        // The grade as scoring defines it, so a bar's colour matches its badge.
+        let color = match crate::score::grade(s, t) {
+            Light::Green => GREEN,
+            Light::Yellow => ORANGE,
+            Light::Red => VERMILLION,
+        };
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, a), (s.clamp(0.0, 1.0), b)],
+                color.filled(),
+            )))
+            .map_err(e)?;
+    }
+    let text = bar.score.map(format::score).unwrap_or_else(|| labels.no_data.clone());
+    let x = bar.score.map_or(0.01, |s| (s + 0.01).min(0.9));
+    chart
+        .draw_series(std::iter::once(Text::new(
+            text,
+            (x, (a + b) / 2.0),
+            text_style(FontStyle::Bold, HPos::Left),
+        )))
+        .map_err(e)?;
+    Ok(())
 }
 
 /// A tiny line without axes, for the dashboard; the summary says the numbers.
