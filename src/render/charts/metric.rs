@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, plot_value, value_range,
+    BLUE, Chart, DrawError, GREY, INK, Labels, Plot, SKY, axis_date, axis_value, day, draw, e, finish, plot_value,
+    value_range,
 };
 use crate::model::{Direction, Point, Thresholds};
 use crate::render::format;
@@ -87,33 +88,7 @@ fn line_chart(
             .y_label_area_size(64)
             .build_cartesian_2d(left..right, lo..hi)
             .map_err(e)?;
-        // Quarters shaded alternately, labelled at the top.
-        for (i, (s, end, label)) in input.quarters.iter().enumerate() {
-            let (a, b) = (day(*s).max(left), day(*end).min(right));
-            if b <= a {
-                continue;
-            }
-            if i % 2 == 0 {
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(a, lo), (b, hi)],
-                        GREY.mix(0.07).filled(),
-                    )))
-                    .map_err(e)?;
-            }
-            if b - a > span / 14.0 {
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        label.clone(),
-                        ((a + b) / 2.0, hi),
-                        (super::FONT, 12)
-                            .into_font()
-                            .color(&INK.mix(0.8))
-                            .pos(Pos::new(HPos::Center, VPos::Top)),
-                    )))
-                    .map_err(e)?;
-            }
-        }
+        shade_quarters(&mut chart, input.quarters, (left, right), (lo, hi))?;
         if let Some(th) = thresholds {
             super::threshold_bands(&mut chart, th, (left, right), (lo, hi), true)?;
         }
@@ -129,25 +104,89 @@ fn line_chart(
                 .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
                 .map_err(e)?;
         }
-        for (i, (x, y, _)) in notes.iter().enumerate() {
-            chart
-                .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
-                .map_err(e)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{}", i + 1),
-                    (*x, *y),
-                    (super::FONT, 12)
-                        .into_font()
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))
-                .map_err(e)?;
-        }
+        number_notes(&mut chart, &notes)?;
         root.present().map_err(e)?;
         Ok(())
     });
-    let summary = match (series.first(), series.last()) {
+    let summary = summary(title, series, &v, labels);
+    let id = format!("{}{id_suffix}", input.id);
+    Chart {
+        svg: finish(&svg, &id, "metric-chart", title, &summary),
+        summary,
+        columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
+        rows: input
+            .points
+            .iter()
+            .zip(series)
+            .map(|(p, s)| vec![p.date.to_string(), v(s.1), p.note.clone().unwrap_or_default()])
+            .collect(),
+        notes: notes
+            .iter()
+            .map(|n| format!("{} {}", super::date_of(n.0), n.2))
+            .collect(),
+    }
+}
+
+/// Quarters shaded alternately behind the series, each labelled at the top when wide enough.
+fn shade_quarters(
+    chart: &mut Plot<'_, '_>,
+    quarters: &[(Date, Date, String)],
+    (left, right): (f64, f64),
+    (lo, hi): (f64, f64),
+) -> Result<(), DrawError> {
+    let span = right - left;
+    for (i, (s, end, label)) in quarters.iter().enumerate() {
+        let (a, b) = (day(*s).max(left), day(*end).min(right));
+        if b <= a {
+            continue;
+        }
+        if i % 2 == 0 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a, lo), (b, hi)],
+                    GREY.mix(0.07).filled(),
+                )))
+                .map_err(e)?;
+        }
+        if b - a > span / 14.0 {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label.clone(),
+                    ((a + b) / 2.0, hi),
+                    (super::FONT, 12)
+                        .into_font()
+                        .color(&INK.mix(0.8))
+                        .pos(Pos::new(HPos::Center, VPos::Top)),
+                )))
+                .map_err(e)?;
+        }
+    }
+    Ok(())
+}
+
+/// A ring with its number over each point that has a note; the notes are listed under the chart.
+fn number_notes(chart: &mut Plot<'_, '_>, notes: &[(f64, f64, String)]) -> Result<(), DrawError> {
+    for (i, (x, y, _)) in notes.iter().enumerate() {
+        chart
+            .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
+            .map_err(e)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{}", i + 1),
+                (*x, *y),
+                (super::FONT, 12)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+            )))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// The chart's text alternative: first and last point, count, minimum and maximum.
+fn summary(title: &str, series: &[(f64, f64)], v: &dyn Fn(f64) -> String, labels: &Labels) -> String {
+    match (series.first(), series.last()) {
         (Some(a), Some(b)) => {
             let (min, max) = series.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
                 (lo.min(p.1), hi.max(p.1))
@@ -164,21 +203,5 @@ fn line_chart(
             )
         }
         _ => format!("{title}: {}", labels.no_data),
-    };
-    let id = format!("{}{id_suffix}", input.id);
-    Chart {
-        svg: finish(&svg, &id, "metric-chart", title, &summary),
-        summary,
-        columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
-        rows: input
-            .points
-            .iter()
-            .zip(series)
-            .map(|(p, s)| vec![p.date.to_string(), v(s.1), p.note.clone().unwrap_or_default()])
-            .collect(),
-        notes: notes
-            .iter()
-            .map(|n| format!("{} {}", super::date_of(n.0), n.2))
-            .collect(),
     }
 }
