@@ -7,10 +7,10 @@ use std::path::{Component, Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::build;
-use crate::config::Language;
-use crate::model::{KrData, Quarter};
+use crate::config::{Config, Language};
+use crate::model::{KeyResult, KrData, Quarter, Site, Team};
 use crate::render::format;
-use crate::score;
+use crate::score::{self, KrScore, SiteScores};
 
 /// Why `init` or `new` wrote nothing.
 #[derive(Debug, thiserror::Error)]
@@ -367,14 +367,27 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
     }
     let ja = site.config.language == Language::Ja;
     let scores = score::score_site(&site);
-    let prev = q.previous();
+    let yaml = okrs_skeleton(&site, &scores, q, team_ref, ja)?;
+    let md = retrospective_skeleton(&site.config, ja)?;
+    let files = vec![
+        (format!("content/{q}/{team}.yaml"), yaml),
+        (format!("content/{q}/{team}.md"), md),
+    ];
+    write_new(root, &files)?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The new quarter's OKR file: a header, the previous quarter's KRs as commented-out
+/// candidates, no objective yet, and the previous not-doing list as comments.
+fn okrs_skeleton(site: &Site, scores: &SiteScores, q: Quarter, team: &Team, ja: bool) -> Result<String, ScaffoldError> {
     let mut yaml = String::new();
-    push_comment(&mut yaml, "# ", &format!("{} — {q}", team_ref.name));
+    push_comment(&mut yaml, "# ", &format!("{} — {q}", team.name));
     yaml.push_str(if ja {
         "# 前の四半期からの橋渡し：下の候補はそのまま持ち越さず、学びから選び直してください。\n"
     } else {
         "# Bridge from the previous quarter: do not roll these over blindly; choose again from what you learned.\n"
     });
+    let prev = q.previous();
     let previous = site
         .quarters
         .iter()
@@ -383,7 +396,7 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
         .and_then(|(qi, d)| {
             d.teams
                 .iter()
-                .position(|tq| tq.team == team)
+                .position(|tq| tq.team == team.id)
                 .map(|ti| (&d.teams[ti], &scores.quarters[qi][ti]))
         });
     let mut not_doing = Vec::new();
@@ -395,25 +408,7 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
             let score = os.score.map(format::score).unwrap_or_else(|| "—".into());
             push_comment(&mut yaml, "#   ", &format!("{} ({score})", o.title));
             for (kr, ks) in o.key_results.iter().zip(&os.key_results) {
-                let grade = ks.grade.map_or("no data", |g| g.as_str());
-                let score = ks.score.map(format::score).unwrap_or_else(|| "—".into());
-                let where_it_ended = if kr.target.is_some() {
-                    "; baseline: where it ended"
-                } else {
-                    ""
-                };
-                let _ = writeln!(yaml, "#     # {prev}: {score} {grade}{where_it_ended}");
-                let baseline = kr.target.map(|t| ks.current.or(kr.baseline).unwrap_or(t));
-                let metric = match &kr.data {
-                    KrData::Metric(m) => Some(m.as_str()),
-                    _ => None,
-                };
-                let candidate = Candidate {
-                    title: &kr.title,
-                    metric,
-                    baseline: baseline.map(yaml_number),
-                };
-                push_comment(&mut yaml, "#     ", &to_yaml(&[candidate])?);
+                push_candidate(&mut yaml, prev, kr, ks)?;
             }
         }
         not_doing = okrs.not_doing.clone();
@@ -427,26 +422,50 @@ pub fn new_quarter(root: &Path, quarter: &str, team: &str, today: Date) -> Resul
         });
         push_comment(&mut yaml, "# ", &to_yaml(&NotDoing { not_doing })?);
     }
-    let [summary, per_kr, learnings, decisions, open] = headings(site.config.language, &site.config.learning_headings)
+    Ok(yaml)
+}
+
+/// A previous KR as a commented-out candidate: its final score and grade, and where
+/// it ended as the new baseline.
+fn push_candidate(yaml: &mut String, prev: Quarter, kr: &KeyResult, ks: &KrScore) -> Result<(), ScaffoldError> {
+    let grade = ks.grade.map_or("no data", |g| g.as_str());
+    let score = ks.score.map(format::score).unwrap_or_else(|| "—".into());
+    let where_it_ended = if kr.target.is_some() {
+        "; baseline: where it ended"
+    } else {
+        ""
+    };
+    let _ = writeln!(yaml, "#     # {prev}: {score} {grade}{where_it_ended}");
+    let baseline = kr.target.map(|t| ks.current.or(kr.baseline).unwrap_or(t));
+    let metric = match &kr.data {
+        KrData::Metric(m) => Some(m.as_str()),
+        _ => None,
+    };
+    let candidate = Candidate {
+        title: &kr.title,
+        metric,
+        baseline: baseline.map(yaml_number),
+    };
+    push_comment(yaml, "#     ", &to_yaml(&[candidate])?);
+    Ok(())
+}
+
+/// The retrospective: a draft with the site's review headings, empty.
+fn retrospective_skeleton(config: &Config, ja: bool) -> Result<String, ScaffoldError> {
+    let [summary, per_kr, learnings, decisions, open] = headings(config.language, &config.learning_headings)
         .map(|h| h.split(is_line_break).collect::<Vec<_>>().join(" "));
     let front_matter = to_yaml(&FrontMatter {
         draft: true,
         tags: Vec::new(),
     })?;
-    let md = format!(
+    Ok(format!(
         "---\n# {}\n{front_matter}---\n\n## {summary}\n\n## {per_kr}\n\n## {learnings}\n\n## {decisions}\n\n## {open}\n",
         if ja {
             "書き終えたら draft: true を消してください"
         } else {
             "remove draft: true when the review is written"
         }
-    );
-    let files = vec![
-        (format!("content/{q}/{team}.yaml"), yaml),
-        (format!("content/{q}/{team}.md"), md),
-    ];
-    write_new(root, &files)?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    ))
 }
 
 /// A previous KR, as a commented-out candidate for the new quarter.
