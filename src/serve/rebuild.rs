@@ -96,19 +96,8 @@ impl Builder {
             "generation-{}",
             self.next_generation.fetch_add(1, Ordering::Relaxed)
         ));
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            target: Target::Generation {
-                dir: dir.clone(),
-                previous: current.site.as_ref().map(|g| g.dir.clone()),
-            },
-            base_url: Some(self.url.clone()),
-            drafts: self.drafts,
-            today: (self.today)(),
-            progress: None,
-            session: Some(self.session.clone()),
-        };
-        let (overlay, outcome) = match build::build(&opts) {
+        let previous = current.site.as_ref().map(|g| g.dir.clone());
+        let (overlay, outcome) = match build::build(&self.options(dir.clone(), previous)) {
             Err(BuildError::Cancelled) => {
                 eprintln!("rebuild superseded by a newer change");
                 return Rebuilt::Cancelled;
@@ -120,6 +109,8 @@ impl Builder {
                     built.files,
                     built.changed.len()
                 );
+                // After an error page or at the start every tab reloads; otherwise only
+                // the tabs whose files changed.
                 let change = if current.overlay.is_some() || current.site.is_none() {
                     Change::everything()
                 } else {
@@ -152,6 +143,20 @@ impl Builder {
         };
         self.served.publish(None, Some(overlay.into()), change);
         outcome
+    }
+
+    /// A build of the whole site into the generation folder `dir`, hard-linking
+    /// unchanged files from `previous`.
+    fn options(&self, dir: PathBuf, previous: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            target: Target::Generation { dir, previous },
+            base_url: Some(self.url.clone()),
+            drafts: self.drafts,
+            today: (self.today)(),
+            progress: None,
+            session: Some(self.session.clone()),
+        }
     }
 
     /// Shows edited retrospectives at once (see [`build::rerender_retrospectives`]).
