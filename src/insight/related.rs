@@ -25,6 +25,112 @@ pub struct LearningTerms<'a> {
 /// bigrams and words that appear in at most 2% of learnings, 64 at most). At most five.
 pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
     let n = learnings.len();
+    let (terms, by_term) = term_index(learnings);
+    let (tags, by_tag) = tag_index(learnings);
+    let index = Index {
+        terms,
+        by_term,
+        tags,
+        by_tag,
+        // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
+        // hundreds of learnings says little about any one of them, and costs the most).
+        rare_limit: (n / 50).clamp(3, 64),
+    };
+    // Group the learnings by retrospective.
+    let mut own: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, l) in learnings.iter().enumerate() {
+        own.entry((l.quarter, l.team)).or_default().push(i);
+    }
+    let own: Vec<_> = own.into_iter().collect();
+    own.par_iter()
+        .map_init(
+            || Scores {
+                score: vec![0u32; n],
+                touched: Vec::new(),
+            },
+            |scores, ((quarter, team), mine)| {
+                let top = index.top_five(learnings, team, mine, scores);
+                ((quarter.to_string(), team.to_string()), top)
+            },
+        )
+        .collect()
+}
+
+/// Which terms and tags each learning has, and which learnings each term and tag has.
+struct Index {
+    terms: Vec<Vec<u32>>,
+    by_term: Vec<Vec<u32>>,
+    tags: Vec<Vec<u32>>,
+    by_tag: Vec<Vec<u32>>,
+    rare_limit: usize,
+}
+
+/// Scores of one retrospective's candidates, reused from one retrospective to the next
+/// (`touched` says which to reset).
+struct Scores {
+    score: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Scores {
+    fn bump(&mut self, j: u32, by: u32) {
+        let s = &mut self.score[j as usize];
+        if *s == 0 {
+            self.touched.push(j);
+        }
+        *s += by;
+    }
+}
+
+impl Index {
+    /// The five learnings of other teams that score best against the retrospective
+    /// whose learnings are `mine`.
+    fn top_five(&self, learnings: &[LearningTerms<'_>], team: &str, mine: &[usize], scores: &mut Scores) -> Vec<usize> {
+        let mut my_tags: Vec<u32> = mine.iter().flat_map(|&i| self.tags[i].iter().copied()).collect();
+        my_tags.sort_unstable();
+        my_tags.dedup();
+        // The newest 256 learnings of each tag: a big tag's long tail costs the
+        // most and, among equals, newer learnings win anyway.
+        for t in my_tags {
+            for &j in self.by_tag[t as usize].iter().take(256) {
+                scores.bump(j, 1000);
+            }
+        }
+        let mut my_terms: Vec<u32> = mine.iter().flat_map(|&i| self.terms[i].iter().copied()).collect();
+        my_terms.sort_unstable();
+        my_terms.dedup();
+        for t in my_terms {
+            let list = &self.by_term[t as usize];
+            if list.len() <= self.rare_limit {
+                for &j in list {
+                    scores.bump(j, 1);
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, u32)> = scores
+            .touched
+            .iter()
+            .map(|&j| (j as usize, scores.score[j as usize]))
+            .filter(|&(j, s)| s >= 3 && learnings[j].team != team)
+            .collect();
+        for &j in scores.touched.iter() {
+            scores.score[j as usize] = 0;
+        }
+        scores.touched.clear();
+        // Best first; among equals, the newer (lower index) first: deterministic.
+        let order = |a: &(usize, u32), b: &(usize, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > 5 {
+            ranked.select_nth_unstable_by(5, order);
+            ranked.truncate(5);
+        }
+        ranked.sort_unstable_by(order);
+        ranked.into_iter().take(5).map(|(j, _)| j).collect()
+    }
+}
+
+/// Each learning's distinct terms of two or more characters, numbered, and the
+/// learnings of each term.
+fn term_index(learnings: &[LearningTerms<'_>]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
     // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
     // and would only blur a ranking), then numbered by sorting, not through a map.
     let hashes: Vec<Vec<u64>> = learnings
@@ -49,7 +155,7 @@ pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
     drop(hashes);
     pairs.par_sort_unstable();
     let mut by_term: Vec<Vec<u32>> = Vec::new();
-    let mut terms: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut terms: Vec<Vec<u32>> = vec![Vec::new(); learnings.len()];
     let mut previous = None;
     for (h, i) in pairs {
         if previous != Some(h) {
@@ -60,12 +166,15 @@ pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
         by_term[id].push(i);
         terms[i as usize].push(id as u32);
     }
-    // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
-    // hundreds of learnings says little about any one of them, and costs the most).
-    let rare_limit = (n / 50).clamp(3, 64);
+    (terms, by_term)
+}
+
+/// Each learning's distinct tags, numbered, and the learnings of each tag (in the
+/// order given: newest first).
+fn tag_index(learnings: &[LearningTerms<'_>]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
     let mut tag_ids: HashMap<String, u32> = HashMap::new();
     let mut by_tag: Vec<Vec<u32>> = Vec::new();
-    let tags: Vec<Vec<u32>> = learnings
+    let tags = learnings
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -87,65 +196,7 @@ pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
             mine
         })
         .collect();
-    // Group the learnings by retrospective.
-    let mut own: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (i, l) in learnings.iter().enumerate() {
-        own.entry((l.quarter, l.team)).or_default().push(i);
-    }
-    let own: Vec<_> = own.into_iter().collect();
-    own.par_iter()
-        .map_init(
-            || (vec![0u32; n], Vec::<u32>::new()),
-            |(score, touched), ((quarter, team), mine)| {
-                let mut bump = |j: u32, by: u32| {
-                    let s = &mut score[j as usize];
-                    if *s == 0 {
-                        touched.push(j);
-                    }
-                    *s += by;
-                };
-                let mut my_tags: Vec<u32> = mine.iter().flat_map(|&i| tags[i].iter().copied()).collect();
-                my_tags.sort_unstable();
-                my_tags.dedup();
-                // The newest 256 learnings of each tag: a big tag's long tail costs the
-                // most and, among equals, newer learnings win anyway.
-                for t in my_tags {
-                    for &j in by_tag[t as usize].iter().take(256) {
-                        bump(j, 1000);
-                    }
-                }
-                let mut my_terms: Vec<u32> = mine.iter().flat_map(|&i| terms[i].iter().copied()).collect();
-                my_terms.sort_unstable();
-                my_terms.dedup();
-                for t in my_terms {
-                    let list = &by_term[t as usize];
-                    if list.len() <= rare_limit {
-                        for &j in list {
-                            bump(j, 1);
-                        }
-                    }
-                }
-                let mut ranked: Vec<(usize, u32)> = touched
-                    .iter()
-                    .map(|&j| (j as usize, score[j as usize]))
-                    .filter(|&(j, s)| s >= 3 && learnings[j].team != *team)
-                    .collect();
-                for &j in touched.iter() {
-                    score[j as usize] = 0;
-                }
-                touched.clear();
-                // Best first; among equals, the newer (lower index) first: deterministic.
-                let order = |a: &(usize, u32), b: &(usize, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-                if ranked.len() > 5 {
-                    ranked.select_nth_unstable_by(5, order);
-                    ranked.truncate(5);
-                }
-                ranked.sort_unstable_by(order);
-                let top = ranked.into_iter().take(5).map(|(j, _)| j).collect();
-                ((quarter.to_string(), team.to_string()), top)
-            },
-        )
-        .collect()
+    (tags, by_tag)
 }
 
 fn fnv64(s: &str) -> u64 {
