@@ -167,67 +167,13 @@ pub fn build(
     meta_teams: Vec<(String, String)>,
     meta_quarters: Vec<(String, String)>,
 ) -> Vec<OutputFile> {
-    // Tokens borrow from the normalised texts, so counting them allocates nothing.
     use rayon::prelude::*;
-    let texts: Vec<String> = docs
-        .par_iter()
-        .map(|doc| {
-            normalize(&format!(
-                "{}\n{}\n{}\n{}\n{}",
-                doc.title,
-                doc.text,
-                doc.team_name,
-                doc.quarter_label,
-                doc.tags.join(" ")
-            ))
-        })
-        .collect();
-    let filters: Vec<Vec<String>> = docs
-        .iter()
-        .map(|doc| {
-            let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
-            f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
-            f
-        })
-        .collect();
-    // Millions of lookups of short keys: a fast hash (the map's order is never used).
-    let mut postings: HashMap<&str, Vec<u32>, ahash::RandomState> = HashMap::default();
-    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
-    for (id, doc) in docs.iter().enumerate() {
-        let n = id as u32;
-        tokens(&texts[id], |token| {
-            let list = postings.entry(token).or_default();
-            if list.last() != Some(&n) {
-                list.push(n);
-            }
-        });
-        for f in &filters[id] {
-            let list = postings.entry(f.as_str()).or_default();
-            if list.last() != Some(&n) {
-                list.push(n);
-            }
-        }
-        for t in &doc.tags {
-            tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
-        }
-    }
-    let bitmap_len = docs.len().div_ceil(6) + 1;
-    let total: usize = postings
-        .iter()
-        .map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len))
-        .sum();
-    let shards = (total / SHARD_TARGET_BYTES).clamp(1, 8192) as u32;
-    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
-    for (token, ids) in &postings {
-        by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs.len()));
-    }
-    let mut files = Vec::with_capacity(shards as usize + docs.len().div_ceil(DOCS_PER_FILE) + 1);
-    for (n, map) in by_shard.iter().enumerate() {
-        files.push(OutputFile::new(
-            format!("search/s/{n}.js"),
-            format!("okrsiteSearch.shard({n},{});\n", safe_json(map)),
-        ));
-    }
+    // Tokens borrow from the normalised texts, so counting them allocates nothing.
+    let texts = searchable_texts(docs);
+    let filters: Vec<Vec<String>> = docs.iter().map(filter_tokens).collect();
+    let postings = postings(&texts, &filters);
+    let mut files = shard_files(&postings, docs.len());
+    let shards = files.len() as u32;
     files.par_extend(docs.par_chunks(DOCS_PER_FILE).enumerate().map(|(file, chunk)| {
         let mut js = String::with_capacity(chunk.len() * 700);
         for (i, doc) in chunk.iter().enumerate() {
@@ -236,6 +182,10 @@ pub fn build(
         }
         OutputFile::new(format!("search/d/{file}.js"), js)
     }));
+    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    for t in docs.iter().flat_map(|d| &d.tags) {
+        tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
+    }
     let meta = Meta {
         shards,
         docs: docs.len(),
@@ -248,6 +198,76 @@ pub fn build(
         "search/meta.js",
         format!("okrsiteSearch.meta({});\n", safe_json(&meta)),
     ));
+    files
+}
+
+/// What a document is found by: its title, text, team, quarter and tags, normalised.
+fn searchable_texts(docs: &[SearchDoc]) -> Vec<String> {
+    use rayon::prelude::*;
+    docs.par_iter()
+        .map(|doc| {
+            normalize(&format!(
+                "{}\n{}\n{}\n{}\n{}",
+                doc.title,
+                doc.text,
+                doc.team_name,
+                doc.quarter_label,
+                doc.tags.join(" ")
+            ))
+        })
+        .collect()
+}
+
+/// The tokens the filters of the search page look up: its team, quarter and tags.
+fn filter_tokens(doc: &SearchDoc) -> Vec<String> {
+    let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
+    f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
+    f
+}
+
+/// Millions of lookups of short keys: a fast hash (the map's order is never used).
+type Postings<'a> = HashMap<&'a str, Vec<u32>, ahash::RandomState>;
+
+/// Each token's documents, in document order.
+fn postings<'a>(texts: &'a [String], filters: &'a [Vec<String>]) -> Postings<'a> {
+    let mut postings: Postings<'a> = HashMap::default();
+    for (id, (text, filters)) in texts.iter().zip(filters).enumerate() {
+        let n = id as u32;
+        tokens(text, |token| {
+            let list = postings.entry(token).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        });
+        for f in filters {
+            let list = postings.entry(f.as_str()).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        }
+    }
+    postings
+}
+
+/// The postings cut into shards of about [`SHARD_TARGET_BYTES`], one file each.
+fn shard_files(postings: &Postings<'_>, docs: usize) -> Vec<OutputFile> {
+    let bitmap_len = docs.div_ceil(6) + 1;
+    let total: usize = postings
+        .iter()
+        .map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len))
+        .sum();
+    let shards = (total / SHARD_TARGET_BYTES).clamp(1, 8192) as u32;
+    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
+    for (token, ids) in postings {
+        by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs));
+    }
+    let mut files = Vec::with_capacity(shards as usize + docs.div_ceil(DOCS_PER_FILE) + 1);
+    for (n, map) in by_shard.iter().enumerate() {
+        files.push(OutputFile::new(
+            format!("search/s/{n}.js"),
+            format!("okrsiteSearch.shard({n},{});\n", safe_json(map)),
+        ));
+    }
     files
 }
 
