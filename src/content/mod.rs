@@ -2,6 +2,7 @@
 
 pub mod bounds;
 pub mod cycles;
+pub mod learnings;
 pub mod load;
 pub mod raw;
 pub mod resolve;

@@ -7,10 +7,10 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::content::retro::{self, markdown_options};
-use crate::text::escape_html;
+use crate::content::learnings::{self, LearningWalker, Walked, markdown_options};
 use crate::render::html_balance::Balance;
 use crate::text;
+use crate::text::escape_html;
 
 /// How a retrospective's learnings are marked up in its body.
 pub struct LearningMarks<'a> {
@@ -508,10 +508,6 @@ impl<'a> HeadingIds<'a> {
     }
 }
 
-fn level(l: HeadingLevel) -> u8 {
-    l as u8
-}
-
 /// `base`, or `base-1`, `base-2`… if taken; taken from now on.
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
     let mut id = base.to_string();
@@ -525,17 +521,15 @@ fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
 }
 
 /// Gives each learning item its anchor (marked with `marker`, see [`id_marker`])
-/// and shows its tags as links instead of `#tag` text. Keeps where it is (in which
-/// section, list depth, learning) from one group of blocks to the next.
+/// and shows its tags as links instead of `#tag` text. Which items are learnings and
+/// what their tags are is [`LearningWalker`]'s to say; this pass only writes the HTML.
+/// Keeps its place from one group of blocks to the next.
 struct LearningPass<'m> {
     marks: &'m LearningMarks<'m>,
     marker: &'static str,
-    wanted: Vec<String>,
-    section: Option<u8>,
-    heading: Option<(u8, String)>,
-    depth: usize,
-    /// Tags of the learning being rendered.
-    current: Option<Vec<String>>,
+    walker: LearningWalker,
+    /// Whether the learning item being walked has an anchor (is marked up).
+    marking: bool,
 }
 
 impl<'m> LearningPass<'m> {
@@ -543,65 +537,34 @@ impl<'m> LearningPass<'m> {
         LearningPass {
             marks,
             marker,
-            wanted: marks.headings.iter().map(|h| h.trim().to_lowercase()).collect(),
-            section: None,
-            heading: None,
-            depth: 0,
-            current: None,
+            walker: LearningWalker::new(marks.headings),
+            marking: false,
         }
     }
 
     fn mark<'a>(&mut self, mut events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
-        let (marks, marker) = (self.marks, self.marker);
         // One event in, one out: each is replaced where it is.
-        for slot in events.iter_mut() {
-            let e = std::mem::replace(&mut slot.0, Event::Rule);
-            let r = slot.1.clone();
-            match &e {
-                Event::Start(Tag::Heading { level: l, .. }) => self.heading = Some((level(*l), String::new())),
-                Event::End(TagEnd::Heading(_)) => {
-                    if let Some((l, t)) = self.heading.take() {
-                        if (l == 2 || l == 3) && self.wanted.contains(&t.trim().to_lowercase()) {
-                            self.section = Some(l);
-                        } else if self.section.is_some_and(|s| l <= s) {
-                            self.section = None;
+        for (e, r) in events.iter_mut() {
+            match self.walker.step(e, r) {
+                Walked::ItemStart(offset) => {
+                    if let Some(anchor) = self.marks.anchors.get(&offset) {
+                        self.marking = true;
+                        let html = format!("<li id=\"{}{}\" class=\"learning\">", self.marker, escape_html(anchor));
+                        *e = Event::Html(CowStr::from(html));
+                    }
+                }
+                Walked::ItemText { prev_is_space } if self.marking => {
+                    if let Event::Text(t) = e {
+                        if let Some(kept) = learnings::strip_tag_tokens(t, prev_is_space) {
+                            *t = CowStr::from(kept);
                         }
                     }
                 }
-                Event::Start(Tag::List(_)) | Event::Start(Tag::BlockQuote(_)) => self.depth += 1,
-                Event::End(TagEnd::List(_)) | Event::End(TagEnd::BlockQuote(_)) => {
-                    self.depth = self.depth.saturating_sub(1)
+                Walked::ItemEnd(item) if self.marking => {
+                    self.marking = false;
+                    *e = Event::Html(CowStr::from(learning_end(&item.tags, self.marks)));
                 }
                 _ => {}
-            }
-            let depth = self.depth;
-            match e {
-                Event::Text(t) if self.heading.is_some() => {
-                    if let Some((_, h)) = self.heading.as_mut() {
-                        h.push_str(&t);
-                    }
-                    slot.0 = Event::Text(t);
-                }
-                Event::Start(Tag::Item) if depth == 1 && self.section.is_some() => match marks.anchors.get(&r.start) {
-                    Some(anchor) => {
-                        self.current = Some(Vec::new());
-                        let html = format!("<li id=\"{marker}{}\" class=\"learning\">", escape_html(anchor));
-                        slot.0 = Event::Html(CowStr::from(html));
-                    }
-                    None => slot.0 = Event::Start(Tag::Item),
-                },
-                Event::Text(t) if self.current.is_some() => {
-                    let (kept, tags) = strip_tag_tokens(&t);
-                    if let Some(all) = self.current.as_mut() {
-                        all.extend(tags);
-                    }
-                    slot.0 = Event::Text(CowStr::from(kept));
-                }
-                Event::End(TagEnd::Item) if depth == 1 && self.current.is_some() => {
-                    let tags = self.current.take().unwrap_or_default();
-                    slot.0 = Event::Html(CowStr::from(learning_end(&tags, marks)));
-                }
-                other => slot.0 = other,
             }
         }
         events
@@ -625,36 +588,6 @@ fn learning_end(tags: &[String], marks: &LearningMarks<'_>) -> String {
     }
     html.push_str("</li>\n");
     html
-}
-
-/// Removes `#tag` tokens from a text run, keeping the rest of it as it is.
-fn strip_tag_tokens(text: &str) -> (String, Vec<String>) {
-    let (_, tags) = retro::split_tags(text);
-    if tags.is_empty() {
-        return (text.to_string(), tags);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut prev_space = true;
-    while let Some(c) = rest.chars().next() {
-        if c == '#' && prev_space {
-            let len: usize = rest[1..]
-                .chars()
-                .take_while(|&ch| retro::is_tag_char(ch))
-                .map(char::len_utf8)
-                .sum();
-            if len > 0 {
-                rest = &rest[1 + len..];
-                prev_space = false;
-                continue;
-            }
-        }
-        prev_space = c.is_whitespace();
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    let trimmed = out.trim_end().to_string();
-    (trimmed, tags)
 }
 
 /// Japanese text: a line break between two Japanese characters becomes nothing
@@ -947,6 +880,7 @@ pub fn sanitize(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::retro;
 
     fn md(s: &str) -> String {
         render(
@@ -1190,5 +1124,29 @@ mod tests {
             html.contains("<li id=\"learning-2\" class=\"learning\">二つ目</li>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn rendered_tags_are_the_tags_the_loader_reads() {
+        let body = "## 学び\n- a #x\n  - b #X\n- **b**#y c\n";
+        let headings = ["学び".to_string()];
+        let found = retro::extract_learnings(body, &headings);
+        assert_eq!(found[0].tags, ["x"]);
+        assert!(found[1].tags.is_empty(), "{:?}", found[1]);
+        let anchors = found.iter().map(|f| (f.offset, format!("l{}", f.line))).collect();
+        let tag_url = |t: &str| format!("t/{t}");
+        let marks = LearningMarks {
+            headings: &headings,
+            anchors,
+            tag_url: &tag_url,
+        };
+        let opts = Options {
+            allow_html: false,
+            reserved_ids: &[],
+            learnings: Some(marks),
+        };
+        let html = render(body, &opts);
+        assert_eq!(html.matches("class=\"tag\"").count(), 1, "{html}");
+        assert!(html.contains("<strong>b</strong>#y c"), "{html}");
     }
 }
