@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 use super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
 use super::load::{Loaded, LoadedContent};
-use super::raw::{Lenient, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
+use super::raw::{Lenient, MaybeUnpublished, RawMetric, RawSeries, RawTeam, RawTeamQuarter};
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, YamlPath};
 use super::yaml_index::{Found, PositionIndex};
@@ -30,6 +30,13 @@ pub struct Options {
     /// Include drafts and private files.
     pub drafts: bool,
     pub today: Date,
+}
+
+impl Options {
+    /// Whether `file` is part of the site: a draft or private file only with `--drafts`.
+    pub fn publishes(&self, file: &impl MaybeUnpublished) -> bool {
+        !file.is_unpublished() || self.drafts
+    }
 }
 
 /// The longest id: ids name folders and files of the output (`teams/<id>/`), and a
@@ -215,7 +222,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             .with_help(slug_help(id));
             r.diagnostics.push(d);
         }
-        if l.raw.private && !opts.drafts {
+        if !opts.publishes(&l.raw) {
             private_metrics.insert(id.as_str());
             continue;
         }
@@ -247,7 +254,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     let excluded_okrs: HashSet<(Quarter, &str)> = content
         .okrs
         .iter()
-        .filter(|(_, _, l)| l.raw.private && !opts.drafts)
+        .filter(|(_, _, l)| !opts.publishes(&l.raw))
         .map(|(q, t, _)| (*q, t.as_str()))
         .collect();
 
@@ -311,8 +318,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             .retros
             .par_iter()
             .map(|(q, team, l)| {
-                let front = &l.raw.front;
-                if !team_position.contains_key(team.as_str()) || ((front.draft || front.private) && !opts.drafts) {
+                if !team_position.contains_key(team.as_str()) || !opts.publishes(&l.raw.front) {
                     return None;
                 }
                 let team_name = team_ids.get(team.as_str()).map_or(team.as_str(), |t| t.name.as_str());
@@ -327,8 +333,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             }
             continue;
         };
-        let front = &l.raw.front;
-        if (front.draft || front.private) && !opts.drafts {
+        if !opts.publishes(&l.raw.front) {
             continue;
         }
         if !okr_files.contains(&(*q, team.as_str())) {
@@ -345,7 +350,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
             continue;
         };
         r.diagnostics
-            .extend(retro::too_many_tags(&retro.learnings, &front.tags, &l.file));
+            .extend(retro::too_many_tags(&retro.learnings, &l.raw.front.tags, &l.file));
         quarters
             .entry(*q)
             .or_default()
