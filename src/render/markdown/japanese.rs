@@ -25,6 +25,20 @@ impl JapanesePass {
 
 /// [`JapanesePass`] on one group of whole blocks.
 fn japanese_pass<'a>(
+    events: Vec<(Event<'a>, Range<usize>)>,
+    last_char: &mut Option<char>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let events = drop_breaks_between_japanese(events, last_char);
+    // Text runs joined by a dropped break become one, so `**…**` across it is seen whole.
+    let mut events = merge_text(events);
+    if !show_task_markers(&mut events) {
+        return events;
+    }
+    split_cjk_emphasis(events)
+}
+
+/// Drops the soft breaks between two Japanese characters (outside code blocks).
+fn drop_breaks_between_japanese<'a>(
     mut events: Vec<(Event<'a>, Range<usize>)>,
     last_char: &mut Option<char>,
 ) -> Vec<(Event<'a>, Range<usize>)> {
@@ -57,9 +71,12 @@ fn japanese_pass<'a>(
         }
         true
     });
-    drop(next_chars);
-    // Text runs joined by a dropped break become one, so `**…**` across it is seen whole.
-    let mut events = merge_text(events);
+    events
+}
+
+/// Shows task-list checkboxes as symbols; whether any text outside code blocks
+/// still holds a `*` (emphasis CommonMark left unparsed).
+fn show_task_markers(events: &mut [(Event<'_>, Range<usize>)]) -> bool {
     let mut in_code_block = false;
     let mut emphasis_left = false;
     for (e, _) in events.iter_mut() {
@@ -79,9 +96,11 @@ fn japanese_pass<'a>(
             _ => {}
         }
     }
-    if !emphasis_left {
-        return events;
-    }
+    emphasis_left
+}
+
+/// Text with leftover `*` outside code blocks, split by [`cjk_emphasis`].
+fn split_cjk_emphasis(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
     let mut out = Vec::with_capacity(events.len());
     let mut in_code_block = false;
     for (e, r) in events {
@@ -110,33 +129,9 @@ fn cjk_emphasis(text: &str) -> Vec<Event<'static>> {
             break;
         };
         let run = rest[start..].bytes().take_while(|&b| b == b'*').count();
-        if run > 2 {
-            plain.push_str(&rest[..start + run]);
-            rest = &rest[start + run..];
-            continue;
-        }
-        let delim = &rest[start..start + run];
         let after_open = &rest[start + run..];
-        let close = after_open.find(delim).filter(|&end| {
-            let inner = &after_open[..end];
-            let closing_run = after_open[end..].bytes().take_while(|&b| b == b'*').count();
-            !inner.is_empty()
-                && closing_run == run
-                && !inner.starts_with(char::is_whitespace)
-                && !inner.ends_with(char::is_whitespace)
-                && !inner.contains('*')
-        });
-        let touches_cjk = close.is_some_and(|end| {
-            let inner = &after_open[..end];
-            let before = rest[..start].chars().last();
-            let after = after_open[end + run..].chars().next();
-            [before, inner.chars().next(), inner.chars().last(), after]
-                .into_iter()
-                .flatten()
-                .any(text::is_cjk)
-        });
-        match close {
-            Some(end) if touches_cjk => {
+        match emphasis_close(rest, start, run) {
+            Some(end) => {
                 plain.push_str(&rest[..start]);
                 if !plain.is_empty() {
                     out.push(Event::Text(CowStr::from(std::mem::take(&mut plain))));
@@ -151,7 +146,7 @@ fn cjk_emphasis(text: &str) -> Vec<Event<'static>> {
                 out.push(Event::End(close_tag));
                 rest = &after_open[end + run..];
             }
-            _ => {
+            None => {
                 plain.push_str(&rest[..start + run]);
                 rest = &rest[start + run..];
             }
@@ -161,6 +156,35 @@ fn cjk_emphasis(text: &str) -> Vec<Event<'static>> {
         out.push(Event::Text(CowStr::from(plain)));
     }
     out
+}
+
+/// Where the emphasis opened by the run of `run` `*` at `start` of `rest` closes (a
+/// byte offset after the run): a run of the same length, around text that neither
+/// starts nor ends with white space nor holds a `*`, touching Japanese on one side.
+/// `None` when it does not close so, or for runs of more than two.
+fn emphasis_close(rest: &str, start: usize, run: usize) -> Option<usize> {
+    if run > 2 {
+        return None;
+    }
+    let delim = &rest[start..start + run];
+    let after_open = &rest[start + run..];
+    let end = after_open.find(delim).filter(|&end| {
+        let inner = &after_open[..end];
+        let closing_run = after_open[end..].bytes().take_while(|&b| b == b'*').count();
+        !inner.is_empty()
+            && closing_run == run
+            && !inner.starts_with(char::is_whitespace)
+            && !inner.ends_with(char::is_whitespace)
+            && !inner.contains('*')
+    })?;
+    let inner = &after_open[..end];
+    let before = rest[..start].chars().last();
+    let after = after_open[end + run..].chars().next();
+    let touches_cjk = [before, inner.chars().next(), inner.chars().last(), after]
+        .into_iter()
+        .flatten()
+        .any(text::is_cjk);
+    touches_cjk.then_some(end)
 }
 
 #[cfg(test)]
