@@ -139,9 +139,30 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         );
         return out;
     }
+    let files = find_files(root, &content_dir, config, &mut out);
+    let parsed = parse_files(files, cache);
+    add_parsed(parsed, &mut out);
+    out.metrics.sort_by(|a, b| a.0.cmp(&b.0));
+    out.okrs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out.retros.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    if out.teams.is_none() && !out.diagnostics.iter().any(|d| d.file == "content/teams.yaml") {
+        out.diagnostics.push(
+            Diagnostic::error("content/teams.yaml", None, "content/teams.yaml is missing")
+                .with_help("list the teams: `- id: company` / `  name: 全社`"),
+        );
+    }
+    out
+}
+
+/// A content file to parse: its path, its display path, what it holds.
+type FoundFile = (PathBuf, String, Kind);
+
+/// The files of `content/` in file-name order (metric ids noted in `out` as found);
+/// what cannot be read or is not expected is reported in `out`.
+fn find_files(root: &Path, content_dir: &Path, config: &Config, out: &mut LoadedContent) -> Vec<FoundFile> {
     let ignore = Ignore::new(&config.ignore);
-    let mut files: Vec<(PathBuf, String, Kind)> = Vec::new();
-    let mut walker = WalkDir::new(&content_dir)
+    let mut files = Vec::new();
+    let mut walker = WalkDir::new(content_dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
@@ -161,65 +182,91 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         if entry.depth() == 0 {
             continue;
         }
-        let path = entry.path();
-        let display = diag::display_path(root, path);
-        let rel = diag::display_path(&content_dir, path);
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_dir = entry.file_type().is_dir();
-        // Before the symbolic link test: Emacs' `.#file` locks are dangling links.
-        if ignore.in_content(&rel) {
-            if is_dir {
-                walker.skip_current_dir();
-            }
-            continue;
-        }
-        if entry.path_is_symlink() {
-            out.diagnostics.push(
-                Diagnostic::warning(
-                    display,
-                    None,
-                    "symbolic link not followed: content must live inside content/",
-                )
-                .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
-            );
-            continue;
-        }
-        // Reading a named pipe blocks until something writes to it, a device may never
-        // end: only regular files and folders are read, decided from the walk's own
-        // metadata (symbolic links were handled above), before anything is opened.
-        if let Some(what) = special_file(entry.file_type()) {
-            out.diagnostics.push(
-                Diagnostic::error(
-                    display,
-                    None,
-                    format!("`{name}` is {what}: okrsite reads only regular files and folders"),
-                )
-                .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
-            );
-            continue;
-        }
-        match classify(&rel, is_dir, config.fiscal_year_start_month) {
-            Ok(Some(kind)) => {
-                if let Kind::Metric(id) = &kind {
+        match sort_entry(&entry, root, content_dir, &ignore, config, out) {
+            Entry::File(file) => {
+                if let Kind::Metric(id) = &file.2 {
                     out.metric_files.insert(id.clone());
                 }
-                files.push((path.to_path_buf(), display, kind))
+                files.push(file)
             }
-            Ok(None) => {}
-            Err(why) => {
-                let what = if is_dir { "folder" } else { "file" };
-                out.diagnostics.push(
-                    Diagnostic::error(display, None, format!("unexpected {what} in content/"))
-                        .with_help(why.to_string()),
-                );
-                if is_dir {
-                    walker.skip_current_dir();
-                }
-            }
+            Entry::Skip => {}
+            Entry::SkipFolder => walker.skip_current_dir(),
         }
     }
+    files
+}
 
-    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
+/// What the walk does with one entry of `content/`.
+enum Entry {
+    /// A file to parse.
+    File(FoundFile),
+    /// Nothing more (a problem is reported).
+    Skip,
+    /// Nothing, and nothing inside it: a folder ignored or not expected.
+    SkipFolder,
+}
+
+/// Whether an entry of `content/` is a file to parse, reporting it in `out` if it
+/// cannot be one.
+fn sort_entry(
+    entry: &walkdir::DirEntry,
+    root: &Path,
+    content_dir: &Path,
+    ignore: &Ignore,
+    config: &Config,
+    out: &mut LoadedContent,
+) -> Entry {
+    let path = entry.path();
+    let display = diag::display_path(root, path);
+    let rel = diag::display_path(content_dir, path);
+    let name = entry.file_name().to_string_lossy().into_owned();
+    let is_dir = entry.file_type().is_dir();
+    let skip = if is_dir { Entry::SkipFolder } else { Entry::Skip };
+    // Before the symbolic link test: Emacs' `.#file` locks are dangling links.
+    if ignore.in_content(&rel) {
+        return skip;
+    }
+    if entry.path_is_symlink() {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                display,
+                None,
+                "symbolic link not followed: content must live inside content/",
+            )
+            .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
+        );
+        return Entry::Skip;
+    }
+    // Reading a named pipe blocks until something writes to it, a device may never
+    // end: only regular files and folders are read, decided from the walk's own
+    // metadata (symbolic links were handled above), before anything is opened.
+    if let Some(what) = special_file(entry.file_type()) {
+        out.diagnostics.push(
+            Diagnostic::error(
+                display,
+                None,
+                format!("`{name}` is {what}: okrsite reads only regular files and folders"),
+            )
+            .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
+        );
+        return Entry::Skip;
+    }
+    match classify(&rel, is_dir, config.fiscal_year_start_month) {
+        Ok(Some(kind)) => Entry::File((path.to_path_buf(), display, kind)),
+        Ok(None) => Entry::Skip,
+        Err(why) => {
+            let what = if is_dir { "folder" } else { "file" };
+            out.diagnostics.push(
+                Diagnostic::error(display, None, format!("unexpected {what} in content/")).with_help(why.to_string()),
+            );
+            skip
+        }
+    }
+}
+
+/// Reads and parses the files, in parallel (from `cache` where a file is unchanged).
+fn parse_files(files: Vec<FoundFile>, cache: Option<&ParseCache>) -> Vec<(Parsed, Vec<Diagnostic>)> {
+    files
         .into_par_iter()
         .map(|(path, display, kind)| {
             let bytes = read_bytes(&path, &display);
@@ -239,7 +286,11 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
             }
             (parsed, element_errors)
         })
-        .collect();
+        .collect()
+}
+
+/// Puts each parsed file (and its problems) into `out`, in file order.
+fn add_parsed(parsed: Vec<(Parsed, Vec<Diagnostic>)>, out: &mut LoadedContent) {
     for (p, mut element_errors) in parsed {
         out.diagnostics.append(&mut element_errors);
         match p {
@@ -270,16 +321,6 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
             }
         }
     }
-    out.metrics.sort_by(|a, b| a.0.cmp(&b.0));
-    out.okrs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    out.retros.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    if out.teams.is_none() && !out.diagnostics.iter().any(|d| d.file == "content/teams.yaml") {
-        out.diagnostics.push(
-            Diagnostic::error("content/teams.yaml", None, "content/teams.yaml is missing")
-                .with_help("list the teams: `- id: company` / `  name: 全社`"),
-        );
-    }
-    out
 }
 
 /// What a file that is neither a regular file, a folder nor a symbolic link is, in
@@ -408,25 +449,10 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
         what,
     };
     let result = match kind {
-        Kind::Teams => {
-            yaml::parse::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("teams.yaml (a list of teams)")).map(|raw| {
-                Parsed::Teams(Loaded {
-                    file: display.clone(),
-                    text: text.clone(),
-                    raw: raw.unwrap_or_default(),
-                })
-            })
-        }
-        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file")).map(|raw| {
-            Parsed::Metric(
-                id,
-                Loaded {
-                    file: display.clone(),
-                    text: text.clone(),
-                    raw,
-                },
-            )
-        }),
+        Kind::Teams => yaml::parse::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("teams.yaml (a list of teams)"))
+            .map(|raw| Parsed::Teams(loaded(&display, &text, raw.unwrap_or_default()))),
+        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file"))
+            .map(|raw| Parsed::Metric(id, loaded(&display, &text, raw))),
         Kind::Okrs(q, team) => {
             yaml::parse::<Option<RawTeamQuarter>>(&text, origin("a team's quarter file")).map(|raw| {
                 let raw = raw.unwrap_or(RawTeamQuarter {
@@ -434,30 +460,23 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
                     not_doing: Vec::new(),
                     private: false,
                 });
-                Parsed::Okrs(
-                    q,
-                    team,
-                    Loaded {
-                        file: display.clone(),
-                        text: text.clone(),
-                        raw,
-                    },
-                )
+                Parsed::Okrs(q, team, loaded(&display, &text, raw))
             })
         }
-        Kind::Retro(q, team) => retro::parse(&text, &display).map(|raw| {
-            Parsed::Retro(
-                q,
-                team,
-                Loaded {
-                    file: display.clone(),
-                    text: text.clone(),
-                    raw,
-                },
-            )
-        }),
+        Kind::Retro(q, team) => {
+            retro::parse(&text, &display).map(|raw| Parsed::Retro(q, team, loaded(&display, &text, raw)))
+        }
     };
     result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d, okrs_of))
+}
+
+/// A parsed file with its display path and text.
+fn loaded<T>(display: &str, text: &Arc<str>, raw: T) -> Loaded<T> {
+    Loaded {
+        file: display.to_string(),
+        text: text.clone(),
+        raw,
+    }
 }
 
 /// How many broken elements of one file get their own precise diagnostic; each
