@@ -123,10 +123,10 @@ impl LearningWalker {
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => {
                 if let Some((_, h)) = self.heading.as_mut() {
                     h.push_str(t);
-                } else if let Some(prev_is_space) = self.push_item_text(t) {
-                    if matches!(event, Event::Text(_)) {
-                        return Walked::ItemText { prev_is_space };
-                    }
+                } else if let Some(prev_is_space) = self.push_item_text(t)
+                    && matches!(event, Event::Text(_))
+                {
+                    return Walked::ItemText { prev_is_space };
                 }
             }
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => self.pending_break = true,

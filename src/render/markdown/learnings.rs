@@ -43,10 +43,10 @@ impl<'m> LearningPass<'m> {
                     }
                 }
                 Walked::ItemText { prev_is_space } if self.marking => {
-                    if let Event::Text(t) = e {
-                        if let Some(kept) = learnings::strip_tag_tokens(t, prev_is_space) {
-                            *t = CowStr::from(kept);
-                        }
+                    if let Event::Text(t) = e
+                        && let Some(kept) = learnings::strip_tag_tokens(t, prev_is_space)
+                    {
+                        *t = CowStr::from(kept);
                     }
                 }
                 Walked::ItemEnd(item) if self.marking => {
