@@ -5,6 +5,7 @@ pub mod cycles;
 pub mod learnings;
 pub mod load;
 pub mod raw;
+pub mod read;
 pub mod resolve;
 pub mod retro;
 pub mod yaml;
