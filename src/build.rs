@@ -491,7 +491,7 @@ pub fn rerender_retrospectives(session: &Session, root: &Path, changed: &[PathBu
         let display = diag::display_path(root, &root.join("content").join(rel));
         let text = load::read_text(&path, &display).ok()?;
         let raw = retro::parse(&text, &display).ok()?;
-        if raw.front.draft || raw.front.private {
+        if crate::content::raw::MaybeUnpublished::is_unpublished(&raw.front) {
             return None;
         }
         let team_name = snap.site.team(team).map_or(team, |t| t.name.as_str());

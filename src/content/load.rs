@@ -10,15 +10,14 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, RawTeam, RawTeamQuarter};
+pub use super::read::{MAX_FILE_BYTES, read_text, special_file};
+use super::read::{decode_text, read_bytes, split_bom};
 use super::retro::{self, ParsedRetro};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
-use crate::diag::{self, Diagnostic, Position, SourceMap};
+use crate::diag::{self, Diagnostic, SourceMap};
 use crate::domain::{Quarter, QuarterError};
 use crate::ignore::Ignore;
-
-/// Files above this size are refused with a clear error rather than read into memory.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A parsed file with its text (kept to locate later problems) and its display path.
 #[derive(Debug, Clone)]
@@ -91,8 +90,6 @@ struct CacheEntry {
     element_errors: Vec<Diagnostic>,
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 impl ParseCache {
     /// The parse of `path` if `bytes`, the file as read now, are those parsed last time.
     fn get(&self, path: &Path, bytes: &[u8]) -> Option<(Parsed, Vec<Diagnostic>)> {
@@ -120,14 +117,6 @@ impl ParseCache {
     }
 }
 
-/// Whether `bytes` start with a UTF-8 byte order mark, and the bytes after it.
-fn split_bom(bytes: &[u8]) -> (bool, &[u8]) {
-    match bytes.strip_prefix(BOM) {
-        Some(rest) => (true, rest),
-        None => (false, bytes),
-    }
-}
-
 /// Walks `content/` and parses every file. Ignored globs are relative to `content/`.
 pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) -> LoadedContent {
     let mut out = LoadedContent::default();
@@ -139,9 +128,30 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         );
         return out;
     }
+    let files = find_files(root, &content_dir, config, &mut out);
+    let parsed = parse_files(files, cache);
+    add_parsed(parsed, &mut out);
+    out.metrics.sort_by(|a, b| a.0.cmp(&b.0));
+    out.okrs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out.retros.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    if out.teams.is_none() && !out.diagnostics.iter().any(|d| d.file == "content/teams.yaml") {
+        out.diagnostics.push(
+            Diagnostic::error("content/teams.yaml", None, "content/teams.yaml is missing")
+                .with_help("list the teams: `- id: company` / `  name: 全社`"),
+        );
+    }
+    out
+}
+
+/// A content file to parse: its path, its display path, what it holds.
+type FoundFile = (PathBuf, String, Kind);
+
+/// The files of `content/` in file-name order (metric ids noted in `out` as found);
+/// what cannot be read or is not expected is reported in `out`.
+fn find_files(root: &Path, content_dir: &Path, config: &Config, out: &mut LoadedContent) -> Vec<FoundFile> {
     let ignore = Ignore::new(&config.ignore);
-    let mut files: Vec<(PathBuf, String, Kind)> = Vec::new();
-    let mut walker = WalkDir::new(&content_dir)
+    let mut files = Vec::new();
+    let mut walker = WalkDir::new(content_dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
@@ -161,65 +171,91 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         if entry.depth() == 0 {
             continue;
         }
-        let path = entry.path();
-        let display = diag::display_path(root, path);
-        let rel = diag::display_path(&content_dir, path);
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_dir = entry.file_type().is_dir();
-        // Before the symbolic link test: Emacs' `.#file` locks are dangling links.
-        if ignore.in_content(&rel) {
-            if is_dir {
-                walker.skip_current_dir();
-            }
-            continue;
-        }
-        if entry.path_is_symlink() {
-            out.diagnostics.push(
-                Diagnostic::warning(
-                    display,
-                    None,
-                    "symbolic link not followed: content must live inside content/",
-                )
-                .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
-            );
-            continue;
-        }
-        // Reading a named pipe blocks until something writes to it, a device may never
-        // end: only regular files and folders are read, decided from the walk's own
-        // metadata (symbolic links were handled above), before anything is opened.
-        if let Some(what) = special_file(entry.file_type()) {
-            out.diagnostics.push(
-                Diagnostic::error(
-                    display,
-                    None,
-                    format!("`{name}` is {what}: okrsite reads only regular files and folders"),
-                )
-                .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
-            );
-            continue;
-        }
-        match classify(&rel, is_dir, config.fiscal_year_start_month) {
-            Ok(Some(kind)) => {
-                if let Kind::Metric(id) = &kind {
+        match sort_entry(&entry, root, content_dir, &ignore, config, out) {
+            Entry::File(file) => {
+                if let Kind::Metric(id) = &file.2 {
                     out.metric_files.insert(id.clone());
                 }
-                files.push((path.to_path_buf(), display, kind))
+                files.push(file)
             }
-            Ok(None) => {}
-            Err(why) => {
-                let what = if is_dir { "folder" } else { "file" };
-                out.diagnostics.push(
-                    Diagnostic::error(display, None, format!("unexpected {what} in content/"))
-                        .with_help(why.to_string()),
-                );
-                if is_dir {
-                    walker.skip_current_dir();
-                }
-            }
+            Entry::Skip => {}
+            Entry::SkipFolder => walker.skip_current_dir(),
         }
     }
+    files
+}
 
-    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
+/// What the walk does with one entry of `content/`.
+enum Entry {
+    /// A file to parse.
+    File(FoundFile),
+    /// Nothing more (a problem is reported).
+    Skip,
+    /// Nothing, and nothing inside it: a folder ignored or not expected.
+    SkipFolder,
+}
+
+/// Whether an entry of `content/` is a file to parse, reporting it in `out` if it
+/// cannot be one.
+fn sort_entry(
+    entry: &walkdir::DirEntry,
+    root: &Path,
+    content_dir: &Path,
+    ignore: &Ignore,
+    config: &Config,
+    out: &mut LoadedContent,
+) -> Entry {
+    let path = entry.path();
+    let display = diag::display_path(root, path);
+    let rel = diag::display_path(content_dir, path);
+    let name = entry.file_name().to_string_lossy().into_owned();
+    let is_dir = entry.file_type().is_dir();
+    let skip = if is_dir { Entry::SkipFolder } else { Entry::Skip };
+    // Before the symbolic link test: Emacs' `.#file` locks are dangling links.
+    if ignore.in_content(&rel) {
+        return skip;
+    }
+    if entry.path_is_symlink() {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                display,
+                None,
+                "symbolic link not followed: content must live inside content/",
+            )
+            .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
+        );
+        return Entry::Skip;
+    }
+    // Reading a named pipe blocks until something writes to it, a device may never
+    // end: only regular files and folders are read, decided from the walk's own
+    // metadata (symbolic links were handled above), before anything is opened.
+    if let Some(what) = special_file(entry.file_type()) {
+        out.diagnostics.push(
+            Diagnostic::error(
+                display,
+                None,
+                format!("`{name}` is {what}: okrsite reads only regular files and folders"),
+            )
+            .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
+        );
+        return Entry::Skip;
+    }
+    match classify(&rel, is_dir, config.fiscal_year_start_month) {
+        Ok(Some(kind)) => Entry::File((path.to_path_buf(), display, kind)),
+        Ok(None) => Entry::Skip,
+        Err(why) => {
+            let what = if is_dir { "folder" } else { "file" };
+            out.diagnostics.push(
+                Diagnostic::error(display, None, format!("unexpected {what} in content/")).with_help(why.to_string()),
+            );
+            skip
+        }
+    }
+}
+
+/// Reads and parses the files, in parallel (from `cache` where a file is unchanged).
+fn parse_files(files: Vec<FoundFile>, cache: Option<&ParseCache>) -> Vec<(Parsed, Vec<Diagnostic>)> {
+    files
         .into_par_iter()
         .map(|(path, display, kind)| {
             let bytes = read_bytes(&path, &display);
@@ -239,7 +275,11 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
             }
             (parsed, element_errors)
         })
-        .collect();
+        .collect()
+}
+
+/// Puts each parsed file (and its problems) into `out`, in file order.
+fn add_parsed(parsed: Vec<(Parsed, Vec<Diagnostic>)>, out: &mut LoadedContent) {
     for (p, mut element_errors) in parsed {
         out.diagnostics.append(&mut element_errors);
         match p {
@@ -270,38 +310,6 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
             }
         }
     }
-    out.metrics.sort_by(|a, b| a.0.cmp(&b.0));
-    out.okrs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    out.retros.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    if out.teams.is_none() && !out.diagnostics.iter().any(|d| d.file == "content/teams.yaml") {
-        out.diagnostics.push(
-            Diagnostic::error("content/teams.yaml", None, "content/teams.yaml is missing")
-                .with_help("list the teams: `- id: company` / `  name: 全社`"),
-        );
-    }
-    out
-}
-
-/// What a file that is neither a regular file, a folder nor a symbolic link is, in
-/// words; `None` for those three.
-pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
-    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_fifo() {
-            return Some("a named pipe (FIFO)");
-        }
-        if ft.is_socket() {
-            return Some("a socket");
-        }
-        if ft.is_block_device() || ft.is_char_device() {
-            return Some("a device");
-        }
-    }
-    Some("not a regular file")
 }
 
 /// Why a path has no place in content/; shown as the help of "unexpected file".
@@ -408,25 +416,10 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
         what,
     };
     let result = match kind {
-        Kind::Teams => {
-            yaml::parse::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("teams.yaml (a list of teams)")).map(|raw| {
-                Parsed::Teams(Loaded {
-                    file: display.clone(),
-                    text: text.clone(),
-                    raw: raw.unwrap_or_default(),
-                })
-            })
-        }
-        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file")).map(|raw| {
-            Parsed::Metric(
-                id,
-                Loaded {
-                    file: display.clone(),
-                    text: text.clone(),
-                    raw,
-                },
-            )
-        }),
+        Kind::Teams => yaml::parse::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("teams.yaml (a list of teams)"))
+            .map(|raw| Parsed::Teams(loaded(&display, &text, raw.unwrap_or_default()))),
+        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file"))
+            .map(|raw| Parsed::Metric(id, loaded(&display, &text, raw))),
         Kind::Okrs(q, team) => {
             yaml::parse::<Option<RawTeamQuarter>>(&text, origin("a team's quarter file")).map(|raw| {
                 let raw = raw.unwrap_or(RawTeamQuarter {
@@ -434,30 +427,23 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
                     not_doing: Vec::new(),
                     private: false,
                 });
-                Parsed::Okrs(
-                    q,
-                    team,
-                    Loaded {
-                        file: display.clone(),
-                        text: text.clone(),
-                        raw,
-                    },
-                )
+                Parsed::Okrs(q, team, loaded(&display, &text, raw))
             })
         }
-        Kind::Retro(q, team) => retro::parse(&text, &display).map(|raw| {
-            Parsed::Retro(
-                q,
-                team,
-                Loaded {
-                    file: display.clone(),
-                    text: text.clone(),
-                    raw,
-                },
-            )
-        }),
+        Kind::Retro(q, team) => {
+            retro::parse(&text, &display).map(|raw| Parsed::Retro(q, team, loaded(&display, &text, raw)))
+        }
     };
     result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d, okrs_of))
+}
+
+/// A parsed file with its display path and text.
+fn loaded<T>(display: &str, text: &Arc<str>, raw: T) -> Loaded<T> {
+    Loaded {
+        file: display.to_string(),
+        text: text.clone(),
+        raw,
+    }
 }
 
 /// How many broken elements of one file get their own precise diagnostic; each
@@ -537,97 +523,10 @@ fn broken_okrs(okrs: &RawTeamQuarter) -> Vec<Broken> {
     broken
 }
 
-/// Reads a file as UTF-8 text, refusing huge files and pointing at the first
-/// invalid byte. A UTF-8 byte order mark is dropped.
-pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
-    decode_text(&read_bytes(path, display)?, display)
-}
-
-/// Reads a regular file's bytes, refusing special files and files above
-/// [`MAX_FILE_BYTES`].
-fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
-    // (`metadata` follows links: a link to a named pipe is refused too.)
-    if let Some(what) = special_file(meta.file_type()).or(meta.is_dir().then_some("a folder")) {
-        return Err(Diagnostic::error(
-            display,
-            None,
-            format!("{display} is {what}, not a regular file: okrsite does not read it"),
-        )
-        .with_help("replace it with a regular file"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            display,
-            None,
-            format!(
-                "file is {} MB; okrsite reads files up to {} MB",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )
-        .with_help("split the series, e.g. one metric per file, or thin out old points"));
-    }
-    std::fs::read(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))
-}
-
-/// A file's bytes as UTF-8 text (see [`read_text`]).
-fn decode_text(bytes: &[u8], display: &str) -> Result<Arc<str>, Diagnostic> {
-    if let Some(encoding) = wide_encoding(bytes) {
-        return Err(Diagnostic::error(
-            display,
-            Some(Position::new(1, 1)),
-            format!("the file is not UTF-8: it is {encoding} — save it as UTF-8"),
-        )
-        .with_help("in most editors: Save As…, then choose the encoding UTF-8"));
-    }
-    let (_, bytes) = split_bom(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Arc::from(s)),
-        Err(e) => {
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
-            let pos = Position::of_offset(valid, valid.len());
-            Err(Diagnostic::error(display, Some(pos), "the file is not valid UTF-8")
-                .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not read)"))
-        }
-    }
-}
-
-/// Names a UTF-16 or UTF-32 file, recognised by its byte order mark or, without one,
-/// by the NUL bytes that ASCII text has in every other byte (every fourth for UTF-32).
-/// Such a file can be valid UTF-8 (NUL is a character), so this is checked first.
-fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0xFF, 0xFE, 0, 0, ..] => return Some("UTF-32 (little-endian, with a byte order mark)"),
-        [0, 0, 0xFE, 0xFF, ..] => return Some("UTF-32 (big-endian, with a byte order mark)"),
-        [0xFF, 0xFE, ..] => return Some("UTF-16 (little-endian, with a byte order mark)"),
-        [0xFE, 0xFF, ..] => return Some("UTF-16 (big-endian, with a byte order mark)"),
-        _ => {}
-    }
-    // A sample from the start is enough: text in UTF-16 has NULs throughout.
-    let sample = &bytes[..bytes.len().min(4096)];
-    if sample.len() < 4 {
-        return None;
-    }
-    let nul_share = |step: usize, at: usize| {
-        let of: Vec<&u8> = sample.iter().skip(at).step_by(step).collect();
-        of.iter().filter(|b| ***b == 0).count() as f64 / of.len().max(1) as f64
-    };
-    let (even, odd) = (nul_share(2, 0), nul_share(2, 1));
-    if odd > 0.3 && even < 0.05 {
-        Some("UTF-16 (little-endian, without a byte order mark)")
-    } else if even > 0.3 && odd < 0.05 {
-        Some("UTF-16 (big-endian, without a byte order mark)")
-    } else if even > 0.9 && odd > 0.4 {
-        Some("UTF-32 or another encoding with NUL bytes")
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::read::BOM;
 
     #[test]
     fn the_cache_reuses_a_parse_only_for_the_same_bytes() {
@@ -645,33 +544,5 @@ mod tests {
             "a BOM added is a change"
         );
         assert!(cache.get(Path::new("content/other.yaml"), bytes).is_none());
-    }
-
-    fn utf16le(s: &str) -> Vec<u8> {
-        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
-    }
-
-    fn utf16be(s: &str) -> Vec<u8> {
-        s.encode_utf16().flat_map(u16::to_be_bytes).collect()
-    }
-
-    #[test]
-    fn utf16_is_recognised_with_and_without_a_byte_order_mark() {
-        let text = "- id: company\n  name: 全社\n";
-        let with_bom = |bom: &[u8], body: Vec<u8>| [bom, &body].concat();
-        let le = wide_encoding(&with_bom(&[0xFF, 0xFE], utf16le(text))).unwrap();
-        assert!(le.starts_with("UTF-16 (little-endian, with"), "{le}");
-        let be = wide_encoding(&with_bom(&[0xFE, 0xFF], utf16be(text))).unwrap();
-        assert!(be.starts_with("UTF-16 (big-endian, with"), "{be}");
-        assert!(
-            wide_encoding(&utf16le(text))
-                .unwrap()
-                .contains("little-endian, without")
-        );
-        assert!(wide_encoding(&utf16be(text)).unwrap().contains("big-endian, without"));
-        // UTF-8, with or without its BOM, and Japanese text are not taken for UTF-16.
-        assert_eq!(wide_encoding(text.as_bytes()), None);
-        assert_eq!(wide_encoding(&with_bom(&[0xEF, 0xBB, 0xBF], text.into())), None);
-        assert_eq!(wide_encoding("学び".repeat(100).as_bytes()), None);
     }
 }

@@ -2,8 +2,10 @@
 
 pub mod bounds;
 pub mod cycles;
+pub mod learnings;
 pub mod load;
 pub mod raw;
+pub mod read;
 pub mod resolve;
 pub mod retro;
 pub mod yaml;

@@ -276,6 +276,31 @@ pub struct RawFrontMatter {
     pub private: bool,
 }
 
+/// A file that may be kept out of the site: draft or private files are built only
+/// with `--drafts` (see `resolve::Options::publishes`, the one filter).
+pub trait MaybeUnpublished {
+    /// Whether the file asks to stay out of the published site.
+    fn is_unpublished(&self) -> bool;
+}
+
+impl MaybeUnpublished for RawMetric {
+    fn is_unpublished(&self) -> bool {
+        self.private
+    }
+}
+
+impl MaybeUnpublished for RawTeamQuarter {
+    fn is_unpublished(&self) -> bool {
+        self.private
+    }
+}
+
+impl MaybeUnpublished for RawFrontMatter {
+    fn is_unpublished(&self) -> bool {
+        self.draft || self.private
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,13 +2,13 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use unicode_normalization::UnicodeNormalization;
+use pulldown_cmark::Parser;
 
+use super::learnings::{LearningWalker, Walked, item_markdown};
+pub use super::learnings::{is_tag_char, markdown_options, split_tags, tag_identity};
 use super::raw::RawFrontMatter;
 use super::yaml::{self, Origin};
 use crate::diag::{Diagnostic, Position};
-use crate::text;
 
 /// A retrospective split into front matter and body.
 #[derive(Debug, Clone)]
@@ -75,93 +75,26 @@ pub struct FoundLearning {
     pub offset: usize,
 }
 
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-fn level_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
 /// The top-level list items under any level 2 or 3 heading whose text matches
-/// one of `headings` (case-insensitively, trimmed). The section runs until the
-/// next heading of the same or a higher level.
+/// one of `headings` (case-insensitively, trimmed), as [`LearningWalker`] finds them.
 pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> {
-    let wanted: Vec<String> = headings.iter().map(|h| h.trim().to_lowercase()).collect();
+    let mut walker = LearningWalker::new(headings);
     let mut found = Vec::new();
-    let mut section: Option<u8> = None;
-    let mut heading: Option<(u8, String)> = None;
-    let mut container_depth = 0usize; // lists and block quotes we are inside
-    let mut item: Option<(usize, String)> = None; // (start offset, plain text so far)
-    let mut pending_break = false;
     // Lines are counted from the previous learning on, not from the top for each one.
     let mut lines = LineCounter::default();
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_number(level), String::new())),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, text)) = heading.take() {
-                    let matched = (level == 2 || level == 3) && wanted.contains(&text.trim().to_lowercase());
-                    if matched {
-                        section = Some(level);
-                    } else if section.is_some_and(|s| level <= s) {
-                        section = None;
-                    }
-                }
-            }
-            Event::Start(Tag::List(_)) | Event::Start(Tag::BlockQuote(_)) => {
-                container_depth += 1;
-                pending_break = true;
-            }
-            Event::End(TagEnd::List(_)) | Event::End(TagEnd::BlockQuote(_)) => {
-                container_depth = container_depth.saturating_sub(1)
-            }
-            Event::Start(Tag::Item) if container_depth == 1 && section.is_some() => {
-                item = Some((range.start, String::new()));
-            }
-            Event::End(TagEnd::Item) if container_depth == 1 => {
-                if let Some((start, plain)) = item.take() {
-                    let source = &body[start..range.end.max(start)];
-                    let (text, tags) = split_tags(&plain);
-                    if !text.is_empty() {
-                        let markdown = strip_tags_from_markdown(strip_list_marker(source));
-                        let line = lines.line_of(body, start);
-                        found.push(FoundLearning {
-                            text,
-                            markdown,
-                            tags,
-                            line,
-                            offset: start,
-                        });
-                    }
-                }
-                pending_break = false;
-            }
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => {
-                if let Some((_, h)) = heading.as_mut() {
-                    h.push_str(&t);
-                } else if let Some((_, plain)) = item.as_mut() {
-                    if pending_break {
-                        plain.push_str(text::soft_break(plain.chars().last(), t.chars().next()));
-                        pending_break = false;
-                    }
-                    plain.push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => pending_break = true,
-            Event::End(TagEnd::Paragraph) => pending_break = true,
-            _ => {}
+        let Walked::ItemEnd(item) = walker.step(&event, &range) else {
+            continue;
+        };
+        if !item.text.is_empty() {
+            let start = item.range.start;
+            found.push(FoundLearning {
+                text: item.text,
+                markdown: item_markdown(&body[item.range]),
+                tags: item.tags,
+                line: lines.line_of(body, start),
+                offset: start,
+            });
         }
     }
     found
@@ -186,45 +119,6 @@ impl LineCounter {
         }
         self.newlines + 1
     }
-}
-
-/// Removes `#tag` tokens from plain text; returns the text and the tags in order,
-/// each once (by [`tag_identity`]). A tag is `#` at the start or after white space,
-/// followed by letters, digits, `_` or `-` of any script.
-pub fn split_tags(plain: &str) -> (String, Vec<String>) {
-    let mut tags: Vec<String> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut out = String::with_capacity(plain.len());
-    let mut chars = plain.char_indices().peekable();
-    let mut prev_is_space = true;
-    while let Some((i, c)) = chars.next() {
-        if c == '#' && prev_is_space {
-            let rest = &plain[i + 1..];
-            let len: usize = rest.chars().take_while(|&ch| is_tag_char(ch)).map(char::len_utf8).sum();
-            if len > 0 {
-                let tag = &rest[..len];
-                if seen.insert(tag_identity(tag)) {
-                    tags.push(tag.to_string());
-                }
-                while chars.peek().is_some_and(|&(j, _)| j < i + 1 + len) {
-                    chars.next();
-                }
-                prev_is_space = false;
-                continue;
-            }
-        }
-        prev_is_space = c.is_whitespace();
-        out.push(c);
-    }
-    (text::squash_whitespace(&out), tags)
-}
-
-/// What makes two tags the same tag: Unicode NFC (so a composed `é` and `e` +
-/// U+0301 are one tag), then lower case, character by character (`#Pricing` and
-/// `#pricing` are one tag; lower-casing is the case folding used: simple, and the
-/// same in every context), then NFC again, as lower-casing can undo composition.
-pub fn tag_identity(tag: &str) -> String {
-    tag.nfc().flat_map(char::to_lowercase).nfc().collect()
 }
 
 /// Learnings show this many tags; a learning with more gets a warning, and only
@@ -276,41 +170,6 @@ pub fn too_many_tags(learnings: &[crate::model::Learning], front_tags: &[String]
     front.into_iter().chain(each).collect()
 }
 
-/// Whether `c` may be part of a `#tag` token.
-pub fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-' || is_mark(c)
-}
-
-/// Combining marks (accents, dakuten written separately, variation selectors, ZWJ)
-/// belong to the tag they follow.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x3099..=0x309A | 0xFE00..=0xFE0F | 0x200D | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF)
-}
-
-fn strip_list_marker(item: &str) -> &str {
-    let s = item.trim_start();
-    if let Some(rest) = s.strip_prefix(['-', '*', '+']) {
-        return rest.trim_start_matches([' ', '\t']);
-    }
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    if digits > 0 && s[digits..].starts_with(['.', ')']) {
-        return s[digits + 1..].trim_start_matches([' ', '\t']);
-    }
-    s
-}
-
-fn strip_tags_from_markdown(md: &str) -> String {
-    let lines: Vec<String> = md
-        .lines()
-        .map(|line| {
-            let (text, _) = split_tags(line);
-            text
-        })
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.join("\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,20 +215,10 @@ mod tests {
     }
 
     #[test]
-    fn a_tag_is_kept_once_whatever_its_spelling() {
-        let (_, tags) = split_tags("x #caf\u{e9} #CAFE\u{301} #Pricing #pricing");
-        assert_eq!(tags, ["caf\u{e9}", "Pricing"]);
-        assert_eq!(tag_identity("CAFE\u{301}"), "caf\u{e9}");
+    fn front_tags_are_merged_once_each_and_at_most_ten() {
         let front: Vec<String> = (0..12).map(|i| format!("f{i}")).chain(["PRICING".into()]).collect();
         let merged = merge_tags(vec!["pricing".into(), "F1".into()], &front);
         assert_eq!(merged.len(), 2 + 9, "{merged:?}");
         assert!(!merged.contains(&"f10".to_string()) && !merged.contains(&"f1".to_string()));
-    }
-
-    #[test]
-    fn tags_need_a_space_before_the_hash() {
-        let (text, tags) = split_tags("C#で書く #価格 a#b #tag_1-x. #");
-        assert_eq!(tags, ["価格", "tag_1-x"]);
-        assert_eq!(text, "C#で書く a#b . #");
     }
 }

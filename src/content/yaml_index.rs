@@ -84,36 +84,12 @@ impl PositionIndex {
                     if has_anchor_or_tag(&event) {
                         return None;
                     }
-                    let mut entry = None;
-                    let step = match stack.last_mut() {
-                        None => None,
-                        Some(Frame::Seq { node, next }) => {
-                            *next += 1;
-                            Some((*node, Step::Index(*next - 1)))
-                        }
-                        Some(Frame::Map { node, key, entries }) => match key.take() {
-                            Some(k) => {
-                                *entries += 1;
-                                entry = Some((*node, Step::Index(*entries - 1)));
-                                Some((*node, Step::Key(k)))
-                            }
-                            None => {
-                                // A key: only plain text keys are followed.
-                                if event.type_ != sys::YAML_SCALAR_EVENT {
-                                    return None;
-                                }
-                                let k = scalar_text(&event);
-                                if k == "<<" {
-                                    return None;
-                                }
-                                *key = Some(k);
-                                continue;
-                            }
-                        },
+                    let Place::Node(place) = place(&mut stack, &event)? else {
+                        continue;
                     };
                     let node = index.positions.len();
                     index.positions.push(mark);
-                    for step in [step, entry].into_iter().flatten() {
+                    for step in place.into_iter().flatten() {
                         index.children.entry(step).or_insert(node);
                     }
                     match event.type_ {
@@ -154,6 +130,46 @@ impl PositionIndex {
         }
         Found::At(self.positions[node])
     }
+}
+
+/// What an event that starts a node is, for the index.
+enum Place {
+    /// A mapping's key: the node that follows is its value.
+    Key,
+    /// A node under its parent's key or index and, in a mapping, under the entry's
+    /// index too (`[step, entry]`; neither for the root).
+    Node([Option<(usize, Step)>; 2]),
+}
+
+/// Where a node starting with `event` hangs; `None` when the index does not follow
+/// it (a key that is not plain text, a merge key).
+fn place(stack: &mut [Frame], event: &sys::yaml_event_t) -> Option<Place> {
+    let place = match stack.last_mut() {
+        None => [None, None],
+        Some(Frame::Seq { node, next }) => {
+            *next += 1;
+            [Some((*node, Step::Index(*next - 1))), None]
+        }
+        Some(Frame::Map { node, key, entries }) => match key.take() {
+            Some(k) => {
+                *entries += 1;
+                [Some((*node, Step::Key(k))), Some((*node, Step::Index(*entries - 1)))]
+            }
+            None => {
+                // A key: only plain text keys are followed.
+                if event.type_ != sys::YAML_SCALAR_EVENT {
+                    return None;
+                }
+                let k = scalar_text(event);
+                if k == "<<" {
+                    return None;
+                }
+                *key = Some(k);
+                return Some(Place::Key);
+            }
+        },
+    };
+    Some(Place::Node(place))
 }
 
 fn has_anchor_or_tag(event: &sys::yaml_event_t) -> bool {

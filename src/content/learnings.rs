@@ -1,0 +1,286 @@
+//! The one rule for learnings in a retrospective's Markdown: which headings hold
+//! them, what a learning item is, and how its `#tags` are read. The loader
+//! ([`super::retro::extract_learnings`]) and the renderer's learning pass both walk
+//! the Markdown events with [`LearningWalker`]; the renderer only decides the HTML.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Tag, TagEnd};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::text;
+
+/// The Markdown extensions okrsite reads retrospectives with (loader and renderer).
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// A learning list item, as the walker found it when it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkedItem {
+    /// Byte range of the item in the body.
+    pub range: Range<usize>,
+    /// Its plain text, `#tag` tokens removed, white space squashed.
+    pub text: String,
+    /// Its tags in order, each once (by [`tag_identity`]).
+    pub tags: Vec<String>,
+}
+
+/// What an event means for learnings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Walked {
+    /// Nothing learnings care about.
+    Nothing,
+    /// A learning item starts at this byte offset.
+    ItemStart(usize),
+    /// A text event inside a learning item (nested lists included). Its `#tag`
+    /// tokens are read with [`strip_tag_tokens`], `prev_is_space` telling whether
+    /// the item's text before it ends with white space (or is empty).
+    ItemText { prev_is_space: bool },
+    /// The learning item that started at the last [`Walked::ItemStart`] ends.
+    ItemEnd(WalkedItem),
+}
+
+/// The item being walked: where it starts, its plain text so far.
+struct OpenItem {
+    start: usize,
+    plain: String,
+}
+
+/// Walks the Markdown events of a body, a learning item at a time: the top-level
+/// list items under any level 2 or 3 heading whose text matches one of the learning
+/// headings (case-insensitively, trimmed). The section runs until the next heading
+/// of the same or a higher level. Keeps its state from one event to the next, so
+/// events may come a group at a time.
+pub struct LearningWalker {
+    wanted: Vec<String>,
+    section: Option<u8>,
+    heading: Option<(u8, String)>,
+    /// Lists and block quotes we are inside.
+    container_depth: usize,
+    item: Option<OpenItem>,
+    pending_break: bool,
+}
+
+impl LearningWalker {
+    pub fn new(headings: &[String]) -> Self {
+        LearningWalker {
+            wanted: headings.iter().map(|h| h.trim().to_lowercase()).collect(),
+            section: None,
+            heading: None,
+            container_depth: 0,
+            item: None,
+            pending_break: false,
+        }
+    }
+
+    /// Takes the next event (with its byte range in the body).
+    pub fn step(&mut self, event: &Event<'_>, range: &Range<usize>) -> Walked {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => self.heading = Some((level_number(*level), String::new())),
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::List(_)) | Event::Start(Tag::BlockQuote(_)) => {
+                self.container_depth += 1;
+                self.pending_break = true;
+            }
+            Event::End(TagEnd::List(_)) | Event::End(TagEnd::BlockQuote(_)) => {
+                self.container_depth = self.container_depth.saturating_sub(1)
+            }
+            Event::Start(Tag::Item) if self.container_depth == 1 && self.section.is_some() => {
+                self.item = Some(OpenItem {
+                    start: range.start,
+                    plain: String::new(),
+                });
+                return Walked::ItemStart(range.start);
+            }
+            Event::End(TagEnd::Item) if self.container_depth == 1 => {
+                self.pending_break = false;
+                if let Some(item) = self.item.take() {
+                    let (text, tags) = split_tags(&item.plain);
+                    return Walked::ItemEnd(WalkedItem {
+                        range: item.start..range.end.max(item.start),
+                        text,
+                        tags,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => {
+                if let Some((_, h)) = self.heading.as_mut() {
+                    h.push_str(t);
+                } else if let Some(prev_is_space) = self.push_item_text(t)
+                    && matches!(event, Event::Text(_))
+                {
+                    return Walked::ItemText { prev_is_space };
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => self.pending_break = true,
+            _ => {}
+        }
+        Walked::Nothing
+    }
+
+    /// At the end of a heading: a matching one opens a learnings section, any other
+    /// of the same or a higher level closes it.
+    fn end_heading(&mut self) {
+        if let Some((level, text)) = self.heading.take() {
+            let matched = (level == 2 || level == 3) && self.wanted.contains(&text.trim().to_lowercase());
+            if matched {
+                self.section = Some(level);
+            } else if self.section.is_some_and(|s| level <= s) {
+                self.section = None;
+            }
+        }
+    }
+
+    /// Adds text to the open item (after a pending break); whether the item's text
+    /// before it ended with white space. `None` outside an item.
+    fn push_item_text(&mut self, t: &str) -> Option<bool> {
+        let plain = &mut self.item.as_mut()?.plain;
+        if self.pending_break {
+            plain.push_str(text::soft_break(plain.chars().last(), t.chars().next()));
+            self.pending_break = false;
+        }
+        let prev_is_space = plain.chars().last().is_none_or(char::is_whitespace);
+        plain.push_str(t);
+        Some(prev_is_space)
+    }
+}
+
+/// Removes `#tag` tokens from plain text; returns the text and the tags in order,
+/// each once (by [`tag_identity`]). A tag is `#` at the start or after white space,
+/// followed by letters, digits, `_` or `-` of any script.
+pub fn split_tags(plain: &str) -> (String, Vec<String>) {
+    let mut tags: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let out = remove_tag_tokens(plain, true, |tag| {
+        if seen.insert(tag_identity(tag)) {
+            tags.push(tag.to_string());
+        }
+    });
+    (text::squash_whitespace(&out), tags)
+}
+
+/// A run of text of a learning item with its `#tag` tokens removed and its end
+/// trimmed, or `None` when it has none. `prev_is_space`: whether the text before
+/// the run ends with white space (see [`Walked::ItemText`]).
+pub fn strip_tag_tokens(run: &str, prev_is_space: bool) -> Option<String> {
+    let mut found = false;
+    let out = remove_tag_tokens(run, prev_is_space, |_| found = true);
+    found.then(|| out.trim_end().to_string())
+}
+
+/// `text` without its tag tokens, each given to `tag` in order.
+fn remove_tag_tokens(text: &str, prev_is_space: bool, mut tag: impl FnMut(&str)) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    let mut prev_is_space = prev_is_space;
+    while let Some((i, c)) = chars.next() {
+        if c == '#' && prev_is_space {
+            let rest = &text[i + 1..];
+            let len: usize = rest.chars().take_while(|&ch| is_tag_char(ch)).map(char::len_utf8).sum();
+            if len > 0 {
+                tag(&rest[..len]);
+                while chars.peek().is_some_and(|&(j, _)| j < i + 1 + len) {
+                    chars.next();
+                }
+                prev_is_space = false;
+                continue;
+            }
+        }
+        prev_is_space = c.is_whitespace();
+        out.push(c);
+    }
+    out
+}
+
+/// What makes two tags the same tag: Unicode NFC (so a composed `é` and `e` +
+/// U+0301 are one tag), then lower case, character by character (`#Pricing` and
+/// `#pricing` are one tag; lower-casing is the case folding used: simple, and the
+/// same in every context), then NFC again, as lower-casing can undo composition.
+pub fn tag_identity(tag: &str) -> String {
+    tag.nfc().flat_map(char::to_lowercase).nfc().collect()
+}
+
+/// Whether `c` may be part of a `#tag` token.
+pub fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || is_mark(c)
+}
+
+/// Combining marks (accents, dakuten written separately, variation selectors, ZWJ)
+/// belong to the tag they follow.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x3099..=0x309A | 0xFE00..=0xFE0F | 0x200D | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF)
+}
+
+/// A learning item's Markdown source as a learning's own Markdown: without its
+/// list marker and its tags, and without lines left empty.
+pub fn item_markdown(source: &str) -> String {
+    strip_tags_from_markdown(strip_list_marker(source))
+}
+
+fn strip_list_marker(item: &str) -> &str {
+    let s = item.trim_start();
+    if let Some(rest) = s.strip_prefix(['-', '*', '+']) {
+        return rest.trim_start_matches([' ', '\t']);
+    }
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && s[digits..].starts_with(['.', ')']) {
+        return s[digits + 1..].trim_start_matches([' ', '\t']);
+    }
+    s
+}
+
+fn strip_tags_from_markdown(md: &str) -> String {
+    let lines: Vec<String> = md
+        .lines()
+        .map(|line| {
+            let (text, _) = split_tags(line);
+            text
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_is_kept_once_whatever_its_spelling() {
+        let (_, tags) = split_tags("x #caf\u{e9} #CAFE\u{301} #Pricing #pricing");
+        assert_eq!(tags, ["caf\u{e9}", "Pricing"]);
+        assert_eq!(tag_identity("CAFE\u{301}"), "caf\u{e9}");
+    }
+
+    #[test]
+    fn tags_need_a_space_before_the_hash() {
+        let (text, tags) = split_tags("C#で書く #価格 a#b #tag_1-x. #");
+        assert_eq!(tags, ["価格", "tag_1-x"]);
+        assert_eq!(text, "C#で書く a#b . #");
+    }
+
+    #[test]
+    fn a_run_is_stripped_in_the_context_of_the_text_before_it() {
+        assert_eq!(strip_tag_tokens("価格 #pricing #価格", true).as_deref(), Some("価格"));
+        assert_eq!(strip_tag_tokens("#x y", true).as_deref(), Some(" y"));
+        assert_eq!(strip_tag_tokens("#x y", false), None);
+        assert_eq!(strip_tag_tokens("no tags ", true), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! `aligns_to`: an objective naming an objective of another team in the same quarter.
+
+use std::collections::{HashMap, HashSet};
+
+use super::super::load::{Loaded, LoadedContent};
+use super::super::raw::RawTeamQuarter;
+use super::super::yaml::YamlPath;
+use super::okrs::OkrContext;
+use super::report::{Help, Reporter, listing};
+use crate::model::{ObjectiveId, ObjectiveRef, Quarter, TeamId};
+
+/// The objective ids of one team's quarter file: in file order for help texts, and
+/// as a set, so each `aligns_to` is checked at once (scanning the list for each of
+/// thousands of objectives aligned into one team was quadratic).
+pub(super) struct ObjectiveIds {
+    in_order: Vec<String>,
+    set: HashSet<String>,
+}
+
+pub(super) fn resolve_alignment(
+    l: &Loaded<RawTeamQuarter>,
+    at: &YamlPath,
+    value: &str,
+    ctx: &OkrContext<'_>,
+    r: &mut Reporter<'_>,
+) -> Option<ObjectiveRef> {
+    let Some((team, obj)) = value.split_once('/') else {
+        r.error(
+            l,
+            at,
+            format!("`aligns_to: {value}` is not of the form <team-id>/<objective-id>"),
+        )
+        .help("e.g. `aligns_to: company/grow`");
+        return None;
+    };
+    let key = (ctx.quarter, team);
+    match ctx.objective_ids.get(&key) {
+        None if ctx.failed_okrs.contains(&(ctx.quarter, team.to_string())) => None,
+        None => {
+            r.error(
+                l,
+                at,
+                format!("`aligns_to: {value}`: team `{team}` has no OKRs in {}", ctx.quarter),
+            )
+            .help(format!(
+                "aligns_to names an objective of the same quarter, in content/{}/{team}.yaml",
+                ctx.quarter
+            ));
+            None
+        }
+        Some(ids) if !ids.set.contains(obj) => {
+            let help = r
+                .suggest(obj, &ids.in_order)
+                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)));
+            r.error(
+                l,
+                at,
+                format!("`aligns_to: {value}` names no objective of `{team}` in {}", ctx.quarter),
+            )
+            .help(help);
+            None
+        }
+        // A private parent stays unnamed in the output.
+        Some(_) if ctx.excluded.contains(&key) => None,
+        Some(_) => Some(ObjectiveRef {
+            team: TeamId::new(team),
+            objective: ObjectiveId::new(obj),
+        }),
+    }
+}
+
+/// The objective ids of every OKR file (private ones too, as `aligns_to` may name them).
+pub(super) fn objective_ids(content: &LoadedContent) -> HashMap<(Quarter, &str), ObjectiveIds> {
+    let mut objective_ids = HashMap::new();
+    for (q, team, l) in &content.okrs {
+        let ids = l
+            .raw
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                o.ok()
+                    .and_then(|o| o.id.clone())
+                    .unwrap_or_else(|| format!("o{}", i + 1))
+            })
+            .collect::<Vec<String>>();
+        let set = ids.iter().cloned().collect();
+        objective_ids.insert((*q, team.as_str()), ObjectiveIds { in_order: ids, set });
+    }
+    objective_ids
+}

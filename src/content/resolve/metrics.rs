@@ -1,0 +1,230 @@
+//! Metrics and the series of values (metric points, a KR's own values).
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+
+use super::super::bounds::{in_range, out_of_range};
+use super::super::load::{Loaded, LoadedContent};
+use super::super::raw::{RawMetric, RawSeries, RawThresholds};
+use super::super::yaml::YamlPath;
+use super::Options;
+use super::ids::{is_slug, slug_help};
+use super::report::{Help, Reporter};
+use crate::diag::Diagnostic;
+use crate::model::{Direction, Metric, MetricId, Point, Thresholds};
+
+/// The published metrics, and what key results need to know of every metric file.
+pub(super) struct Metrics<'c> {
+    pub(super) metrics: Vec<Metric>,
+    /// The id of every metric file, parsed or not.
+    pub(super) files: HashSet<&'c str>,
+    /// The same ids sorted, once, for help texts (sorting them for each unknown
+    /// metric was quadratic).
+    pub(super) sorted: Vec<&'c str>,
+    /// Ids of the metric files that parsed.
+    pub(super) parsed: HashSet<&'c str>,
+    /// Ids of the metrics left out of the site as private.
+    pub(super) private: HashSet<&'c str>,
+}
+
+/// The metrics of content/metrics/, private ones left out (unless building drafts).
+pub(super) fn resolve_metrics<'c>(content: &'c LoadedContent, opts: Options, r: &mut Reporter<'_>) -> Metrics<'c> {
+    let mut metrics = Vec::new();
+    let mut private = HashSet::new();
+    for (id, l) in &content.metrics {
+        if !is_slug(id) {
+            let d = Diagnostic::error(
+                l.file.clone(),
+                None,
+                format!("metric id `{id}` (the file name) breaks the slug rule"),
+            )
+            .with_help(slug_help(id));
+            r.diagnostics.push(d);
+        }
+        if !opts.publishes(&l.raw) {
+            private.insert(id.as_str());
+            continue;
+        }
+        metrics.push(resolve_metric(id, l, opts, r));
+    }
+    let files: HashSet<&str> = content.metric_files.iter().map(String::as_str).collect();
+    let mut sorted: Vec<&str> = files.iter().copied().collect();
+    sorted.sort_unstable();
+    Metrics {
+        metrics,
+        parsed: content.metrics.iter().map(|(id, _)| id.as_str()).collect(),
+        files,
+        sorted,
+        private,
+    }
+}
+
+/// Locating a point re-reads the file, so only the first few problems of each kind
+/// (non-finite, duplicate, after today) are reported point by point; the rest are
+/// counted in one more diagnostic. 100,000 future dates stay fast.
+const EACH: usize = 3;
+
+/// Checks a series (metric points or KR values): finite values, unique dates,
+/// none after today (a warning); returns the points sorted by date.
+pub(super) fn resolve_series<T>(
+    l: &Loaded<T>,
+    path: &YamlPath,
+    series: &RawSeries,
+    today: Date,
+    r: &mut Reporter<'_>,
+) -> Vec<Point> {
+    let item_path = |i: usize| path.index(i);
+    let mut seen: HashMap<Date, usize> = HashMap::new();
+    let mut points = Vec::with_capacity(series.points.len());
+    // How many problems of each kind: non-finite, duplicate, after today.
+    let mut more = [0usize; 3];
+    for (i, p) in series.points.iter().enumerate() {
+        let date = p.date.to_string();
+        let at = item_path(i);
+        let value_at = if series.mapping_form {
+            at.clone()
+        } else {
+            at.key("value")
+        };
+        if !in_range(p.value) {
+            more[0] += 1;
+            if more[0] <= EACH {
+                let (message, help) = out_of_range(&format!("the value on {date}"), p.value);
+                r.error(l, &value_at, message).help(help);
+            }
+            continue;
+        }
+        if let Some(first) = seen.insert(p.date.0, i) {
+            more[1] += 1;
+            if more[1] <= EACH {
+                let first_line = r
+                    .locate(l, &item_path(first))
+                    .map_or(String::new(), |p| format!(" (first on line {})", p.line));
+                r.error(l, &at, format!("duplicate date {date} in the series{first_line}"))
+                    .help("each date appears once; merge the two points");
+            }
+            continue;
+        }
+        if p.date.0 > today {
+            more[2] += 1;
+            if more[2] <= EACH {
+                r.warning(l, &at, format!("data point dated {date}, after today ({today})"))
+                    .help("future dates are usually typos; check the year and month");
+            }
+        }
+        points.push(Point {
+            date: p.date.0,
+            value: p.value,
+            note: p.note.clone(),
+        });
+    }
+    report_the_rest(l, path, more, today, r);
+    points.sort_by_key(|p| p.date);
+    points
+}
+
+/// One diagnostic for each kind of problem past the first [`EACH`] of a series.
+fn report_the_rest<T>(l: &Loaded<T>, path: &YamlPath, counts: [usize; 3], today: Date, r: &mut Reporter<'_>) {
+    let more = counts.map(|n| n.saturating_sub(EACH));
+    if more[0] > 0 {
+        r.error(
+            l,
+            path,
+            format!(
+                "{} more values in this series are not finite numbers or larger in magnitude than 1e15",
+                more[0]
+            ),
+        );
+    }
+    if more[1] > 0 {
+        r.error(l, path, format!("{} more duplicate dates in this series", more[1]));
+    }
+    if more[2] > 0 {
+        r.warning(
+            l,
+            path,
+            format!(
+                "{} more data points in this series are dated after today ({today})",
+                more[2]
+            ),
+        );
+    }
+}
+
+fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Reporter<'_>) -> Metric {
+    let m = &l.raw;
+    let root = YamlPath::root();
+    let thresholds = m.thresholds.as_ref().map(|t| resolve_thresholds(l, t, r));
+    let points = resolve_series(l, &root.key("points"), &m.points, opts.today, r);
+    Metric {
+        id: MetricId::new(id),
+        name: m.name.clone(),
+        unit: m.unit.clone(),
+        direction: m.direction,
+        layer: m.layer,
+        definition: m.definition.clone().unwrap_or_default(),
+        aggregate: m.aggregate.unwrap_or_default(),
+        thresholds,
+        points,
+        source: l.file.clone(),
+    }
+}
+
+/// A metric's red and yellow lines: in range, with a direction, in its order.
+fn resolve_thresholds(l: &Loaded<RawMetric>, t: &RawThresholds, r: &mut Reporter<'_>) -> Thresholds {
+    let at = YamlPath::root().key("thresholds");
+    for (key, v) in [("red", t.red), ("yellow", t.yellow)] {
+        if let Some(v) = v.filter(|v| !in_range(*v)) {
+            let (message, help) = out_of_range(&format!("thresholds.{key}"), v);
+            r.error(l, &at.key(key), message).help(help);
+        }
+    }
+    match l.raw.direction {
+        None => {
+            r.error(l, &at, "thresholds need a `direction`")
+                .help("add `direction: increase` (higher is better) or `direction: decrease` (lower is better)");
+        }
+        Some(dir) => check_threshold_order(l, &at, t, dir, r),
+    }
+    if t.red.is_none() && t.yellow.is_none() {
+        r.error(l, &at, "thresholds name neither `red` nor `yellow`")
+            .help("e.g. `red: 40` and `yellow: 50`");
+    }
+    Thresholds {
+        red: t.red,
+        yellow: t.yellow,
+    }
+}
+
+/// The red line lies beyond the yellow one, in the metric's bad direction.
+fn check_threshold_order(
+    l: &Loaded<RawMetric>,
+    at: &YamlPath,
+    t: &RawThresholds,
+    dir: Direction,
+    r: &mut Reporter<'_>,
+) {
+    // Out-of-range lines were reported already; their order says nothing more.
+    let (Some(red), Some(yellow)) = (t.red.filter(|v| in_range(*v)), t.yellow.filter(|v| in_range(*v))) else {
+        return;
+    };
+    let wrong = match dir {
+        Direction::Increase => red > yellow,
+        Direction::Decrease => red < yellow,
+    };
+    if wrong {
+        let (word, rel) = match dir {
+            Direction::Increase => ("increase", "below"),
+            Direction::Decrease => ("decrease", "above"),
+        };
+        r.error(
+            l,
+            &at.key("red"),
+            format!("red ({red}) and yellow ({yellow}) are in the wrong order for `direction: {word}`"),
+        )
+        .help(format!(
+            "with direction {word}, the red line lies {rel} the yellow line"
+        ));
+    }
+}

@@ -1,0 +1,379 @@
+//! OKR files: objectives and key results (their `aligns_to` is [`super::alignment`]'s).
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+
+use super::super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
+use super::super::load::{Loaded, LoadedContent};
+use super::super::raw::{Lenient, RawKeyResult, RawObjective, RawTeamQuarter};
+use super::super::yaml::YamlPath;
+use super::alignment::{ObjectiveIds, objective_ids, resolve_alignment};
+use super::ids::check_id;
+use super::metrics::{Metrics, resolve_series};
+use super::report::{Help, Reporter, listing};
+use super::teams::Teams;
+use super::{Options, TeamQuarters};
+use crate::config::Config;
+use crate::model::{
+    Checkin, KeyResult, KrData, KrId, MetricId, Objective, ObjectiveId, Okrs, Quarter, QuarterStatus, TeamId,
+    TeamQuarter,
+};
+
+/// How old the newest check-in of a KR in a running quarter may be before it is "outdated".
+pub const OUTDATED_AFTER_DAYS: i32 = 14;
+
+/// What resolving one OKR file needs to know of the rest of the content.
+pub(super) struct OkrContext<'a> {
+    pub(super) quarter: Quarter,
+    status: QuarterStatus,
+    start: Date,
+    opts: Options,
+    metrics: &'a Metrics<'a>,
+    pub(super) objective_ids: &'a HashMap<(Quarter, &'a str), ObjectiveIds>,
+    /// OKR files left out of the site (private): an objective aligned into one stays unnamed.
+    pub(super) excluded: &'a HashSet<(Quarter, &'a str)>,
+    /// OKR files whose load error is reported: an `aligns_to` into one says nothing more.
+    pub(super) failed_okrs: &'a HashSet<(Quarter, String)>,
+}
+
+/// Every published OKR file, by quarter and team. Files of unknown teams are
+/// checked too (so their other problems show in the same run), then left out.
+pub(super) fn resolve_okr_files(
+    content: &LoadedContent,
+    config: &Config,
+    opts: Options,
+    teams: &Teams,
+    metrics: &Metrics<'_>,
+    r: &mut Reporter<'_>,
+) -> TeamQuarters {
+    let objective_ids = objective_ids(content);
+    let excluded: HashSet<(Quarter, &str)> = content
+        .okrs
+        .iter()
+        .filter(|(_, _, l)| !opts.publishes(&l.raw))
+        .map(|(q, t, _)| (*q, t.as_str()))
+        .collect();
+    let mut quarters = TeamQuarters::new();
+    for (q, team, l) in &content.okrs {
+        let pos = teams.position(team);
+        if pos.is_none() {
+            teams.report_unknown(r, &l.file, team);
+        }
+        if excluded.contains(&(*q, team.as_str())) {
+            continue;
+        }
+        let (start, end) = q.bounds(config.fiscal_year_start_month);
+        let ctx = OkrContext {
+            quarter: *q,
+            status: QuarterStatus::of(start, end, opts.today),
+            start,
+            opts,
+            metrics,
+            objective_ids: &objective_ids,
+            excluded: &excluded,
+            failed_okrs: &content.failed_okrs,
+        };
+        let okrs = resolve_okrs(l, &ctx, r);
+        if let Some(pos) = pos {
+            let team = TeamQuarter {
+                team: TeamId::new(team.as_str()),
+                okrs: Some(okrs),
+                retro: None,
+            };
+            quarters.entry(*q).or_default().insert(pos, team);
+        }
+    }
+    quarters
+}
+
+fn resolve_okrs(l: &Loaded<RawTeamQuarter>, ctx: &OkrContext<'_>, r: &mut Reporter<'_>) -> Okrs {
+    let root = YamlPath::root();
+    let raw = &l.raw;
+    if raw.objectives.len() > 5 {
+        r.warning(
+            l,
+            &root.key("objectives"),
+            format!(
+                "{} objectives in one team-quarter; more than 5 dilutes focus",
+                raw.objectives.len()
+            ),
+        )
+        .help("2–3 objectives per team and quarter is the usual advice");
+    }
+    let mut objective_seen = HashSet::new();
+    let mut objectives = Vec::with_capacity(raw.objectives.len());
+    for (oi, o) in raw.objectives.iter().enumerate() {
+        // Elements that failed to parse were reported by the loader.
+        let Some(o) = o.ok() else { continue };
+        objectives.push(resolve_objective(l, oi, o, &mut objective_seen, ctx, r));
+    }
+    Okrs {
+        objectives,
+        not_doing: raw.not_doing.clone(),
+        source: l.file.clone(),
+    }
+}
+
+/// The `oi`th objective of the file; `seen` holds the objective ids so far.
+fn resolve_objective(
+    l: &Loaded<RawTeamQuarter>,
+    oi: usize,
+    o: &RawObjective,
+    seen: &mut HashSet<String>,
+    ctx: &OkrContext<'_>,
+    r: &mut Reporter<'_>,
+) -> Objective {
+    let op = YamlPath::root().key("objectives").index(oi);
+    let id = check_id(l, &op, &o.id, format!("o{}", oi + 1), "objective", seen, r);
+    let n = o.key_results.len();
+    if !(2..=5).contains(&n) {
+        let at = if n == 0 { op.clone() } else { op.key("key_results") };
+        r.warning(
+            l,
+            &at,
+            format!(
+                "objective `{id}` has {n} key result{}; 2 to 5 are advised",
+                if n == 1 { "" } else { "s" }
+            ),
+        )
+        .help("a single KR rarely proves an objective; more than 5 dilutes it");
+    }
+    let aligns_to = o
+        .aligns_to
+        .as_ref()
+        .and_then(|a| resolve_alignment(l, &op.key("aligns_to"), a, ctx, r));
+    let mut kr_seen = HashSet::new();
+    let key_results = o
+        .key_results
+        .iter()
+        .enumerate()
+        .filter_map(|(ki, kr)| kr.ok().map(|kr| (ki, kr)))
+        .map(|(ki, kr)| {
+            let kp = op.key("key_results").index(ki);
+            let kr_id = check_id(l, &kp, &kr.id, format!("kr{}", ki + 1), "key result", &mut kr_seen, r);
+            resolve_kr(l, &kp, kr_id, kr, ctx, r)
+        })
+        .collect();
+    Objective {
+        id: ObjectiveId::new(id),
+        title: o.title.clone(),
+        owner: o.owner.clone(),
+        aligns_to,
+        key_results,
+        initiatives: o.initiatives.clone(),
+    }
+}
+
+/// A key result, checked a rule at a time (in the order its problems are reported).
+fn resolve_kr(
+    l: &Loaded<RawTeamQuarter>,
+    kp: &YamlPath,
+    id: String,
+    kr: &RawKeyResult,
+    ctx: &OkrContext<'_>,
+    r: &mut Reporter<'_>,
+) -> KeyResult {
+    for (key, v) in [("baseline", kr.baseline), ("target", kr.target)] {
+        if let Some(v) = v.filter(|v| !in_range(*v)) {
+            let (message, help) = out_of_range(&format!("`{key}`"), v);
+            r.error(l, &kp.key(key), message).help(help);
+        }
+    }
+    let data = kr_data(l, kp, kr, ctx, r);
+    check_scoring(l, kp, &id, kr, r);
+    let weight = kr_weight(l, kp, kr, r);
+    check_measurable(l, kp, &id, kr, r);
+    let checkins = checkins(kr);
+    if ctx.status == QuarterStatus::InProgress {
+        check_outdated(l, kp, &id, &checkins, ctx, r);
+    }
+    KeyResult {
+        id: KrId::new(id),
+        title: kr.title.clone(),
+        owner: kr.owner.clone(),
+        data,
+        unit: kr.unit.clone(),
+        baseline: kr.baseline,
+        target: kr.target,
+        weight,
+        // `+ 0.0` turns a written `-0.0` into 0.0, so no score shows as "-0.00".
+        manual_score: kr.score.filter(|s| (0.0..=1.0).contains(s)).map(|s| s + 0.0),
+        checkins,
+    }
+}
+
+/// Where a KR's values come from: a metric file, its own `values`, or nowhere.
+fn kr_data(
+    l: &Loaded<RawTeamQuarter>,
+    kp: &YamlPath,
+    kr: &RawKeyResult,
+    ctx: &OkrContext<'_>,
+    r: &mut Reporter<'_>,
+) -> KrData {
+    match (&kr.metric, &kr.values) {
+        (Some(_), Some(_)) => {
+            r.error(
+                l,
+                &kp.key("values"),
+                "a key result has either `metric` or `values`, not both",
+            )
+            .help("keep `metric` to use the metric file's series, or `values` for the KR's own series");
+            KrData::None
+        }
+        (Some(m), None) => metric_data(l, kp, m, ctx.metrics, r),
+        (None, Some(values)) => KrData::Values(resolve_series(l, &kp.key("values"), values, ctx.opts.today, r)),
+        (None, None) => KrData::None,
+    }
+}
+
+/// A KR's `metric`: a metric file that exists, parsed, and is published.
+fn metric_data(
+    l: &Loaded<RawTeamQuarter>,
+    kp: &YamlPath,
+    m: &str,
+    metrics: &Metrics<'_>,
+    r: &mut Reporter<'_>,
+) -> KrData {
+    if !metrics.files.contains(m) {
+        let ids = &metrics.sorted;
+        let help = r.suggest(m, ids).unwrap_or_else(|| {
+            format!(
+                "`metric` names a file content/metrics/<id>.yaml; known: {}",
+                listing(ids)
+            )
+        });
+        r.error(
+            l,
+            &kp.key("metric"),
+            format!("metric `{m}` does not exist: there is no content/metrics/{m}.yaml"),
+        )
+        .help(help);
+        KrData::None
+    } else if !metrics.parsed.contains(m) {
+        // The metric file itself has an error, reported there.
+        KrData::None
+    } else if metrics.private.contains(m) {
+        r.error(
+            l,
+            &kp.key("metric"),
+            format!("metric `{m}` is private, so a published key result cannot use it"),
+        )
+        .help("make the metric public, make this file private too, or build with --drafts");
+        KrData::None
+    } else {
+        KrData::Metric(MetricId::new(m))
+    }
+}
+
+/// A manual score within [0, 1]; a baseline and a target that differ, both there
+/// when the KR is scored from data.
+fn check_scoring(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, id: &str, kr: &RawKeyResult, r: &mut Reporter<'_>) {
+    let has_data = kr.metric.is_some() || kr.values.is_some();
+    if let Some(s) = kr.score
+        && !(0.0..=1.0).contains(&s)
+    {
+        r.error(l, &kp.key("score"), format!("score {s} is outside [0, 1]"))
+            .help("a manual score is between 0.0 and 1.0, e.g. `score: 0.7`");
+    }
+    match (kr.baseline, kr.target) {
+        (Some(b), Some(t)) if b == t => {
+            r.error(
+                l,
+                &kp.key("target"),
+                format!("baseline and target are both {b}: there is no change to score"),
+            )
+            .help("the target is where the KR should end, the baseline where it started");
+        }
+        (None, _) | (_, None) if has_data && kr.score.is_none() => {
+            let missing = if kr.baseline.is_none() { "baseline" } else { "target" };
+            r.error(l, kp, format!("key result `{id}` has data but no `{missing}`"))
+                .help("a KR scored from data needs both `baseline` and `target`");
+        }
+        _ => {}
+    }
+}
+
+/// The KR's weight: 1 unless written; 1 too where the written one is out of range.
+fn kr_weight(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, kr: &RawKeyResult, r: &mut Reporter<'_>) -> f64 {
+    let weight = kr.weight.unwrap_or(1.0);
+    let weight_ok = weight > 0.0 && weight <= MAX_WEIGHT;
+    if !weight_ok {
+        r.error(
+            l,
+            &kp.key("weight"),
+            format!(
+                "weight {} is outside (0, {MAX_WEIGHT}]: a weight is a positive number up to {MAX_WEIGHT}",
+                shown(weight)
+            ),
+        )
+        .help("weights are relative: 1 by default, 2 counts double");
+    }
+    if weight_ok { weight } else { 1.0 }
+}
+
+/// A KR with no data and no manual score shows as "no data": a warning says so.
+fn check_measurable(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, id: &str, kr: &RawKeyResult, r: &mut Reporter<'_>) {
+    let has_data = kr.metric.is_some() || kr.values.is_some();
+    if !has_data && kr.score.is_none() {
+        r.warning(
+            l,
+            kp,
+            format!("key result `{id}` is unmeasurable: no `metric`, `values` or `score`"),
+        )
+        .help(
+            "tie it to a metric, give it its own `values`, or score it by hand with `score:`; it shows as \"no data\"",
+        );
+    }
+}
+
+/// The KR's check-ins that parsed, by date.
+fn checkins(kr: &RawKeyResult) -> Vec<Checkin> {
+    let mut checkins: Vec<Checkin> = kr
+        .checkins
+        .iter()
+        .filter_map(Lenient::ok)
+        .map(|c| Checkin {
+            date: c.date.0,
+            status: c.status,
+            note: c.note.clone(),
+        })
+        .collect();
+    checkins.sort_by_key(|c| c.date);
+    checkins
+}
+
+/// In a running quarter, a KR whose newest check-in is older than
+/// [`OUTDATED_AFTER_DAYS`] gets a warning.
+fn check_outdated(
+    l: &Loaded<RawTeamQuarter>,
+    kp: &YamlPath,
+    id: &str,
+    checkins: &[Checkin],
+    ctx: &OkrContext<'_>,
+    r: &mut Reporter<'_>,
+) {
+    let today = ctx.opts.today;
+    let newest = checkins
+        .iter()
+        .map(|c| c.date)
+        .filter(|d| *d <= today)
+        .max()
+        .unwrap_or(ctx.start);
+    let age = (today - newest).get_days();
+    if age > OUTDATED_AFTER_DAYS {
+        let what = if checkins.is_empty() {
+            "has had no check-in since the quarter began".to_string()
+        } else {
+            format!("was last checked in on {newest}")
+        };
+        r.warning(
+            l,
+            kp,
+            format!("key result `{id}` is outdated: it {what}, {age} days ago"),
+        )
+        .help(format!(
+            "add a check-in (date, status, note) at least every {OUTDATED_AFTER_DAYS} days while the quarter runs"
+        ));
+    }
+}

@@ -1,0 +1,129 @@
+//! Retrospectives: title, date and the learnings of each.
+
+use std::collections::HashSet;
+
+use super::super::load::{Loaded, LoadedContent};
+use super::super::retro::{self, ParsedRetro};
+use super::report::Reporter;
+use super::teams::Teams;
+use super::{Options, TeamQuarters};
+use crate::config::{Config, Language};
+use crate::diag::Diagnostic;
+use crate::model::{Learning, Quarter, Retrospective, TeamId, TeamQuarter};
+
+/// Adds each published retrospective of a known team to its quarter.
+pub(super) fn add_retrospectives(
+    content: &LoadedContent,
+    config: &Config,
+    opts: Options,
+    teams: &Teams,
+    quarters: &mut TeamQuarters,
+    r: &mut Reporter<'_>,
+) {
+    // OKR files that failed to load count too: their error is enough.
+    let okr_files: HashSet<(Quarter, &str)> = content
+        .okrs
+        .iter()
+        .map(|(q, t, _)| (*q, t.as_str()))
+        .chain(content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())))
+        .collect();
+    let mut prepared = prepare_retrospectives(content, config, opts, teams);
+    for (i, (q, team, l)) in content.retros.iter().enumerate() {
+        let Some(pos) = teams.position(team) else {
+            teams.report_unknown(r, &l.file, team);
+            continue;
+        };
+        if !opts.publishes(&l.raw.front) {
+            continue;
+        }
+        if !okr_files.contains(&(*q, team.as_str())) {
+            r.diagnostics.push(
+                Diagnostic::warning(
+                    l.file.clone(),
+                    None,
+                    format!("a retrospective without OKRs: there is no content/{q}/{team}.yaml"),
+                )
+                .with_help("add the team's OKRs for the quarter, or ignore this warning if the team had none"),
+            );
+        }
+        let Some(retro) = prepared[i].take() else {
+            continue;
+        };
+        r.diagnostics
+            .extend(retro::too_many_tags(&retro.learnings, &l.raw.front.tags, &l.file));
+        quarters
+            .entry(*q)
+            .or_default()
+            .entry(pos)
+            .or_insert_with(|| TeamQuarter {
+                team: TeamId::new(team.as_str()),
+                okrs: None,
+                retro: None,
+            })
+            .retro = Some(retro);
+    }
+}
+
+/// Each published retrospective of a known team, resolved. Resolving one parses its
+/// Markdown for learnings: thousands of files, done in parallel first; the caller
+/// reports problems in file order.
+fn prepare_retrospectives(
+    content: &LoadedContent,
+    config: &Config,
+    opts: Options,
+    teams: &Teams,
+) -> Vec<Option<Retrospective>> {
+    use rayon::prelude::*;
+    content
+        .retros
+        .par_iter()
+        .map(|(q, team, l)| {
+            let pos = teams.position(team).filter(|_| opts.publishes(&l.raw.front))?;
+            let team_name = teams.teams[pos].name.as_str();
+            Some(resolve_retro(l, *q, team, team_name, config))
+        })
+        .collect()
+}
+
+pub(crate) fn resolve_retro(
+    l: &Loaded<ParsedRetro>,
+    quarter: Quarter,
+    team: &str,
+    team_name: &str,
+    config: &Config,
+) -> Retrospective {
+    let front = &l.raw.front;
+    let title = front.title.clone().unwrap_or_else(|| match config.language {
+        Language::Ja => format!("{quarter} 振り返り — {team_name}"),
+        Language::En => format!("{quarter} retrospective — {team_name}"),
+    });
+    let date = front.date.map(|d| d.0);
+    let learnings = retro::extract_learnings(&l.raw.body, &config.learning_headings)
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let tags = retro::merge_tags(f.tags, &front.tags);
+            Learning {
+                team: TeamId::new(team),
+                quarter,
+                index: i + 1,
+                text: f.text,
+                markdown: f.markdown,
+                tags,
+                date,
+                line: f.line + l.raw.body_line_offset,
+                offset: f.offset,
+            }
+        })
+        .collect();
+    Retrospective {
+        title,
+        date,
+        authors: front.authors.clone(),
+        tags: front.tags.clone(),
+        body: l.raw.body.clone(),
+        body_line_offset: l.raw.body_line_offset,
+        learnings,
+        source: l.file.clone(),
+    }
+}

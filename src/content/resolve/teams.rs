@@ -1,0 +1,162 @@
+//! The team tree of content/teams.yaml.
+
+use std::collections::HashMap;
+
+use super::super::load::{Loaded, LoadedContent};
+use super::super::raw::{Lenient, RawTeam};
+use super::super::yaml::YamlPath;
+use super::ids::{is_slug, slug_help};
+use super::report::{Help, Reporter, SUGGESTION_BUDGET, listing};
+use crate::diag::Diagnostic;
+use crate::model::{Team, TeamId};
+
+/// The resolved teams, and where each stands in teams.yaml (the order pages list them in).
+pub(super) struct Teams {
+    pub(super) teams: Vec<Team>,
+    position: HashMap<TeamId, usize>,
+    /// Whether every team of teams.yaml parsed. With a broken teams.yaml (or a broken
+    /// team in it) every file of that team would be "unknown": the problem is reported
+    /// once, in teams.yaml, instead.
+    complete: bool,
+}
+
+impl Teams {
+    /// The team's place in teams.yaml.
+    pub(super) fn position(&self, id: &str) -> Option<usize> {
+        self.position.get(id).copied()
+    }
+
+    /// Reports a file of a team teams.yaml does not have; nothing when teams.yaml
+    /// itself is broken (without a readable teams.yaml every file would be "unknown":
+    /// that is said once, there).
+    pub(super) fn report_unknown(&self, r: &mut Reporter<'_>, file: &str, team: &str) {
+        if self.complete {
+            unknown_team(r, file, team, &self.teams);
+        }
+    }
+}
+
+/// The teams of content/teams.yaml (none without the file).
+pub(super) fn resolve_teams_file(content: &LoadedContent, r: &mut Reporter<'_>) -> Teams {
+    let teams = content.teams.as_ref().map(|l| resolve_teams(l, r)).unwrap_or_default();
+    let complete = content
+        .teams
+        .as_ref()
+        .is_some_and(|l| l.raw.iter().all(|t| t.ok().is_some()));
+    let position = teams.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+    Teams {
+        teams,
+        position,
+        complete,
+    }
+}
+
+fn unknown_team(r: &mut Reporter<'_>, file: &str, team: &str, teams: &[Team]) {
+    // The ids are gathered only while suggestions are within their budget: gathering
+    // them for each of thousands of files with unknown teams was quadratic.
+    let suggested = (r.suggestion_work + teams.len() <= SUGGESTION_BUDGET)
+        .then(|| {
+            let ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
+            r.suggest(team, &ids)
+        })
+        .flatten();
+    let mut d = Diagnostic::error(
+        file,
+        None,
+        format!("team `{team}` (the file name) is not in content/teams.yaml"),
+    );
+    d.help_opt(suggested.or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))));
+    r.diagnostics.push(d);
+}
+
+fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec<Team> {
+    let root = YamlPath::root();
+    // Elements that failed to parse were reported by the loader; indices stay those of the file.
+    let raw: Vec<(usize, &RawTeam)> = l
+        .raw
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.ok().map(|t| (i, t)))
+        .collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for &(i, t) in &raw {
+        let p = root.index(i);
+        if !is_slug(&t.id) {
+            r.error(l, &p.key("id"), format!("team id `{}` breaks the slug rule", t.id))
+                .help(slug_help(&t.id));
+        }
+        if let Some(first) = seen.insert(t.id.as_str(), i) {
+            let line = r
+                .locate(l, &root.index(first).key("id"))
+                .map_or(String::new(), |p| format!(" on line {}", p.line));
+            r.error(l, &p.key("id"), format!("duplicate team id `{}`", t.id))
+                .help(format!("it is already used{line}; team ids are unique"));
+        }
+    }
+    let ids: Vec<&str> = raw.iter().map(|(_, t)| t.id.as_str()).collect();
+    for &(i, t) in &raw {
+        let Some(parent) = &t.parent else { continue };
+        if !seen.contains_key(parent.as_str()) {
+            let help = r
+                .suggest(parent, &ids)
+                .unwrap_or_else(|| format!("`parent` names a team id of this file: {}", listing(&ids)));
+            r.error(
+                l,
+                &root.index(i).key("parent"),
+                format!("parent `{parent}` names no team"),
+            )
+            .help(help);
+        }
+    }
+    parent_cycles(l, &raw, &seen, r);
+    team_tree(&raw, &seen)
+}
+
+/// The teams kept (the first of each id), each with its children.
+fn team_tree(raw: &[(usize, &RawTeam)], seen: &HashMap<&str, usize>) -> Vec<Team> {
+    let mut teams: Vec<Team> = raw
+        .iter()
+        .filter(|(i, t)| seen.get(t.id.as_str()) == Some(i))
+        .map(|(_, t)| Team {
+            id: TeamId::new(t.id.as_str()),
+            name: t.name.clone(),
+            parent: t.parent.as_deref().map(TeamId::new),
+            children: Vec::new(),
+        })
+        .collect();
+    let index: HashMap<TeamId, usize> = teams.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+    for i in 0..teams.len() {
+        if let Some(&p) = teams[i].parent.as_ref().and_then(|p| index.get(p)) {
+            let child = teams[i].id.clone();
+            teams[p].children.push(child);
+        }
+    }
+    teams
+}
+
+/// Reports each cycle of `parent`s once, at the first team of the cycle in file order
+/// (walking the parents from every team was quadratic for a long cycle, and reported
+/// the whole cycle once per team on it). `seen` maps each id to the team kept for it.
+fn parent_cycles(
+    l: &Loaded<Vec<Lenient<RawTeam>>>,
+    raw: &[(usize, &RawTeam)],
+    seen: &HashMap<&str, usize>,
+    r: &mut Reporter<'_>,
+) {
+    let node_of: HashMap<&str, usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, (i, t))| seen.get(t.id.as_str()) == Some(i))
+        .map(|(n, (_, t))| (t.id.as_str(), n))
+        .collect();
+    let next: Vec<Option<usize>> = raw
+        .iter()
+        .map(|(_, t)| t.parent.as_deref().and_then(|p| node_of.get(p).copied()))
+        .collect();
+    for cycle in crate::content::cycles::cycles(&next) {
+        let names = crate::content::cycles::cycle_names(cycle.iter().map(|&n| raw[n].1.id.as_str()));
+        let at = YamlPath::root().index(raw[cycle[0]].0).key("parent");
+        r.error(l, &at, format!("a cycle of parents: {names}"))
+            .help("the team tree needs a root: remove `parent` from one team of the cycle");
+    }
+}

@@ -1,0 +1,258 @@
+//! Markdown → HTML: pulldown-cmark with a small event pass for Japanese text
+//! ([`japanese`]), heading ids that keep Japanese ([`ids`]), learning anchors
+//! ([`learnings`]), a cap on nesting ([`limits`]) and ammonia sanitising
+//! ([`sanitize`]); [`sections`] splits a document for search.
+
+mod ids;
+mod japanese;
+mod learnings;
+mod limits;
+mod sanitize;
+mod sections;
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Parser, TagEnd};
+
+use crate::content::learnings::markdown_options;
+use ids::{HeadingIds, id_marker, mark_own_ids, settle_ids};
+use japanese::JapanesePass;
+use learnings::LearningPass;
+use limits::NestingCap;
+use sanitize::sanitize_blocks;
+
+pub use ids::heading_id;
+pub use limits::MAX_NESTING;
+pub use sanitize::sanitize;
+pub use sections::{Section, sections};
+
+/// How a retrospective's learnings are marked up in its body.
+pub struct LearningMarks<'a> {
+    /// The learning headings of the config.
+    pub headings: &'a [String],
+    /// Byte offset of each learning item in the body → its anchor id.
+    pub anchors: HashMap<usize, String>,
+    /// Turns a tag into the URL of its page.
+    pub tag_url: &'a dyn Fn(&str) -> String,
+}
+
+pub struct Options<'a> {
+    /// Raw HTML in Markdown is kept only when the site's config allows it.
+    pub allow_html: bool,
+    /// Ids already used on the page, so heading ids never collide with them.
+    pub reserved_ids: &'a [String],
+    pub learnings: Option<LearningMarks<'a>>,
+}
+
+/// Renders a whole Markdown document.
+///
+/// Ids: okrsite's own (the page's reserved ids, learning anchors) always win.
+/// Heading ids, written (`{#id}`) or made from the text, and footnote ids are
+/// made unique against them; an `id` in raw HTML gets `user-content-` in front
+/// (as on GitHub), so `<div id="learning-1">` cannot take a learning's permalink.
+pub fn render(markdown: &str, opts: &Options<'_>) -> String {
+    render_with_ids(markdown, opts, "")
+}
+
+/// [`render`], with `id_prefix` in front of every heading and footnote id.
+///
+/// The document goes through the passes a group of top-level blocks at a time (the
+/// passes keep their state across groups), so its events are never all held at once:
+/// at about 100 bytes an event, a 10 MB retrospective's list took a gigabyte.
+fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> String {
+    let marker = id_marker();
+    let own_mark = format!("{marker}{id_prefix}");
+    let mut ids = HeadingIds::new(opts.reserved_ids);
+    let mut learnings = opts.learnings.as_ref().map(|marks| LearningPass::new(marks, marker));
+    let mut japanese = JapanesePass::default();
+    let mut nesting = NestingCap::new(!opts.allow_html);
+    let written = Cell::new(0);
+    let mut group_starts = Vec::new();
+    let mut has_raw_html = false;
+    let events = groups(markdown).flat_map(|group| {
+        has_raw_html |= group
+            .events
+            .iter()
+            .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+        if group.top_level {
+            // Everything before this group has been written.
+            group_starts.push(written.get());
+        }
+        let events = mark_own_ids(ids.assign(merge_text(group.events)), &own_mark);
+        let events = match learnings.as_mut() {
+            Some(pass) => pass.mark(events),
+            None => events,
+        };
+        nesting.cap(japanese.pass(events)).into_iter().map(|(e, _)| e)
+    });
+    let html = write_html(events, &written, markdown.len() * 3 / 2);
+    if opts.allow_html {
+        // Raw HTML is trusted as written (SECURITY.md): its ids stay as they are.
+        html.replace(marker, "")
+    } else {
+        settle_ids(&sanitize_blocks(&html, &group_starts, has_raw_html), marker)
+    }
+}
+
+/// How many events a group aims at: small enough that a group's events take little
+/// memory, large enough that the passes' per-group work is small.
+const GROUP_EVENTS: usize = 1024;
+
+/// A group of whole blocks, and whether it starts between top-level blocks.
+pub(super) struct Group<'a> {
+    pub(super) events: Vec<(Event<'a>, Range<usize>)>,
+    pub(super) top_level: bool,
+}
+
+/// The events of a document, a group of whole blocks at a time. A group ends after
+/// the end of a block (not inside a paragraph, heading or other inline content, which
+/// the passes look ahead through), at any depth: a list of 60,000 items is one
+/// top-level block.
+pub(super) fn groups(markdown: &str) -> impl Iterator<Item = Group<'_>> {
+    let mut parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
+    let mut depth = 0usize;
+    std::iter::from_fn(move || {
+        let top_level = depth == 0;
+        let mut events = Vec::new();
+        for (e, r) in parser.by_ref() {
+            let block_end = match &e {
+                Event::Start(_) => {
+                    depth += 1;
+                    false
+                }
+                Event::End(end) => {
+                    depth = depth.saturating_sub(1);
+                    !matches!(
+                        end,
+                        TagEnd::Emphasis
+                            | TagEnd::Strong
+                            | TagEnd::Strikethrough
+                            | TagEnd::Superscript
+                            | TagEnd::Subscript
+                            | TagEnd::Link
+                            | TagEnd::Image
+                            | TagEnd::TableCell
+                            | TagEnd::TableHead
+                    )
+                }
+                _ => false,
+            };
+            events.push((e, r));
+            if block_end && events.len() >= GROUP_EVENTS {
+                break;
+            }
+        }
+        (!events.is_empty()).then_some(Group { events, top_level })
+    })
+}
+
+/// The HTML of `events`; `written` follows how much has been written.
+pub(super) fn write_html<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    written: &Cell<usize>,
+    capacity: usize,
+) -> String {
+    /// Counts what the HTML writer has written, so group starts can be recorded.
+    struct Counting<'s> {
+        out: String,
+        written: &'s Cell<usize>,
+    }
+    impl std::fmt::Write for Counting<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.out.push_str(s);
+            self.written.set(self.out.len());
+            Ok(())
+        }
+    }
+    let mut out = Counting {
+        out: String::with_capacity(capacity),
+        written,
+    };
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(&mut out, events);
+    out.out
+}
+
+/// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph.
+pub fn render_inline(markdown: &str, allow_html: bool) -> String {
+    let html = render_with_ids(
+        markdown,
+        &Options {
+            allow_html,
+            reserved_ids: &[],
+            learnings: None,
+        },
+        // A learning is shown among others on list pages: its ids are the user's.
+        "user-content-",
+    );
+    let trimmed = html.trim();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+/// Joins adjacent text events, so the passes below see whole runs of text. A run is
+/// built in one growing buffer (joining pairs anew copied the run for every piece:
+/// `a\*` × 300,000 is 600,000 text events), and in place, so a long document's
+/// events are not held twice.
+pub(super) fn merge_text(mut events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut kept = 0;
+    // The run's text when it has more than one piece.
+    let mut joined: Option<String> = None;
+    for read in 0..events.len() {
+        let (e, r) = std::mem::replace(&mut events[read], (Event::Rule, 0..0));
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&e, events[..kept].last_mut()) {
+            joined.get_or_insert_with(|| prev.to_string()).push_str(t);
+            prev_range.end = r.end;
+            continue;
+        }
+        flush_joined(&mut events[..kept], &mut joined);
+        events[kept] = (e, r);
+        kept += 1;
+    }
+    flush_joined(&mut events[..kept], &mut joined);
+    events.truncate(kept);
+    events
+}
+
+/// Puts a joined run into the text event it grew from.
+fn flush_joined(out: &mut [(Event<'_>, Range<usize>)], joined: &mut Option<String>) {
+    if let (Some(text), Some((Event::Text(last), _))) = (joined.take(), out.last_mut()) {
+        *last = CowStr::from(text);
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    pub(super) fn md(s: &str) -> String {
+        render(
+            s,
+            &Options {
+                allow_html: false,
+                reserved_ids: &[],
+                learnings: None,
+            },
+        )
+    }
+
+    /// Every retrospective of the sample site, and the Markdown extensions, many times over.
+    pub(super) fn long_markdown() -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut md = String::from(
+            "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n\n```\n\ncode\n```\n\n    indented\n\n---\n\n> quote\n> - item\n\n",
+        );
+        for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let e = e.unwrap();
+            if e.path().extension().is_some_and(|x| x == "md") {
+                md.push_str(&std::fs::read_to_string(e.path()).unwrap());
+                md.push_str("\n\n");
+            }
+        }
+        md.repeat(200_000 / md.len() + 2)
+    }
+}

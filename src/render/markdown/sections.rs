@@ -1,0 +1,125 @@
+//! Splitting a document into sections at level 2 and 3 headings, for search.
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use super::ids::HeadingIds;
+use super::{groups, merge_text};
+use crate::text;
+
+/// A section of a document: a level 2 or 3 heading and the plain text below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The heading's id, the same `render` gives it with the same reserved ids.
+    pub id: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// Splits a document into sections at level 2 and 3 headings, for search.
+///
+/// A group of top-level blocks at a time, as [`render`]. A break's text depends on the
+/// next text, which may be many groups on: breaks after Japanese text wait in
+/// [`SectionsBuilder::pending`] until it comes.
+pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
+    let mut ids = HeadingIds::new(reserved_ids);
+    let mut b = SectionsBuilder::default();
+    for group in groups(markdown) {
+        for (e, _) in ids.assign(merge_text(group.events)) {
+            b.event(e);
+        }
+    }
+    b.resolve(None);
+    let mut out = b.out;
+    for s in &mut out {
+        s.text = text::squash_whitespace(&s.text);
+    }
+    out
+}
+
+#[derive(Default)]
+struct SectionsBuilder {
+    out: Vec<Section>,
+    /// (level 2/3, id, text)
+    in_heading: Option<(bool, String, String)>,
+    last_char: Option<char>,
+    /// Breaks after Japanese text, as (section, byte offset in its text): nothing if
+    /// the next text starts with Japanese, else a space.
+    pending: Vec<(usize, usize)>,
+}
+
+impl SectionsBuilder {
+    fn event(&mut self, e: Event<'_>) {
+        match e {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let major = matches!(level, HeadingLevel::H2 | HeadingLevel::H3);
+                self.in_heading = Some((major, id.as_deref().unwrap_or("").to_string(), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((major, id, title)) = self.in_heading.take() {
+                    if major {
+                        self.out.push(Section {
+                            id,
+                            title: title.trim().to_string(),
+                            text: String::new(),
+                        });
+                    } else if let Some(s) = self.out.last_mut() {
+                        s.text.push_str(title.trim());
+                        s.text.push(' ');
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let Some(first) = t.chars().next() {
+                    self.resolve(Some(first));
+                }
+                self.push_text(&t);
+            }
+            Event::Code(t) => self.push_text(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                let last = self.out.len().checked_sub(1);
+                if let (Some(i), Some(s)) = (last, self.out.last_mut()) {
+                    match self.last_char {
+                        Some(c) if text::is_cjk(c) => self.pending.push((i, s.text.len())),
+                        _ => s.text.push_str(text::soft_break(self.last_char, None)),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn push_text(&mut self, t: &str) {
+        if let Some((_, _, title)) = self.in_heading.as_mut() {
+            title.push_str(t);
+        } else if let Some(s) = self.out.last_mut() {
+            s.text.push_str(t);
+        }
+        self.last_char = t.chars().last();
+    }
+
+    /// Puts in the pending breaks, now that the next text is known to start with `next`.
+    fn resolve(&mut self, next: Option<char>) {
+        let fill = text::soft_break(Some('あ'), next);
+        let pending = std::mem::take(&mut self.pending);
+        if fill.is_empty() {
+            return;
+        }
+        // A section's text is rebuilt from its first pending break on: what was written
+        // after that is copied once, so this stays linear.
+        let mut k = 0;
+        while k < pending.len() {
+            let (section, from) = pending[k];
+            let text = &mut self.out[section].text;
+            let tail = text.split_off(from);
+            let mut copied = 0;
+            while k < pending.len() && pending[k].0 == section {
+                let at = pending[k].1 - from;
+                text.push_str(&tail[copied..at]);
+                text.push_str(fill);
+                copied = at;
+                k += 1;
+            }
+            text.push_str(&tail[copied..]);
+        }
+    }
+}
