@@ -29,3 +29,31 @@ pub const MAX_AXIS: f64 = 1e18;
 pub fn plot_value(v: f64) -> f64 {
     v.clamp(-MAX_AXIS, MAX_AXIS)
 }
+
+/// The newest point inside `[start, end]` (`points` sorted by date).
+pub fn newest_inside(points: &[crate::model::Point], start: Date, end: Date) -> Option<&crate::model::Point> {
+    points.iter().rev().find(|p| p.date >= start && p.date <= end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Point;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_newest_point_inside_the_bounds_inclusive() {
+        let points: Vec<Point> = [date(2026, 1, 1), date(2026, 3, 31), date(2026, 4, 1)]
+            .into_iter()
+            .map(|d| Point {
+                date: d,
+                value: 0.0,
+                note: None,
+            })
+            .collect();
+        let found = newest_inside(&points, date(2026, 1, 1), date(2026, 3, 31));
+        assert_eq!(found.map(|p| p.date), Some(date(2026, 3, 31)));
+        assert!(newest_inside(&points, date(2025, 1, 1), date(2025, 12, 31)).is_none());
+        assert_eq!(day(date(1970, 1, 2)), 1.0);
+    }
+}

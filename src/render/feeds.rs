@@ -1,9 +1,9 @@
 //! `feed.xml` (Atom, one entry per retrospective) and `sitemap.xml`. These are
 //! the only files that use `base_url`, because they need absolute URLs.
 
-use crate::text::escape_html;
 use super::views::urls;
 use crate::model::Site;
+use crate::text::escape_html;
 
 /// Escapes text for XML; characters XML 1.0 does not allow (most C0 controls,
 /// U+FFFE, U+FFFF), which YAML escapes can put into any text, become U+FFFD.

@@ -13,7 +13,8 @@ use super::markdown::{self, LearningMarks};
 use super::theme::{Theme, error_chain};
 use super::views::{self, LearningView, Link, QuarterRef, TagRef, TeamQuarterView, TeamRef, Views, light, urls};
 use crate::content::retro;
-use crate::model::{KrData, Light, QuarterStatus, Site};
+use crate::insight::{self, alignment::ObjectiveAt};
+use crate::model::KrData;
 use crate::score;
 
 /// The documents search finds, in rank order: learnings newest first, then the
@@ -359,59 +360,20 @@ struct TeamRow<'a> {
     spark: Option<String>,
 }
 
-/// Teams in tree order (parents before children, teams.yaml order among siblings), with depth.
-fn team_tree(site: &Site) -> Vec<(usize, &crate::model::Team)> {
-    // A loop with its own stack and a set of teams seen: recursion overflowed the stack
-    // on a 40,000-deep chain of parents, and looking through the list for each team was
-    // quadratic.
-    let mut out = Vec::new();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for root in site.teams.iter().filter(|t| t.parent.is_none()) {
-        let mut stack: Vec<(&str, usize)> = vec![(root.id.as_str(), 0)];
-        while let Some((id, depth)) = stack.pop() {
-            if depth > site.teams.len() || !seen.insert(id) {
-                continue;
-            }
-            if let Some(t) = site.team(id) {
-                out.push((depth, t));
-                stack.extend(t.children.iter().rev().map(|c| (c.as_str(), depth + 1)));
-            }
-        }
-    }
-    out
-}
-
-/// KRs at risk in a quarter: off track or at risk while it runs, missed once it has
-/// ended. Red first, then in page order.
+/// The KRs at risk in a quarter ([`insight::at_risk`]) with their views.
 fn at_risk<'a>(v: &'a Views<'_>, qi: usize) -> Vec<AtRisk<'a>> {
-    let q = &v.site.quarters[qi];
-    let mut risky: Vec<(u8, AtRisk<'a>)> = Vec::new();
-    for tqv in &v.team_quarters[qi] {
-        for o in &tqv.objectives {
-            for kr in &o.key_results {
-                let signal = if q.status == QuarterStatus::Ended {
-                    kr.grade.key
-                } else {
-                    kr.status.key
-                };
-                let rank = match signal {
-                    "red" => 0,
-                    "yellow" => 1,
-                    _ => continue,
-                };
-                risky.push((
-                    rank,
-                    AtRisk {
-                        kr,
-                        objective: &o.title,
-                        team: &tqv.team,
-                    },
-                ));
+    insight::at_risk::at_risk(&v.site.quarters[qi], &v.scores.quarters[qi])
+        .into_iter()
+        .map(|at| {
+            let tqv = &v.team_quarters[qi][at.team];
+            let objective = &tqv.objectives[at.objective];
+            AtRisk {
+                kr: &objective.key_results[at.kr],
+                objective: &objective.title,
+                team: &tqv.team,
             }
-        }
-    }
-    risky.sort_by_key(|(rank, _)| *rank);
-    risky.into_iter().map(|(_, r)| r).collect()
+        })
+        .collect()
 }
 
 fn dashboard(v: &Views<'_>) -> Page {
@@ -448,11 +410,9 @@ fn dashboard(v: &Views<'_>) -> Page {
         data.quarter = Some(views::quarter_ref(&v.fmt, t, q));
         let root_team = site.teams.iter().find(|t| t.parent.is_none());
         data.company = root_team.and_then(|rt| v.team_score(qi, &rt.id)).map(|(_, tqv)| tqv);
-        if q.status == QuarterStatus::InProgress {
-            let share = score::elapsed_share(q.start, q.end, site.today);
-            data.elapsed = Some(format!("{}%", (share * 100.0).round()));
-            let left = (q.end - site.today).get_days();
-            data.days_left = Some(t.fill("days_left", "n", &left.to_string()));
+        if let Some(elapsed) = insight::elapsed::elapsed(q, site.today) {
+            data.elapsed = Some(format!("{}%", (elapsed.share * 100.0).round()));
+            data.days_left = Some(t.fill("days_left", "n", &elapsed.days_left.to_string()));
         }
         let risky = at_risk(v, qi);
         // Few numbers on top: the ten most urgent, and how many more the quarter page holds.
@@ -462,7 +422,7 @@ fn dashboard(v: &Views<'_>) -> Page {
             data.at_risk_more = Some(t.fill("more_in_quarter", "n", &(risky.len() - SHOWN).to_string()));
         }
         data.at_risk = risky.into_iter().take(SHOWN).collect();
-        data.teams = team_tree(site)
+        data.teams = insight::team_tree::team_tree(site)
             .into_iter()
             .map(|(depth, team)| {
                 let history: Vec<Option<f64>> = (0..=qi)
@@ -488,27 +448,16 @@ fn dashboard(v: &Views<'_>) -> Page {
             })
             .collect();
     }
-    let mut alerts: Vec<(Light, Alert)> = site
-        .metrics
-        .iter()
-        .filter_map(|m| {
-            let (band, p) = views::metric_band(m, site.today)?;
-            (band != Light::Green).then(|| {
-                (
-                    band,
-                    Alert {
-                        name: m.name.clone(),
-                        url: urls::metric(&m.id),
-                        value: format::with_unit(p.value, m.unit.as_deref()),
-                        date: v.fmt.date(p.date),
-                        band: light(t, "band", Some(band)),
-                    },
-                )
-            })
+    data.alerts = insight::metric_band::alerts(&site.metrics, site.today)
+        .into_iter()
+        .map(|(band, m, p)| Alert {
+            name: m.name.clone(),
+            url: urls::metric(&m.id),
+            value: format::with_unit(p.value, m.unit.as_deref()),
+            date: v.fmt.date(p.date),
+            band: light(t, "band", Some(band)),
         })
         .collect();
-    alerts.sort_by_key(|(band, _)| std::cmp::Reverse(*band));
-    data.alerts = alerts.into_iter().map(|(_, a)| a).collect();
     Page {
         path: "index.html".into(),
         template: "index.html",
@@ -566,16 +515,6 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
     let site = v.site;
     let q = &site.quarters[qi];
     let tqs = &v.team_quarters[qi];
-    // The alignment tree: objectives of root teams (or without a parent objective) at the top,
-    // each followed by the objectives aligned to it. A visited set guards against cycles.
-    let mut children: HashMap<(&str, &str), Vec<(usize, usize)>> = HashMap::new();
-    for (ti, tq) in q.teams.iter().enumerate() {
-        for (oi, o) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).enumerate() {
-            if let Some((pt, po)) = &o.aligns_to {
-                children.entry((pt.as_str(), po.as_str())).or_default().push((ti, oi));
-            }
-        }
-    }
     // Every team-quarter view converted to Tera's values once: the tree lists every
     // objective again, and Tera's values share their contents when cloned, so the
     // tree's objectives are the same values as `teams`' (this halved the page's cost).
@@ -588,68 +527,14 @@ fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
             .and_then(|o| o.get(oi))
             .unwrap_or(&undefined)
     };
-    let mut visited: Vec<Vec<bool>> = vec![Vec::new(); q.teams.len()];
-    for (ti, tq) in q.teams.iter().enumerate() {
-        visited[ti] = vec![false; tq.okrs.as_ref().map_or(0, |o| o.objectives.len())];
-    }
-    /// Walks the alignment tree depth first; `visited` guards against cycles.
-    struct Walk<'a, 'b, F: Fn(usize, usize) -> &'a tera::Value> {
-        q: &'a crate::model::QuarterData,
-        tqs: &'a [TeamQuarterView],
-        children: &'b HashMap<(&'a str, &'a str), Vec<(usize, usize)>>,
-        objective_value: F,
-        visited: Vec<Vec<bool>>,
-        tree: Vec<TreeNode<'a>>,
-    }
-    impl<'a, F: Fn(usize, usize) -> &'a tera::Value> Walk<'a, '_, F> {
-        fn visit(&mut self, ti: usize, oi: usize, depth: usize) {
-            if self.visited[ti][oi] {
-                return;
-            }
-            self.visited[ti][oi] = true;
-            let objective = &self.tqs[ti].objectives[oi];
-            self.tree.push(TreeNode {
-                depth,
-                team: &self.tqs[ti].team,
-                objective: (self.objective_value)(ti, oi),
-            });
-            let key = (self.q.teams[ti].team.as_str(), objective.id.as_str());
-            if let Some(kids) = self.children.get(&key) {
-                for &(cti, coi) in kids {
-                    self.visit(cti, coi, depth + 1);
-                }
-            }
-        }
-    }
-    let mut walk = Walk {
-        q,
-        tqs,
-        children: &children,
-        objective_value: &objective_value,
-        visited,
-        tree: Vec::new(),
+    let alignment = insight::alignment::alignment_tree(site, qi);
+    let node = |depth: usize, at: ObjectiveAt| TreeNode {
+        depth,
+        team: &tqs[at.team].team,
+        objective: objective_value(at.team, at.objective),
     };
-    for (ti, tq) in q.teams.iter().enumerate() {
-        let is_root_team = site.team(&tq.team).is_none_or(|t| t.parent.is_none());
-        for (oi, o) in tq.okrs.iter().flat_map(|o| o.objectives.iter()).enumerate() {
-            if o.aligns_to.is_none() && is_root_team {
-                walk.visit(ti, oi, 0);
-            }
-        }
-    }
-    let Walk { visited, tree, .. } = walk;
-    let mut unaligned = Vec::new();
-    for (ti, (tqv, seen)) in tqs.iter().zip(&visited).enumerate() {
-        for (oi, &seen) in seen.iter().enumerate() {
-            if !seen {
-                unaligned.push(TreeNode {
-                    depth: 0,
-                    team: &tqv.team,
-                    objective: objective_value(ti, oi),
-                });
-            }
-        }
-    }
+    let tree: Vec<TreeNode<'_>> = alignment.tree.iter().map(|&(depth, at)| node(depth, at)).collect();
+    let unaligned: Vec<TreeNode<'_>> = alignment.unaligned.iter().map(|&at| node(0, at)).collect();
     #[derive(Serialize)]
     struct Data<'a> {
         quarter: QuarterRef,
@@ -786,7 +671,7 @@ fn teams_index(v: &Views<'_>) -> Page {
         depth: usize,
         children: usize,
     }
-    let rows: Vec<Row> = team_tree(v.site)
+    let rows: Vec<Row> = insight::team_tree::team_tree(v.site)
         .into_iter()
         .map(|(depth, t)| Row {
             team: views::team_ref(t),
@@ -805,30 +690,21 @@ fn teams_index(v: &Views<'_>) -> Page {
     }
 }
 
-/// A final score at or below this, two quarters running, suggests the OKRs are badly written.
-const LOW_SCORE: f64 = 0.4;
-
 fn team_page(v: &Views<'_>, team: &crate::model::Team) -> Page {
     let site = v.site;
     let mut rows: Vec<&TeamQuarterView> = Vec::new();
-    let mut low: Vec<(crate::model::Quarter, bool)> = Vec::new();
+    let mut history: Vec<(&crate::model::QuarterData, &score::TeamScore)> = Vec::new();
     for (qi, q) in site.quarters.iter().enumerate() {
         if let Some((s, tqv)) = v.team_score(qi, &team.id) {
             rows.push(tqv);
-            // Only final scores count: a running quarter's score is still moving.
-            if let (Some(score), QuarterStatus::Ended) = (s.score, q.status) {
-                low.push((q.quarter, score <= LOW_SCORE));
-            }
+            history.push((q, s));
         }
     }
-    // 0.4 or lower two quarters running suggests the OKRs themselves are badly written.
-    let mut low_runs = Vec::new();
-    for w in low.windows(2) {
-        if w[0].1 && w[1].1 && w[1].0.previous() == w[0].0 {
-            low_runs.push(format!("{}, {}", v.fmt.quarter(w[0].0), v.fmt.quarter(w[1].0)));
-        }
-    }
-    let low_note = low_runs.last().map(|qs| v.t.fill("low_score_note", "quarters", qs));
+    // The newest run of low final scores, if any ([`insight::low_scores`]).
+    let low_note = insight::low_scores::low_score_runs(history).last().map(|&(a, b)| {
+        let qs = format!("{}, {}", v.fmt.quarter(a), v.fmt.quarter(b));
+        v.t.fill("low_score_note", "quarters", &qs)
+    });
     let history_points: Vec<(String, Option<f64>)> = site
         .quarters
         .iter()
@@ -888,14 +764,18 @@ fn metrics_index(v: &Views<'_>) -> Page {
         .metrics
         .iter()
         .map(|m| {
-            let latest = m.points.iter().rev().find(|p| p.date <= v.site.today);
+            let latest = insight::metric_band::latest_point(&m.points, v.site.today);
             Row {
                 name: m.name.clone(),
                 url: urls::metric(&m.id),
                 layer: m.layer.map(|l| v.t.get(&format!("layer_{}", layer_key(l))).to_string()),
                 latest: latest.map(|p| format::with_unit(p.value, m.unit.as_deref())),
                 date: latest.map(|p| v.fmt.date(p.date)),
-                band: light(v.t, "band", views::metric_band(m, v.site.today).map(|(b, _)| b)),
+                band: light(
+                    v.t,
+                    "band",
+                    insight::metric_band::metric_band(m, v.site.today).map(|(b, _)| b),
+                ),
             }
         })
         .collect();
@@ -976,12 +856,11 @@ fn metric_page(v: &Views<'_>, m: &crate::model::Metric, users: &[(usize, usize, 
     let mut rows: Vec<PointRow> = m
         .points
         .iter()
-        .enumerate()
-        .map(|(i, p)| PointRow {
+        .zip(insight::comparisons::changes(&m.points))
+        .map(|(p, change)| PointRow {
             date: v.fmt.short_date(p.date),
             value: format::with_unit(p.value, unit),
-            change: i.checked_sub(1).map(|j| {
-                let delta = p.value - m.points[j].value;
+            change: change.map(|delta| {
                 let sign = if delta > 0.0 { "+" } else { "" };
                 format!("{sign}{}", format::number(delta))
             }),
@@ -1029,7 +908,7 @@ fn metric_page(v: &Views<'_>, m: &crate::model::Metric, users: &[(usize, usize, 
         charts: Vec<Chart>,
         comparisons: Vec<Comparison>,
     }
-    let band = views::metric_band(m, v.site.today);
+    let band = insight::metric_band::metric_band(m, v.site.today);
     let fy = v.site.config.fiscal_year_start_month;
     let quarters: Vec<(jiff::civil::Date, jiff::civil::Date, String)> = match (m.points.first(), m.points.last()) {
         (Some(first), Some(last)) => quarters_between(first.date, last.date, fy),
@@ -1068,11 +947,7 @@ fn metric_page(v: &Views<'_>, m: &crate::model::Metric, users: &[(usize, usize, 
             .and_then(|th| th.yellow)
             .map(|x| format::with_unit(x, unit)),
         latest: band.map(|(_, p)| format::with_unit(p.value, unit)).or_else(|| {
-            m.points
-                .iter()
-                .rev()
-                .find(|p| p.date <= v.site.today)
-                .map(|p| format::with_unit(p.value, unit))
+            insight::metric_band::latest_point(&m.points, v.site.today).map(|p| format::with_unit(p.value, unit))
         }),
         band: light(t, "band", band.map(|(b, _)| b)),
         points: rows,
@@ -1109,43 +984,37 @@ struct Comparison {
     change: String,
 }
 
-/// The newest value against the previous point, about a month and about a year earlier,
-/// where such points exist.
+/// The newest value against the previous point, about a month and about a year
+/// earlier ([`insight::comparisons`]), in words.
 fn comparisons(v: &Views<'_>, m: &crate::model::Metric) -> Vec<Comparison> {
-    let Some(idx) = m.points.iter().rposition(|p| p.date <= v.site.today) else {
-        return Vec::new();
-    };
-    let latest = &m.points[idx];
+    use insight::comparisons::Period;
     let unit = m.unit.as_deref();
-    let near = |days: i64, tolerance: i64| {
-        m.points[..idx]
-            .iter()
-            .filter(|p| ((latest.date - p.date).get_days() as i64 - days).abs() <= tolerance)
-            .min_by_key(|p| ((latest.date - p.date).get_days() as i64 - days).abs())
-    };
-    let mut out = Vec::new();
-    let candidates = [
-        ("vs_previous", idx.checked_sub(1).map(|i| &m.points[i])),
-        ("vs_month", near(28, 7)),
-        ("vs_year", near(364, 10)),
-    ];
-    for (key, p) in candidates {
-        let Some(p) = p else { continue };
-        let delta = latest.value - p.value;
-        let sign = if delta > 0.0 { "+" } else { "" };
-        let pct = format::percent_change(latest.value, p.value).map_or(String::new(), |pct| {
-            format!(" ({sign}{}%)", format::number(format::round_significant(pct, 2)))
-        });
-        out.push(Comparison {
-            label: v.t.get(key).to_string(),
-            against: format!("{} ({})", format::with_unit(p.value, unit), v.fmt.date(p.date)),
-            change: format!(
-                "{sign}{}{pct}",
-                format::with_unit(format::round_significant(delta, 4), unit)
-            ),
-        });
-    }
-    out
+    insight::comparisons::comparisons(&m.points, v.site.today)
+        .into_iter()
+        .map(|c| {
+            let key = match c.period {
+                Period::Previous => "vs_previous",
+                Period::Month => "vs_month",
+                Period::Year => "vs_year",
+            };
+            let sign = if c.delta > 0.0 { "+" } else { "" };
+            let pct = c.percent.map_or(String::new(), |pct| {
+                format!(" ({sign}{}%)", format::number(format::round_significant(pct, 2)))
+            });
+            Comparison {
+                label: v.t.get(key).to_string(),
+                against: format!(
+                    "{} ({})",
+                    format::with_unit(c.against.value, unit),
+                    v.fmt.date(c.against.date)
+                ),
+                change: format!(
+                    "{sign}{}{pct}",
+                    format::with_unit(format::round_significant(c.delta, 4), unit)
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Learnings per archive page: a page stays small however large the archive grows.

@@ -5,15 +5,13 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
 use serde::Serialize;
 
 use super::charts::{self, Chart, Labels};
 use super::format::{self, Formatter, Strings};
 use crate::content::retro;
 use crate::model::{
-    Direction, KeyResult, KrData, Learning, Light, Metric, Objective, Point, Quarter, QuarterData, QuarterStatus, Site,
-    Team,
+    Direction, KeyResult, KrData, Learning, Light, Objective, Point, Quarter, QuarterData, QuarterStatus, Site, Team,
 };
 use crate::score::{KrScore, ObjectiveScore, SiteScores, TeamScore};
 
@@ -284,15 +282,9 @@ pub struct TeamQuarterView {
     pub source: Option<String>,
 }
 
-/// Everything computed once for all pages.
-/// Alignment links both ways and each team's quarters, computed once per site.
-pub struct Alignment<'a> {
-    /// (quarter index, team, objective id) → objective.
-    objectives: HashMap<(usize, &'a str, &'a str), &'a Objective>,
-    supporters: HashMap<(usize, &'a str, &'a str), Vec<Link>>,
-    team_quarters: HashMap<&'a str, Vec<Quarter>>,
-}
+pub use crate::insight::alignment::Alignment;
 
+/// Everything computed once for all pages.
 pub struct Views<'a> {
     pub site: &'a Site,
     pub scores: &'a SiteScores,
@@ -385,11 +377,6 @@ fn team_ref_by_id(site: &Site, id: &str) -> TeamRef {
     })
 }
 
-/// The newest point inside `[start, end]`.
-fn newest_inside(points: &[Point], start: Date, end: Date) -> Option<&Point> {
-    points.iter().rev().find(|p| p.date >= start && p.date <= end)
-}
-
 impl<'a> Views<'a> {
     pub fn new(site: &'a Site, scores: &'a SiteScores, t: &'a Strings) -> Views<'a> {
         let fmt = Formatter {
@@ -429,51 +416,10 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Who aligns to what, and each team's quarters: what every team-quarter view needs.
+    /// Who aligns to what, and each team's quarters ([`crate::insight::alignment`]):
+    /// what every team-quarter view needs.
     pub fn alignment(&self) -> Alignment<'a> {
-        let site = self.site;
-        // (quarter index, team, objective id) → objective, for alignment links both ways.
-        let mut objectives: HashMap<(usize, &str, &str), &Objective> = HashMap::new();
-        let mut supporters: HashMap<(usize, &str, &str), Vec<Link>> = HashMap::new();
-        for (qi, q) in site.quarters.iter().enumerate() {
-            for tq in &q.teams {
-                for o in tq.okrs.iter().flat_map(|o| o.objectives.iter()) {
-                    objectives.insert((qi, tq.team.as_str(), o.id.as_str()), o);
-                }
-            }
-        }
-        for (qi, q) in site.quarters.iter().enumerate() {
-            for tq in &q.teams {
-                for o in tq.okrs.iter().flat_map(|o| o.objectives.iter()) {
-                    if let Some((pt, po)) = &o.aligns_to {
-                        let team = team_ref_by_id(site, &tq.team);
-                        supporters
-                            .entry((qi, pt.as_str(), po.as_str()))
-                            .or_default()
-                            .push(Link {
-                                label: format!("{}: {}", team.name, o.title),
-                                url: format!(
-                                    "{}#{}",
-                                    urls::review(q.quarter, &tq.team),
-                                    urls::objective_anchor(&o.id)
-                                ),
-                            });
-                    }
-                }
-            }
-        }
-        // Each team's quarters, to link previous and next reviews.
-        let mut team_quarters: HashMap<&str, Vec<Quarter>> = HashMap::new();
-        for q in &site.quarters {
-            for tq in &q.teams {
-                team_quarters.entry(tq.team.as_str()).or_default().push(q.quarter);
-            }
-        }
-        Alignment {
-            objectives,
-            supporters,
-            team_quarters,
-        }
+        crate::insight::alignment::alignment(self.site)
     }
 
     fn build_team_quarters(&self) -> Vec<Vec<TeamQuarterView>> {
@@ -519,8 +465,7 @@ impl<'a> Views<'a> {
                 });
                 let sup = supporters
                     .get(&(qi, tq.team.as_str(), o.id.as_str()))
-                    .cloned()
-                    .unwrap_or_default();
+                    .map_or_else(Vec::new, |list| self.supporter_links(q, list));
                 self.objective_view(q, &tq.team, &okrs.source, o, os, aligns_to, sup)
             })
             .collect();
@@ -548,6 +493,17 @@ impl<'a> Views<'a> {
             next: own.get(pos + 1).map(|qq| link(*qq)),
             source: tq.okrs.as_ref().map(|o| o.source.clone()),
         }
+    }
+
+    /// Links to the objectives (team id, objective) aligned to one of quarter `q`'s.
+    fn supporter_links(&self, q: &QuarterData, supporters: &[(&str, &Objective)]) -> Vec<Link> {
+        supporters
+            .iter()
+            .map(|&(team, o)| Link {
+                label: format!("{}: {}", team_ref_by_id(self.site, team).name, o.title),
+                url: format!("{}#{}", urls::review(q.quarter, team), urls::objective_anchor(&o.id)),
+            })
+            .collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -698,7 +654,7 @@ impl<'a> Views<'a> {
                 note: c.note.clone(),
             }),
             source,
-            latest_date: newest_inside(points, q.start, q.end).map(|p| self.fmt.date(p.date)),
+            latest_date: crate::insight::series::newest_inside(points, q.start, q.end).map(|p| self.fmt.date(p.date)),
         }
     }
 
@@ -775,13 +731,6 @@ impl<'a> Views<'a> {
             self.team_quarters.get(qi)?.get(i)?,
         ))
     }
-}
-
-/// The alert band of a metric's newest value on or before today.
-pub fn metric_band(m: &Metric, today: Date) -> Option<(Light, &Point)> {
-    let p = m.points.iter().rev().find(|p| p.date <= today)?;
-    let (t, d) = (m.thresholds?, m.direction?);
-    Some((crate::score::threshold_band(p.value, t, d), p))
 }
 
 pub fn direction_label(t: &Strings, d: Option<Direction>) -> Option<String> {
