@@ -1,7 +1,7 @@
 //! `feed.xml` (Atom, one entry per retrospective) and `sitemap.xml`. These are
 //! the only files that use `base_url`, because they need absolute URLs.
 
-use super::views::urls;
+use super::urls;
 use crate::model::Site;
 use crate::text::escape_html;
 

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod pages;
 pub mod search;
 pub mod theme;
+pub mod urls;
 pub mod views;
 
 pub use crate::files::{Collect, OutputFile, Sink, SinkError};

@@ -11,7 +11,8 @@ use super::charts::{self, Bar, Chart};
 use super::format;
 use super::markdown::{self, LearningMarks};
 use super::theme::{Theme, error_chain};
-use super::views::{self, LearningView, Link, QuarterRef, TagRef, TeamQuarterView, TeamRef, Views, light, urls};
+use super::urls::{self, paged_path, root_of};
+use super::views::{self, LearningView, Link, QuarterRef, TagRef, TeamQuarterView, TeamRef, Views, light};
 use crate::content::retro;
 use crate::insight::{self, alignment::ObjectiveAt};
 use crate::model::KrData;
@@ -72,11 +73,6 @@ struct SiteInfo<'a> {
     title: &'a str,
     lang: &'a str,
     base_url: &'a str,
-}
-
-/// `../` once per folder between the page and the site root.
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
 }
 
 fn ctx<T: Serialize>(data: &T) -> Context {
@@ -1034,15 +1030,6 @@ struct Pager {
     next: Option<String>,
 }
 
-/// Page `n` of a list whose first page is `first` (`…/index.html`): `…/page/n/index.html`.
-fn paged_path(first: &str, n: usize) -> String {
-    if n <= 1 {
-        first.to_string()
-    } else {
-        format!("{}page/{n}/index.html", first.trim_end_matches("index.html"))
-    }
-}
-
 /// The slice of `items` on page `n`, the pager, and the title suffix for pages after the first.
 fn paginate<'t, T>(items: &'t [T], first: &str, n: usize) -> (&'t [T], Pager, String) {
     let total = page_count(items.len());
@@ -1118,7 +1105,7 @@ impl std::fmt::Display for TagCollision {
 /// Tags with how many learnings carry them, most used first, and each tag's
 /// learnings (indices into `v.learnings`, newest first), in one pass. A tag is
 /// known by its URL, which is the same for every spelling of the tag and different
-/// for different tags ([`views::tag_key`]); two different tags with the same
+/// for different tags ([`urls::tag_key`]); two different tags with the same
 /// URL (a hash collision) are an error rather than one page with both.
 fn tag_index(v: &Views<'_>) -> Result<(Vec<TagCount>, Vec<Vec<usize>>), TagCollision> {
     let mut position: HashMap<&str, usize> = HashMap::new();
