@@ -158,6 +158,11 @@ pub fn round_significant(v: f64, digits: i32) -> f64 {
     if rounded.is_finite() { rounded } else { v }
 }
 
+/// A score as a whole percentage, for bar widths.
+pub fn percent(score: f64) -> u32 {
+    (score.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
 /// Scores are shown with two decimals: 0.72. A negative zero (or a tiny negative
 /// value that rounds to zero) is shown as 0.00, never -0.00.
 pub fn score(v: f64) -> String {
