@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::OutputFile;
+use crate::files::OutputFile;
 pub use crate::terms::{normalize, tokens};
 
 /// Size an index shard aims at, in bytes.
