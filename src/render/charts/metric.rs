@@ -35,18 +35,11 @@ pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart
     let mut charts = vec![line_chart(input, labels, &series, input.name, "", true)];
     if input.aggregate == Aggregate::Sum {
         // Running total that restarts with each quarter: what a count KR scores.
-        let mut cumulative = Vec::with_capacity(series.len());
-        let mut total = 0.0;
-        let mut current_quarter: Option<usize> = None;
-        for p in input.points {
-            let q = input.quarters.iter().position(|(s, e, _)| p.date >= *s && p.date <= *e);
-            if q != current_quarter {
-                total = 0.0;
-                current_quarter = q;
-            }
-            total += p.value;
-            cumulative.push((day(p.date), plot_value(total)));
-        }
+        let bounds: Vec<(Date, Date)> = input.quarters.iter().map(|(s, e, _)| (*s, *e)).collect();
+        let cumulative: Vec<(f64, f64)> = (input.points.iter())
+            .zip(crate::insight::series::quarter_to_date(input.points, &bounds))
+            .map(|(p, total)| (day(p.date), plot_value(total)))
+            .collect();
         let title = format!("{} ({})", input.name, labels.cumulative);
         let mut chart = line_chart(input, labels, &cumulative, &title, "-cumulative", false);
         // The notes are listed once, under the period chart.
