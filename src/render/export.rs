@@ -2,8 +2,8 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::model::{KrData, Light, QuarterStatus, Site};
-use crate::score::SiteScores;
+use crate::model::{KeyResult, KrData, Light, QuarterStatus, Site, TeamQuarter};
+use crate::score::{KrScore, SiteScores, TeamScore};
 
 /// A number written as JSON: integral values without a fraction (`45`, not `45.0`),
 /// everything else unrounded.
@@ -108,9 +108,7 @@ pub fn learning_url(base_url: &str, quarter: &str, team: &str, anchor: &str) -> 
 
 pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
     let base = site.config.base_url.as_str();
-    let quarters = site
-        .quarters
-        .iter()
+    let quarters = (site.quarters.iter())
         .zip(&scores.quarters)
         .map(|(q, qs)| QuarterOut {
             id: q.quarter.to_string(),
@@ -121,58 +119,7 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
                 .teams
                 .iter()
                 .zip(qs)
-                .map(|(tq, ts)| TeamQuarterOut {
-                    id: &tq.team,
-                    score: num(ts.score),
-                    grade: ts.grade,
-                    has_retrospective: tq.retro.is_some(),
-                    not_doing: tq
-                        .okrs
-                        .iter()
-                        .flat_map(|o| o.not_doing.iter().map(String::as_str))
-                        .collect(),
-                    objectives: tq
-                        .okrs
-                        .iter()
-                        .flat_map(|o| o.objectives.iter())
-                        .zip(&ts.objectives)
-                        .map(|(o, os)| ObjectiveOut {
-                            id: &o.id,
-                            title: &o.title,
-                            owner: o.owner.as_deref(),
-                            score: num(os.score),
-                            grade: os.grade,
-                            aligns_to: o.aligns_to.as_ref().map(|(t, id)| format!("{t}/{id}")),
-                            initiatives: o.initiatives.iter().map(String::as_str).collect(),
-                            key_results: o
-                                .key_results
-                                .iter()
-                                .zip(&os.key_results)
-                                .map(|(kr, ks)| KrOut {
-                                    id: &kr.id,
-                                    title: &kr.title,
-                                    owner: kr.owner.as_deref(),
-                                    metric: match &kr.data {
-                                        KrData::Metric(m) => Some(m.as_str()),
-                                        _ => None,
-                                    },
-                                    unit: kr.unit.as_deref().or_else(|| match &kr.data {
-                                        KrData::Metric(m) => site.metric(m).and_then(|m| m.unit.as_deref()),
-                                        _ => None,
-                                    }),
-                                    baseline: num(kr.baseline),
-                                    target: num(kr.target),
-                                    weight: Num(kr.weight),
-                                    current: num(ks.current),
-                                    score: num(ks.score),
-                                    manual_score: kr.manual_score.is_some(),
-                                    grade: ks.grade,
-                                    status: ks.status,
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                })
+                .map(|(tq, ts)| team_quarter_out(site, tq, ts))
                 .collect(),
         })
         .collect();
@@ -211,6 +158,58 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(&export).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &TeamScore) -> TeamQuarterOut<'a> {
+    TeamQuarterOut {
+        id: &tq.team,
+        score: num(ts.score),
+        grade: ts.grade,
+        has_retrospective: tq.retro.is_some(),
+        not_doing: tq
+            .okrs
+            .iter()
+            .flat_map(|o| o.not_doing.iter().map(String::as_str))
+            .collect(),
+        objectives: (tq.okrs.iter().flat_map(|o| o.objectives.iter()))
+            .zip(&ts.objectives)
+            .map(|(o, os)| ObjectiveOut {
+                id: &o.id,
+                title: &o.title,
+                owner: o.owner.as_deref(),
+                score: num(os.score),
+                grade: os.grade,
+                aligns_to: o.aligns_to.as_ref().map(|(t, id)| format!("{t}/{id}")),
+                initiatives: o.initiatives.iter().map(String::as_str).collect(),
+                key_results: (o.key_results.iter())
+                    .zip(&os.key_results)
+                    .map(|(kr, ks)| kr_out(site, kr, ks))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn kr_out<'a>(site: &'a Site, kr: &'a KeyResult, ks: &KrScore) -> KrOut<'a> {
+    let metric = match &kr.data {
+        KrData::Metric(m) => Some(m.as_str()),
+        _ => None,
+    };
+    KrOut {
+        id: &kr.id,
+        title: &kr.title,
+        owner: kr.owner.as_deref(),
+        metric,
+        unit: (kr.unit.as_deref()).or_else(|| site.metric(metric?).and_then(|m| m.unit.as_deref())),
+        baseline: num(kr.baseline),
+        target: num(kr.target),
+        weight: Num(kr.weight),
+        current: num(ks.current),
+        score: num(ks.score),
+        manual_score: kr.manual_score.is_some(),
+        grade: ks.grade,
+        status: ks.status,
+    }
 }
 
 pub const CSV_HEADER: &str = "quarter,team,objective,kr,title,baseline,target,current,score,grade,status";
