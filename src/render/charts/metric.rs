@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    BLUE, Chart, GREY, INK, Labels, SKY, axis_date, axis_value, day, draw, e, finish, plot_value, value_range,
+    BLUE, Chart, DrawError, GREY, INK, Labels, Plot, SKY, axis_date, axis_value, day, draw, e, finish, plot_value,
+    value_range,
 };
 use crate::model::{Aggregate, Direction, Point, Thresholds};
 use crate::render::format;
@@ -49,6 +50,36 @@ pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart
     charts
 }
 
+/// The axes of a line chart: values `lo..hi` (with `step` between labels), days
+/// `left..right` (`span` long).
+struct Frame {
+    lo: f64,
+    hi: f64,
+    left: f64,
+    right: f64,
+    span: f64,
+    step: f64,
+}
+
+impl Frame {
+    fn new(series: &[(f64, f64)], lines: &[f64]) -> Frame {
+        let (lo, hi) = value_range(series.iter().map(|p| p.1).chain(lines.iter().copied()));
+        let (left, right) = match (series.first(), series.last()) {
+            (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
+            (Some(a), _) => (a.0 - 7.0, a.0 + 7.0),
+            _ => (0.0, 1.0),
+        };
+        Frame {
+            lo,
+            hi,
+            left,
+            right,
+            span: right - left,
+            step: (hi - lo) / 5.0,
+        }
+    }
+}
+
 fn line_chart(
     input: &MetricChartInput<'_>,
     labels: &Labels,
@@ -57,20 +88,12 @@ fn line_chart(
     id_suffix: &str,
     with_thresholds: bool,
 ) -> Chart {
-    let unit = input.unit;
-    let v = |x: f64| format::with_unit(x, unit);
+    let v = |x: f64| format::with_unit(x, input.unit);
     let thresholds = if with_thresholds { input.thresholds } else { None };
     let lines: Vec<f64> = thresholds
         .map(|(t, _)| [t.red, t.yellow].into_iter().flatten().collect())
         .unwrap_or_default();
-    let (lo, hi) = value_range(series.iter().map(|p| p.1).chain(lines.iter().copied()));
-    let (left, right) = match (series.first(), series.last()) {
-        (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
-        (Some(a), _) => (a.0 - 7.0, a.0 + 7.0),
-        _ => (0.0, 1.0),
-    };
-    let span = right - left;
-    let step = (hi - lo) / 5.0;
+    let f = Frame::new(series, &lines);
     let notes: Vec<(f64, f64, String)> = input
         .points
         .iter()
@@ -83,69 +106,107 @@ fn line_chart(
             .margin_right(20)
             .x_label_area_size(30)
             .y_label_area_size(64)
-            .build_cartesian_2d(left..right, lo..hi)
+            .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
             .map_err(e)?;
-        // Quarters shaded alternately, labelled at the top.
-        for (i, (s, end, label)) in input.quarters.iter().enumerate() {
-            let (a, b) = (day(*s).max(left), day(*end).min(right));
-            if b <= a {
-                continue;
-            }
-            if i % 2 == 0 {
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(a, lo), (b, hi)],
-                        GREY.mix(0.07).filled(),
-                    )))
-                    .map_err(e)?;
-            }
-            if b - a > span / 14.0 {
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        label.clone(),
-                        ((a + b) / 2.0, hi),
-                        (super::FONT, 12)
-                            .into_font()
-                            .color(&INK.mix(0.8))
-                            .pos(Pos::new(HPos::Center, VPos::Top)),
-                    )))
-                    .map_err(e)?;
-            }
-        }
+        draw_quarters(&mut chart, input.quarters, &f)?;
         if let Some(th) = thresholds {
-            super::threshold_bands(&mut chart, th, (left, right), (lo, hi), true)?;
+            super::threshold_bands(&mut chart, th, (f.left, f.right), (f.lo, f.hi), true)?;
         }
-        super::mesh(&mut chart, 16, (5, 5), &|x| axis_date(*x, span), &|y| {
-            axis_value(*y, step)
+        super::mesh(&mut chart, 16, (5, 5), &|x| axis_date(*x, f.span), &|y| {
+            axis_value(*y, f.step)
         })?;
         let color = if id_suffix.is_empty() { BLUE } else { SKY };
-        chart
-            .draw_series(LineSeries::new(series.to_vec(), color.stroke_width(2)))
-            .map_err(e)?;
-        if series.len() <= 120 {
-            chart
-                .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
-                .map_err(e)?;
-        }
-        for (i, (x, y, _)) in notes.iter().enumerate() {
-            chart
-                .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
-                .map_err(e)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{}", i + 1),
-                    (*x, *y),
-                    (super::FONT, 12)
-                        .into_font()
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))
-                .map_err(e)?;
-        }
+        draw_values(&mut chart, series, color)?;
+        draw_notes(&mut chart, &notes)?;
         root.present().map_err(e)?;
         Ok(())
     });
-    let summary = match (series.first(), series.last()) {
+    let summary = summary(series, title, labels, &v);
+    let id = format!("{}{id_suffix}", input.id);
+    Chart {
+        svg: finish(&svg, &id, "metric-chart", title, &summary),
+        summary,
+        columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
+        rows: input
+            .points
+            .iter()
+            .zip(series)
+            .map(|(p, s)| vec![p.date.to_string(), v(s.1), p.note.clone().unwrap_or_default()])
+            .collect(),
+        notes: notes
+            .iter()
+            .map(|n| format!("{} {}", super::date_of(n.0), n.2))
+            .collect(),
+    }
+}
+
+/// Quarters shaded alternately, labelled at the top.
+fn draw_quarters(chart: &mut Plot<'_, '_>, quarters: &[(Date, Date, String)], f: &Frame) -> Result<(), DrawError> {
+    for (i, (s, end, label)) in quarters.iter().enumerate() {
+        let (a, b) = (day(*s).max(f.left), day(*end).min(f.right));
+        if b <= a {
+            continue;
+        }
+        if i % 2 == 0 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a, f.lo), (b, f.hi)],
+                    GREY.mix(0.07).filled(),
+                )))
+                .map_err(e)?;
+        }
+        if b - a > f.span / 14.0 {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label.clone(),
+                    ((a + b) / 2.0, f.hi),
+                    (super::FONT, 12)
+                        .into_font()
+                        .color(&INK.mix(0.8))
+                        .pos(Pos::new(HPos::Center, VPos::Top)),
+                )))
+                .map_err(e)?;
+        }
+    }
+    Ok(())
+}
+
+/// The series as a line, with a dot on each point while there are few.
+fn draw_values(chart: &mut Plot<'_, '_>, series: &[(f64, f64)], color: RGBColor) -> Result<(), DrawError> {
+    chart
+        .draw_series(LineSeries::new(series.to_vec(), color.stroke_width(2)))
+        .map_err(e)?;
+    if series.len() <= 120 {
+        chart
+            .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// A numbered ring on each point with a note (the notes are listed below the chart).
+fn draw_notes(chart: &mut Plot<'_, '_>, notes: &[(f64, f64, String)]) -> Result<(), DrawError> {
+    for (i, (x, y, _)) in notes.iter().enumerate() {
+        chart
+            .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
+            .map_err(e)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{}", i + 1),
+                (*x, *y),
+                (super::FONT, 12)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+            )))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// The chart in one sentence: first and last values, how many, the extremes.
+fn summary(series: &[(f64, f64)], title: &str, labels: &Labels, v: &dyn Fn(f64) -> String) -> String {
+    match (series.first(), series.last()) {
         (Some(a), Some(b)) => {
             let (min, max) = series.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
                 (lo.min(p.1), hi.max(p.1))
@@ -162,21 +223,5 @@ fn line_chart(
             )
         }
         _ => format!("{title}: {}", labels.no_data),
-    };
-    let id = format!("{}{id_suffix}", input.id);
-    Chart {
-        svg: finish(&svg, &id, "metric-chart", title, &summary),
-        summary,
-        columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
-        rows: input
-            .points
-            .iter()
-            .zip(series)
-            .map(|(p, s)| vec![p.date.to_string(), v(s.1), p.note.clone().unwrap_or_default()])
-            .collect(),
-        notes: notes
-            .iter()
-            .map(|n| format!("{} {}", super::date_of(n.0), n.2))
-            .collect(),
     }
 }
