@@ -4,7 +4,8 @@
 //! references or positions (quarter, team, objective, KR indices), never text.
 //!
 //! - [`kr_trend`]: a KR's series as its chart shows it and the projection of the
-//!   running quarter, on the day-number axis of [`series`];
+//!   running quarter, on the day-number axis of [`series`] (which also holds a
+//!   count's quarter-to-date totals);
 //! - [`at_risk`]: KRs off track (running quarter) or missed (ended), red first;
 //! - [`low_scores`]: runs of low final scores, two quarters running;
 //! - [`comparisons`]: a metric's newest value against the previous point, a month

@@ -130,18 +130,7 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
             .y_label_area_size(8)
             .build_cartesian_2d(0.0..1.0, 0.0..n as f64)
             .map_err(e)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(6)
-            .x_label_formatter(&|x| format!("{x:.1}"))
-            .label_style((super::FONT, 13).into_font().color(&INK))
-            .axis_style(INK.mix(0.6))
-            .bold_line_style(INK.mix(0.10))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(e)?;
+        score_axis_mesh(&mut chart)?;
         for (i, bar) in bars.iter().enumerate() {
             draw_bar(&mut chart, bar, (n - i) as f64 - 0.45, t, labels)?;
         }
@@ -182,6 +171,22 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
         summary,
         notes: Vec::new(),
     }
+}
+
+/// The grid of a bar chart: scores 0 to 1 along the bottom, no vertical axis.
+fn score_axis_mesh(chart: &mut Plot<'_, '_>) -> Result<(), DrawError> {
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_labels(6)
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .label_style((super::FONT, 13).into_font().color(&INK))
+        .axis_style(INK.mix(0.6))
+        .bold_line_style(INK.mix(0.10))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(e)
 }
 
 /// One bar whose row's top is at `top`: its label (cut at 30 characters), its track,
