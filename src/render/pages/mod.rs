@@ -1,6 +1,7 @@
 //! Plans every HTML page and renders it with the theme's templates (in parallel).
-//! One module per page kind builds that kind's [`Page`]; this one plans them,
-//! adds what every page gets and renders them.
+//! One module per page kind builds that kind's [`Page`]; [`page`] turns a page into
+//! a file; this one plans the pages and writes them. Page kinds import only
+//! [`page`] and each other (the at-risk list, paging), never this file.
 
 mod dashboard;
 mod learnings;
@@ -15,26 +16,19 @@ mod team;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use self::page::Page;
+use self::page::{Page, finish_page};
 use self::tags::TagCount;
-use super::theme::{Theme, error_chain};
+use super::theme::Theme;
 use super::views::{LearningView, Views};
 use crate::files::{OutputFile, Sink, SinkError};
 
 pub use self::learnings::{LEARNINGS_PER_PAGE, TAG_CLOUD_SIZE};
+pub use self::page::PageError;
 pub use self::review::{related_learnings, render_review};
 pub use self::search::search_documents;
 pub use self::tags::TagCollision;
 pub use crate::insight::related::Related;
-
-#[derive(Serialize)]
-struct SiteInfo<'a> {
-    title: &'a str,
-    lang: &'a str,
-    base_url: &'a str,
-}
 
 /// A page to plan; planning happens in parallel, right before rendering, so only the
 /// pages being rendered hold their template data.
@@ -74,41 +68,6 @@ struct Discard;
 impl Sink for Discard {
     fn put(&self, _file: OutputFile) -> Result<(), SinkError> {
         Ok(())
-    }
-}
-
-/// Why a page was not rendered.
-#[derive(Debug)]
-pub enum PageError {
-    /// Its template failed.
-    Template {
-        template: &'static str,
-        path: String,
-        error: tera::Error,
-    },
-    /// The sink refused the page (or the build was cancelled).
-    Sink(SinkError),
-    /// Two different tags would share one page (their folder names' hashes collide).
-    TagCollision(TagCollision),
-}
-
-impl std::fmt::Display for PageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PageError::Template { template, path, error } => {
-                write!(f, "template {template} for {path}: {}", error_chain(error))
-            }
-            PageError::Sink(e) => write!(f, "{e}"),
-            PageError::TagCollision(c) => write!(f, "{c}"),
-        }
-    }
-}
-
-impl std::error::Error for PageError {}
-
-impl From<SinkError> for PageError {
-    fn from(e: SinkError) -> PageError {
-        PageError::Sink(e)
     }
 }
 
@@ -267,38 +226,4 @@ impl Planner<'_, '_> {
             _ => None,
         }
     }
-}
-
-/// Adds what every page's template gets (site, root, strings, nav…) and renders it.
-fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<OutputFile, PageError> {
-    let site = views.site;
-    let site_info = SiteInfo {
-        title: &site.config.title,
-        lang: site.config.language.code(),
-        base_url: &site.config.base_url,
-    };
-    let absolute_base = site
-        .config
-        .base_url
-        .is_absolute()
-        .then_some(site.config.base_url.as_str());
-    let root = super::urls::root_of(&page.path);
-    page.data.insert("site", &site_info);
-    page.data.insert("root", &root);
-    page.data.insert_value("t", theme.strings_value.clone());
-    page.data.insert("nav", page.nav);
-    page.data.insert("page_title", &page.title);
-    page.data.insert("today", &views.fmt.date(site.today));
-    let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
-    page.data.insert("canonical", &canonical);
-    // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.
-    let mut html = Vec::with_capacity(64 * 1024);
-    if let Err(error) = crate::timings::measure("tera", || theme.tera.render_to(page.template, &page.data, &mut html)) {
-        return Err(PageError::Template {
-            template: page.template,
-            path: page.path,
-            error,
-        });
-    }
-    Ok(OutputFile::new(page.path, html))
 }

@@ -1,7 +1,13 @@
-//! One page to render, as every page builder returns it.
+//! One page to render, as every page builder returns it, and how a page becomes
+//! a file: what every template gets, rendering, and why that can fail.
 
 use serde::Serialize;
 use tera::Context;
+
+use super::tags::TagCollision;
+use crate::files::{OutputFile, SinkError};
+use crate::render::theme::{Theme, error_chain};
+use crate::render::views::Views;
 
 /// One page to render: where, with which template, and its own data.
 pub struct Page {
@@ -15,4 +21,80 @@ pub struct Page {
 /// A page's data as the template's context.
 pub fn ctx<T: Serialize>(data: &T) -> Context {
     Context::from_serialize(data).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    lang: &'a str,
+    base_url: &'a str,
+}
+
+/// Why a page was not rendered.
+#[derive(Debug)]
+pub enum PageError {
+    /// Its template failed.
+    Template {
+        template: &'static str,
+        path: String,
+        error: tera::Error,
+    },
+    /// The sink refused the page (or the build was cancelled).
+    Sink(SinkError),
+    /// Two different tags would share one page (their folder names' hashes collide).
+    TagCollision(TagCollision),
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageError::Template { template, path, error } => {
+                write!(f, "template {template} for {path}: {}", error_chain(error))
+            }
+            PageError::Sink(e) => write!(f, "{e}"),
+            PageError::TagCollision(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+impl std::error::Error for PageError {}
+
+impl From<SinkError> for PageError {
+    fn from(e: SinkError) -> PageError {
+        PageError::Sink(e)
+    }
+}
+
+/// Adds what every page's template gets (site, root, strings, nav…) and renders it.
+pub fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<OutputFile, PageError> {
+    let site = views.site;
+    let site_info = SiteInfo {
+        title: &site.config.title,
+        lang: site.config.language.code(),
+        base_url: &site.config.base_url,
+    };
+    let absolute_base = site
+        .config
+        .base_url
+        .is_absolute()
+        .then_some(site.config.base_url.as_str());
+    let root = crate::render::urls::root_of(&page.path);
+    page.data.insert("site", &site_info);
+    page.data.insert("root", &root);
+    page.data.insert_value("t", theme.strings_value.clone());
+    page.data.insert("nav", page.nav);
+    page.data.insert("page_title", &page.title);
+    page.data.insert("today", &views.fmt.date(site.today));
+    let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
+    page.data.insert("canonical", &canonical);
+    // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.
+    let mut html = Vec::with_capacity(64 * 1024);
+    if let Err(error) = crate::timings::measure("tera", || theme.tera.render_to(page.template, &page.data, &mut html)) {
+        return Err(PageError::Template {
+            template: page.template,
+            path: page.path,
+            error,
+        });
+    }
+    Ok(OutputFile::new(page.path, html))
 }

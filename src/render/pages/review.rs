@@ -3,7 +3,7 @@
 
 use tera::Context;
 
-use super::page::Page;
+use super::page::{Page, PageError, finish_page};
 use crate::files::OutputFile;
 use crate::insight::related::{LearningTerms, Related};
 use crate::model::QuarterData;
@@ -36,8 +36,8 @@ pub fn render_review(
     (qi, ti): (usize, usize),
     view: TeamQuarterView,
     related: &[&LearningView],
-) -> Result<OutputFile, super::PageError> {
-    super::finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec()))
+) -> Result<OutputFile, PageError> {
+    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec()))
 }
 
 pub fn review_page(
