@@ -279,6 +279,14 @@ mod tests {
     }
 
     #[test]
+    fn scores_as_bar_widths() {
+        assert_eq!(percent(0.734), 73);
+        assert_eq!(percent(0.125), 13);
+        assert_eq!(percent(1.2), 100);
+        assert_eq!(percent(-0.1), 0);
+    }
+
+    #[test]
     fn rounding_stays_finite() {
         assert_eq!(round_significant(1e-320, 4), 1e-320);
         assert!(round_significant(f64::MAX, 2).is_finite());
