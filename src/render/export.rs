@@ -101,11 +101,6 @@ struct LearningOut<'a> {
     url: String,
 }
 
-/// The URL of a learning: its anchor in the team's review, under `base_url`.
-pub fn learning_url(base_url: &str, quarter: &str, team: &str, anchor: &str) -> String {
-    format!("{base_url}quarters/{quarter}/{team}/#{anchor}")
-}
-
 pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
     let base = site.config.base_url.as_str();
     let quarters = (site.quarters.iter())
@@ -129,7 +124,7 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
             let quarter = l.quarter.to_string();
             LearningOut {
                 team: &l.team,
-                url: learning_url(base, &quarter, &l.team, &l.anchor()),
+                url: crate::render::urls::learning_export(base, &quarter, &l.team, &l.anchor()),
                 quarter,
                 text: &l.text,
                 tags: &l.tags,

@@ -35,11 +35,36 @@ pub fn tags() -> String {
 pub fn tag(tag: &str) -> String {
     format!("tags/{}/index.html", tag_key(tag))
 }
+/// An objective's place on its team-quarter's review page.
+pub fn objective(q: Quarter, team: &str, objective: &str) -> String {
+    format!("{}#{}", review(q, team), objective_anchor(objective))
+}
+/// A learning's place on its team-quarter's review page.
+pub fn learning(q: Quarter, team: &str, anchor: &str) -> String {
+    format!("{}#{anchor}", review(q, team))
+}
 pub fn objective_anchor(id: &str) -> String {
     format!("objective-{id}")
 }
 pub fn kr_anchor(objective: &str, kr: &str) -> String {
     format!("kr-{objective}-{kr}")
+}
+
+/// Public URL of a page: `base_url` + its path, without a trailing `index.html`
+/// (feeds and the sitemap).
+pub fn public(base: &str, path: &str) -> String {
+    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
+}
+
+/// A page's canonical URL under an absolute `base`: its path without `index.html`.
+pub fn canonical(base: &str, path: &str) -> String {
+    format!("{base}{}", path.trim_end_matches("index.html"))
+}
+
+/// The URL of a learning in the exports: its anchor in the team's review, under
+/// `base_url` (the team id as it is, not [`file_name`]).
+pub fn learning_export(base_url: &str, quarter: &str, team: &str, anchor: &str) -> String {
+    format!("{base_url}quarters/{quarter}/{team}/#{anchor}")
 }
 
 /// `../` once per folder between the page and the site root.
@@ -192,6 +217,26 @@ mod tests {
         // A tag written like another's hashed name keeps a plain name of its own.
         let hashed = tag_key("a.b");
         assert_ne!(tag_key(&hashed.replace('~', "-")), hashed);
+    }
+
+    #[test]
+    fn places_on_pages_and_public_urls() {
+        let q = Quarter { year: 2025, number: 3 };
+        assert_eq!(
+            objective(q, "product", "o1"),
+            "quarters/2025-Q3/product/index.html#objective-o1"
+        );
+        assert_eq!(learning(q, "product", "l-1"), "quarters/2025-Q3/product/index.html#l-1");
+        assert_eq!(
+            public("https://x.test/", "teams/a/index.html"),
+            "https://x.test/teams/a/"
+        );
+        assert_eq!(public("https://x.test/", "feed.xml"), "https://x.test/feed.xml");
+        assert_eq!(canonical("https://x.test/", "index.html"), "https://x.test/");
+        assert_eq!(
+            learning_export("/", "2025-Q3", "product", "l-1"),
+            "/quarters/2025-Q3/product/#l-1"
+        );
     }
 
     #[test]

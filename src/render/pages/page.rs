@@ -85,7 +85,7 @@ pub fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<O
     page.data.insert("nav", page.nav);
     page.data.insert("page_title", &page.title);
     page.data.insert("today", &views.fmt.date(site.today));
-    let canonical = absolute_base.map(|b| format!("{b}{}", page.path.trim_end_matches("index.html")));
+    let canonical = absolute_base.map(|b| crate::render::urls::canonical(b, &page.path));
     page.data.insert("canonical", &canonical);
     // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.
     let mut html = Vec::with_capacity(64 * 1024);

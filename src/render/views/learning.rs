@@ -80,7 +80,7 @@ impl<'a> Views<'a> {
                     sources.get(&(l.quarter, l.team.as_str())).copied().unwrap_or(""),
                     l.line
                 ),
-                url: format!("{}#{}", urls::review(l.quarter, &l.team), l.anchor()),
+                url: urls::learning(l.quarter, &l.team, &l.anchor()),
                 anchor: l.anchor(),
             })
             .collect()

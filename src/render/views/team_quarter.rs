@@ -105,7 +105,7 @@ impl<'a> Views<'a> {
                 let aligns_to = o.aligns_to.as_ref().and_then(|(pt, po)| {
                     objectives.get(&(qi, pt.as_str(), po.as_str())).map(|parent| Link {
                         label: format!("{}: {}", team_ref_by_id(site, pt).name, parent.title),
-                        url: format!("{}#{}", urls::review(q.quarter, pt), urls::objective_anchor(po)),
+                        url: urls::objective(q.quarter, pt, po),
                     })
                 });
                 let sup = supporters
@@ -146,7 +146,7 @@ impl<'a> Views<'a> {
             .iter()
             .map(|&(team, o)| Link {
                 label: format!("{}: {}", team_ref_by_id(self.site, team).name, o.title),
-                url: format!("{}#{}", urls::review(q.quarter, team), urls::objective_anchor(&o.id)),
+                url: urls::objective(q.quarter, team, &o.id),
             })
             .collect()
     }
