@@ -30,34 +30,24 @@ struct SiteInfo<'a> {
     base_url: &'a str,
 }
 
-/// Why a page was not rendered.
-#[derive(Debug)]
+/// Why a page was not rendered. (No variant names a `source`: each message is
+/// whole, so nothing prints twice when a caller walks the chain.)
+#[derive(Debug, thiserror::Error)]
 pub enum PageError {
     /// Its template failed.
+    #[error("template {template} for {path}: {}", error_chain(.error))]
     Template {
         template: &'static str,
         path: String,
         error: tera::Error,
     },
     /// The sink refused the page (or the build was cancelled).
+    #[error("{0}")]
     Sink(SinkError),
     /// Two different tags would share one page (their folder names' hashes collide).
+    #[error("{0}")]
     TagCollision(TagCollision),
 }
-
-impl std::fmt::Display for PageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PageError::Template { template, path, error } => {
-                write!(f, "template {template} for {path}: {}", error_chain(error))
-            }
-            PageError::Sink(e) => write!(f, "{e}"),
-            PageError::TagCollision(c) => write!(f, "{c}"),
-        }
-    }
-}
-
-impl std::error::Error for PageError {}
 
 impl From<SinkError> for PageError {
     fn from(e: SinkError) -> PageError {

@@ -23,23 +23,15 @@ pub struct TagCount {
 }
 
 /// Two different tags whose page names would be the same (a hash collision).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: the tags `{tag}` and `{first}` (first used at {first_source}) would share the page {url}; rename one")]
 pub struct TagCollision {
-    source: String,
+    /// Where the second tag is used.
+    file: String,
     tag: String,
     first: String,
     first_source: String,
     url: String,
-}
-
-impl std::fmt::Display for TagCollision {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: the tags `{}` and `{}` (first used at {}) would share the page {}; rename one",
-            self.source, self.tag, self.first, self.first_source, self.url
-        )
-    }
 }
 
 /// Tags with how many learnings carry them, most used first, and each tag's
@@ -67,7 +59,7 @@ pub fn tag_index(v: &Views<'_>) -> Result<(Vec<TagCount>, Vec<Vec<usize>>), TagC
             });
             if identities[p] != retro::tag_identity(&tag.name) {
                 return Err(TagCollision {
-                    source: l.source.clone(),
+                    file: l.source.clone(),
                     tag: tag.name.clone(),
                     first: tags[p].name.clone(),
                     first_source: tags[p].source.clone(),
