@@ -1,4 +1,4 @@
-//! How far a running quarter has got.
+//! Which quarter is current, and how far a running quarter has got.
 
 use jiff::civil::Date;
 
@@ -21,6 +21,15 @@ pub fn elapsed(q: &QuarterData, today: Date) -> Option<Elapsed> {
     })
 }
 
+/// The quarter the dashboard shows (an index into `quarters`, ascending): the
+/// newest one that has begun, else the last.
+pub fn current_quarter(quarters: &[QuarterData]) -> Option<usize> {
+    quarters
+        .iter()
+        .rposition(|q| q.status != QuarterStatus::Upcoming)
+        .or(quarters.len().checked_sub(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +45,16 @@ mod tests {
         // Day 80 of 90, counting both ends.
         assert_eq!(e.share, 80.0 / 90.0);
         assert!(elapsed(&quarter(QuarterStatus::Ended, vec![]), date(2026, 3, 21)).is_none());
+    }
+
+    #[test]
+    fn the_current_quarter_is_the_newest_begun() {
+        use QuarterStatus::*;
+        let qs =
+            |statuses: &[QuarterStatus]| -> Vec<QuarterData> { statuses.iter().map(|&s| quarter(s, vec![])).collect() };
+        assert_eq!(current_quarter(&qs(&[Ended, InProgress, Upcoming])), Some(1));
+        assert_eq!(current_quarter(&qs(&[Ended, Ended, Upcoming, Upcoming])), Some(1));
+        assert_eq!(current_quarter(&qs(&[Upcoming, Upcoming])), Some(1));
+        assert_eq!(current_quarter(&[]), None);
     }
 }

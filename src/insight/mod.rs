@@ -11,7 +11,7 @@
 //! - [`comparisons`]: a metric's newest value against the previous point, a month
 //!   and a year before, and each point's change;
 //! - [`metric_band`]: a metric's newest value, its alert band, the dashboard's alerts;
-//! - [`elapsed`]: how far a running quarter has got;
+//! - [`elapsed`]: the current quarter and how far a running quarter has got;
 //! - [`team_tree`]: teams in tree order with depth;
 //! - [`alignment`]: who supports which objective, each team's quarters, and a
 //!   quarter's alignment tree;

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use super::charts::Labels;
 use super::format::{Formatter, Strings};
-use crate::model::{QuarterStatus, Site};
+use crate::model::Site;
 use crate::score::{SiteScores, TeamScore};
 
 pub use self::kr::{CheckinView, KrView, SourceView};
@@ -94,12 +94,9 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The quarter the dashboard shows: the newest one that has begun.
+    /// The quarter the dashboard shows ([`crate::insight::elapsed::current_quarter`]).
     pub fn current_quarter(&self) -> Option<usize> {
-        let qs = &self.site.quarters;
-        qs.iter()
-            .rposition(|q| q.status != QuarterStatus::Upcoming)
-            .or(qs.len().checked_sub(1))
+        crate::insight::elapsed::current_quarter(&self.site.quarters)
     }
 
     pub fn team_score(&self, qi: usize, team: &str) -> Option<(&TeamScore, &TeamQuarterView)> {
