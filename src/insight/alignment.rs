@@ -65,31 +65,21 @@ pub struct AlignmentTree {
 /// The alignment tree of quarter `qi`. A visited set guards against cycles.
 pub fn alignment_tree(site: &Site, qi: usize) -> AlignmentTree {
     let q = &site.quarters[qi];
-    let objectives_of = |ti: usize| q.teams[ti].okrs.iter().flat_map(|o| o.objectives.iter());
-    let mut children: HashMap<(&str, &str), Vec<ObjectiveAt>> = HashMap::new();
-    for ti in 0..q.teams.len() {
-        for (oi, o) in objectives_of(ti).enumerate() {
-            if let Some((pt, po)) = &o.aligns_to {
-                let at = ObjectiveAt {
-                    team: ti,
-                    objective: oi,
-                };
-                children.entry((pt.as_str(), po.as_str())).or_default().push(at);
-            }
-        }
-    }
+    // Each team's objectives by position, so a step of the walk finds one at once.
+    let objectives: Vec<Vec<&Objective>> = (q.teams.iter())
+        .map(|tq| tq.okrs.iter().flat_map(|o| o.objectives.iter()).collect())
+        .collect();
+    let children = aligned_to(&objectives);
     let mut walk = Walk {
-        site,
-        qi,
+        teams: q.teams.iter().map(|tq| tq.team.as_str()).collect(),
+        objectives: &objectives,
         children: &children,
-        visited: (0..q.teams.len())
-            .map(|ti| vec![false; objectives_of(ti).count()])
-            .collect(),
+        visited: objectives.iter().map(|list| vec![false; list.len()]).collect(),
         tree: Vec::new(),
     };
     for (ti, tq) in q.teams.iter().enumerate() {
         let is_root_team = site.team(&tq.team).is_none_or(|t| t.parent.is_none());
-        for (oi, o) in objectives_of(ti).enumerate() {
+        for (oi, o) in objectives[ti].iter().enumerate() {
             if o.aligns_to.is_none() && is_root_team {
                 walk.visit(
                     ObjectiveAt {
@@ -116,10 +106,29 @@ pub fn alignment_tree(site: &Site, qi: usize) -> AlignmentTree {
     AlignmentTree { tree, unaligned }
 }
 
+/// The objectives aligned to each (team id, objective id), in page order.
+fn aligned_to<'a>(objectives: &[Vec<&'a Objective>]) -> HashMap<(&'a str, &'a str), Vec<ObjectiveAt>> {
+    let mut children: HashMap<(&str, &str), Vec<ObjectiveAt>> = HashMap::new();
+    for (ti, list) in objectives.iter().enumerate() {
+        for (oi, o) in list.iter().enumerate() {
+            if let Some((pt, po)) = &o.aligns_to {
+                let at = ObjectiveAt {
+                    team: ti,
+                    objective: oi,
+                };
+                children.entry((pt.as_str(), po.as_str())).or_default().push(at);
+            }
+        }
+    }
+    children
+}
+
 /// Walks the alignment tree depth first; `visited` guards against cycles.
 struct Walk<'a, 'b> {
-    site: &'a Site,
-    qi: usize,
+    /// Team ids by position in the quarter.
+    teams: Vec<&'a str>,
+    /// Objectives by team and position.
+    objectives: &'b [Vec<&'a Objective>],
     children: &'b HashMap<(&'a str, &'a str), Vec<ObjectiveAt>>,
     visited: Vec<Vec<bool>>,
     tree: Vec<(usize, ObjectiveAt)>,
@@ -132,10 +141,8 @@ impl Walk<'_, '_> {
         }
         self.visited[at.team][at.objective] = true;
         self.tree.push((depth, at));
-        let tq = &self.site.quarters[self.qi].teams[at.team];
-        let objective = tq.okrs.iter().flat_map(|o| o.objectives.iter()).nth(at.objective);
-        let key = objective.map(|o| (tq.team.as_str(), o.id.as_str()));
-        if let Some(kids) = key.and_then(|key| self.children.get(&key)) {
+        let key = (self.teams[at.team], self.objectives[at.team][at.objective].id.as_str());
+        if let Some(kids) = self.children.get(&key) {
             for &child in kids {
                 self.visit(child, depth + 1);
             }
