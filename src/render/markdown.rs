@@ -8,9 +8,9 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::content::retro::{self, markdown_options};
+use crate::text::escape_html;
 use crate::render::html_balance::Balance;
 use crate::text;
-use crate::text::escape_html;
 
 /// How a retrospective's learnings are marked up in its body.
 pub struct LearningMarks<'a> {
