@@ -39,10 +39,33 @@ pub struct KrTrend<'a> {
     pub projected_score: Option<f64>,
 }
 
+/// What a KR's chart draws: its points over the quarter and, while the quarter
+/// runs, where its pace leads and the score that would earn.
 pub fn kr_trend<'a>(input: &TrendInput<'a>) -> KrTrend<'a> {
+    let (inside, context) = plotted(input);
+    let projected = if input.in_progress {
+        projected_end(input, &inside)
+    } else {
+        None
+    };
+    let projected_score = match (projected, input.baseline, input.target) {
+        (Some(p), Some(b), Some(t)) if b != t => Some(score::progress(p, b, t)),
+        _ => None,
+    };
+    KrTrend {
+        inside,
+        context,
+        projected,
+        projected_score,
+    }
+}
+
+/// The points inside the quarter as drawn (a count's running total), and the
+/// context points around it (a last-value KR only).
+fn plotted<'a>(input: &TrendInput<'a>) -> (Vec<Plotted<'a>>, Vec<(f64, f64)>) {
     let (x0, x1) = (day(input.start), day(input.end));
     let in_quarter = |p: &&Point| p.date >= input.start && p.date <= input.end;
-    let (inside, context): (Vec<Plotted<'a>>, Vec<(f64, f64)>) = match input.aggregate {
+    match input.aggregate {
         Aggregate::Sum => {
             let mut total = 0.0;
             let inside = input
@@ -73,31 +96,22 @@ pub fn kr_trend<'a>(input: &TrendInput<'a>) -> KrTrend<'a> {
                 .map(|p| (day(p.date), plot_value(p.value)))
                 .collect(),
         ),
-    };
-    let projected = if input.in_progress {
-        match input.aggregate {
-            // A count keeps its average daily rate to the end of the quarter.
-            Aggregate::Sum => inside.last().and_then(|last| {
-                let elapsed = last.0 - x0 + 1.0;
-                (elapsed > 0.0).then(|| last.1 / elapsed * (x1 - x0 + 1.0))
-            }),
-            Aggregate::Last => {
-                let xy: Vec<(f64, f64)> = inside.iter().map(|p| (p.0, p.1)).collect();
-                projection(&xy, x1)
-            }
+    }
+}
+
+/// Where the running quarter ends at its recent pace.
+fn projected_end(input: &TrendInput<'_>, inside: &[Plotted<'_>]) -> Option<f64> {
+    let (x0, x1) = (day(input.start), day(input.end));
+    match input.aggregate {
+        // A count keeps its average daily rate to the end of the quarter.
+        Aggregate::Sum => inside.last().and_then(|last| {
+            let elapsed = last.0 - x0 + 1.0;
+            (elapsed > 0.0).then(|| last.1 / elapsed * (x1 - x0 + 1.0))
+        }),
+        Aggregate::Last => {
+            let xy: Vec<(f64, f64)> = inside.iter().map(|p| (p.0, p.1)).collect();
+            projection(&xy, x1)
         }
-    } else {
-        None
-    };
-    let projected_score = match (projected, input.baseline, input.target) {
-        (Some(p), Some(b), Some(t)) if b != t => Some(score::progress(p, b, t)),
-        _ => None,
-    };
-    KrTrend {
-        inside,
-        context,
-        projected,
-        projected_score,
     }
 }
 

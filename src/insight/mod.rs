@@ -1,14 +1,29 @@
 //! Insight: every number a page shows that is computed rather than read, between
 //! scoring and rendering. Pure functions of the model and the scores; rendering
-//! only formats and draws what these return.
+//! only formats and draws what these return. Each returns numbers, dates, model
+//! references or positions (quarter, team, objective, KR indices), never text.
 //!
-//! So far: a KR's series as its chart shows it and the projection of the running
-//! quarter ([`kr_trend`]), on the day-number axis of [`series`]; related
-//! learnings ([`related`]); the quarter-to-date total of a count metric
-//! ([`metric_totals`]). (Issue 17 moves the rest here: on-track and at-risk,
-//! low-score runs, comparisons with earlier periods, alignment roll-ups.)
+//! - [`kr_trend`]: a KR's series as its chart shows it and the projection of the
+//!   running quarter, on the day-number axis of [`series`] (which also holds a
+//!   count's quarter-to-date totals);
+//! - [`at_risk`]: KRs off track (running quarter) or missed (ended), red first;
+//! - [`low_scores`]: runs of low final scores, two quarters running;
+//! - [`comparisons`]: a metric's newest value against the previous point, a month
+//!   and a year before, and each point's change;
+//! - [`metric_band`]: a metric's newest value, its alert band, the dashboard's alerts;
+//! - [`elapsed`]: the current quarter and how far a running quarter has got;
+//! - [`team_tree`]: teams in tree order with depth;
+//! - [`alignment`]: who supports which objective, each team's quarters, and a
+//!   quarter's alignment tree;
+//! - [`related`]: related learnings.
 
+pub mod alignment;
+pub mod at_risk;
+pub mod comparisons;
+pub mod elapsed;
 pub mod kr_trend;
-pub mod metric_totals;
+pub mod low_scores;
+pub mod metric_band;
 pub mod related;
 pub mod series;
+pub mod team_tree;

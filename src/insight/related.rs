@@ -25,17 +25,11 @@ pub struct LearningTerms<'a> {
 /// bigrams and words that appear in at most 2% of learnings, 64 at most). At most five.
 pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
     let n = learnings.len();
-    let (terms, by_term) = term_index(learnings);
-    let (tags, by_tag) = tag_index(learnings);
-    let index = Index {
-        terms,
-        by_term,
-        tags,
-        by_tag,
-        // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
-        // hundreds of learnings says little about any one of them, and costs the most).
-        rare_limit: (n / 50).clamp(3, 64),
-    };
+    let terms = term_postings(learnings);
+    let tags = tag_postings(learnings);
+    // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
+    // hundreds of learnings says little about any one of them, and costs the most).
+    let rare_limit = (n / 50).clamp(3, 64);
     // Group the learnings by retrospective.
     let mut own: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, l) in learnings.iter().enumerate() {
@@ -44,93 +38,27 @@ pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
     let own: Vec<_> = own.into_iter().collect();
     own.par_iter()
         .map_init(
-            || Scores {
-                score: vec![0u32; n],
-                touched: Vec::new(),
-            },
+            || Scores::new(n),
             |scores, ((quarter, team), mine)| {
-                let top = index.top_five(learnings, team, mine, scores);
+                scores.add_shared(mine, &tags, |_| true, 1000);
+                scores.add_shared(mine, &terms, |list| list.len() <= rare_limit, 1);
+                let top = scores.take_top(|j| learnings[j].team != *team);
                 ((quarter.to_string(), team.to_string()), top)
             },
         )
         .collect()
 }
 
-/// Which terms and tags each learning has, and which learnings each term and tag has.
-struct Index {
-    terms: Vec<Vec<u32>>,
-    by_term: Vec<Vec<u32>>,
-    tags: Vec<Vec<u32>>,
-    by_tag: Vec<Vec<u32>>,
-    rare_limit: usize,
+/// Learnings by key (a term or a tag) and keys by learning, each numbered from 0.
+struct Postings {
+    /// `by_key[k]`: the learnings holding key `k`, ascending (newest first).
+    by_key: Vec<Vec<u32>>,
+    /// `of[i]`: learning `i`'s distinct keys.
+    of: Vec<Vec<u32>>,
 }
 
-/// Scores of one retrospective's candidates, reused from one retrospective to the next
-/// (`touched` says which to reset).
-struct Scores {
-    score: Vec<u32>,
-    touched: Vec<u32>,
-}
-
-impl Scores {
-    fn bump(&mut self, j: u32, by: u32) {
-        let s = &mut self.score[j as usize];
-        if *s == 0 {
-            self.touched.push(j);
-        }
-        *s += by;
-    }
-}
-
-impl Index {
-    /// The five learnings of other teams that score best against the retrospective
-    /// whose learnings are `mine`.
-    fn top_five(&self, learnings: &[LearningTerms<'_>], team: &str, mine: &[usize], scores: &mut Scores) -> Vec<usize> {
-        let mut my_tags: Vec<u32> = mine.iter().flat_map(|&i| self.tags[i].iter().copied()).collect();
-        my_tags.sort_unstable();
-        my_tags.dedup();
-        // The newest 256 learnings of each tag: a big tag's long tail costs the
-        // most and, among equals, newer learnings win anyway.
-        for t in my_tags {
-            for &j in self.by_tag[t as usize].iter().take(256) {
-                scores.bump(j, 1000);
-            }
-        }
-        let mut my_terms: Vec<u32> = mine.iter().flat_map(|&i| self.terms[i].iter().copied()).collect();
-        my_terms.sort_unstable();
-        my_terms.dedup();
-        for t in my_terms {
-            let list = &self.by_term[t as usize];
-            if list.len() <= self.rare_limit {
-                for &j in list {
-                    scores.bump(j, 1);
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, u32)> = scores
-            .touched
-            .iter()
-            .map(|&j| (j as usize, scores.score[j as usize]))
-            .filter(|&(j, s)| s >= 3 && learnings[j].team != team)
-            .collect();
-        for &j in scores.touched.iter() {
-            scores.score[j as usize] = 0;
-        }
-        scores.touched.clear();
-        // Best first; among equals, the newer (lower index) first: deterministic.
-        let order = |a: &(usize, u32), b: &(usize, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-        if ranked.len() > 5 {
-            ranked.select_nth_unstable_by(5, order);
-            ranked.truncate(5);
-        }
-        ranked.sort_unstable_by(order);
-        ranked.into_iter().take(5).map(|(j, _)| j).collect()
-    }
-}
-
-/// Each learning's distinct terms of two or more characters, numbered, and the
-/// learnings of each term.
-fn term_index(learnings: &[LearningTerms<'_>]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+/// Each learning's distinct terms of two characters or more, numbered.
+fn term_postings(learnings: &[LearningTerms<'_>]) -> Postings {
     // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
     // and would only blur a ranking), then numbered by sorting, not through a map.
     let hashes: Vec<Vec<u64>> = learnings
@@ -154,27 +82,26 @@ fn term_index(learnings: &[LearningTerms<'_>]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>)
         .collect();
     drop(hashes);
     pairs.par_sort_unstable();
-    let mut by_term: Vec<Vec<u32>> = Vec::new();
-    let mut terms: Vec<Vec<u32>> = vec![Vec::new(); learnings.len()];
+    let mut by_key: Vec<Vec<u32>> = Vec::new();
+    let mut of: Vec<Vec<u32>> = vec![Vec::new(); learnings.len()];
     let mut previous = None;
     for (h, i) in pairs {
         if previous != Some(h) {
             previous = Some(h);
-            by_term.push(Vec::new());
+            by_key.push(Vec::new());
         }
-        let id = by_term.len() - 1;
-        by_term[id].push(i);
-        terms[i as usize].push(id as u32);
+        let id = by_key.len() - 1;
+        by_key[id].push(i);
+        of[i as usize].push(id as u32);
     }
-    (terms, by_term)
+    Postings { by_key, of }
 }
 
-/// Each learning's distinct tags, numbered, and the learnings of each tag (in the
-/// order given: newest first).
-fn tag_index(learnings: &[LearningTerms<'_>]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+/// Each learning's distinct tags, numbered.
+fn tag_postings(learnings: &[LearningTerms<'_>]) -> Postings {
     let mut tag_ids: HashMap<String, u32> = HashMap::new();
-    let mut by_tag: Vec<Vec<u32>> = Vec::new();
-    let tags = learnings
+    let mut by_key: Vec<Vec<u32>> = Vec::new();
+    let of: Vec<Vec<u32>> = learnings
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -183,20 +110,83 @@ fn tag_index(learnings: &[LearningTerms<'_>]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) 
                 .iter()
                 .map(|t| {
                     *tag_ids.entry(t.to_string()).or_insert_with(|| {
-                        by_tag.push(Vec::new());
-                        (by_tag.len() - 1) as u32
+                        by_key.push(Vec::new());
+                        (by_key.len() - 1) as u32
                     })
                 })
                 .collect();
             mine.sort_unstable();
             mine.dedup();
             for &t in &mine {
-                by_tag[t as usize].push(i as u32);
+                by_key[t as usize].push(i as u32);
             }
             mine
         })
         .collect();
-    (tags, by_tag)
+    Postings { by_key, of }
+}
+
+/// Scores of the learnings related to one retrospective, kept between
+/// retrospectives (a thread's) so each one costs only the learnings it touches.
+struct Scores {
+    score: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Scores {
+    fn new(n: usize) -> Scores {
+        Scores {
+            score: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn bump(&mut self, j: u32, by: u32) {
+        let s = &mut self.score[j as usize];
+        if *s == 0 {
+            self.touched.push(j);
+        }
+        *s += by;
+    }
+
+    /// Adds `by` to every learning sharing a key with the retrospective's learnings
+    /// (`mine`), for each such key that `counts`. At most the newest 256 learnings of
+    /// a key: a big tag's long tail costs the most and, among equals, newer learnings
+    /// win anyway (no rare term has that many).
+    fn add_shared(&mut self, mine: &[usize], postings: &Postings, counts: impl Fn(&[u32]) -> bool, by: u32) {
+        let mut keys: Vec<u32> = mine.iter().flat_map(|&i| postings.of[i].iter().copied()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            let list = &postings.by_key[k as usize];
+            if counts(list) {
+                for &j in list.iter().take(256) {
+                    self.bump(j, by);
+                }
+            }
+        }
+    }
+
+    /// The five best learnings scoring 3 or more that `keep` keeps, and the scores
+    /// cleared for the next retrospective.
+    fn take_top(&mut self, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+        let mut ranked: Vec<(usize, u32)> = (self.touched.iter())
+            .map(|&j| (j as usize, self.score[j as usize]))
+            .filter(|&(j, s)| s >= 3 && keep(j))
+            .collect();
+        for &j in &self.touched {
+            self.score[j as usize] = 0;
+        }
+        self.touched.clear();
+        // Best first; among equals, the newer (lower index) first: deterministic.
+        let order = |a: &(usize, u32), b: &(usize, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > 5 {
+            ranked.select_nth_unstable_by(5, order);
+            ranked.truncate(5);
+        }
+        ranked.sort_unstable_by(order);
+        ranked.into_iter().take(5).map(|(j, _)| j).collect()
+    }
 }
 
 fn fnv64(s: &str) -> u64 {

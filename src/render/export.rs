@@ -101,16 +101,9 @@ struct LearningOut<'a> {
     url: String,
 }
 
-/// The URL of a learning: its anchor in the team's review, under `base_url`.
-pub fn learning_url(base_url: &str, quarter: &str, team: &str, anchor: &str) -> String {
-    format!("{base_url}quarters/{quarter}/{team}/#{anchor}")
-}
-
 pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
     let base = site.config.base_url.as_str();
-    let quarters = site
-        .quarters
-        .iter()
+    let quarters = (site.quarters.iter())
         .zip(&scores.quarters)
         .map(|(q, qs)| QuarterOut {
             id: q.quarter.to_string(),
@@ -131,7 +124,7 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
             let quarter = l.quarter.to_string();
             LearningOut {
                 team: &l.team,
-                url: learning_url(base, &quarter, &l.team, &l.anchor()),
+                url: crate::render::urls::learning_export(base, &quarter, &l.team, &l.anchor()),
                 quarter,
                 text: &l.text,
                 tags: &l.tags,
@@ -162,7 +155,7 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
     out
 }
 
-fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &'a TeamScore) -> TeamQuarterOut<'a> {
+fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &TeamScore) -> TeamQuarterOut<'a> {
     TeamQuarterOut {
         id: &tq.team,
         score: num(ts.score),
@@ -173,10 +166,7 @@ fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &'a TeamScore) 
             .iter()
             .flat_map(|o| o.not_doing.iter().map(String::as_str))
             .collect(),
-        objectives: tq
-            .okrs
-            .iter()
-            .flat_map(|o| o.objectives.iter())
+        objectives: (tq.okrs.iter().flat_map(|o| o.objectives.iter()))
             .zip(&ts.objectives)
             .map(|(o, os)| ObjectiveOut {
                 id: &o.id,
@@ -186,9 +176,7 @@ fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &'a TeamScore) 
                 grade: os.grade,
                 aligns_to: o.aligns_to.as_ref().map(|a| a.to_string()),
                 initiatives: o.initiatives.iter().map(String::as_str).collect(),
-                key_results: o
-                    .key_results
-                    .iter()
+                key_results: (o.key_results.iter())
                     .zip(&os.key_results)
                     .map(|(kr, ks)| kr_out(site, kr, ks))
                     .collect(),
@@ -199,19 +187,15 @@ fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &'a TeamScore) 
 
 fn kr_out<'a>(site: &'a Site, kr: &'a KeyResult, ks: &KrScore) -> KrOut<'a> {
     let metric = match &kr.data {
-        KrData::Metric(m) => Some(m),
+        KrData::Metric(m) => Some(m.as_str()),
         _ => None,
     };
     KrOut {
         id: &kr.id,
         title: &kr.title,
         owner: kr.owner.as_deref(),
-        metric: metric.map(|m| m.as_str()),
-        // A KR on a metric states its unit there.
-        unit: kr
-            .unit
-            .as_deref()
-            .or_else(|| metric.and_then(|m| site.metric(m)).and_then(|m| m.unit.as_deref())),
+        metric,
+        unit: (kr.unit.as_deref()).or_else(|| site.metric(metric?).and_then(|m| m.unit.as_deref())),
         baseline: num(kr.baseline),
         target: num(kr.target),
         weight: Num(kr.weight),

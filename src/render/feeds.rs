@@ -1,7 +1,7 @@
 //! `feed.xml` (Atom, one entry per retrospective) and `sitemap.xml`. These are
 //! the only files that use `base_url`, because they need absolute URLs.
 
-use super::views::urls;
+use super::urls;
 use crate::model::Site;
 use crate::text::escape_html;
 
@@ -17,11 +17,6 @@ fn esc(s: &str) -> String {
     )
 }
 
-/// Public URL of a page: `base_url` + its path, without a trailing `index.html`.
-fn public_url(base: &str, path: &str) -> String {
-    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
-}
-
 pub fn atom(site: &Site) -> String {
     let base = &site.config.base_url;
     let mut entries: Vec<(String, String)> = Vec::new();
@@ -29,7 +24,7 @@ pub fn atom(site: &Site) -> String {
         for tq in &q.teams {
             let Some(r) = &tq.retro else { continue };
             let updated = r.date.unwrap_or(q.end);
-            let url = public_url(base, &urls::review(q.quarter, &tq.team));
+            let url = urls::public(base, &urls::review(q.quarter, &tq.team));
             let summary: Vec<String> = r.learnings.iter().map(|l| format!("・{}", l.text)).collect();
             let authors: String = r
                 .authors
@@ -83,7 +78,7 @@ pub fn sitemap(site: &Site, pages: &[&str]) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in pages {
-        out.push_str(&format!("<url><loc>{}</loc></url>\n", esc(&public_url(base, p))));
+        out.push_str(&format!("<url><loc>{}</loc></url>\n", esc(&urls::public(base, p))));
     }
     out.push_str("</urlset>\n");
     out

@@ -158,19 +158,9 @@ pub fn round_significant(v: f64, digits: i32) -> f64 {
     if rounded.is_finite() { rounded } else { v }
 }
 
-/// Below this magnitude a previous value counts as zero for a percent change: the
-/// ratio would be meaningless (and, divided by a subnormal, infinite).
-pub const PERCENT_BASE_EPSILON: f64 = 1e-9;
-
-/// The change from `previous` to `current` in percent of `previous`'s magnitude, or
-/// `None` when `previous` is 0 or within [`PERCENT_BASE_EPSILON`] of it (no percent
-/// change is shown then). Always finite when both values are finite.
-pub fn percent_change(current: f64, previous: f64) -> Option<f64> {
-    if previous.is_nan() || previous.abs() < PERCENT_BASE_EPSILON {
-        return None;
-    }
-    let pct = (current - previous) / previous.abs() * 100.0;
-    pct.is_finite().then_some(pct)
+/// A score as a whole percentage, for bar widths.
+pub fn percent(score: f64) -> u32 {
+    (score.clamp(0.0, 1.0) * 100.0).round() as u32
 }
 
 /// Scores are shown with two decimals: 0.72. A negative zero (or a tiny negative
@@ -289,13 +279,15 @@ mod tests {
     }
 
     #[test]
-    fn percent_changes_are_finite_or_absent() {
-        assert_eq!(percent_change(1.0, 1e-320), None);
-        assert_eq!(percent_change(1.0, 0.0), None);
-        assert_eq!(percent_change(1.0, -0.0), None);
-        assert_eq!(percent_change(110.0, 100.0), Some(10.0));
-        assert_eq!(percent_change(-110.0, -100.0), Some(-10.0));
-        assert!(percent_change(1e15, 1e-9).unwrap().is_finite());
+    fn scores_as_bar_widths() {
+        assert_eq!(percent(0.734), 73);
+        assert_eq!(percent(0.125), 13);
+        assert_eq!(percent(1.2), 100);
+        assert_eq!(percent(-0.1), 0);
+    }
+
+    #[test]
+    fn rounding_stays_finite() {
         assert_eq!(round_significant(1e-320, 4), 1e-320);
         assert!(round_significant(f64::MAX, 2).is_finite());
     }

@@ -1,5 +1,9 @@
 //! Rendering: the scored site → output files (path relative to the output root, bytes).
-//! Nothing here reads content files or decides scores.
+//! Nothing here reads content files or decides scores, and nothing computes a
+//! number a page shows: those come from [`crate::insight`]; render formats and draws.
+//!
+//! Its modules never import from this file (only its sub-module paths): the output
+//! types are [`crate::files`]'s, re-exported here for callers outside render.
 
 pub mod charts;
 pub mod export;
@@ -10,6 +14,7 @@ pub mod markdown;
 pub mod pages;
 pub mod search;
 pub mod theme;
+pub mod urls;
 pub mod views;
 
 pub use crate::files::{Collect, OutputFile, Sink, SinkError};

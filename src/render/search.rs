@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::OutputFile;
+use crate::files::OutputFile;
 pub use crate::terms::{normalize, tokens};
 
 /// Size an index shard aims at, in bytes.
@@ -168,12 +168,12 @@ pub fn build(
     meta_quarters: Vec<(String, String)>,
 ) -> Vec<OutputFile> {
     use rayon::prelude::*;
-    // Tokens borrow from the normalised texts, so counting them allocates nothing.
-    let texts = searchable_texts(docs);
-    let filters: Vec<Vec<String>> = docs.iter().map(filter_tokens).collect();
+    let texts = index_texts(docs);
+    let filters = filter_tokens(docs);
     let postings = postings(&texts, &filters);
-    let mut files = shard_files(&postings, docs.len());
-    let shards = files.len() as u32;
+    let shards = shard_count(&postings, docs.len());
+    let mut files = Vec::with_capacity(shards as usize + docs.len().div_ceil(DOCS_PER_FILE) + 1);
+    files.extend(shard_files(&postings, shards, docs.len()));
     files.par_extend(docs.par_chunks(DOCS_PER_FILE).enumerate().map(|(file, chunk)| {
         let mut js = String::with_capacity(chunk.len() * 700);
         for (i, doc) in chunk.iter().enumerate() {
@@ -182,17 +182,13 @@ pub fn build(
         }
         OutputFile::new(format!("search/d/{file}.js"), js)
     }));
-    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
-    for t in docs.iter().flat_map(|d| &d.tags) {
-        tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
-    }
     let meta = Meta {
         shards,
         docs: docs.len(),
         group: DOCS_PER_FILE,
         teams: meta_teams,
         quarters: meta_quarters,
-        tags: tag_names.into_values().collect(),
+        tags: tag_names(docs),
     };
     files.push(OutputFile::new(
         "search/meta.js",
@@ -201,8 +197,8 @@ pub fn build(
     files
 }
 
-/// What a document is found by: its title, text, team, quarter and tags, normalised.
-fn searchable_texts(docs: &[SearchDoc]) -> Vec<String> {
+/// Each document's searchable text, normalised: title, text, team, quarter and tags.
+fn index_texts(docs: &[SearchDoc]) -> Vec<String> {
     use rayon::prelude::*;
     docs.par_iter()
         .map(|doc| {
@@ -218,20 +214,23 @@ fn searchable_texts(docs: &[SearchDoc]) -> Vec<String> {
         .collect()
 }
 
-/// The tokens the filters of the search page look up: its team, quarter and tags.
-fn filter_tokens(doc: &SearchDoc) -> Vec<String> {
-    let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
-    f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
-    f
+/// Each document's filter tokens: its team, its quarter and its tags.
+fn filter_tokens(docs: &[SearchDoc]) -> Vec<Vec<String>> {
+    docs.iter()
+        .map(|doc| {
+            let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
+            f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
+            f
+        })
+        .collect()
 }
 
-/// Millions of lookups of short keys: a fast hash (the map's order is never used).
-type Postings<'a> = HashMap<&'a str, Vec<u32>, ahash::RandomState>;
-
-/// Each token's documents, in document order.
-fn postings<'a>(texts: &'a [String], filters: &'a [Vec<String>]) -> Postings<'a> {
-    let mut postings: Postings<'a> = HashMap::default();
-    for (id, (text, filters)) in texts.iter().zip(filters).enumerate() {
+/// Postings: each token's (and filter's) documents, ascending. Tokens borrow from
+/// the normalised texts, so counting them allocates nothing.
+fn postings<'t>(texts: &'t [String], filters: &'t [Vec<String>]) -> HashMap<&'t str, Vec<u32>, ahash::RandomState> {
+    // Millions of lookups of short keys: a fast hash (the map's order is never used).
+    let mut postings: HashMap<&str, Vec<u32>, ahash::RandomState> = HashMap::default();
+    for (id, (text, doc_filters)) in texts.iter().zip(filters).enumerate() {
         let n = id as u32;
         tokens(text, |token| {
             let list = postings.entry(token).or_default();
@@ -239,7 +238,7 @@ fn postings<'a>(texts: &'a [String], filters: &'a [Vec<String>]) -> Postings<'a>
                 list.push(n);
             }
         });
-        for f in filters {
+        for f in doc_filters {
             let list = postings.entry(f.as_str()).or_default();
             if list.last() != Some(&n) {
                 list.push(n);
@@ -249,26 +248,39 @@ fn postings<'a>(texts: &'a [String], filters: &'a [Vec<String>]) -> Postings<'a>
     postings
 }
 
-/// The postings cut into shards of about [`SHARD_TARGET_BYTES`], one file each.
-fn shard_files(postings: &Postings<'_>, docs: usize) -> Vec<OutputFile> {
+/// Every tag's first spelling, by its normalised form.
+fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
+    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    for t in docs.iter().flat_map(|doc| doc.tags.iter()) {
+        tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
+    }
+    tag_names.into_values().collect()
+}
+
+/// How many shards keep each near [`SHARD_TARGET_BYTES`].
+fn shard_count(postings: &HashMap<&str, Vec<u32>, ahash::RandomState>, docs: usize) -> u32 {
     let bitmap_len = docs.div_ceil(6) + 1;
     let total: usize = postings
         .iter()
         .map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len))
         .sum();
-    let shards = (total / SHARD_TARGET_BYTES).clamp(1, 8192) as u32;
+    (total / SHARD_TARGET_BYTES).clamp(1, 8192) as u32
+}
+
+/// The index shards, `search/s/<n>.js`.
+fn shard_files(postings: &HashMap<&str, Vec<u32>, ahash::RandomState>, shards: u32, docs: usize) -> Vec<OutputFile> {
     let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
     for (token, ids) in postings {
         by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs));
     }
-    let mut files = Vec::with_capacity(shards as usize + docs.div_ceil(DOCS_PER_FILE) + 1);
-    for (n, map) in by_shard.iter().enumerate() {
-        files.push(OutputFile::new(
-            format!("search/s/{n}.js"),
-            format!("okrsiteSearch.shard({n},{});\n", safe_json(map)),
-        ));
-    }
-    files
+    (by_shard.iter().enumerate())
+        .map(|(n, map)| {
+            OutputFile::new(
+                format!("search/s/{n}.js"),
+                format!("okrsiteSearch.shard({n},{});\n", safe_json(map)),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

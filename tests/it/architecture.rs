@@ -116,6 +116,22 @@ fn the_stage_check_sees_a_backward_import() {
     assert!(stage_of_module("domain").unwrap() < stage_of_module("config").unwrap());
 }
 
+/// A file a reader can hold in mind: past this, split it by what its parts are about.
+const MAX_LINES: usize = 700;
+
+#[test]
+fn no_file_is_over_700_lines() {
+    let mut long = Vec::new();
+    for file in sources() {
+        let text = std::fs::read_to_string(&file).expect("a readable source");
+        let lines = text.lines().count();
+        if lines > MAX_LINES {
+            long.push(format!("{}: {lines} lines", file.display()));
+        }
+    }
+    assert!(long.is_empty(), "files over {MAX_LINES} lines:\n{}", long.join("\n"));
+}
+
 #[test]
 fn no_error_is_a_bare_string() {
     let mut wrong = Vec::new();

@@ -230,7 +230,8 @@ fn metric(points: &[Point], aggregate: Aggregate) -> Vec<Chart> {
                 .map(move |(i, (m, em, ed))| (date(y, m, 1), date(y, em, ed), format!("{y}-Q{}", i + 1)))
         })
         .collect();
-    let totals = (aggregate == Aggregate::Sum).then(|| okrsite::insight::metric_totals::quarter_to_date(points, 1));
+    let bounds: Vec<(Date, Date)> = quarters.iter().map(|(s, e, _)| (*s, *e)).collect();
+    let totals = (aggregate == Aggregate::Sum).then(|| okrsite::insight::series::quarter_to_date(points, &bounds));
     let input = MetricChartInput {
         id: "m1",
         name: "90日解約率",

@@ -1237,7 +1237,7 @@ fn fuzz_markdown_renderer() {
                 .enumerate()
                 .map(|(i, f)| (f.offset, format!("learning-{}", i + 1)))
                 .collect();
-            let tag_url = |t: &str| format!("../tags/{}/index.html", okrsite::render::views::tag_key(t));
+            let tag_url = |t: &str| format!("../tags/{}/index.html", okrsite::render::urls::tag_key(t));
             for allow_html in [false, true] {
                 let html = markdown::render(
                     &md,

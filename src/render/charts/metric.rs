@@ -18,7 +18,7 @@ pub struct MetricChartInput<'a> {
     pub unit: Option<&'a str>,
     pub points: &'a [Point],
     /// For a count metric, the quarter-to-date total at each point
-    /// ([`crate::insight::metric_totals`]), drawn as a second chart.
+    /// ([`crate::insight::series::quarter_to_date`]), drawn as a second chart.
     pub quarter_to_date: Option<&'a [f64]>,
     pub thresholds: Option<(Thresholds, Direction)>,
     /// The quarters the series spans: (start, end, label).
@@ -37,9 +37,7 @@ pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart
         .collect();
     let mut charts = vec![line_chart(input, labels, &series, input.name, "", true)];
     if let Some(totals) = input.quarter_to_date {
-        let cumulative: Vec<(f64, f64)> = input
-            .points
-            .iter()
+        let cumulative: Vec<(f64, f64)> = (input.points.iter())
             .zip(totals)
             .map(|(p, &total)| (day(p.date), plot_value(total)))
             .collect();
@@ -52,6 +50,36 @@ pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart
     charts
 }
 
+/// The axes of a line chart: values `lo..hi` (with `step` between labels), days
+/// `left..right` (`span` long).
+struct Frame {
+    lo: f64,
+    hi: f64,
+    left: f64,
+    right: f64,
+    span: f64,
+    step: f64,
+}
+
+impl Frame {
+    fn new(series: &[(f64, f64)], lines: &[f64]) -> Frame {
+        let (lo, hi) = value_range(series.iter().map(|p| p.1).chain(lines.iter().copied()));
+        let (left, right) = match (series.first(), series.last()) {
+            (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
+            (Some(a), _) => (a.0 - 7.0, a.0 + 7.0),
+            _ => (0.0, 1.0),
+        };
+        Frame {
+            lo,
+            hi,
+            left,
+            right,
+            span: right - left,
+            step: (hi - lo) / 5.0,
+        }
+    }
+}
+
 fn line_chart(
     input: &MetricChartInput<'_>,
     labels: &Labels,
@@ -60,20 +88,12 @@ fn line_chart(
     id_suffix: &str,
     with_thresholds: bool,
 ) -> Chart {
-    let unit = input.unit;
-    let v = |x: f64| format::with_unit(x, unit);
+    let v = |x: f64| format::with_unit(x, input.unit);
     let thresholds = if with_thresholds { input.thresholds } else { None };
     let lines: Vec<f64> = thresholds
         .map(|(t, _)| [t.red, t.yellow].into_iter().flatten().collect())
         .unwrap_or_default();
-    let (lo, hi) = value_range(series.iter().map(|p| p.1).chain(lines.iter().copied()));
-    let (left, right) = match (series.first(), series.last()) {
-        (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
-        (Some(a), _) => (a.0 - 7.0, a.0 + 7.0),
-        _ => (0.0, 1.0),
-    };
-    let span = right - left;
-    let step = (hi - lo) / 5.0;
+    let f = Frame::new(series, &lines);
     let notes: Vec<(f64, f64, String)> = input
         .points
         .iter()
@@ -86,29 +106,22 @@ fn line_chart(
             .margin_right(20)
             .x_label_area_size(30)
             .y_label_area_size(64)
-            .build_cartesian_2d(left..right, lo..hi)
+            .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
             .map_err(e)?;
-        shade_quarters(&mut chart, input.quarters, (left, right), (lo, hi))?;
+        draw_quarters(&mut chart, input.quarters, &f)?;
         if let Some(th) = thresholds {
-            super::threshold_bands(&mut chart, th, (left, right), (lo, hi), true)?;
+            super::threshold_bands(&mut chart, th, (f.left, f.right), (f.lo, f.hi), true)?;
         }
-        super::mesh(&mut chart, 16, (5, 5), &|x| axis_date(*x, span), &|y| {
-            axis_value(*y, step)
+        super::mesh(&mut chart, 16, (5, 5), &|x| axis_date(*x, f.span), &|y| {
+            axis_value(*y, f.step)
         })?;
         let color = if id_suffix.is_empty() { BLUE } else { SKY };
-        chart
-            .draw_series(LineSeries::new(series.to_vec(), color.stroke_width(2)))
-            .map_err(e)?;
-        if series.len() <= 120 {
-            chart
-                .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
-                .map_err(e)?;
-        }
-        number_notes(&mut chart, &notes)?;
+        draw_values(&mut chart, series, color)?;
+        draw_notes(&mut chart, &notes)?;
         root.present().map_err(e)?;
         Ok(())
     });
-    let summary = summary(title, series, &v, labels);
+    let summary = summary(series, title, labels, &v);
     let id = format!("{}{id_suffix}", input.id);
     Chart {
         svg: finish(&svg, &id, "metric-chart", title, &summary),
@@ -127,32 +140,26 @@ fn line_chart(
     }
 }
 
-/// Quarters shaded alternately behind the series, each labelled at the top when wide enough.
-fn shade_quarters(
-    chart: &mut Plot<'_, '_>,
-    quarters: &[(Date, Date, String)],
-    (left, right): (f64, f64),
-    (lo, hi): (f64, f64),
-) -> Result<(), DrawError> {
-    let span = right - left;
+/// Quarters shaded alternately, labelled at the top.
+fn draw_quarters(chart: &mut Plot<'_, '_>, quarters: &[(Date, Date, String)], f: &Frame) -> Result<(), DrawError> {
     for (i, (s, end, label)) in quarters.iter().enumerate() {
-        let (a, b) = (day(*s).max(left), day(*end).min(right));
+        let (a, b) = (day(*s).max(f.left), day(*end).min(f.right));
         if b <= a {
             continue;
         }
         if i % 2 == 0 {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(a, lo), (b, hi)],
+                    [(a, f.lo), (b, f.hi)],
                     GREY.mix(0.07).filled(),
                 )))
                 .map_err(e)?;
         }
-        if b - a > span / 14.0 {
+        if b - a > f.span / 14.0 {
             chart
                 .draw_series(std::iter::once(Text::new(
                     label.clone(),
-                    ((a + b) / 2.0, hi),
+                    ((a + b) / 2.0, f.hi),
                     (super::FONT, 12)
                         .into_font()
                         .color(&INK.mix(0.8))
@@ -164,8 +171,21 @@ fn shade_quarters(
     Ok(())
 }
 
-/// A ring with its number over each point that has a note; the notes are listed under the chart.
-fn number_notes(chart: &mut Plot<'_, '_>, notes: &[(f64, f64, String)]) -> Result<(), DrawError> {
+/// The series as a line, with a dot on each point while there are few.
+fn draw_values(chart: &mut Plot<'_, '_>, series: &[(f64, f64)], color: RGBColor) -> Result<(), DrawError> {
+    chart
+        .draw_series(LineSeries::new(series.to_vec(), color.stroke_width(2)))
+        .map_err(e)?;
+    if series.len() <= 120 {
+        chart
+            .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// A numbered ring on each point with a note (the notes are listed below the chart).
+fn draw_notes(chart: &mut Plot<'_, '_>, notes: &[(f64, f64, String)]) -> Result<(), DrawError> {
     for (i, (x, y, _)) in notes.iter().enumerate() {
         chart
             .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
@@ -184,8 +204,8 @@ fn number_notes(chart: &mut Plot<'_, '_>, notes: &[(f64, f64, String)]) -> Resul
     Ok(())
 }
 
-/// The chart's text alternative: first and last point, count, minimum and maximum.
-fn summary(title: &str, series: &[(f64, f64)], v: &dyn Fn(f64) -> String, labels: &Labels) -> String {
+/// The chart in one sentence: first and last values, how many, the extremes.
+fn summary(series: &[(f64, f64)], title: &str, labels: &Labels, v: &dyn Fn(f64) -> String) -> String {
     match (series.first(), series.last()) {
         (Some(a), Some(b)) => {
             let (min, max) = series.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {

@@ -372,7 +372,7 @@ mod tests {
                 })
                 .collect();
             let totals = (aggregate == crate::model::Aggregate::Sum)
-                .then(|| crate::insight::metric_totals::quarter_to_date(&points, 1));
+                .then(|| crate::insight::series::quarter_to_date(&points, &[]));
             let input = MetricChartInput {
                 id: "m",
                 name: "m",

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{BLUE, Chart, GREEN, INK, Labels, ORANGE, VERMILLION, draw, e, finish};
+use super::{BLUE, Chart, DrawError, GREEN, INK, Labels, ORANGE, Plot, VERMILLION, draw, e, finish};
 use crate::config::ScoringThresholds;
 use crate::model::Light;
 use crate::render::format;
@@ -32,25 +32,7 @@ pub fn score_history_chart(
             .y_label_area_size(44)
             .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.05)
             .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_labels(n)
-            .y_labels(6)
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 0.01 && i >= 0.0 {
-                    points.get(i as usize).map(|p| p.0.clone()).unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|y| format!("{y:.1}"))
-            .label_style((super::FONT, 13).into_font().color(&INK))
-            .axis_style(INK.mix(0.6))
-            .bold_line_style(INK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(e)?;
+        quarter_mesh(&mut chart, points)?;
         for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
             chart
                 .draw_series(LineSeries::new(
@@ -59,45 +41,72 @@ pub fn score_history_chart(
                 ))
                 .map_err(e)?;
         }
-        chart
-            .draw_series(LineSeries::new(xy.clone(), BLUE.stroke_width(3)))
-            .map_err(e)?;
-        chart
-            .draw_series(xy.iter().map(|p| Circle::new(*p, 5, BLUE.filled())))
-            .map_err(e)?;
-        chart
-            .draw_series(xy.iter().map(|p| {
-                Text::new(
-                    format::score(p.1),
-                    *p,
-                    (super::FONT, 12)
-                        .into_font()
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )
-            }))
-            .map_err(e)?;
+        draw_scores(&mut chart, &xy)?;
         root.present().map_err(e)?;
         Ok(())
     });
+    let score_text = |s: &Option<f64>| s.map(format::score).unwrap_or_else(|| "—".into());
     let summary = format!(
         "{title}: {}",
         points
             .iter()
-            .map(|(q, s)| format!("{q} {}", s.map(format::score).unwrap_or_else(|| "—".into())))
+            .map(|(q, s)| format!("{q} {}", score_text(s)))
             .collect::<Vec<_>>()
             .join(", ")
     );
     Chart {
         svg: finish(&svg, id, "score-chart", title, &summary),
         columns: vec![labels.quarter.clone(), labels.score.clone()],
-        rows: points
-            .iter()
-            .map(|(q, s)| vec![q.clone(), s.map(format::score).unwrap_or_else(|| "—".into())])
-            .collect(),
+        rows: points.iter().map(|(q, s)| vec![q.clone(), score_text(s)]).collect(),
         summary,
         notes: Vec::new(),
     }
+}
+
+/// The grid, with each quarter's name under its place and scores 0 to 1 up the side.
+fn quarter_mesh(chart: &mut Plot<'_, '_>, points: &[(String, Option<f64>)]) -> Result<(), DrawError> {
+    chart
+        .configure_mesh()
+        .x_labels(points.len().max(1))
+        .y_labels(6)
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() < 0.01 && i >= 0.0 {
+                points.get(i as usize).map(|p| p.0.clone()).unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y| format!("{y:.1}"))
+        .label_style((super::FONT, 13).into_font().color(&INK))
+        .axis_style(INK.mix(0.6))
+        .bold_line_style(INK.mix(0.12))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(e)
+}
+
+/// The scores as a line of dots, each labelled with its value.
+fn draw_scores(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)]) -> Result<(), DrawError> {
+    chart
+        .draw_series(LineSeries::new(xy.to_vec(), BLUE.stroke_width(3)))
+        .map_err(e)?;
+    chart
+        .draw_series(xy.iter().map(|p| Circle::new(*p, 5, BLUE.filled())))
+        .map_err(e)?;
+    chart
+        .draw_series(xy.iter().map(|p| {
+            Text::new(
+                format::score(p.1),
+                *p,
+                (super::FONT, 12)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+            )
+        }))
+        .map_err(e)?;
+    Ok(())
 }
 
 /// One bar of a score bar chart.
@@ -121,20 +130,9 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
             .y_label_area_size(8)
             .build_cartesian_2d(0.0..1.0, 0.0..n as f64)
             .map_err(e)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(6)
-            .x_label_formatter(&|x| format!("{x:.1}"))
-            .label_style((super::FONT, 13).into_font().color(&INK))
-            .axis_style(INK.mix(0.6))
-            .bold_line_style(INK.mix(0.10))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(e)?;
+        score_axis_mesh(&mut chart)?;
         for (i, bar) in bars.iter().enumerate() {
-            draw_bar(&mut chart, (n - i) as f64 - 0.45, bar, t, labels)?;
+            draw_bar(&mut chart, bar, (n - i) as f64 - 0.45, t, labels)?;
         }
         for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
             chart
@@ -147,50 +145,73 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
         root.present().map_err(e)?;
         Ok(())
     });
-    let score_or = |b: &Bar, none: &str| b.score.map(format::score).unwrap_or_else(|| none.to_string());
     let summary = format!(
         "{title}: {}",
         bars.iter()
-            .map(|b| format!("{} {}", b.label, score_or(b, &labels.no_data)))
+            .map(|b| format!(
+                "{} {}",
+                b.label,
+                b.score.map(format::score).unwrap_or_else(|| labels.no_data.clone())
+            ))
             .collect::<Vec<_>>()
             .join(", ")
     );
     Chart {
         svg: finish(&svg, id, "bars-chart", title, &summary),
         columns: vec![labels.item.clone(), labels.score.clone()],
-        rows: bars.iter().map(|b| vec![b.label.clone(), score_or(b, "—")]).collect(),
+        rows: bars
+            .iter()
+            .map(|b| {
+                vec![
+                    b.label.clone(),
+                    b.score.map(format::score).unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect(),
         summary,
         notes: Vec::new(),
     }
 }
 
-/// One bar, its top at `top`: the label above it (cut at 30 characters), the grey
-/// track, the bar in its grade's colour and the score written after it.
+/// The grid of a bar chart: scores 0 to 1 along the bottom, no vertical axis.
+fn score_axis_mesh(chart: &mut Plot<'_, '_>) -> Result<(), DrawError> {
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_labels(6)
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .label_style((super::FONT, 13).into_font().color(&INK))
+        .axis_style(INK.mix(0.6))
+        .bold_line_style(INK.mix(0.10))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(e)
+}
+
+/// One bar whose row's top is at `top`: its label (cut at 30 characters), its track,
+/// its fill in its grade's colour, and its score.
 fn draw_bar(
-    chart: &mut super::Plot<'_, '_>,
-    top: f64,
+    chart: &mut Plot<'_, '_>,
     bar: &Bar,
+    top: f64,
     t: ScoringThresholds,
     labels: &Labels,
-) -> Result<(), super::DrawError> {
+) -> Result<(), DrawError> {
     let label: String = bar.label.chars().take(30).collect();
     let label = if bar.label.chars().count() > 30 {
         format!("{label}…")
     } else {
         label
     };
-    let text_style = |style: FontStyle, h: HPos| {
-        (super::FONT, 13)
-            .into_font()
-            .style(style)
-            .color(&INK)
-            .pos(Pos::new(h, VPos::Center))
-    };
     chart
         .draw_series(std::iter::once(Text::new(
             label,
             (0.005, top + 0.38),
-            text_style(FontStyle::Normal, HPos::Left),
+            (super::FONT, 13)
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
         )))
         .map_err(e)?;
     let (a, b) = (top - 0.05, top - 0.40);
@@ -201,7 +222,6 @@ fn draw_bar(
         )))
         .map_err(e)?;
     if let Some(s) = bar.score {
-        // The grade as scoring defines it, so a bar's colour matches its badge.
         let color = match crate::score::grade(s, t) {
             Light::Green => GREEN,
             Light::Yellow => ORANGE,
@@ -220,7 +240,11 @@ fn draw_bar(
         .draw_series(std::iter::once(Text::new(
             text,
             (x, (a + b) / 2.0),
-            text_style(FontStyle::Bold, HPos::Left),
+            (super::FONT, 13)
+                .into_font()
+                .style(FontStyle::Bold)
+                .color(&INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
         )))
         .map_err(e)?;
     Ok(())

@@ -1,0 +1,162 @@
+//! KRs at risk in a quarter: off track or at risk while it runs, missed once it has ended.
+
+use crate::model::{Light, QuarterData, QuarterStatus};
+use crate::score::TeamScore;
+
+/// A KR of one quarter by position: `quarter.teams[team]`, its `objective`-th
+/// objective (counted across the team's OKR file) and that objective's `kr`-th KR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KrAt {
+    pub team: usize,
+    pub objective: usize,
+    pub kr: usize,
+}
+
+/// The KRs of `q` at risk (`scores` is the quarter's, parallel to `q.teams`): red
+/// first, then yellow, each in page order (team, objective, KR). While the quarter
+/// runs a KR's on-track status counts; once it has ended, its grade.
+pub fn at_risk(q: &QuarterData, scores: &[TeamScore]) -> Vec<KrAt> {
+    let mut risky: Vec<(u8, KrAt)> = Vec::new();
+    for (team, (tq, ts)) in q.teams.iter().zip(scores).enumerate() {
+        let objectives = tq.okrs.iter().flat_map(|o| o.objectives.iter());
+        for (objective, (o, os)) in objectives.zip(&ts.objectives).enumerate() {
+            for (kr, (_, ks)) in o.key_results.iter().zip(&os.key_results).enumerate() {
+                let signal = if q.status == QuarterStatus::Ended {
+                    ks.grade
+                } else {
+                    ks.status
+                };
+                let rank = match signal {
+                    Some(Light::Red) => 0,
+                    Some(Light::Yellow) => 1,
+                    _ => continue,
+                };
+                risky.push((rank, KrAt { team, objective, kr }));
+            }
+        }
+    }
+    // A stable sort: page order stays within each rank.
+    risky.sort_by_key(|(rank, _)| *rank);
+    risky.into_iter().map(|(_, at)| at).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::{KeyResult, KrData, Objective, Okrs, Quarter, TeamQuarter};
+    use crate::score::{KrScore, ObjectiveScore};
+    use jiff::civil::date;
+
+    pub(crate) fn kr(id: &str) -> KeyResult {
+        KeyResult {
+            id: id.into(),
+            title: id.into(),
+            owner: None,
+            data: KrData::None,
+            unit: None,
+            baseline: None,
+            target: None,
+            weight: 1.0,
+            manual_score: None,
+            checkins: Vec::new(),
+        }
+    }
+
+    pub(crate) fn objective(id: &str, krs: usize, aligns_to: Option<(&str, &str)>) -> Objective {
+        Objective {
+            id: id.into(),
+            title: id.into(),
+            owner: None,
+            aligns_to: aligns_to.map(|(t, o)| crate::model::ObjectiveRef {
+                team: t.into(),
+                objective: o.into(),
+            }),
+            key_results: (0..krs).map(|i| kr(&format!("kr{i}"))).collect(),
+            initiatives: Vec::new(),
+        }
+    }
+
+    pub(crate) fn team_quarter(team: &str, objectives: Vec<Objective>) -> TeamQuarter {
+        TeamQuarter {
+            team: team.into(),
+            okrs: Some(Okrs {
+                objectives,
+                not_doing: Vec::new(),
+                source: String::new(),
+            }),
+            retro: None,
+        }
+    }
+
+    pub(crate) fn quarter(status: QuarterStatus, teams: Vec<TeamQuarter>) -> QuarterData {
+        QuarterData {
+            quarter: Quarter { year: 2026, number: 1 },
+            start: date(2026, 1, 1),
+            end: date(2026, 3, 31),
+            status,
+            teams,
+        }
+    }
+
+    fn ks(grade: Option<Light>, status: Option<Light>) -> KrScore {
+        KrScore {
+            current: None,
+            score: None,
+            grade,
+            status,
+        }
+    }
+
+    fn team_score(krs: Vec<Vec<KrScore>>) -> TeamScore {
+        TeamScore {
+            score: None,
+            grade: None,
+            objectives: krs
+                .into_iter()
+                .map(|key_results| ObjectiveScore {
+                    score: None,
+                    grade: None,
+                    key_results,
+                })
+                .collect(),
+        }
+    }
+
+    /// Two teams: a's KRs are yellow, red; b's first objective has a green and a red
+    /// KR, its second a yellow one. Red ones come first, each rank in page order.
+    fn sample(status: QuarterStatus, by: fn(Light) -> KrScore) -> Vec<KrAt> {
+        let q = quarter(
+            status,
+            vec![
+                team_quarter("a", vec![objective("o1", 2, None)]),
+                team_quarter("b", vec![objective("o1", 2, None), objective("o2", 1, None)]),
+            ],
+        );
+        let scores = vec![
+            team_score(vec![vec![by(Light::Yellow), by(Light::Red)]]),
+            team_score(vec![vec![by(Light::Green), by(Light::Red)], vec![by(Light::Yellow)]]),
+        ];
+        at_risk(&q, &scores)
+    }
+
+    fn at(team: usize, objective: usize, kr: usize) -> KrAt {
+        KrAt { team, objective, kr }
+    }
+
+    #[test]
+    fn red_first_then_yellow_in_page_order() {
+        let expected = [at(0, 0, 1), at(1, 0, 1), at(0, 0, 0), at(1, 1, 0)];
+        let running = sample(QuarterStatus::InProgress, |l| ks(Some(Light::Green), Some(l)));
+        assert_eq!(running, expected);
+        let ended = sample(QuarterStatus::Ended, |l| ks(Some(l), Some(Light::Green)));
+        assert_eq!(ended, expected);
+    }
+
+    #[test]
+    fn a_running_quarter_reads_status_and_an_ended_one_reads_grades() {
+        // Grades red, statuses green: nothing at risk while running.
+        assert!(sample(QuarterStatus::InProgress, |_| ks(Some(Light::Red), Some(Light::Green))).is_empty());
+        // Statuses red, grades absent: nothing missed once ended.
+        assert!(sample(QuarterStatus::Ended, |_| ks(None, Some(Light::Red))).is_empty());
+    }
+}

@@ -1,0 +1,141 @@
+//! The dashboard: the current quarter at a glance (at-risk KRs, teams, alerts,
+//! newest learnings).
+
+use serde::Serialize;
+
+use super::page::{Page, ctx};
+use super::quarter::{AtRisk, at_risk};
+use crate::insight;
+use crate::render::charts;
+use crate::render::format;
+use crate::render::urls;
+use crate::render::views::{self, LearningView, LightView, QuarterRef, TeamQuarterView, TeamRef, Views, light};
+
+#[derive(Serialize)]
+struct Alert {
+    name: String,
+    url: String,
+    value: String,
+    date: String,
+    band: LightView,
+}
+
+#[derive(Serialize)]
+struct TeamRow<'a> {
+    team: TeamRef,
+    depth: usize,
+    tq: Option<&'a TeamQuarterView>,
+    /// The team's score over the quarters so far.
+    spark: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    quarter: Option<QuarterRef>,
+    company: Option<&'a TeamQuarterView>,
+    elapsed: Option<String>,
+    days_left: Option<String>,
+    at_risk: Vec<AtRisk<'a>>,
+    at_risk_count: usize,
+    at_risk_more: Option<String>,
+    alerts: Vec<Alert>,
+    teams: Vec<TeamRow<'a>>,
+    learnings: &'a [LearningView],
+}
+
+/// At-risk KRs the dashboard lists: the ten most urgent, and how many more the
+/// quarter page holds (few numbers on top).
+const AT_RISK_SHOWN: usize = 10;
+
+pub fn dashboard(v: &Views<'_>) -> Page {
+    let mut data = Data {
+        quarter: None,
+        company: None,
+        elapsed: None,
+        days_left: None,
+        at_risk: Vec::new(),
+        at_risk_count: 0,
+        at_risk_more: None,
+        alerts: Vec::new(),
+        teams: Vec::new(),
+        learnings: &v.learnings[..v.learnings.len().min(6)],
+    };
+    if let Some(qi) = v.current_quarter() {
+        current_quarter(v, qi, &mut data);
+        data.teams = team_rows(v, qi);
+    }
+    data.alerts = alerts(v);
+    Page {
+        path: "index.html".into(),
+        template: "index.html",
+        title: v.t.get("dashboard_title").into(),
+        nav: "dashboard",
+        data: ctx(&data),
+    }
+}
+
+/// The current quarter `qi`: its reference, the company's score, how far it has got
+/// and its KRs at risk.
+fn current_quarter<'a>(v: &'a Views<'_>, qi: usize, data: &mut Data<'a>) {
+    let (site, t) = (v.site, v.t);
+    let q = &site.quarters[qi];
+    data.quarter = Some(views::quarter_ref(&v.fmt, t, q));
+    let root_team = site.teams.iter().find(|t| t.parent.is_none());
+    data.company = root_team.and_then(|rt| v.team_score(qi, &rt.id)).map(|(_, tqv)| tqv);
+    if let Some(elapsed) = insight::elapsed::elapsed(q, site.today) {
+        data.elapsed = Some(format!("{}%", (elapsed.share * 100.0).round()));
+        data.days_left = Some(t.fill("days_left", "n", &elapsed.days_left.to_string()));
+    }
+    let risky = at_risk(v, qi);
+    data.at_risk_count = risky.len();
+    if risky.len() > AT_RISK_SHOWN {
+        let more = (risky.len() - AT_RISK_SHOWN).to_string();
+        data.at_risk_more = Some(t.fill("more_in_quarter", "n", &more));
+    }
+    data.at_risk = risky.into_iter().take(AT_RISK_SHOWN).collect();
+}
+
+/// Every team in tree order with its view in quarter `qi` and a sparkline of its
+/// scores up to it.
+fn team_rows<'a>(v: &'a Views<'_>, qi: usize) -> Vec<TeamRow<'a>> {
+    let site = v.site;
+    insight::team_tree::team_tree(site)
+        .into_iter()
+        .map(|(depth, team)| {
+            let history: Vec<Option<f64>> = (0..=qi)
+                .map(|i| v.team_score(i, &team.id).and_then(|(s, _)| s.score))
+                .collect();
+            let known = history.iter().flatten().count();
+            let spark = (known >= 2).then(|| {
+                let summary = history
+                    .iter()
+                    .zip(&site.quarters)
+                    .filter_map(|(s, q)| s.map(|s| format!("{} {}", q.quarter, format::score(s))))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let title = format!("{} — {}", v.t.get("score_history"), team.name);
+                charts::sparkline(&format!("spark-{}", team.id), &title, &history, &summary)
+            });
+            TeamRow {
+                team: views::team_ref(team),
+                depth,
+                tq: v.team_score(qi, &team.id).map(|(_, x)| x),
+                spark,
+            }
+        })
+        .collect()
+}
+
+/// Metrics out of their green band ([`insight::metric_band::alerts`]).
+fn alerts(v: &Views<'_>) -> Vec<Alert> {
+    insight::metric_band::alerts(&v.site.metrics, v.site.today)
+        .into_iter()
+        .map(|(band, m, p)| Alert {
+            name: m.name.clone(),
+            url: urls::metric(&m.id),
+            value: format::with_unit(p.value, m.unit.as_deref()),
+            date: v.fmt.date(p.date),
+            band: light(v.t, "band", Some(band)),
+        })
+        .collect()
+}

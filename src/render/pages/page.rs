@@ -1,0 +1,90 @@
+//! One page to render, as every page builder returns it, and how a page becomes
+//! a file: what every template gets, rendering, and why that can fail.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::tags::TagCollision;
+use crate::files::{OutputFile, SinkError};
+use crate::render::theme::{Theme, error_chain};
+use crate::render::views::Views;
+
+/// One page to render: where, with which template, and its own data.
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    pub title: String,
+    pub nav: &'static str,
+    pub data: Context,
+}
+
+/// A page's data as the template's context.
+pub fn ctx<T: Serialize>(data: &T) -> Context {
+    Context::from_serialize(data).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    lang: &'a str,
+    base_url: &'a str,
+}
+
+/// Why a page was not rendered. (No variant names a `source`: each message is
+/// whole, so nothing prints twice when a caller walks the chain.)
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// Its template failed.
+    #[error("template {template} for {path}: {}", error_chain(.error))]
+    Template {
+        template: &'static str,
+        path: String,
+        error: tera::Error,
+    },
+    /// The sink refused the page (or the build was cancelled).
+    #[error("{0}")]
+    Sink(SinkError),
+    /// Two different tags would share one page (their folder names' hashes collide).
+    #[error("{0}")]
+    TagCollision(TagCollision),
+}
+
+impl From<SinkError> for PageError {
+    fn from(e: SinkError) -> PageError {
+        PageError::Sink(e)
+    }
+}
+
+/// Adds what every page's template gets (site, root, strings, nav…) and renders it.
+pub fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<OutputFile, PageError> {
+    let site = views.site;
+    let site_info = SiteInfo {
+        title: &site.config.title,
+        lang: site.config.language.code(),
+        base_url: &site.config.base_url,
+    };
+    let absolute_base = site
+        .config
+        .base_url
+        .is_absolute()
+        .then_some(site.config.base_url.as_str());
+    let root = crate::render::urls::root_of(&page.path);
+    page.data.insert("site", &site_info);
+    page.data.insert("root", &root);
+    page.data.insert_value("t", theme.strings_value.clone());
+    page.data.insert("nav", page.nav);
+    page.data.insert("page_title", &page.title);
+    page.data.insert("today", &views.fmt.date(site.today));
+    let canonical = absolute_base.map(|b| crate::render::urls::canonical(b, &page.path));
+    page.data.insert("canonical", &canonical);
+    // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.
+    let mut html = Vec::with_capacity(64 * 1024);
+    if let Err(error) = crate::timings::measure("tera", || theme.tera.render_to(page.template, &page.data, &mut html)) {
+        return Err(PageError::Template {
+            template: page.template,
+            path: page.path,
+            error,
+        });
+    }
+    Ok(OutputFile::new(page.path, html))
+}

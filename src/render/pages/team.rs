@@ -1,0 +1,98 @@
+//! The teams index (the team tree) and each team's page (its quarters and score history).
+
+use serde::Serialize;
+use tera::Context;
+
+use super::page::{Page, ctx};
+use crate::insight;
+use crate::model::{QuarterData, Team};
+use crate::render::charts::{self, Chart};
+use crate::render::urls;
+use crate::render::views::{self, TeamQuarterView, TeamRef, Views};
+use crate::score::TeamScore;
+
+pub fn teams_index(v: &Views<'_>) -> Page {
+    #[derive(Serialize)]
+    struct Row {
+        team: TeamRef,
+        depth: usize,
+        children: usize,
+    }
+    let rows: Vec<Row> = insight::team_tree::team_tree(v.site)
+        .into_iter()
+        .map(|(depth, t)| Row {
+            team: views::team_ref(t),
+            depth,
+            children: t.children.len(),
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("teams", &rows);
+    Page {
+        path: urls::teams(),
+        template: "teams.html",
+        title: v.t.get("teams_title").into(),
+        nav: "teams",
+        data,
+    }
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    team: TeamRef,
+    parent: Option<TeamRef>,
+    children: Vec<TeamRef>,
+    quarters: Vec<&'a TeamQuarterView>,
+    low_note: Option<String>,
+    history: Option<Chart>,
+}
+
+pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
+    let site = v.site;
+    let mut rows: Vec<&TeamQuarterView> = Vec::new();
+    let mut history: Vec<(&QuarterData, &TeamScore)> = Vec::new();
+    for (qi, q) in site.quarters.iter().enumerate() {
+        if let Some((s, tqv)) = v.team_score(qi, &team.id) {
+            rows.push(tqv);
+            history.push((q, s));
+        }
+    }
+    let data = Data {
+        team: views::team_ref(team),
+        parent: team.parent.as_deref().and_then(|p| site.team(p)).map(views::team_ref),
+        children: team
+            .children
+            .iter()
+            .filter_map(|c| site.team(c))
+            .map(views::team_ref)
+            .collect(),
+        quarters: rows.into_iter().rev().collect(),
+        low_note: low_score_note(v, &history),
+        history: score_history_chart(v, team, &history),
+    };
+    Page {
+        path: urls::team(&team.id),
+        template: "team.html",
+        title: team.name.clone(),
+        nav: "teams",
+        data: ctx(&data),
+    }
+}
+
+/// The note on the newest run of low final scores, if any ([`insight::low_scores`]).
+fn low_score_note(v: &Views<'_>, history: &[(&QuarterData, &TeamScore)]) -> Option<String> {
+    let runs = insight::low_scores::low_score_runs(history.iter().copied());
+    runs.last().map(|&(a, b)| {
+        let qs = format!("{}, {}", v.fmt.quarter(a), v.fmt.quarter(b));
+        v.t.fill("low_score_note", "quarters", &qs)
+    })
+}
+
+/// The chart of the team's score in each of its quarters (`history`, oldest first).
+fn score_history_chart(v: &Views<'_>, team: &Team, history: &[(&QuarterData, &TeamScore)]) -> Option<Chart> {
+    let points: Vec<(String, Option<f64>)> = history.iter().map(|(q, s)| (q.quarter.to_string(), s.score)).collect();
+    (!points.is_empty()).then(|| {
+        let title = format!("{} — {}", v.t.get("score_history"), team.name);
+        charts::score_history_chart("chart-history", &title, &points, v.site.config.scoring, &v.labels)
+    })
+}

@@ -1,0 +1,258 @@
+//! Every URL and output path the renderer makes, relative to the site root
+//! (`quarters/2025-Q3/product/index.html`; templates put `{{ root }}` in front),
+//! and the folder names they are made of: ids and tags as safe, short, stable names.
+
+use crate::content::retro;
+use crate::model::Quarter;
+
+pub fn quarters() -> String {
+    "quarters/index.html".into()
+}
+pub fn quarter(q: Quarter) -> String {
+    format!("quarters/{q}/index.html")
+}
+pub fn review(q: Quarter, team: &str) -> String {
+    format!("quarters/{q}/{}/index.html", file_name(team))
+}
+pub fn teams() -> String {
+    "teams/index.html".into()
+}
+pub fn team(id: &str) -> String {
+    format!("teams/{}/index.html", file_name(id))
+}
+pub fn metrics() -> String {
+    "metrics/index.html".into()
+}
+pub fn metric(id: &str) -> String {
+    format!("metrics/{}/index.html", file_name(id))
+}
+pub fn learnings() -> String {
+    "learnings/index.html".into()
+}
+pub fn tags() -> String {
+    "tags/index.html".into()
+}
+pub fn tag(tag: &str) -> String {
+    format!("tags/{}/index.html", tag_key(tag))
+}
+/// An objective's place on its team-quarter's review page.
+pub fn objective(q: Quarter, team: &str, objective: &str) -> String {
+    format!("{}#{}", review(q, team), objective_anchor(objective))
+}
+/// A learning's place on its team-quarter's review page.
+pub fn learning(q: Quarter, team: &str, anchor: &str) -> String {
+    format!("{}#{anchor}", review(q, team))
+}
+pub fn objective_anchor(id: &str) -> String {
+    format!("objective-{id}")
+}
+pub fn kr_anchor(objective: &str, kr: &str) -> String {
+    format!("kr-{objective}-{kr}")
+}
+
+/// Public URL of a page: `base_url` + its path, without a trailing `index.html`
+/// (feeds and the sitemap).
+pub fn public(base: &str, path: &str) -> String {
+    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
+}
+
+/// A page's canonical URL under an absolute `base`: its path without `index.html`.
+pub fn canonical(base: &str, path: &str) -> String {
+    format!("{base}{}", path.trim_end_matches("index.html"))
+}
+
+/// The URL of a learning in the exports: its anchor in the team's review, under
+/// `base_url` (the team id as it is, not [`file_name`]).
+pub fn learning_export(base_url: &str, quarter: &str, team: &str, anchor: &str) -> String {
+    format!("{base_url}quarters/{quarter}/{team}/#{anchor}")
+}
+
+/// `../` once per folder between the page and the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Page `n` of a list whose first page is `first` (`…/index.html`): `…/page/n/index.html`.
+pub fn paged_path(first: &str, n: usize) -> String {
+    if n <= 1 {
+        first.to_string()
+    } else {
+        format!("{}page/{n}/index.html", first.trim_end_matches("index.html"))
+    }
+}
+
+/// The longest file or folder name okrsite derives from content, in bytes: well
+/// under the 255 most file systems allow, so the whole path stays short too.
+pub const MAX_NAME_BYTES: usize = 100;
+
+/// Hex digits of the hash that keeps shortened or altered names apart.
+const HASH_DIGITS: usize = 12;
+
+/// An id (a team's or a metric's: slugs, so never holding `~`) as a folder name:
+/// the id itself up to [`MAX_NAME_BYTES`], else its start and a hash of all of it.
+pub fn file_name(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.len() <= MAX_NAME_BYTES {
+        id.into()
+    } else {
+        with_hash(id, id).into()
+    }
+}
+
+/// The start of `readable` (cut on a character boundary), `~` and a hash of
+/// `full`: at most [`MAX_NAME_BYTES`] bytes.
+fn with_hash(readable: &str, full: &str) -> String {
+    let budget = MAX_NAME_BYTES - 1 - HASH_DIGITS;
+    let mut cut = readable.len().min(budget);
+    while !readable.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let hash = stable_hash(full.as_bytes()) >> (64 - 4 * HASH_DIGITS);
+    format!("{}~{hash:0w$x}", &readable[..cut], w = HASH_DIGITS)
+}
+
+/// A tag's folder name under `tags/`: one plain path segment whatever the tag says
+/// (a front-matter tag is free text), the same for every spelling of one tag
+/// ([`retro::tag_identity`]: NFC and lower case, so `#Pricing` and `#pricing`
+/// share a page, which also keeps folders apart on case-insensitive file systems),
+/// and different for different tags.
+///
+/// A tag made only of what a `#tag` may hold (letters and digits of any script,
+/// `_`, `-`) is its own folder name, lower-cased: `pricing`, `価格`. Anything else
+/// (`/`, `.`, `%`, `?`, `#`, spaces, control characters…) becomes `_` and the name
+/// gets `~` and a hash of the tag, as does a name over [`MAX_NAME_BYTES`] (cut
+/// short) and a name Windows reserves (`con`, `nul`…): `a.b` is `a_b~…`, never
+/// `a_b`. `~` is in no plain name, so the two kinds never meet.
+pub fn tag_key(tag: &str) -> String {
+    let identity = retro::tag_identity(tag);
+    let readable: String = identity
+        .chars()
+        .map(|c| if retro::is_tag_char(c) { c } else { '_' })
+        .collect();
+    let plain = readable == identity
+        && !readable.is_empty()
+        && readable.len() <= MAX_NAME_BYTES
+        && !is_windows_device(&readable);
+    if plain {
+        readable
+    } else if readable.is_empty() {
+        with_hash("_", &identity)
+    } else {
+        with_hash(&readable, &identity)
+    }
+}
+
+/// 64-bit FNV-1a: the same on every machine and in every version, so a name
+/// made with it stays the same URL.
+fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Names Windows keeps for devices, whatever follows a dot.
+fn is_windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tags_keep_their_folder_name() {
+        for (tag, key) in [
+            ("pricing", "pricing"),
+            ("Pricing", "pricing"),
+            ("価格", "価格"),
+            ("okr-運営", "okr-運営"),
+            ("a_b", "a_b"),
+        ] {
+            assert_eq!(tag_key(tag), key);
+        }
+    }
+
+    #[test]
+    fn every_tag_is_one_plain_path_segment_of_at_most_100_bytes() {
+        let long = "長".repeat(90);
+        for tag in [
+            "",
+            ".",
+            "..",
+            "../../x",
+            "a/b",
+            "a\\b",
+            "%2e%2e",
+            "con",
+            "NUL.txt",
+            "a\u{0}b",
+            "\u{202e}x",
+            long.as_str(),
+        ] {
+            let key = tag_key(tag);
+            assert!(!key.is_empty() && key.len() <= MAX_NAME_BYTES, "{tag:?} → {key:?}");
+            assert!(
+                key.chars().all(|c| retro::is_tag_char(c) || c == '~'),
+                "{tag:?} → {key:?}"
+            );
+            assert!(key != "." && key != "..");
+        }
+        let key = tag_key(&long);
+        assert!(key.starts_with(&"長".repeat(29)) && key.contains('~'), "{key}");
+        assert_eq!(tag_key(&long), key, "stable");
+    }
+
+    #[test]
+    fn spellings_of_one_tag_share_a_name_and_different_tags_do_not() {
+        assert_eq!(tag_key("caf\u{e9}"), tag_key("CAFE\u{301}"));
+        let keys: Vec<String> = ["a.b", "a b", "a_b", "a/b", "A.B"].iter().map(|t| tag_key(t)).collect();
+        assert_eq!(keys[0], keys[4]);
+        let mut distinct = keys[..4].to_vec();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 4, "{keys:?}");
+        // A tag written like another's hashed name keeps a plain name of its own.
+        let hashed = tag_key("a.b");
+        assert_ne!(tag_key(&hashed.replace('~', "-")), hashed);
+    }
+
+    #[test]
+    fn places_on_pages_and_public_urls() {
+        let q = Quarter { year: 2025, number: 3 };
+        assert_eq!(
+            objective(q, "product", "o1"),
+            "quarters/2025-Q3/product/index.html#objective-o1"
+        );
+        assert_eq!(learning(q, "product", "l-1"), "quarters/2025-Q3/product/index.html#l-1");
+        assert_eq!(
+            public("https://x.test/", "teams/a/index.html"),
+            "https://x.test/teams/a/"
+        );
+        assert_eq!(public("https://x.test/", "feed.xml"), "https://x.test/feed.xml");
+        assert_eq!(canonical("https://x.test/", "index.html"), "https://x.test/");
+        assert_eq!(
+            learning_export("/", "2025-Q3", "product", "l-1"),
+            "/quarters/2025-Q3/product/#l-1"
+        );
+    }
+
+    #[test]
+    fn roots_and_later_pages() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("quarters/2025-Q3/product/index.html"), "../../../");
+        assert_eq!(paged_path("learnings/index.html", 1), "learnings/index.html");
+        assert_eq!(paged_path("tags/x/index.html", 3), "tags/x/page/3/index.html");
+    }
+
+    #[test]
+    fn long_ids_get_short_folder_names() {
+        assert_eq!(file_name("product"), "product");
+        let long = "t".repeat(150);
+        let name = file_name(&long);
+        assert!(name.len() <= MAX_NAME_BYTES && name.starts_with("ttt") && name.contains('~'));
+        assert_ne!(file_name(&"t".repeat(151)), name);
+    }
+}

@@ -1,0 +1,95 @@
+//! Every learning's view, newest first.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::Views;
+use super::refs::{QuarterRef, TagRef, TeamRef, light, quarter_ref, tag_refs, team_ref_by_id};
+use crate::content::retro;
+use crate::model::{Learning, Quarter};
+use crate::render::urls;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LearningView {
+    pub html: String,
+    pub text: String,
+    pub team: TeamRef,
+    pub quarter: QuarterRef,
+    pub date: Option<String>,
+    /// What its card shows: the first [`retro::MAX_TAGS_PER_LEARNING`] tags, so a
+    /// card costs the same however many tags the learning has (it is shown on the
+    /// page of every one of them).
+    pub tags: Vec<TagRef>,
+    /// "+N more" when the learning has more tags than `tags`.
+    pub tags_more: Option<String>,
+    /// Every tag, for tag pages, related learnings and search.
+    #[serde(skip)]
+    pub all_tags: Vec<TagRef>,
+    /// The retrospective and line the learning comes from (`content/…md:12`), to
+    /// name in an error about a page it made.
+    #[serde(skip)]
+    pub source: String,
+    pub url: String,
+    pub anchor: String,
+}
+
+impl<'a> Views<'a> {
+    pub(super) fn build_learnings(&self) -> Vec<LearningView> {
+        let site = self.site;
+        let team_order: HashMap<&str, usize> = site.teams.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+        let quarter_refs: HashMap<Quarter, QuarterRef> = site
+            .quarters
+            .iter()
+            .map(|q| (q.quarter, quarter_ref(&self.fmt, self.t, q)))
+            .collect();
+        let sources: HashMap<(Quarter, &str), &str> = site
+            .quarters
+            .iter()
+            .flat_map(|q| q.teams.iter().map(move |tq| (q.quarter, tq)))
+            .filter_map(|(q, tq)| Some(((q, tq.team.as_str()), tq.retro.as_ref()?.source.as_str())))
+            .collect();
+        let mut all: Vec<&Learning> = site.learnings().collect();
+        all.sort_by(|a, b| {
+            b.quarter
+                .cmp(&a.quarter)
+                .then(b.date.cmp(&a.date))
+                .then(team_order.get(a.team.as_str()).cmp(&team_order.get(b.team.as_str())))
+                .then(a.index.cmp(&b.index))
+        });
+        // Each learning's Markdown is rendered and sanitised: thousands of them, in parallel.
+        use rayon::prelude::*;
+        all.into_par_iter()
+            .map(|l| LearningView {
+                html: crate::render::markdown::render_inline(&l.markdown, site.config.allow_html),
+                text: l.text.clone(),
+                team: team_ref_by_id(site, &l.team),
+                quarter: quarter_refs.get(&l.quarter).cloned().unwrap_or_else(|| QuarterRef {
+                    id: l.quarter.to_string(),
+                    label: self.fmt.quarter(l.quarter),
+                    url: urls::quarter(l.quarter),
+                    status: light(self.t, "grade", None),
+                    period: String::new(),
+                }),
+                date: l.date.map(|d| self.fmt.date(d)),
+                tags: tag_refs(&l.tags[..l.tags.len().min(retro::MAX_TAGS_PER_LEARNING)]),
+                tags_more: self.tags_more(l.tags.len()),
+                all_tags: tag_refs(&l.tags),
+                source: format!(
+                    "{}:{}",
+                    sources.get(&(l.quarter, l.team.as_str())).copied().unwrap_or(""),
+                    l.line
+                ),
+                url: urls::learning(l.quarter, &l.team, &l.anchor()),
+                anchor: l.anchor(),
+            })
+            .collect()
+    }
+
+    /// "+N more" for a list of `count` tags of which the first
+    /// [`retro::MAX_TAGS_PER_LEARNING`] are shown.
+    pub(super) fn tags_more(&self, count: usize) -> Option<String> {
+        let more = count.checked_sub(retro::MAX_TAGS_PER_LEARNING).filter(|&n| n > 0)?;
+        Some(self.t.fill("tags_more", "n", &more.to_string()))
+    }
+}

@@ -1,0 +1,115 @@
+//! The small views many pages share: a traffic light in words, links, and
+//! references to a team, a quarter or a tag.
+
+use serde::Serialize;
+
+use crate::model::{Direction, Light, QuarterData, QuarterStatus, Site, Team, TeamId};
+use crate::render::format::{Formatter, Strings};
+use crate::render::urls;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LightView {
+    /// `green`, `yellow`, `red` or `none`: for CSS classes.
+    pub key: &'static str,
+    /// The words, so colour is never the only signal.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamRef {
+    pub id: TeamId,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterRef {
+    pub id: String,
+    pub label: String,
+    pub url: String,
+    pub status: LightView,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagRef {
+    pub name: String,
+    pub url: String,
+}
+
+pub fn light(t: &Strings, prefix: &str, l: Option<Light>) -> LightView {
+    let key = l.map_or("none", Light::as_str);
+    LightView {
+        key,
+        label: t.get(&format!("{prefix}_{key}")).to_string(),
+    }
+}
+
+/// A grade; while the quarter runs it is provisional and says so.
+pub fn grade(t: &Strings, status: QuarterStatus, g: Option<Light>) -> LightView {
+    let mut v = light(t, "grade", g);
+    if status == QuarterStatus::InProgress && g.is_some() {
+        v.label = t.fill("grade_provisional", "grade", &v.label);
+    }
+    v
+}
+
+pub fn quarter_ref(fmt: &Formatter, t: &Strings, q: &QuarterData) -> QuarterRef {
+    let key = match q.status {
+        QuarterStatus::Ended => "ended",
+        QuarterStatus::InProgress => "in_progress",
+        QuarterStatus::Upcoming => "upcoming",
+    };
+    QuarterRef {
+        id: q.quarter.to_string(),
+        label: fmt.quarter(q.quarter),
+        url: urls::quarter(q.quarter),
+        status: LightView {
+            key: match q.status {
+                QuarterStatus::Ended => "ended",
+                QuarterStatus::InProgress => "progress",
+                QuarterStatus::Upcoming => "upcoming",
+            },
+            label: t.get(&format!("quarter_{key}")).to_string(),
+        },
+        period: fmt.period(q.start, q.end),
+    }
+}
+
+pub fn team_ref(team: &Team) -> TeamRef {
+    TeamRef {
+        id: team.id.clone(),
+        name: team.name.clone(),
+        url: urls::team(&team.id),
+    }
+}
+
+pub(super) fn tag_refs(tags: &[String]) -> Vec<TagRef> {
+    tags.iter()
+        .map(|t| TagRef {
+            name: t.clone(),
+            url: urls::tag(t),
+        })
+        .collect()
+}
+
+pub(super) fn team_ref_by_id(site: &Site, id: &str) -> TeamRef {
+    site.team(id).map(team_ref).unwrap_or_else(|| TeamRef {
+        id: id.into(),
+        name: id.into(),
+        url: urls::team(id),
+    })
+}
+
+pub fn direction_label(t: &Strings, d: Option<Direction>) -> Option<String> {
+    d.map(|d| match d {
+        Direction::Increase => t.get("higher_is_better").to_string(),
+        Direction::Decrease => t.get("lower_is_better").to_string(),
+    })
+}
