@@ -127,16 +127,7 @@ async fn run(
     // Before the first build, so a signal during it still removes the folder.
     let stop = stop_signal().map_err(ServeError::Signals)?;
     tokio::pin!(stop);
-    let listen = format!("{}:{}", opts.bind, opts.port);
-    let listener = tokio::net::TcpListener::bind((opts.bind.as_str(), opts.port))
-        .await
-        .map_err(|source| ServeError::Listen {
-            addr: listen.clone(),
-            source,
-        })?;
-    let addr: SocketAddr = listener
-        .local_addr()
-        .map_err(|source| ServeError::Listen { addr: listen, source })?;
+    let (listener, addr) = listen(opts).await?;
     let url = public_url(base_url, addr)?;
     let builder = Arc::new(Builder::new(
         served.clone(),
@@ -167,9 +158,7 @@ async fn run(
     }
     eprintln!("serving {url} (Ctrl-C to stop)");
     if opts.open {
-        let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
-            .arg(url.as_str())
-            .spawn();
+        open_in_browser(&url);
     }
     let policy = HostPolicy::new(opts.allowed_hosts.iter().cloned());
     let app = router(served.clone(), Arc::new(policy));
@@ -179,6 +168,26 @@ async fn run(
     };
     http::accept_loop(listener, app, http::connection_cap(), stop).await;
     Ok(())
+}
+
+async fn listen(opts: &ServeOptions) -> Result<(tokio::net::TcpListener, SocketAddr), ServeError> {
+    let listen = format!("{}:{}", opts.bind, opts.port);
+    let listener = tokio::net::TcpListener::bind((opts.bind.as_str(), opts.port))
+        .await
+        .map_err(|source| ServeError::Listen {
+            addr: listen.clone(),
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServeError::Listen { addr: listen, source })?;
+    Ok((listener, addr))
+}
+
+fn open_in_browser(url: &BaseUrl) {
+    let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
+        .arg(url.as_str())
+        .spawn();
 }
 
 /// Watches the sources; each burst of changes gets a quick update (on the

@@ -76,26 +76,47 @@ pub async fn accept_loop(
         };
         let _ = stream.set_nodelay(true);
         let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
-        let (mut shed, mut closing, alive) = (shed.subscribe(), closing.subscribe(), alive.clone());
-        tokio::spawn(async move {
-            let _permit = permit;
-            let _alive = alive;
-            tokio::pin!(conn);
-            let grace = tokio::select! {
-                _ = conn.as_mut() => return,
-                _ = shed.changed() => SHED_GRACE,
-                _ = closing.wait_for(|c| *c) => STOP_GRACE,
-            };
-            // Idle connections close at once; a request under way gets `grace` to
-            // finish. (A connection that has sent nothing yet counts as busy to
-            // hyper, hence the deadline.)
-            conn.as_mut().graceful_shutdown();
-            let _ = tokio::time::timeout(grace, conn).await;
-        });
+        let ends = ConnectionEnds {
+            shed: shed.subscribe(),
+            closing: closing.subscribe(),
+            _alive: alive.clone(),
+            _permit: permit,
+        };
+        tokio::spawn(ends.serve(conn));
     }
     let _ = closing.send(true);
     drop(alive);
     let _ = tokio::time::timeout(STOP_GRACE + Duration::from_millis(50), all_closed.recv()).await;
+}
+
+type Connection = hyper::server::conn::http1::Connection<
+    hyper_util::rt::TokioIo<tokio::net::TcpStream>,
+    hyper_util::service::TowerToHyperService<Router>,
+>;
+
+/// What ends a connection other than its client: shedding, the stop. Holding
+/// `_alive` and `_permit` until it ends counts it as open.
+struct ConnectionEnds {
+    shed: watch::Receiver<u64>,
+    closing: watch::Receiver<bool>,
+    _alive: tokio::sync::mpsc::Sender<()>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl ConnectionEnds {
+    async fn serve(mut self, conn: Connection) {
+        tokio::pin!(conn);
+        let grace = tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = self.shed.changed() => SHED_GRACE,
+            _ = self.closing.wait_for(|c| *c) => STOP_GRACE,
+        };
+        // Idle connections close at once; a request under way gets `grace` to
+        // finish. (A connection that has sent nothing yet counts as busy to
+        // hyper, hence the deadline.)
+        conn.as_mut().graceful_shutdown();
+        let _ = tokio::time::timeout(grace, conn).await;
+    }
 }
 
 /// How many connections may be open at once: well below the file limit, so a
@@ -199,33 +220,49 @@ pub async fn file(State(served): State<Arc<Served>>, uri: Uri) -> Response {
         (StatusCode::NOT_FOUND, site.dir.join("404.html"))
     };
     let content_type = content_type(&file);
-    if !content_type.starts_with("text/html") {
-        return match stream_file(&file).await {
-            Ok((length, body)) => (
-                status,
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                    (header::CONTENT_LENGTH, HeaderValue::from(length)),
-                ],
-                body,
-            )
-                .into_response(),
-            Err(_) => html_response(StatusCode::NOT_FOUND, overlay_page(&served, &state)),
-        };
+    if content_type.starts_with("text/html") {
+        page(&served, &state, status, &file).await
+    } else {
+        asset(&served, &state, status, &file, content_type).await
     }
-    let Ok(bytes) = tokio::fs::read(&file).await else {
-        return html_response(StatusCode::NOT_FOUND, overlay_page(&served, &state));
+}
+
+/// A file other than a page, streamed, never cached (it may change with the next edit).
+async fn asset(
+    served: &Served,
+    state: &SiteState,
+    status: StatusCode,
+    file: &Path,
+    content_type: &'static str,
+) -> Response {
+    match stream_file(file).await {
+        Ok((length, body)) => (
+            status,
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                (header::CONTENT_LENGTH, HeaderValue::from(length)),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(_) => html_response(StatusCode::NOT_FOUND, overlay_page(served, state)),
+    }
+}
+
+/// A page, with the error overlay (when the last build failed) and the live-reload
+/// script added before `</body>`.
+async fn page(served: &Served, state: &SiteState, status: StatusCode, file: &Path) -> Response {
+    let Ok(bytes) = tokio::fs::read(file).await else {
+        return html_response(StatusCode::NOT_FOUND, overlay_page(served, state));
     };
-    {
-        let html = String::from_utf8_lossy(&bytes);
-        let extra = format!("{}{}", overlay_html(&state), reload_script(&served, &state));
-        let html = match html.rfind("</body>") {
-            Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
-            None => format!("{html}{extra}"),
-        };
-        html_response(status, html)
-    }
+    let html = String::from_utf8_lossy(&bytes);
+    let extra = format!("{}{}", overlay_html(state), reload_script(served, state));
+    let html = match html.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
+        None => format!("{html}{extra}"),
+    };
+    html_response(status, html)
 }
 
 /// How much of a file a response holds in memory at a time. Each read is a

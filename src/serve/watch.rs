@@ -76,28 +76,7 @@ pub fn watch_sources(
         source,
     })?;
     let watcher = Arc::new(Mutex::new(watcher));
-    let mut folders: Vec<Watched> = SOURCE_FOLDERS
-        .iter()
-        .map(|f| Watched {
-            path: root.join(f),
-            identity: None,
-        })
-        .collect();
-    {
-        let mut w = watcher.lock().map_err(|_| WatchError {
-            path: root.to_path_buf(),
-            source: notify::Error::generic("watcher lock poisoned"),
-        })?;
-        // The config file is watched through its folder (editors replace files on save).
-        w.watch(root, RecursiveMode::NonRecursive)
-            .map_err(|source| WatchError {
-                path: root.to_path_buf(),
-                source,
-            })?;
-        for folder in &mut folders {
-            folder.refresh(&mut w)?;
-        }
-    }
+    let mut folders = watch_root_and_folders(root, &watcher)?;
     let for_thread = watcher.clone();
     std::thread::spawn(move || {
         while let Some(paths) = next_burst(&rx) {
@@ -112,6 +91,35 @@ pub fn watch_sources(
         }
     });
     Ok(SourceWatch { _watcher: watcher })
+}
+
+/// Starts watching the root (not recursively: the config file, and folders
+/// created or replaced later) and each source folder that exists (recursively).
+fn watch_root_and_folders(
+    root: &Path,
+    watcher: &Mutex<notify::RecommendedWatcher>,
+) -> Result<Vec<Watched>, WatchError> {
+    let mut folders: Vec<Watched> = SOURCE_FOLDERS
+        .iter()
+        .map(|f| Watched {
+            path: root.join(f),
+            identity: None,
+        })
+        .collect();
+    let mut w = watcher.lock().map_err(|_| WatchError {
+        path: root.to_path_buf(),
+        source: notify::Error::generic("watcher lock poisoned"),
+    })?;
+    // The config file is watched through its folder (editors replace files on save).
+    w.watch(root, RecursiveMode::NonRecursive)
+        .map_err(|source| WatchError {
+            path: root.to_path_buf(),
+            source,
+        })?;
+    for folder in &mut folders {
+        folder.refresh(&mut w)?;
+    }
+    Ok(folders)
 }
 
 /// Waits for an event, then for the sources to be quiet; `None` once the
