@@ -27,6 +27,17 @@ pub struct Point {
     pub note: Option<String>,
 }
 
+impl Point {
+    /// A point without a note.
+    pub fn new(date: Date, value: f64) -> Point {
+        Point {
+            date,
+            value,
+            note: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
     pub red: Option<f64>,

@@ -87,11 +87,7 @@ mod tests {
     use jiff::civil::date;
 
     fn point(d: Date, value: f64) -> Point {
-        Point {
-            date: d,
-            value,
-            note: None,
-        }
+        Point::new(d, value)
     }
 
     #[test]

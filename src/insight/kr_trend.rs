@@ -143,11 +143,7 @@ mod tests {
     use jiff::civil::date;
 
     fn point(d: Date, value: f64) -> Point {
-        Point {
-            date: d,
-            value,
-            note: None,
-        }
+        Point::new(d, value)
     }
 
     /// A count KR (sum) keeps its daily rate: 30 in the first 30 days of a 92-day

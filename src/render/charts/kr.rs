@@ -5,8 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    BLUE, Chart, DrawError, GREY, INK, Labels, ORANGE, PURPLE, Plot, VERMILLION, axis_date, axis_value, dashed, day,
-    draw, e, finish, value_range,
+    BLUE, Chart, DrawError, GREY, Labels, ORANGE, PURPLE, Plot, VERMILLION, axis_date, axis_value, dashed, day, draw,
+    e, finish, value_range,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
 use crate::model::{Checkin, Direction, Light, Thresholds};
@@ -128,10 +128,6 @@ fn frame(input: &KrChartInput<'_>, xy: &[(f64, f64)]) -> Frame {
     }
 }
 
-fn font(size: i32) -> TextStyle<'static> {
-    (super::FONT, size).into_font().color(&INK)
-}
-
 fn value_text(x: f64, unit: Option<&str>) -> String {
     format::with_unit(x, unit)
 }
@@ -175,7 +171,7 @@ fn draw_reference_lines(
             .draw_series(std::iter::once(Text::new(
                 format!("{} {}", labels.baseline, v(b)),
                 (f.x0 + 1.0, b),
-                font(12).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                super::ink_text(12).pos(Pos::new(HPos::Left, VPos::Bottom)),
             )))
             .map_err(e)?;
     }
@@ -190,7 +186,7 @@ fn draw_reference_lines(
             .draw_series(std::iter::once(Text::new(
                 format!("{} {}", labels.target, v(t)),
                 (f.left + (f.right - f.left) * 0.01, t),
-                font(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                super::ink_text(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
             )))
             .map_err(e)?;
     }
@@ -250,7 +246,7 @@ fn draw_projection(
         .draw_series(std::iter::once(Text::new(
             text,
             (f.x1, p),
-            font(12).pos(Pos::new(HPos::Right, VPos::Top)),
+            super::ink_text(12).pos(Pos::new(HPos::Right, VPos::Top)),
         )))
         .map_err(e)?;
     Ok(())
@@ -269,7 +265,7 @@ fn draw_actuals(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)], f: &Frame, labels: 
             .draw_series(std::iter::once(Text::new(
                 labels.no_data.clone(),
                 ((f.x0 + f.x1) / 2.0, (f.lo + f.hi) / 2.0),
-                font(16).pos(Pos::new(HPos::Center, VPos::Center)),
+                super::ink_text(16).pos(Pos::new(HPos::Center, VPos::Center)),
             )))
             .map_err(e)?;
     }
@@ -289,7 +285,7 @@ fn draw_markers(
             .draw_series(std::iter::once(Text::new(
                 format!("{}", i + 1),
                 (*x, *y),
-                font(12).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                super::label_above(12),
             )))
             .map_err(e)?;
     }

@@ -194,10 +194,7 @@ fn draw_notes(chart: &mut Plot<'_, '_>, notes: &[(f64, f64, String)]) -> Result<
             .draw_series(std::iter::once(Text::new(
                 format!("{}", i + 1),
                 (*x, *y),
-                (super::FONT, 12)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                super::label_above(12),
             )))
             .map_err(e)?;
     }

@@ -57,6 +57,17 @@ pub struct Labels {
     pub item: String,
 }
 
+/// Chart text in ink at `size` px.
+pub fn ink_text(size: i32) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&INK)
+}
+
+/// A label centred above the point it names.
+pub fn label_above(size: i32) -> TextStyle<'static> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    ink_text(size).pos(Pos::new(HPos::Center, VPos::Bottom))
+}
+
 pub const FONT: &str = "system-ui, -apple-system, Segoe UI, Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans JP, Noto Sans CJK JP, Yu Gothic UI, Meiryo, sans-serif";
 
 /// Ink: replaced by `currentColor` after drawing, so text and axes follow the theme.

@@ -95,16 +95,10 @@ fn draw_scores(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)]) -> Result<(), DrawEr
         .draw_series(xy.iter().map(|p| Circle::new(*p, 5, BLUE.filled())))
         .map_err(e)?;
     chart
-        .draw_series(xy.iter().map(|p| {
-            Text::new(
-                format::score(p.1),
-                *p,
-                (super::FONT, 12)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
-            )
-        }))
+        .draw_series(
+            xy.iter()
+                .map(|p| Text::new(format::score(p.1), *p, super::label_above(12))),
+        )
         .map_err(e)?;
     Ok(())
 }
