@@ -38,11 +38,13 @@ fn bench(c: &mut Criterion) {
         Checkin {
             date: date(2025, 7, 15),
             status: Light::Yellow,
+            confidence: None,
             note: None,
         },
         Checkin {
             date: date(2025, 8, 26),
             status: Light::Green,
+            confidence: None,
             note: None,
         },
     ];

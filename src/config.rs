@@ -27,13 +27,17 @@ impl Language {
 pub struct ScoringThresholds {
     pub green: f64,
     pub yellow: f64,
+    /// Every scored KR of a team-quarter at or above this: the goals may be too safe.
+    pub too_safe: f64,
 }
 
 impl Default for ScoringThresholds {
+    /// The guides call 0.6–0.8 success (content format version 2; 0.7 before).
     fn default() -> Self {
         ScoringThresholds {
-            green: 0.7,
+            green: 0.6,
             yellow: 0.4,
+            too_safe: 0.9,
         }
     }
 }
@@ -50,6 +54,10 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub scoring: ScoringThresholds,
     pub learning_headings: Vec<String>,
+    /// The level-2 headings a retrospective is expected to have, in order (`[review] sections`).
+    pub review_sections: Vec<String>,
+    /// Tag spellings filed under another tag (`[tags] aliases`), keys as written.
+    pub tag_aliases: std::collections::BTreeMap<String, String>,
     /// Keep raw HTML in Markdown as written (trusted authors only); sanitised otherwise.
     pub allow_html: bool,
 }
@@ -67,6 +75,8 @@ impl Config {
             ignore: Vec::new(),
             scoring: ScoringThresholds::default(),
             learning_headings: vec!["Learnings".into(), "学び".into(), "Lessons learned".into()],
+            review_sections: default_review_sections(Language::Ja),
+            tag_aliases: Default::default(),
             allow_html: false,
         }
     }
@@ -84,6 +94,8 @@ struct RawConfig {
     ignore: Option<Vec<String>>,
     scoring: Option<RawScoring>,
     learnings: Option<RawLearnings>,
+    review: Option<RawReview>,
+    tags: Option<RawTags>,
     allow_html: Option<bool>,
 }
 
@@ -92,6 +104,35 @@ struct RawConfig {
 struct RawScoring {
     green: Option<f64>,
     yellow: Option<f64>,
+    too_safe: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReview {
+    sections: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTags {
+    #[serde(default)]
+    aliases: std::collections::BTreeMap<String, String>,
+}
+
+/// The sections of a quarterly review in the order the guides give them.
+pub fn default_review_sections(language: Language) -> Vec<String> {
+    let names: [&str; 5] = match language {
+        Language::Ja => ["成果サマリ", "KRごとの要因分析", "学び", "決定事項", "未解決事項"],
+        Language::En => [
+            "Results summary",
+            "Analysis per KR",
+            "Learnings",
+            "Decisions",
+            "Open issues",
+        ],
+    };
+    names.iter().map(|s| s.to_string()).collect()
 }
 
 #[derive(Deserialize)]
@@ -110,6 +151,8 @@ const TOP_KEYS: &[&str] = &[
     "ignore",
     "scoring",
     "learnings",
+    "review",
+    "tags",
     "allow_html",
 ];
 
@@ -127,6 +170,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     if let Some(lang) = raw.language {
         r.language(&lang, &mut config);
+        config.review_sections = default_review_sections(config.language);
     }
     if let Some(theme) = raw.theme {
         r.theme(&theme);
@@ -149,6 +193,14 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     if let Some(l) = raw.learnings {
         r.learnings(&l);
         config.learning_headings = l.headings;
+    }
+    if let Some(review) = raw.review {
+        r.review(&review);
+        config.review_sections = review.sections;
+    }
+    if let Some(tags) = raw.tags {
+        r.tags(&tags);
+        config.tag_aliases = tags.aliases;
     }
     config.allow_html = raw.allow_html.unwrap_or(false);
     if r.errors.is_empty() { Ok(config) } else { Err(r.errors) }
@@ -243,7 +295,8 @@ impl Reader<'_> {
     fn scoring(&mut self, s: &RawScoring, defaults: ScoringThresholds) -> ScoringThresholds {
         let green = s.green.unwrap_or(defaults.green);
         let yellow = s.yellow.unwrap_or(defaults.yellow);
-        for (key, v) in [("green", green), ("yellow", yellow)] {
+        let too_safe = s.too_safe.unwrap_or(defaults.too_safe);
+        for (key, v) in [("green", green), ("yellow", yellow), ("too_safe", too_safe)] {
             if !(0.0..=1.0).contains(&v) {
                 self.error(key, format!("scoring.{key} is {v}, outside [0, 1]"));
             }
@@ -255,7 +308,45 @@ impl Reader<'_> {
                 "a score >= green is green and >= yellow is yellow, so yellow must not exceed green",
             );
         }
-        ScoringThresholds { green, yellow }
+        if too_safe <= green && (0.0..=1.0).contains(&too_safe) {
+            self.help(
+                "too_safe",
+                format!("scoring.too_safe ({too_safe}) is not above scoring.green ({green})"),
+                "too_safe flags a quarter whose every KR scored at least this: it must be above green, e.g. 0.9",
+            );
+        }
+        ScoringThresholds {
+            green,
+            yellow,
+            too_safe,
+        }
+    }
+
+    fn review(&mut self, review: &RawReview) {
+        if review.sections.iter().all(|h| h.trim().is_empty()) {
+            self.help(
+                "sections",
+                "`review.sections` names no section",
+                "e.g. sections = [\"成果サマリ\", \"KRごとの要因分析\", \"学び\", \"決定事項\", \"未解決事項\"]",
+            );
+        }
+    }
+
+    fn tags(&mut self, tags: &RawTags) {
+        for (from, to) in &tags.aliases {
+            if from.trim().is_empty() || to.trim().is_empty() {
+                self.error(
+                    "aliases",
+                    format!("`tags.aliases` maps `{from}` to `{to}`: a tag cannot be empty"),
+                );
+            } else if tags.aliases.contains_key(to) && to != from {
+                self.help(
+                    "aliases",
+                    format!("`tags.aliases` maps `{from}` to `{to}`, which is itself an alias"),
+                    format!("map `{from}` straight to `{}`", tags.aliases[to]),
+                );
+            }
+        }
     }
 
     fn learnings(&mut self, l: &RawLearnings) {
@@ -323,10 +414,34 @@ mod tests {
         assert_eq!(
             c.scoring,
             ScoringThresholds {
-                green: 0.7,
-                yellow: 0.4
+                green: 0.6,
+                yellow: 0.4,
+                too_safe: 0.9
             }
         );
+        assert_eq!(c.review_sections[2], "学び");
+        assert!(c.tag_aliases.is_empty());
+    }
+
+    #[test]
+    fn version_2_keys_are_read_and_checked() {
+        let c = parse(
+            "title = \"T\"\nlanguage = \"en\"\n[scoring]\ntoo_safe = 0.95\n[tags]\naliases = { \"価格\" = \"pricing\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.scoring.too_safe, 0.95);
+        assert_eq!(c.review_sections[0], "Results summary");
+        assert_eq!(c.tag_aliases.get("価格").map(String::as_str), Some("pricing"));
+        let errors = parse("title = \"T\"\n[scoring]\ngreen = 0.6\ntoo_safe = 0.5\n").unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("too_safe (0.5) is not above"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].position.map(|p| p.line), Some(4));
+        let errors = parse("title = \"T\"\n[tags]\naliases = { a = \"b\", b = \"c\" }\n").unwrap_err();
+        assert!(errors[0].message.contains("itself an alias"), "{}", errors[0].message);
     }
 
     #[test]

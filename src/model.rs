@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 pub use crate::domain::{
-    Aggregate, Definition, Direction, KrId, KrRef, Layer, Light, MetricId, ObjectiveId, ObjectiveRef, Quarter,
+    Aggregate, Cadence, Definition, Direction, KrId, KrRef, Layer, Light, MetricId, ObjectiveId, ObjectiveRef, Quarter,
     QuarterStatus, TeamId,
 };
 
@@ -54,6 +54,12 @@ pub struct Metric {
     pub definition: Definition,
     pub aggregate: Aggregate,
     pub thresholds: Option<Thresholds>,
+    /// What to do when the newest value is red or yellow (`thresholds.action`).
+    pub action: Option<String>,
+    /// How often a point is due; makes staleness computable.
+    pub cadence: Option<Cadence>,
+    /// The metrics this one is a lever of (KPI tree edges, lower → higher), published ones only.
+    pub drives: Vec<MetricId>,
     /// Sorted by date, dates unique.
     pub points: Vec<Point>,
     pub source: String,
@@ -63,6 +69,8 @@ pub struct Metric {
 pub struct Checkin {
     pub date: Date,
     pub status: Light,
+    /// The team's confidence of reaching the target, 0..1.
+    pub confidence: Option<f64>,
     pub note: Option<String>,
 }
 

@@ -225,6 +225,7 @@ mod tests {
     const T: ScoringThresholds = ScoringThresholds {
         green: 0.7,
         yellow: 0.4,
+        too_safe: 0.9,
     };
 
     #[test]

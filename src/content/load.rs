@@ -298,7 +298,7 @@ fn add_parsed(parsed: Vec<(Parsed, Vec<Diagnostic>)>, out: &mut LoadedContent) {
             }
             Parsed::Metric(id, l) => {
                 out.sources.insert(l.file.clone(), l.text.clone());
-                out.metrics.push((id, l));
+                out.metrics.push((id, *l));
             }
             Parsed::Okrs(q, t, l) => {
                 out.sources.insert(l.file.clone(), l.text.clone());
@@ -382,7 +382,7 @@ enum Parsed {
     /// Display path, text if it was read, the error, and `(quarter, team)` for an OKR file.
     Failed(String, Option<Arc<str>>, Diagnostic, Option<(Quarter, String)>),
     Teams(Loaded<Vec<Lenient<RawTeam>>>),
-    Metric(String, Loaded<RawMetric>),
+    Metric(String, Box<Loaded<RawMetric>>),
     Okrs(Quarter, String, Loaded<RawTeamQuarter>),
     Retro(Quarter, String, Loaded<ParsedRetro>),
 }
@@ -419,7 +419,7 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
         Kind::Teams => yaml::parse::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("teams.yaml (a list of teams)"))
             .map(|raw| Parsed::Teams(loaded(&display, &text, raw.unwrap_or_default()))),
         Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file"))
-            .map(|raw| Parsed::Metric(id, loaded(&display, &text, raw))),
+            .map(|raw| Parsed::Metric(id, Box::new(loaded(&display, &text, raw)))),
         Kind::Okrs(q, team) => {
             yaml::parse::<Option<RawTeamQuarter>>(&text, origin("a team's quarter file")).map(|raw| {
                 let raw = raw.unwrap_or(RawTeamQuarter {

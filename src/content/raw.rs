@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::domain::{Aggregate, Definition, Direction, Layer, Light};
+use crate::domain::{Aggregate, Cadence, Definition, Direction, Layer, Light};
 
 /// A calendar date written `YYYY-MM-DD`; an impossible date is an error at its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -193,6 +193,7 @@ pub struct RawTeam {
 pub struct RawThresholds {
     pub red: Option<f64>,
     pub yellow: Option<f64>,
+    pub action: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -205,6 +206,9 @@ pub struct RawMetric {
     pub definition: Option<Definition>,
     pub aggregate: Option<Aggregate>,
     pub thresholds: Option<RawThresholds>,
+    pub cadence: Option<Cadence>,
+    #[serde(default)]
+    pub drives: Vec<String>,
     #[serde(default)]
     pub points: RawSeries,
     #[serde(default)]
@@ -216,6 +220,7 @@ pub struct RawMetric {
 pub struct RawCheckin {
     pub date: Day,
     pub status: Light,
+    pub confidence: Option<f64>,
     pub note: Option<String>,
 }
 

@@ -15,5 +15,5 @@ mod quarter;
 
 pub use ids::{KrId, KrRef, MetricId, ObjectiveId, ObjectiveRef, TeamId};
 pub use light::Light;
-pub use metric::{Aggregate, Definition, Direction, Layer};
+pub use metric::{Aggregate, Cadence, Definition, Direction, Layer};
 pub use quarter::{Quarter, QuarterError, QuarterStatus};

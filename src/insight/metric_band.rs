@@ -45,6 +45,9 @@ mod tests {
             layer: None,
             definition: Definition::default(),
             aggregate: Aggregate::Last,
+            action: None,
+            cadence: None,
+            drives: Vec::new(),
             // Increase: below 50 red, below 80 yellow.
             thresholds: Some(Thresholds {
                 red: Some(50.0),

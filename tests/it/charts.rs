@@ -70,16 +70,19 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
         Checkin {
             date: date(2025, 7, 15),
             status: Light::Yellow,
+            confidence: None,
             note: None,
         },
         Checkin {
             date: date(2025, 8, 15),
             status: Light::Red,
+            confidence: None,
             note: None,
         },
         Checkin {
             date: date(2025, 9, 1),
             status: Light::Green,
+            confidence: None,
             note: None,
         },
     ];
@@ -291,6 +294,7 @@ fn score_charts_render() {
     let t = ScoringThresholds {
         green: 0.7,
         yellow: 0.4,
+        too_safe: 0.9,
     };
     let history = vec![
         ("2025-Q2".to_string(), Some(0.7)),
@@ -332,6 +336,7 @@ fn golden_charts() {
     let t = ScoringThresholds {
         green: 0.7,
         yellow: 0.4,
+        too_safe: 0.9,
     };
     let kr_chart = kr(
         &weekly(date(2025, 6, 2), 16, |i| 45.0 + i as f64 * 1.2),

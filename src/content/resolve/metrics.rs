@@ -166,6 +166,10 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
         definition: m.definition.clone().unwrap_or_default(),
         aggregate: m.aggregate.unwrap_or_default(),
         thresholds,
+        action: m.thresholds.as_ref().and_then(|t| t.action.clone()),
+        cadence: m.cadence,
+        // Checked against the other metrics (unknown, private, cycles) once all are read.
+        drives: m.drives.iter().map(|d| MetricId::new(d.as_str())).collect(),
         points,
         source: l.file.clone(),
     }

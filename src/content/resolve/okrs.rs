@@ -336,6 +336,7 @@ fn checkins(kr: &RawKeyResult) -> Vec<Checkin> {
         .map(|c| Checkin {
             date: c.date.0,
             status: c.status,
+            confidence: c.confidence,
             note: c.note.clone(),
         })
         .collect();
