@@ -112,9 +112,11 @@ fn with_hash(readable: &str, full: &str) -> String {
 
 /// A tag's folder name under `tags/`: one plain path segment whatever the tag says
 /// (a front-matter tag is free text), the same for every spelling of one tag
-/// ([`retro::tag_identity`]: NFC and lower case, so `#Pricing` and `#pricing`
-/// share a page, which also keeps folders apart on case-insensitive file systems),
-/// and different for different tags.
+/// ([`retro::tag_identity`]: NFKC and lower case, so `#Pricing`, `#pricing` and
+/// `#Ｐｒｉｃｉｎｇ` share a page, which also keeps folders apart on case-insensitive
+/// file systems), and different for different tags. Aliases are not applied here:
+/// the model's tags already have their site-wide spelling (`content/resolve/retros.rs`);
+/// a tag as written in a body goes through `TagAliases::file_under` first.
 ///
 /// A tag made only of what a `#tag` may hold (letters and digits of any script,
 /// `_`, `-`) is its own folder name, lower-cased: `pricing`, `価格`. Anything else
