@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Tag, TagEnd};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::{terms, text};
 
@@ -255,7 +256,8 @@ impl TagAliases {
 /// Each tag's one spelling across the site: the first seen (in file order) of the
 /// spellings it is filed under ([`TagAliases::file_under`]). With `価格 = "pricing"`,
 /// `#価格` offers `pricing` (the target as the config writes it) and `#Pricing`
-/// offers `Pricing`, so the page is named by whichever comes first.
+/// offers `Pricing`, so the page is named by whichever comes first. A name keeps
+/// its case and width as written, composed (NFC).
 #[derive(Debug, Default)]
 pub struct TagNames {
     aliases: TagAliases,
@@ -280,7 +282,8 @@ impl TagNames {
             let offered = self.aliases.file_under(tag);
             let identity = tag_identity(offered);
             if seen.insert(identity.clone()) {
-                out.push(self.names.entry(identity).or_insert_with(|| offered.to_string()).clone());
+                // Composed (NFC), so a name looks and links the same however it was typed.
+                out.push(self.names.entry(identity).or_insert_with(|| offered.nfc().collect()).clone());
             }
         }
         out
@@ -381,6 +384,8 @@ mod tests {
         let mut names = TagNames::new(&aliases(&[("価格", "pricing")]));
         assert_eq!(names.canonical(&["Pricing".into()]), ["Pricing"]);
         assert_eq!(names.canonical(&["価格".into(), "pricing".into()]), ["Pricing"]);
+        // A name is composed: a decomposed が names the tag as が.
+        assert_eq!(names.canonical(&["\u{304b}\u{3099}".into(), "\u{304c}".into()]), ["\u{304c}"]);
     }
 
     #[test]
