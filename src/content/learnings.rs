@@ -283,7 +283,12 @@ impl TagNames {
             let identity = tag_identity(offered);
             if seen.insert(identity.clone()) {
                 // Composed (NFC), so a name looks and links the same however it was typed.
-                out.push(self.names.entry(identity).or_insert_with(|| offered.nfc().collect()).clone());
+                out.push(
+                    self.names
+                        .entry(identity)
+                        .or_insert_with(|| offered.nfc().collect())
+                        .clone(),
+                );
             }
         }
         out
@@ -368,7 +373,10 @@ mod tests {
         assert_eq!(tag_identity("Pricing"), "pricing");
         assert_eq!(tag_identity("PRICING"), "pricing");
         // Full-width letters and half-width kana fold (NFKC).
-        assert_eq!(tag_identity("\u{ff30}\u{ff52}\u{ff49}\u{ff43}\u{ff49}\u{ff4e}\u{ff47}"), "pricing");
+        assert_eq!(
+            tag_identity("\u{ff30}\u{ff52}\u{ff49}\u{ff43}\u{ff49}\u{ff4e}\u{ff47}"),
+            "pricing"
+        );
         assert_eq!(tag_identity("\u{ff76}\u{ff9e}"), "\u{30ac}");
         assert_ne!(tag_identity("pricing"), tag_identity("price"));
     }
@@ -379,13 +387,19 @@ mod tests {
         let mut names = TagNames::new(&aliases(&[("価格", "pricing")]));
         assert_eq!(names.canonical(&["価格".into()]), ["pricing"]);
         assert_eq!(names.canonical(&["Pricing".into(), "#x".into()]), ["pricing", "#x"]);
-        assert_eq!(names.canonical(&["pricing".into(), "価格".into(), "PRICING".into()]), ["pricing"]);
+        assert_eq!(
+            names.canonical(&["pricing".into(), "価格".into(), "PRICING".into()]),
+            ["pricing"]
+        );
         // The target itself comes first, in its own spelling: that spelling names it.
         let mut names = TagNames::new(&aliases(&[("価格", "pricing")]));
         assert_eq!(names.canonical(&["Pricing".into()]), ["Pricing"]);
         assert_eq!(names.canonical(&["価格".into(), "pricing".into()]), ["Pricing"]);
         // A name is composed: a decomposed が names the tag as が.
-        assert_eq!(names.canonical(&["\u{304b}\u{3099}".into(), "\u{304c}".into()]), ["\u{304c}"]);
+        assert_eq!(
+            names.canonical(&["\u{304b}\u{3099}".into(), "\u{304c}".into()]),
+            ["\u{304c}"]
+        );
     }
 
     #[test]
@@ -393,7 +407,11 @@ mod tests {
         let a = TagAliases::new(&aliases(&[("Price", "pricing"), ("カ\u{3099}イド", "guide")]));
         assert_eq!(a.file_under("price"), "pricing");
         assert_eq!(a.file_under("PRICE"), "pricing");
-        assert_eq!(a.file_under("\u{30ac}イド"), "guide", "a composed ガ finds a decomposed key");
+        assert_eq!(
+            a.file_under("\u{30ac}イド"),
+            "guide",
+            "a composed ガ finds a decomposed key"
+        );
         assert_eq!(a.file_under("prices"), "prices");
         assert_eq!(a.identity("PRICE"), a.identity("Pricing"));
         // One step only: a target that is also an alias is filed as written.

@@ -294,11 +294,17 @@ mod tests {
     #[test]
     fn filtered_search_links_carry_their_filters_encoded() {
         assert_eq!(search_filtered(&[]), "search/index.html");
-        assert_eq!(search_filtered(&[("team", "product"), ("quarter", "")]), "search/index.html?team=product");
+        assert_eq!(
+            search_filtered(&[("team", "product"), ("quarter", "")]),
+            "search/index.html?team=product"
+        );
         assert_eq!(
             search_filtered(&[("team", "product"), ("tag", "価格")]),
             "search/index.html?team=product&tag=%E4%BE%A1%E6%A0%BC"
         );
-        assert_eq!(search_filtered(&[("tag", "a&b=c #d+e")]), "search/index.html?tag=a%26b%3Dc%20%23d%2Be");
+        assert_eq!(
+            search_filtered(&[("tag", "a&b=c #d+e")]),
+            "search/index.html?tag=a%26b%3Dc%20%23d%2Be"
+        );
     }
 }

@@ -64,12 +64,19 @@ fn spellings_aliases_and_forms_of_a_tag_share_one_page_with_every_learning() {
     // Composed and decomposed が are one tag (NFC), as are the five spellings of pricing.
     assert_eq!(tag_folders(&out), ["pricing", "\u{304c}いど"]);
     let pricing = read(&out, "tags/pricing/index.html");
-    assert_eq!(cards(&pricing), 5, "#price, #Pricing, #価格, #pricing #価格 (once), #Ｐｒｉｃｉｎｇ");
+    assert_eq!(
+        cards(&pricing),
+        5,
+        "#price, #Pricing, #価格, #pricing #価格 (once), #Ｐｒｉｃｉｎｇ"
+    );
     assert!(pricing.contains("<p class=\"lead\">5件の学び"), "the count says 5");
     // The first spelling filed names it: `#price` (alias key `PRICE`, another case)
     // is filed under the target as the config writes it, `pricing`, before `#Pricing`.
     assert!(pricing.contains("<h1>タグ：#pricing</h1>"), "named by the alias target");
-    assert!(!pricing.contains("#Pricing<") && !pricing.contains("#価格<"), "cards show one spelling");
+    assert!(
+        !pricing.contains("#Pricing<") && !pricing.contains("#価格<"),
+        "cards show one spelling"
+    );
     let guide = read(&out, &format!("tags/{}/index.html", "\u{304c}いど"));
     assert_eq!(cards(&guide), 2);
     // The search filters know the same two tags, each once.
@@ -85,11 +92,20 @@ fn spellings_aliases_and_forms_of_a_tag_share_one_page_with_every_learning() {
 fn the_target_written_first_in_its_own_spelling_names_the_page() {
     let site = tagged_site();
     let company = site.path().join("content/2025-Q3/company.md");
-    let text = std::fs::read_to_string(&company).unwrap().replace("#price\n", "#Pricing2\n");
-    std::fs::write(&company, text.replace("- 比較表が効く #Pricing\n", "- 比較表が効く #Pricing\n- 後 #price\n")).unwrap();
+    let text = std::fs::read_to_string(&company)
+        .unwrap()
+        .replace("#price\n", "#Pricing2\n");
+    std::fs::write(
+        &company,
+        text.replace("- 比較表が効く #Pricing\n", "- 比較表が効く #Pricing\n- 後 #price\n"),
+    )
+    .unwrap();
     let (_dir, out) = built(site.path());
     let pricing = read(&out, "tags/pricing/index.html");
-    assert!(pricing.contains("<h1>タグ：#Pricing</h1>"), "`#Pricing` came before any alias");
+    assert!(
+        pricing.contains("<h1>タグ：#Pricing</h1>"),
+        "`#Pricing` came before any alias"
+    );
     assert_eq!(cards(&pricing), 5);
 }
 
@@ -100,13 +116,19 @@ fn archive_pages_lead_into_the_search_filters() {
     // A tag page links to the search page filtered by the tag, and offers team and
     // quarter with the tag kept.
     let pricing = read(&out, "tags/pricing/index.html");
-    assert!(pricing.contains("<a href=\"../../search/index.html?tag=pricing\">"), "{pricing}");
+    assert!(
+        pricing.contains("<a href=\"../../search/index.html?tag=pricing\">"),
+        "{pricing}"
+    );
     assert!(pricing.contains("action=\"../../search/index.html\" method=\"get\""));
     assert!(pricing.contains("<input type=\"hidden\" name=\"tag\" value=\"pricing\">"));
     assert!(pricing.contains("<option value=\"product\">プロダクトチーム</option>"));
     assert!(pricing.contains("<option value=\"2025-Q3\">"));
     let guide = read(&out, &format!("tags/{}/index.html", "\u{304c}いど"));
-    assert!(guide.contains("search/index.html?tag=%E3%81%8C%E3%81%84%E3%81%A9\""), "encoded");
+    assert!(
+        guide.contains("search/index.html?tag=%E3%81%8C%E3%81%84%E3%81%A9\""),
+        "encoded"
+    );
     // The archive offers all three filters.
     let archive = read(&out, "learnings/index.html");
     assert!(archive.contains("action=\"../search/index.html\" method=\"get\""));
