@@ -3,13 +3,13 @@
 //! ([`super::retro::extract_learnings`]) and the renderer's learning pass both walk
 //! the Markdown events with [`LearningWalker`]; the renderer only decides the HTML.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Tag, TagEnd};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::text;
+use crate::{terms, text};
 
 /// The Markdown extensions okrsite reads retrospectives with (loader and renderer).
 pub fn markdown_options() -> Options {
@@ -209,12 +209,90 @@ fn remove_tag_tokens(text: &str, prev_is_space: bool, mut tag: impl FnMut(&str))
     out
 }
 
-/// What makes two tags the same tag: Unicode NFC (so a composed `é` and `e` +
-/// U+0301 are one tag), then lower case, character by character (`#Pricing` and
-/// `#pricing` are one tag; lower-casing is the case folding used: simple, and the
-/// same in every context), then NFC again, as lower-casing can undo composition.
+/// What makes two tags the same tag, before aliases: Unicode NFKC, then lower case
+/// ([`terms::normalize`], the search index's own rule, so a tag filter of the search
+/// page and a tag page agree on what one tag is). NFKC rather than NFC: it does all
+/// NFC does (a composed `が` and `か` + U+3099 are one tag) and also folds the forms
+/// a Japanese keyboard types by the way, full-width `Ｐｒｉｃｉｎｇ` and half-width
+/// `ｶｲｹﾞﾝ`. Lower-casing is the case folding used: simple, the same in every context.
 pub fn tag_identity(tag: &str) -> String {
-    tag.nfc().flat_map(char::to_lowercase).nfc().collect()
+    terms::normalize(tag)
+}
+
+/// `[tags] aliases` ready to look up: an alias is found whatever its spelling (by
+/// [`tag_identity`]); its target is filed as written in the config. One step only:
+/// a target that is itself an alias is not followed further.
+#[derive(Debug, Clone, Default)]
+pub struct TagAliases {
+    /// An alias's identity → its target as written.
+    targets: HashMap<String, String>,
+}
+
+impl TagAliases {
+    /// From `Config.tag_aliases`. Two aliases of one identity (`"Price"` and
+    /// `"price"`): the first in the config's key order wins, so the result is stable.
+    pub fn new(aliases: &BTreeMap<String, String>) -> Self {
+        let mut targets = HashMap::new();
+        for (alias, target) in aliases {
+            targets.entry(tag_identity(alias)).or_insert_with(|| target.clone());
+        }
+        TagAliases { targets }
+    }
+
+    /// The tag `tag` is filed under: an alias's target as written, else `tag` itself.
+    pub fn file_under<'a>(&'a self, tag: &'a str) -> &'a str {
+        if self.targets.is_empty() {
+            return tag;
+        }
+        self.targets.get(&tag_identity(tag)).map_or(tag, String::as_str)
+    }
+
+    /// What makes two tags the same tag: [`tag_identity`] after the aliases.
+    pub fn identity(&self, tag: &str) -> String {
+        tag_identity(self.file_under(tag))
+    }
+}
+
+/// Each tag's one spelling across the site: the first seen (in file order) of the
+/// spellings it is filed under ([`TagAliases::file_under`]). With `価格 = "pricing"`,
+/// `#価格` offers `pricing` (the target as the config writes it) and `#Pricing`
+/// offers `Pricing`, so the page is named by whichever comes first. A name keeps
+/// its case and width as written, composed (NFC).
+#[derive(Debug, Default)]
+pub struct TagNames {
+    aliases: TagAliases,
+    /// Identity → the spelling that names it.
+    names: HashMap<String, String>,
+}
+
+impl TagNames {
+    pub fn new(aliases: &BTreeMap<String, String>) -> Self {
+        TagNames {
+            aliases: TagAliases::new(aliases),
+            names: HashMap::new(),
+        }
+    }
+
+    /// `tags` in their site-wide spellings, in order, each tag once: `#価格 #pricing`
+    /// on one learning is one tag.
+    pub fn canonical(&mut self, tags: &[String]) -> Vec<String> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut out = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let offered = self.aliases.file_under(tag);
+            let identity = tag_identity(offered);
+            if seen.insert(identity.clone()) {
+                // Composed (NFC), so a name looks and links the same however it was typed.
+                out.push(
+                    self.names
+                        .entry(identity)
+                        .or_insert_with(|| offered.nfc().collect())
+                        .clone(),
+                );
+            }
+        }
+        out
+    }
 }
 
 /// Whether `c` may be part of a `#tag` token.
@@ -282,5 +360,62 @@ mod tests {
         assert_eq!(strip_tag_tokens("#x y", true).as_deref(), Some(" y"));
         assert_eq!(strip_tag_tokens("#x y", false), None);
         assert_eq!(strip_tag_tokens("no tags ", true), None);
+    }
+
+    fn aliases(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(a, t)| (a.to_string(), t.to_string())).collect()
+    }
+
+    #[test]
+    fn nfc_nfkc_and_case_make_one_identity() {
+        // が precomposed (U+304C) and decomposed (か U+304B + U+3099).
+        assert_eq!(tag_identity("\u{304c}"), tag_identity("\u{304b}\u{3099}"));
+        assert_eq!(tag_identity("Pricing"), "pricing");
+        assert_eq!(tag_identity("PRICING"), "pricing");
+        // Full-width letters and half-width kana fold (NFKC).
+        assert_eq!(
+            tag_identity("\u{ff30}\u{ff52}\u{ff49}\u{ff43}\u{ff49}\u{ff4e}\u{ff47}"),
+            "pricing"
+        );
+        assert_eq!(tag_identity("\u{ff76}\u{ff9e}"), "\u{30ac}");
+        assert_ne!(tag_identity("pricing"), tag_identity("price"));
+    }
+
+    #[test]
+    fn three_spellings_take_the_first_spelling_filed() {
+        // The alias comes first: the page is named by the target as the config writes it.
+        let mut names = TagNames::new(&aliases(&[("価格", "pricing")]));
+        assert_eq!(names.canonical(&["価格".into()]), ["pricing"]);
+        assert_eq!(names.canonical(&["Pricing".into(), "#x".into()]), ["pricing", "#x"]);
+        assert_eq!(
+            names.canonical(&["pricing".into(), "価格".into(), "PRICING".into()]),
+            ["pricing"]
+        );
+        // The target itself comes first, in its own spelling: that spelling names it.
+        let mut names = TagNames::new(&aliases(&[("価格", "pricing")]));
+        assert_eq!(names.canonical(&["Pricing".into()]), ["Pricing"]);
+        assert_eq!(names.canonical(&["価格".into(), "pricing".into()]), ["Pricing"]);
+        // A name is composed: a decomposed が names the tag as が.
+        assert_eq!(
+            names.canonical(&["\u{304b}\u{3099}".into(), "\u{304c}".into()]),
+            ["\u{304c}"]
+        );
+    }
+
+    #[test]
+    fn an_alias_key_is_found_whatever_its_case_or_form() {
+        let a = TagAliases::new(&aliases(&[("Price", "pricing"), ("カ\u{3099}イド", "guide")]));
+        assert_eq!(a.file_under("price"), "pricing");
+        assert_eq!(a.file_under("PRICE"), "pricing");
+        assert_eq!(
+            a.file_under("\u{30ac}イド"),
+            "guide",
+            "a composed ガ finds a decomposed key"
+        );
+        assert_eq!(a.file_under("prices"), "prices");
+        assert_eq!(a.identity("PRICE"), a.identity("Pricing"));
+        // One step only: a target that is also an alias is filed as written.
+        let chain = TagAliases::new(&aliases(&[("a", "b"), ("b", "c")]));
+        assert_eq!(chain.file_under("a"), "b");
     }
 }

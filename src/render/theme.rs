@@ -20,6 +20,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "learning.html",
         include_str!("../../themes/default/templates/learning.html"),
     ),
+    (
+        "learning-filters.html",
+        include_str!("../../themes/default/templates/learning-filters.html"),
+    ),
     ("pager.html", include_str!("../../themes/default/templates/pager.html")),
     (
         "quarters.html",

@@ -35,6 +35,39 @@ pub fn tags() -> String {
 pub fn tag(tag: &str) -> String {
     format!("tags/{}/index.html", tag_key(tag))
 }
+pub fn search() -> String {
+    "search/index.html".into()
+}
+/// The search page with filters set (`[("team", "product"), ("tag", "pricing")]`),
+/// as its script reads them from the query string; empty values are left out.
+/// A relative link with a query string works from file:// and under a sub-path.
+pub fn search_filtered(filters: &[(&str, &str)]) -> String {
+    let query: Vec<String> = filters
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", query_encode(value)))
+        .collect();
+    if query.is_empty() {
+        search()
+    } else {
+        format!("{}?{}", search(), query.join("&"))
+    }
+}
+
+/// A query-string value: bytes other than ASCII letters, digits and `-._~` as
+/// `%XX` (UTF-8), so `&`, `=`, `#`, `+` and spaces in a tag stay in its value.
+fn query_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// An objective's place on its team-quarter's review page.
 pub fn objective(q: Quarter, team: &str, objective: &str) -> String {
     format!("{}#{}", review(q, team), objective_anchor(objective))
@@ -112,9 +145,11 @@ fn with_hash(readable: &str, full: &str) -> String {
 
 /// A tag's folder name under `tags/`: one plain path segment whatever the tag says
 /// (a front-matter tag is free text), the same for every spelling of one tag
-/// ([`retro::tag_identity`]: NFC and lower case, so `#Pricing` and `#pricing`
-/// share a page, which also keeps folders apart on case-insensitive file systems),
-/// and different for different tags.
+/// ([`retro::tag_identity`]: NFKC and lower case, so `#Pricing`, `#pricing` and
+/// `#Ｐｒｉｃｉｎｇ` share a page, which also keeps folders apart on case-insensitive
+/// file systems), and different for different tags. Aliases are not applied here:
+/// the model's tags already have their site-wide spelling (`content/resolve/retros.rs`);
+/// a tag as written in a body goes through `TagAliases::file_under` first.
 ///
 /// A tag made only of what a `#tag` may hold (letters and digits of any script,
 /// `_`, `-`) is its own folder name, lower-cased: `pricing`, `価格`. Anything else
@@ -254,5 +289,22 @@ mod tests {
         let name = file_name(&long);
         assert!(name.len() <= MAX_NAME_BYTES && name.starts_with("ttt") && name.contains('~'));
         assert_ne!(file_name(&"t".repeat(151)), name);
+    }
+
+    #[test]
+    fn filtered_search_links_carry_their_filters_encoded() {
+        assert_eq!(search_filtered(&[]), "search/index.html");
+        assert_eq!(
+            search_filtered(&[("team", "product"), ("quarter", "")]),
+            "search/index.html?team=product"
+        );
+        assert_eq!(
+            search_filtered(&[("team", "product"), ("tag", "価格")]),
+            "search/index.html?team=product&tag=%E4%BE%A1%E6%A0%BC"
+        );
+        assert_eq!(
+            search_filtered(&[("tag", "a&b=c #d+e")]),
+            "search/index.html?tag=a%26b%3Dc%20%23d%2Be"
+        );
     }
 }

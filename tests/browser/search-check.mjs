@@ -178,6 +178,51 @@ const browser = await chromium.launch({
   await close();
 }
 
+{
+  // The exact number of results, however many more than a page there are, and the
+  // filters kept in the URL: a shared link opens with the same filters and results.
+  const docs = allDocs(args.site);
+  const { page, close } = await open(browser, args.site);
+  const countText = await page.$eval('#search-form', (f) => f.dataset.count);
+  const exact = (n) => countText.replace('{n}', String(n));
+  for (const q of ['の', '学び', '価格']) {
+    await page.fill('#q', q);
+    await settle(page);
+    const want = truth(docs, q).length;
+    const status = await page.textContent('#search-status');
+    if (want > 0 && status !== exact(want)) fail(`${q}: the status says "${status}", want exactly ${want} (${exact(want)})`);
+    if (want > 10) console.log(`exact count beyond one page: ${q} → ${status}`);
+  }
+  const tag = await page.$eval('#f-tag option:nth-child(2)', (o) => o.value);
+  await page.fill('#q', '');
+  await page.selectOption('#f-tag', tag);
+  await settle(page);
+  const tagged = Object.values(docs).filter((d) => d.tags.some((t) => norm(t) === norm(tag))).length;
+  if ((await page.textContent('#search-status')) !== exact(tagged)) fail(`tag ${tag} alone: not exactly ${tagged}`);
+  const team = await page.$eval('#f-team option:nth-child(2)', (o) => o.value);
+  await page.selectOption('#f-team', team);
+  await page.fill('#q', '学び');
+  await settle(page);
+  const status = await page.textContent('#search-status');
+  const shown = await results(page).count();
+  if (mode !== 'file') {
+    const p = new URL(page.url()).searchParams;
+    if (p.get('q') !== '学び' || p.get('team') !== team || p.get('tag') !== tag) fail(`the URL does not hold the filters: ${page.url()}`);
+    if (!new URL(page.url()).pathname.endsWith('search/index.html')) fail(`the URL left the page: ${page.url()}`);
+  }
+  await close();
+  // Opened from a shared link, the tag spelled in another case.
+  const shared = `?q=${encodeURIComponent('学び')}&team=${encodeURIComponent(team)}&tag=${encodeURIComponent(tag.toUpperCase())}`;
+  const again = await open(browser, args.site, shared);
+  await settle(again.page);
+  if ((await again.page.inputValue('#q')) !== '学び') fail('shared link: the query is not in the box');
+  if ((await again.page.inputValue('#f-team')) !== team) fail('shared link: the team filter is not set');
+  if ((await again.page.inputValue('#f-tag')) !== tag) fail(`shared link: the tag filter ${tag.toUpperCase()} is not set`);
+  if ((await again.page.textContent('#search-status')) !== status) fail('shared link: another number of results');
+  if ((await results(again.page).count()) !== shown) fail('shared link: other results shown');
+  await again.close();
+}
+
 if (args.hostile) {
   const { page, close } = await open(browser, args.hostile);
   await typeAndCount(page, 'onerror');

@@ -17,3 +17,4 @@ mod sample;
 mod scaffold;
 mod serve;
 mod site;
+mod tag_archive;

@@ -111,6 +111,8 @@ fn every_page_kind_exists_and_every_link_resolves() {
             let (path, fragment) = link
                 .split_once('#')
                 .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            // A link into the search page carries its filters as a query string.
+            let path = path.split_once('?').map_or(path, |(p, _)| p);
             let target = if path.is_empty() {
                 file.clone()
             } else {

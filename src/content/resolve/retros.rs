@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::super::learnings::TagNames;
 use super::super::load::{Loaded, LoadedContent};
 use super::super::retro::{self, ParsedRetro};
 use super::report::Reporter;
@@ -28,6 +29,10 @@ pub(super) fn add_retrospectives(
         .chain(content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())))
         .collect();
     let mut prepared = prepare_retrospectives(content, config, opts, teams);
+    // Tags get their site-wide spelling here, in file order (the first spelling seen
+    // names a tag), so the model's tags are already canonical: tag pages, search
+    // filters, related learnings and the exports all see one spelling of each tag.
+    let mut tag_names = TagNames::new(&config.tag_aliases);
     for (i, (q, team, l)) in content.retros.iter().enumerate() {
         let Some(pos) = teams.position(team) else {
             teams.report_unknown(r, &l.file, team);
@@ -46,9 +51,10 @@ pub(super) fn add_retrospectives(
                 .with_help("add the team's OKRs for the quarter, or ignore this warning if the team had none"),
             );
         }
-        let Some(retro) = prepared[i].take() else {
+        let Some(mut retro) = prepared[i].take() else {
             continue;
         };
+        canonical_tags(&mut retro, &mut tag_names);
         r.diagnostics
             .extend(retro::too_many_tags(&retro.learnings, &l.raw.front.tags, &l.file));
         quarters
@@ -61,6 +67,16 @@ pub(super) fn add_retrospectives(
                 retro: None,
             })
             .retro = Some(retro);
+    }
+}
+
+/// Gives the retrospective's tags and its learnings' their site-wide spellings
+/// (aliases applied, each tag once per learning).
+fn canonical_tags(retro: &mut Retrospective, names: &mut TagNames) {
+    // The front matter is above the learnings in the file.
+    retro.tags = names.canonical(&retro.tags);
+    for l in &mut retro.learnings {
+        l.tags = names.canonical(&l.tags);
     }
 }
 

@@ -1,6 +1,8 @@
 //! The learnings archive, in pages of [`LEARNINGS_PER_PAGE`], and the paging that
 //! tag pages share.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -53,8 +55,10 @@ pub fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
     let first = urls::learnings();
     let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
     let mut data = Context::new();
+    let cloud = &tags[..tags.len().min(TAG_CLOUD_SIZE)];
+    data.insert("filters", &learning_filters(v, FilterTags::Choose(cloud)));
     data.insert("learnings", learnings);
-    data.insert("tags", &tags[..tags.len().min(TAG_CLOUD_SIZE)]);
+    data.insert("tags", cloud);
     let all = (tags.len() > TAG_CLOUD_SIZE).then(|| v.t.fill("tags_all", "n", &tags.len().to_string()));
     data.insert("tags_all", &all);
     data.insert("pager", &pager);
@@ -65,4 +69,97 @@ pub fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
         nav: "learnings",
         data,
     }
+}
+
+/// One choice of a filter's `<select>`.
+#[derive(Serialize)]
+pub struct Choice {
+    value: String,
+    label: String,
+}
+
+/// The team / quarter / tag filters an archive page offers at its top: a small
+/// GET form to the search page, whose script reads them from the query string
+/// (no script needed on the archive page, and it works from file://).
+#[derive(Serialize)]
+pub struct LearningFilters {
+    /// The search page, relative to the site root.
+    action: String,
+    teams: Vec<Choice>,
+    quarters: Vec<Choice>,
+    /// The tags to choose from (the archive), empty when the tag is fixed.
+    tags: Vec<Choice>,
+    /// The tag the page is about (a tag page): sent as it is.
+    tag: Option<String>,
+}
+
+/// The tags a filter form offers: some to choose from, or one fixed.
+pub enum FilterTags<'a> {
+    Choose(&'a [TagCount]),
+    Fixed(&'a str),
+}
+
+/// The filters for the learnings of the site: teams (in teams.yaml order) and
+/// quarters (newest first) that have learnings.
+pub fn learning_filters(v: &Views<'_>, tags: FilterTags<'_>) -> LearningFilters {
+    let with_learnings: HashSet<&str> = v.learnings.iter().map(|l| l.team.id.as_str()).collect();
+    let quarters_with: HashSet<&str> = v.learnings.iter().map(|l| l.quarter.id.as_str()).collect();
+    let teams = v
+        .site
+        .teams
+        .iter()
+        .filter(|t| with_learnings.contains(t.id.as_str()))
+        .map(|t| Choice {
+            value: t.id.to_string(),
+            label: t.name.clone(),
+        })
+        .collect();
+    let quarters = v
+        .site
+        .quarters
+        .iter()
+        .rev()
+        .map(|q| (q.quarter.to_string(), q.quarter))
+        .filter(|(id, _)| quarters_with.contains(id.as_str()))
+        .map(|(value, q)| Choice {
+            value,
+            label: v.fmt.quarter(q),
+        })
+        .collect();
+    let (tags, tag) = match tags {
+        FilterTags::Choose(tags) => (
+            tags.iter()
+                .map(|t| Choice {
+                    value: t.name.clone(),
+                    label: format!("#{}", t.name),
+                })
+                .collect(),
+            None,
+        ),
+        FilterTags::Fixed(name) => (Vec::new(), Some(name.to_string())),
+    };
+    LearningFilters {
+        action: urls::search(),
+        teams,
+        quarters,
+        tags,
+        tag,
+    }
+}
+
+/// A link to the search page with its filters set, and what it says.
+#[derive(Serialize)]
+pub struct FilterLink {
+    pub url: String,
+    pub label: String,
+}
+
+/// The team page's link to the team's learnings (the search page filtered by the
+/// team), with how many there are; `None` when the team has none.
+pub fn team_learnings_link(v: &Views<'_>, team: &str) -> Option<FilterLink> {
+    let count = v.learnings.iter().filter(|l| l.team.id.as_str() == team).count();
+    (count > 0).then(|| FilterLink {
+        url: urls::search_filtered(&[("team", team)]),
+        label: v.t.fill("team_learnings", "n", &count.to_string()),
+    })
 }

@@ -96,7 +96,9 @@ fn render_retro_body(v: &Views<'_>, q: &QuarterData, ti: usize, root: &str, view
         return;
     };
     let reserved = views::reserved_ids(tq);
-    let tag_url = |tag: &str| format!("{root}{}", urls::tag(tag));
+    // A tag as written in the body links to the page it is filed under (aliases).
+    let aliases = crate::content::learnings::TagAliases::new(&site.config.tag_aliases);
+    let tag_url = |tag: &str| format!("{root}{}", urls::tag(aliases.file_under(tag)));
     let marks = LearningMarks {
         headings: &site.config.learning_headings,
         anchors: r.learnings.iter().map(|l| (l.offset, l.anchor())).collect(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::Context;
 
-use super::learnings::{Pager, paginate};
+use super::learnings::{FilterLink, FilterTags, LearningFilters, Pager, learning_filters, paginate};
 use super::page::{Page, ctx};
 use crate::content::retro;
 use crate::render::urls::{self, paged_path};
@@ -99,6 +99,9 @@ pub fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) ->
         learnings: Vec<&'a LearningView>,
         count: String,
         pager: Pager,
+        /// The search page filtered by the tag, and the form to narrow it further.
+        search: FilterLink,
+        filters: LearningFilters,
     }
     let (on_page, pager, suffix) = paginate(learnings, &tag.url, n);
     let data = Data {
@@ -109,6 +112,11 @@ pub fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) ->
         },
         learnings: on_page.iter().map(|&i| &v.learnings[i]).collect(),
         pager,
+        search: FilterLink {
+            url: urls::search_filtered(&[("tag", &tag.name)]),
+            label: v.t.fill("tag_search", "tag", &tag.name),
+        },
+        filters: learning_filters(v, FilterTags::Fixed(&tag.name)),
     };
     Page {
         path: paged_path(&tag.url, n),

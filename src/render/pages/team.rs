@@ -45,6 +45,8 @@ struct Data<'a> {
     quarters: Vec<&'a TeamQuarterView>,
     low_note: Option<String>,
     history: Option<Chart>,
+    /// The team's learnings: the search page filtered by the team.
+    learnings: Option<super::learnings::FilterLink>,
 }
 
 pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
@@ -69,6 +71,7 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
         quarters: rows.into_iter().rev().collect(),
         low_note: low_score_note(v, &history),
         history: score_history_chart(v, team, &history),
+        learnings: super::learnings::team_learnings_link(v, &team.id),
     };
     Page {
         path: urls::team(&team.id),

@@ -204,48 +204,76 @@
     status.textContent = text.loading;
     return candidatesOf(p.tokens).then(function (candidates) {
       if (my !== seq) return;
-      state = { seq: my, parts: parts, query: query, candidates: candidates, next: 0, shown: 0 };
+      state = { seq: my, parts: parts, query: query, candidates: candidates, next: 0, matched: [], shown: 0, busy: null };
       results.textContent = '';
-      return showMore(my);
+      return showMore(my).then(function () { return countAll(my); });
     }).catch(function () {
       if (my === seq) status.textContent = text.error;
     });
   }
 
-  // Checks candidates in rank order against the exact query text until a page of
-  // results is found; only those documents are downloaded.
-  function showMore(my) {
-    var s = state;
-    var found = [];
-    function step() {
-      if (my !== seq) return Promise.resolve();
-      if (found.length >= PAGE || s.next >= s.candidates.length) { render(my, found); return Promise.resolve(); }
-      var batch = s.candidates.slice(s.next, s.next + BATCH);
-      s.next += batch.length;
-      return Promise.all(batch.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
-        batch.forEach(function (n) {
-          var d = docs[n];
-          if (!d) return;
-          var hay = haystack(d);
-          if (s.parts.every(function (p) { return contains(hay, p); })) found.push(d);
-        });
-        return step();
+  // Checks the next BATCH candidates (in rank order) against the exact query text;
+  // only those documents are downloaded. Showing and counting share one check at a
+  // time, so no candidate is checked twice.
+  function verifyBatch(s) {
+    if (s.busy) return s.busy;
+    var batch = s.candidates.slice(s.next, s.next + BATCH);
+    s.busy = Promise.all(batch.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
+      batch.forEach(function (n) {
+        var d = docs[n];
+        if (!d) return;
+        var hay = haystack(d);
+        if (s.parts.every(function (p) { return contains(hay, p); })) s.matched.push(d);
       });
-    }
-    return step();
+      s.next += batch.length;
+      s.busy = null;
+    });
+    return s.busy;
   }
 
-  function render(my, found) {
-    if (my !== seq) return;
+  // Checks candidates until `want` results are known (or none are left).
+  function verifyUntil(s, my, want) {
+    if (my !== seq || s.matched.length >= want || s.next >= s.candidates.length) return Promise.resolve();
+    return verifyBatch(s).then(function () { return verifyUntil(s, my, want); });
+  }
+
+  // Shows the next page of results, checking only as many candidates as it needs.
+  function showMore(my) {
     var s = state;
-    found.forEach(function (d) { results.appendChild(resultItem(d, s.parts)); });
-    s.shown += found.length;
-    var exhausted = s.next >= s.candidates.length;
-    more.hidden = exhausted;
-    if (s.shown === 0) {
+    return verifyUntil(s, my, s.shown + PAGE).then(function () {
+      if (my !== seq) return;
+      s.matched.slice(s.shown, s.shown + PAGE).forEach(function (d) { results.appendChild(resultItem(d, s.parts)); });
+      s.shown = Math.min(s.matched.length, s.shown + PAGE);
+      showStatus(s);
+    });
+  }
+
+  // Counts every result, a batch at a time after the first page is shown, so the
+  // status can state the exact number ("at least N" until then). Without query
+  // words every candidate is a result: the filters' postings are exact.
+  function countAll(my) {
+    var s = state;
+    if (my !== seq || s.next >= s.candidates.length || s.parts.length === 0) return Promise.resolve();
+    return verifyBatch(s).then(function () { showStatus(s); return countAll(my); });
+  }
+
+  // The exact number of results once every candidate is checked; until then, at least
+  // the number found so far.
+  function exactCount(s) {
+    if (s.next >= s.candidates.length) return s.matched.length;
+    return s.parts.length === 0 ? s.candidates.length : null;
+  }
+
+  function showStatus(s) {
+    if (s.seq !== seq) return;
+    var exact = exactCount(s);
+    more.hidden = s.shown >= s.matched.length && s.next >= s.candidates.length;
+    if (exact === 0) {
       status.textContent = (text.none || '').replace('{q}', s.query.q.trim());
+    } else if (exact !== null) {
+      status.textContent = (text.count || '{n}').replace('{n}', String(exact));
     } else {
-      status.textContent = (text.count || '{n}').replace('{n}', exhausted ? String(s.shown) : s.shown + '+');
+      status.textContent = (text.countAtLeast || '{n}+').replace('{n}', String(s.matched.length));
     }
   }
 
@@ -330,8 +358,21 @@
       var params = new URLSearchParams();
       ['q', 'team', 'quarter', 'tag'].forEach(function (k) { if (q[k]) params.set(k, q[k]); });
       var qs = params.toString();
-      history.replaceState(null, '', (qs ? '?' + qs : location.pathname.split('/').pop() || 'index.html') + location.hash);
+      // Only the query changes (the path stays as loaded), so this works under a
+      // sub-path and from file:// alike; the URL can be shared as it is.
+      history.replaceState(null, '', location.pathname + (qs ? '?' + qs : '') + location.hash);
     } catch (e) { /* some browsers refuse history changes on file:// */ }
+  }
+
+  // Chooses the option of `select` that `value` names, compared as the index
+  // compares filters (NFKC, lower case): a shared link written `?tag=Pricing`
+  // finds `#pricing`. A value that names no option leaves the filter off.
+  function choose(select, value) {
+    var want = normalize(value);
+    for (var i = 0; i < select.options.length; i++) {
+      if (normalize(select.options[i].value) === want) { select.selectedIndex = i; return true; }
+    }
+    return false;
   }
 
   // --- Wiring ----------------------------------------------------------------
@@ -356,8 +397,9 @@
     meta.tags.forEach(function (t) { option(selects.tag, t, '#' + t); });
     var params = new URLSearchParams(location.search);
     if (params.get('q')) input.value = params.get('q');
-    ['team', 'quarter', 'tag'].forEach(function (k) { if (params.get(k)) selects[k].value = params.get(k); });
-    if (input.value || params.get('team') || params.get('quarter') || params.get('tag')) run();
+    var filtered = false;
+    ['team', 'quarter', 'tag'].forEach(function (k) { if (params.get(k) && choose(selects[k], params.get(k))) filtered = true; });
+    if (input.value || filtered) run();
     window.okrsiteSearchReady = true;
   }).catch(function () { status.textContent = text.error; });
 })();
