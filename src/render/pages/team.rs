@@ -81,7 +81,7 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
 
 /// The note on the newest run of low final scores, if any ([`insight::low_scores`]).
 fn low_score_note(v: &Views<'_>, history: &[(&QuarterData, &TeamScore)]) -> Option<String> {
-    let runs = insight::low_scores::low_score_runs(history.iter().copied());
+    let runs = insight::low_scores::low_score_runs(history.iter().copied(), v.site.config.scoring.yellow);
     runs.last().map(|&(a, b)| {
         let qs = format!("{}, {}", v.fmt.quarter(a), v.fmt.quarter(b));
         v.t.fill("low_score_note", "quarters", &qs)
