@@ -43,7 +43,6 @@ struct Data<'a> {
     parent: Option<TeamRef>,
     children: Vec<TeamRef>,
     quarters: Vec<&'a TeamQuarterView>,
-    low_note: Option<String>,
     history: Option<Chart>,
 }
 
@@ -67,7 +66,6 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
             .map(views::team_ref)
             .collect(),
         quarters: rows.into_iter().rev().collect(),
-        low_note: low_score_note(v, &history),
         history: score_history_chart(v, team, &history),
     };
     Page {
@@ -77,15 +75,6 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
         nav: "teams",
         data: ctx(&data),
     }
-}
-
-/// The note on the newest run of low final scores, if any ([`insight::low_scores`]).
-fn low_score_note(v: &Views<'_>, history: &[(&QuarterData, &TeamScore)]) -> Option<String> {
-    let runs = insight::low_scores::low_score_runs(history.iter().copied(), v.site.config.scoring.yellow);
-    runs.last().map(|&(a, b)| {
-        let qs = format!("{}, {}", v.fmt.quarter(a), v.fmt.quarter(b));
-        v.t.fill("low_score_note", "quarters", &qs)
-    })
 }
 
 /// The chart of the team's score in each of its quarters (`history`, oldest first).
