@@ -5,7 +5,7 @@ use tera::Context;
 
 use super::page::{Page, ctx};
 use crate::insight;
-use crate::model::{QuarterData, Team};
+use crate::model::{QuarterData, QuarterStatus, Team};
 use crate::render::charts::{self, Chart};
 use crate::render::urls;
 use crate::render::views::{self, TeamQuarterView, TeamRef, Views};
@@ -77,11 +77,19 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
     }
 }
 
-/// The chart of the team's score in each of its quarters (`history`, oldest first).
+/// The chart of the team's score in each of its quarters (`history`, oldest first);
+/// a running quarter's score is drawn as an outlook.
 fn score_history_chart(v: &Views<'_>, team: &Team, history: &[(&QuarterData, &TeamScore)]) -> Option<Chart> {
     let points: Vec<(String, Option<f64>)> = history.iter().map(|(q, s)| (q.quarter.to_string(), s.score)).collect();
+    let outlook = history
+        .iter()
+        .position(|(q, _)| q.status == QuarterStatus::InProgress)
+        .map(|index| charts::OutlookAt {
+            index,
+            word: v.t.get("grade_outlook"),
+        });
     (!points.is_empty()).then(|| {
         let title = format!("{} — {}", v.t.get("score_history"), team.name);
-        charts::score_history_chart("chart-history", &title, &points, v.site.config.scoring, &v.labels)
+        charts::score_history_chart_outlook("chart-history", &title, &points, outlook, v.site.config.scoring, &v.labels)
     })
 }

@@ -117,6 +117,7 @@ impl<'a> Views<'a> {
                 target: kr.target,
                 thresholds: metric.and_then(|m| Some((m.thresholds?, m.direction?))),
                 checkins: &kr.checkins,
+                checkins_text: self.checkins_text(q, kr),
                 current: ks.current,
                 score: ks.score,
                 today: self.site.today,
@@ -165,6 +166,15 @@ impl<'a> Views<'a> {
             source: self.source_view(kr, metric, source_file),
             latest_date: crate::insight::series::newest_inside(points, q.start, q.end).map(|p| self.fmt.date(p.date)),
         }
+    }
+
+    /// The check-ins inside the quarter in words, oldest first, for the KR chart's summary.
+    fn checkins_text(&self, q: &QuarterData, kr: &KeyResult) -> Option<String> {
+        let marks: Vec<String> = (kr.checkins.iter())
+            .filter(|c| c.date >= q.start && c.date <= q.end)
+            .map(|c| format!("{} {}", self.fmt.short_date(c.date), light(self.t, "status", Some(c.status)).label))
+            .collect();
+        (!marks.is_empty()).then(|| format!("{}: {}", self.t.get("checkins_on_chart"), marks.join(", ")))
     }
 
     fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&str>) -> CheckinView {
