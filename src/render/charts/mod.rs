@@ -9,6 +9,7 @@
 //! needs no font and the output does not depend on the build machine.
 
 mod backend;
+pub mod calibration;
 pub mod kr;
 pub mod metric;
 pub mod score;
