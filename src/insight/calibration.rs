@@ -143,7 +143,10 @@ mod tests {
         assert_eq!(mid_confidence(&checkins, start, end), Some(0.7));
         // Equally near (08-15 and 08-16 around 08-15 12:00): the earlier (the model
         // holds check-ins oldest first).
-        let tie = [checkin(date(2026, 8, 15), Some(0.4)), checkin(date(2026, 8, 16), Some(0.6))];
+        let tie = [
+            checkin(date(2026, 8, 15), Some(0.4)),
+            checkin(date(2026, 8, 16), Some(0.6)),
+        ];
         assert_eq!(mid_confidence(&tie, start, end), Some(0.4));
         assert_eq!(mid_confidence(&checkins[..1], start, end), None);
     }

@@ -73,7 +73,12 @@ mod tests {
         let dates: Vec<Date> = tl.iter().map(|e| e.checkin.date).collect();
         assert_eq!(
             dates,
-            [date(2026, 10, 5), date(2026, 7, 20), date(2026, 7, 13), date(2026, 7, 2)]
+            [
+                date(2026, 10, 5),
+                date(2026, 7, 20),
+                date(2026, 7, 13),
+                date(2026, 7, 2)
+            ]
         );
         // After the quarter: its last point inside (not 70 of October); on a point's
         // own day: that point; before any point inside: none (40 is before the quarter).

@@ -29,7 +29,12 @@ impl Flag {
 
 /// Whether every scored KR of an ended team-quarter reached `too_safe` (at least one scored).
 pub fn too_safe(q: &QuarterData, ts: &TeamScore, too_safe: f64) -> bool {
-    let mut scored = ts.objectives.iter().flat_map(|o| &o.key_results).filter_map(|k| k.score).peekable();
+    let mut scored = ts
+        .objectives
+        .iter()
+        .flat_map(|o| &o.key_results)
+        .filter_map(|k| k.score)
+        .peekable();
     q.status == QuarterStatus::Ended && scored.peek().is_some() && scored.all(|s| s >= too_safe)
 }
 
@@ -46,11 +51,17 @@ pub fn flags(site: &Site, scores: &SiteScores, qi: usize, ti: usize) -> Vec<Flag
     if q.status == QuarterStatus::Ended {
         let team = &q.teams[ti].team;
         // The team's own quarters up to this one: a run that ends here is the flag.
-        let history = site.quarters[..=qi].iter().zip(&scores.quarters).filter_map(|(qq, qs)| {
-            let i = qq.teams.iter().position(|tq| tq.team == *team)?;
-            Some((qq, &qs[i]))
-        });
-        if low_score_runs(history, t.yellow).last().is_some_and(|run| run.1 == q.quarter) {
+        let history = site.quarters[..=qi]
+            .iter()
+            .zip(&scores.quarters)
+            .filter_map(|(qq, qs)| {
+                let i = qq.teams.iter().position(|tq| tq.team == *team)?;
+                Some((qq, &qs[i]))
+            });
+        if low_score_runs(history, t.yellow)
+            .last()
+            .is_some_and(|run| run.1 == q.quarter)
+        {
             out.push(Flag::LowTwoQuarters);
         }
     }

@@ -140,7 +140,9 @@ pub fn projection(inside: &[(f64, f64)], end: f64) -> Option<f64> {
 /// The points a KR is measured on (a metric's or its own, sorted) and how they add up.
 pub fn kr_points<'a>(site: &'a Site, kr: &'a KeyResult) -> (&'a [Point], Aggregate) {
     match &kr.data {
-        KrData::Metric(id) => site.metric(id).map_or((&[][..], Aggregate::Last), |m| (&m.points[..], m.aggregate)),
+        KrData::Metric(id) => site
+            .metric(id)
+            .map_or((&[][..], Aggregate::Last), |m| (&m.points[..], m.aggregate)),
         KrData::Values(points) => (points, Aggregate::Last),
         KrData::None => (&[], Aggregate::Last),
     }

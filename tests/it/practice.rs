@@ -36,12 +36,27 @@ fn okrs() -> Value {
 
 /// The team-quarter `team` of quarter `quarter` in okrs.json.
 fn team_quarter(json: &Value, quarter: &str, team: &str) -> Value {
-    let q = json["quarters"].as_array().unwrap().iter().find(|q| q["id"] == quarter).unwrap();
-    q["teams"].as_array().unwrap().iter().find(|t| t["id"] == team).unwrap().clone()
+    let q = json["quarters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == quarter)
+        .unwrap();
+    q["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == team)
+        .unwrap()
+        .clone()
 }
 
 fn kr(tq: &Value, id: &str) -> Value {
-    let krs = tq["objectives"].as_array().unwrap().iter().flat_map(|o| o["key_results"].as_array().unwrap());
+    let krs = tq["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["key_results"].as_array().unwrap());
     krs.into_iter().find(|k| k["id"] == id).unwrap().clone()
 }
 
@@ -107,12 +122,18 @@ fn a_running_kr_has_its_expected_value_and_projected_score() {
     assert!(!ended.as_object().unwrap().contains_key("projected_score"));
     // The review leads with them, and a running score is an outlook, never a grade.
     let html = page("quarters/2025-Q4/product/index.html");
-    assert!(html.contains("<div><dt>今日時点の想定値</dt><dd>52%</dd></div>"), "{html}");
+    assert!(
+        html.contains("<div><dt>今日時点の想定値</dt><dd>52%</dd></div>"),
+        "{html}"
+    );
     assert!(html.contains("<div><dt>期末の見込みスコア</dt><dd>0.91"));
     assert!(html.contains("<div><dt>最新の自信度</dt><dd>70%</dd></div>"));
     assert!(html.contains("<span class=\"badge outlook\">見込み</span>"));
     for grade in ["達成", "未達"] {
-        assert!(!html.contains(&format!("\">{grade}</span>")), "{grade} on a running review");
+        assert!(
+            !html.contains(&format!("\">{grade}</span>")),
+            "{grade} on a running review"
+        );
     }
 }
 
@@ -134,10 +155,21 @@ fn okrs_json_lists_every_checkin() {
 #[test]
 fn the_timeline_is_newest_first_and_folds_past_four() {
     let html = page("quarters/2025-Q3/product/index.html");
-    let dates = ["2025年9月22日", "2025年9月8日", "2025年8月25日", "2025年8月14日", "2025年8月4日", "2025年7月21日", "2025年7月7日"];
+    let dates = [
+        "2025年9月22日",
+        "2025年9月8日",
+        "2025年8月25日",
+        "2025年8月14日",
+        "2025年8月4日",
+        "2025年7月21日",
+        "2025年7月7日",
+    ];
     let at: Vec<usize> = dates
         .iter()
-        .map(|d| html.find(&format!("<span class=\"checkin-date\">{d}</span>")).unwrap_or_else(|| panic!("{d}")))
+        .map(|d| {
+            html.find(&format!("<span class=\"checkin-date\">{d}</span>"))
+                .unwrap_or_else(|| panic!("{d}"))
+        })
         .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "not newest first: {at:?}");
     let fold = html.find("<details class=\"timeline-older\">").unwrap();
@@ -168,11 +200,16 @@ fn the_value_on_each_checkin_date_is_the_newest_point_on_or_before_it() {
 fn calibration_shares_per_team() {
     let html = page("quarters/index.html");
     let row = |team: &str| {
-        let start = html.find(&format!(">{team}</a></th>")).unwrap_or_else(|| panic!("{team}"));
+        let start = html
+            .find(&format!(">{team}</a></th>"))
+            .unwrap_or_else(|| panic!("{team}"));
         html[start..start + html[start..].find("</tr>").unwrap()].to_string()
     };
     let cells = |r: String| -> Vec<String> {
-        r.split("<td class=\"num\">").skip(1).map(|c| c[..c.find('<').unwrap()].to_string()).collect()
+        r.split("<td class=\"num\">")
+            .skip(1)
+            .map(|c| c[..c.find('<').unwrap()].to_string())
+            .collect()
     };
     assert_eq!(cells(row("全社")), ["2", "0%", "50%"]);
     assert_eq!(cells(row("プロダクトチーム")), ["2", "50%", "0%"]);

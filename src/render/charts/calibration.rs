@@ -63,7 +63,10 @@ pub fn calibration_chart(id: &str, title: &str, dots: &[Dot], w: &Words<'_>) -> 
         root.present().map_err(e)?;
         Ok(())
     });
-    let (over, under) = (dots.iter().filter(|d| d.over).count(), dots.iter().filter(|d| d.under).count());
+    let (over, under) = (
+        dots.iter().filter(|d| d.over).count(),
+        dots.iter().filter(|d| d.under).count(),
+    );
     let summary = format!(
         "{title}: {} KR; {} {over}, {} {under}. {}",
         dots.len(),
@@ -73,7 +76,12 @@ pub fn calibration_chart(id: &str, title: &str, dots: &[Dot], w: &Words<'_>) -> 
     );
     Chart {
         svg: finish(&svg, id, "calibration-chart", title, &summary),
-        columns: vec![w.item.to_string(), w.confidence.to_string(), w.score.to_string(), w.verdict.to_string()],
+        columns: vec![
+            w.item.to_string(),
+            w.confidence.to_string(),
+            w.score.to_string(),
+            w.verdict.to_string(),
+        ],
         rows: dots
             .iter()
             .map(|d| {
@@ -99,7 +107,14 @@ pub fn calibration_chart(id: &str, title: &str, dots: &[Dot], w: &Words<'_>) -> 
 fn draw_band(chart: &mut Plot<'_, '_>) -> Result<(), DrawError> {
     chart
         .draw_series(std::iter::once(Polygon::new(
-            vec![(0.0, 0.0), (0.0, MARGIN), (1.0 - MARGIN, 1.0), (1.0, 1.0), (1.0, 1.0 - MARGIN), (MARGIN, 0.0)],
+            vec![
+                (0.0, 0.0),
+                (0.0, MARGIN),
+                (1.0 - MARGIN, 1.0),
+                (1.0, 1.0),
+                (1.0, 1.0 - MARGIN),
+                (MARGIN, 0.0),
+            ],
             GREY.mix(0.12).filled(),
         )))
         .map_err(e)?;

@@ -114,7 +114,11 @@ fn draw_outlook_point(chart: &mut Plot<'_, '_>, before: Option<(f64, f64)>, p: (
         .draw_series(std::iter::once(Circle::new(p, 5, BLUE.stroke_width(2))))
         .map_err(e)?;
     chart
-        .draw_series(std::iter::once(Text::new(format::score(p.1), p, super::label_above(12))))
+        .draw_series(std::iter::once(Text::new(
+            format::score(p.1),
+            p,
+            super::label_above(12),
+        )))
         .map_err(e)?;
     Ok(())
 }

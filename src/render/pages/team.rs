@@ -90,6 +90,13 @@ fn score_history_chart(v: &Views<'_>, team: &Team, history: &[(&QuarterData, &Te
         });
     (!points.is_empty()).then(|| {
         let title = format!("{} — {}", v.t.get("score_history"), team.name);
-        charts::score_history_chart_outlook("chart-history", &title, &points, outlook, v.site.config.scoring, &v.labels)
+        charts::score_history_chart_outlook(
+            "chart-history",
+            &title,
+            &points,
+            outlook,
+            v.site.config.scoring,
+            &v.labels,
+        )
     })
 }

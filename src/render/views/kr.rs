@@ -157,9 +157,13 @@ impl<'a> Views<'a> {
             checkin: kr.checkins.last().map(|c| self.checkin_view(c, None, unit)),
             timeline: self.timeline_view(q, kr, unit),
             outlook: crate::insight::kr_trend::outlook(self.site, q, kr, ks.current).map(|o| OutlookView {
-                expected: o.expected.map(|v| format::with_unit(format::round_significant(v, 3), unit)),
+                expected: o
+                    .expected
+                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
                 current: o.current.map(|v| format::with_unit(v, unit)),
-                projected: o.projected.map(|v| format::with_unit(format::round_significant(v, 3), unit)),
+                projected: o
+                    .projected
+                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
                 projected_score: o.projected_score.map(format::score),
                 confidence: o.confidence.map(confidence_text),
             }),
@@ -172,7 +176,13 @@ impl<'a> Views<'a> {
     fn checkins_text(&self, q: &QuarterData, kr: &KeyResult) -> Option<String> {
         let marks: Vec<String> = (kr.checkins.iter())
             .filter(|c| c.date >= q.start && c.date <= q.end)
-            .map(|c| format!("{} {}", self.fmt.short_date(c.date), light(self.t, "status", Some(c.status)).label))
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    self.fmt.short_date(c.date),
+                    light(self.t, "status", Some(c.status)).label
+                )
+            })
             .collect();
         (!marks.is_empty()).then(|| format!("{}: {}", self.t.get("checkins_on_chart"), marks.join(", ")))
     }
