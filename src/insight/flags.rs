@@ -67,3 +67,42 @@ pub fn flags(site: &Site, scores: &SiteScores, qi: usize, ti: usize) -> Vec<Flag
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::insight::at_risk::tests::quarter;
+    use crate::score::{KrScore, ObjectiveScore};
+
+    fn team_score(krs: &[Option<f64>]) -> TeamScore {
+        let key_results = krs
+            .iter()
+            .map(|&score| KrScore {
+                current: None,
+                score,
+                grade: None,
+                status: None,
+            })
+            .collect();
+        TeamScore {
+            score: None,
+            grade: None,
+            objectives: vec![ObjectiveScore {
+                score: None,
+                grade: None,
+                key_results,
+            }],
+        }
+    }
+
+    #[test]
+    fn too_safe_needs_every_scored_kr_at_the_line_in_an_ended_quarter() {
+        let ended = quarter(QuarterStatus::Ended, vec![]);
+        // An unscored KR does not count; 0.9 is at the line.
+        assert!(too_safe(&ended, &team_score(&[Some(1.0), Some(0.9), None]), 0.9));
+        assert!(!too_safe(&ended, &team_score(&[Some(1.0), Some(0.89)]), 0.9));
+        assert!(!too_safe(&ended, &team_score(&[None]), 0.9), "nothing scored");
+        let running = quarter(QuarterStatus::InProgress, vec![]);
+        assert!(!too_safe(&running, &team_score(&[Some(1.0)]), 0.9));
+    }
+}
