@@ -223,6 +223,14 @@ fn the_running_quarter_is_drawn_as_an_outlook() {
     // Score history: Q4's 0.25 is called an outlook and drawn hollow and dashed.
     assert!(team.contains("2025-Q4 0.25 (見込み)"), "{team}");
     assert!(team.contains("stroke-dasharray=\"4 3\""));
+    // Bars of a running quarter's scores say they are an outlook.
+    let review = page("quarters/2025-Q4/product/index.html");
+    assert!(
+        review.contains("目標ごとのスコア — プロダクトチーム — 2025年 Q4 (見込み): 活性化 0.25"),
+        "{review}"
+    );
+    let quarter = page("quarters/2025-Q4/index.html");
+    assert!(quarter.contains("(見込み): "));
     let dashboard = page("index.html");
     assert!(dashboard.contains("(見込み)"), "{dashboard}");
     assert!(!dashboard.contains("暫定"));

@@ -24,7 +24,8 @@ pub use crate::insight::series::{MAX_AXIS, day, plot_value};
 pub use kr::{KrChartInput, kr_chart};
 pub use metric::{MetricChartInput, metric_charts};
 pub use score::{
-    Bar, OutlookAt, bars_chart, score_history_chart, score_history_chart_outlook, sparkline, sparkline_outlook,
+    Bar, OutlookAt, bars_chart, bars_chart_outlook, score_history_chart, score_history_chart_outlook, sparkline,
+    sparkline_outlook,
 };
 
 /// A rendered chart: the SVG and its data as table rows, for a `<details>` below it.

@@ -173,6 +173,19 @@ pub struct Bar {
 /// green and yellow thresholds as dashed lines. A bar's fill pattern does not
 /// carry meaning; its score is written next to it.
 pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, labels: &Labels) -> Chart {
+    bars_chart_outlook(id, title, bars, None, t, labels)
+}
+
+/// [`bars_chart`] of a running quarter when `outlook` (the word) is given: its scores
+/// are outlooks, so the bars take no grade colour and the summary says so.
+pub fn bars_chart_outlook(
+    id: &str,
+    title: &str,
+    bars: &[Bar],
+    outlook: Option<&str>,
+    t: ScoringThresholds,
+    labels: &Labels,
+) -> Chart {
     let n = bars.len().max(1);
     let row = 44u32;
     let height = 40 + row * n as u32;
@@ -186,7 +199,8 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
             .map_err(e)?;
         score_axis_mesh(&mut chart)?;
         for (i, bar) in bars.iter().enumerate() {
-            draw_bar(&mut chart, bar, (n - i) as f64 - 0.45, t, labels)?;
+            let grading = outlook.is_none().then_some(t);
+            draw_bar(&mut chart, bar, (n - i) as f64 - 0.45, grading, labels)?;
         }
         for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
             chart
@@ -199,8 +213,12 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
         root.present().map_err(e)?;
         Ok(())
     });
+    let title_words = match outlook {
+        Some(word) => format!("{title} ({word})"),
+        None => title.to_string(),
+    };
     let summary = format!(
-        "{title}: {}",
+        "{title_words}: {}",
         bars.iter()
             .map(|b| format!(
                 "{} {}",
@@ -244,12 +262,13 @@ fn score_axis_mesh(chart: &mut Plot<'_, '_>) -> Result<(), DrawError> {
 }
 
 /// One bar whose row's top is at `top`: its label (cut at 30 characters), its track,
-/// its fill in its grade's colour, and its score.
+/// its fill in its grade's colour (`grading`; a running quarter's outlook has no
+/// grade and is filled faint blue), and its score.
 fn draw_bar(
     chart: &mut Plot<'_, '_>,
     bar: &Bar,
     top: f64,
-    t: ScoringThresholds,
+    grading: Option<ScoringThresholds>,
     labels: &Labels,
 ) -> Result<(), DrawError> {
     let label: String = bar.label.chars().take(30).collect();
@@ -276,15 +295,16 @@ fn draw_bar(
         )))
         .map_err(e)?;
     if let Some(s) = bar.score {
-        let color = match crate::score::grade(s, t) {
-            Light::Green => GREEN,
-            Light::Yellow => ORANGE,
-            Light::Red => VERMILLION,
+        let fill = match grading.map(|t| crate::score::grade(s, t)) {
+            Some(Light::Green) => GREEN.filled(),
+            Some(Light::Yellow) => ORANGE.filled(),
+            Some(Light::Red) => VERMILLION.filled(),
+            None => BLUE.mix(0.45).filled(),
         };
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(0.0, a), (s.clamp(0.0, 1.0), b)],
-                color.filled(),
+                fill,
             )))
             .map_err(e)?;
     }

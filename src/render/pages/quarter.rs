@@ -229,6 +229,16 @@ fn team_scores_chart(v: &Views<'_>, qi: usize, label: &str) -> Option<Chart> {
         .collect();
     (!bars.is_empty()).then(|| {
         let chart_title = format!("{} — {label}", v.t.get("team_scores_chart"));
-        charts::bars_chart("chart-teams", &chart_title, &bars, v.site.config.scoring, &v.labels)
+        // A running quarter's scores are outlooks: no grade colours.
+        let running = v.site.quarters[qi].status == crate::model::QuarterStatus::InProgress;
+        let outlook = running.then(|| v.t.get("grade_outlook"));
+        charts::bars_chart_outlook(
+            "chart-teams",
+            &chart_title,
+            &bars,
+            outlook,
+            v.site.config.scoring,
+            &v.labels,
+        )
     })
 }
