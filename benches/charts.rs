@@ -80,6 +80,7 @@ fn bench(c: &mut Criterion) {
                         Direction::Increase,
                     )),
                     checkins: &checkins,
+                    checkins_text: None,
                     current: Some(61.0),
                     score: Some(0.8),
                     today: date(2025, 8, 30),

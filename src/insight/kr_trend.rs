@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 
 use super::series::{day, plot_value};
-use crate::model::{Aggregate, Point};
+use crate::model::{Aggregate, KeyResult, KrData, Point, QuarterData, QuarterStatus, Site};
 use crate::score;
 
 /// Days of context shown before the quarter (a last-value KR).
@@ -137,6 +137,69 @@ pub fn projection(inside: &[(f64, f64)], end: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// The points a KR is measured on (a metric's or its own, sorted) and how they add up.
+pub fn kr_points<'a>(site: &'a Site, kr: &'a KeyResult) -> (&'a [Point], Aggregate) {
+    match &kr.data {
+        KrData::Metric(id) => site
+            .metric(id)
+            .map_or((&[][..], Aggregate::Last), |m| (&m.points[..], m.aggregate)),
+        KrData::Values(points) => (points, Aggregate::Last),
+        KrData::None => (&[], Aggregate::Last),
+    }
+}
+
+/// The trend input of a KR in its quarter.
+pub fn trend_input<'a>(site: &'a Site, q: &QuarterData, kr: &'a KeyResult) -> TrendInput<'a> {
+    let (points, aggregate) = kr_points(site, kr);
+    TrendInput {
+        points,
+        aggregate,
+        start: q.start,
+        end: q.end,
+        baseline: kr.baseline,
+        target: kr.target,
+        in_progress: q.status == QuarterStatus::InProgress,
+    }
+}
+
+/// The value expected after `share` of the quarter on the straight line from the
+/// baseline (its first day) to the target (its last day).
+pub fn expected_value(baseline: f64, target: f64, share: f64) -> f64 {
+    baseline + (target - baseline) * share
+}
+
+/// Pace and outlook of a KR while its quarter runs: what a weekly meeting reads first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outlook {
+    /// The value expected by today on the line baseline → target ([`expected_value`]).
+    pub expected: Option<f64>,
+    /// The value now ([`crate::score::KrScore::current`]).
+    pub current: Option<f64>,
+    /// The value the recent pace leads to by the quarter's end, and its score.
+    pub projected: Option<f64>,
+    pub projected_score: Option<f64>,
+    /// The confidence of the newest check-in that gives one.
+    pub confidence: Option<f64>,
+}
+
+/// The outlook of a KR of quarter `q`, whose current value is `current`; `None`
+/// unless the quarter is running.
+pub fn outlook(site: &Site, q: &QuarterData, kr: &KeyResult, current: Option<f64>) -> Option<Outlook> {
+    let elapsed = super::elapsed::elapsed(q, site.today)?;
+    let measured = !matches!(kr.data, KrData::None);
+    let trend = kr_trend(&trend_input(site, q, kr));
+    Some(Outlook {
+        expected: match (kr.baseline, kr.target) {
+            (Some(b), Some(t)) if measured => Some(expected_value(b, t, elapsed.share)),
+            _ => None,
+        },
+        current,
+        projected: trend.projected,
+        projected_score: trend.projected_score,
+        confidence: kr.checkins.iter().rev().find_map(|c| c.confidence),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +248,17 @@ mod tests {
             ..trend_input(&points, start)
         });
         assert_eq!(ended.projected, None);
+    }
+
+    /// Baseline 45, target 65, 30 of 92 days gone: 45 + 20 · 30/92 = 51.5217…
+    #[test]
+    fn the_expected_value_lies_on_the_straight_line() {
+        let share = score::elapsed_share(date(2026, 7, 1), date(2026, 9, 30), date(2026, 7, 30));
+        assert_eq!(share, 30.0 / 92.0);
+        let expected = expected_value(45.0, 65.0, share);
+        assert!((expected - 51.521_739_130_434_78).abs() < 1e-12, "{expected}");
+        // A decreasing KR: 38 → 28 days, half gone: 33.
+        assert_eq!(expected_value(38.0, 28.0, 0.5), 33.0);
     }
 
     fn trend_input(points: &[Point], start: Date) -> TrendInput<'_> {

@@ -15,12 +15,18 @@
 //! - [`team_tree`]: teams in tree order with depth;
 //! - [`alignment`]: who supports which objective, each team's quarters, and a
 //!   quarter's alignment tree;
-//! - [`related`]: related learnings.
+//! - [`related`]: related learnings;
+//! - [`checkins`]: a KR's check-in timeline with its value on each date;
+//! - [`flags`]: a team-quarter's warnings (too safe, low two quarters running);
+//! - [`calibration`]: mid-quarter confidence against final scores.
 
 pub mod alignment;
 pub mod at_risk;
+pub mod calibration;
+pub mod checkins;
 pub mod comparisons;
 pub mod elapsed;
+pub mod flags;
 pub mod kr_trend;
 pub mod low_scores;
 pub mod metric_band;

@@ -2,7 +2,8 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::model::{KeyResult, KrData, Light, QuarterStatus, Site, TeamQuarter};
+use crate::insight::flags::Flag;
+use crate::model::{KeyResult, KrData, Light, QuarterData, QuarterStatus, Site, TeamQuarter};
 use crate::score::{KrScore, SiteScores, TeamScore};
 
 /// A number written as JSON: integral values without a fraction (`45`, not `45.0`),
@@ -57,6 +58,8 @@ struct TeamQuarterOut<'a> {
     id: &'a str,
     score: Option<Num>,
     grade: Option<Light>,
+    /// Warnings of an ended quarter ([`crate::insight::flags`]).
+    flags: Vec<Flag>,
     objectives: Vec<ObjectiveOut<'a>>,
     not_doing: Vec<&'a str>,
     has_retrospective: bool,
@@ -89,6 +92,21 @@ struct KrOut<'a> {
     manual_score: bool,
     grade: Option<Light>,
     status: Option<Light>,
+    /// Running quarter only (absent otherwise): the value expected by today on the
+    /// line baseline → target, and the projected end-of-quarter score; null without data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<Option<Num>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    projected_score: Option<Option<Num>>,
+    checkins: Vec<CheckinOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct CheckinOut<'a> {
+    date: String,
+    status: Light,
+    confidence: Option<Num>,
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -105,7 +123,8 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
     let base = site.config.base_url.as_str();
     let quarters = (site.quarters.iter())
         .zip(&scores.quarters)
-        .map(|(q, qs)| QuarterOut {
+        .enumerate()
+        .map(|(qi, (q, qs))| QuarterOut {
             id: q.quarter.to_string(),
             start: q.start.to_string(),
             end: q.end.to_string(),
@@ -114,7 +133,8 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
                 .teams
                 .iter()
                 .zip(qs)
-                .map(|(tq, ts)| team_quarter_out(site, tq, ts))
+                .enumerate()
+                .map(|(ti, (tq, ts))| team_quarter_out(site, scores, (qi, ti), tq, ts))
                 .collect(),
         })
         .collect();
@@ -155,11 +175,19 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
     out
 }
 
-fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &TeamScore) -> TeamQuarterOut<'a> {
+fn team_quarter_out<'a>(
+    site: &'a Site,
+    scores: &SiteScores,
+    (qi, ti): (usize, usize),
+    tq: &'a TeamQuarter,
+    ts: &TeamScore,
+) -> TeamQuarterOut<'a> {
+    let q = &site.quarters[qi];
     TeamQuarterOut {
         id: &tq.team,
         score: num(ts.score),
         grade: ts.grade,
+        flags: crate::insight::flags::flags(site, scores, qi, ti),
         has_retrospective: tq.retro.is_some(),
         not_doing: tq
             .okrs
@@ -178,14 +206,15 @@ fn team_quarter_out<'a>(site: &'a Site, tq: &'a TeamQuarter, ts: &TeamScore) -> 
                 initiatives: o.initiatives.iter().map(String::as_str).collect(),
                 key_results: (o.key_results.iter())
                     .zip(&os.key_results)
-                    .map(|(kr, ks)| kr_out(site, kr, ks))
+                    .map(|(kr, ks)| kr_out(site, q, kr, ks))
                     .collect(),
             })
             .collect(),
     }
 }
 
-fn kr_out<'a>(site: &'a Site, kr: &'a KeyResult, ks: &KrScore) -> KrOut<'a> {
+fn kr_out<'a>(site: &'a Site, q: &QuarterData, kr: &'a KeyResult, ks: &KrScore) -> KrOut<'a> {
+    let outlook = crate::insight::kr_trend::outlook(site, q, kr, ks.current);
     let metric = match &kr.data {
         KrData::Metric(m) => Some(m.as_str()),
         _ => None,
@@ -204,6 +233,16 @@ fn kr_out<'a>(site: &'a Site, kr: &'a KeyResult, ks: &KrScore) -> KrOut<'a> {
         manual_score: kr.manual_score.is_some(),
         grade: ks.grade,
         status: ks.status,
+        expected: outlook.map(|o| num(o.expected)),
+        projected_score: outlook.map(|o| num(o.projected_score)),
+        checkins: (kr.checkins.iter())
+            .map(|c| CheckinOut {
+                date: c.date.to_string(),
+                status: c.status,
+                confidence: num(c.confidence),
+                note: c.note.as_deref(),
+            })
+            .collect(),
     }
 }
 

@@ -15,6 +15,15 @@ use crate::ignore::Ignore;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("chart.html", include_str!("../../themes/default/templates/chart.html")),
+    (
+        "checkins.html",
+        include_str!("../../themes/default/templates/checkins.html"),
+    ),
+    (
+        "checkin.html",
+        include_str!("../../themes/default/templates/checkin.html"),
+    ),
+    ("flags.html", include_str!("../../themes/default/templates/flags.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     (
         "learning.html",

@@ -112,6 +112,7 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
             Direction::Increase,
         )),
         checkins: &checkins,
+        checkins_text: None,
         current: points
             .iter()
             .rev()

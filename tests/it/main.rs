@@ -12,6 +12,7 @@ mod check;
 mod common;
 mod hostile;
 mod no_panic;
+mod practice;
 mod safety;
 mod sample;
 mod scaffold;

@@ -321,8 +321,10 @@ fn two_low_quarters_running_get_a_note_on_the_team_page() {
         .assert()
         .success();
     let html = std::fs::read_to_string(site.path().join("public/teams/company/index.html")).unwrap();
-    assert!(html.contains("class=\"callout\""), "no note:\n{html}");
-    assert!(html.contains("2025年 Q2, 2025年 Q3"));
+    // Both below yellow (0.4): the second quarter is flagged, with what the guides advise.
+    assert!(html.contains("class=\"callout flags\""), "no note:\n{html}");
+    assert!(html.contains("2025年 Q3 · 2四半期続けて未達"), "{html}");
+    assert!(!html.contains("2025年 Q2 · 2四半期続けて未達"));
     let other = std::fs::read_to_string(site.path().join("public/teams/product/index.html")).unwrap();
-    assert!(!other.contains("class=\"callout\""));
+    assert!(!other.contains("class=\"callout flags\""));
 }

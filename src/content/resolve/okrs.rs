@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use super::super::bounds::{MAX_WEIGHT, in_range, out_of_range, shown};
 use super::super::load::{Loaded, LoadedContent};
-use super::super::raw::{Lenient, RawKeyResult, RawObjective, RawTeamQuarter};
+use super::super::raw::{RawKeyResult, RawObjective, RawTeamQuarter};
 use super::super::yaml::YamlPath;
 use super::alignment::{ObjectiveIds, objective_ids, resolve_alignment};
 use super::ids::check_id;
@@ -184,7 +184,7 @@ fn resolve_kr(
     check_scoring(l, kp, &id, kr, r);
     let weight = kr_weight(l, kp, kr, r);
     check_measurable(l, kp, &id, kr, r);
-    let checkins = checkins(kr);
+    let checkins = checkins(l, kp, kr, r);
     if ctx.status == QuarterStatus::InProgress {
         check_outdated(l, kp, &id, &checkins, ctx, r);
     }
@@ -327,17 +327,27 @@ fn check_measurable(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, id: &str, kr: &Ra
     }
 }
 
-/// The KR's check-ins that parsed, by date.
-fn checkins(kr: &RawKeyResult) -> Vec<Checkin> {
+/// The KR's check-ins that parsed, by date; a `confidence` outside [0, 1] is an
+/// error at its line (and left out of the model).
+fn checkins(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, kr: &RawKeyResult, r: &mut Reporter<'_>) -> Vec<Checkin> {
     let mut checkins: Vec<Checkin> = kr
         .checkins
         .iter()
-        .filter_map(Lenient::ok)
-        .map(|c| Checkin {
-            date: c.date.0,
-            status: c.status,
-            confidence: c.confidence,
-            note: c.note.clone(),
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, c.ok()?)))
+        .map(|(i, c)| {
+            let bad = c.confidence.filter(|v| !(0.0..=1.0).contains(v));
+            if let Some(v) = bad {
+                let path = kp.key("checkins").index(i).key("confidence");
+                r.error(l, &path, format!("check-in `confidence` is {v}, outside 0 to 1"))
+                    .help("write the team's confidence of reaching the target as a share: 0.7 for 70%");
+            }
+            Checkin {
+                date: c.date.0,
+                status: c.status,
+                confidence: c.confidence.filter(|_| bad.is_none()),
+                note: c.note.clone(),
+            }
         })
         .collect();
     checkins.sort_by_key(|c| c.date);

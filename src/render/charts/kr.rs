@@ -25,6 +25,9 @@ pub struct KrChartInput<'a> {
     pub target: Option<f64>,
     pub thresholds: Option<(Thresholds, Direction)>,
     pub checkins: &'a [Checkin],
+    /// The check-ins in words ("check-ins: 7/6 on track, …"), for the summary: the
+    /// chart marks each along its bottom in its colour and shape.
+    pub checkins_text: Option<String>,
     pub current: Option<f64>,
     pub score: Option<f64>,
     pub today: Date,
@@ -327,6 +330,9 @@ fn summary(input: &KrChartInput<'_>, labels: &Labels) -> String {
             labels.score,
             format::score(ps)
         ));
+    }
+    if let Some(text) = &input.checkins_text {
+        s.push_str(&format!(". {text}"));
     }
     s
 }

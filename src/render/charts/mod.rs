@@ -9,6 +9,7 @@
 //! needs no font and the output does not depend on the build machine.
 
 mod backend;
+pub mod calibration;
 pub mod kr;
 pub mod metric;
 pub mod score;
@@ -22,7 +23,10 @@ use backend::CompactSvg;
 pub use crate::insight::series::{MAX_AXIS, day, plot_value};
 pub use kr::{KrChartInput, kr_chart};
 pub use metric::{MetricChartInput, metric_charts};
-pub use score::{Bar, bars_chart, score_history_chart, sparkline};
+pub use score::{
+    Bar, OutlookAt, bars_chart, bars_chart_outlook, score_history_chart, score_history_chart_outlook, sparkline,
+    sparkline_outlook,
+};
 
 /// A rendered chart: the SVG and its data as table rows, for a `<details>` below it.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -86,13 +90,14 @@ pub const GREY: RGBColor = RGBColor(128, 128, 128);
 /// line, most of a chart's bytes), so a dashed line is drawn as one solid line in a
 /// stand-in colour that the chart backend turns into the real colour plus `stroke-dasharray`.
 /// Each entry: stand-in, real colour, dash pattern.
-const DASHES: [(RGBColor, RGBColor, &str); 6] = [
+const DASHES: [(RGBColor, RGBColor, &str); 7] = [
     (RGBColor(230, 159, 1), ORANGE, "8 5"),
     (RGBColor(128, 128, 129), GREY, "2 4"),
     (RGBColor(204, 121, 168), PURPLE, "10 3"),
     (RGBColor(213, 94, 1), VERMILLION, "6 4"),
     (RGBColor(230, 159, 2), ORANGE, "6 4"),
     (RGBColor(0, 158, 116), GREEN, "6 4"),
+    (RGBColor(0, 114, 179), BLUE, "4 3"),
 ];
 
 /// The stand-in colour that draws `color` dashed with `pattern` ("dash gap").
@@ -330,6 +335,7 @@ mod tests {
             (VERMILLION, "6 4"),
             (ORANGE, "6 4"),
             (GREEN, "6 4"),
+            (BLUE, "4 3"),
         ] {
             assert_ne!(dashed(color, pattern), color, "{color:?} {pattern}");
         }

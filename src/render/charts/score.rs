@@ -18,12 +18,38 @@ pub fn score_history_chart(
     t: ScoringThresholds,
     labels: &Labels,
 ) -> Chart {
+    score_history_chart_outlook(id, title, points, None, t, labels)
+}
+
+/// The running quarter of a score chart: its position among the points and the
+/// word that marks its score as an outlook.
+pub struct OutlookAt<'a> {
+    pub index: usize,
+    pub word: &'a str,
+}
+
+/// [`score_history_chart`] whose point `outlook.index` is a running quarter's: drawn
+/// hollow at the end of a dashed segment, and called an outlook in the summary and table.
+pub fn score_history_chart_outlook(
+    id: &str,
+    title: &str,
+    points: &[(String, Option<f64>)],
+    outlook: Option<OutlookAt<'_>>,
+    t: ScoringThresholds,
+    labels: &Labels,
+) -> Chart {
     let n = points.len().max(1);
-    let xy: Vec<(f64, f64)> = points
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (_, s))| s.map(|s| (i as f64, s)))
-        .collect();
+    let running = outlook.as_ref().map(|o| o.index);
+    let scored = |keep: &dyn Fn(usize) -> bool| -> Vec<(f64, f64)> {
+        points
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .filter_map(|(i, (_, s))| s.map(|s| (i as f64, s)))
+            .collect()
+    };
+    let finals = scored(&|i| Some(i) != running);
+    let outlook_point = scored(&|i| Some(i) == running).first().copied();
     let svg = draw(520, 240, |root| {
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -41,26 +67,60 @@ pub fn score_history_chart(
                 ))
                 .map_err(e)?;
         }
-        draw_scores(&mut chart, &xy)?;
+        draw_scores(&mut chart, &finals)?;
+        if let Some(p) = outlook_point {
+            let before = finals.iter().rev().find(|f| f.0 < p.0).copied();
+            draw_outlook_point(&mut chart, before, p)?;
+        }
         root.present().map_err(e)?;
         Ok(())
     });
-    let score_text = |s: &Option<f64>| s.map(format::score).unwrap_or_else(|| "—".into());
+    let score_text = |i: usize, s: &Option<f64>| match (s, &outlook) {
+        (Some(s), Some(o)) if o.index == i => format!("{} ({})", format::score(*s), o.word),
+        (Some(s), _) => format::score(*s),
+        (None, _) => "—".into(),
+    };
     let summary = format!(
         "{title}: {}",
         points
             .iter()
-            .map(|(q, s)| format!("{q} {}", score_text(s)))
+            .enumerate()
+            .map(|(i, (q, s))| format!("{q} {}", score_text(i, s)))
             .collect::<Vec<_>>()
             .join(", ")
     );
     Chart {
         svg: finish(&svg, id, "score-chart", title, &summary),
         columns: vec![labels.quarter.clone(), labels.score.clone()],
-        rows: points.iter().map(|(q, s)| vec![q.clone(), score_text(s)]).collect(),
+        rows: points
+            .iter()
+            .enumerate()
+            .map(|(i, (q, s))| vec![q.clone(), score_text(i, s)])
+            .collect(),
         summary,
         notes: Vec::new(),
     }
+}
+
+/// A running quarter's score: a dashed segment from the last final score before it
+/// and a hollow marker, labelled with its value.
+fn draw_outlook_point(chart: &mut Plot<'_, '_>, before: Option<(f64, f64)>, p: (f64, f64)) -> Result<(), DrawError> {
+    if let Some(b) = before {
+        chart
+            .draw_series(LineSeries::new([b, p], super::dashed(BLUE, "4 3").stroke_width(2)))
+            .map_err(e)?;
+    }
+    chart
+        .draw_series(std::iter::once(Circle::new(p, 5, BLUE.stroke_width(2))))
+        .map_err(e)?;
+    chart
+        .draw_series(std::iter::once(Text::new(
+            format::score(p.1),
+            p,
+            super::label_above(12),
+        )))
+        .map_err(e)?;
+    Ok(())
 }
 
 /// The grid, with each quarter's name under its place and scores 0 to 1 up the side.
@@ -113,6 +173,19 @@ pub struct Bar {
 /// green and yellow thresholds as dashed lines. A bar's fill pattern does not
 /// carry meaning; its score is written next to it.
 pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, labels: &Labels) -> Chart {
+    bars_chart_outlook(id, title, bars, None, t, labels)
+}
+
+/// [`bars_chart`] of a running quarter when `outlook` (the word) is given: its scores
+/// are outlooks, so the bars take no grade colour and the summary says so.
+pub fn bars_chart_outlook(
+    id: &str,
+    title: &str,
+    bars: &[Bar],
+    outlook: Option<&str>,
+    t: ScoringThresholds,
+    labels: &Labels,
+) -> Chart {
     let n = bars.len().max(1);
     let row = 44u32;
     let height = 40 + row * n as u32;
@@ -126,7 +199,8 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
             .map_err(e)?;
         score_axis_mesh(&mut chart)?;
         for (i, bar) in bars.iter().enumerate() {
-            draw_bar(&mut chart, bar, (n - i) as f64 - 0.45, t, labels)?;
+            let grading = outlook.is_none().then_some(t);
+            draw_bar(&mut chart, bar, (n - i) as f64 - 0.45, grading, labels)?;
         }
         for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
             chart
@@ -139,8 +213,12 @@ pub fn bars_chart(id: &str, title: &str, bars: &[Bar], t: ScoringThresholds, lab
         root.present().map_err(e)?;
         Ok(())
     });
+    let title_words = match outlook {
+        Some(word) => format!("{title} ({word})"),
+        None => title.to_string(),
+    };
     let summary = format!(
-        "{title}: {}",
+        "{title_words}: {}",
         bars.iter()
             .map(|b| format!(
                 "{} {}",
@@ -184,12 +262,13 @@ fn score_axis_mesh(chart: &mut Plot<'_, '_>) -> Result<(), DrawError> {
 }
 
 /// One bar whose row's top is at `top`: its label (cut at 30 characters), its track,
-/// its fill in its grade's colour, and its score.
+/// its fill in its grade's colour (`grading`; a running quarter's outlook has no
+/// grade and is filled faint blue), and its score.
 fn draw_bar(
     chart: &mut Plot<'_, '_>,
     bar: &Bar,
     top: f64,
-    t: ScoringThresholds,
+    grading: Option<ScoringThresholds>,
     labels: &Labels,
 ) -> Result<(), DrawError> {
     let label: String = bar.label.chars().take(30).collect();
@@ -216,15 +295,16 @@ fn draw_bar(
         )))
         .map_err(e)?;
     if let Some(s) = bar.score {
-        let color = match crate::score::grade(s, t) {
-            Light::Green => GREEN,
-            Light::Yellow => ORANGE,
-            Light::Red => VERMILLION,
+        let fill = match grading.map(|t| crate::score::grade(s, t)) {
+            Some(Light::Green) => GREEN.filled(),
+            Some(Light::Yellow) => ORANGE.filled(),
+            Some(Light::Red) => VERMILLION.filled(),
+            None => BLUE.mix(0.45).filled(),
         };
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(0.0, a), (s.clamp(0.0, 1.0), b)],
-                color.filled(),
+                fill,
             )))
             .map_err(e)?;
     }
@@ -246,12 +326,23 @@ fn draw_bar(
 
 /// A tiny line without axes, for the dashboard; the summary says the numbers.
 pub fn sparkline(id: &str, title: &str, values: &[Option<f64>], summary: &str) -> String {
-    let xy: Vec<(f64, f64)> = values
+    sparkline_outlook(id, title, values, false, summary)
+}
+
+/// [`sparkline`] whose last value may be a running quarter's outlook (`outlook_last`):
+/// then it is drawn hollow at the end of a dashed segment (the summary should say so).
+pub fn sparkline_outlook(id: &str, title: &str, values: &[Option<f64>], outlook_last: bool, summary: &str) -> String {
+    let mut xy: Vec<(f64, f64)> = values
         .iter()
         .enumerate()
         .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
         .collect();
-    let (lo, hi) = super::value_range(xy.iter().map(|p| p.1));
+    let last_index = values.len().checked_sub(1).map(|i| i as f64);
+    let outlook = match xy.last() {
+        Some(&p) if outlook_last && Some(p.0) == last_index => xy.pop(),
+        _ => None,
+    };
+    let (lo, hi) = super::value_range(xy.iter().chain(&outlook).map(|p| p.1));
     let n = values.len().max(2) as f64;
     let svg = draw(120, 32, |root| {
         let mut chart = ChartBuilder::on(&root)
@@ -261,10 +352,23 @@ pub fn sparkline(id: &str, title: &str, values: &[Option<f64>], summary: &str) -
         chart
             .draw_series(LineSeries::new(xy.clone(), BLUE.stroke_width(2)))
             .map_err(e)?;
-        if let Some(last) = xy.last() {
-            chart
-                .draw_series(std::iter::once(Circle::new(*last, 3, BLUE.filled())))
-                .map_err(e)?;
+        match (outlook, xy.last()) {
+            (Some(p), last) => {
+                if let Some(l) = last {
+                    chart
+                        .draw_series(LineSeries::new([*l, p], super::dashed(BLUE, "4 3").stroke_width(2)))
+                        .map_err(e)?;
+                }
+                chart
+                    .draw_series(std::iter::once(Circle::new(p, 3, BLUE.stroke_width(1))))
+                    .map_err(e)?;
+            }
+            (None, Some(last)) => {
+                chart
+                    .draw_series(std::iter::once(Circle::new(*last, 3, BLUE.filled())))
+                    .map_err(e)?;
+            }
+            (None, None) => {}
         }
         root.present().map_err(e)?;
         Ok(())

@@ -107,14 +107,24 @@ fn team_rows<'a>(v: &'a Views<'_>, qi: usize) -> Vec<TeamRow<'a>> {
                 .collect();
             let known = history.iter().flatten().count();
             let spark = (known >= 2).then(|| {
+                // A running quarter's score is an outlook: drawn hollow and called so.
+                let running = site.quarters[qi].status == crate::model::QuarterStatus::InProgress;
+                let outlook = v.t.get("grade_outlook");
                 let summary = history
                     .iter()
                     .zip(&site.quarters)
-                    .filter_map(|(s, q)| s.map(|s| format!("{} {}", q.quarter, format::score(s))))
+                    .enumerate()
+                    .filter_map(|(i, (s, q))| {
+                        let s = format::score((*s)?);
+                        Some(match running && i == qi {
+                            true => format!("{} {s} ({outlook})", q.quarter),
+                            false => format!("{} {s}", q.quarter),
+                        })
+                    })
                     .collect::<Vec<_>>()
                     .join(", ");
                 let title = format!("{} — {}", v.t.get("score_history"), team.name);
-                charts::sparkline(&format!("spark-{}", team.id), &title, &history, &summary)
+                charts::sparkline_outlook(&format!("spark-{}", team.id), &title, &history, running, &summary)
             });
             TeamRow {
                 team: views::team_ref(team),

@@ -63,6 +63,7 @@ pub fn quarters_index(v: &Views<'_>) -> Page {
         .collect();
     let mut data = Context::new();
     data.insert("quarters", &rows);
+    data.insert("calibration", &calibration(v));
     Page {
         path: urls::quarters(),
         template: "quarters.html",
@@ -70,6 +71,67 @@ pub fn quarters_index(v: &Views<'_>) -> Page {
         nav: "quarters",
         data,
     }
+}
+
+/// The confidence calibration of the ended quarters ([`insight::calibration`]): the
+/// chart and each team's shares; `None` when no KR has both numbers.
+#[derive(Serialize)]
+struct Calibration {
+    chart: Chart,
+    teams: Vec<CalibrationRow>,
+}
+
+#[derive(Serialize)]
+struct CalibrationRow {
+    team: TeamRef,
+    krs: usize,
+    over: String,
+    under: String,
+}
+
+fn calibration(v: &Views<'_>) -> Option<Calibration> {
+    use crate::insight::calibration::{kr_calibrations, team_calibrations};
+    let (site, t) = (v.site, v.t);
+    let krs = kr_calibrations(site, v.scores);
+    if krs.is_empty() {
+        return None;
+    }
+    let dots: Vec<charts::calibration::Dot> = krs
+        .iter()
+        .map(|k| {
+            let (q, tq) = (&site.quarters[k.quarter], &v.team_quarters[k.quarter][k.team]);
+            let kr = &tq.objectives[k.objective].key_results[k.kr];
+            charts::calibration::Dot {
+                label: format!("{} {}: {}", v.fmt.quarter(q.quarter), tq.team.name, kr.title),
+                confidence: k.confidence,
+                score: k.score,
+                over: k.over_confident(),
+                under: k.under_confident(),
+            }
+        })
+        .collect();
+    let words = charts::calibration::Words {
+        item: t.get("chart_item"),
+        confidence: t.get("calibration_mid_confidence"),
+        score: t.get("calibration_final_score"),
+        over: t.get("calibration_over"),
+        under: t.get("calibration_under"),
+        diagonal: t.get("calibration_diagonal"),
+        verdict: t.get("calibration_verdict"),
+    };
+    let share = |s: f64| format!("{}%", format::percent(s));
+    Some(Calibration {
+        chart: charts::calibration::calibration_chart("chart-calibration", t.get("calibration_title"), &dots, &words),
+        teams: team_calibrations(site, &krs)
+            .into_iter()
+            .map(|c| CalibrationRow {
+                team: views::team_ref(c.team),
+                krs: c.krs,
+                over: share(c.over_share),
+                under: share(c.under_share),
+            })
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -167,6 +229,16 @@ fn team_scores_chart(v: &Views<'_>, qi: usize, label: &str) -> Option<Chart> {
         .collect();
     (!bars.is_empty()).then(|| {
         let chart_title = format!("{} — {label}", v.t.get("team_scores_chart"));
-        charts::bars_chart("chart-teams", &chart_title, &bars, v.site.config.scoring, &v.labels)
+        // A running quarter's scores are outlooks: no grade colours.
+        let running = v.site.quarters[qi].status == crate::model::QuarterStatus::InProgress;
+        let outlook = running.then(|| v.t.get("grade_outlook"));
+        charts::bars_chart_outlook(
+            "chart-teams",
+            &chart_title,
+            &bars,
+            outlook,
+            v.site.config.scoring,
+            &v.labels,
+        )
     })
 }

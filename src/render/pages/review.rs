@@ -127,10 +127,13 @@ fn objective_scores_chart(v: &Views<'_>, qi: usize, ti: usize, view: &TeamQuarte
         .collect();
     (!bars.is_empty()).then(|| {
         let chart_title = format!("{} — {}", v.t.get("objective_scores"), title);
-        charts::bars_chart(
+        // A running quarter's scores are outlooks: no grade colours.
+        let running = v.site.quarters[qi].status == crate::model::QuarterStatus::InProgress;
+        charts::bars_chart_outlook(
             "chart-objectives",
             &chart_title,
             &bars,
+            running.then(|| v.t.get("grade_outlook")),
             v.site.config.scoring,
             &v.labels,
         )

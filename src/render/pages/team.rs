@@ -5,7 +5,7 @@ use tera::Context;
 
 use super::page::{Page, ctx};
 use crate::insight;
-use crate::model::{QuarterData, Team};
+use crate::model::{QuarterData, QuarterStatus, Team};
 use crate::render::charts::{self, Chart};
 use crate::render::urls;
 use crate::render::views::{self, TeamQuarterView, TeamRef, Views};
@@ -43,7 +43,6 @@ struct Data<'a> {
     parent: Option<TeamRef>,
     children: Vec<TeamRef>,
     quarters: Vec<&'a TeamQuarterView>,
-    low_note: Option<String>,
     history: Option<Chart>,
     /// The team's learnings: the search page filtered by the team.
     learnings: Option<super::learnings::FilterLink>,
@@ -69,7 +68,6 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
             .map(views::team_ref)
             .collect(),
         quarters: rows.into_iter().rev().collect(),
-        low_note: low_score_note(v, &history),
         history: score_history_chart(v, team, &history),
         learnings: super::learnings::team_learnings_link(v, &team.id),
     };
@@ -82,20 +80,26 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
     }
 }
 
-/// The note on the newest run of low final scores, if any ([`insight::low_scores`]).
-fn low_score_note(v: &Views<'_>, history: &[(&QuarterData, &TeamScore)]) -> Option<String> {
-    let runs = insight::low_scores::low_score_runs(history.iter().copied());
-    runs.last().map(|&(a, b)| {
-        let qs = format!("{}, {}", v.fmt.quarter(a), v.fmt.quarter(b));
-        v.t.fill("low_score_note", "quarters", &qs)
-    })
-}
-
-/// The chart of the team's score in each of its quarters (`history`, oldest first).
+/// The chart of the team's score in each of its quarters (`history`, oldest first);
+/// a running quarter's score is drawn as an outlook.
 fn score_history_chart(v: &Views<'_>, team: &Team, history: &[(&QuarterData, &TeamScore)]) -> Option<Chart> {
     let points: Vec<(String, Option<f64>)> = history.iter().map(|(q, s)| (q.quarter.to_string(), s.score)).collect();
+    let outlook = history
+        .iter()
+        .position(|(q, _)| q.status == QuarterStatus::InProgress)
+        .map(|index| charts::OutlookAt {
+            index,
+            word: v.t.get("grade_outlook"),
+        });
     (!points.is_empty()).then(|| {
         let title = format!("{} — {}", v.t.get("score_history"), team.name);
-        charts::score_history_chart("chart-history", &title, &points, v.site.config.scoring, &v.labels)
+        charts::score_history_chart_outlook(
+            "chart-history",
+            &title,
+            &points,
+            outlook,
+            v.site.config.scoring,
+            &v.labels,
+        )
     })
 }

@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::Views;
 use super::refs::{LightView, grade, light};
-use crate::model::{Aggregate, KeyResult, KrData, KrId, Metric, Point, QuarterData, QuarterStatus};
+use crate::insight::checkins::{SHOWN_OPEN, timeline};
+use crate::model::{Checkin, KeyResult, KrData, KrId, Metric, Point, QuarterData};
 use crate::render::charts::{self, Chart};
 use crate::render::format;
 use crate::render::urls;
@@ -15,6 +16,29 @@ pub struct CheckinView {
     pub date: String,
     pub status: LightView,
     pub note: Option<String>,
+    /// The team's confidence as a percent ("70%").
+    pub confidence: Option<String>,
+    /// The KR's value on the check-in's date (timelines only).
+    pub value: Option<String>,
+}
+
+/// A KR's check-ins, newest first: the newest few open, the rest folded.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TimelineView {
+    pub shown: Vec<CheckinView>,
+    pub folded: Vec<CheckinView>,
+    /// "Earlier check-ins (N)", the fold's summary.
+    pub folded_label: Option<String>,
+}
+
+/// Pace and outlook of a KR of the running quarter.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlookView {
+    pub expected: Option<String>,
+    pub current: Option<String>,
+    pub projected: Option<String>,
+    pub projected_score: Option<String>,
+    pub confidence: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +66,10 @@ pub struct KrView {
     pub direction: Option<String>,
     pub weight: Option<String>,
     pub checkin: Option<CheckinView>,
+    /// Every check-in, newest first ([`crate::insight::checkins`]).
+    pub timeline: TimelineView,
+    /// While the quarter runs: pace and outlook, shown first.
+    pub outlook: Option<OutlookView>,
     pub source: SourceView,
     pub latest_date: Option<String>,
     pub url: String,
@@ -74,17 +102,9 @@ impl<'a> Views<'a> {
         if matches!(kr.data, KrData::None) {
             return None;
         }
-        let (metric, unit, points) = self.kr_series(kr);
+        let (metric, unit, _) = self.kr_series(kr);
         let id = format!("chart-{}", urls::kr_anchor(objective, &kr.id));
-        let trend = crate::insight::kr_trend::kr_trend(&crate::insight::kr_trend::TrendInput {
-            points,
-            aggregate: metric.map_or(Aggregate::Last, |m| m.aggregate),
-            start: q.start,
-            end: q.end,
-            baseline: kr.baseline,
-            target: kr.target,
-            in_progress: q.status == QuarterStatus::InProgress,
-        });
+        let trend = crate::insight::kr_trend::kr_trend(&crate::insight::kr_trend::trend_input(self.site, q, kr));
         Some(charts::kr_chart(
             &charts::KrChartInput {
                 id: &id,
@@ -97,6 +117,7 @@ impl<'a> Views<'a> {
                 target: kr.target,
                 thresholds: metric.and_then(|m| Some((m.thresholds?, m.direction?))),
                 checkins: &kr.checkins,
+                checkins_text: self.checkins_text(q, kr),
                 current: ks.current,
                 score: ks.score,
                 today: self.site.today,
@@ -133,13 +154,62 @@ impl<'a> Views<'a> {
             status: light(t, "status", ks.status),
             direction: direction_words(self, kr),
             weight: (kr.weight != 1.0).then(|| format::number(kr.weight)),
-            checkin: kr.checkins.last().map(|c| CheckinView {
-                date: self.fmt.date(c.date),
-                status: light(t, "status", Some(c.status)),
-                note: c.note.clone(),
+            checkin: kr.checkins.last().map(|c| self.checkin_view(c, None, unit)),
+            timeline: self.timeline_view(q, kr, unit),
+            outlook: crate::insight::kr_trend::outlook(self.site, q, kr, ks.current).map(|o| OutlookView {
+                expected: o
+                    .expected
+                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
+                current: o.current.map(|v| format::with_unit(v, unit)),
+                projected: o
+                    .projected
+                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
+                projected_score: o.projected_score.map(format::score),
+                confidence: o.confidence.map(confidence_text),
             }),
             source: self.source_view(kr, metric, source_file),
             latest_date: crate::insight::series::newest_inside(points, q.start, q.end).map(|p| self.fmt.date(p.date)),
+        }
+    }
+
+    /// The check-ins inside the quarter in words, oldest first, for the KR chart's summary.
+    fn checkins_text(&self, q: &QuarterData, kr: &KeyResult) -> Option<String> {
+        let marks: Vec<String> = (kr.checkins.iter())
+            .filter(|c| c.date >= q.start && c.date <= q.end)
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    self.fmt.short_date(c.date),
+                    light(self.t, "status", Some(c.status)).label
+                )
+            })
+            .collect();
+        (!marks.is_empty()).then(|| format!("{}: {}", self.t.get("checkins_on_chart"), marks.join(", ")))
+    }
+
+    fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&str>) -> CheckinView {
+        CheckinView {
+            date: self.fmt.date(c.date),
+            status: light(self.t, "status", Some(c.status)),
+            note: c.note.clone(),
+            confidence: c.confidence.map(confidence_text),
+            value: value.map(|v| format::with_unit(v, unit)),
+        }
+    }
+
+    /// The KR's check-ins newest first, each with its value that day; past
+    /// [`SHOWN_OPEN`] they fold.
+    fn timeline_view(&self, q: &QuarterData, kr: &KeyResult, unit: Option<&str>) -> TimelineView {
+        let (points, aggregate) = crate::insight::kr_trend::kr_points(self.site, kr);
+        let mut all: Vec<CheckinView> = timeline(&kr.checkins, points, aggregate, q.start, q.end)
+            .into_iter()
+            .map(|e| self.checkin_view(e.checkin, e.value, unit))
+            .collect();
+        let folded = all.split_off(all.len().min(SHOWN_OPEN));
+        TimelineView {
+            shown: all,
+            folded_label: (!folded.is_empty()).then(|| self.t.fill("checkins_older", "n", &folded.len().to_string())),
+            folded,
         }
     }
 
@@ -169,6 +239,11 @@ impl<'a> Views<'a> {
             },
         }
     }
+}
+
+/// A confidence (0–1) as a percent.
+fn confidence_text(c: f64) -> String {
+    format!("{}%", format::percent(c))
 }
 
 /// Which way a KR's numbers should go, in words, from its baseline and target.

@@ -51,13 +51,16 @@ pub fn light(t: &Strings, prefix: &str, l: Option<Light>) -> LightView {
     }
 }
 
-/// A grade; while the quarter runs it is provisional and says so.
+/// A grade. While the quarter runs there is no grade yet: a score there is an
+/// outlook and says so (key `outlook`, no grade colour).
 pub fn grade(t: &Strings, status: QuarterStatus, g: Option<Light>) -> LightView {
-    let mut v = light(t, "grade", g);
     if status == QuarterStatus::InProgress && g.is_some() {
-        v.label = t.fill("grade_provisional", "grade", &v.label);
+        return LightView {
+            key: "outlook",
+            label: t.get("grade_outlook").to_string(),
+        };
     }
-    v
+    light(t, "grade", g)
 }
 
 pub fn quarter_ref(fmt: &Formatter, t: &Strings, q: &QuarterData) -> QuarterRef {

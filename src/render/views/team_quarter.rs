@@ -7,6 +7,7 @@ use super::kr::KrView;
 use super::refs::{LightView, Link, QuarterRef, TagRef, TeamRef, grade, quarter_ref, tag_refs, team_ref_by_id};
 use super::{Alignment, Views};
 use crate::content::retro;
+use crate::insight::flags::Flag;
 use crate::model::{Objective, ObjectiveId, Quarter, QuarterData};
 use crate::render::format;
 use crate::render::urls;
@@ -43,6 +44,15 @@ pub struct RetroView {
     pub learning_count: usize,
 }
 
+/// A team-quarter's flag ([`crate::insight::flags`]): its name and what the guides advise.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagView {
+    /// `too_safe` or `low_two_quarters`.
+    pub key: &'static str,
+    pub label: String,
+    pub note: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamQuarterView {
     pub team: TeamRef,
@@ -51,6 +61,8 @@ pub struct TeamQuarterView {
     pub score: Option<String>,
     pub progress: Option<u32>,
     pub grade: LightView,
+    /// Warnings of an ended quarter (too safe, low two quarters running).
+    pub flags: Vec<FlagView>,
     pub has_okrs: bool,
     pub objectives: Vec<ObjectiveView>,
     pub not_doing: Vec<String>,
@@ -132,6 +144,7 @@ impl<'a> Views<'a> {
             score: ts.score.map(format::score),
             progress: ts.score.map(format::percent),
             grade: grade(self.t, q.status, ts.grade),
+            flags: self.flag_views(qi, ti),
             has_okrs: tq.okrs.is_some(),
             objectives: objectives_view,
             not_doing: tq.okrs.iter().flat_map(|o| o.not_doing.iter().cloned()).collect(),
@@ -140,6 +153,26 @@ impl<'a> Views<'a> {
             next: own.get(pos + 1).map(|qq| link(*qq)),
             source: tq.okrs.as_ref().map(|o| o.source.clone()),
         }
+    }
+
+    /// The flags of team-quarter `(qi, ti)` in words.
+    fn flag_views(&self, qi: usize, ti: usize) -> Vec<FlagView> {
+        let t = self.site.config.scoring;
+        crate::insight::flags::flags(self.site, self.scores, qi, ti)
+            .into_iter()
+            .map(|f| {
+                let key = f.as_str();
+                let line = match f {
+                    Flag::TooSafe => t.too_safe,
+                    Flag::LowTwoQuarters => t.yellow,
+                };
+                FlagView {
+                    key,
+                    label: self.t.get(&format!("flag_{key}")).to_string(),
+                    note: self.t.fill(&format!("flag_{key}_note"), "n", &format::score(line)),
+                }
+            })
+            .collect()
     }
 
     /// Links to the objectives (team id, objective) aligned to one of quarter `q`'s.
