@@ -208,10 +208,7 @@ fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
         .map(|(p, change)| PointRow {
             date: v.fmt.short_date(p.date),
             value: format::with_unit(p.value, unit),
-            change: change.map(|delta| {
-                let sign = if delta > 0.0 { "+" } else { "" };
-                format!("{sign}{}", format::number(delta))
-            }),
+            change: change.map(|delta| v.fmt.change(delta, unit, None)),
             band: match (m.thresholds, m.direction) {
                 (Some(th), Some(dir)) => Some(light(v.t, "band", Some(score::threshold_band(p.value, th, dir)))),
                 _ => None,
@@ -287,10 +284,6 @@ fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
                 Period::Month => "vs_month",
                 Period::Year => "vs_year",
             };
-            let sign = if c.delta > 0.0 { "+" } else { "" };
-            let pct = c.percent.map_or(String::new(), |pct| {
-                format!(" ({sign}{}%)", format::number(format::round_significant(pct, 2)))
-            });
             let against: &Point = c.against;
             Comparison {
                 label: v.t.get(key).to_string(),
@@ -299,10 +292,7 @@ fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
                     format::with_unit(against.value, unit),
                     v.fmt.date(against.date)
                 ),
-                change: format!(
-                    "{sign}{}{pct}",
-                    format::with_unit(format::round_significant(c.delta, 4), unit)
-                ),
+                change: v.fmt.change(c.delta, unit, c.percent),
             }
         })
         .collect()
