@@ -272,13 +272,14 @@ fn warn_if_stale(
         Cadence::Monthly => "monthly",
         Cadence::Quarterly => "quarterly",
     };
+    let every = match cadence.days() {
+        1 => "every day".to_string(),
+        n => format!("every {n} days"),
+    };
     r.warning(
         l,
         &YamlPath::root().key("cadence"),
-        format!(
-            "metric `{id}` is stale: its newest point is {newest} ({days} days ago); a {word} metric is due every {} days",
-            cadence.days()
-        ),
+        format!("metric `{id}` is stale: its newest point is {newest} ({days} days ago); a {word} metric is due {every}"),
     )
     .help("add the newer points, or change `cadence` if the metric is measured less often");
 }
