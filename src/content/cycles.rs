@@ -229,7 +229,16 @@ mod tests {
     fn one_cycle_per_knot_self_loops_included() {
         // 0 → 1 → 2 → 0 and 2 → 3 → 2 share node 2: one knot; 4 → 4; 5 → 0 (a chain
         // into the knot, no cycle); 6 → 7 → 6.
-        let successors = vec![vec![1], vec![2], vec![0, 3], vec![2], vec![4], vec![0], vec![7], vec![6]];
+        let successors = vec![
+            vec![1],
+            vec![2],
+            vec![0, 3],
+            vec![2],
+            vec![4],
+            vec![0],
+            vec![7],
+            vec![6],
+        ];
         assert_eq!(knots(&successors), [vec![0, 1, 2], vec![4], vec![6, 7]]);
     }
 

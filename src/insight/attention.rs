@@ -105,8 +105,14 @@ mod tests {
     fn summary<'a>(rows: &'a [Attention<'a>]) -> Vec<(String, Option<Light>, bool)> {
         rows.iter()
             .map(|r| match r {
-                Attention::Metric { metric, band, stale, .. } => (metric.id.to_string(), *band, stale.is_some()),
-                Attention::Kr { at, status } => (format!("kr {}/{}/{}", at.team, at.objective, at.kr), Some(*status), false),
+                Attention::Metric {
+                    metric, band, stale, ..
+                } => (metric.id.to_string(), *band, stale.is_some()),
+                Attention::Kr { at, status } => (
+                    format!("kr {}/{}/{}", at.team, at.objective, at.kr),
+                    Some(*status),
+                    false,
+                ),
             })
             .collect()
     }

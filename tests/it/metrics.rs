@@ -63,12 +63,21 @@ fn stale_exactly_one_day_past_two_cadences_for_each_cadence() {
     let (code, stderr) = check(site.path());
     assert_eq!(code, Some(0), "{stderr}");
     for (cadence, _, late, days) in cases {
-        let every = if days == 1 { "every day".to_string() } else { format!("every {days} days") };
+        let every = if days == 1 {
+            "every day".to_string()
+        } else {
+            format!("every {days} days")
+        };
         let ago = (jiff::civil::date(2025, 11, 1) - late.parse::<jiff::civil::Date>().unwrap()).get_days();
         let message = format!(
             "metric `{cadence}-late` is stale: its newest point is {late} ({ago} days ago); a {cadence} metric is due {every}"
         );
-        assert_reported(&stderr, &format!("content/metrics/{cadence}-late.yaml:2:10"), &message, cadence);
+        assert_reported(
+            &stderr,
+            &format!("content/metrics/{cadence}-late.yaml:2:10"),
+            &message,
+            cadence,
+        );
         assert!(!stderr.contains(&format!("`{cadence}-on-time` is stale")), "{stderr}");
     }
     assert_eq!(stderr.matches("is stale").count(), 4, "{stderr}");
@@ -107,8 +116,14 @@ fn the_index_is_the_kpi_tree_three_levels_deep_with_the_worst_colour_rolled_up()
     assert_eq!(tree.matches("<li").count(), tree.matches("</li>").count());
     // revenue is yellow itself; red rolls up from active-users (290 < 300).
     let revenue = &tree[tree.find("metric-revenue").unwrap()..tree.find("metric-active-users").unwrap()];
-    assert!(revenue.contains("<span class=\"badge yellow\">注意</span>"), "{revenue}");
-    assert!(revenue.contains("配下の最悪: <span class=\"badge red\">警告</span>"), "{revenue}");
+    assert!(
+        revenue.contains("<span class=\"badge yellow\">注意</span>"),
+        "{revenue}"
+    );
+    assert!(
+        revenue.contains("配下の最悪: <span class=\"badge red\">警告</span>"),
+        "{revenue}"
+    );
     // onboarding: stale, no levers (no roll-up); 45% → 50% is +5.0 points.
     let onboarding = &tree[tree.find("metric-onboarding").unwrap()..tree.find("metric-signups").unwrap()];
     assert!(onboarding.contains("badge stale"), "{onboarding}");
@@ -151,14 +166,25 @@ fn the_dashboard_lists_red_then_yellow_with_its_action_then_stale() {
     let rows: Vec<&str> = list.split("<li>").skip(1).collect();
     assert_eq!(rows.len(), 3, "{list}");
     let has = |row: &str, parts: &[&str]| parts.iter().all(|p| row.contains(p));
-    assert!(has(rows[0], &["badge red", "metrics/active-users/", "290人"]), "{}", rows[0]);
+    assert!(
+        has(rows[0], &["badge red", "metrics/active-users/", "290人"]),
+        "{}",
+        rows[0]
+    );
     assert!(
         has(rows[1], &["badge yellow", "metrics/revenue/", "解約理由を確認し"]),
         "{}",
         rows[1]
     );
-    assert!(has(rows[2], &["badge stale", "metrics/onboarding/", "26日前"]), "{}", rows[2]);
-    assert!(!rows[0].contains("赤・黄のときの対応"), "no action written for active-users");
+    assert!(
+        has(rows[2], &["badge stale", "metrics/onboarding/", "26日前"]),
+        "{}",
+        rows[2]
+    );
+    assert!(
+        !rows[0].contains("赤・黄のときの対応"),
+        "no action written for active-users"
+    );
     assert!(list.contains("href=\"metrics/index.html\""));
 }
 
@@ -198,7 +224,11 @@ fn metrics_json_has_every_field_and_no_private_metric() {
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();
             let text = String::from_utf8_lossy(&bytes);
-            assert!(!text.contains("secret-goal") && !text.contains("xqzsecretgoal"), "{}", entry.path().display());
+            assert!(
+                !text.contains("secret-goal") && !text.contains("xqzsecretgoal"),
+                "{}",
+                entry.path().display()
+            );
         }
     }
     // Linked from every page's footer.

@@ -5,12 +5,12 @@ use std::collections::{HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::super::bounds::{in_range, out_of_range};
+use super::super::cycles::{cycle_names, knots};
 use super::super::load::{Loaded, LoadedContent};
 use super::super::raw::{RawMetric, RawSeries, RawThresholds};
 use super::super::yaml::YamlPath;
 use super::Options;
 use super::ids::{is_slug, slug_help};
-use super::super::cycles::{cycle_names, knots};
 use super::report::{Help, Reporter, listing};
 use crate::diag::Diagnostic;
 use crate::domain::Cadence;
@@ -197,8 +197,12 @@ fn check_unknown_drives(content: &LoadedContent, files: &HashSet<&str>, sorted: 
                 )
             });
             let at = YamlPath::root().key("drives").index(i);
-            r.error(l, &at, format!("`drives: {d}` names no metric: there is no content/metrics/{d}.yaml"))
-                .help(help);
+            r.error(
+                l,
+                &at,
+                format!("`drives: {d}` names no metric: there is no content/metrics/{d}.yaml"),
+            )
+            .help(help);
         }
     }
 }
@@ -216,7 +220,13 @@ fn check_drives_cycles(content: &LoadedContent, r: &mut Reporter<'_>) {
     let successors: Vec<Vec<usize>> = content
         .metrics
         .iter()
-        .map(|(_, l)| l.raw.drives.iter().filter_map(|d| index.get(d.as_str()).copied()).collect())
+        .map(|(_, l)| {
+            l.raw
+                .drives
+                .iter()
+                .filter_map(|d| index.get(d.as_str()).copied())
+                .collect()
+        })
         .collect();
     for cycle in knots(&successors) {
         let (id, l) = &content.metrics[cycle[0]];
@@ -279,7 +289,9 @@ fn warn_if_stale(
     r.warning(
         l,
         &YamlPath::root().key("cadence"),
-        format!("metric `{id}` is stale: its newest point is {newest} ({days} days ago); a {word} metric is due {every}"),
+        format!(
+            "metric `{id}` is stale: its newest point is {newest} ({days} days ago); a {word} metric is due {every}"
+        ),
     )
     .help("add the newer points, or change `cadence` if the metric is measured less often");
 }

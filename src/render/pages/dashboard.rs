@@ -179,7 +179,12 @@ fn attention(v: &Views<'_>) -> Attention {
         .iter()
         .take(ATTENTION_SHOWN)
         .map(|row| match row {
-            Row::Metric { metric, point, band, stale } => {
+            Row::Metric {
+                metric,
+                point,
+                band,
+                stale,
+            } => {
                 let red_or_yellow = band.filter(|b| *b != crate::model::Light::Green);
                 AttentionRow {
                     name: metric.name.clone(),
@@ -208,7 +213,9 @@ fn attention(v: &Views<'_>) -> Attention {
         .collect();
     Attention {
         rows,
-        more: (all.len() > ATTENTION_SHOWN).then(|| v.t.fill("attention_more", "n", &(all.len() - ATTENTION_SHOWN).to_string())),
+        more: (all.len() > ATTENTION_SHOWN).then(|| {
+            v.t.fill("attention_more", "n", &(all.len() - ATTENTION_SHOWN).to_string())
+        }),
         quarter_url: qi.map(|qi| urls::quarter(v.site.quarters[qi].quarter)),
     }
 }

@@ -81,7 +81,11 @@ pub fn metrics_index(v: &Views<'_>) -> Page {
                 levers_above: (n.has_levers && !n.expanded).then_some(anchor),
                 worst: n.has_levers.then(|| light(v.t, "band", tree.states[n.metric].worst)),
                 open: n.expanded,
-                close: if n.expanded { 0 } else { n.depth.saturating_sub(next_depth) },
+                close: if n.expanded {
+                    0
+                } else {
+                    n.depth.saturating_sub(next_depth)
+                },
             }
         })
         .collect();
@@ -197,7 +201,11 @@ fn metric_link(v: &Views<'_>, m: &Metric) -> MetricLink {
     MetricLink {
         name: m.name.clone(),
         url: urls::metric(&m.id),
-        band: light(v.t, "band", insight::metric_band::metric_band(m, v.site.today).map(|(b, _)| b)),
+        band: light(
+            v.t,
+            "band",
+            insight::metric_band::metric_band(m, v.site.today).map(|(b, _)| b),
+        ),
     }
 }
 
@@ -244,7 +252,12 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[us
         action: m.action.as_deref(),
         act_now: band.is_some_and(|(b, _)| b != crate::model::Light::Green),
         stale: stale_text(v, m),
-        drives: m.drives.iter().filter_map(|d| v.site.metric(d.as_str())).map(|d| metric_link(v, d)).collect(),
+        drives: m
+            .drives
+            .iter()
+            .filter_map(|d| v.site.metric(d.as_str()))
+            .map(|d| metric_link(v, d))
+            .collect(),
         driven_by: levers.iter().map(|&i| metric_link(v, &v.site.metrics[i])).collect(),
     };
     Page {
