@@ -157,7 +157,7 @@ struct AttentionRow {
     name: String,
     url: String,
     light: LightView,
-    /// A metric's newest value, or a KR's team.
+    /// A metric's newest value, or a KR's team and "behind pace".
     detail: Option<String>,
     /// A red or yellow metric's `thresholds.action`.
     action: Option<String>,
@@ -203,7 +203,7 @@ fn attention(v: &Views<'_>) -> Attention {
                     name: kr.title.clone(),
                     url: kr.url.clone(),
                     light: light(v.t, "status", Some(*status)),
-                    detail: Some(tqv.team.name.clone()),
+                    detail: Some(format!("{} · {}", tqv.team.name, v.t.get("attention_kr"))),
                     action: None,
                     stale: None,
                     kr: true,
