@@ -2,7 +2,8 @@
 //! a fixed today, the dashboard's attention list, api/metrics.json, changes of `%`
 //! values in points. Built on the base fixture with tests/fixtures/warnings/kpi-tree
 //! (today 2025-11-01): revenue ← active-users ← (onboarding, signups), and signups
-//! drives revenue too and the private secret-goal; churn is in no tree.
+//! drives revenue too and the private secret-goal; churn is in no tree. Its 2025-Q4
+//! (running) has a red and a yellow KR.
 
 use std::path::Path;
 
@@ -164,23 +165,37 @@ fn the_dashboard_lists_red_then_yellow_with_its_action_then_stale() {
     let list = &html[html.find("id=\"attention\"").unwrap()..];
     let list = &list[..list.find("</section>").unwrap()];
     let rows: Vec<&str> = list.split("<li>").skip(1).collect();
-    assert_eq!(rows.len(), 3, "{list}");
+    assert_eq!(rows.len(), 5, "{list}");
     let has = |row: &str, parts: &[&str]| parts.iter().all(|p| row.contains(p));
+    // Red: the metric, then the running quarter's KR (2025-Q4, 31 days in: expected
+    // about 400 of 300 → 600, current 290).
     assert!(
         has(rows[0], &["badge red", "metrics/active-users/", "290人"]),
         "{}",
         rows[0]
     );
     assert!(
-        has(rows[1], &["badge yellow", "metrics/revenue/", "解約理由を確認し"]),
+        has(
+            rows[1],
+            &["badge red", "2025-Q4/product/index.html#kr-activate-wau", "ペース遅れ"]
+        ),
         "{}",
         rows[1]
     );
+    // Yellow: the metric with its action, then the KR.
     assert!(
-        has(rows[2], &["badge stale", "metrics/onboarding/", "26日前"]),
+        has(rows[2], &["badge yellow", "metrics/revenue/", "解約理由を確認し"]),
         "{}",
         rows[2]
     );
+    assert!(has(rows[3], &["badge yellow", "#kr-activate-retention"]), "{}", rows[3]);
+    // Stale only, last.
+    assert!(
+        has(rows[4], &["badge stale", "metrics/onboarding/", "26日前"]),
+        "{}",
+        rows[4]
+    );
+    assert!(list.contains("href=\"quarters/2025-Q4/index.html#at-risk\""), "{list}");
     assert!(
         !rows[0].contains("赤・黄のときの対応"),
         "no action written for active-users"
@@ -233,4 +248,27 @@ fn metrics_json_has_every_field_and_no_private_metric() {
     }
     // Linked from every page's footer.
     assert!(read(&out, "index.html").contains("href=\"api/metrics.json\""));
+}
+
+#[test]
+fn the_attention_list_stops_at_eight_rows_and_says_how_many_more() {
+    let site = site(None);
+    let metrics = site.path().join("content/metrics");
+    for i in 0..11 {
+        let text = format!(
+            "name: red {i:02}\ndirection: increase\nthresholds: {{red: 10, yellow: 20}}\npoints: {{2025-10-31: 1}}\n"
+        );
+        std::fs::write(metrics.join(format!("red-{i:02}.yaml")), text).unwrap();
+    }
+    let out = build(site.path());
+    let html = read(&out, "index.html");
+    let list = &html[html.find("id=\"attention\"").unwrap()..];
+    let list = &list[..list.find("</section>").unwrap()];
+    assert_eq!(list.matches("<li>").count(), 8, "{list}");
+    // 11 red metrics: the first 8 in id order, then "3 more".
+    assert!(
+        list.contains("metrics/red-07/") && !list.contains("metrics/red-08/"),
+        "{list}"
+    );
+    assert!(list.contains("ほか3件"), "{list}");
 }
