@@ -144,7 +144,7 @@ fn alerts(v: &Views<'_>) -> Vec<Alert> {
 }
 
 /// The "needs attention" list ([`insight::attention`]): its first rows, how many more,
-/// and where the quarter's full at-risk list is.
+/// and where the quarter's full at-risk list is (when it lists a KR).
 #[derive(Serialize, Default)]
 struct Attention {
     rows: Vec<AttentionRow>,
@@ -216,6 +216,10 @@ fn attention(v: &Views<'_>) -> Attention {
         more: (all.len() > ATTENTION_SHOWN).then(|| {
             v.t.fill("attention_more", "n", &(all.len() - ATTENTION_SHOWN).to_string())
         }),
-        quarter_url: qi.map(|qi| urls::quarter(v.site.quarters[qi].quarter)),
+        // The quarter page has its at-risk list (the link's #at-risk) only when a KR
+        // is at risk.
+        quarter_url: qi
+            .filter(|_| all.iter().any(|r| matches!(r, Row::Kr { .. })))
+            .map(|qi| urls::quarter(v.site.quarters[qi].quarter)),
     }
 }
