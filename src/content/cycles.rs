@@ -124,3 +124,133 @@ fn cycle_error(
     Diagnostic::error(l.file.clone(), locate(l, &at), message)
         .with_help("alignment leads up to a parent objective: remove `aligns_to` from one objective of the cycle")
 }
+
+/// One cycle of each knot (strongly connected part with a cycle) of a graph where a
+/// node may have many successors: a cycle through the knot's smallest node, as short
+/// as any, starting there. A self-loop is a knot of one node. Two cycles sharing a
+/// node are one knot and are reported once: fixing the shown cycle lets the next
+/// check show the other. Tarjan's algorithm (iterative, no recursion however deep
+/// the graph) then one breadth-first search inside each knot: linear in nodes and
+/// edges.
+pub fn knots(successors: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let component = strong_components(successors);
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (node, &c) in component.iter().enumerate() {
+        members.entry(c).or_default().push(node);
+    }
+    let mut smallest: Vec<usize> = members.values().map(|m| m[0]).collect();
+    smallest.sort_unstable();
+    smallest
+        .into_iter()
+        .filter_map(|s| cycle_through(s, successors, &component))
+        .collect()
+}
+
+/// The shortest cycle from `start` back to it inside its component, if any.
+fn cycle_through(start: usize, successors: &[Vec<usize>], component: &[usize]) -> Option<Vec<usize>> {
+    let mut came_from: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        for &s in &successors[n] {
+            if component[s] != component[start] {
+                continue;
+            }
+            if s == start {
+                let mut cycle = vec![n];
+                let mut cur = n;
+                while cur != start {
+                    cur = came_from[&cur];
+                    cycle.push(cur);
+                }
+                cycle.reverse();
+                return Some(cycle);
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = came_from.entry(s) {
+                e.insert(n);
+                queue.push_back(s);
+            }
+        }
+    }
+    None
+}
+
+/// The strongly connected component of each node (Tarjan's algorithm, iterative).
+fn strong_components(successors: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = successors.len();
+    let (mut index, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let mut next_index = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, how many of its successors were looked at)
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut i)) = work.last_mut() {
+            if *i == 0 && index[v] == UNSEEN {
+                (index[v], low[v]) = (next_index, next_index);
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = successors[v].get(*i) {
+                *i += 1;
+                if index[w] == UNSEEN {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = v;
+                    if w == v {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_cycle_per_knot_self_loops_included() {
+        // 0 → 1 → 2 → 0 and 2 → 3 → 2 share node 2: one knot; 4 → 4; 5 → 0 (a chain
+        // into the knot, no cycle); 6 → 7 → 6.
+        let successors = vec![
+            vec![1],
+            vec![2],
+            vec![0, 3],
+            vec![2],
+            vec![4],
+            vec![0],
+            vec![7],
+            vec![6],
+        ];
+        assert_eq!(knots(&successors), [vec![0, 1, 2], vec![4], vec![6, 7]]);
+    }
+
+    #[test]
+    fn a_dag_has_no_knots_and_a_long_chain_no_recursion() {
+        let successors = vec![vec![1, 2], vec![2], vec![]];
+        assert!(knots(&successors).is_empty());
+        let n = 200_000;
+        let mut chain: Vec<Vec<usize>> = (0..n).map(|i| vec![i + 1]).collect();
+        chain[n - 1] = vec![0];
+        let found = knots(&chain);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].len(), n);
+    }
+}

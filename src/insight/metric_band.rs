@@ -16,6 +16,27 @@ pub fn metric_band(m: &Metric, today: Date) -> Option<(Light, &Point)> {
     Some((crate::score::threshold_band(p.value, t, d), p))
 }
 
+/// How old a stale metric's newest point is ([`staleness`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stale {
+    /// The newest point on or before today.
+    pub newest: Date,
+    /// Days from it to today.
+    pub days: i64,
+}
+
+/// Whether a metric with a `cadence` is stale on `today`: its newest point on or
+/// before today is more than two cadences old ([`crate::domain::Cadence::is_stale`]).
+/// A metric without a cadence or without points is never stale.
+pub fn staleness(m: &Metric, today: Date) -> Option<Stale> {
+    let cadence = m.cadence?;
+    let newest = latest_point(&m.points, today)?.date;
+    cadence.is_stale(newest, today).then(|| Stale {
+        newest,
+        days: (today - newest).get_days() as i64,
+    })
+}
+
 /// Metrics whose newest value is out of the green band, red first, then in
 /// `metrics` order: the dashboard's alerts.
 pub fn alerts(metrics: &[Metric], today: Date) -> Vec<(Light, &Metric, &Point)> {
@@ -86,6 +107,38 @@ mod tests {
             latest_point(&no_thresholds.points, date(2026, 3, 1)).unwrap().value,
             95.0
         );
+    }
+
+    #[test]
+    fn stale_after_two_cadences_and_one_day_for_each_cadence() {
+        use crate::domain::Cadence;
+        let today = date(2025, 11, 1);
+        for (cadence, days) in [
+            (Cadence::Daily, 2),
+            (Cadence::Weekly, 14),
+            (Cadence::Monthly, 62),
+            (Cadence::Quarterly, 184),
+        ] {
+            let on_time = today.checked_sub(jiff::Span::new().days(days)).unwrap();
+            let late = today.checked_sub(jiff::Span::new().days(days + 1)).unwrap();
+            let mut m = metric("m", &[(on_time, 90.0)]);
+            m.cadence = Some(cadence);
+            assert_eq!(staleness(&m, today), None, "{cadence:?} exactly two cadences old");
+            m.points[0].date = late;
+            assert_eq!(
+                staleness(&m, today),
+                Some(Stale {
+                    newest: late,
+                    days: days + 1
+                }),
+                "{cadence:?} a day more"
+            );
+            // A point after today does not make it current.
+            m.points.push(Point::new(date(2025, 11, 2), 1.0));
+            assert!(staleness(&m, today).is_some());
+            m.cadence = None;
+            assert_eq!(staleness(&m, today), None, "no cadence, never stale");
+        }
     }
 
     #[test]

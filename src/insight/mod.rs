@@ -10,7 +10,12 @@
 //! - [`low_scores`]: runs of low final scores, two quarters running;
 //! - [`comparisons`]: a metric's newest value against the previous point, a month
 //!   and a year before, and each point's change;
-//! - [`metric_band`]: a metric's newest value, its alert band, the dashboard's alerts;
+//! - [`metric_band`]: a metric's newest value, its alert band, staleness, the
+//!   dashboard's alerts;
+//! - [`kpi_tree`]: the KPI tree of `drives` (KGIs at the roots, levers under them),
+//!   each node's colour rolled up from its subtree;
+//! - [`attention`]: the dashboard's "needs attention" list (red / yellow metrics,
+//!   running KRs off pace, stale metrics);
 //! - [`elapsed`]: the current quarter and how far a running quarter has got;
 //! - [`team_tree`]: teams in tree order with depth;
 //! - [`alignment`]: who supports which objective, each team's quarters, and a
@@ -22,11 +27,13 @@
 
 pub mod alignment;
 pub mod at_risk;
+pub mod attention;
 pub mod calibration;
 pub mod checkins;
 pub mod comparisons;
 pub mod elapsed;
 pub mod flags;
+pub mod kpi_tree;
 pub mod kr_trend;
 pub mod low_scores;
 pub mod metric_band;

@@ -74,6 +74,42 @@ impl Formatter {
     pub fn period(&self, start: Date, end: Date) -> String {
         format!("{} – {}", self.date(start), self.date(end))
     }
+
+    /// A change of a value with a unit, signed: `+20 ms (+25%)`, `-3件`. A change of a
+    /// percentage is in points, one decimal, with no relative change (45% → 50% is
+    /// `+5.0 pt` / `+5.0ポイント`, not `+11%`). `relative` is the change in percent of
+    /// the earlier value (where it means something; see
+    /// [`crate::insight::comparisons::percent_change`]).
+    pub fn change(&self, delta: f64, unit: Option<&str>, relative: Option<f64>) -> String {
+        let sign = if delta > 0.0 { "+" } else { "" };
+        if unit == Some("%") {
+            // Rounded first, so a tiny negative change is `0.0`, never `-0.0`.
+            let tenths = (delta * 10.0).round() / 10.0;
+            let shown = if tenths == 0.0 { 0.0 } else { tenths };
+            let sign = if shown > 0.0 { "+" } else { "" };
+            let points = match self.lang {
+                Language::Ja => "ポイント",
+                Language::En => " pt",
+            };
+            return format!("{sign}{}{points}", grouped_tenths(shown));
+        }
+        let relative = relative.map_or(String::new(), |pct| {
+            format!(" ({sign}{}%)", number(round_significant(pct, 2)))
+        });
+        format!("{sign}{}{relative}", with_unit(round_significant(delta, 4), unit))
+    }
+}
+
+/// A value with exactly one decimal and thousands separators: `5.0`, `-1,234.5`.
+fn grouped_tenths(v: f64) -> String {
+    let s = format!("{v:.1}");
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |rest| ("-", rest));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let mut out = String::from(sign);
+    push_grouped(&mut out, int);
+    out.push('.');
+    out.push_str(frac);
+    out
 }
 
 /// A value for reading: thousands separators, at most three decimals, no trailing zeros.
@@ -268,6 +304,32 @@ mod tests {
         assert_eq!(round_significant(65.571, 3), 65.6);
         assert_eq!(round_significant(0.0012345, 3), 0.00123);
         assert_eq!(round_significant(123456.0, 3), 123000.0);
+    }
+
+    #[test]
+    fn changes_of_percentages_are_in_points() {
+        let (ja, en) = (
+            Formatter {
+                lang: Language::Ja,
+                fiscal_year_start_month: 4,
+            },
+            Formatter {
+                lang: Language::En,
+                fiscal_year_start_month: 1,
+            },
+        );
+        // 45% → 50%: +5 points, although 50 is 11% more than 45.
+        let relative = Some((50.0 - 45.0) / 45.0 * 100.0);
+        assert_eq!(en.change(50.0 - 45.0, Some("%"), relative), "+5.0 pt");
+        assert_eq!(ja.change(50.0 - 45.0, Some("%"), relative), "+5.0ポイント");
+        assert_eq!(en.change(47.5 - 50.0, Some("%"), None), "-2.5 pt");
+        assert_eq!(en.change(-0.04, Some("%"), None), "0.0 pt");
+        assert_eq!(en.change(0.0, Some("%"), None), "0.0 pt");
+        assert_eq!(en.change(1234.5, Some("%"), None), "+1,234.5 pt");
+        // Other units: the change in the unit, and the relative change where given.
+        assert_eq!(en.change(20.0, Some("ms"), Some(25.0)), "+20 ms (+25%)");
+        assert_eq!(ja.change(-3.0, Some("件"), None), "-3件");
+        assert_eq!(ja.change(50.0, None, Some(150.0)), "+50 (+150%)");
     }
 
     #[test]

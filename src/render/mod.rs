@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod export;
+pub mod export_metrics;
 pub mod feeds;
 pub mod format;
 mod html_balance;
@@ -91,6 +92,7 @@ fn render_indexes(
     timer.lap("search write");
     sink.put(OutputFile::new("feed.xml", feeds::atom(site)))?;
     sink.put(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)))?;
+    sink.put(OutputFile::new("api/metrics.json", export_metrics::metrics_json(site)))?;
     sink.put(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)))?;
     timer.lap("feed, exports");
     Ok(())

@@ -11,6 +11,7 @@ mod charts;
 mod check;
 mod common;
 mod hostile;
+mod metrics;
 mod no_panic;
 mod practice;
 mod safety;

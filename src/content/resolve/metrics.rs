@@ -5,13 +5,15 @@ use std::collections::{HashMap, HashSet};
 use jiff::civil::Date;
 
 use super::super::bounds::{in_range, out_of_range};
+use super::super::cycles::{cycle_names, knots};
 use super::super::load::{Loaded, LoadedContent};
 use super::super::raw::{RawMetric, RawSeries, RawThresholds};
 use super::super::yaml::YamlPath;
 use super::Options;
 use super::ids::{is_slug, slug_help};
-use super::report::{Help, Reporter};
+use super::report::{Help, Reporter, listing};
 use crate::diag::Diagnostic;
+use crate::domain::Cadence;
 use crate::model::{Direction, Metric, MetricId, Point, Thresholds};
 
 /// The published metrics, and what key results need to know of every metric file.
@@ -51,6 +53,9 @@ pub(super) fn resolve_metrics<'c>(content: &'c LoadedContent, opts: Options, r: 
     let files: HashSet<&str> = content.metric_files.iter().map(String::as_str).collect();
     let mut sorted: Vec<&str> = files.iter().copied().collect();
     sorted.sort_unstable();
+    check_unknown_drives(content, &files, &sorted, r);
+    check_drives_cycles(content, r);
+    keep_published_drives(&mut metrics);
     Metrics {
         metrics,
         parsed: content.metrics.iter().map(|(id, _)| id.as_str()).collect(),
@@ -157,6 +162,9 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
     let root = YamlPath::root();
     let thresholds = m.thresholds.as_ref().map(|t| resolve_thresholds(l, t, r));
     let points = resolve_series(l, &root.key("points"), &m.points, opts.today, r);
+    if let Some(cadence) = m.cadence {
+        warn_if_stale(id, l, cadence, &points, opts.today, r);
+    }
     Metric {
         id: MetricId::new(id),
         name: m.name.clone(),
@@ -173,6 +181,119 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
         points,
         source: l.file.clone(),
     }
+}
+
+/// `drives` naming no metric file: an error at the name, with the nearest id.
+fn check_unknown_drives(content: &LoadedContent, files: &HashSet<&str>, sorted: &[&str], r: &mut Reporter<'_>) {
+    for (_, l) in &content.metrics {
+        for (i, d) in l.raw.drives.iter().enumerate() {
+            if files.contains(d.as_str()) {
+                continue;
+            }
+            let help = r.suggest(d, sorted).unwrap_or_else(|| {
+                format!(
+                    "`drives` names metric files content/metrics/<id>.yaml; known: {}",
+                    listing(sorted)
+                )
+            });
+            let at = YamlPath::root().key("drives").index(i);
+            r.error(
+                l,
+                &at,
+                format!("`drives: {d}` names no metric: there is no content/metrics/{d}.yaml"),
+            )
+            .help(help);
+        }
+    }
+}
+
+/// Each cycle of `drives` (a metric driving itself, or a → b → a) once, at the
+/// `drives` of its first metric. Private metrics count: a cycle is wrong whoever
+/// may read it.
+fn check_drives_cycles(content: &LoadedContent, r: &mut Reporter<'_>) {
+    let index: HashMap<&str, usize> = content
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id.as_str(), i))
+        .collect();
+    let successors: Vec<Vec<usize>> = content
+        .metrics
+        .iter()
+        .map(|(_, l)| {
+            l.raw
+                .drives
+                .iter()
+                .filter_map(|d| index.get(d.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    for cycle in knots(&successors) {
+        let (id, l) = &content.metrics[cycle[0]];
+        let message = if cycle.len() == 1 {
+            format!("metric `{id}` drives itself")
+        } else {
+            format!(
+                "a cycle of drives: {}",
+                cycle_names(cycle.iter().map(|&n| content.metrics[n].0.as_str()))
+            )
+        };
+        // The `drives` entry that leads to the next metric of the cycle.
+        let next = &content.metrics[cycle[1 % cycle.len()]].0;
+        let at = match l.raw.drives.iter().position(|d| d == next) {
+            Some(i) => YamlPath::root().key("drives").index(i),
+            None => YamlPath::root().key("drives"),
+        };
+        r.error(l, &at, message)
+            .help("`drives` leads from a lever up to the metric it moves: remove one `drives` of the cycle");
+    }
+}
+
+/// A published metric keeps only the `drives` to published metrics (a private id is
+/// not named in the output), each once.
+fn keep_published_drives(metrics: &mut [Metric]) {
+    let published: HashSet<MetricId> = metrics.iter().map(|m| m.id.clone()).collect();
+    for m in metrics.iter_mut() {
+        let mut seen = HashSet::new();
+        m.drives.retain(|d| published.contains(d) && seen.insert(d.clone()));
+    }
+}
+
+/// A `check` warning for a metric whose newest point (on or before today) is more
+/// than two cadences old: its data stopped arriving.
+fn warn_if_stale(
+    id: &str,
+    l: &Loaded<RawMetric>,
+    cadence: Cadence,
+    points: &[Point],
+    today: Date,
+    r: &mut Reporter<'_>,
+) {
+    let Some(newest) = points.iter().rev().map(|p| p.date).find(|d| *d <= today) else {
+        return;
+    };
+    if !cadence.is_stale(newest, today) {
+        return;
+    }
+    let days = (today - newest).get_days();
+    let word = match cadence {
+        Cadence::Daily => "daily",
+        Cadence::Weekly => "weekly",
+        Cadence::Monthly => "monthly",
+        Cadence::Quarterly => "quarterly",
+    };
+    let every = match cadence.days() {
+        1 => "every day".to_string(),
+        n => format!("every {n} days"),
+    };
+    r.warning(
+        l,
+        &YamlPath::root().key("cadence"),
+        format!(
+            "metric `{id}` is stale: its newest point is {newest} ({days} days ago); a {word} metric is due {every}"
+        ),
+    )
+    .help("add the newer points, or change `cadence` if the metric is measured less often");
 }
 
 /// A metric's red and yellow lines: in range, with a direction, in its order.

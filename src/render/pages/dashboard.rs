@@ -39,6 +39,7 @@ struct Data<'a> {
     at_risk_count: usize,
     at_risk_more: Option<String>,
     alerts: Vec<Alert>,
+    attention: Attention,
     teams: Vec<TeamRow<'a>>,
     learnings: &'a [LearningView],
 }
@@ -57,6 +58,7 @@ pub fn dashboard(v: &Views<'_>) -> Page {
         at_risk_count: 0,
         at_risk_more: None,
         alerts: Vec::new(),
+        attention: Attention::default(),
         teams: Vec::new(),
         learnings: &v.learnings[..v.learnings.len().min(6)],
     };
@@ -65,6 +67,7 @@ pub fn dashboard(v: &Views<'_>) -> Page {
         data.teams = team_rows(v, qi);
     }
     data.alerts = alerts(v);
+    data.attention = attention(v);
     Page {
         path: "index.html".into(),
         template: "index.html",
@@ -148,4 +151,85 @@ fn alerts(v: &Views<'_>) -> Vec<Alert> {
             band: light(v.t, "band", Some(band)),
         })
         .collect()
+}
+
+/// The "needs attention" list ([`insight::attention`]): its first rows, how many more,
+/// and where the quarter's full at-risk list is (when it lists a KR).
+#[derive(Serialize, Default)]
+struct Attention {
+    rows: Vec<AttentionRow>,
+    more: Option<String>,
+    quarter_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AttentionRow {
+    name: String,
+    url: String,
+    light: LightView,
+    /// A metric's newest value, or a KR's team and "behind pace".
+    detail: Option<String>,
+    /// A red or yellow metric's `thresholds.action`.
+    action: Option<String>,
+    stale: Option<String>,
+    /// A KR behind pace (rather than a metric).
+    kr: bool,
+}
+
+/// Rows the attention list shows; the rest are on the metrics index and the
+/// quarter page (a short list is read; a long one is skipped).
+const ATTENTION_SHOWN: usize = 8;
+
+fn attention(v: &Views<'_>) -> Attention {
+    use insight::attention::Attention as Row;
+    let qi = v.current_quarter();
+    let running = qi.map(|qi| (&v.site.quarters[qi], v.scores.quarters[qi].as_slice()));
+    let all = insight::attention::attention(&v.site.metrics, running, v.site.today);
+    let rows = all
+        .iter()
+        .take(ATTENTION_SHOWN)
+        .map(|row| match row {
+            Row::Metric {
+                metric,
+                point,
+                band,
+                stale,
+            } => {
+                let red_or_yellow = band.filter(|b| *b != crate::model::Light::Green);
+                AttentionRow {
+                    name: metric.name.clone(),
+                    url: urls::metric(&metric.id),
+                    light: light(v.t, "band", red_or_yellow),
+                    detail: Some(format::with_unit(point.value, metric.unit.as_deref())),
+                    action: red_or_yellow.and(metric.action.clone()),
+                    stale: stale.and_then(|_| super::metric::stale_text(v, metric)),
+                    kr: false,
+                }
+            }
+            Row::Kr { at, status } => {
+                let tqv = &v.team_quarters[qi.unwrap_or_default()][at.team];
+                let kr = &tqv.objectives[at.objective].key_results[at.kr];
+                AttentionRow {
+                    name: kr.title.clone(),
+                    url: kr.url.clone(),
+                    light: light(v.t, "status", Some(*status)),
+                    detail: Some(format!("{} · {}", tqv.team.name, v.t.get("attention_kr"))),
+                    action: None,
+                    stale: None,
+                    kr: true,
+                }
+            }
+        })
+        .collect();
+    Attention {
+        rows,
+        more: (all.len() > ATTENTION_SHOWN).then(|| {
+            v.t.fill("attention_more", "n", &(all.len() - ATTENTION_SHOWN).to_string())
+        }),
+        // The quarter page has its at-risk list (the link's #at-risk) only when a KR
+        // is at risk.
+        quarter_url: qi
+            .filter(|_| all.iter().any(|r| matches!(r, Row::Kr { .. })))
+            .map(|qi| urls::quarter(v.site.quarters[qi].quarter)),
+    }
 }

@@ -19,35 +19,80 @@ use crate::score;
 /// A KR by position: (quarter, team, objective, KR) indices into the site and its views.
 pub type KrPosition = (usize, usize, usize, usize);
 
+/// A metric of the index: in the KPI tree or in the table of the others.
+#[derive(Serialize)]
+struct IndexRow {
+    name: String,
+    url: String,
+    layer: Option<String>,
+    latest: Option<String>,
+    date: Option<String>,
+    change: Option<String>,
+    band: LightView,
+    stale: bool,
+}
+
+/// One appearance of a metric in the KPI tree, with the tags around it: the
+/// template writes `<li>` node, then `<ul>` when its levers follow (`open`) or
+/// `</li>`, then `close` times `</ul></li>`. A flat list, so a deep tree renders
+/// without recursion.
+#[derive(Serialize)]
+struct TreeRow {
+    #[serde(flatten)]
+    metric: IndexRow,
+    /// The anchor of the metric's first appearance (`metric-<id>`).
+    anchor: Option<String>,
+    /// For a metric whose levers were shown at an earlier appearance: its anchor.
+    levers_above: Option<String>,
+    /// The worst colour under it, for a metric with levers.
+    worst: Option<LightView>,
+    open: bool,
+    close: usize,
+}
+
 pub fn metrics_index(v: &Views<'_>) -> Page {
-    #[derive(Serialize)]
-    struct Row {
-        name: String,
-        url: String,
-        layer: Option<String>,
-        latest: Option<String>,
-        date: Option<String>,
-        band: LightView,
-    }
-    let today = v.site.today;
-    let rows: Vec<Row> = v
-        .site
-        .metrics
+    let tree = insight::kpi_tree::kpi_tree(&v.site.metrics, v.site.today);
+    let row = |i: usize| {
+        let s = &tree.states[i];
+        let unit = s.metric.unit.as_deref();
+        IndexRow {
+            name: s.metric.name.clone(),
+            url: urls::metric(&s.metric.id),
+            layer: layer_label(v.t, s.metric.layer),
+            latest: s.newest.map(|p| format::with_unit(p.value, unit)),
+            date: s.newest.map(|p| v.fmt.date(p.date)),
+            change: s.change.map(|d| v.fmt.change(d, unit, None)),
+            band: light(v.t, "band", s.band),
+            stale: s.stale.is_some(),
+        }
+    };
+    let nodes = &tree.nodes;
+    let mut seen = vec![false; tree.states.len()];
+    let rows: Vec<TreeRow> = nodes
         .iter()
-        .map(|m| {
-            let latest = insight::metric_band::latest_point(&m.points, today);
-            Row {
-                name: m.name.clone(),
-                url: urls::metric(&m.id),
-                layer: layer_label(v.t, m.layer),
-                latest: latest.map(|p| format::with_unit(p.value, m.unit.as_deref())),
-                date: latest.map(|p| v.fmt.date(p.date)),
-                band: light(v.t, "band", insight::metric_band::metric_band(m, today).map(|(b, _)| b)),
+        .enumerate()
+        .map(|(k, n)| {
+            let anchor = format!("metric-{}", tree.states[n.metric].metric.id);
+            let next_depth = nodes.get(k + 1).map_or(0, |next| next.depth);
+            let first = !std::mem::replace(&mut seen[n.metric], true);
+            TreeRow {
+                metric: row(n.metric),
+                anchor: first.then(|| anchor.clone()),
+                levers_above: (n.has_levers && !n.expanded).then_some(anchor),
+                worst: n.has_levers.then(|| light(v.t, "band", tree.states[n.metric].worst)),
+                open: n.expanded,
+                close: if n.expanded {
+                    0
+                } else {
+                    n.depth.saturating_sub(next_depth)
+                },
             }
         })
         .collect();
+    let others: Vec<IndexRow> = tree.loose.iter().map(|&i| row(i)).collect();
     let mut data = Context::new();
-    data.insert("metrics", &rows);
+    data.insert("tree", &rows);
+    data.insert("metrics", &others);
     Page {
         path: urls::metrics(),
         template: "metrics.html",
@@ -133,9 +178,48 @@ struct Data<'a> {
     source: &'a str,
     charts: Vec<Chart>,
     comparisons: Vec<Comparison>,
+    /// `thresholds.action`, always in the definition facts.
+    action: Option<&'a str>,
+    /// The action again at the top, when the newest value is red or yellow.
+    act_now: bool,
+    /// "stale: newest point … days ago", when the data stopped arriving.
+    stale: Option<String>,
+    /// The metrics this one drives (its KPI tree parents) and those driving it.
+    drives: Vec<MetricLink>,
+    driven_by: Vec<MetricLink>,
 }
 
-pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition]) -> Page {
+/// A link to another metric with its colour now.
+#[derive(Serialize)]
+pub struct MetricLink {
+    name: String,
+    url: String,
+    band: LightView,
+}
+
+fn metric_link(v: &Views<'_>, m: &Metric) -> MetricLink {
+    MetricLink {
+        name: m.name.clone(),
+        url: urls::metric(&m.id),
+        band: light(
+            v.t,
+            "band",
+            insight::metric_band::metric_band(m, v.site.today).map(|(b, _)| b),
+        ),
+    }
+}
+
+/// "Stale: the newest point is 2025年10月6日 (26 days ago)", or none.
+pub fn stale_text(v: &Views<'_>, m: &Metric) -> Option<String> {
+    insight::metric_band::staleness(m, v.site.today).map(|s| {
+        v.t.get("metric_stale_since")
+            .replace("{date}", &v.fmt.date(s.newest))
+            .replace("{days}", &s.days.to_string())
+    })
+}
+
+/// `levers`: the indices of the metrics that drive `m` ([`insight::kpi_tree::levers`]).
+pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[usize]) -> Page {
     let t = v.t;
     let unit = m.unit.as_deref();
     let band = insight::metric_band::metric_band(m, v.site.today);
@@ -165,6 +249,16 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition]) -> Page {
         points: point_rows(v, m),
         used_by: used_by(v, users),
         source: &m.source,
+        action: m.action.as_deref(),
+        act_now: band.is_some_and(|(b, _)| b != crate::model::Light::Green),
+        stale: stale_text(v, m),
+        drives: m
+            .drives
+            .iter()
+            .filter_map(|d| v.site.metric(d.as_str()))
+            .map(|d| metric_link(v, d))
+            .collect(),
+        driven_by: levers.iter().map(|&i| metric_link(v, &v.site.metrics[i])).collect(),
     };
     Page {
         path: urls::metric(&m.id),
@@ -208,10 +302,7 @@ fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
         .map(|(p, change)| PointRow {
             date: v.fmt.short_date(p.date),
             value: format::with_unit(p.value, unit),
-            change: change.map(|delta| {
-                let sign = if delta > 0.0 { "+" } else { "" };
-                format!("{sign}{}", format::number(delta))
-            }),
+            change: change.map(|delta| v.fmt.change(delta, unit, None)),
             band: match (m.thresholds, m.direction) {
                 (Some(th), Some(dir)) => Some(light(v.t, "band", Some(score::threshold_band(p.value, th, dir)))),
                 _ => None,
@@ -287,10 +378,6 @@ fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
                 Period::Month => "vs_month",
                 Period::Year => "vs_year",
             };
-            let sign = if c.delta > 0.0 { "+" } else { "" };
-            let pct = c.percent.map_or(String::new(), |pct| {
-                format!(" ({sign}{}%)", format::number(format::round_significant(pct, 2)))
-            });
             let against: &Point = c.against;
             Comparison {
                 label: v.t.get(key).to_string(),
@@ -299,10 +386,7 @@ fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
                     format::with_unit(against.value, unit),
                     v.fmt.date(against.date)
                 ),
-                change: format!(
-                    "{sign}{}{pct}",
-                    format::with_unit(format::round_significant(c.delta, 4), unit)
-                ),
+                change: v.fmt.change(c.delta, unit, c.percent),
             }
         })
         .collect()

@@ -80,6 +80,8 @@ struct Planner<'a, 'v> {
     by_tag: Vec<Vec<usize>>,
     /// The KRs measured by each metric ([`metric::metric_users`]).
     users: HashMap<&'v str, Vec<metric::KrPosition>>,
+    /// The metrics that drive each metric ([`crate::insight::kpi_tree::levers`]).
+    levers: Vec<Vec<usize>>,
 }
 
 /// [`render_pages`], or with `one_of_each` only the first page of each kind.
@@ -102,6 +104,7 @@ fn render_planned(
         tags,
         by_tag,
         users: metric::metric_users(views),
+        levers: crate::insight::kpi_tree::levers(&views.site.metrics),
     };
     let mut plans = planner.plans();
     if one_of_each {
@@ -193,7 +196,8 @@ impl Planner<'_, '_> {
             Plan::Metrics => metric::metrics_index(v),
             Plan::Metric(i) => {
                 let m = &site.metrics[i];
-                metric::metric_page(v, m, self.users.get(m.id.as_str()).map_or(&[], Vec::as_slice))
+                let users = self.users.get(m.id.as_str()).map_or(&[][..], Vec::as_slice);
+                metric::metric_page(v, m, users, &self.levers[i])
             }
             Plan::Learnings(n) => learnings::learnings_page(v, &self.tags, n),
             Plan::Tags => tags::tags_index(v, &self.tags),
