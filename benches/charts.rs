@@ -81,6 +81,7 @@ fn bench(c: &mut Criterion) {
                     )),
                     checkins: &checkins,
                     checkins_text: None,
+                    outlook_word: None,
                     current: Some(61.0),
                     score: Some(0.8),
                     today: date(2025, 8, 30),

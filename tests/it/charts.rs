@@ -113,6 +113,7 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
         )),
         checkins: &checkins,
         checkins_text: None,
+        outlook_word: None,
         current: points
             .iter()
             .rev()

@@ -229,6 +229,13 @@ fn the_running_quarter_is_drawn_as_an_outlook() {
         review.contains("目標ごとのスコア — プロダクトチーム — 2025年 Q4 (見込み): 活性化 0.25"),
         "{review}"
     );
+    // The KR chart's text alternative says the same.
+    assert!(
+        review.contains("(見込み), 予測") || review.contains("(見込み)</desc>"),
+        "{review}"
+    );
+    let ended = page("quarters/2025-Q3/product/index.html");
+    assert!(!ended.contains("(見込み)"), "an ended quarter's scores are final");
     let quarter = page("quarters/2025-Q4/index.html");
     assert!(quarter.contains("(見込み): "));
     let dashboard = page("index.html");

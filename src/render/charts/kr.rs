@@ -28,6 +28,8 @@ pub struct KrChartInput<'a> {
     /// The check-ins in words ("check-ins: 7/6 on track, …"), for the summary: the
     /// chart marks each along its bottom in its colour and shape.
     pub checkins_text: Option<String>,
+    /// The word for a running quarter's score (見込み / outlook); `None` once it has ended.
+    pub outlook_word: Option<&'a str>,
     pub current: Option<f64>,
     pub score: Option<f64>,
     pub today: Date,
@@ -321,6 +323,9 @@ fn summary(input: &KrChartInput<'_>, labels: &Labels) -> String {
     }
     if let Some(sc) = input.score {
         s.push_str(&format!(", {} {}", labels.score, format::score(sc)));
+        if let Some(word) = input.outlook_word {
+            s.push_str(&format!(" ({word})"));
+        }
     }
     if let (Some(p), Some(ps)) = (input.trend.projected, input.trend.projected_score) {
         s.push_str(&format!(

@@ -118,6 +118,8 @@ impl<'a> Views<'a> {
                 thresholds: metric.and_then(|m| Some((m.thresholds?, m.direction?))),
                 checkins: &kr.checkins,
                 checkins_text: self.checkins_text(q, kr),
+                outlook_word: (q.status == crate::model::QuarterStatus::InProgress)
+                    .then(|| self.t.get("grade_outlook")),
                 current: ks.current,
                 score: ks.score,
                 today: self.site.today,
