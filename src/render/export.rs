@@ -9,7 +9,7 @@ use crate::score::{KrScore, SiteScores, TeamScore};
 /// A number written as JSON: integral values without a fraction (`45`, not `45.0`),
 /// everything else unrounded.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Num(f64);
+pub(crate) struct Num(pub(crate) f64);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -21,7 +21,7 @@ impl Serialize for Num {
     }
 }
 
-fn num(v: Option<f64>) -> Option<Num> {
+pub(crate) fn num(v: Option<f64>) -> Option<Num> {
     v.map(Num)
 }
 

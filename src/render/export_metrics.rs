@@ -1,26 +1,13 @@
 //! `api/metrics.json`: every published metric with its KPI tree edges and where it
 //! stands today (newest point, threshold colour, stale, action).
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::domain::{Cadence, Direction, Layer};
 use crate::insight::metric_band::{latest_point, metric_band, staleness};
 use crate::model::{Light, Site};
-
-/// A number written as JSON as api/okrs.json writes it: integral values without a
-/// fraction (`45`, not `45.0`), everything else unrounded.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Num(f64);
-
-impl Serialize for Num {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
-            s.serialize_i64(self.0 as i64)
-        } else {
-            s.serialize_f64(self.0)
-        }
-    }
-}
+// Numbers as api/okrs.json writes them: integral values without a fraction.
+use crate::render::export::Num;
 
 #[derive(Serialize)]
 struct Export<'a> {
