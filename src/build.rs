@@ -389,7 +389,8 @@ impl render::Sink for StagingSink<'_> {
                 let total = self.planned.load(Ordering::Relaxed).max(done);
                 p(Step::Pages { done, total });
             }
-            let charts = count_occurrences(&file.bytes, b"<svg ");
+            // Charts carry their namespace (charts::finish); score bars' small SVGs do not.
+            let charts = count_occurrences(&file.bytes, b"<svg xmlns=");
             self.charts.fetch_add(charts, Ordering::Relaxed);
         }
         self.staging

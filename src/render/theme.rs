@@ -14,6 +14,7 @@ use crate::ignore::Ignore;
 /// Every template of the default theme, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("bar.html", include_str!("../../themes/default/templates/bar.html")),
     ("chart.html", include_str!("../../themes/default/templates/chart.html")),
     (
         "checkins.html",
@@ -41,6 +42,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "quarter.html",
         include_str!("../../themes/default/templates/quarter.html"),
+    ),
+    (
+        "review-sheet.html",
+        include_str!("../../themes/default/templates/review-sheet.html"),
+    ),
+    (
+        "quarter-print.html",
+        include_str!("../../themes/default/templates/quarter-print.html"),
     ),
     (
         "review.html",

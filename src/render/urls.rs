@@ -11,6 +11,11 @@ pub fn quarters() -> String {
 pub fn quarter(q: Quarter) -> String {
     format!("quarters/{q}/index.html")
 }
+/// A quarter's booklet: every team's review sheet, to print. A file beside the teams'
+/// folders, whose names (slugs) never hold a `.`.
+pub fn quarter_print(q: Quarter) -> String {
+    format!("quarters/{q}/print.html")
+}
 pub fn review(q: Quarter, team: &str) -> String {
     format!("quarters/{q}/{}/index.html", file_name(team))
 }

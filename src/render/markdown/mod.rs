@@ -61,7 +61,7 @@ pub fn render(markdown: &str, opts: &Options<'_>) -> String {
 /// The document goes through the passes a group of top-level blocks at a time (the
 /// passes keep their state across groups), so its events are never all held at once:
 /// at about 100 bytes an event, a 10 MB retrospective's list took a gigabyte.
-fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> String {
+pub fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> String {
     let marker = id_marker();
     let own_mark = format!("{marker}{id_prefix}");
     let mut ids = HeadingIds::new(opts.reserved_ids);

@@ -3,6 +3,7 @@
 //! a file; this one plans the pages and writes them. Page kinds import only
 //! [`page`] and each other (the at-risk list, paging), never this file.
 
+mod booklet;
 mod dashboard;
 mod learnings;
 mod metric;
@@ -37,6 +38,8 @@ enum Plan {
     Quarters,
     Quarter(usize),
     Review(usize, usize),
+    /// Quarter `qi`'s booklet: every team's review sheet, to print.
+    Booklet(usize),
     Teams,
     Team(usize),
     Metrics,
@@ -126,7 +129,7 @@ fn render_planned(
 /// What the timings call planning a page of this kind.
 fn timing_label(p: &Plan) -> &'static str {
     match p {
-        Plan::Review(..) => "plan review",
+        Plan::Review(..) | Plan::Booklet(_) => "plan review",
         Plan::Tag(..) | Plan::Learnings(_) => "plan learnings, tags",
         Plan::Team(_) => "plan team",
         Plan::Metric(_) => "plan metric",
@@ -161,6 +164,9 @@ impl Planner<'_, '_> {
         for (qi, q) in site.quarters.iter().enumerate() {
             plans.push(Plan::Quarter(qi));
             plans.extend((0..q.teams.len()).map(|ti| Plan::Review(qi, ti)));
+            if !q.teams.is_empty() {
+                plans.push(Plan::Booklet(qi));
+            }
         }
         plans.push(Plan::Teams);
         plans.extend((0..site.teams.len()).map(Plan::Team));
@@ -191,6 +197,7 @@ impl Planner<'_, '_> {
                     .unwrap_or_default();
                 review::review_page(v, qi, ti, v.team_quarters[qi][ti].clone(), related)
             }
+            Plan::Booklet(qi) => booklet::booklet_page(v, qi),
             Plan::Teams => team::teams_index(v),
             Plan::Team(i) => team::team_page(v, &site.teams[i]),
             Plan::Metrics => metric::metrics_index(v),

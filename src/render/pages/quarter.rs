@@ -150,6 +150,8 @@ struct Data<'a> {
     unaligned: Vec<TreeNode<'a>>,
     at_risk: Vec<AtRisk<'a>>,
     overview: Option<Chart>,
+    /// The quarter's booklet, to print (when it has teams).
+    print_url: Option<String>,
     prev: Option<Link>,
     next: Option<Link>,
 }
@@ -173,6 +175,7 @@ pub fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
         unaligned,
         at_risk: at_risk(v, qi),
         overview,
+        print_url: (!q.teams.is_empty()).then(|| urls::quarter_print(q.quarter)),
         prev: qi.checked_sub(1).map(|i| link(&site.quarters[i])),
         next: site.quarters.get(qi + 1).map(link),
     };

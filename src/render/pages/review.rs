@@ -44,13 +44,11 @@ pub fn review_page(
     v: &Views<'_>,
     qi: usize,
     ti: usize,
-    mut view: TeamQuarterView,
+    view: TeamQuarterView,
     related: Vec<&LearningView>,
 ) -> Page {
-    let q = &v.site.quarters[qi];
-    attach_kr_charts(v, qi, ti, &mut view);
     let path = view.url.clone();
-    render_retro_body(v, q, ti, &root_of(&path), &mut view);
+    let view = sheet(v, qi, ti, view, &root_of(&path), "");
     let title = format!("{} — {}", view.team.name, view.quarter.label);
     let overview = objective_scores_chart(v, qi, ti, &view, &title);
     let mut data = Context::new();
@@ -66,9 +64,25 @@ pub fn review_page(
     }
 }
 
-/// Gives each KR of the view measured from data its trend chart (only the review
-/// page carries them).
-fn attach_kr_charts(v: &Views<'_>, qi: usize, ti: usize, view: &mut TeamQuarterView) {
+/// A team-quarter's view as its sheet (`review-sheet.html`) shows it: with its KR
+/// charts and its retrospective's body, on a page whose way to the site root is
+/// `root`, every id with `id_prefix` in front.
+pub fn sheet(
+    v: &Views<'_>,
+    qi: usize,
+    ti: usize,
+    mut view: TeamQuarterView,
+    root: &str,
+    id_prefix: &str,
+) -> TeamQuarterView {
+    attach_kr_charts(v, qi, ti, &mut view, id_prefix);
+    render_retro_body(v, &v.site.quarters[qi], ti, root, id_prefix, &mut view);
+    view
+}
+
+/// Gives each KR of the view measured from data its trend chart (only review pages
+/// and booklets carry them).
+fn attach_kr_charts(v: &Views<'_>, qi: usize, ti: usize, view: &mut TeamQuarterView, id_prefix: &str) {
     let q = &v.site.quarters[qi];
     let model_krs = q.teams[ti]
         .okrs
@@ -83,13 +97,21 @@ fn attach_kr_charts(v: &Views<'_>, qi: usize, ti: usize, view: &mut TeamQuarterV
         });
     let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
     for (kr, (objective, (model, score))) in view_krs.zip(model_krs) {
-        kr.chart = crate::timings::measure("kr charts", || v.kr_chart(q, objective, model, score));
+        kr.chart = crate::timings::measure("kr charts", || v.kr_chart(q, objective, model, score, id_prefix));
     }
 }
 
 /// Renders the retrospective's body into the view, its learnings marked and their
-/// tags linked (relative to the page, whose way to the site root is `root`).
-fn render_retro_body(v: &Views<'_>, q: &QuarterData, ti: usize, root: &str, view: &mut TeamQuarterView) {
+/// tags linked (relative to the page, whose way to the site root is `root`), its
+/// ids with `id_prefix` in front.
+fn render_retro_body(
+    v: &Views<'_>,
+    q: &QuarterData,
+    ti: usize,
+    root: &str,
+    id_prefix: &str,
+    view: &mut TeamQuarterView,
+) {
     let site = v.site;
     let tq = &q.teams[ti];
     let (Some(r), Some(rv)) = (&tq.retro, view.retro.as_mut()) else {
@@ -101,17 +123,17 @@ fn render_retro_body(v: &Views<'_>, q: &QuarterData, ti: usize, root: &str, view
     let tag_url = |tag: &str| format!("{root}{}", urls::tag(aliases.file_under(tag)));
     let marks = LearningMarks {
         headings: &site.config.learning_headings,
-        anchors: r.learnings.iter().map(|l| (l.offset, l.anchor())).collect(),
+        anchors: (r.learnings.iter())
+            .map(|l| (l.offset, format!("{id_prefix}{}", l.anchor())))
+            .collect(),
         tag_url: &tag_url,
     };
-    rv.html = markdown::render(
-        &r.body,
-        &markdown::Options {
-            allow_html: site.config.allow_html,
-            reserved_ids: &reserved,
-            learnings: Some(marks),
-        },
-    );
+    let options = markdown::Options {
+        allow_html: site.config.allow_html,
+        reserved_ids: &reserved,
+        learnings: Some(marks),
+    };
+    rv.html = markdown::render_with_ids(&r.body, &options, id_prefix);
 }
 
 /// The bar chart of the team-quarter's objective scores, if it has objectives.

@@ -14,6 +14,8 @@ use crate::score::KrScore;
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckinView {
     pub date: String,
+    /// The date in few characters (`2025/9/22`), for the printed sheet.
+    pub short_date: String,
     pub status: LightView,
     pub note: Option<String>,
     /// The team's confidence as a percent ("70%").
@@ -97,13 +99,21 @@ impl<'a> Views<'a> {
         (metric, unit, points)
     }
 
-    /// The trend chart of a KR measured from data (drawn only for its review page).
-    pub fn kr_chart(&self, q: &QuarterData, objective: &str, kr: &KeyResult, ks: &KrScore) -> Option<Chart> {
+    /// The trend chart of a KR measured from data (drawn only for review pages), its
+    /// ids with `id_prefix` in front (a quarter's booklet holds many teams' charts).
+    pub fn kr_chart(
+        &self,
+        q: &QuarterData,
+        objective: &str,
+        kr: &KeyResult,
+        ks: &KrScore,
+        id_prefix: &str,
+    ) -> Option<Chart> {
         if matches!(kr.data, KrData::None) {
             return None;
         }
         let (metric, unit, _) = self.kr_series(kr);
-        let id = format!("chart-{}", urls::kr_anchor(objective, &kr.id));
+        let id = format!("{id_prefix}chart-{}", urls::kr_anchor(objective, &kr.id));
         let trend = crate::insight::kr_trend::kr_trend(&crate::insight::kr_trend::trend_input(self.site, q, kr));
         Some(charts::kr_chart(
             &charts::KrChartInput {
@@ -192,6 +202,7 @@ impl<'a> Views<'a> {
     fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&str>) -> CheckinView {
         CheckinView {
             date: self.fmt.date(c.date),
+            short_date: self.fmt.short_date(c.date),
             status: light(self.t, "status", Some(c.status)),
             note: c.note.clone(),
             confidence: c.confidence.map(confidence_text),
