@@ -15,6 +15,7 @@
 // checked and `SUMMARY: N files, M failures`.
 import { chromium } from 'playwright-core';
 import { PDFDocument } from 'pdf-lib';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -22,6 +23,14 @@ const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
 );
 const site = path.resolve(args.site);
+
+// Page counts depend on the fonts: without a Japanese font every character is a
+// fallback box of another width. Debian: fonts-noto-cjk.
+const japaneseFonts = execFileSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' }).trim();
+if (!japaneseFonts) {
+  console.log('FAIL no Japanese font (fc-list :lang=ja is empty): install fonts-noto-cjk');
+  process.exit(1);
+}
 
 // A page of retrospective: an A4 page of Japanese at 10.5pt holds 40 × 36 characters;
 // with headings, lists and short lines, about 1,200 of them are text.

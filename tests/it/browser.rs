@@ -172,3 +172,61 @@ fn serve_live_reload_reaches_every_tab_swaps_css_and_survives_a_restart() {
     assert!(out.status.success(), "serve-check.mjs failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("4 checks, 0 failures"), "{stdout}");
 }
+
+/// Prints with print-check.mjs (A4 PDF, print media, backgrounds on) and returns its report.
+fn run_print_check(site: &Path, typical: usize) -> String {
+    assert!(
+        browser_dir().join("node_modules/pdf-lib").is_dir(),
+        "run `npm ci` in tests/browser first (and install chromium and fonts-noto-cjk)"
+    );
+    let out = Command::new("node")
+        .arg(browser_dir().join("print-check.mjs"))
+        .arg("--site")
+        .arg(site)
+        .args(["--typical-exactly", &typical.to_string()])
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "print-check.mjs failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(" 0 failures"), "{stdout}");
+    stdout
+}
+
+/// The review page prints as the guides' one-page sheet. Every review of the sample
+/// prints on at most 2 A4 pages and the typical ones on exactly 1: at most three
+/// objectives and nine KRs, and a retrospective of about a page (1,200 characters of
+/// text; 46 of the sample's 48, the other two have longer retrospectives). Each
+/// quarter's booklet gives every team sheets of its own. Then the fullest typical
+/// review (tests/browser/typical-review: three objectives of three KRs, each with a
+/// chart and check-ins, and 1,139 characters of retrospective) prints on 1 page.
+#[test]
+#[ignore = "needs Chromium, fonts-noto-cjk and npm; run by .ci/run"]
+fn reviews_print_on_one_a4_sheet_and_booklets_give_each_team_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    build_sample(&site);
+    let report = run_print_check(&site, 46);
+    assert!(
+        report.contains("SUMMARY: 54 files"),
+        "48 reviews and 6 booklets: {report}"
+    );
+
+    let typical = common::site(Some(&browser_dir().join("typical-review")));
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .env("SOURCE_DATE_EPOCH", common::FIXTURE_EPOCH)
+        .args(["build", "--root"])
+        .arg(typical.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Both team-quarters of the site are typical: the base fixture's company and this product.
+    let report = run_print_check(&typical.path().join("public"), 2);
+    assert!(
+        report.contains("ok   quarters/2025-Q3/product/index.html: 1 page(s), want exactly 1 (3 objectives, 9 KRs"),
+        "{report}"
+    );
+}

@@ -40,13 +40,7 @@ pub fn render_review(
     finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec()))
 }
 
-pub fn review_page(
-    v: &Views<'_>,
-    qi: usize,
-    ti: usize,
-    view: TeamQuarterView,
-    related: Vec<&LearningView>,
-) -> Page {
+pub fn review_page(v: &Views<'_>, qi: usize, ti: usize, view: TeamQuarterView, related: Vec<&LearningView>) -> Page {
     let path = view.url.clone();
     let view = sheet(v, qi, ti, view, &root_of(&path), "");
     let title = format!("{} — {}", view.team.name, view.quarter.label);
