@@ -127,7 +127,7 @@ fn a_running_kr_has_its_expected_value_and_projected_score() {
         "{html}"
     );
     assert!(html.contains("<div><dt>期末の見込みスコア</dt><dd>0.91"));
-    assert!(html.contains("<div><dt>最新の自信度</dt><dd>70%</dd></div>"));
+    assert!(html.contains("<div class=\"outlook-confidence\"><dt>最新の自信度</dt><dd>70%</dd></div>"));
     assert!(html.contains("<span class=\"badge outlook\">見込み</span>"));
     for grade in ["達成", "未達"] {
         assert!(
@@ -178,16 +178,17 @@ fn the_timeline_is_newest_first_and_folds_past_four() {
     assert!(html.contains("自信度 80%"));
     // One check-in: nothing to fold.
     assert_eq!(html.matches("timeline-older\"").count(), 1);
-    // The print stylesheet opens the fold.
+    // Printed, the sheet shows only the newest check-in: the fold and the older ones hide.
     let css = page("assets/okrsite.css");
-    assert!(css.contains("details.timeline-older > :not(summary) { display: block !important; }"));
+    assert!(css.contains(".booklet-intro, .chart-data, .timeline-older, details > summary"));
+    assert!(css.contains("  .kr .timeline li + li, .kr .checkin-date { display: none; }"));
 }
 
 #[test]
 fn the_value_on_each_checkin_date_is_the_newest_point_on_or_before_it() {
     let html = page("quarters/2025-Q4/product/index.html");
     // 10-14: the point of 10-11 (47%); 10-28: the point of 10-21 (49%).
-    assert!(html.contains("<span class=\"checkin-date\">2025年10月14日</span> <span class=\"badge yellow\">注意</span> <span class=\"checkin-fact\">自信度 50%</span> <span class=\"checkin-fact\">その日の値 47%</span>"), "{html}");
+    assert!(html.contains("<span class=\"checkin-date\">2025年10月14日</span><span class=\"checkin-short-date print-only\">2025/10/14</span> <span class=\"badge yellow\">注意</span> <span class=\"checkin-fact\">自信度 50%</span> <span class=\"checkin-fact checkin-value\">その日の値 47%</span>"), "{html}");
     assert!(html.contains("その日の値 49%"));
     // The chart says in words which check-ins it marks.
     assert!(html.contains("チェックイン: 2025/10/14 注意, 2025/10/28 順調"));
