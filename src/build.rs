@@ -104,6 +104,18 @@ fn check_templates(root: &Path, checked: &mut Checked) {
 
 /// [`check`], reusing the parse of files unchanged since `cache` saw them.
 pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load::ParseCache>) -> Checked {
+    check_replacing(root, drafts, today, cache, &load::Replacements::new())
+}
+
+/// [`check_cached`] of the site as it would be with the texts of `replaced` in place
+/// of those files (templates are not rendered).
+pub fn check_replacing(
+    root: &Path,
+    drafts: bool,
+    today: Date,
+    cache: Option<&load::ParseCache>,
+    replaced: &load::Replacements,
+) -> Checked {
     let (config, mut sources, mut diagnostics) = load::load_config(root);
     let Some(config) = config else {
         return Checked {
@@ -113,7 +125,7 @@ pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load:
         };
     };
     let timer = crate::timings::Timer::new();
-    let content = load::load_content(root, &config, cache);
+    let content = load::load_content_replacing(root, &config, cache, replaced);
     timer.lap("load");
     sources.extend(content.sources.clone());
     let (site, mut found) = resolve::resolve(config, &content, Options { drafts, today });

@@ -8,6 +8,7 @@
 
 pub mod base_url;
 pub mod build;
+pub mod checkin;
 pub mod config;
 pub mod content;
 pub mod diag;

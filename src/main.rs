@@ -120,11 +120,55 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
+    /// Add a weekly check-in to a KR (and, with --value, a value), or list the check-ins due.
+    #[command(
+        after_help = "Appends the check-in to the KR's `checkins` in content/QUARTER/TEAM.yaml, and a --value to the KR's\n`values` or to its metric's points in content/metrics/<id>.yaml, keeping the files' comments and layout.\nNothing is written when the site would get a new error. Examples:\n  okrsite checkin 2026-Q3 product pricing/comparison --status yellow --confidence 0.6 --note \"12/1公開予定\"\n  okrsite checkin --due\n--due lists the running quarter's KRs with no check-in in the 7 days up to today (today included).\nExit codes: 0 written (or listed), 1 the site would get errors (nothing written), 2 usage errors."
+    )]
+    Checkin {
+        /// The quarter, e.g. 2026-Q3.
+        #[arg(required_unless_present = "due")]
+        quarter: Option<String>,
+        /// The team id (its file is content/QUARTER/TEAM.yaml).
+        #[arg(required_unless_present = "due")]
+        team: Option<String>,
+        /// OBJECTIVE/KR, the ids as on the review page (o1/kr2 for those written without an id).
+        #[arg(required_unless_present = "due", value_name = "OBJ/KR")]
+        kr: Option<String>,
+        /// This week's status.
+        #[arg(long, value_enum, required_unless_present = "due")]
+        status: Option<Status>,
+        /// The team's confidence of reaching the target, 0 to 1 (0.6 for 60%).
+        #[arg(long)]
+        confidence: Option<f64>,
+        /// What happened this week.
+        #[arg(long)]
+        note: Option<String>,
+        /// The KR's value on the check-in's date: added to its `values`, or to its metric's points.
+        #[arg(long, allow_negative_numbers = true)]
+        value: Option<f64>,
+        /// The check-in's date [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<jiff::civil::Date>,
+        /// List the running quarter's KRs with no check-in in the last 7 days, by team.
+        #[arg(long, conflicts_with_all = ["quarter", "team", "kr", "status", "confidence", "note", "value", "date"])]
+        due: bool,
+        /// The site's folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// A check-in's status, as `--status` takes it.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Status {
+    Green,
+    Yellow,
+    Red,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -193,6 +237,36 @@ fn main() -> ExitCode {
         ),
         Command::Init { dir, lang: site_lang } => init(&dir, site_lang, today, lang),
         Command::New { quarter, team, root } => new_quarter(&root, &quarter, &team, today, lang),
+        Command::Checkin { due: true, root, .. } => checkin_due(&root, today, color, lang),
+        Command::Checkin {
+            quarter,
+            team,
+            kr,
+            status,
+            confidence,
+            note,
+            value,
+            date,
+            root,
+            ..
+        } => {
+            let status = match status {
+                Some(Status::Green) | None => okrsite::domain::Light::Green,
+                Some(Status::Yellow) => okrsite::domain::Light::Yellow,
+                Some(Status::Red) => okrsite::domain::Light::Red,
+            };
+            let c = okrsite::checkin::Checkin {
+                quarter: quarter.unwrap_or_default(),
+                team: team.unwrap_or_default(),
+                kr: kr.unwrap_or_default(),
+                status,
+                confidence,
+                note,
+                value,
+                date: date.unwrap_or(today),
+            };
+            checkin(&root, &c, today, color, lang)
+        }
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "okrsite", &mut std::io::stdout());
@@ -209,7 +283,8 @@ impl Command {
             Command::Check { root, .. }
             | Command::Build { root, .. }
             | Command::Serve { root, .. }
-            | Command::New { root, .. } => cli_lang(root),
+            | Command::New { root, .. }
+            | Command::Checkin { root, .. } => cli_lang(root),
             Command::Init { .. } | Command::Completions { .. } => Lang::choose(None),
         }
     }
@@ -377,6 +452,60 @@ fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::c
             ExitCode::from(if e.is_content_error() { EXIT_CONTENT } else { EXIT_USAGE })
         }
     }
+}
+
+/// `okrsite checkin`: the files written, or why nothing was (with the errors the
+/// check-in would have caused).
+fn checkin(
+    root: &std::path::Path,
+    c: &okrsite::checkin::Checkin,
+    today: jiff::civil::Date,
+    color: bool,
+    lang: Lang,
+) -> ExitCode {
+    if let Err(code) = require_dir(root, lang) {
+        return code;
+    }
+    match okrsite::checkin::checkin(root, c, today) {
+        Ok(written) => {
+            for line in written.lines(c) {
+                eprintln!("{}", diag::escape_controls(&line.render(lang)));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if let okrsite::checkin::CheckinError::WouldBreak { errors, sources } = &e {
+                eprint!("{}", diag::render(errors, sources, color, lang));
+            }
+            error(lang, e.message());
+            if let Some(help) = e.help() {
+                let text = format!("{}: {}", msg!("diag.help").render(lang), help.render(lang));
+                eprintln!("{}", diag::escape_controls(&text));
+            }
+            ExitCode::from(if e.is_content_error() { EXIT_CONTENT } else { EXIT_USAGE })
+        }
+    }
+}
+
+/// `okrsite checkin --due`: the running quarter's KRs due for a check-in, on stdout.
+fn checkin_due(root: &std::path::Path, today: jiff::civil::Date, color: bool, lang: Lang) -> ExitCode {
+    if let Err(code) = require_dir(root, lang) {
+        return code;
+    }
+    let checked = build::check(root, false, today);
+    let Some(site) = &checked.site else {
+        report(&checked, color, lang);
+        return ExitCode::from(EXIT_CONTENT);
+    };
+    for line in okrsite::checkin::due_lines(site, today) {
+        println!("{}", diag::escape_controls(&line.render(lang)));
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--date`: a date written YYYY-MM-DD.
+fn parse_date(text: &str) -> Result<jiff::civil::Date, okrsite::content::raw::DayError> {
+    okrsite::content::raw::Day::parse(text).map(|d| d.0)
 }
 
 /// A refused `--base-url`, worded to follow clap's "invalid value … for '--base-url <URL>': ".

@@ -117,8 +117,23 @@ impl ParseCache {
     }
 }
 
+/// Texts that stand in for files of `content/`, by display path
+/// (`content/2025-Q3/product.yaml`): how `checkin` checks the site as an edit would
+/// leave it, before writing anything.
+pub type Replacements = HashMap<String, Arc<str>>;
+
 /// Walks `content/` and parses every file. Ignored globs are relative to `content/`.
 pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) -> LoadedContent {
+    load_content_replacing(root, config, cache, &Replacements::new())
+}
+
+/// [`load_content`], with the files named in `replaced` read as the texts given there.
+pub fn load_content_replacing(
+    root: &Path,
+    config: &Config,
+    cache: Option<&ParseCache>,
+    replaced: &Replacements,
+) -> LoadedContent {
     let mut out = LoadedContent::default();
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
@@ -129,7 +144,7 @@ pub fn load_content(root: &Path, config: &Config, cache: Option<&ParseCache>) ->
         return out;
     }
     let files = find_files(root, &content_dir, config, &mut out);
-    let parsed = parse_files(files, cache);
+    let parsed = parse_files(files, cache, replaced);
     add_parsed(parsed, &mut out);
     out.metrics.sort_by(|a, b| a.0.cmp(&b.0));
     out.okrs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
@@ -253,11 +268,21 @@ fn sort_entry(
     }
 }
 
-/// Reads and parses the files, in parallel (from `cache` where a file is unchanged).
-fn parse_files(files: Vec<FoundFile>, cache: Option<&ParseCache>) -> Vec<(Parsed, Vec<Diagnostic>)> {
+/// Reads and parses the files, in parallel (from `cache` where a file is unchanged,
+/// from `replaced` where a text stands in for it).
+fn parse_files(
+    files: Vec<FoundFile>,
+    cache: Option<&ParseCache>,
+    replaced: &Replacements,
+) -> Vec<(Parsed, Vec<Diagnostic>)> {
     files
         .into_par_iter()
         .map(|(path, display, kind)| {
+            if let Some(text) = replaced.get(&display) {
+                let parsed = parse_file(Ok(text.clone()), display, kind);
+                let element_errors = element_errors(&parsed);
+                return (parsed, element_errors);
+            }
             let bytes = read_bytes(&path, &display);
             if let (Some(c), Ok(b)) = (cache, &bytes)
                 && let Some(hit) = c.get(&path, b)

@@ -132,6 +132,184 @@ impl PositionIndex {
     }
 }
 
+/// A place in a YAML text as libyaml counts it: `index` in bytes from the start of
+/// the text (after a byte order mark), `line` from 0, `column` in characters from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub index: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Mark {
+    fn of(mark: &sys::yaml_mark_t) -> Mark {
+        Mark {
+            index: mark.index as usize,
+            line: mark.line as usize,
+            column: mark.column as usize,
+        }
+    }
+}
+
+/// What kind of node a [`NodeSpan`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Scalar,
+    Sequence,
+    Mapping,
+}
+
+/// Where one node of a YAML text is, for editing the text in place: where it starts
+/// and ends, where its last scalar ends, and where its first child starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeSpan {
+    pub kind: NodeKind,
+    /// A collection written `[…]` or `{…}`.
+    pub flow: bool,
+    pub start: Mark,
+    /// A scalar's end; a collection's closing event (the `]` or `}` of a flow one).
+    pub end: Mark,
+    /// The end of the last scalar inside (a scalar's own end; a collection's start
+    /// when it holds nothing).
+    pub content_end: Mark,
+    /// Items of a sequence, entries of a mapping.
+    pub children: usize,
+    /// The start of the first item, or of the first key.
+    pub first_child: Option<Mark>,
+}
+
+/// The span of the node at `path` in `text`; `None` when there is none, or when the
+/// text does not parse or uses what the index does not follow (anchors, aliases,
+/// tags, merge keys, complex keys).
+pub fn node_span(text: &str, path: &YamlPath) -> Option<NodeSpan> {
+    if too_deep(text).is_some() {
+        return None;
+    }
+    let target: Vec<Step> = (path.0.iter())
+        .map(|seg| match seg {
+            Seg::Key(k) => Step::Key(k.clone()),
+            Seg::Index(i) => Step::Index(*i),
+        })
+        .collect();
+    let mut parser = Parser::new(text)?;
+    let mut walk = SpanWalk::default();
+    loop {
+        let event = parser.next()?;
+        match event.type_ {
+            sys::YAML_STREAM_START_EVENT | sys::YAML_DOCUMENT_START_EVENT => {}
+            sys::YAML_SCALAR_EVENT | sys::YAML_MAPPING_START_EVENT | sys::YAML_SEQUENCE_START_EVENT => {
+                if has_anchor_or_tag(&event) {
+                    return None;
+                }
+                if let Some(span) = walk.node(&event, &target)? {
+                    return Some(span);
+                }
+            }
+            sys::YAML_MAPPING_END_EVENT | sys::YAML_SEQUENCE_END_EVENT => {
+                if let Some(span) = walk.end(&event) {
+                    return Some(span);
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The state of [`node_span`]'s walk: the open collections with their paths, and
+/// the span being measured once the node is found (at depth `found_depth`).
+#[derive(Default)]
+struct SpanWalk {
+    stack: Vec<Frame>,
+    paths: Vec<Vec<Step>>,
+    found: Option<(usize, NodeSpan)>,
+}
+
+impl SpanWalk {
+    /// A node's (or a key's) start event; `Some(Some(span))` when it is the whole
+    /// scalar looked for, `None` when the text cannot be followed.
+    fn node(&mut self, event: &sys::yaml_event_t, target: &[Step]) -> Option<Option<NodeSpan>> {
+        let depth = self.stack.len();
+        let is_scalar = event.type_ == sys::YAML_SCALAR_EVENT;
+        if let Some((found_depth, span)) = self.found.as_mut() {
+            if is_scalar {
+                span.content_end = Mark::of(&event.end_mark);
+            }
+            let parent_is_found = depth == *found_depth;
+            let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+            let is_item = matches!(self.stack.last(), Some(Frame::Seq { .. }));
+            if parent_is_found && (is_key || is_item) {
+                span.children += 1;
+                span.first_child.get_or_insert(Mark::of(&event.start_mark));
+            }
+        }
+        let Place::Node(place) = place(&mut self.stack, event)? else {
+            return Some(None);
+        };
+        let mut path = self.paths.last().cloned().unwrap_or_default();
+        path.extend(place[0].clone().map(|(_, step)| step));
+        if self.found.is_none() && path == target {
+            let span = new_span(event);
+            if is_scalar {
+                return Some(Some(span));
+            }
+            self.found = Some((depth + 1, span));
+        }
+        match event.type_ {
+            sys::YAML_MAPPING_START_EVENT => self.stack.push(Frame::Map {
+                node: depth,
+                key: None,
+                entries: 0,
+            }),
+            sys::YAML_SEQUENCE_START_EVENT => self.stack.push(Frame::Seq { node: depth, next: 0 }),
+            _ => return Some(None),
+        }
+        self.paths.push(path);
+        Some(None)
+    }
+
+    /// A collection's end event; the span when it closes the node looked for.
+    fn end(&mut self, event: &sys::yaml_event_t) -> Option<NodeSpan> {
+        let closes_found = self.found.as_ref().is_some_and(|(d, _)| *d == self.stack.len());
+        self.stack.pop();
+        self.paths.pop();
+        if closes_found {
+            let (_, mut span) = self.found.take()?;
+            span.end = Mark::of(&event.start_mark);
+            return Some(span);
+        }
+        None
+    }
+}
+
+/// The span of a node as its start event tells it.
+fn new_span(event: &sys::yaml_event_t) -> NodeSpan {
+    // SAFETY: the union member read is the one of the event's type.
+    let (kind, flow) = unsafe {
+        match event.type_ {
+            sys::YAML_SEQUENCE_START_EVENT => (
+                NodeKind::Sequence,
+                event.data.sequence_start.style == sys::YAML_FLOW_SEQUENCE_STYLE,
+            ),
+            sys::YAML_MAPPING_START_EVENT => (
+                NodeKind::Mapping,
+                event.data.mapping_start.style == sys::YAML_FLOW_MAPPING_STYLE,
+            ),
+            _ => (NodeKind::Scalar, false),
+        }
+    };
+    let start = Mark::of(&event.start_mark);
+    let end = Mark::of(&event.end_mark);
+    NodeSpan {
+        kind,
+        flow,
+        start,
+        end,
+        content_end: if kind == NodeKind::Scalar { end } else { start },
+        children: 0,
+        first_child: None,
+    }
+}
+
 /// What an event that starts a node is, for the index.
 enum Place {
     /// A mapping's key: the node that follows is its value.
