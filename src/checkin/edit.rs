@@ -69,7 +69,17 @@ pub fn append(text: &str, parent: &YamlPath, key: &str, addition: &Addition) -> 
 fn item(addition: &Addition) -> Vec<(&'static str, Value)> {
     match addition {
         Addition::Item(fields) => fields.clone(),
-        Addition::Point { date, value } => vec![("date", Value::from(date.as_str())), ("value", Value::from(*value))],
+        Addition::Point { date, value } => vec![("date", Value::from(date.as_str())), ("value", number(*value))],
+    }
+}
+
+/// A number as the files write it: `62`, not `62.0`, when it is whole.
+pub fn number(v: f64) -> Value {
+    // Whole numbers up to 2^53 are exact both ways.
+    if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+        Value::from(v as i64)
+    } else {
+        Value::from(v)
     }
 }
 
@@ -92,7 +102,7 @@ fn add_item(
 
 /// A `date: value` entry added to a series written as a mapping.
 fn add_pair(text: &str, map: &NodeSpan, date: &str, value: f64) -> Result<String, EditError> {
-    let (key, value) = (flow_scalar(&Value::from(date)), flow_scalar(&Value::from(value)));
+    let (key, value) = (flow_scalar(&Value::from(date)), flow_scalar(&number(value)));
     if map.flow {
         return Ok(insert_in_flow(text, map, &format!("{key}: {value}")));
     }
@@ -288,7 +298,7 @@ fn verify(original: &str, edited: &str, path: &YamlPath, addition: &Addition) ->
     let slot = owner.entry(Value::from(key.as_str())).or_insert(Value::Null);
     match (slot, addition) {
         (Value::Mapping(points), Addition::Point { date, value }) => {
-            points.insert(Value::from(date.as_str()), Value::from(*value));
+            points.insert(Value::from(date.as_str()), number(*value));
         }
         (Value::Sequence(items), _) => items.push(item_value(addition)),
         (slot @ Value::Null, _) => *slot = Value::Sequence(vec![item_value(addition)]),

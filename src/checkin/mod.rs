@@ -195,7 +195,11 @@ pub fn checkin(root: &Path, c: &Checkin, today: Date) -> Result<Written, Checkin
     let target = find_kr(root, c)?;
     let mut edits = vec![checkin_edit(&target, c)?];
     if let Some(value) = c.value {
-        edits.push(value_edit(root, &target, c.date, value)?);
+        match value_edit(root, &target, &edits[0], c.date, value)? {
+            // The KR's own `values`: the same file, edited once more.
+            ValueEdit::SameFile(text) => edits[0].text = text,
+            ValueEdit::Metric(edit) => edits.push(edit),
+        }
     }
     validate(root, today, &edits)?;
     write_all(&edits)?;
@@ -367,14 +371,21 @@ fn checkin_edit(target: &Target, c: &Checkin) -> Result<Edit, CheckinError> {
         ("date", Value::from(c.date.to_string())),
         ("status", Value::from(c.status.as_str())),
     ];
-    fields.extend(c.confidence.map(|v| ("confidence", Value::from(v))));
+    fields.extend(c.confidence.map(|v| ("confidence", edit::number(v))));
     fields.extend(c.note.as_ref().map(|n| ("note", Value::from(n.as_str()))));
     let addition = edit::Addition::Item(fields);
     edited(&target.file, &target.path, "checkins", &addition)
 }
 
-/// The value, added to the KR's `values` or to its metric's `points`.
-fn value_edit(root: &Path, target: &Target, date: Date, value: f64) -> Result<Edit, CheckinError> {
+/// Where a value went: the KR's file's new text, or its metric's file.
+enum ValueEdit {
+    SameFile(String),
+    Metric(Edit),
+}
+
+/// The value, added to the KR's `values` (in `kr_file`, the KR's file as the
+/// check-in left it) or to its metric's `points`.
+fn value_edit(root: &Path, target: &Target, kr_file: &Edit, date: Date, value: f64) -> Result<ValueEdit, CheckinError> {
     let (oi, ki) = target.at;
     let kr = (target.raw.objectives[oi].ok())
         .and_then(|o| o.key_results[ki].ok())
@@ -386,7 +397,11 @@ fn value_edit(root: &Path, target: &Target, date: Date, value: f64) -> Result<Ed
     let Some(metric) = &kr.metric else {
         let dates = kr.values.iter().flat_map(|s| s.points.iter().map(|p| p.date.0));
         no_point_on(dates, date, &target.file.display)?;
-        return edited(&target.file, &target.path, "values", &point);
+        let file = FileText {
+            text: kr_file.text.clone(),
+            ..target.file.clone()
+        };
+        return Ok(ValueEdit::SameFile(edited(&file, &target.path, "values", &point)?.text));
     };
     let rel = format!("content/metrics/{metric}.yaml");
     if !crate::content::resolve::is_slug(metric) || !root.join(&rel).is_file() {
@@ -403,7 +418,7 @@ fn value_edit(root: &Path, target: &Target, date: Date, value: f64) -> Result<Ed
     };
     let raw = yaml::parse::<RawMetric>(&file.text, origin).map_err(|d| CheckinError::Unreadable(Box::new(d)))?;
     no_point_on(raw.points.points.iter().map(|p| p.date.0), date, &rel)?;
-    edited(&file, &YamlPath::root(), "points", &point)
+    edited(&file, &YamlPath::root(), "points", &point).map(ValueEdit::Metric)
 }
 
 /// A series has one value a day: a second one on `date` is refused here, by name.

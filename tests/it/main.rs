@@ -9,6 +9,7 @@ mod browser;
 mod build;
 mod charts;
 mod check;
+mod checkin;
 mod common;
 mod hostile;
 mod messages;
