@@ -170,22 +170,24 @@ impl CheckinError {
         use CheckinError as E;
         match self {
             E::UnknownQuarter { known, .. } => Some(msg!("checkin.known_quarters", list = known.join(", "))),
-            E::UnknownTeam { team, known, .. } => Some(suggest(team, known, "checkin.known_teams")),
-            E::UnknownObjective { kr, known, .. } => Some(suggest(kr, known, "checkin.known_krs")),
-            E::UnknownKr { kr, known, .. } => Some(suggest(kr, known, "checkin.known_krs")),
+            E::UnknownTeam { team, known, .. } => {
+                Some(suggest(team, known, |list| msg!("checkin.known_teams", list = list)))
+            }
+            E::UnknownObjective { kr, known, .. } | E::UnknownKr { kr, known, .. } => {
+                Some(suggest(kr, known, |list| msg!("checkin.known_krs", list = list)))
+            }
             E::NotAKrRef(_) => Some(msg!("checkin.kr_ref_help")),
             _ => None,
         }
     }
 }
 
-/// "did you mean …?" for a near miss, else the list of what there is (under `key`).
-fn suggest(written: &str, known: &[String], key: &'static str) -> Message {
+/// "did you mean …?" for a near miss, else the list of what there is.
+fn suggest(written: &str, known: &[String], listing: impl Fn(String) -> Message) -> Message {
     let words: Vec<&str> = known.iter().map(String::as_str).collect();
     match diag::closest(written, &words) {
         Some(word) => msg!("checkin.did_you_mean", word = word),
-        None if key == "checkin.known_teams" => msg!("checkin.known_teams", list = known.join(", ")),
-        None => msg!("checkin.known_krs", list = known.join(", ")),
+        None => listing(known.join(", ")),
     }
 }
 

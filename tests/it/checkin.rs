@@ -288,6 +288,18 @@ fn a_checkin_that_would_add_an_error_writes_nothing() {
     no_stray_files(dir.path());
 }
 
+/// `checkin --due` with one variable of the environment set: its stdout (it succeeds).
+fn due_with(site: &Path, (name, value): (&str, &str)) -> String {
+    let out = common::okrsite()
+        .env(name, value)
+        .args(["checkin", "--due", "--root"])
+        .arg(site)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// On 2025-11-01: `activation/onboarding` was checked in on 10-25, seven days
 /// before (due); `activation/time` on 10-26, six days before (not due); `o2/kr1`
 /// never; `o2/kr2` only on 11-05, after today (due, "no check-in yet"). Owners:
@@ -310,26 +322,13 @@ fn due_lists_the_krs_without_a_checkin_in_the_last_seven_days() {
         let (ok, _, stderr) = checkin(dir.path(), &["2025-Q4", "product", kr, "--status", "green"]);
         assert!(ok, "{stderr}");
     }
-    let out = common::okrsite()
-        .env("OKRSITE_LANG", "ja")
-        .args(["checkin", "--due", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
+        due_with(dir.path(), ("OKRSITE_LANG", "ja")),
         "2025-Q4: すべての KR（4件）に 2025-11-01 までの7日間のチェックインがあります\n"
     );
-    // No quarter running: nothing is due.
-    let out = common::okrsite()
-        .env("SOURCE_DATE_EPOCH", "1893456000")
-        .args(["checkin", "--due", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    // No quarter running (2030-01-01): nothing is due.
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
+        due_with(dir.path(), ("SOURCE_DATE_EPOCH", "1893456000")),
         "no quarter is running on 2030-01-01: no check-in is due\n"
     );
 }
