@@ -104,7 +104,7 @@ fn main() -> ExitCode {
     let today = match okrsite::today::today() {
         Ok(d) => d,
         Err(e) => {
-            error(lang, Message::verbatim(e.to_string()));
+            error(lang, e.message());
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -253,7 +253,7 @@ fn build_site(mut opts: BuildOptions, color: bool, lang: Lang) -> ExitCode {
             // A refused output folder or a failed write is the user's to fix, not the
             // content's (exit 2); a template or `static/` at fault is the site's (exit 1).
             let code = if e.is_site_error() { EXIT_CONTENT } else { EXIT_USAGE };
-            error(lang, Message::verbatim(e.to_string()));
+            error(lang, e.message());
             if !matches!(e, build::BuildError::Cancelled) {
                 eprintln!("{}", msg!("build.nothing_written").render(lang));
             }
