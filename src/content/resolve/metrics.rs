@@ -128,7 +128,7 @@ fn check_points_in_one_place(l: &Loaded<RawMetric>, csv: &Loaded<CsvPoints>, r: 
     let d = Diagnostic::error(
         csv.file.clone(),
         Some(Position::new(1, 1)),
-        format!("this metric's points are also in {}{line}", l.file),
+        format!("this metric also has points in {}{line}", l.file),
     )
     .with_help("keep them in one place: remove `points` from the YAML, or remove this CSV");
     r.diagnostics.push(d);
