@@ -271,3 +271,16 @@ fn reading_is_linear_in_the_file_size() {
     assert!(c.problems[20].message.starts_with("399980 more problems"));
 }
 
+
+#[test]
+fn the_example_of_the_content_format_reads_as_documented() {
+    let doc = include_str!("../../docs/content-format.md");
+    let start = doc.find("```csv\n").expect("docs/content-format.md has a CSV example") + 7;
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let c = read(example);
+    assert!(c.problems.is_empty(), "{:?}", c.problems);
+    let last = c.points.last().unwrap();
+    assert_eq!((last.date.0, last.value), (date(2025, 8, 18), 1027.0));
+    assert_eq!(last.note.as_deref(), Some("展示会の翌週, 問い合わせ増"));
+    assert_eq!(c.points[2].note.as_deref(), Some("お盆休み"));
+}
