@@ -45,7 +45,7 @@ enum Command {
     },
     /// Build the site into the output folder (atomically: a failed build keeps the previous output).
     #[command(
-        after_help = "Writes the HTML site and the exports api/okrs.json and api/scores.csv.\nThe same input gives byte-identical output; set SOURCE_DATE_EPOCH to fix \"today\".\nExit codes: 0 built (warnings allowed), 1 content errors (nothing written), 2 usage or output errors."
+        after_help = "Writes the HTML site and the exports api/okrs.json and api/scores.csv.\nThe same input gives byte-identical output; set SOURCE_DATE_EPOCH (or as_of in okrsite.toml) to fix \"today\".\nExit codes: 0 built (warnings allowed), 1 content errors (nothing written), 2 usage or output errors."
     )]
     Build {
         /// The site's folder (holding okrsite.toml and content/).

@@ -122,7 +122,11 @@ pub fn parse(text: &str, file: &str) -> CsvPoints {
             Err(e) => {
                 // The text is UTF-8 and rows may have any length: not expected.
                 let at = e.position().map_or(Position::new(1, 1), |pos| p.at_offset(pos.byte()));
-                p.report(at, format!("cannot read the CSV: {e}"), "save the file as CSV (comma-separated)");
+                p.report(
+                    at,
+                    format!("cannot read the CSV: {e}"),
+                    "save the file as CSV (comma-separated)",
+                );
                 break;
             }
         }
@@ -188,9 +192,17 @@ impl Parser<'_> {
     /// skipped): the row starts after them.
     fn row_start(&mut self, offset: usize) -> RowStart {
         let bytes = self.text.as_bytes();
-        let offset = offset + bytes[offset.min(bytes.len())..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let offset = offset
+            + bytes[offset.min(bytes.len())..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
         let (from, line) = self.counted;
-        let line = line + self.text.as_bytes()[from..offset].iter().filter(|b| **b == b'\n').count();
+        let line = line
+            + self.text.as_bytes()[from..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
         self.counted = (offset, line);
         RowStart { offset, line }
     }
@@ -289,14 +301,21 @@ impl Parser<'_> {
             .get(2)
             .map(|n| n.trim().replace("\r\n", "\n"))
             .filter(|n| !n.is_empty());
-        self.out.points.push(RawPoint { date: Day(date), value, note });
+        self.out.points.push(RawPoint {
+            date: Day(date),
+            value,
+            note,
+        });
         self.out.rows.push(row);
     }
 
     fn wrong_width(&mut self, record: &StringRecord, row: RowStart, width: usize) {
         let n = record.len();
         let names = COLUMNS[..width].join(",");
-        let message = format!("this row has {n} field{}; expected {names}", if n == 1 { "" } else { "s" });
+        let message = format!(
+            "this row has {n} field{}; expected {names}",
+            if n == 1 { "" } else { "s" }
+        );
         let help = if n < 2 {
             "write the date and the value, e.g. `2025-07-07,45.0`"
         } else if looks_like_split_number(record) {
@@ -402,8 +421,7 @@ pub fn parse_value(written: &str) -> Option<f64> {
     let mut groups = whole.split(',');
     let first = groups.next().unwrap_or("");
     let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
-    let grouped =
-        (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g));
+    let grouped = (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g));
     if !grouped || fraction.contains(',') || written.len() - unsigned.len() > 1 {
         return None;
     }

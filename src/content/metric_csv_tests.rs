@@ -42,7 +42,10 @@ fn a_plain_csv_gives_its_points_in_file_order() {
 fn crlf_a_blank_trailing_line_and_empty_rows_are_accepted() {
     let c = read("date,value,note\r\n2025-07-07,45,\r\n\r\n,,\r\n2025-07-14,46,x\r\n\r\n");
     assert!(c.problems.is_empty(), "{:?}", c.problems);
-    assert_eq!(dates_and_values(&c), [(date(2025, 7, 7), 45.0), (date(2025, 7, 14), 46.0)]);
+    assert_eq!(
+        dates_and_values(&c),
+        [(date(2025, 7, 7), 45.0), (date(2025, 7, 14), 46.0)]
+    );
     assert_eq!(c.rows[1].line, 5);
     assert_eq!(c.points[1].note.as_deref(), Some("x"));
 }
@@ -128,8 +131,14 @@ fn a_missing_or_misspelt_header_is_named_with_the_right_one() {
     assert!(swapped.points.is_empty(), "rows under a wrong header are not read");
 
     let japanese = problems("日付,値\n2025-07-07,45\n");
-    assert_eq!(japanese[0], (1, 1, "header column 1 is `日付`, expected `date`".to_string()));
-    assert_eq!(japanese[1], (1, 4, "header column 2 is `値`, expected `value`".to_string()));
+    assert_eq!(
+        japanese[0],
+        (1, 1, "header column 1 is `日付`, expected `date`".to_string())
+    );
+    assert_eq!(
+        japanese[1],
+        (1, 4, "header column 2 is `値`, expected `value`".to_string())
+    );
     assert_eq!(japanese.len(), 2);
 }
 
@@ -270,7 +279,6 @@ fn reading_is_linear_in_the_file_size() {
     assert_eq!(c.problems.len(), 21);
     assert!(c.problems[20].message.starts_with("399980 more problems"));
 }
-
 
 #[test]
 fn the_example_of_the_content_format_reads_as_documented() {

@@ -40,9 +40,7 @@ impl DayError {
             DayError::Shape(_) => DayError::Shape(text),
             DayError::YearZero(_) => DayError::YearZero(text),
             DayError::NoSuchMonth { month, .. } => DayError::NoSuchMonth { text, month },
-            DayError::NoSuchDay {
-                year, month, days, ..
-            } => DayError::NoSuchDay {
+            DayError::NoSuchDay { year, month, days, .. } => DayError::NoSuchDay {
                 text,
                 year,
                 month,

@@ -143,7 +143,9 @@ fn check_csvs_without_metric(content: &LoadedContent, files: &HashSet<&str>, sor
         }
         let help = match r.suggest(id, sorted) {
             Some(near) => format!("{near} (rename the CSV after its metric)"),
-            None => format!("create content/metrics/{id}.yaml with at least `name:`, or rename the CSV after its metric"),
+            None => {
+                format!("create content/metrics/{id}.yaml with at least `name:`, or rename the CSV after its metric")
+            }
         };
         let d = Diagnostic::error(
             csv.file.clone(),
