@@ -29,11 +29,20 @@ pub struct CsvPoints {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Where a row starts: its byte offset in the text and its line.
+/// Where a row starts: its byte offset in the text, and its line and column (the
+/// column is 1 unless lines end in a bare `\r`, as old Mac spreadsheets wrote them:
+/// positions count `\n` lines, as every other diagnostic's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowStart {
     pub offset: usize,
     pub line: usize,
+    pub column: usize,
+}
+
+impl RowStart {
+    pub fn position(self) -> Position {
+        Position::new(self.line, self.column)
+    }
 }
 
 /// The position of field `index` (from 0) of the row starting at `row`; the end of
@@ -47,11 +56,15 @@ pub fn field_position(text: &str, row: RowStart, index: usize) -> Position {
 /// A byte offset inside the row starting at `row` as a line and column (a quoted
 /// field may span lines).
 fn position_in_row(text: &str, row: RowStart, offset: usize) -> Position {
-    let segment = &text[row.offset..offset.min(text.len())];
+    advance(row.position(), &text[row.offset..offset.min(text.len())])
+}
+
+/// The position after `segment`, which starts at `from`.
+fn advance(from: Position, segment: &str) -> Position {
     match segment.rfind('\n') {
-        None => Position::new(row.line, segment.chars().count() + 1),
+        None => Position::new(from.line, from.column + segment.chars().count()),
         Some(newline) => Position::new(
-            row.line + segment.matches('\n').count(),
+            from.line + segment.matches('\n').count(),
             segment[newline + 1..].chars().count() + 1,
         ),
     }
@@ -106,7 +119,11 @@ pub fn parse(text: &str, file: &str) -> CsvPoints {
         out: CsvPoints::default(),
         problems: 0,
         first_unreported: None,
-        counted: (0, 1),
+        last_row: RowStart {
+            offset: 0,
+            line: 1,
+            column: 1,
+        },
     };
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
@@ -181,9 +198,8 @@ struct Parser<'a> {
     problems: usize,
     /// Where the first problem past [`REPORTED`] is.
     first_unreported: Option<Position>,
-    /// The last row start whose line is known: `(offset, line)`, so lines are
-    /// counted once over the whole text.
-    counted: (usize, usize),
+    /// The row read last, so lines are counted once over the whole text.
+    last_row: RowStart,
 }
 
 impl Parser<'_> {
@@ -197,14 +213,14 @@ impl Parser<'_> {
                 .iter()
                 .take_while(|b| matches!(b, b'\r' | b'\n'))
                 .count();
-        let (from, line) = self.counted;
-        let line = line
-            + self.text.as_bytes()[from..offset]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-        self.counted = (offset, line);
-        RowStart { offset, line }
+        let last = self.last_row;
+        let at = advance(last.position(), &self.text[last.offset..offset]);
+        self.last_row = RowStart {
+            offset,
+            line: at.line,
+            column: at.column,
+        };
+        self.last_row
     }
 
     fn at_offset(&self, offset: u64) -> Position {
@@ -235,7 +251,8 @@ impl Parser<'_> {
     /// Checks the first row: the header, or a data row if it is missing.
     fn header(&mut self, record: &StringRecord, row: RowStart) -> Header {
         let names: Vec<&str> = record.iter().map(str::trim).collect();
-        if names[0].starts_with(|c: char| c.is_ascii_digit()) {
+        let first = names.first().copied().unwrap_or("");
+        if first.starts_with(|c: char| c.is_ascii_digit()) {
             self.problem(
                 row,
                 0,
@@ -245,7 +262,7 @@ impl Parser<'_> {
             return Header::Data;
         }
         if names.len() < 2 {
-            let message = format!("the header has one column, `{}`", names[0]);
+            let message = format!("the header has one column, `{first}`");
             self.problem(row, 1, message, "the header is `date,value` or `date,value,note`");
             return Header::Unusable;
         }

@@ -19,6 +19,14 @@ fn problems(text: &str) -> Vec<(usize, usize, String)> {
         .collect()
 }
 
+fn row(offset: usize, line: usize) -> RowStart {
+    RowStart {
+        offset,
+        line,
+        column: 1,
+    }
+}
+
 fn dates_and_values(c: &CsvPoints) -> Vec<(Date, f64)> {
     c.points.iter().map(|p| (p.date.0, p.value)).collect()
 }
@@ -31,10 +39,7 @@ fn a_plain_csv_gives_its_points_in_file_order() {
         dates_and_values(&c),
         [(date(2025, 7, 14), 47.5), (date(2025, 7, 7), 45.0)]
     );
-    assert_eq!(
-        c.rows,
-        [RowStart { offset: 11, line: 2 }, RowStart { offset: 27, line: 3 }]
-    );
+    assert_eq!(c.rows, [row(11, 2), row(27, 3)]);
     assert_eq!(c.points[0].note, None);
 }
 
@@ -254,17 +259,30 @@ fn past_twenty_problems_the_rest_are_counted_at_the_first() {
 #[test]
 fn field_positions_count_characters_and_follow_quoted_newlines() {
     let text = "date,value,note\n2025-07-07,\"a\nb\",c\n";
-    let row = RowStart { offset: 16, line: 2 };
-    assert_eq!(field_position(text, row, 0), Position::new(2, 1));
-    assert_eq!(field_position(text, row, 1), Position::new(2, 12));
-    assert_eq!(field_position(text, row, 2), Position::new(3, 4));
+    assert_eq!(field_position(text, row(16, 2), 0), Position::new(2, 1));
+    assert_eq!(field_position(text, row(16, 2), 1), Position::new(2, 12));
+    assert_eq!(field_position(text, row(16, 2), 2), Position::new(3, 4));
     // Past the last field: the end of the row.
-    assert_eq!(field_position(text, row, 5), Position::new(3, 5));
-    let japanese = "日付,値\n";
+    assert_eq!(field_position(text, row(16, 2), 5), Position::new(3, 5));
+    assert_eq!(field_position("日付,値\n", row(0, 1), 1), Position::new(1, 4));
+}
+
+#[test]
+fn lines_ending_in_a_bare_cr_are_read_and_positioned_as_one_line() {
+    // Old Mac spreadsheets end lines in `\r`; positions count `\n` lines, as the
+    // terminal's excerpt does: the second row starts on line 1 at column 12, its
+    // value at column 23; the third at byte 24, column 25.
+    let c = read("date,value\r2025-07-07,x\r2025-07-08,2\r");
     assert_eq!(
-        field_position(japanese, RowStart { offset: 0, line: 1 }, 1),
-        Position::new(1, 4)
+        c.rows,
+        [RowStart {
+            offset: 24,
+            line: 1,
+            column: 25
+        }]
     );
+    assert_eq!(c.problems[0].position, Some(Position::new(1, 23)));
+    assert_eq!(c.points[0].value, 2.0);
 }
 
 #[test]

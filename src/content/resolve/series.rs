@@ -57,7 +57,7 @@ pub(super) struct CsvLayout<'a> {
 
 impl Layout for CsvLayout<'_> {
     fn point(&self, i: usize) -> Spot {
-        Spot::At(Position::new(self.rows[i].line, 1))
+        Spot::At(self.rows[i].position())
     }
 
     fn value(&self, i: usize) -> Spot {
