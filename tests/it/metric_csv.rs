@@ -43,21 +43,6 @@ fn json(out: &Path, path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(out.join(path)).unwrap()).unwrap()
 }
 
-/// Every output file, by path relative to `out`.
-fn files(out: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(out)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn the_csv_feeds_the_pages_and_the_exports() {
     let site = csv_site();
@@ -84,8 +69,8 @@ fn the_csv_feeds_the_pages_and_the_exports() {
 fn a_csv_gives_the_same_site_as_the_same_points_in_yaml() {
     let yaml = site(None);
     let csv = csv_site();
-    let from_yaml = files(&build(yaml.path()));
-    let from_csv = files(&build(csv.path()));
+    let from_yaml = output_files(&build(yaml.path()));
+    let from_csv = output_files(&build(csv.path()));
     assert_eq!(from_yaml.len(), from_csv.len());
     for ((path, a), (other, b)) in from_yaml.iter().zip(&from_csv) {
         assert_eq!(path, other);
@@ -117,7 +102,7 @@ fn a_private_metrics_csv_never_reaches_the_output() {
     )
     .unwrap();
     let out = build(site.path());
-    for (path, bytes) in files(&out) {
+    for (path, bytes) in output_files(&out) {
         let text = String::from_utf8_lossy(&bytes);
         for marker in ["SECRET-NOTE-19", "SECRET-NAME-19", "123456.5", "123,456.5"] {
             assert!(!text.contains(marker), "{marker} leaked into {path}");
@@ -135,20 +120,9 @@ fn a_private_metrics_csv_never_reaches_the_output() {
 
 #[test]
 fn a_session_rebuild_reads_a_changed_csv() {
-    use okrsite::build::{self, BuildOptions, Session};
+    use okrsite::build;
     let site = csv_site();
-    let opts = BuildOptions {
-        root: site.path().to_path_buf(),
-        target: build::Target::Output {
-            dir: None,
-            force: false,
-        },
-        base_url: None,
-        drafts: false,
-        today: jiff::civil::date(2025, 11, 1),
-        progress: None,
-        session: Some(std::sync::Arc::new(Session::default())),
-    };
+    let opts = session_build(site.path());
     let out = build::build(&opts).unwrap().output.expect("the site builds");
     assert_eq!(json(&out, "api/metrics.json")["metrics"][0]["newest"]["value"], 70);
     let csv = site.path().join("content/metrics/onboarding.csv");
