@@ -113,18 +113,7 @@ fn scan_row(text: &str, start: usize) -> RowFields {
 
 /// Reads a metric CSV (its text without a byte order mark). `file` is its display path.
 pub fn parse(text: &str, file: &str) -> CsvPoints {
-    let mut p = Parser {
-        text,
-        file,
-        out: CsvPoints::default(),
-        problems: 0,
-        first_unreported: None,
-        last_row: RowStart {
-            offset: 0,
-            line: 1,
-            column: 1,
-        },
-    };
+    let mut p = Parser::new(text, file);
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -153,22 +142,12 @@ pub fn parse(text: &str, file: &str) -> CsvPoints {
             // Spreadsheets write empty rows as `,,`.
             continue;
         }
-        width = match width {
-            Some(w) => {
-                p.data_row(&record, row, w);
-                Some(w)
-            }
-            None => match p.header(&record, row) {
-                Header::Columns(w) => Some(w),
-                Header::Data => {
-                    p.data_row(&record, row, COLUMNS.len());
-                    Some(COLUMNS.len())
-                }
-                // Rows read against a header that cannot be understood would only
-                // repeat its error.
-                Header::Unusable => return p.finish(None),
-            },
-        };
+        match p.row(&record, row, width) {
+            Some(w) => width = Some(w),
+            // Rows read against a header that cannot be understood would only
+            // repeat its error.
+            None => return p.finish(None),
+        }
     }
     if width.is_none() {
         p.report(
@@ -202,7 +181,37 @@ struct Parser<'a> {
     last_row: RowStart,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, file: &'a str) -> Self {
+        Parser {
+            text,
+            file,
+            out: CsvPoints::default(),
+            problems: 0,
+            first_unreported: None,
+            last_row: RowStart {
+                offset: 0,
+                line: 1,
+                column: 1,
+            },
+        }
+    }
+
+    /// Reads a row that is not empty: the header while the width is not known yet
+    /// (`width`), data after it. The width of the rows from now on; `None` when they
+    /// cannot be read (the header cannot be understood).
+    fn row(&mut self, record: &StringRecord, row: RowStart, width: Option<usize>) -> Option<usize> {
+        let width = match width {
+            Some(w) => w,
+            None => match self.header(record, row) {
+                Header::Columns(w) => return Some(w),
+                Header::Data => COLUMNS.len(),
+                Header::Unusable => return None,
+            },
+        };
+        self.data_row(record, row, width);
+        Some(width)
+    }
     /// The row `csv` says starts at `offset` (rows come in order). Its offset is
     /// that of the line ending before the row (the `\n` of a `\r\n`, blank lines
     /// skipped): the row starts after them.
