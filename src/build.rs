@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use crate::content::load;
 use crate::content::resolve::{self, Options};
-use crate::diag::{self, Diagnostic, SourceMap};
+use crate::diag::{self, Diagnostic, Lang, SourceMap};
 use crate::ignore::Ignore;
 use crate::model::Site;
 use crate::score::{self, SiteScores};
@@ -30,6 +30,22 @@ impl Checked {
     pub fn warning_count(&self) -> usize {
         self.diagnostics.len() - self.error_count()
     }
+}
+
+/// The command line's language for the site at `root`: `OKRSITE_LANG`, else the
+/// site's `language` (Japanese when the file says nothing, as the site is), else
+/// the locale when there is no site. The file is read as the build reads it (a
+/// pipe or a huge file is refused, never waited on).
+pub fn cli_lang(root: &Path) -> Lang {
+    let path = root.join(crate::config::CONFIG_FILE);
+    let site = path.is_file().then(|| {
+        load::read_text(&path, crate::config::CONFIG_FILE)
+            .ok()
+            .and_then(|text| crate::config::peek_language(&text))
+            .unwrap_or(crate::config::Language::Ja)
+            .into()
+    });
+    Lang::choose(site)
 }
 
 /// Loads, validates and resolves the site at `root`, then compiles the templates and
@@ -117,14 +133,22 @@ pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load:
 }
 
 /// What a build reports as it goes, to drive a progress bar.
-pub enum Step<'a> {
-    /// A stage is entered: "reading", "rendering", "writing".
-    Stage(&'a str),
+pub enum Step {
+    /// A stage is entered.
+    Stage(Stage),
     /// `done` of `total` HTML pages are written.
     Pages { done: usize, total: usize },
 }
 
-pub type Progress = Box<dyn Fn(Step<'_>) + Send + Sync>;
+/// The stages a progress bar names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Rendering,
+    Writing,
+}
+
+pub type Progress = Box<dyn Fn(Step) + Send + Sync>;
 
 /// Where a build writes the site.
 pub enum Target {
@@ -240,7 +264,7 @@ impl BuildError {
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let session = opts.session.as_deref();
     let cancelled = || session.is_some_and(|s| s.cancel.load(Ordering::Relaxed));
-    opts.enter("reading");
+    opts.enter(Stage::Reading);
     let mut checked = check_cached(&opts.root, opts.drafts, opts.today, session.map(|s| &s.parse_cache));
     if cancelled() {
         return Err(BuildError::Cancelled);
@@ -261,7 +285,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
             return Ok(Built::failed(checked));
         }
     };
-    opts.enter("rendering");
+    opts.enter(Stage::Rendering);
     let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
     timer.lap("score");
@@ -276,7 +300,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         return Err(BuildError::Cancelled);
     }
     let learnings = site.learnings().count();
-    opts.enter("writing");
+    opts.enter(Stage::Writing);
     let (files, pages, charts) = sink.counts();
     // So that "commit" times the commit alone, not the rendering before it.
     timer.lap("render and stage");
@@ -299,7 +323,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
 
 impl BuildOptions {
     /// Tells the progress callback which stage the build enters.
-    fn enter(&self, stage: &str) {
+    fn enter(&self, stage: Stage) {
         if let Some(p) = &self.progress {
             p(Step::Stage(stage));
         }

@@ -4,6 +4,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::base_url::{self, BaseUrl};
+use crate::diag::Message;
 use crate::diag::{Diagnostic, Position, suggestion};
 
 pub const CONFIG_FILE: &str = "okrsite.toml";
@@ -21,6 +22,26 @@ impl Language {
             Language::Ja => "ja",
             Language::En => "en",
         }
+    }
+}
+
+impl From<Language> for crate::messages::Lang {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::Ja => crate::messages::Lang::Ja,
+            Language::En => crate::messages::Lang::En,
+        }
+    }
+}
+
+/// The `language` of an `okrsite.toml`, read even when the rest of the file has
+/// errors: the command line speaks the site's language while it reports them.
+pub fn peek_language(text: &str) -> Option<Language> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    match table.get("language")?.as_str()? {
+        "ja" => Some(Language::Ja),
+        "en" => Some(Language::En),
+        _ => None,
     }
 }
 
@@ -226,12 +247,12 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn error(&mut self, key: &str, message: impl Into<String>) {
+    fn error(&mut self, key: &str, message: impl Into<Message>) {
         let at = locate_key(self.text, key);
         self.errors.push(Diagnostic::error(CONFIG_FILE, at, message));
     }
 
-    fn help(&mut self, key: &str, message: impl Into<String>, help: impl Into<String>) {
+    fn help(&mut self, key: &str, message: impl Into<Message>, help: impl Into<Message>) {
         let at = locate_key(self.text, key);
         self.errors
             .push(Diagnostic::error(CONFIG_FILE, at, message).with_help(help));
@@ -371,8 +392,8 @@ impl Reader<'_> {
         if date.is_none() {
             let at = Position::of_offset(self.text, value.span().start);
             self.errors.push(
-                Diagnostic::error(CONFIG_FILE, Some(at), format!("`as_of` is {written}, not a date"))
-                    .with_help("write the date \"today\" is pinned to, e.g. as_of = \"2026-11-21\""),
+                Diagnostic::error(CONFIG_FILE, Some(at), crate::msg!("config.as_of", text = &written))
+                    .with_help(crate::msg!("config.as_of_help")),
             );
         }
         date
@@ -483,13 +504,17 @@ mod tests {
         let errors = parse("title = \"T\"\n[scoring]\ngreen = 0.6\ntoo_safe = 0.5\n").unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
-            errors[0].message.contains("too_safe (0.5) is not above"),
+            errors[0].message.to_string().contains("too_safe (0.5) is not above"),
             "{}",
             errors[0].message
         );
         assert_eq!(errors[0].position.map(|p| p.line), Some(4));
         let errors = parse("title = \"T\"\n[tags]\naliases = { a = \"b\", b = \"c\" }\n").unwrap_err();
-        assert!(errors[0].message.contains("itself an alias"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.to_string().contains("itself an alias"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
@@ -497,7 +522,7 @@ mod tests {
         let errs = parse("title = \"T\"\nlanguage = \"fr\"\nfiscal_year_start_month = 13\n").unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].position, Some(Position::new(2, 1)));
-        assert!(errs[0].message.contains("unknown language `fr`"));
+        assert!(errs[0].message.to_string().contains("unknown language `fr`"));
         assert_eq!(errs[1].position, Some(Position::new(3, 1)));
     }
 
@@ -517,7 +542,7 @@ mod tests {
         ] {
             let errors = parse(&format!("title = \"T\"\nas_of =  {bad}\n")).unwrap_err();
             assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
-            assert_eq!(errors[0].message, format!("`as_of` is {shown}, not a date"));
+            assert_eq!(errors[0].message.to_string(), format!("`as_of` is {shown}, not a date"));
             assert_eq!(errors[0].position, Some(Position::new(2, 10)), "{bad}");
         }
     }
@@ -525,14 +550,17 @@ mod tests {
     #[test]
     fn missing_title_and_unknown_keys_are_errors() {
         let errs = parse("language = \"ja\"\n").unwrap_err();
-        assert!(errs[0].message.contains("no `title`"));
+        assert!(errs[0].message.to_string().contains("no `title`"));
         let errs = parse("title = \"T\"\nlangauge = \"ja\"\n").unwrap_err();
         assert!(
-            errs[0].message.contains("unknown key `langauge`"),
+            errs[0].message.to_string().contains("unknown key `langauge`"),
             "{}",
             errs[0].message
         );
-        assert_eq!(errs[0].help.as_deref(), Some("did you mean `language`?"));
+        assert_eq!(
+            errs[0].help.as_ref().map(ToString::to_string).as_deref(),
+            Some("did you mean `language`?")
+        );
         assert_eq!(errs[0].position, Some(Position::new(2, 1)));
     }
 }

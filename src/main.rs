@@ -7,8 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use okrsite::base_url::{self, BaseUrl};
+use okrsite::build::cli_lang;
 use okrsite::build::{self, BuildOptions, Checked};
 use okrsite::diag;
+use okrsite::messages::{Lang, Message};
+use okrsite::msg;
 
 /// Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors.
 const EXIT_CONTENT: u8 = 1;
@@ -102,7 +105,7 @@ enum Command {
         dir: PathBuf,
         /// The site's language.
         #[arg(long, value_enum, default_value = "ja")]
-        lang: Lang,
+        lang: SiteLang,
     },
     /// Start a team's quarter: its OKR file and a retrospective skeleton, bridged from the previous quarter.
     #[command(
@@ -125,7 +128,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum Lang {
+enum SiteLang {
     Ja,
     En,
 }
@@ -138,16 +141,17 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = cli.command.lang();
     let today = match okrsite::today::today() {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            error(lang, Message::verbatim(e.to_string()));
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
-        Command::Check { root, strict, drafts } => check(&root, strict, drafts, today, color),
+        Command::Check { root, strict, drafts } => check(&root, strict, drafts, today, color, lang),
         Command::Build {
             root,
             output,
@@ -164,7 +168,7 @@ fn main() -> ExitCode {
                 progress: None,
                 session: None,
             };
-            build_site(opts, color)
+            build_site(opts, color, lang)
         }
         Command::Serve {
             root,
@@ -174,18 +178,21 @@ fn main() -> ExitCode {
             allow_host,
             drafts,
             open,
-        } => serve(okrsite::serve::ServeOptions {
-            root,
-            bind,
-            port,
-            base_url,
-            allowed_hosts: allow_host,
-            drafts,
-            open,
-            today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
-        }),
-        Command::Init { dir, lang } => init(&dir, lang, today),
-        Command::New { quarter, team, root } => new_quarter(&root, &quarter, &team, today),
+        } => serve(
+            lang,
+            okrsite::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                base_url,
+                allowed_hosts: allow_host,
+                drafts,
+                open,
+                today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
+            },
+        ),
+        Command::Init { dir, lang: site_lang } => init(&dir, site_lang, today, lang),
+        Command::New { quarter, team, root } => new_quarter(&root, &quarter, &team, today, lang),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "okrsite", &mut std::io::stdout());
@@ -194,13 +201,40 @@ fn main() -> ExitCode {
     }
 }
 
+impl Command {
+    /// The language the command speaks: the site's (at `--root`), `OKRSITE_LANG`
+    /// over it, or the locale outside a site.
+    fn lang(&self) -> Lang {
+        match self {
+            Command::Check { root, .. }
+            | Command::Build { root, .. }
+            | Command::Serve { root, .. }
+            | Command::New { root, .. } => cli_lang(root),
+            Command::Init { .. } | Command::Completions { .. } => Lang::choose(None),
+        }
+    }
+}
+
+/// `error: …` on stderr, in `lang`.
+fn error(lang: Lang, message: Message) {
+    let text = msg!("cli.error", text = message).render(lang);
+    eprintln!("{}", diag::escape_controls(&text));
+}
+
 /// `okrsite check`: every problem of the run; exit 1 on errors (or warnings with `--strict`).
-fn check(root: &std::path::Path, strict: bool, drafts: bool, today: jiff::civil::Date, color: bool) -> ExitCode {
-    if let Err(code) = require_dir(root) {
+fn check(
+    root: &std::path::Path,
+    strict: bool,
+    drafts: bool,
+    today: jiff::civil::Date,
+    color: bool,
+    lang: Lang,
+) -> ExitCode {
+    if let Err(code) = require_dir(root, lang) {
         return code;
     }
     let checked = build::check(root, drafts, today);
-    report(&checked, color);
+    report(&checked, color, lang);
     let failed = checked.error_count() > 0 || (strict && checked.warning_count() > 0);
     if failed {
         ExitCode::from(EXIT_CONTENT)
@@ -210,50 +244,45 @@ fn check(root: &std::path::Path, strict: bool, drafts: bool, today: jiff::civil:
 }
 
 /// `okrsite build`: checks, then writes the site; the summary line or why nothing was written.
-fn build_site(mut opts: BuildOptions, color: bool) -> ExitCode {
-    if let Err(code) = require_dir(&opts.root) {
+fn build_site(mut opts: BuildOptions, color: bool, lang: Lang) -> ExitCode {
+    if let Err(code) = require_dir(&opts.root, lang) {
         return code;
     }
     let started = std::time::Instant::now();
     let bar = progress_bar();
-    opts.progress = bar.clone().map(progress_reporter);
+    opts.progress = bar.clone().map(|bar| progress_reporter(bar, lang));
     let result = build::build(&opts);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     match result {
         Ok(built) => {
-            report(&built.checked, color);
+            report(&built.checked, color, lang);
             let Some(out) = &built.output else {
-                eprintln!("nothing written: fix the errors above (the previous output is unchanged)");
+                eprintln!("{}", msg!("build.nothing_written_fix").render(lang));
                 return ExitCode::from(EXIT_CONTENT);
             };
-            let n = okrsite::render::format::number;
-            eprintln!(
-                "{} pages, {} charts, {} learnings in {:.1} s → {}",
-                n(built.pages as f64),
-                n(built.charts as f64),
-                n(built.learnings as f64),
-                started.elapsed().as_secs_f64(),
-                out.display()
+            let n = |count: usize| okrsite::render::format::number(count as f64);
+            let built_message = msg!(
+                "build.summary",
+                pages = msg!("count.pages", n = n(built.pages)),
+                charts = msg!("count.charts", n = n(built.charts)),
+                learnings = msg!("count.learnings", n = n(built.learnings)),
+                seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
+                out = out.display().to_string(),
             );
+            eprintln!("{}", diag::escape_controls(&built_message.render(lang)));
             ExitCode::SUCCESS
         }
-        Err(e) if e.is_site_error() => {
-            eprintln!(
-                "error: {}\nnothing written (the previous output is unchanged)",
-                diag::escape_controls(&e.to_string())
-            );
-            ExitCode::from(EXIT_CONTENT)
-        }
-        // A refused output folder or a failed write: the user's to fix, not the content's.
-        Err(e @ build::BuildError::OutputFolder(_)) => {
-            eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
-            ExitCode::from(EXIT_USAGE)
-        }
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
-            ExitCode::from(EXIT_USAGE)
+            // A refused output folder or a failed write is the user's to fix, not the
+            // content's (exit 2); a template or `static/` at fault is the site's (exit 1).
+            let code = if e.is_site_error() { EXIT_CONTENT } else { EXIT_USAGE };
+            error(lang, Message::verbatim(e.to_string()));
+            if !matches!(e, build::BuildError::Cancelled) {
+                eprintln!("{}", msg!("build.nothing_written").render(lang));
+            }
+            ExitCode::from(code)
         }
     }
 }
@@ -269,12 +298,20 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
 }
 
 /// What a build reports, shown on `bar`.
-fn progress_reporter(bar: indicatif::ProgressBar) -> build::Progress {
-    let bar_style = indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} pages, {elapsed}")
+fn progress_reporter(bar: indicatif::ProgressBar, lang: Lang) -> build::Progress {
+    let template = msg!("progress.bar").render(lang);
+    let bar_style = indicatif::ProgressStyle::with_template(&template)
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> ");
-    Box::new(move |step: build::Step<'_>| match step {
-        build::Step::Stage(stage) => bar.set_message(stage.to_string()),
+    Box::new(move |step: build::Step| match step {
+        build::Step::Stage(stage) => {
+            let name = match stage {
+                build::Stage::Reading => msg!("progress.reading"),
+                build::Stage::Rendering => msg!("progress.rendering"),
+                build::Stage::Writing => msg!("progress.writing"),
+            };
+            bar.set_message(name.render(lang));
+        }
         build::Step::Pages { done, total } => {
             if bar.length() != Some(total as u64) {
                 bar.set_style(bar_style.clone());
@@ -286,56 +323,57 @@ fn progress_reporter(bar: indicatif::ProgressBar) -> build::Progress {
 }
 
 /// `okrsite serve`: until stopped; errors before serving are usage errors.
-fn serve(opts: okrsite::serve::ServeOptions) -> ExitCode {
-    if let Err(code) = require_dir(&opts.root) {
+fn serve(lang: Lang, opts: okrsite::serve::ServeOptions) -> ExitCode {
+    if let Err(code) = require_dir(&opts.root, lang) {
         return code;
     }
     match okrsite::serve::serve(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            error(lang, Message::verbatim(e.to_string()));
             ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
 /// `okrsite init DIR`: a new site with a small valid example.
-fn init(dir: &std::path::Path, lang: Lang, today: jiff::civil::Date) -> ExitCode {
-    let lang = match lang {
-        Lang::Ja => okrsite::config::Language::Ja,
-        Lang::En => okrsite::config::Language::En,
+fn init(dir: &std::path::Path, site_lang: SiteLang, today: jiff::civil::Date, lang: Lang) -> ExitCode {
+    let site_lang = match site_lang {
+        SiteLang::Ja => okrsite::config::Language::Ja,
+        SiteLang::En => okrsite::config::Language::En,
     };
-    match okrsite::scaffold::init(dir, lang, today) {
+    match okrsite::scaffold::init(dir, site_lang, today) {
         Ok(files) => {
-            eprintln!(
-                "created {} files in {}; next: okrsite check --root {}",
-                files.len(),
-                diag::escape_controls(&dir.to_string_lossy()),
-                shell_quoted(dir)
+            let created = msg!(
+                "init.created",
+                files = msg!("count.files", n = files.len()),
+                dir = dir.to_string_lossy(),
+                command = format!("okrsite check --root {}", shell_quoted(dir)),
             );
+            eprintln!("{}", diag::escape_controls(&created.render(lang)));
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            error(lang, Message::verbatim(e.to_string()));
             ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
 /// `okrsite new QUARTER TEAM`: the quarter's files for a team.
-fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::civil::Date) -> ExitCode {
-    if let Err(code) = require_dir(root) {
+fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::civil::Date, lang: Lang) -> ExitCode {
+    if let Err(code) = require_dir(root, lang) {
         return code;
     }
     match okrsite::scaffold::new_quarter(root, quarter, team, today) {
         Ok(files) => {
             for f in files {
-                eprintln!("created {}", diag::escape_controls(&f));
+                eprintln!("{}", diag::escape_controls(&msg!("new.created", file = f).render(lang)));
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            error(lang, Message::verbatim(e.to_string()));
             ExitCode::from(if e.is_content_error() { EXIT_CONTENT } else { EXIT_USAGE })
         }
     }
@@ -358,35 +396,39 @@ fn shell_quoted(path: &std::path::Path) -> String {
     diag::escape_controls(&quoted).into_owned()
 }
 
-fn require_dir(root: &std::path::Path) -> Result<(), ExitCode> {
+fn require_dir(root: &std::path::Path, lang: Lang) -> Result<(), ExitCode> {
     if root.is_dir() {
         Ok(())
     } else {
-        eprintln!("error: --root {}: no such folder", root.display());
+        error(lang, msg!("cli.no_root", root = root.display().to_string()));
         Err(ExitCode::from(EXIT_USAGE))
     }
 }
 
-fn report(checked: &Checked, color: bool) {
+/// The diagnostics, then one line: what was read, and how many errors and warnings.
+fn report(checked: &Checked, color: bool, lang: Lang) {
     if !checked.diagnostics.is_empty() {
-        eprint!("{}", diag::render(&checked.diagnostics, &checked.sources, color));
+        eprint!("{}", diag::render(&checked.diagnostics, &checked.sources, color, lang));
     }
-    let (e, w) = (checked.error_count(), checked.warning_count());
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    match &checked.site {
-        Some(site) => {
-            let team_quarters: usize = site.quarters.iter().map(|q| q.teams.len()).sum();
-            eprintln!(
-                "{}, {}, {}, {}, {}: {}, {}",
-                plural(site.teams.len(), "team"),
-                plural(site.quarters.len(), "quarter"),
-                plural(team_quarters, "team-quarter"),
-                plural(site.metrics.len(), "metric"),
-                plural(site.learnings().count(), "learning"),
-                plural(e, "error"),
-                plural(w, "warning"),
-            );
-        }
-        None => eprintln!("{}, {}", plural(e, "error"), plural(w, "warning")),
-    }
+    let problems = msg!(
+        "check.problems",
+        errors = msg!("count.errors", n = checked.error_count()),
+        warnings = msg!("count.warnings", n = checked.warning_count()),
+    );
+    let summary = match &checked.site {
+        Some(site) => msg!(
+            "check.summary",
+            teams = msg!("count.teams", n = site.teams.len()),
+            quarters = msg!("count.quarters", n = site.quarters.len()),
+            team_quarters = msg!(
+                "count.team_quarters",
+                n = site.quarters.iter().map(|q| q.teams.len()).sum::<usize>()
+            ),
+            metrics = msg!("count.metrics", n = site.metrics.len()),
+            learnings = msg!("count.learnings", n = site.learnings().count()),
+            problems = problems,
+        ),
+        None => problems,
+    };
+    eprintln!("{}", summary.render(lang));
 }

@@ -11,7 +11,8 @@ use csv::{ReaderBuilder, StringRecord};
 use jiff::civil::Date;
 
 use super::raw::{Day, DayError, RawPoint};
-use crate::diag::{Diagnostic, Position, suggestion};
+use crate::diag::{Diagnostic, Message, Position, suggestion};
+use crate::msg;
 
 /// The columns of a metric CSV, in order; `note` may be left out.
 pub const COLUMNS: [&str; 3] = ["date", "value", "note"];
@@ -130,8 +131,8 @@ pub fn parse(text: &str, file: &str) -> CsvPoints {
                 let at = e.position().map_or(Position::new(1, 1), |pos| p.at_offset(pos.byte()));
                 p.report(
                     at,
-                    format!("cannot read the CSV: {e}"),
-                    "save the file as CSV (comma-separated)",
+                    msg!("csv.read_error", error = e.to_string()),
+                    msg!("csv.read_error_help"),
                 );
                 break;
             }
@@ -150,11 +151,7 @@ pub fn parse(text: &str, file: &str) -> CsvPoints {
         }
     }
     if width.is_none() {
-        p.report(
-            Position::new(1, 1),
-            "the CSV is empty: it needs a header row and a row per point".into(),
-            "start with the line `date,value`, then rows such as `2025-07-07,45.0`",
-        );
+        p.report(Position::new(1, 1), msg!("csv.empty"), msg!("csv.empty_help"));
     }
     p.finish(last)
 }
@@ -241,7 +238,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Records a problem: reported if among the first [`REPORTED`], counted otherwise.
-    fn problem(&mut self, row: RowStart, field: usize, message: String, help: impl Into<String>) {
+    fn problem(&mut self, row: RowStart, field: usize, message: Message, help: impl Into<Message>) {
         self.problems += 1;
         if self.problems <= REPORTED {
             let at = self.at(row, field);
@@ -251,7 +248,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn report(&mut self, at: Position, message: String, help: impl Into<String>) {
+    fn report(&mut self, at: Position, message: Message, help: impl Into<Message>) {
         self.out
             .problems
             .push(Diagnostic::error(self.file, Some(at), message).with_help(help));
@@ -262,27 +259,17 @@ impl<'a> Parser<'a> {
         let names: Vec<&str> = record.iter().map(str::trim).collect();
         let first = names.first().copied().unwrap_or("");
         if first.starts_with(|c: char| c.is_ascii_digit()) {
-            self.problem(
-                row,
-                0,
-                "the header row is missing: the first row is data".into(),
-                "add the line `date,value` (or `date,value,note`) above it",
-            );
+            self.problem(row, 0, msg!("csv.no_header"), msg!("csv.no_header_help"));
             return Header::Data;
         }
         if names.len() < 2 {
-            let message = format!("the header has one column, `{first}`");
-            self.problem(row, 1, message, "the header is `date,value` or `date,value,note`");
+            let message = msg!("csv.one_column", name = first);
+            self.problem(row, 1, message, msg!("csv.header_help"));
             return Header::Unusable;
         }
         if let Some(extra) = names.get(COLUMNS.len()) {
-            let message = format!("unexpected column `{extra}` in the header");
-            self.problem(
-                row,
-                COLUMNS.len(),
-                message,
-                "a metric CSV has the columns date, value and an optional note",
-            );
+            let message = msg!("csv.extra_column", name = *extra);
+            self.problem(row, COLUMNS.len(), message, msg!("csv.extra_column_help"));
             return Header::Unusable;
         }
         let mut usable = true;
@@ -294,14 +281,12 @@ impl<'a> Parser<'a> {
             let lower = name.to_ascii_lowercase();
             let near = suggestion(&lower, &[expected]);
             usable &= near.is_some();
-            let help = near.unwrap_or_else(|| {
-                if COLUMNS.contains(&lower.as_str()) {
-                    "the columns go in the order date,value,note".into()
-                } else {
-                    "the header is `date,value` or `date,value,note`".into()
-                }
-            });
-            let message = format!("header column {} is `{name}`, expected `{expected}`", i + 1);
+            let help = match near {
+                Some(near) => Message::from(near),
+                None if COLUMNS.contains(&lower.as_str()) => msg!("csv.header_order_help"),
+                None => msg!("csv.header_help"),
+            };
+            let message = msg!("csv.header_name", n = i + 1, name = *name, expected = expected);
             self.problem(row, i, message, help);
         }
         if usable {
@@ -337,19 +322,15 @@ impl<'a> Parser<'a> {
 
     fn wrong_width(&mut self, record: &StringRecord, row: RowStart, width: usize) {
         let n = record.len();
-        let names = COLUMNS[..width].join(",");
-        let message = format!(
-            "this row has {n} field{}; expected {names}",
-            if n == 1 { "" } else { "s" }
-        );
+        let message = msg!("csv.row_width", n = n, columns = COLUMNS[..width].join(","));
         let help = if n < 2 {
-            "write the date and the value, e.g. `2025-07-07,45.0`"
+            msg!("csv.row_width_short_help")
         } else if looks_like_split_number(record) {
-            "quote a number written with a thousands separator: \"1,234\""
+            msg!("csv.row_width_separator_help")
         } else if width == 2 {
-            "add `note` to the header for a third column; quote text that holds a comma"
+            msg!("csv.row_width_note_column_help")
         } else {
-            "quote a note that holds a comma: \"…, …\""
+            msg!("csv.row_width_note_comma_help")
         };
         // At the first field too many, or at the end of a row too short.
         self.problem(row, n.min(width), message, help);
@@ -360,11 +341,11 @@ impl<'a> Parser<'a> {
             Ok(d) => Some(d),
             Err(e) => {
                 let help = match e {
-                    DateProblem::Impossible(_) => "check the day and the month",
-                    DateProblem::TimeOfDay(_) => "export the column as a date without a time, e.g. 2025/07/07",
-                    _ => "write dates as YYYY-MM-DD or YYYY/MM/DD, e.g. 2025-07-07",
+                    DateProblem::Impossible(_) => msg!("csv.date_impossible_help"),
+                    DateProblem::TimeOfDay(_) => msg!("csv.date_time_help"),
+                    _ => msg!("csv.date_shape_help"),
                 };
-                self.problem(row, 0, e.to_string(), help);
+                self.problem(row, 0, e.message(), help);
                 None
             }
         }
@@ -376,9 +357,9 @@ impl<'a> Parser<'a> {
             Some(v) => Some(v),
             None => {
                 let (message, help) = if written.is_empty() {
-                    ("the value is empty".to_string(), "write a number, e.g. 45.0")
+                    (msg!("csv.value_empty"), msg!("csv.value_empty_help"))
                 } else {
-                    (format!("`{written}` is not a number"), value_help(written))
+                    (msg!("csv.value_shape", text = written), value_help(written))
                 };
                 self.problem(row, 1, message, help);
                 None
@@ -393,19 +374,11 @@ impl<'a> Parser<'a> {
             && let Some(quote) = scan_row(self.text, row.offset).open_quote
         {
             let at = position_in_row(self.text, row, quote);
-            self.report(
-                at,
-                "this quoted field is never closed".into(),
-                "end it with a `\"`; write a quote inside a quoted field as `\"\"`",
-            );
+            self.report(at, msg!("csv.open_quote"), msg!("csv.open_quote_help"));
         }
         if let Some(at) = self.first_unreported {
             let more = self.problems - REPORTED;
-            self.report(
-                at,
-                format!("{more} more problems in this file, the first here"),
-                format!("the first {REPORTED} are explained above; fix them and run `okrsite check` again"),
-            );
+            self.report(at, msg!("csv.more", n = more), msg!("csv.more_help", n = REPORTED));
         }
         self.out
     }
@@ -423,15 +396,15 @@ fn looks_like_split_number(record: &StringRecord) -> bool {
 }
 
 /// What a value that is not a number may have meant.
-fn value_help(written: &str) -> &'static str {
+fn value_help(written: &str) -> Message {
     if written.ends_with('%') {
-        "write the number without `%`: the metric's unit says it"
+        msg!("csv.value_percent_help")
     } else if written.contains(',') {
-        "a thousands separator goes between groups of three digits (1,234); the decimal point is `.`"
+        msg!("csv.value_separator_help")
     } else if written.chars().any(|c| ('０'..='９').contains(&c)) {
-        "write the number with ASCII digits (0-9)"
+        msg!("csv.value_digits_help")
     } else {
-        "write a plain number such as 45.0"
+        msg!("csv.value_plain_help")
     }
 }
 
@@ -455,17 +428,49 @@ pub fn parse_value(written: &str) -> Option<f64> {
 }
 
 /// Why a CSV date is not a date.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum DateProblem {
-    #[error("the date is empty")]
     Empty,
-    #[error("`{0}` is not a date")]
     Shape(String),
-    #[error("`{0}` has a time of day; a point has a date only")]
     TimeOfDay(String),
-    #[error(transparent)]
     Impossible(DayError),
 }
+
+impl DateProblem {
+    /// What is wrong, in the catalogue's words.
+    pub fn message(&self) -> Message {
+        match self {
+            DateProblem::Empty => msg!("csv.date_empty"),
+            DateProblem::Shape(text) | DateProblem::Impossible(DayError::Shape(text)) => {
+                msg!("csv.date_shape", text = text)
+            }
+            DateProblem::TimeOfDay(text) => msg!("csv.date_time", text = text),
+            DateProblem::Impossible(DayError::YearZero(text)) => msg!("csv.date_year", text = text),
+            DateProblem::Impossible(DayError::NoSuchMonth { text, month }) => {
+                msg!("csv.date_month", text = text, month = month.to_string())
+            }
+            DateProblem::Impossible(DayError::NoSuchDay {
+                text,
+                year,
+                month,
+                days,
+            }) => msg!(
+                "csv.date_day",
+                text = text,
+                month = format!("{year:04}-{month:02}"),
+                days = days.to_string()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for DateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for DateProblem {}
 
 /// A date as spreadsheets write it: `2025-07-07`, or `2025/07/07` and `2025/7/7` as
 /// Japanese spreadsheets export dates.

@@ -9,7 +9,7 @@ const STAGES: &[(&str, &[&str])] = &[
     (
         "bottom",
         &[
-            "domain", "diag", "base_url", "text", "terms", "ignore", "files", "timings", "today",
+            "domain", "messages", "msg", "diag", "base_url", "text", "terms", "ignore", "files", "timings", "today",
         ],
     ),
     ("config", &["config"]),

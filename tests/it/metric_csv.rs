@@ -89,6 +89,19 @@ fn check_names_every_error_of_a_csv_at_its_line_and_column() {
     assert!(stderr.contains("content/metrics/revenue.csv:4:12"), "{stderr}");
     // The excerpt quotes the CSV's line.
     assert!(stderr.contains("2025-07-14,abc"), "{stderr}");
+    // In Japanese, as a Japanese site's command line speaks.
+    let out = okrsite()
+        .env("OKRSITE_LANG", "ja")
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`abc` は数値ではありません"), "{stderr}");
+    assert!(
+        stderr.contains("`2025-02-30` はありえない日付です: 2025-02 は28日までです"),
+        "{stderr}"
+    );
 }
 
 #[test]

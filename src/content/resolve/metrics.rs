@@ -17,6 +17,7 @@ use super::series::{CsvLayout, YamlLayout, resolve_series};
 use crate::diag::{Diagnostic, Position};
 use crate::domain::Cadence;
 use crate::model::{Direction, Metric, MetricId, Point, Thresholds};
+use crate::msg;
 
 /// The published metrics, and what key results need to know of every metric file.
 pub(super) struct Metrics<'c> {
@@ -122,15 +123,11 @@ fn check_points_in_one_place(l: &Loaded<RawMetric>, csv: &Loaded<CsvPoints>, r: 
     if l.raw.points.points.is_empty() {
         return;
     }
-    let line = r
-        .locate(l, &YamlPath::root().key("points"))
-        .map_or(String::new(), |p| format!(" (line {})", p.line));
-    let d = Diagnostic::error(
-        csv.file.clone(),
-        Some(Position::new(1, 1)),
-        format!("this metric also has points in {}{line}", l.file),
-    )
-    .with_help("keep them in one place: remove `points` from the YAML, or remove this CSV");
+    let message = match r.locate(l, &YamlPath::root().key("points")) {
+        Some(p) => msg!("csv.both", file = &l.file, line = p.line),
+        None => msg!("csv.both_unlocated", file = &l.file),
+    };
+    let d = Diagnostic::error(csv.file.clone(), Some(Position::new(1, 1)), message).with_help(msg!("csv.both_help"));
     r.diagnostics.push(d);
 }
 
@@ -141,16 +138,15 @@ fn check_csvs_without_metric(content: &LoadedContent, files: &HashSet<&str>, sor
         if files.contains(id.as_str()) {
             continue;
         }
+        let yaml = format!("content/metrics/{id}.yaml");
         let help = match r.suggest(id, sorted) {
-            Some(near) => format!("{near} (rename the CSV after its metric)"),
-            None => {
-                format!("create content/metrics/{id}.yaml with at least `name:`, or rename the CSV after its metric")
-            }
+            Some(near) => msg!("csv.orphan_near_help", near = near),
+            None => msg!("csv.orphan_help", file = &yaml),
         };
         let d = Diagnostic::error(
             csv.file.clone(),
             Some(Position::new(1, 1)),
-            format!("no metric file content/metrics/{id}.yaml for these points"),
+            msg!("csv.orphan", file = &yaml),
         )
         .with_help(help);
         r.diagnostics.push(d);
