@@ -19,6 +19,11 @@ fn problems(text: &str) -> Vec<(usize, usize, String)> {
         .collect()
 }
 
+/// The help of a diagnostic, in English.
+fn help(d: &Diagnostic) -> String {
+    d.help.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
 fn row(offset: usize, line: usize) -> RowStart {
     RowStart {
         offset,
@@ -106,16 +111,7 @@ fn an_unquoted_thousands_separator_is_a_wrong_number_of_fields_with_a_hint() {
     let d = &c.problems[0];
     assert_eq!(d.position, Some(Position::new(2, 14)));
     assert_eq!(d.message.to_string(), "this row has 3 fields; expected date,value");
-    assert!(
-        d.help
-            .as_ref()
-            .map(ToString::to_string)
-            .as_deref()
-            .unwrap()
-            .contains("\"1,234\""),
-        "{:?}",
-        d.help
-    );
+    assert!(help(&d).contains("\"1,234\""), "{:?}", d.help);
 }
 
 #[test]
@@ -129,15 +125,7 @@ fn a_missing_or_misspelt_header_is_named_with_the_right_one() {
             .to_string()
             .contains("header row is missing")
     );
-    assert!(
-        missing.problems[0]
-            .help
-            .as_ref()
-            .map(ToString::to_string)
-            .as_deref()
-            .unwrap()
-            .contains("`date,value`")
-    );
+    assert!(help(&missing.problems[0]).contains("`date,value`"));
     // The first row is still read as data.
     assert_eq!(missing.points.len(), 2);
 
@@ -146,17 +134,14 @@ fn a_missing_or_misspelt_header_is_named_with_the_right_one() {
         problems("date,vaule\n2025-07-07,45\n"),
         [(1, 6, "header column 2 is `vaule`, expected `value`".to_string())]
     );
-    assert_eq!(
-        misspelt.problems[0].help.as_ref().map(ToString::to_string).as_deref(),
-        Some("did you mean `value`?")
-    );
+    assert_eq!(help(&misspelt.problems[0]), "did you mean `value`?");
     assert_eq!(misspelt.points.len(), 1, "rows under a misspelt header are read");
 
     let swapped = read("value,date\n45,2025-07-07\n");
     assert_eq!(swapped.problems.len(), 2, "{:?}", swapped.problems);
     assert_eq!(
-        swapped.problems[0].help.as_ref().map(ToString::to_string).as_deref(),
-        Some("the columns go in the order date,value,note")
+        help(&swapped.problems[0]),
+        "the columns go in the order date,value,note"
     );
     assert!(swapped.points.is_empty(), "rows under a wrong header are not read");
 
@@ -223,15 +208,7 @@ fn every_bad_date_is_reported_with_what_would_be_right() {
     let expected: Vec<(usize, usize, String)> = expected.iter().map(|(l, c, m)| (*l, *c, m.to_string())).collect();
     assert_eq!(p, expected);
     let c = read(text);
-    assert!(
-        c.problems[3]
-            .help
-            .as_ref()
-            .map(ToString::to_string)
-            .as_deref()
-            .unwrap()
-            .contains("YYYY/MM/DD")
-    );
+    assert!(help(&c.problems[3]).contains("YYYY/MM/DD"));
     assert!(c.points.is_empty());
 }
 
@@ -247,33 +224,9 @@ fn every_bad_value_is_reported_at_its_column() {
     assert_eq!(at, [(2, 12), (3, 12), (4, 12), (5, 12), (6, 12)]);
     assert_eq!(c.problems[0].message.to_string(), "the value is empty");
     assert_eq!(c.problems[1].message.to_string(), "`abc` is not a number");
-    assert!(
-        c.problems[2]
-            .help
-            .as_ref()
-            .map(ToString::to_string)
-            .as_deref()
-            .unwrap()
-            .contains("without `%`")
-    );
-    assert!(
-        c.problems[3]
-            .help
-            .as_ref()
-            .map(ToString::to_string)
-            .as_deref()
-            .unwrap()
-            .contains("groups of three")
-    );
-    assert!(
-        c.problems[4]
-            .help
-            .as_ref()
-            .map(ToString::to_string)
-            .as_deref()
-            .unwrap()
-            .contains("ASCII digits")
-    );
+    assert!(help(&c.problems[2]).contains("without `%`"));
+    assert!(help(&c.problems[3]).contains("groups of three"));
+    assert!(help(&c.problems[4]).contains("ASCII digits"));
 }
 
 #[test]
