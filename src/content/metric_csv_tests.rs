@@ -111,7 +111,7 @@ fn an_unquoted_thousands_separator_is_a_wrong_number_of_fields_with_a_hint() {
     let d = &c.problems[0];
     assert_eq!(d.position, Some(Position::new(2, 14)));
     assert_eq!(d.message.to_string(), "this row has 3 fields; expected date,value");
-    assert!(help(&d).contains("\"1,234\""), "{:?}", d.help);
+    assert!(help(d).contains("\"1,234\""), "{:?}", d.help);
 }
 
 #[test]
