@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use crate::content::load;
 use crate::content::resolve::{self, Options};
-use crate::diag::{self, Diagnostic, Lang, SourceMap};
+use crate::diag::{self, Diagnostic, Lang, Message, SourceMap};
 use crate::ignore::Ignore;
 use crate::model::Site;
 use crate::score::{self, SiteScores};
@@ -211,30 +211,58 @@ pub struct Built {
 pub enum BuildError {
     /// The output folder was refused ([`output::OutputError::is_refusal`]) or
     /// could not be written.
-    #[error(transparent)]
     OutputFolder(output::OutputError),
     /// Rendering failed: a template of the site (a content error) or the output.
-    #[error(transparent)]
     Render(render::pages::PageError),
     /// The site's `static/` folder could not be copied.
-    #[error(transparent)]
     Static(StaticError),
     /// Abandoned through [`Session::cancel`].
-    #[error("cancelled")]
     Cancelled,
 }
 
 /// Why `static/` could not be copied into the output.
 #[derive(Debug, thiserror::Error)]
 pub enum StaticError {
-    #[error("static/: {0}")]
     Walk(#[from] walkdir::Error),
-    #[error("static/{path}: {source}")]
     Read { path: String, source: std::io::Error },
-    #[error("static/{path} would overwrite a page okrsite generates; rename it")]
     OverwritesPage { path: String },
-    #[error("static/{path}: {source}")]
     Write { path: String, source: render::SinkError },
+}
+
+impl BuildError {
+    /// What went wrong, in the catalogue's words.
+    pub fn message(&self) -> Message {
+        match self {
+            BuildError::OutputFolder(e) => e.message(),
+            BuildError::Render(e) => e.message(),
+            BuildError::Static(e) => e.message(),
+            BuildError::Cancelled => crate::msg!("build.cancelled"),
+        }
+    }
+}
+
+impl StaticError {
+    pub fn message(&self) -> Message {
+        use crate::msg;
+        match self {
+            StaticError::Walk(e) => msg!("build.static_walk", reason = e.to_string()),
+            StaticError::Read { path, source } => msg!("build.static_read", path = path, reason = source.to_string()),
+            StaticError::OverwritesPage { path } => msg!("build.static_overwrites", path = path),
+            StaticError::Write { path, source } => msg!("build.static_write", path = path, reason = source.message()),
+        }
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::fmt::Display for StaticError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 impl BuildError {
@@ -423,7 +451,7 @@ impl render::Sink for StagingSink<'_> {
         }
         self.staging
             .put(&file.path, &file.bytes)
-            .map_err(|e| render::SinkError::Write(Box::new(e)))?;
+            .map_err(|e| render::SinkError::Write(e.message()))?;
         self.written().insert(file.path);
         Ok(())
     }
@@ -488,7 +516,7 @@ fn add_site_static(root: &Path, ignore: &Ignore, sink: &StagingSink<'_>) -> Resu
         })?;
         sink.staging.put(&rel, &bytes).map_err(|e| StaticError::Write {
             path: rel.clone(),
-            source: render::SinkError::Write(Box::new(e)),
+            source: render::SinkError::Write(e.message()),
         })?;
         sink.written().insert(rel);
     }
