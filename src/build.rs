@@ -75,13 +75,13 @@ fn check_templates(root: &Path, checked: &mut Checked) {
                 Err(render::pages::PageError::Template { path, error, .. }) => {
                     vec![render::theme::template_diagnostic(
                         root,
-                        &format!("fails to render {path}"),
+                        crate::msg!("template.fails_to_render", path = path),
                         &error,
                     )]
                 }
-                Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.to_string())],
+                Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.message())],
                 Err(render::pages::PageError::TagCollision(c)) => {
-                    vec![Diagnostic::error("content", None, c.to_string())]
+                    vec![Diagnostic::error("content", None, c.message())]
                 }
             }
         }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use crate::base_url::{self, BaseUrl};
 use crate::diag::Message;
 use crate::diag::{Diagnostic, Position, suggestion};
+use crate::msg;
 
 pub const CONFIG_FILE: &str = "okrsite.toml";
 
@@ -260,18 +261,18 @@ impl Reader<'_> {
 
     fn title(&mut self, title: &str) {
         if title.trim().is_empty() {
-            self.help(
-                "title",
-                "`title` is empty",
-                "give the site a name, e.g. title = \"TaskFlow OKR\"",
-            );
+            self.help("title", msg!("config.empty_title"), msg!("config.empty_title_help"));
         }
     }
 
     fn base_url(&mut self, url: &str, config: &mut Config) {
         match BaseUrl::parse(url) {
             Ok(u) => config.base_url = u,
-            Err(e) => self.help("base_url", format!("base_url `{url}` {e}"), base_url::EXPECTED),
+            Err(e) => self.help(
+                "base_url",
+                msg!("config.bad_base_url", url = url, reason = e.message()),
+                base_url::expected(),
+            ),
         }
     }
 
@@ -281,8 +282,8 @@ impl Reader<'_> {
             "en" => config.language = Language::En,
             other => self.help(
                 "language",
-                format!("unknown language `{other}`"),
-                "expected \"ja\" or \"en\"",
+                msg!("config.unknown_language", value = other),
+                msg!("config.unknown_language_help"),
             ),
         }
     }
@@ -291,15 +292,15 @@ impl Reader<'_> {
         if theme != "default" {
             self.help(
                 "theme",
-                format!("unknown theme `{theme}`"),
-                "the only built-in theme is \"default\"; override single templates with a `templates/` folder",
+                msg!("config.unknown_theme", value = theme),
+                msg!("config.unknown_theme_help"),
             );
         }
     }
 
     fn output_dir(&mut self, out: &str) {
         if out.trim().is_empty() {
-            self.error("output_dir", "`output_dir` is empty");
+            self.error("output_dir", msg!("config.empty_output_dir"));
         }
     }
 
@@ -309,8 +310,8 @@ impl Reader<'_> {
         } else {
             self.help(
                 "fiscal_year_start_month",
-                format!("`fiscal_year_start_month` is {m}, outside 1..12"),
-                "1 for calendar quarters, 4 for a fiscal year (年度) starting in April",
+                msg!("config.fiscal_month", value = m.to_string()),
+                msg!("config.fiscal_month_help"),
             );
         }
     }
@@ -320,7 +321,8 @@ impl Reader<'_> {
             // `!<glob>` re-includes what <glob> matches (see crate::ignore).
             let glob = pattern.strip_prefix('!').unwrap_or(pattern);
             if let Err(e) = crate::ignore::glob(glob) {
-                self.error("ignore", format!("invalid glob `{pattern}` in `ignore`: {}", e.kind()));
+                let message = msg!("config.bad_glob", pattern = pattern, reason = e.kind().to_string());
+                self.error("ignore", message);
             }
         }
     }
@@ -331,21 +333,29 @@ impl Reader<'_> {
         let too_safe = s.too_safe.unwrap_or(defaults.too_safe);
         for (key, v) in [("green", green), ("yellow", yellow), ("too_safe", too_safe)] {
             if !(0.0..=1.0).contains(&v) {
-                self.error(key, format!("scoring.{key} is {v}, outside [0, 1]"));
+                self.error(key, msg!("config.score_range", key = key, value = v.to_string()));
             }
         }
         if yellow > green {
             self.help(
                 "yellow",
-                format!("scoring.yellow ({yellow}) is above scoring.green ({green})"),
-                "a score >= green is green and >= yellow is yellow, so yellow must not exceed green",
+                msg!(
+                    "config.yellow_above_green",
+                    yellow = yellow.to_string(),
+                    green = green.to_string()
+                ),
+                msg!("config.yellow_above_green_help"),
             );
         }
         if too_safe <= green && (0.0..=1.0).contains(&too_safe) {
             self.help(
                 "too_safe",
-                format!("scoring.too_safe ({too_safe}) is not above scoring.green ({green})"),
-                "too_safe flags a quarter whose every KR scored at least this: it must be above green, e.g. 0.9",
+                msg!(
+                    "config.too_safe",
+                    too_safe = too_safe.to_string(),
+                    green = green.to_string()
+                ),
+                msg!("config.too_safe_help"),
             );
         }
         ScoringThresholds {
@@ -357,26 +367,19 @@ impl Reader<'_> {
 
     fn review(&mut self, review: &RawReview) {
         if review.sections.iter().all(|h| h.trim().is_empty()) {
-            self.help(
-                "sections",
-                "`review.sections` names no section",
-                "e.g. sections = [\"成果サマリ\", \"KRごとの要因分析\", \"学び\", \"決定事項\", \"未解決事項\"]",
-            );
+            self.help("sections", msg!("config.no_sections"), msg!("config.no_sections_help"));
         }
     }
 
     fn tags(&mut self, tags: &RawTags) {
         for (from, to) in &tags.aliases {
             if from.trim().is_empty() || to.trim().is_empty() {
-                self.error(
-                    "aliases",
-                    format!("`tags.aliases` maps `{from}` to `{to}`: a tag cannot be empty"),
-                );
+                self.error("aliases", msg!("config.alias_empty", from = from, to = to));
             } else if tags.aliases.contains_key(to) && to != from {
                 self.help(
                     "aliases",
-                    format!("`tags.aliases` maps `{from}` to `{to}`, which is itself an alias"),
-                    format!("map `{from}` straight to `{}`", tags.aliases[to]),
+                    msg!("config.alias_of_alias", from = from, to = to),
+                    msg!("config.alias_of_alias_help", from = from, target = &tags.aliases[to]),
                 );
             }
         }
@@ -401,11 +404,7 @@ impl Reader<'_> {
 
     fn learnings(&mut self, l: &RawLearnings) {
         if l.headings.iter().all(|h| h.trim().is_empty()) {
-            self.help(
-                "headings",
-                "`learnings.headings` names no heading",
-                "e.g. headings = [\"学び\", \"Learnings\"]",
-            );
+            self.help("headings", msg!("config.no_headings"), msg!("config.no_headings_help"));
         }
     }
 }
@@ -438,20 +437,18 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
         d = Diagnostic::error(
             CONFIG_FILE,
             position,
-            format!(
-                "unknown key `{key}` in okrsite.toml; expected one of: {}",
-                TOP_KEYS.join(", ")
-            ),
+            msg!("config.unknown_key", key = key, expected = TOP_KEYS.join(", ")),
         );
         let scoring = ["green", "yellow"];
         if let Some(help) = suggestion(key, TOP_KEYS).or_else(|| suggestion(key, &scoring)) {
             d = d.with_help(help);
         }
     } else if message.contains("missing field `title`") {
-        d = Diagnostic::error(CONFIG_FILE, Some(Position::new(1, 1)), "okrsite.toml has no `title`")
-            .with_help("add a line such as: title = \"TaskFlow OKR\"");
+        d = Diagnostic::error(CONFIG_FILE, Some(Position::new(1, 1)), msg!("config.no_title"))
+            .with_help(msg!("config.no_title_help"));
     } else {
-        d = Diagnostic::error(CONFIG_FILE, position, message);
+        // The TOML parser's own words: not ours to translate.
+        d = Diagnostic::error(CONFIG_FILE, position, Message::verbatim(message));
     }
     d
 }
