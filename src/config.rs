@@ -395,8 +395,8 @@ impl Reader<'_> {
         if date.is_none() {
             let at = Position::of_offset(self.text, value.span().start);
             self.errors.push(
-                Diagnostic::error(CONFIG_FILE, Some(at), crate::msg!("config.as_of", text = &written))
-                    .with_help(crate::msg!("config.as_of_help")),
+                Diagnostic::error(CONFIG_FILE, Some(at), msg!("config.as_of", text = &written))
+                    .with_help(msg!("config.as_of_help")),
             );
         }
         date
