@@ -103,6 +103,10 @@ fn check_templates(root: &Path, checked: &mut Checked) {
 }
 
 /// [`check`], reusing the parse of files unchanged since `cache` saw them.
+///
+/// `today` is the date of `SOURCE_DATE_EPOCH` or the system's; the config's
+/// `as_of`, when set, wins over both. This is the one place "today" is chosen:
+/// every stage after it reads the site's.
 pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load::ParseCache>) -> Checked {
     check_replacing(root, drafts, today, cache, &load::Replacements::new())
 }
@@ -124,6 +128,7 @@ pub fn check_replacing(
             sources,
         };
     };
+    let today = config.as_of.unwrap_or(today);
     let timer = crate::timings::Timer::new();
     let content = load::load_content_replacing(root, &config, cache, replaced);
     timer.lap("load");

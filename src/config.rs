@@ -1,5 +1,6 @@
 //! `okrsite.toml`: the site configuration.
 
+use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::base_url::{self, BaseUrl};
@@ -82,6 +83,10 @@ pub struct Config {
     pub tag_aliases: std::collections::BTreeMap<String, String>,
     /// Keep raw HTML in Markdown as written (trusted authors only); sanitised otherwise.
     pub allow_html: bool,
+    /// "Today" pinned for an archived or demo site (`as_of`): it wins over
+    /// `SOURCE_DATE_EPOCH` and the system date (see `build::check_cached`).
+    #[serde(skip)]
+    pub as_of: Option<Date>,
 }
 
 impl Config {
@@ -100,6 +105,7 @@ impl Config {
             review_sections: default_review_sections(Language::Ja),
             tag_aliases: Default::default(),
             allow_html: false,
+            as_of: None,
         }
     }
 }
@@ -119,6 +125,8 @@ struct RawConfig {
     review: Option<RawReview>,
     tags: Option<RawTags>,
     allow_html: Option<bool>,
+    /// A string `"2026-11-21"` or a TOML date `2026-11-21`.
+    as_of: Option<toml::Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +184,7 @@ const TOP_KEYS: &[&str] = &[
     "review",
     "tags",
     "allow_html",
+    "as_of",
 ];
 
 /// Parses and validates `okrsite.toml`. Every problem is reported, not only the first.
@@ -225,6 +234,9 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         config.tag_aliases = tags.aliases;
     }
     config.allow_html = raw.allow_html.unwrap_or(false);
+    if let Some(as_of) = raw.as_of {
+        config.as_of = r.as_of(&as_of);
+    }
     if r.errors.is_empty() { Ok(config) } else { Err(r.errors) }
 }
 
@@ -373,11 +385,47 @@ impl Reader<'_> {
         }
     }
 
+    /// `as_of`, a date written `"YYYY-MM-DD"` (or as a TOML date); an error at the value.
+    fn as_of(&mut self, value: &toml::Spanned<toml::Value>) -> Option<Date> {
+        let written = match value.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let date = calendar_date(&written);
+        if date.is_none() {
+            let at = Position::of_offset(self.text, value.span().start);
+            self.errors.push(
+                Diagnostic::error(CONFIG_FILE, Some(at), msg!("config.as_of", text = &written))
+                    .with_help(msg!("config.as_of_help")),
+            );
+        }
+        date
+    }
+
     fn learnings(&mut self, l: &RawLearnings) {
         if l.headings.iter().all(|h| h.trim().is_empty()) {
             self.help("headings", msg!("config.no_headings"), msg!("config.no_headings_help"));
         }
     }
+}
+
+/// A date written `YYYY-MM-DD` that exists.
+fn calendar_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| text[r].parse::<i16>().ok();
+    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    Date::new(y, m as i8, d as i8).ok().filter(|_| y >= 1)
 }
 
 fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
@@ -473,6 +521,27 @@ mod tests {
         assert_eq!(errs[0].position, Some(Position::new(2, 1)));
         assert!(errs[0].message.to_string().contains("unknown language `fr`"));
         assert_eq!(errs[1].position, Some(Position::new(3, 1)));
+    }
+
+    #[test]
+    fn as_of_pins_today_and_a_bad_one_is_an_error_at_its_value() {
+        assert_eq!(parse("title = \"T\"\n").unwrap().as_of, None);
+        let quoted = parse("title = \"T\"\nas_of = \"2026-11-21\"\n").unwrap();
+        assert_eq!(quoted.as_of, Some(jiff::civil::date(2026, 11, 21)));
+        let toml_date = parse("title = \"T\"\nas_of = 2026-11-21\n").unwrap();
+        assert_eq!(toml_date.as_of, Some(jiff::civil::date(2026, 11, 21)));
+        for (bad, shown) in [
+            ("\"2026-02-30\"", "2026-02-30"),
+            ("\"2026/11/21\"", "2026/11/21"),
+            ("\"0000-01-01\"", "0000-01-01"),
+            ("2026-11-21T09:00:00", "2026-11-21T09:00:00"),
+            ("20261121", "20261121"),
+        ] {
+            let errors = parse(&format!("title = \"T\"\nas_of =  {bad}\n")).unwrap_err();
+            assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
+            assert_eq!(errors[0].message.to_string(), format!("`as_of` is {shown}, not a date"));
+            assert_eq!(errors[0].position, Some(Position::new(2, 10)), "{bad}");
+        }
     }
 
     #[test]

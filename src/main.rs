@@ -208,7 +208,7 @@ fn main() -> ExitCode {
                 confidence,
                 note,
                 value,
-                date: date.unwrap_or(today),
+                date,
             };
             checkin(&root, &c, today, color, lang)
         }
@@ -458,7 +458,8 @@ fn checkin_due(root: &std::path::Path, today: jiff::civil::Date, color: bool, la
         report(&checked, color, lang);
         return ExitCode::from(EXIT_CONTENT);
     };
-    for line in okrsite::checkin::due_lines(site, today) {
+    // The site's today: `as_of` when okrsite.toml pins one.
+    for line in okrsite::checkin::due_lines(site, site.today) {
         println!("{}", diag::escape_controls(&line.render(lang)));
     }
     ExitCode::SUCCESS

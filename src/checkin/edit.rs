@@ -75,12 +75,12 @@ fn item(addition: &Addition) -> Vec<(&'static str, Value)> {
 
 /// A number as the files write it: `62`, not `62.0`, when it is whole.
 pub fn number(v: f64) -> Value {
-    // Whole numbers up to 2^53 are exact both ways.
-    if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
-        Value::from(v as i64)
-    } else {
-        Value::from(v)
-    }
+    whole(v).map_or_else(|| Value::from(v), Value::from)
+}
+
+/// `v` as an integer when it is one exactly (up to 2^53, where every whole number is).
+pub fn whole(v: f64) -> Option<i64> {
+    (v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0).then_some(v as i64)
 }
 
 /// An item added to a list: a new line after its last item, or inside its brackets.

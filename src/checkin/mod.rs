@@ -7,6 +7,7 @@
 //! only when that adds no error are the files written, each atomically (a temporary
 //! file beside it, then a rename).
 
+mod csv_row;
 mod due;
 mod edit;
 
@@ -24,6 +25,7 @@ use crate::diag::{self, Diagnostic, Message, SourceMap};
 use crate::domain::{Light, Quarter};
 use crate::msg;
 
+pub use csv_row::CsvError;
 pub use due::{DueKr, DueList, DueTeam, WEEK_DAYS, due, due_lines};
 pub use edit::EditError;
 
@@ -39,12 +41,15 @@ pub struct Checkin {
     pub note: Option<String>,
     /// A value of the KR on `date`: to its `values`, or to its metric's `points`.
     pub value: Option<f64>,
-    pub date: Date,
+    /// The check-in's date; none for the site's today (its `as_of`, if set).
+    pub date: Option<Date>,
 }
 
 /// What `checkin` wrote: the files' display paths, the KR's file first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Written {
+    /// The check-in's date.
+    pub date: Date,
     pub checkin_file: String,
     /// The file the value went to, when one was given.
     pub value_file: Option<String>,
@@ -53,7 +58,7 @@ pub struct Written {
 impl Written {
     /// What was written, in words: a line per file.
     pub fn lines(&self, c: &Checkin) -> Vec<Message> {
-        let date = c.date.to_string();
+        let date = self.date.to_string();
         let mut lines = vec![msg!(
             "checkin.added",
             file = self.checkin_file.as_str(),
@@ -124,6 +129,10 @@ pub enum CheckinError {
         file: String,
         error: EditError,
     },
+    Csv {
+        file: String,
+        error: CsvError,
+    },
     /// The edit would add these errors to the site (with the texts they point into).
     WouldBreak {
         errors: Vec<Diagnostic>,
@@ -160,6 +169,7 @@ impl CheckinError {
             E::MetricMissing { kr, metric } => msg!("checkin.metric_missing", kr = kr, metric = metric),
             E::DuplicatePoint { file, date } => msg!("checkin.duplicate_point", file = file, date = date),
             E::Edit { file, error } => msg!("checkin.cannot_edit", file = file, reason = error.message()),
+            E::Csv { file, error } => msg!("checkin.cannot_edit", file = file, reason = csv_reason(error)),
             E::WouldBreak { errors, .. } => msg!("checkin.would_break", n = errors.len()),
             E::Write { file, error } => msg!("checkin.cannot_write", file = file, error = error),
         }
@@ -182,6 +192,15 @@ impl CheckinError {
     }
 }
 
+/// Why a CSV row could not be added, in words (a duplicate date has its own error).
+fn csv_reason(error: &CsvError) -> Message {
+    match error {
+        CsvError::Broken => msg!("checkin.csv_broken"),
+        CsvError::Duplicate(date) => msg!("checkin.csv_duplicate", date = date.to_string()),
+        CsvError::Unsafe => msg!("checkin.csv_unsafe"),
+    }
+}
+
 /// "did you mean …?" for a near miss, else the list of what there is.
 fn suggest(written: &str, known: &[String], listing: impl Fn(String) -> Message) -> Message {
     let words: Vec<&str> = known.iter().map(String::as_str).collect();
@@ -194,10 +213,11 @@ fn suggest(written: &str, known: &[String], listing: impl Fn(String) -> Message)
 /// Adds `c` to the site at `root`: the files written, or why nothing was.
 pub fn checkin(root: &Path, c: &Checkin, today: Date) -> Result<Written, CheckinError> {
     check_numbers(c)?;
+    let date = c.date.unwrap_or_else(|| site_today(root, today));
     let target = find_kr(root, c)?;
-    let mut edits = vec![checkin_edit(&target, c)?];
+    let mut edits = vec![checkin_edit(&target, c, date)?];
     if let Some(value) = c.value {
-        match value_edit(root, &target, &edits[0], c.date, value)? {
+        match value_edit(root, &target, &edits[0], date, value)? {
             // The KR's own `values`: the same file, edited once more.
             ValueEdit::SameFile(text) => edits[0].text = text,
             ValueEdit::Metric(edit) => edits.push(edit),
@@ -206,9 +226,18 @@ pub fn checkin(root: &Path, c: &Checkin, today: Date) -> Result<Written, Checkin
     validate(root, today, &edits)?;
     write_all(&edits)?;
     Ok(Written {
+        date,
         checkin_file: edits[0].file.display.clone(),
         value_file: edits.get(1).map(|e| e.file.display.clone()),
     })
+}
+
+/// The site's today: `as_of` from okrsite.toml when it is set, else `today`.
+fn site_today(root: &Path, today: Date) -> Date {
+    crate::content::load::load_config(root)
+        .0
+        .and_then(|c| c.as_of)
+        .unwrap_or(today)
 }
 
 fn check_numbers(c: &Checkin) -> Result<(), CheckinError> {
@@ -368,9 +397,9 @@ struct Edit {
 }
 
 /// The check-in, added to the KR's `checkins`.
-fn checkin_edit(target: &Target, c: &Checkin) -> Result<Edit, CheckinError> {
+fn checkin_edit(target: &Target, c: &Checkin, date: Date) -> Result<Edit, CheckinError> {
     let mut fields = vec![
-        ("date", Value::from(c.date.to_string())),
+        ("date", Value::from(date.to_string())),
         ("status", Value::from(c.status.as_str())),
     ];
     fields.extend(c.confidence.map(|v| ("confidence", edit::number(v))));
@@ -405,6 +434,10 @@ fn value_edit(root: &Path, target: &Target, kr_file: &Edit, date: Date, value: f
         };
         return Ok(ValueEdit::SameFile(edited(&file, &target.path, "values", &point)?.text));
     };
+    let csv = format!("content/metrics/{metric}.csv");
+    if crate::content::resolve::is_slug(metric) && root.join(&csv).is_file() {
+        return csv_edit(root, &csv, date, value).map(ValueEdit::Metric);
+    }
     let rel = format!("content/metrics/{metric}.yaml");
     if !crate::content::resolve::is_slug(metric) || !root.join(&rel).is_file() {
         return Err(CheckinError::MetricMissing {
@@ -421,6 +454,22 @@ fn value_edit(root: &Path, target: &Target, kr_file: &Edit, date: Date, value: f
     let raw = yaml::parse::<RawMetric>(&file.text, origin).map_err(|d| CheckinError::Unreadable(Box::new(d)))?;
     no_point_on(raw.points.points.iter().map(|p| p.date.0), date, &rel)?;
     edited(&file, &YamlPath::root(), "points", &point).map(ValueEdit::Metric)
+}
+
+/// The value as the last row of the metric's CSV.
+fn csv_edit(root: &Path, rel: &str, date: Date, value: f64) -> Result<Edit, CheckinError> {
+    let file = read_file(root, rel)?;
+    let text = csv_row::append_row(&file.text, rel, date, value).map_err(|error| match error {
+        CsvError::Duplicate(date) => CheckinError::DuplicatePoint {
+            file: rel.to_string(),
+            date: date.to_string(),
+        },
+        error => CheckinError::Csv {
+            file: rel.to_string(),
+            error,
+        },
+    })?;
+    Ok(Edit { file, text })
 }
 
 /// A series has one value a day: a second one on `date` is refused here, by name.

@@ -4,6 +4,7 @@ pub mod bounds;
 pub mod cycles;
 pub mod learnings;
 pub mod load;
+pub mod metric_csv;
 pub mod raw;
 pub mod read;
 pub mod resolve;

@@ -332,3 +332,61 @@ fn due_lists_the_krs_without_a_checkin_in_the_last_seven_days() {
         "no quarter is running on 2030-01-01: no check-in is due\n"
     );
 }
+
+/// A KR on a metric whose points are in `content/metrics/<id>.csv`: the value is a
+/// new last row, in the file's date style and line breaks; with `as_of` in
+/// okrsite.toml, a check-in without `--date` is dated `as_of`, and `--due` counts
+/// from it.
+#[test]
+fn a_value_goes_to_the_metric_csv_and_as_of_is_today() {
+    let dir = site();
+    let root = dir.path();
+    let quarter = read(root, QUARTER_FILE).replace(
+        "values: {2025-10-06: 2.8, 2025-10-20: 2.5}   # 日付: 値",
+        "metric: first-task",
+    );
+    std::fs::write(root.join(QUARTER_FILE), quarter).unwrap();
+    let metrics = root.join("content/metrics");
+    std::fs::write(
+        metrics.join("first-task.yaml"),
+        "name: 初回タスクまでの日数\nunit: 日\n",
+    )
+    .unwrap();
+    let csv = "date,value,note\r\n2025/10/06,2.8,\"開始, 計測\"\r\n2025/10/20,2.5,\r\n";
+    std::fs::write(metrics.join("first-task.csv"), csv).unwrap();
+    let config = read(root, "okrsite.toml");
+    std::fs::write(root.join("okrsite.toml"), format!("as_of = \"2025-10-30\"\n{config}")).unwrap();
+    let (ok, _, stderr) = checkin(
+        root,
+        &[
+            "2025-Q4",
+            "product",
+            "activation/time",
+            "--status",
+            "green",
+            "--value",
+            "2.1",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.ends_with("added the value 2.1 on 2025-10-30 to content/metrics/first-task.csv\n"),
+        "{stderr}"
+    );
+    assert_eq!(
+        read(root, "content/metrics/first-task.csv"),
+        format!("{csv}2025/10/30,2.1,\r\n")
+    );
+    assert!(
+        read(root, QUARTER_FILE)
+            .contains("{date: 2025-10-26, status: green, confidence: 0.7}, {date: 2025-10-30, status: green}]")
+    );
+    check_is_clean(root);
+    // On 2025-10-30, 10-25 is five days back: onboarding is not due.
+    let (_, stdout, _) = checkin(root, &["--due"]);
+    assert!(
+        stdout.starts_with("2025-Q4: 2 KRs with no check-in in the 7 days to 2025-10-30\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("activation/onboarding"), "{stdout}");
+}

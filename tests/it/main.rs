@@ -13,6 +13,7 @@ mod checkin;
 mod common;
 mod hostile;
 mod messages;
+mod metric_csv;
 mod metrics;
 mod no_panic;
 mod practice;

@@ -13,6 +13,7 @@ mod metrics;
 mod okrs;
 mod report;
 mod retros;
+mod series;
 mod teams;
 
 use std::collections::BTreeMap;
