@@ -8,5 +8,6 @@ pub mod raw;
 pub mod read;
 pub mod resolve;
 pub mod retro;
+pub mod shapes;
 pub mod yaml;
 pub mod yaml_index;

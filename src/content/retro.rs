@@ -7,6 +7,7 @@ use pulldown_cmark::Parser;
 use super::learnings::{LearningWalker, Walked, item_markdown};
 pub use super::learnings::{is_tag_char, markdown_options, split_tags, tag_identity};
 use super::raw::RawFrontMatter;
+use super::shapes::FRONT_MATTER;
 use super::yaml::{self, Origin};
 use crate::diag::{Diagnostic, Position};
 
@@ -19,9 +20,10 @@ pub struct ParsedRetro {
     pub body_line_offset: usize,
 }
 
-/// Splits `---` front matter from the Markdown body and parses it. Line numbers in
-/// front matter errors count from the top of the .md file.
-pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
+/// Splits `---` front matter from the Markdown body and parses it, with every
+/// problem of the front matter. Line numbers in front matter errors count from the
+/// top of the .md file.
+pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Vec<Diagnostic>> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
@@ -40,12 +42,12 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
             let origin = Origin {
                 file,
                 line_offset: 1,
-                what: "the front matter",
+                what: "yaml.what.front_matter",
             };
             let front = if front_text.trim().is_empty() {
                 RawFrontMatter::default()
             } else {
-                yaml::parse::<RawFrontMatter>(front_text, origin)?
+                yaml::read::<RawFrontMatter>(front_text, origin, &FRONT_MATTER).into_result()?
             };
             return Ok(ParsedRetro {
                 front,
@@ -55,12 +57,14 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        file,
-        Some(Position::new(1, 1)),
-        "the front matter opened with `---` is never closed",
-    )
-    .with_help("end the front matter with a line holding only `---`"))
+    Err(vec![
+        Diagnostic::error(
+            file,
+            Some(Position::new(1, 1)),
+            "the front matter opened with `---` is never closed",
+        )
+        .with_help("end the front matter with a line holding only `---`"),
+    ])
 }
 
 /// A learning as found in the Markdown, before it is tied to a team and quarter.
@@ -180,7 +184,11 @@ mod tests {
 
     #[test]
     fn front_matter_lines_count_from_the_top_of_the_file() {
-        let err = parse("---\ntitle: x\ntagz: [a]\n---\nbody\n", "r.md").unwrap_err();
+        let errs = parse("---\ntitle: x\ntagz: [a]\ndraft: no\n---\nbody\n", "r.md").unwrap_err();
+        // Every problem of the front matter, each at its line.
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[1].position, Some(Position::new(4, 8)));
+        let err = &errs[0];
         assert_eq!(err.position, Some(Position::new(3, 1)));
         assert!(
             err.message.to_string().contains("unknown key `tagz`"),
@@ -191,8 +199,7 @@ mod tests {
         assert_eq!(ok.front.title.as_deref(), Some("x"));
         assert_eq!(ok.body_line_offset, 3);
         assert!(
-            parse("---\ntitle: x\n", "r.md")
-                .unwrap_err()
+            parse("---\ntitle: x\n", "r.md").unwrap_err()[0]
                 .message
                 .to_string()
                 .contains("never closed")

@@ -11,10 +11,8 @@
 //! `locate` for them.
 
 use std::collections::HashMap;
-use std::mem::MaybeUninit;
 
-use libyaml_rs as sys;
-
+use super::yaml::events::{self as sys, OwnedEvent, Parser};
 use super::yaml::{Seg, YamlPath, too_deep};
 use crate::diag::Position;
 
@@ -75,13 +73,13 @@ impl PositionIndex {
         let mut parser = Parser::new(text)?;
         let mut stack: Vec<Frame> = Vec::new();
         loop {
-            let event = parser.next()?;
-            let mark = Position::new(event.start_mark.line as usize + 1, event.start_mark.column as usize + 1);
+            let event = parser.next().ok()?;
+            let mark = event.at();
             match event.type_ {
                 sys::YAML_STREAM_START_EVENT | sys::YAML_DOCUMENT_START_EVENT => {}
                 sys::YAML_DOCUMENT_END_EVENT | sys::YAML_STREAM_END_EVENT => break,
                 sys::YAML_SCALAR_EVENT | sys::YAML_MAPPING_START_EVENT | sys::YAML_SEQUENCE_START_EVENT => {
-                    if has_anchor_or_tag(&event) {
+                    if event.has_anchor_or_tag() {
                         return None;
                     }
                     let Place::Node(place) = place(&mut stack, &event)? else {
@@ -143,7 +141,7 @@ enum Place {
 
 /// Where a node starting with `event` hangs; `None` when the index does not follow
 /// it (a key that is not plain text, a merge key).
-fn place(stack: &mut [Frame], event: &sys::yaml_event_t) -> Option<Place> {
+fn place(stack: &mut [Frame], event: &OwnedEvent) -> Option<Place> {
     let place = match stack.last_mut() {
         None => [None, None],
         Some(Frame::Seq { node, next }) => {
@@ -160,7 +158,7 @@ fn place(stack: &mut [Frame], event: &sys::yaml_event_t) -> Option<Place> {
                 if event.type_ != sys::YAML_SCALAR_EVENT {
                     return None;
                 }
-                let k = scalar_text(event);
+                let k = event.scalar_text();
                 if k == "<<" {
                     return None;
                 }
@@ -170,90 +168,6 @@ fn place(stack: &mut [Frame], event: &sys::yaml_event_t) -> Option<Place> {
         },
     };
     Some(Place::Node(place))
-}
-
-fn has_anchor_or_tag(event: &sys::yaml_event_t) -> bool {
-    // SAFETY: the union member read is the one of the event's type.
-    unsafe {
-        match event.type_ {
-            sys::YAML_SCALAR_EVENT => !event.data.scalar.anchor.is_null() || !event.data.scalar.tag.is_null(),
-            sys::YAML_MAPPING_START_EVENT => {
-                !event.data.mapping_start.anchor.is_null() || !event.data.mapping_start.tag.is_null()
-            }
-            sys::YAML_SEQUENCE_START_EVENT => {
-                !event.data.sequence_start.anchor.is_null() || !event.data.sequence_start.tag.is_null()
-            }
-            _ => false,
-        }
-    }
-}
-
-fn scalar_text(event: &sys::yaml_event_t) -> String {
-    // SAFETY: a scalar event's value points to `length` bytes owned by the event.
-    let bytes = unsafe { std::slice::from_raw_parts(event.data.scalar.value, event.data.scalar.length as usize) };
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// libyaml's event parser over a string, freed on drop.
-struct Parser<'t> {
-    sys: Box<MaybeUninit<sys::yaml_parser_t>>,
-    _text: std::marker::PhantomData<&'t str>,
-}
-
-/// An event, deleted on drop.
-struct OwnedEvent(sys::yaml_event_t);
-
-impl std::ops::Deref for OwnedEvent {
-    type Target = sys::yaml_event_t;
-    fn deref(&self) -> &sys::yaml_event_t {
-        &self.0
-    }
-}
-
-impl Drop for OwnedEvent {
-    fn drop(&mut self) {
-        // SAFETY: the event was filled by a successful yaml_parser_parse.
-        unsafe { sys::yaml_event_delete(&mut self.0) }
-    }
-}
-
-impl<'t> Parser<'t> {
-    fn new(text: &'t str) -> Option<Parser<'t>> {
-        let mut sys = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
-        // SAFETY: initialize fills the parser; the input outlives it (the lifetime 't).
-        unsafe {
-            let p = sys.as_mut_ptr();
-            if !sys::yaml_parser_initialize(p).ok {
-                return None;
-            }
-            sys::yaml_parser_set_encoding(p, sys::YAML_UTF8_ENCODING);
-            sys::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as _);
-        }
-        Some(Parser {
-            sys,
-            _text: std::marker::PhantomData,
-        })
-    }
-
-    /// The next event; `None` at a syntax error.
-    fn next(&mut self) -> Option<OwnedEvent> {
-        let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
-        // SAFETY: the parser is initialised; on success the event is filled.
-        unsafe {
-            let p = self.sys.as_mut_ptr();
-            if (&(*p)).error != sys::YAML_NO_ERROR || !sys::yaml_parser_parse(p, event.as_mut_ptr()).ok {
-                return None;
-            }
-            Some(OwnedEvent(event.assume_init()))
-        }
-    }
-}
-
-impl Drop for Parser<'_> {
-    fn drop(&mut self) {
-        // SAFETY: the parser was initialised in `new`.
-        unsafe { sys::yaml_parser_delete(self.sys.as_mut_ptr()) }
-    }
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub(super) fn resolve_alignment(
         Some(ids) if !ids.set.contains(obj) => {
             let help = r
                 .suggest(obj, &ids.in_order)
-                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)));
+                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)).into());
             r.error(
                 l,
                 at,

@@ -195,6 +195,7 @@ fn check_unknown_drives(content: &LoadedContent, files: &HashSet<&str>, sorted: 
                     "`drives` names metric files content/metrics/<id>.yaml; known: {}",
                     listing(sorted)
                 )
+                .into()
             });
             let at = YamlPath::root().key("drives").index(i);
             r.error(
