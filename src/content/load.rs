@@ -422,21 +422,21 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
     };
     let (parsed, problems) = match kind {
         Kind::Teams => {
-            let read = yaml::read::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("yaml.what.teams_file"), &TEAMS_FILE);
+            let read = yaml::read::<Option<Vec<Lenient<RawTeam>>>>(&text, origin(|| crate::msg!("yaml.what.teams_file")), &TEAMS_FILE);
             let parsed = read
                 .value
                 .map(|raw| Parsed::Teams(loaded(&display, &text, raw.unwrap_or_default())));
             (parsed, read.problems)
         }
         Kind::Metric(id) => {
-            let read = yaml::read::<RawMetric>(&text, origin("yaml.what.metric_file"), &METRIC_FILE);
+            let read = yaml::read::<RawMetric>(&text, origin(|| crate::msg!("yaml.what.metric_file")), &METRIC_FILE);
             let parsed = read
                 .value
                 .map(|raw| Parsed::Metric(id, Box::new(loaded(&display, &text, raw))));
             (parsed, read.problems)
         }
         Kind::Okrs(q, team) => {
-            let read = yaml::read::<Option<RawTeamQuarter>>(&text, origin("yaml.what.team_quarter"), &TEAM_QUARTER_FILE);
+            let read = yaml::read::<Option<RawTeamQuarter>>(&text, origin(|| crate::msg!("yaml.what.team_quarter")), &TEAM_QUARTER_FILE);
             let parsed = read.value.map(|raw| {
                 let raw = raw.unwrap_or(RawTeamQuarter {
                     objectives: Vec::new(),
@@ -487,7 +487,7 @@ fn explain_elements(parsed: &Parsed) -> Vec<Diagnostic> {
     let origin = Origin {
         file,
         line_offset: 0,
-        what: "yaml.what.file",
+        what: || crate::msg!("yaml.what.file"),
     };
     let mut out: Vec<Diagnostic> = broken
         .iter()

@@ -42,7 +42,7 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Vec<Diagnostic>> {
             let origin = Origin {
                 file,
                 line_offset: 1,
-                what: "yaml.what.front_matter",
+                what: || crate::msg!("yaml.what.front_matter"),
             };
             let front = if front_text.trim().is_empty() {
                 RawFrontMatter::default()

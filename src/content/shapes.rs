@@ -4,6 +4,7 @@
 //! values in step with the structs.
 
 use super::yaml::shape::{Choice, Field, Record, Shape};
+use crate::msg;
 
 /// `content/teams.yaml`: a list of teams (or nothing).
 pub static TEAMS_FILE: Shape = Shape::Maybe(&Shape::List(&Shape::Lenient(&Shape::Record(&TEAM))));
@@ -18,7 +19,7 @@ const TEXT: Shape = Shape::Maybe(&Shape::Text);
 const NUMBER: Shape = Shape::Maybe(&Shape::Number);
 
 static TEAM: Record = Record {
-    what: "yaml.what.team",
+    what: || msg!("yaml.what.team"),
     fields: &[
         Field::required("id", Shape::Text),
         Field::required("name", Shape::Text),
@@ -27,7 +28,7 @@ static TEAM: Record = Record {
 };
 
 static METRIC: Record = Record {
-    what: "yaml.what.metric_file",
+    what: || msg!("yaml.what.metric_file"),
     fields: &[
         Field::required("name", Shape::Text),
         Field::new("unit", TEXT),
@@ -44,7 +45,7 @@ static METRIC: Record = Record {
 };
 
 static DEFINITION: Record = Record {
-    what: "yaml.what.definition",
+    what: || msg!("yaml.what.definition"),
     fields: &[
         Field::new("formula", TEXT),
         Field::new("numerator", TEXT),
@@ -58,7 +59,7 @@ static DEFINITION: Record = Record {
 };
 
 static THRESHOLDS: Record = Record {
-    what: "yaml.what.thresholds",
+    what: || msg!("yaml.what.thresholds"),
     fields: &[
         Field::new("red", NUMBER),
         Field::new("yellow", NUMBER),
@@ -67,7 +68,7 @@ static THRESHOLDS: Record = Record {
 };
 
 static TEAM_QUARTER: Record = Record {
-    what: "yaml.what.team_quarter",
+    what: || msg!("yaml.what.team_quarter"),
     fields: &[
         Field::new("objectives", Shape::List(&Shape::Lenient(&Shape::Record(&OBJECTIVE)))),
         Field::new("not_doing", Shape::List(&Shape::Text)),
@@ -76,7 +77,7 @@ static TEAM_QUARTER: Record = Record {
 };
 
 static OBJECTIVE: Record = Record {
-    what: "yaml.what.objective",
+    what: || msg!("yaml.what.objective"),
     fields: &[
         Field::new("id", TEXT),
         Field::required("title", Shape::Text),
@@ -88,7 +89,7 @@ static OBJECTIVE: Record = Record {
 };
 
 static KEY_RESULT: Record = Record {
-    what: "yaml.what.key_result",
+    what: || msg!("yaml.what.key_result"),
     fields: &[
         Field::new("id", TEXT),
         Field::required("title", Shape::Text),
@@ -105,7 +106,7 @@ static KEY_RESULT: Record = Record {
 };
 
 static CHECKIN: Record = Record {
-    what: "yaml.what.checkin",
+    what: || msg!("yaml.what.checkin"),
     fields: &[
         Field::required("date", Shape::Date),
         Field::required("status", Shape::Choice(&LIGHT)),
@@ -115,7 +116,7 @@ static CHECKIN: Record = Record {
 };
 
 static FRONT: Record = Record {
-    what: "yaml.what.front_matter",
+    what: || msg!("yaml.what.front_matter"),
     fields: &[
         Field::new("title", TEXT),
         Field::new("date", Shape::Maybe(&Shape::Date)),

@@ -50,18 +50,18 @@ pub(super) fn slug_help(s: &str) -> Message {
 }
 
 /// The id of an objective or key result (the default `default` when it has none),
-/// reported when it breaks the slug rule or is already used (`seen`). `what` is the
-/// message key naming the kind.
+/// reported when it breaks the slug rule or is already used (`seen`). `what` names
+/// the kind.
 pub(super) fn check_id<T>(
     l: &Loaded<T>,
     path: &YamlPath,
     id: &Option<String>,
     default: String,
-    what: &'static str,
+    what: Message,
     seen: &mut HashSet<String>,
     r: &mut Reporter<'_>,
 ) -> String {
-    let what = || Message::new(what, Vec::new());
+    let what = || what.clone();
     let id = match id {
         Some(id) => {
             if !is_slug(id) {

@@ -124,7 +124,7 @@ fn resolve_objective(
     r: &mut Reporter<'_>,
 ) -> Objective {
     let op = YamlPath::root().key("objectives").index(oi);
-    let id = check_id(l, &op, &o.id, format!("o{}", oi + 1), "resolve.id.objective", seen, r);
+    let id = check_id(l, &op, &o.id, format!("o{}", oi + 1), msg!("resolve.id.objective"), seen, r);
     let n = o.key_results.len();
     if !(2..=5).contains(&n) {
         let at = if n == 0 { op.clone() } else { op.key("key_results") };
@@ -144,7 +144,7 @@ fn resolve_objective(
         .filter_map(|(ki, kr)| kr.ok().map(|kr| (ki, kr)))
         .map(|(ki, kr)| {
             let kp = op.key("key_results").index(ki);
-            let kr_id = check_id(l, &kp, &kr.id, format!("kr{}", ki + 1), "resolve.id.key_result", &mut kr_seen, r);
+            let kr_id = check_id(l, &kp, &kr.id, format!("kr{}", ki + 1), msg!("resolve.id.key_result"), &mut kr_seen, r);
             let name = kr_name(&id, &kr_id, &kr.title);
             resolve_kr(l, &kp, (kr_id, name), kr, ctx, r)
         })

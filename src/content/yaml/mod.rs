@@ -30,7 +30,7 @@ use serde_errors::{locate_failure, to_diagnostic};
 use shape::{Problem, Shape};
 use tree::Built;
 
-use crate::diag::{Diagnostic, Position};
+use crate::diag::{Diagnostic, Message, Position};
 use crate::msg;
 
 /// One step of a path into a YAML document.
@@ -81,8 +81,8 @@ pub struct Origin<'a> {
     pub file: &'a str,
     /// Lines above the document in its file.
     pub line_offset: usize,
-    /// The message key of what the top level of the document is ("a metric file").
-    pub what: &'static str,
+    /// What the top level of the document is, in words ("a metric file").
+    pub what: fn() -> Message,
 }
 
 impl Origin<'_> {
@@ -129,7 +129,7 @@ pub fn read<T: DeserializeOwned>(text: &str, origin: Origin<'_>, shape: &Shape) 
         Built::Unsupported => return read_with_serde(text, origin),
     };
     let checked = shape::check(root.as_ref(), shape);
-    let problems: Vec<Diagnostic> = checked.problems.into_iter().map(|p| origin.diagnostic(p)).collect();
+    let problems = reported(checked.problems, origin);
     let value = checked.value.and_then(|v| serde_yaml::from_value::<T>(v).ok());
     match value {
         Some(v) => Read {
@@ -140,6 +140,29 @@ pub fn read<T: DeserializeOwned>(text: &str, origin: Origin<'_>, shape: &Shape) 
         // The shape passed what serde refuses: serde's own words.
         None => read_with_serde(text, origin),
     }
+}
+
+/// How many problems of one document are reported one by one; the rest are
+/// counted in one more diagnostic (10,000 wrong statuses are one mistake copied).
+pub const REPORTED_PROBLEMS: usize = 50;
+
+/// The problems as diagnostics: the first [`REPORTED_PROBLEMS`], then how many more.
+fn reported(problems: Vec<Problem>, origin: Origin<'_>) -> Vec<Diagnostic> {
+    let more = problems.len().saturating_sub(REPORTED_PROBLEMS);
+    let first_unreported = problems.get(REPORTED_PROBLEMS).map(|p| p.at);
+    let mut out: Vec<Diagnostic> = problems
+        .into_iter()
+        .take(REPORTED_PROBLEMS)
+        .map(|p| origin.diagnostic(p))
+        .collect();
+    if let Some(at) = first_unreported {
+        out.push(origin.diagnostic(Problem {
+            at,
+            message: msg!("yaml.more_problems", n = more),
+            help: Some(msg!("yaml.more_problems_help", shown = REPORTED_PROBLEMS)),
+        }));
+    }
+    out
 }
 
 /// [`parse`], with a syntax error explained as [`read`] does.
@@ -236,7 +259,7 @@ mod tests {
         let origin = Origin {
             file: "f.yaml",
             line_offset: 2,
-            what: "yaml.what.file",
+            what: || msg!("yaml.what.file"),
         };
         let d = parse::<serde_yaml::Value>(&"{a: ".repeat(50_000), origin).unwrap_err();
         assert!(d.message.to_string().contains("nested more than 64"), "{}", d.message);
@@ -256,7 +279,7 @@ mod tests {
         let origin = Origin {
             file: "f.yaml",
             line_offset: 2,
-            what: "yaml.what.file",
+            what: || msg!("yaml.what.file"),
         };
         let d = parse::<serde_yaml::Value>(&doc, origin).unwrap_err();
         // The item whose aliases pass the parser's limit: `- &a5 [...]`, on line 8.
@@ -282,7 +305,7 @@ mod tests {
         let origin = Origin {
             file: "f.yaml",
             line_offset: 0,
-            what: "yaml.what.file",
+            what: || msg!("yaml.what.file"),
         };
         let d = parse::<Doc>("key_results:\n  - title: x\n    targte: 3\n", origin).unwrap_err();
         assert_eq!(d.position, Some(Position::new(3, 5)));

@@ -156,24 +156,23 @@ fn split_path(message: &str) -> (&str, &str) {
 }
 
 /// Names what the innermost mapping of a path is, in words.
-fn noun_for(path: &str, top: &'static str) -> Message {
+fn noun_for(path: &str, top: fn() -> Message) -> Message {
     // The innermost list the path went through decides the noun: `...key_results[1]`.
     let last_list = path
         .rsplit('.')
         .find(|seg| seg.ends_with(']'))
         .map(|seg| seg.split('[').next().unwrap_or(""));
     let last_seg = path.rsplit('.').next().unwrap_or("");
-    let key = match (last_seg.split('[').next().unwrap_or(""), last_list) {
-        ("definition", _) => "yaml.what.definition",
-        ("thresholds", _) => "yaml.what.thresholds",
-        (_, Some("key_results")) if last_seg.ends_with(']') => "yaml.what.key_result",
-        (_, Some("objectives")) if last_seg.ends_with(']') => "yaml.what.objective",
-        (_, Some("checkins")) if last_seg.ends_with(']') => "yaml.what.checkin",
-        (_, Some("points" | "values")) if last_seg.ends_with(']') => "yaml.what.point",
-        _ if path.is_empty() => top,
-        _ => return msg!("yaml.what.path", path = path),
-    };
-    Message::new(key, Vec::new())
+    match (last_seg.split('[').next().unwrap_or(""), last_list) {
+        ("definition", _) => msg!("yaml.what.definition"),
+        ("thresholds", _) => msg!("yaml.what.thresholds"),
+        (_, Some("key_results")) if last_seg.ends_with(']') => msg!("yaml.what.key_result"),
+        (_, Some("objectives")) if last_seg.ends_with(']') => msg!("yaml.what.objective"),
+        (_, Some("checkins")) if last_seg.ends_with(']') => msg!("yaml.what.checkin"),
+        (_, Some("points" | "values")) if last_seg.ends_with(']') => msg!("yaml.what.point"),
+        _ if path.is_empty() => top(),
+        _ => msg!("yaml.what.path", path = path),
+    }
 }
 
 /// serde's error in words, with the keys or values that would be right.
@@ -218,6 +217,9 @@ fn explain(message: &str, what: Message, path: &str) -> (Message, Option<Message
             other => Message::verbatim(other),
         };
         let found = Message::verbatim(found);
+        if key.is_empty() {
+            return (msg!("yaml.wrong_type_top", expected = expected, found = found), None);
+        }
         return (msg!("yaml.wrong_type", key = key, expected = expected, found = found), None);
     }
     (Message::verbatim(message), None)

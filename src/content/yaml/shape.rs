@@ -54,8 +54,8 @@ pub struct Choice {
 /// A mapping with known keys (a struct with `deny_unknown_fields`).
 #[derive(Debug)]
 pub struct Record {
-    /// The message key of what it is ("a key result").
-    pub what: &'static str,
+    /// What it is, in words ("a key result").
+    pub what: fn() -> Message,
     pub fields: &'static [Field],
 }
 
@@ -165,7 +165,7 @@ impl Checker {
                 continue;
             };
             if !seen.insert(field.key) {
-                let message = msg!("yaml.duplicate_key", key = field.key, what = msg_of(record.what));
+                let message = msg!("yaml.duplicate_key", key = field.key, what = (record.what)());
                 self.report(e.key_at, message, Some(msg!("yaml.duplicate_key_help")));
                 ok = false;
                 continue;
@@ -178,7 +178,7 @@ impl Checker {
             }
         }
         for field in record.fields.iter().filter(|f| f.required && !seen.contains(f.key)) {
-            let message = msg!("yaml.missing_key", key = field.key, what = msg_of(record.what));
+            let message = msg!("yaml.missing_key", key = field.key, what = (record.what)());
             self.report(at, message, Some(msg!("yaml.missing_key_help", key = field.key)));
             ok = false;
         }
@@ -190,7 +190,7 @@ impl Checker {
         let message = msg!(
             "yaml.unknown_key",
             key = e.key.as_str(),
-            what = msg_of(record.what),
+            what = (record.what)(),
             keys = keys.join(", ")
         );
         self.report(e.key_at, message, suggestion(&e.key, &keys));
@@ -296,7 +296,7 @@ impl Checker {
 
 /// The shape of one point of a series written as a list.
 static POINT: Record = Record {
-    what: "yaml.what.point",
+    what: || msg!("yaml.what.point"),
     fields: &[
         Field::required("date", Shape::Date),
         Field::required("value", Shape::Number),
@@ -314,15 +314,10 @@ pub(super) fn expected(shape: &Shape) -> Message {
         Shape::Date => msg!("yaml.expect.date"),
         Shape::Choice(c) => msg!("yaml.expect.choice", values = c.values.join(", ")),
         Shape::List(_) => msg!("yaml.expect.list"),
-        Shape::Record(r) => msg!("yaml.expect.record", what = msg_of(r.what)),
+        Shape::Record(r) => msg!("yaml.expect.record", what = (r.what)()),
         Shape::Series => msg!("yaml.expect.series"),
         Shape::Maybe(inner) | Shape::Lenient(inner) => expected(inner),
     }
-}
-
-/// The message of a key held in a [`Record`] (its `what`).
-pub(super) fn msg_of(key: &'static str) -> Message {
-    Message::new(key, Vec::new())
 }
 
 /// A plain scalar's number, as serde reads an `f64` (yaml_serde's `parse_f64`).
@@ -359,7 +354,7 @@ mod tests {
     use super::*;
 
     static KR: Record = Record {
-        what: "yaml.what.key_result",
+        what: || msg!("yaml.what.key_result"),
         fields: &[
             Field::required("title", Shape::Text),
             Field::new("target", Shape::Maybe(&Shape::Number)),
@@ -367,7 +362,7 @@ mod tests {
         ],
     };
     static DOC: Shape = Shape::Record(&Record {
-        what: "yaml.what.team_quarter",
+        what: || msg!("yaml.what.team_quarter"),
         fields: &[Field::new("krs", Shape::List(&Shape::Lenient(&Shape::Record(&KR))))],
     });
 
