@@ -10,10 +10,10 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, RawTeam, RawTeamQuarter};
-use super::shapes::{METRIC_FILE, TEAM_QUARTER_FILE, TEAMS_FILE};
 pub use super::read::{MAX_FILE_BYTES, read_text, special_file};
 use super::read::{decode_text, read_bytes, split_bom};
 use super::retro::{self, ParsedRetro};
+use super::shapes::{METRIC_FILE, TEAM_QUARTER_FILE, TEAMS_FILE};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::diag::{self, Diagnostic, SourceMap};
@@ -422,7 +422,11 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
     };
     let (parsed, problems) = match kind {
         Kind::Teams => {
-            let read = yaml::read::<Option<Vec<Lenient<RawTeam>>>>(&text, origin(|| crate::msg!("yaml.what.teams_file")), &TEAMS_FILE);
+            let read = yaml::read::<Option<Vec<Lenient<RawTeam>>>>(
+                &text,
+                origin(|| crate::msg!("yaml.what.teams_file")),
+                &TEAMS_FILE,
+            );
             let parsed = read
                 .value
                 .map(|raw| Parsed::Teams(loaded(&display, &text, raw.unwrap_or_default())));
@@ -436,7 +440,11 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
             (parsed, read.problems)
         }
         Kind::Okrs(q, team) => {
-            let read = yaml::read::<Option<RawTeamQuarter>>(&text, origin(|| crate::msg!("yaml.what.team_quarter")), &TEAM_QUARTER_FILE);
+            let read = yaml::read::<Option<RawTeamQuarter>>(
+                &text,
+                origin(|| crate::msg!("yaml.what.team_quarter")),
+                &TEAM_QUARTER_FILE,
+            );
             let parsed = read.value.map(|raw| {
                 let raw = raw.unwrap_or(RawTeamQuarter {
                     objectives: Vec::new(),
@@ -454,7 +462,10 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
     };
     match parsed {
         Some(p) => (p, problems),
-        None => (Parsed::Failed(display.clone(), Some(text), problems, okrs_of), Vec::new()),
+        None => (
+            Parsed::Failed(display.clone(), Some(text), problems, okrs_of),
+            Vec::new(),
+        ),
     }
 }
 

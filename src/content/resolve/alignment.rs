@@ -49,9 +49,9 @@ pub(super) fn resolve_alignment(
             None
         }
         Some(ids) if !ids.set.contains(obj) => {
-            let help = r
-                .suggest(obj, &ids.in_order)
-                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)).into());
+            let help = r.suggest(obj, &ids.in_order).unwrap_or_else(|| {
+                format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)).into()
+            });
             r.error(
                 l,
                 at,

@@ -16,11 +16,11 @@ use super::teams::Teams;
 use super::{Options, TeamQuarters};
 use crate::config::Config;
 use crate::diag::{Message, as_share};
-use crate::msg;
 use crate::model::{
     Checkin, KeyResult, KrData, KrId, MetricId, Objective, ObjectiveId, Okrs, Quarter, QuarterStatus, TeamId,
     TeamQuarter,
 };
+use crate::msg;
 
 /// How old the newest check-in of a KR in a running quarter may be before it is "outdated".
 pub const OUTDATED_AFTER_DAYS: i32 = 14;
@@ -124,7 +124,15 @@ fn resolve_objective(
     r: &mut Reporter<'_>,
 ) -> Objective {
     let op = YamlPath::root().key("objectives").index(oi);
-    let id = check_id(l, &op, &o.id, format!("o{}", oi + 1), msg!("resolve.id.objective"), seen, r);
+    let id = check_id(
+        l,
+        &op,
+        &o.id,
+        format!("o{}", oi + 1),
+        msg!("resolve.id.objective"),
+        seen,
+        r,
+    );
     let n = o.key_results.len();
     if !(2..=5).contains(&n) {
         let at = if n == 0 { op.clone() } else { op.key("key_results") };
@@ -144,7 +152,15 @@ fn resolve_objective(
         .filter_map(|(ki, kr)| kr.ok().map(|kr| (ki, kr)))
         .map(|(ki, kr)| {
             let kp = op.key("key_results").index(ki);
-            let kr_id = check_id(l, &kp, &kr.id, format!("kr{}", ki + 1), msg!("resolve.id.key_result"), &mut kr_seen, r);
+            let kr_id = check_id(
+                l,
+                &kp,
+                &kr.id,
+                format!("kr{}", ki + 1),
+                msg!("resolve.id.key_result"),
+                &mut kr_seen,
+                r,
+            );
             let name = kr_name(&id, &kr_id, &kr.title);
             resolve_kr(l, &kp, (kr_id, name), kr, ctx, r)
         })
@@ -293,8 +309,12 @@ fn check_scoring(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, name: &Message, kr: 
         }
         (None, _) | (_, None) if has_data && kr.score.is_none() => {
             let missing = if kr.baseline.is_none() { "baseline" } else { "target" };
-            r.error(l, kp, msg!("resolve.okrs.no_baseline", kr = name.clone(), key = missing))
-                .help(msg!("resolve.okrs.no_baseline_help"));
+            r.error(
+                l,
+                kp,
+                msg!("resolve.okrs.no_baseline", kr = name.clone(), key = missing),
+            )
+            .help(msg!("resolve.okrs.no_baseline_help"));
         }
         _ => {}
     }
@@ -316,7 +336,11 @@ fn kr_weight(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, kr: &RawKeyResult, r: &m
         r.error(
             l,
             &kp.key("weight"),
-            msg!("resolve.okrs.weight_range", weight = shown(weight), max = shown(MAX_WEIGHT)),
+            msg!(
+                "resolve.okrs.weight_range",
+                weight = shown(weight),
+                max = shown(MAX_WEIGHT)
+            ),
         )
         .help(msg!("resolve.okrs.weight_range_help"));
     }
@@ -324,7 +348,13 @@ fn kr_weight(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, kr: &RawKeyResult, r: &m
 }
 
 /// A KR with no data and no manual score shows as "no data": a warning says so.
-fn check_measurable(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, name: &Message, kr: &RawKeyResult, r: &mut Reporter<'_>) {
+fn check_measurable(
+    l: &Loaded<RawTeamQuarter>,
+    kp: &YamlPath,
+    name: &Message,
+    kr: &RawKeyResult,
+    r: &mut Reporter<'_>,
+) {
     let has_data = kr.metric.is_some() || kr.values.is_some();
     if !has_data && kr.score.is_none() {
         r.warning(l, kp, msg!("resolve.okrs.unmeasurable", kr = name.clone()))
@@ -382,9 +412,16 @@ fn check_outdated(
         let message = if checkins.is_empty() {
             msg!("resolve.okrs.outdated_never", kr = kr, days = age.to_string())
         } else {
-            msg!("resolve.okrs.outdated", kr = kr, date = newest.to_string(), days = age.to_string())
+            msg!(
+                "resolve.okrs.outdated",
+                kr = kr,
+                date = newest.to_string(),
+                days = age.to_string()
+            )
         };
-        r.warning(l, kp, message)
-            .help(msg!("resolve.okrs.outdated_help", days = OUTDATED_AFTER_DAYS.to_string()));
+        r.warning(l, kp, message).help(msg!(
+            "resolve.okrs.outdated_help",
+            days = OUTDATED_AFTER_DAYS.to_string()
+        ));
     }
 }

@@ -8,8 +8,8 @@ use super::super::yaml::YamlPath;
 use super::ids::{is_slug, slug_for, slug_help};
 use super::report::{Help, Reporter, SUGGESTION_BUDGET, listing};
 use crate::diag::{Diagnostic, Message};
-use crate::msg;
 use crate::model::{Team, TeamId};
+use crate::msg;
 
 /// The resolved teams, and where each stands in teams.yaml (the order pages list them in).
 pub(super) struct Teams {

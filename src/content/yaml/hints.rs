@@ -78,10 +78,10 @@ pub(super) fn date_problem(text: &str, e: &DayError) -> (Message, Option<Message
     let message = match e {
         DayError::Shape(_) => msg!("yaml.date.shape", text = shown.as_str()),
         DayError::YearZero(_) => msg!("yaml.date.year", text = shown.as_str()),
-        DayError::NoSuchMonth { month, .. } => msg!("yaml.date.month", text = shown.as_str(), month = month.to_string()),
-        DayError::NoSuchDay {
-            year, month, days, ..
-        } => msg!(
+        DayError::NoSuchMonth { month, .. } => {
+            msg!("yaml.date.month", text = shown.as_str(), month = month.to_string())
+        }
+        DayError::NoSuchDay { year, month, days, .. } => msg!(
             "yaml.date.day",
             text = shown.as_str(),
             month = format!("{year:04}-{month:02}"),

@@ -188,7 +188,10 @@ fn explain(message: &str, what: Message, path: &str) -> (Message, Option<Message
         let (value, expected) = split_expected(rest);
         let values = expected.join(", ");
         let help = suggestion(value, &expected);
-        return (msg!("yaml.unknown_value", value = value, key = key, values = values), help);
+        return (
+            msg!("yaml.unknown_value", value = value, key = key, values = values),
+            help,
+        );
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         let key = rest.trim_matches('`');
@@ -220,7 +223,10 @@ fn explain(message: &str, what: Message, path: &str) -> (Message, Option<Message
         if key.is_empty() {
             return (msg!("yaml.wrong_type_top", expected = expected, found = found), None);
         }
-        return (msg!("yaml.wrong_type", key = key, expected = expected, found = found), None);
+        return (
+            msg!("yaml.wrong_type", key = key, expected = expected, found = found),
+            None,
+        );
     }
     (Message::verbatim(message), None)
 }

@@ -281,7 +281,11 @@ mod tests {
             panic!("parses: {text}")
         };
         let p = explain(text, &stop);
-        (p.at, p.message.to_string(), p.help.map(|h| h.to_string()).unwrap_or_default())
+        (
+            p.at,
+            p.message.to_string(),
+            p.help.map(|h| h.to_string()).unwrap_or_default(),
+        )
     }
 
     const CHECKIN: &str = "objectives:\n  - title: a\n    key_results:\n      - title: b\n        checkins:\n          - date: 2026-08-01\n            status: green\n";
@@ -292,7 +296,10 @@ mod tests {
             let (at, message, help) = explained(&format!("{CHECKIN}{note}"));
             let found = note.len() - note.trim_start().len() + 1;
             assert_eq!(at, Position::new(8, found), "{note}");
-            assert_eq!(message, format!("`note:` starts at column {found}, where no key above does"));
+            assert_eq!(
+                message,
+                format!("`note:` starts at column {found}, where no key above does")
+            );
             assert_eq!(help, "indent `note:` to column 13, under `status:` (line 7)");
         }
     }
@@ -303,15 +310,30 @@ mod tests {
         let (at, message, help) = explained(text);
         assert_eq!(at, Position::new(6, 5));
         assert_eq!(message, "`- title: c` starts at column 5, where no list above does");
-        assert_eq!(help, "move the item (and the lines under it) to column 7, in line with the `-` on line 4");
+        assert_eq!(
+            help,
+            "move the item (and the lines under it) to column 7, in line with the `-` on line 4"
+        );
     }
 
     #[test]
     fn tabs_quotes_brackets_and_colons() {
         let (at, message, _) = explained("a:\n  b: 1\n\tc: 2\n");
-        assert_eq!((at, message.as_str()), (Position::new(3, 1), "a tab in the indentation: YAML indents with spaces only"));
+        assert_eq!(
+            (at, message.as_str()),
+            (
+                Position::new(3, 1),
+                "a tab in the indentation: YAML indents with spaces only"
+            )
+        );
         let (at, message, _) = explained("a: \"x\nb: 1\n");
-        assert_eq!((at, message.as_str()), (Position::new(1, 4), "this `\"` opens a quoted text that is never closed"));
+        assert_eq!(
+            (at, message.as_str()),
+            (
+                Position::new(1, 4),
+                "this `\"` opens a quoted text that is never closed"
+            )
+        );
         let (at, _, help) = explained("name: x\npoints: [\n  {date: 2025-07-07, value: 1}\n");
         assert_eq!((at, help.as_str()), (Position::new(2, 9), "close it with `]`"));
         let (at, message, help) = explained("a:\n  b: 1\n  c:2\n  d: 3\n");

@@ -153,7 +153,9 @@ mod tests {
         let Value::Map(entries) = &root.value else { panic!() };
         assert_eq!(entries[0].key, "a");
         assert_eq!(entries[0].key_at, Position::new(1, 1));
-        let Value::Seq(items) = &entries[0].value.value else { panic!() };
+        let Value::Seq(items) = &entries[0].value.value else {
+            panic!()
+        };
         assert_eq!(items[0].at, Position::new(2, 5));
         let Value::Map(item) = &items[0].value else { panic!() };
         assert_eq!(item[0].value.at, Position::new(2, 8));
