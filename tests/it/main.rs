@@ -10,6 +10,7 @@ mod build;
 mod charts;
 mod check;
 mod common;
+mod diagnostics;
 mod hostile;
 mod messages;
 mod metrics;

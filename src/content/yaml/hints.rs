@@ -41,7 +41,8 @@ pub(super) fn scalar_hint(s: &Scalar, shape: &Shape) -> Option<Message> {
             }
         }),
         Shape::Bool => bool_hint(s),
-        Shape::List(_) if !s.is_null() => Some(msg!("yaml.hint.list", text = short(&s.text))),
+        Shape::List(_) if s.is_null() => Some(msg!("yaml.hint.empty_list")),
+        Shape::List(_) => Some(msg!("yaml.hint.list", text = short(&s.text))),
         _ => None,
     }
 }
