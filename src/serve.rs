@@ -10,7 +10,9 @@
 //! - only requests for its own host are answered ([`host`]);
 //! - SIGINT, SIGTERM and SIGHUP stop it within a second and remove its private
 //!   temporary folder ([`workdir`]). A content error never stops the server:
-//!   every page shows the diagnostics as an overlay until the file is fixed.
+//!   every page shows the diagnostics as an overlay until the file is fixed; before
+//!   any build has succeeded, every URL answers with a page of the diagnostics
+//!   ([`http`]), which reloads into the site once the content is fixed.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -415,33 +415,42 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
         Ok(t) => t,
         Err(d) => return (Parsed::Failed(display, None, vec![d], okrs_of), Vec::new()),
     };
+    let (parsed, problems) = parse_text(&text, &display, kind);
+    match parsed {
+        Some(p) => (p, problems),
+        None => (Parsed::Failed(display, Some(text), problems, okrs_of), Vec::new()),
+    }
+}
+
+/// A file's text read as what `kind` says (`None` when it cannot be), and its problems.
+fn parse_text(text: &Arc<str>, display: &str, kind: Kind) -> (Option<Parsed>, Vec<Diagnostic>) {
     let origin = |what| Origin {
-        file: &display,
+        file: display,
         line_offset: 0,
         what,
     };
-    let (parsed, problems) = match kind {
+    match kind {
         Kind::Teams => {
             let read = yaml::read::<Option<Vec<Lenient<RawTeam>>>>(
-                &text,
+                text,
                 origin(|| crate::msg!("yaml.what.teams_file")),
                 &TEAMS_FILE,
             );
             let parsed = read
                 .value
-                .map(|raw| Parsed::Teams(loaded(&display, &text, raw.unwrap_or_default())));
+                .map(|raw| Parsed::Teams(loaded(display, text, raw.unwrap_or_default())));
             (parsed, read.problems)
         }
         Kind::Metric(id) => {
-            let read = yaml::read::<RawMetric>(&text, origin(|| crate::msg!("yaml.what.metric_file")), &METRIC_FILE);
+            let read = yaml::read::<RawMetric>(text, origin(|| crate::msg!("yaml.what.metric_file")), &METRIC_FILE);
             let parsed = read
                 .value
-                .map(|raw| Parsed::Metric(id, Box::new(loaded(&display, &text, raw))));
+                .map(|raw| Parsed::Metric(id, Box::new(loaded(display, text, raw))));
             (parsed, read.problems)
         }
         Kind::Okrs(q, team) => {
             let read = yaml::read::<Option<RawTeamQuarter>>(
-                &text,
+                text,
                 origin(|| crate::msg!("yaml.what.team_quarter")),
                 &TEAM_QUARTER_FILE,
             );
@@ -451,21 +460,14 @@ fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -
                     not_doing: Vec::new(),
                     private: false,
                 });
-                Parsed::Okrs(q, team, loaded(&display, &text, raw))
+                Parsed::Okrs(q, team, loaded(display, text, raw))
             });
             (parsed, read.problems)
         }
-        Kind::Retro(q, team) => match retro::parse(&text, &display) {
-            Ok(raw) => (Some(Parsed::Retro(q, team, loaded(&display, &text, raw))), Vec::new()),
+        Kind::Retro(q, team) => match retro::parse(text, display) {
+            Ok(raw) => (Some(Parsed::Retro(q, team, loaded(display, text, raw))), Vec::new()),
             Err(problems) => (None, problems),
         },
-    };
-    match parsed {
-        Some(p) => (p, problems),
-        None => (
-            Parsed::Failed(display.clone(), Some(text), problems, okrs_of),
-            Vec::new(),
-        ),
     }
 }
 

@@ -413,7 +413,11 @@ fn a_checkin_with_a_bad_date_raises_no_outdated_warning() {
     // Without the broken check-in the KR is outdated, and named by its title.
     let site = english_site(&[(
         "content/2025-Q4/company.yaml",
-        &okrs.replacen("        checkins:\n          - {date: 2025-10-32, status: green}\n", "", 1),
+        &okrs.replacen(
+            "        checkins:\n          - {date: 2025-10-32, status: green}\n",
+            "",
+            1,
+        ),
     )]);
     let blocks = check(site.path());
     reported(
@@ -476,4 +480,18 @@ fn a_japanese_site_is_told_in_japanese() {
         "content/2025-Q3/company.yaml:10:40",
         &["`yellow` のことですか？"],
     );
+}
+
+#[test]
+fn an_objective_that_cannot_be_read_raises_no_error_where_it_is_named() {
+    // `grow` has a wrong type: product's `aligns_to: company/grow` is not also "names no objective".
+    let company = "objectives:\n  - id: grow\n    title: Lift retention\n    owner: [a, b]\n    key_results:\n      - {title: a, score: 1}\n      - {title: b, score: 1}\n";
+    let site = english_site(&[("content/2025-Q3/company.yaml", company)]);
+    let blocks = check(site.path());
+    reported(
+        &blocks,
+        "content/2025-Q3/company.yaml:4:12",
+        &["`owner` must be text, but it is a list"],
+    );
+    assert_eq!(errors(&blocks), 1, "{}", blocks.join("\n\n"));
 }

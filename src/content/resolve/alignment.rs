@@ -17,6 +17,9 @@ use crate::msg;
 pub(super) struct ObjectiveIds {
     in_order: Vec<String>,
     set: HashSet<String>,
+    /// Whether an objective of the file could not be read (its error is reported):
+    /// its id is unknown, so an `aligns_to` naming no other says nothing more.
+    incomplete: bool,
 }
 
 pub(super) fn resolve_alignment(
@@ -54,6 +57,7 @@ pub(super) fn resolve_alignment(
             .help(help);
             None
         }
+        Some(ids) if !ids.set.contains(obj) && ids.incomplete => None,
         Some(ids) if !ids.set.contains(obj) => {
             let help = r.suggest(obj, &ids.in_order).unwrap_or_else(|| {
                 format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)).into()
@@ -117,7 +121,15 @@ pub(super) fn objective_ids(content: &LoadedContent) -> HashMap<(Quarter, &str),
             })
             .collect::<Vec<String>>();
         let set = ids.iter().cloned().collect();
-        objective_ids.insert((*q, team.as_str()), ObjectiveIds { in_order: ids, set });
+        let incomplete = l.raw.objectives.iter().any(|o| o.ok().is_none());
+        objective_ids.insert(
+            (*q, team.as_str()),
+            ObjectiveIds {
+                in_order: ids,
+                set,
+                incomplete,
+            },
+        );
     }
     objective_ids
 }

@@ -104,7 +104,7 @@ pub(super) fn date_problem(text: &str, e: &DayError) -> (Message, Option<Message
 pub(crate) fn date_written_otherwise(text: &str) -> Option<String> {
     let text = text.trim();
     let parts: Vec<&str> = text
-        .split(|c: char| matches!(c, '/' | '.' | '-' | '年' | '月' | '日'))
+        .split(['/', '.', '-', '年', '月', '日'])
         .filter(|p| !p.is_empty())
         .collect();
     let (y, m, d) = match parts.as_slice() {

@@ -6,7 +6,7 @@
 //! tags, keys that are not plain scalars, more than one document, or nesting deeper
 //! than [`MAX_DEPTH`] gives no tree, and its caller falls back to serde alone.
 
-use super::events::{self as ev, Parser, Stop};
+use super::events::{self as ev, OwnedEvent, Parser, Stop};
 use crate::diag::Position;
 
 /// Nesting deeper than this is left to serde (which refuses it): the tree is walked
@@ -68,36 +68,48 @@ pub fn build(text: &str) -> Built {
     let Some(mut parser) = Parser::new(text) else {
         return Built::Unsupported;
     };
-    let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut documents = 0;
+    let mut tree = Building::default();
     loop {
-        let event = match parser.next() {
-            Ok(e) => e,
-            Err(stop) => return Built::NotYaml(stop),
+        let built = match parser.next() {
+            Ok(event) => tree.step(&event),
+            Err(stop) => Some(Built::NotYaml(stop)),
         };
+        if let Some(built) = built {
+            return built;
+        }
+    }
+}
+
+/// The nodes open while the events are read, and the root once closed.
+#[derive(Default)]
+struct Building {
+    stack: Vec<Open>,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl Building {
+    /// Takes one event; what was built once the stream ends (or cannot be followed).
+    fn step(&mut self, event: &OwnedEvent) -> Option<Built> {
         let node = match event.type_ {
-            ev::YAML_STREAM_START_EVENT | ev::YAML_DOCUMENT_END_EVENT => continue,
-            ev::YAML_STREAM_END_EVENT => return Built::Tree(root),
+            ev::YAML_STREAM_START_EVENT | ev::YAML_DOCUMENT_END_EVENT => return None,
+            ev::YAML_STREAM_END_EVENT => return Some(Built::Tree(self.root.take())),
             ev::YAML_DOCUMENT_START_EVENT => {
-                documents += 1;
-                if documents > 1 {
-                    return Built::Unsupported;
-                }
-                continue;
+                self.documents += 1;
+                return (self.documents > 1).then_some(Built::Unsupported);
             }
-            ev::YAML_ALIAS_EVENT => return Built::Unsupported,
-            _ if event.has_anchor_or_tag() => return Built::Unsupported,
-            ev::YAML_MAPPING_START_EVENT | ev::YAML_SEQUENCE_START_EVENT if stack.len() >= MAX_DEPTH => {
-                return Built::Unsupported;
+            ev::YAML_ALIAS_EVENT => return Some(Built::Unsupported),
+            _ if event.has_anchor_or_tag() => return Some(Built::Unsupported),
+            ev::YAML_MAPPING_START_EVENT | ev::YAML_SEQUENCE_START_EVENT if self.stack.len() >= MAX_DEPTH => {
+                return Some(Built::Unsupported);
             }
             ev::YAML_MAPPING_START_EVENT => {
-                stack.push(Open::Map(event.at(), Vec::new(), None));
-                continue;
+                self.stack.push(Open::Map(event.at(), Vec::new(), None));
+                return None;
             }
             ev::YAML_SEQUENCE_START_EVENT => {
-                stack.push(Open::Seq(event.at(), Vec::new()));
-                continue;
+                self.stack.push(Open::Seq(event.at(), Vec::new()));
+                return None;
             }
             ev::YAML_SCALAR_EVENT => Node {
                 at: event.at(),
@@ -106,7 +118,7 @@ pub fn build(text: &str) -> Built {
                     plain: event.is_plain(),
                 }),
             },
-            ev::YAML_MAPPING_END_EVENT | ev::YAML_SEQUENCE_END_EVENT => match stack.pop() {
+            ev::YAML_MAPPING_END_EVENT | ev::YAML_SEQUENCE_END_EVENT => match self.stack.pop() {
                 Some(Open::Map(at, entries, _)) => Node {
                     at,
                     value: Value::Map(entries),
@@ -115,12 +127,17 @@ pub fn build(text: &str) -> Built {
                     at,
                     value: Value::Seq(items),
                 },
-                None => return Built::Unsupported,
+                None => return Some(Built::Unsupported),
             },
-            _ => return Built::Unsupported,
+            _ => return Some(Built::Unsupported),
         };
-        match stack.last_mut() {
-            None => root = Some(node),
+        self.attach(node)
+    }
+
+    /// Puts a finished node under the node open above it.
+    fn attach(&mut self, node: Node) -> Option<Built> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
             Some(Open::Seq(_, items)) => items.push(node),
             Some(Open::Map(_, entries, key)) => match (key.take(), node.value) {
                 (Some((key, key_at)), value) => entries.push(Entry {
@@ -130,9 +147,10 @@ pub fn build(text: &str) -> Built {
                 }),
                 (None, Value::Scalar(s)) => *key = Some((s.text, node.at)),
                 // A mapping or a list as a key.
-                (None, _) => return Built::Unsupported,
+                (None, _) => return Some(Built::Unsupported),
             },
         }
+        None
     }
 }
 
