@@ -48,6 +48,12 @@ fn check(root: &Path) -> Vec<String> {
     check_in(root, "en")
 }
 
+/// `okrsite check` on an English site whose `content/2025-Q3/company.yaml` is `text`.
+fn check_company(text: &str) -> Vec<String> {
+    let site = english_site(&[("content/2025-Q3/company.yaml", text)]);
+    check(site.path())
+}
+
 /// The one block at `location` (`file:line:column`), asserted to hold each of `words`.
 fn reported<'a>(blocks: &'a [String], location: &str, words: &[&str]) -> &'a str {
     let found: Vec<&String> = blocks.iter().filter(|b| b.contains(location)).collect();
@@ -88,8 +94,7 @@ const CHECKIN_KR: &str = "objectives:
 #[test]
 fn a_key_indented_one_column_short_is_told_where_to_go() {
     let text = format!("{CHECKIN_KR}           note: on track\n");
-    let site = english_site(&[("content/2025-Q3/company.yaml", &text)]);
-    let blocks = check(site.path());
+    let blocks = check_company(&text);
     reported(
         &blocks,
         "content/2025-Q3/company.yaml:13:12",
@@ -104,9 +109,8 @@ fn a_key_indented_one_column_short_is_told_where_to_go() {
     );
     // One column too far is the same mistake.
     let text = format!("{CHECKIN_KR}             note: on track\n");
-    let site = english_site(&[("content/2025-Q3/company.yaml", &text)]);
     reported(
-        &check(site.path()),
+        &check_company(&text),
         "content/2025-Q3/company.yaml:13:14",
         &["indent `note:` to column 13, under `status:` (line 12)"],
     );
@@ -123,9 +127,8 @@ fn a_list_item_at_the_wrong_level_and_a_key_in_a_list_item() {
     - title: Price page live
       score: 1
 ";
-    let site = english_site(&[("content/2025-Q3/company.yaml", text)]);
     reported(
-        &check(site.path()),
+        &check_company(text),
         "content/2025-Q3/company.yaml:7:5",
         &[
             "`- title: Price page live` starts at column 5, where no list above does",
@@ -144,9 +147,8 @@ fn a_list_item_at_the_wrong_level_and_a_key_in_a_list_item() {
 #[test]
 fn a_tab_in_the_indentation_is_pointed_at() {
     let text = "objectives:\n  - id: grow\n    title: Lift retention\n    key_results:\n      - title: Price page live\n\tscore: 1\n";
-    let site = english_site(&[("content/2025-Q3/company.yaml", text)]);
     reported(
-        &check(site.path()),
+        &check_company(text),
         "content/2025-Q3/company.yaml:6:1",
         &[
             "a tab in the indentation: YAML indents with spaces only",
@@ -205,8 +207,7 @@ fn every_problem_of_one_kr_is_reported_in_one_run() {
       - title: Price page live
         score: 1
 ";
-    let site = english_site(&[("content/2025-Q3/company.yaml", text)]);
-    let blocks = check(site.path());
+    let blocks = check_company(text);
     let f = "content/2025-Q3/company.yaml";
     reported(
         &blocks,
@@ -310,8 +311,7 @@ fn a_confidence_or_score_written_as_a_percentage_is_told_the_share() {
       - title: Second
         score: 0.5
 ";
-    let site = english_site(&[("content/2025-Q3/company.yaml", okrs)]);
-    let blocks = check(site.path());
+    let blocks = check_company(okrs);
     let f = "content/2025-Q3/company.yaml";
     reported(
         &blocks,
@@ -370,9 +370,8 @@ fn a_team_file_named_in_capitals_is_told_a_valid_id() {
     assert!(!block.contains("id: 営業"), "{block}");
     // A KR id that breaks the slug rule gets one that keeps it.
     let okrs = "objectives:\n  - id: Grow Fast\n    title: t\n    key_results:\n      - {title: a, score: 1}\n      - {title: b, score: 1}\n";
-    let site = english_site(&[("content/2025-Q3/company.yaml", okrs)]);
     reported(
-        &check(site.path()),
+        &check_company(okrs),
         "content/2025-Q3/company.yaml:2:9",
         &["objective id `Grow Fast` breaks the slug rule", "e.g. `grow-fast`"],
     );
@@ -486,8 +485,7 @@ fn a_japanese_site_is_told_in_japanese() {
 fn an_objective_that_cannot_be_read_raises_no_error_where_it_is_named() {
     // `grow` has a wrong type: product's `aligns_to: company/grow` is not also "names no objective".
     let company = "objectives:\n  - id: grow\n    title: Lift retention\n    owner: [a, b]\n    key_results:\n      - {title: a, score: 1}\n      - {title: b, score: 1}\n";
-    let site = english_site(&[("content/2025-Q3/company.yaml", company)]);
-    let blocks = check(site.path());
+    let blocks = check_company(company);
     reported(
         &blocks,
         "content/2025-Q3/company.yaml:4:12",
