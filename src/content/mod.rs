@@ -4,6 +4,7 @@ pub mod bounds;
 pub mod cycles;
 pub mod learnings;
 pub mod load;
+pub mod placeholders;
 pub mod raw;
 pub mod read;
 pub mod resolve;

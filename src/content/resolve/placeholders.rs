@@ -1,0 +1,206 @@
+//! A retrospective's placeholders (`[[score]]`, `[[grade OBJ]]`, `[[current OBJ/KR]]`)
+//! checked against its team's quarter: each must name something there.
+
+use super::super::load::Loaded;
+use super::super::placeholders::{Malformed, Placeholder, Target, WORDS, runs_with_tokens};
+use super::super::retro::ParsedRetro;
+use super::report::listing;
+use crate::diag::{Diagnostic, LineStarts, suggestion};
+use crate::model::{Okrs, Quarter};
+
+/// The OKRs a retrospective's placeholders are read against.
+#[derive(Clone, Copy)]
+pub(super) enum OkrsOf<'a> {
+    Published(&'a Okrs),
+    /// No OKR file, or a draft or private one.
+    Missing,
+    /// The OKR file has errors of its own: its ids are not checked against.
+    Failed,
+}
+
+/// An error for each placeholder that is malformed or names nothing in `okrs`, at
+/// its line and column in the retrospective.
+pub(super) fn check(l: &Loaded<ParsedRetro>, okrs: OkrsOf<'_>, quarter: Quarter, team: &str) -> Vec<Diagnostic> {
+    let runs = runs_with_tokens(&l.raw.body);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    // The body is the end of the file's text.
+    let body_start = l.text.len() - l.raw.body.len();
+    let lines = LineStarts::new(&l.text);
+    let mut out = Vec::new();
+    for run in &runs {
+        for token in &run.tokens {
+            let written = &run.text[token.range.clone()];
+            let problem = match &token.parsed {
+                Err(m) => Some(malformed(m, written)),
+                Ok(p) => unresolved(p, written, okrs, quarter, team),
+            };
+            if let Some((message, help)) = problem {
+                let at = lines.position(&l.text, body_start + token.source);
+                out.push(Diagnostic::error(l.file.clone(), Some(at), message).with_help(help));
+            }
+        }
+    }
+    out
+}
+
+fn malformed(m: &Malformed, written: &str) -> (String, String) {
+    match m {
+        Malformed::UnknownWord { word, closest } => (
+            format!("unknown placeholder `{written}`"),
+            format!(
+                "did you mean `{}`? (placeholders: {}; write `\\[[` to keep the brackets as text)",
+                written.replacen(word.as_str(), closest, 1),
+                WORDS.map(|w| format!("[[{w}]]")).join(", ")
+            ),
+        ),
+        Malformed::CurrentNeedsKr => (
+            format!("`{written}` needs a key result: a current value is a KR's"),
+            "write `[[current OBJ/KR]]`, e.g. `[[current o1/kr1]]`".into(),
+        ),
+        Malformed::BadTarget => (
+            format!("`{written}` names neither an objective nor a key result"),
+            "write `[[score]]`, `[[score OBJ]]` or `[[score OBJ/KR]]` (ids as in the OKR file)".into(),
+        ),
+    }
+}
+
+/// What is wrong with a well-formed placeholder that names nothing, if it does not.
+fn unresolved(
+    p: &Placeholder,
+    written: &str,
+    okrs: OkrsOf<'_>,
+    quarter: Quarter,
+    team: &str,
+) -> Option<(String, String)> {
+    let okrs = match okrs {
+        OkrsOf::Published(okrs) => okrs,
+        OkrsOf::Failed => return None,
+        OkrsOf::Missing => {
+            return Some((
+                format!("`{written}` has nothing to show: team `{team}` has no published OKRs in {quarter}"),
+                format!("add content/{quarter}/{team}.yaml, or remove the placeholder"),
+            ));
+        }
+    };
+    let (objective, kr) = match &p.target {
+        Target::TeamQuarter => return None,
+        Target::Objective(o) => (o, None),
+        Target::KeyResult(o, k) => (o, Some(k)),
+    };
+    let ids: Vec<&str> = okrs.objectives.iter().map(|o| o.id.as_str()).collect();
+    let Some(found) = okrs.objectives.iter().find(|o| o.id.as_str() == objective) else {
+        return Some((
+            format!("`{written}`: no objective `{objective}` in {quarter} {team}"),
+            with_ids(suggestion(objective, &ids), "objectives", &ids),
+        ));
+    };
+    let kr = kr?;
+    let krs: Vec<&str> = found.key_results.iter().map(|k| k.id.as_str()).collect();
+    if krs.contains(&kr.as_str()) {
+        return None;
+    }
+    Some((
+        format!("`{written}`: objective `{objective}` has no key result `{kr}`"),
+        with_ids(suggestion(kr, &krs), "its key results", &krs),
+    ))
+}
+
+/// "did you mean `x`? (objectives: a, b)".
+fn with_ids(suggestion: Option<String>, what: &str, ids: &[&str]) -> String {
+    let known = if ids.is_empty() {
+        format!("there are no {what}")
+    } else {
+        format!("{what}: {}", listing(ids))
+    };
+    match suggestion {
+        Some(s) => format!("{s} ({known})"),
+        None => known,
+    }
+}
+
+/// The placeholders found in the body, for tests.
+#[cfg(test)]
+fn tokens(body: &str) -> Vec<super::super::placeholders::Token> {
+    runs_with_tokens(body).into_iter().flat_map(|r| r.tokens).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::retro;
+    use crate::diag::Position;
+    use crate::model::{KeyResult, KrData, KrId, Objective, ObjectiveId};
+
+    fn okrs() -> Okrs {
+        let kr = |id: &str| KeyResult {
+            id: KrId::new(id),
+            title: id.into(),
+            owner: None,
+            data: KrData::None,
+            unit: None,
+            baseline: None,
+            target: None,
+            weight: 1.0,
+            manual_score: Some(0.5),
+            checkins: Vec::new(),
+        };
+        Okrs {
+            objectives: vec![Objective {
+                id: ObjectiveId::new("grow"),
+                title: "Grow".into(),
+                owner: None,
+                aligns_to: None,
+                key_results: vec![kr("onboarding"), kr("kr2")],
+                initiatives: Vec::new(),
+            }],
+            not_doing: Vec::new(),
+            source: "content/2025-Q3/product.yaml".into(),
+        }
+    }
+
+    fn run(text: &str, okrs: OkrsOf<'_>) -> Vec<(Position, String, String)> {
+        let loaded = Loaded {
+            file: "content/2025-Q3/product.md".into(),
+            text: text.into(),
+            raw: retro::parse(text, "r.md").unwrap(),
+        };
+        let q = Quarter::parse("2025-Q3").unwrap();
+        check(&loaded, okrs, q, "product")
+            .into_iter()
+            .map(|d| (d.position.unwrap(), d.message, d.help.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn ids_that_name_nothing_are_errors_at_their_line_and_column() {
+        let okrs = okrs();
+        let text = "---\ntitle: x\n---\n## 成果サマリ\n全体は[[score]]、目標は[[score grwo]]。\n- KR: [[grade grow/onbording]] `[[score nope]]`\n[[current grow]] [[scroe]]\n";
+        let found = run(text, OkrsOf::Published(&okrs));
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0, Position::new(5, 17));
+        assert_eq!(found[0].1, "`[[score grwo]]`: no objective `grwo` in 2025-Q3 product");
+        assert_eq!(found[0].2, "did you mean `grow`? (objectives: grow)");
+        assert_eq!(found[1].0, Position::new(6, 7));
+        assert_eq!(
+            found[1].2,
+            "did you mean `onboarding`? (its key results: onboarding, kr2)"
+        );
+        assert_eq!(found[2].0, Position::new(7, 1));
+        assert!(found[2].1.contains("needs a key result"), "{}", found[2].1);
+        assert_eq!(found[3].0, Position::new(7, 18));
+        assert_eq!(found[3].1, "unknown placeholder `[[scroe]]`");
+        assert!(found[3].2.starts_with("did you mean `[[score]]`?"), "{}", found[3].2);
+    }
+
+    #[test]
+    fn without_okrs_a_placeholder_is_an_error_unless_the_okr_file_failed() {
+        let text = "## 成果サマリ\n[[score]]\n";
+        let found = run(text, OkrsOf::Missing);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].1.contains("no published OKRs in 2025-Q3"), "{}", found[0].1);
+        assert!(run(text, OkrsOf::Failed).is_empty());
+        assert_eq!(tokens(text).len(), 1);
+    }
+}

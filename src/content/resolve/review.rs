@@ -1,0 +1,306 @@
+//! The review sections of a retrospective (`[review] sections`): a missing section, a
+//! section with nothing under it, and a heading that looks like learnings but is not
+//! read as learnings are warnings, so no part of a review is dropped silently.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::super::learnings::markdown_options;
+use super::super::load::Loaded;
+use super::super::retro::ParsedRetro;
+use crate::config::Config;
+use crate::diag::{Diagnostic, LineStarts, Position};
+use crate::terms;
+
+/// A level 2 or 3 heading of the body.
+struct Heading {
+    level: usize,
+    text: String,
+    /// Byte offset in the body.
+    offset: usize,
+    /// Whether anything but other headings and comments follows it before the next heading.
+    own_content: bool,
+}
+
+impl Heading {
+    fn marks(&self) -> String {
+        format!("{} {}", "#".repeat(self.level), self.text)
+    }
+}
+
+/// Words that make a heading look like learnings (after NFKC and lower case).
+const LEARNING_WORDS: [&str; 10] = [
+    "学び",
+    "学んだ",
+    "気づき",
+    "気付き",
+    "教訓",
+    "lesson",
+    "learned",
+    "learnt",
+    "learnings",
+    "takeaway",
+];
+
+/// Matching as learning headings match: trimmed, case-insensitive.
+fn key(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// The warnings about the review sections of one retrospective.
+pub(super) fn check(l: &Loaded<ParsedRetro>, config: &Config) -> Vec<Diagnostic> {
+    let headings = headings(&l.raw.body);
+    let learning_keys: HashSet<String> = config.learning_headings.iter().map(|h| key(h)).collect();
+    let body_start = l.text.len() - l.raw.body.len();
+    let lines = LineStarts::new(&l.text);
+    let at = |h: &Heading| lines.position(&l.text, body_start + h.offset);
+    let first_line = Position::new(l.raw.body_line_offset + 1, 1);
+    let mut out = Vec::new();
+    let looks_like = |h: &&Heading| !learning_keys.contains(&key(&h.text)) && looks_like_learnings(&h.text);
+    for h in headings.iter().filter(looks_like) {
+        out.push(
+            Diagnostic::warning(
+                l.file.clone(),
+                Some(at(h)),
+                format!(
+                    "`{}` looks like a learnings heading, but its items are not read as learnings",
+                    h.marks()
+                ),
+            )
+            .with_help(format!(
+                "did you mean `{}`? Or add \"{}\" to `headings` under `[learnings]` in okrsite.toml",
+                learnings_heading_like(&h.text, &config.learning_headings),
+                h.text
+            )),
+        );
+    }
+    let sections: Vec<&str> = config
+        .review_sections
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let learnings_like_found = headings.iter().any(|h| looks_like(&h));
+    let found: Vec<Option<usize>> = sections
+        .iter()
+        .map(|s| {
+            let is_learnings = learning_keys.contains(&key(s));
+            headings.iter().position(|h| {
+                let k = key(&h.text);
+                k == key(s) || (is_learnings && learning_keys.contains(&k))
+            })
+        })
+        .collect();
+    if sections.len() > 1 && found.iter().all(Option::is_none) {
+        let listed: Vec<String> = sections.iter().map(|s| format!("`## {s}`")).collect();
+        out.push(
+            Diagnostic::warning(
+                l.file.clone(),
+                Some(first_line),
+                "the retrospective has none of the review sections",
+            )
+            .with_help(format!(
+                "add these level-2 headings in this order: {}; or set `sections` under `[review]` in okrsite.toml",
+                listed.join(", ")
+            )),
+        );
+        return out;
+    }
+    for (i, s) in sections.iter().enumerate() {
+        match found[i] {
+            Some(h) => {
+                let h = &headings[h];
+                let sub_follows = headings
+                    .iter()
+                    .find(|n| n.offset > h.offset)
+                    .is_some_and(|n| n.level > h.level);
+                if !h.own_content && !sub_follows {
+                    out.push(
+                        Diagnostic::warning(
+                            l.file.clone(),
+                            Some(at(h)),
+                            format!("review section `{s}` has nothing under it"),
+                        )
+                        .with_help(
+                            "write what the review found, or a line such as `- none` if there is nothing to say",
+                        ),
+                    );
+                }
+            }
+            None if learnings_like_found && config.learning_headings.iter().any(|lh| key(lh) == key(s)) => {}
+            None => out.push(missing(l, s, &sections, &found, &headings, first_line, &at)),
+        }
+    }
+    out
+}
+
+/// The warning for section `s` (missing), saying where it goes: above the next
+/// section there is, else after the one before it.
+fn missing(
+    l: &Loaded<ParsedRetro>,
+    s: &str,
+    sections: &[&str],
+    found: &[Option<usize>],
+    headings: &[Heading],
+    first_line: Position,
+    at: &dyn Fn(&Heading) -> Position,
+) -> Diagnostic {
+    let i = sections.iter().position(|x| *x == s).unwrap_or(0);
+    let after = found[i + 1..].iter().flatten().next().map(|&h| &headings[h]);
+    let before = found[..i].iter().flatten().last().map(|&h| &headings[h]);
+    let (position, help) = match (after, before) {
+        (Some(next), _) => (at(next), format!("add `## {s}` above `{}`", next.marks())),
+        (None, Some(prev)) => (at(prev), format!("add `## {s}` after the `{}` section", prev.marks())),
+        (None, None) => (first_line, format!("add `## {s}`")),
+    };
+    Diagnostic::warning(l.file.clone(), Some(position), format!("missing review section `{s}`")).with_help(help)
+}
+
+fn looks_like_learnings(text: &str) -> bool {
+    let t = terms::normalize(text);
+    LEARNING_WORDS.iter().any(|w| t.contains(w))
+}
+
+/// The learnings heading to suggest for `text`: one in the same script (Japanese or
+/// not), else the first.
+fn learnings_heading_like<'a>(text: &str, learning_headings: &'a [String]) -> &'a str {
+    let japanese = text.chars().any(crate::text::is_cjk);
+    learning_headings
+        .iter()
+        .find(|h| h.chars().any(crate::text::is_cjk) == japanese)
+        .or(learning_headings.first())
+        .map_or("学び", String::as_str)
+}
+
+/// The level 2 and 3 headings of a body, each with whether content follows it.
+fn headings(body: &str) -> Vec<Heading> {
+    let mut out: Vec<Heading> = Vec::new();
+    let mut heading: Option<Heading> = None;
+    let mut html_block: Option<String> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some(Heading {
+                    level: level_number(level),
+                    text: String::new(),
+                    offset: range.start,
+                    own_content: false,
+                })
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    if h.level == 2 || h.level == 3 {
+                        out.push(Heading {
+                            text: h.text.trim().to_string(),
+                            ..h
+                        });
+                    } else if let Some(last) = out.last_mut() {
+                        // A deeper heading is something written under the section.
+                        last.own_content = true;
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) if heading.is_some() => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(t) if html_block.is_some() => html_block.get_or_insert_default().push_str(&t),
+            Event::End(TagEnd::HtmlBlock) => {
+                let html = html_block.take().unwrap_or_default();
+                let html = html.trim();
+                let comment = html.starts_with("<!--") && html.ends_with("-->");
+                if let (false, Some(last)) = (comment, out.last_mut()) {
+                    last.own_content = true;
+                }
+            }
+            _ if heading.is_some() => {}
+            _ => {
+                if let Some(last) = out.last_mut() {
+                    last.own_content = true;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn level_number(level: HeadingLevel) -> usize {
+    level as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::retro;
+
+    fn warnings(body: &str, config: &Config) -> Vec<(usize, String, String)> {
+        let text = format!("---\ntitle: x\n---\n{body}");
+        let loaded = Loaded {
+            file: "r.md".into(),
+            raw: retro::parse(&text, "r.md").unwrap(),
+            text: text.into(),
+        };
+        check(&loaded, config)
+            .into_iter()
+            .map(|d| (d.position.unwrap().line, d.message, d.help.unwrap_or_default()))
+            .collect()
+    }
+
+    fn ja() -> Config {
+        Config::with_title("T")
+    }
+
+    #[test]
+    fn a_complete_review_has_no_warning() {
+        let body = "## 成果サマリ\nok\n## KRごとの要因分析\n### KR1\nx\n## Learnings\n- a\n## 決定事項\n- b\n## 未解決事項\n<!-- c -->\n- c\n";
+        assert_eq!(warnings(body, &ja()), []);
+    }
+
+    #[test]
+    fn missing_and_empty_sections_say_where_to_write() {
+        let body =
+            "## 成果サマリ\n\n<!-- 後で書く -->\n\n## KRごとの要因分析\n### KR1\n## 学び\n- a\n## 未解決事項\n- c\n";
+        let found = warnings(body, &ja());
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, 4);
+        assert_eq!(found[0].1, "review section `成果サマリ` has nothing under it");
+        assert_eq!(found[1].0, 12);
+        assert_eq!(found[1].1, "missing review section `決定事項`");
+        assert_eq!(found[1].2, "add `## 決定事項` above `## 未解決事項`");
+        let found = warnings("## 成果サマリ\nx\n## KRごとの要因分析\nx\n## 学び\n- a\n", &ja());
+        assert_eq!(found[0].2, "add `## 決定事項` after the `## 学び` section");
+        assert_eq!(found[1].2, "add `## 未解決事項` after the `## 学び` section");
+    }
+
+    #[test]
+    fn a_learnings_like_heading_is_named_with_the_fix() {
+        let body = "## 成果サマリ\nx\n## KRごとの要因分析\nx\n## 学んだこと\n- a\n## 決定事項\n- b\n## 未解決事項\n- c\n### Key takeaways\n- d\n";
+        let found = warnings(body, &ja());
+        assert_eq!(found.len(), 2, "one warning each, no missing 学び on top: {found:?}");
+        assert_eq!(found[0].0, 8);
+        assert_eq!(
+            found[0].1,
+            "`## 学んだこと` looks like a learnings heading, but its items are not read as learnings"
+        );
+        assert_eq!(
+            found[0].2,
+            "did you mean `学び`? Or add \"学んだこと\" to `headings` under `[learnings]` in okrsite.toml"
+        );
+        assert!(found[1].2.starts_with("did you mean `Learnings`?"), "{}", found[1].2);
+    }
+
+    #[test]
+    fn no_section_at_all_is_one_warning() {
+        let found = warnings("自由に書いた振り返り。\n", &ja());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, 4);
+        assert!(
+            found[0].2.contains("`## 成果サマリ`, `## KRごとの要因分析`"),
+            "{}",
+            found[0].2
+        );
+    }
+}
