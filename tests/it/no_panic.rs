@@ -349,6 +349,11 @@ fn fuzz_with<S: Strategy>(
     }
 }
 
+/// A placeholder's value that is itself hostile, and grows the text.
+fn hostile_value(_: &okrsite::content::placeholders::Placeholder) -> Option<String> {
+    Some("0.5 <b onmouseover=alert(1)>[[score]]</b> ]]>".into())
+}
+
 /// Text that has broken static sites before, and arbitrary text.
 fn hostile_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -377,6 +382,10 @@ fn hostile_text() -> impl Strategy<Value = String> {
             "価格改定",
             "ｶﾅ",
             "#tag",
+            "[[score]]",
+            "[[current o1/kr1]]",
+            "\\[[",
+            "[[scroe x]]",
             "# ",
             "## 学び\n- x",
             "- ",
@@ -1249,21 +1258,25 @@ fn fuzz_markdown_renderer() {
                             anchors: anchors.clone(),
                             tag_url: &tag_url,
                         }),
+                        placeholders: Some(&hostile_value),
                     },
                 );
                 if !allow_html {
                     assert_html_is_inert("review.html", &html)?;
                     prop_assert_eq!(markdown::sanitize(&html), html.clone(), "sanitising is stable");
                 }
-                let inline = markdown::render_inline(&md, allow_html);
+                let inline = markdown::render_inline(&md, allow_html, Some(&hostile_value));
                 if !allow_html {
                     assert_html_is_inert("learning.html", &inline)?;
                 }
             }
             for f in &found {
-                assert_html_is_inert("learning.html", &markdown::render_inline(&f.markdown, false))?;
+                assert_html_is_inert(
+                    "learning.html",
+                    &markdown::render_inline(&f.markdown, false, Some(&hostile_value)),
+                )?;
             }
-            let sections = markdown::sections(&md, &reserved);
+            let sections = markdown::sections(&md, &reserved, Some(&hostile_value));
             for s in &sections {
                 prop_assert!(!s.id.is_empty());
             }
