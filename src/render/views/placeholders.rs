@@ -55,7 +55,7 @@ impl Views<'_> {
         let running = q.status == QuarterStatus::InProgress;
         let no_data = || self.t.get("no_data").to_string();
         Some(match p.kind {
-            Kind::Score => score.map_or_else(no_data, |s| self.outlook(running, format::score(s))),
+            Kind::Score => score.map_or_else(no_data, |s| self.outlook(running, "score", format::score(s))),
             Kind::Grade => self.grade_words(running, grade),
             Kind::Current => {
                 let (kr, ks) = kr?;
@@ -69,14 +69,15 @@ impl Views<'_> {
     fn grade_words(&self, running: bool, grade: Option<Light>) -> String {
         let words = light(self.t, "grade", grade).label;
         match grade {
-            Some(_) => self.outlook(running, words),
+            Some(_) => self.outlook(running, "grade", words),
             None => words,
         }
     }
 
-    fn outlook(&self, running: bool, value: String) -> String {
+    /// A score or grade (`what`) of a running quarter, marked as an outlook.
+    fn outlook(&self, running: bool, what: &str, value: String) -> String {
         if running {
-            self.t.fill("placeholder_outlook", "value", &value)
+            self.t.fill(&format!("placeholder_outlook_{what}"), "value", &value)
         } else {
             value
         }
