@@ -11,7 +11,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 /// The words a placeholder starts with.
-pub const WORDS: [&str; 3] = ["score", "grade", "current"];
+const WORDS: [&str; 3] = ["score", "grade", "current"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -40,8 +40,9 @@ pub struct Placeholder {
 pub enum Malformed {
     /// `[[scroe]]`: a word close to one of [`WORDS`].
     UnknownWord { word: String, closest: &'static str },
-    /// `[[current]]` or `[[current OBJ]]`: a current value belongs to a KR.
-    CurrentNeedsKr,
+    /// `[[current]]` or `[[current OBJ]]` (the objective written): a current value
+    /// belongs to a KR.
+    CurrentNeedsKr { objective: Option<String> },
     /// `[[score a/b/c]]`, `[[score /x]]`.
     BadTarget,
 }
@@ -111,10 +112,13 @@ fn parse_target(kind: Kind, arg: Option<&str>) -> Result<Placeholder, Malformed>
             Some(_) => return Err(Malformed::BadTarget),
         },
     };
-    if kind == Kind::Current && !matches!(target, Target::KeyResult(..)) {
-        return Err(Malformed::CurrentNeedsKr);
+    match (kind, &target) {
+        (Kind::Current, Target::TeamQuarter) => Err(Malformed::CurrentNeedsKr { objective: None }),
+        (Kind::Current, Target::Objective(o)) => Err(Malformed::CurrentNeedsKr {
+            objective: Some(o.clone()),
+        }),
+        _ => Ok(Placeholder { kind, target }),
     }
-    Ok(Placeholder { kind, target })
 }
 
 /// A run of consecutive text events: the text they make together, and the
@@ -360,7 +364,9 @@ mod tests {
                     word: "Score".into(),
                     closest: "score"
                 },
-                Malformed::CurrentNeedsKr,
+                Malformed::CurrentNeedsKr {
+                    objective: Some("grow".into())
+                },
                 Malformed::BadTarget,
             ]
         );

@@ -14,6 +14,7 @@ mod hostile;
 mod metrics;
 mod no_panic;
 mod practice;
+mod review;
 mod safety;
 mod sample;
 mod scaffold;

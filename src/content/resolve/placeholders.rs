@@ -2,7 +2,7 @@
 //! checked against its team's quarter: each must name something there.
 
 use super::super::load::Loaded;
-use super::super::placeholders::{Malformed, Placeholder, Target, WORDS, runs_with_tokens};
+use super::super::placeholders::{Malformed, Placeholder, Target, runs_with_tokens};
 use super::super::retro::ParsedRetro;
 use super::report::listing;
 use crate::diag::{Diagnostic, LineStarts, suggestion};
@@ -29,11 +29,31 @@ pub(super) fn check(l: &Loaded<ParsedRetro>, okrs: OkrsOf<'_>, quarter: Quarter,
     let body_start = l.text.len() - l.raw.body.len();
     let lines = LineStarts::new(&l.text);
     let mut out = Vec::new();
+    let tokens = runs.iter().flat_map(|run| run.tokens.iter().map(move |t| (run, t)));
+    if let OkrsOf::Missing = okrs
+        && let Some((run, first)) = tokens.clone().find(|(_, t)| t.parsed.is_ok())
+    {
+        // One error for the file: every placeholder in it has nothing to show.
+        let more = tokens.clone().filter(|(_, t)| t.parsed.is_ok()).count() - 1;
+        let written = &run.text[first.range.clone()];
+        let mut help = format!("add content/{quarter}/{team}.yaml, or remove the placeholder");
+        if more > 0 {
+            help.push_str(&format!(" ({more} more placeholders in this file)"));
+        }
+        out.push(
+            Diagnostic::error(
+                l.file.clone(),
+                Some(lines.position(&l.text, body_start + first.source)),
+                format!("`{written}` has nothing to show: team `{team}` has no published OKRs in {quarter}"),
+            )
+            .with_help(help),
+        );
+    }
     for run in &runs {
         for token in &run.tokens {
             let written = &run.text[token.range.clone()];
             let problem = match &token.parsed {
-                Err(m) => Some(malformed(m, written)),
+                Err(m) => Some(malformed(m, written, okrs)),
                 Ok(p) => unresolved(p, written, okrs, quarter, team),
             };
             if let Some((message, help)) = problem {
@@ -45,25 +65,42 @@ pub(super) fn check(l: &Loaded<ParsedRetro>, okrs: OkrsOf<'_>, quarter: Quarter,
     out
 }
 
-fn malformed(m: &Malformed, written: &str) -> (String, String) {
+fn malformed(m: &Malformed, written: &str, okrs: OkrsOf<'_>) -> (String, String) {
     match m {
         Malformed::UnknownWord { word, closest } => (
             format!("unknown placeholder `{written}`"),
             format!(
-                "did you mean `{}`? (placeholders: {}; write `\\[[` to keep the brackets as text)",
+                "did you mean `{}`? (placeholders: [[score]], [[grade]], [[current OBJ/KR]]; write `\\[[` to keep the brackets as text)",
                 written.replacen(word.as_str(), closest, 1),
-                WORDS.map(|w| format!("[[{w}]]")).join(", ")
             ),
         ),
-        Malformed::CurrentNeedsKr => (
+        Malformed::CurrentNeedsKr { objective } => (
             format!("`{written}` needs a key result: a current value is a KR's"),
-            "write `[[current OBJ/KR]]`, e.g. `[[current o1/kr1]]`".into(),
+            format!(
+                "write `[[current OBJ/KR]]`, e.g. `[[current {}]]`",
+                example_kr(okrs, objective.as_deref())
+            ),
         ),
         Malformed::BadTarget => (
             format!("`{written}` names neither an objective nor a key result"),
             "write `[[score]]`, `[[score OBJ]]` or `[[score OBJ/KR]]` (ids as in the OKR file)".into(),
         ),
     }
+}
+
+/// A KR to write as an example: the first of `objective` if it has one, else the
+/// first of the quarter.
+fn example_kr(okrs: OkrsOf<'_>, objective: Option<&str>) -> String {
+    let OkrsOf::Published(okrs) = okrs else {
+        return "OBJ/KR".into();
+    };
+    let with_krs = |o: &&crate::model::Objective| !o.key_results.is_empty();
+    okrs.objectives
+        .iter()
+        .filter(with_krs)
+        .find(|o| Some(o.id.as_str()) == objective)
+        .or_else(|| okrs.objectives.iter().find(with_krs))
+        .map_or("OBJ/KR".into(), |o| format!("{}/{}", o.id, o.key_results[0].id))
 }
 
 /// What is wrong with a well-formed placeholder that names nothing, if it does not.
@@ -74,15 +111,9 @@ fn unresolved(
     quarter: Quarter,
     team: &str,
 ) -> Option<(String, String)> {
-    let okrs = match okrs {
-        OkrsOf::Published(okrs) => okrs,
-        OkrsOf::Failed => return None,
-        OkrsOf::Missing => {
-            return Some((
-                format!("`{written}` has nothing to show: team `{team}` has no published OKRs in {quarter}"),
-                format!("add content/{quarter}/{team}.yaml, or remove the placeholder"),
-            ));
-        }
+    // Without OKRs, one error for the whole file is given above.
+    let OkrsOf::Published(okrs) = okrs else {
+        return None;
     };
     let (objective, kr) = match &p.target {
         Target::TeamQuarter => return None,
@@ -200,6 +231,13 @@ mod tests {
         let found = run(text, OkrsOf::Missing);
         assert_eq!(found.len(), 1);
         assert!(found[0].1.contains("no published OKRs in 2025-Q3"), "{}", found[0].1);
+        let found = run("[[score]] [[scroe]] [[grade]] [[score o1]]\n", OkrsOf::Missing);
+        assert_eq!(found.len(), 2, "one for the file, one for the slip: {found:?}");
+        assert!(
+            found[0].2.ends_with("(2 more placeholders in this file)"),
+            "{}",
+            found[0].2
+        );
         assert!(run(text, OkrsOf::Failed).is_empty());
         assert_eq!(tokens(text).len(), 1);
     }
