@@ -1,6 +1,7 @@
 //! Retrospectives as a team writes them: computed values in the prose (`[[score]]`,
 //! `[[grade]]`, `[[current]]`), the review-section warnings and `+++` front matter.
-//! The expected values are computed by hand from tests/fixtures/base:
+//! The expected values are computed by hand from tests/fixtures/base, whose product
+//! retrospective tests/fixtures/retro-values replaces with one stating them:
 //! - KR `first-value/onboarding`: metric `onboarding`, newest point of 2025-Q3 is 61 on
 //!   2025-09-29; (61 − 45) / (65 − 45) = 0.80, green (≥ 0.7: 達成).
 //! - KR `first-value/kr2`: values 9, then 10 on 2025-09-30 (unit %); (10 − 8) / (12 − 8)
@@ -11,6 +12,11 @@
 use std::path::Path;
 
 use crate::common::*;
+
+/// The base fixture with tests/fixtures/retro-values over it.
+fn retro_values() -> tempfile::TempDir {
+    site(Some(&fixtures().join("retro-values")))
+}
 
 fn build(site: &Path) -> std::path::PathBuf {
     okrsite().args(["build", "--root"]).arg(site).assert().success();
@@ -34,7 +40,7 @@ fn check(site: &Path, extra: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn placeholders_show_the_computed_values_and_not_in_code() {
-    let site = site(None);
+    let site = retro_values();
     let out = build(site.path());
     let page = read(out.join("quarters/2025-Q3/product/index.html"));
     assert!(
@@ -49,7 +55,7 @@ fn placeholders_show_the_computed_values_and_not_in_code() {
 
 #[test]
 fn placeholders_in_learnings_show_values_in_pages_search_feed_and_export() {
-    let site = site(None);
+    let site = retro_values();
     let md = site.path().join("content/2025-Q3/product.md");
     let text = read(&md).replace(
         "- 動画は60秒を超えると離脱が増える #動画",
@@ -124,7 +130,7 @@ fn each_bad_placeholder_is_one_error_and_code_is_left_alone() {
 
 #[test]
 fn a_retrospective_without_okrs_cannot_show_a_score() {
-    let site = site(None);
+    let site = retro_values();
     std::fs::remove_file(site.path().join("content/2025-Q3/product.yaml")).unwrap();
     let (code, err) = check(site.path(), &[]);
     assert_eq!(code, Some(1), "{err}");
