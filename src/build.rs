@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use crate::content::load;
 use crate::content::resolve::{self, Options};
-use crate::diag::{self, Diagnostic, SourceMap};
+use crate::diag::{self, Diagnostic, Lang, Message, SourceMap};
 use crate::ignore::Ignore;
 use crate::model::Site;
 use crate::score::{self, SiteScores};
@@ -30,6 +30,22 @@ impl Checked {
     pub fn warning_count(&self) -> usize {
         self.diagnostics.len() - self.error_count()
     }
+}
+
+/// The command line's language for the site at `root`: `OKRSITE_LANG`, else the
+/// site's `language` (Japanese when the file says nothing, as the site is), else
+/// the locale when there is no site. The file is read as the build reads it (a
+/// pipe or a huge file is refused, never waited on).
+pub fn cli_lang(root: &Path) -> Lang {
+    let path = root.join(crate::config::CONFIG_FILE);
+    let site = path.is_file().then(|| {
+        load::read_text(&path, crate::config::CONFIG_FILE)
+            .ok()
+            .and_then(|text| crate::config::peek_language(&text))
+            .unwrap_or(crate::config::Language::Ja)
+            .into()
+    });
+    Lang::choose(site)
 }
 
 /// Loads, validates and resolves the site at `root`, then compiles the templates and
@@ -112,14 +128,22 @@ pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load:
 }
 
 /// What a build reports as it goes, to drive a progress bar.
-pub enum Step<'a> {
-    /// A stage is entered: "reading", "rendering", "writing".
-    Stage(&'a str),
+pub enum Step {
+    /// A stage is entered.
+    Stage(Stage),
     /// `done` of `total` HTML pages are written.
     Pages { done: usize, total: usize },
 }
 
-pub type Progress = Box<dyn Fn(Step<'_>) + Send + Sync>;
+/// The stages a progress bar names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Rendering,
+    Writing,
+}
+
+pub type Progress = Box<dyn Fn(Step) + Send + Sync>;
 
 /// Where a build writes the site.
 pub enum Target {
@@ -182,30 +206,58 @@ pub struct Built {
 pub enum BuildError {
     /// The output folder was refused ([`output::OutputError::is_refusal`]) or
     /// could not be written.
-    #[error(transparent)]
     OutputFolder(output::OutputError),
     /// Rendering failed: a template of the site (a content error) or the output.
-    #[error(transparent)]
     Render(render::pages::PageError),
     /// The site's `static/` folder could not be copied.
-    #[error(transparent)]
     Static(StaticError),
     /// Abandoned through [`Session::cancel`].
-    #[error("cancelled")]
     Cancelled,
 }
 
 /// Why `static/` could not be copied into the output.
 #[derive(Debug, thiserror::Error)]
 pub enum StaticError {
-    #[error("static/: {0}")]
     Walk(#[from] walkdir::Error),
-    #[error("static/{path}: {source}")]
     Read { path: String, source: std::io::Error },
-    #[error("static/{path} would overwrite a page okrsite generates; rename it")]
     OverwritesPage { path: String },
-    #[error("static/{path}: {source}")]
     Write { path: String, source: render::SinkError },
+}
+
+impl BuildError {
+    /// What went wrong, in the catalogue's words.
+    pub fn message(&self) -> Message {
+        match self {
+            BuildError::OutputFolder(e) => e.message(),
+            BuildError::Render(e) => e.message(),
+            BuildError::Static(e) => e.message(),
+            BuildError::Cancelled => crate::msg!("build.cancelled"),
+        }
+    }
+}
+
+impl StaticError {
+    pub fn message(&self) -> Message {
+        use crate::msg;
+        match self {
+            StaticError::Walk(e) => msg!("build.static_walk", reason = e.to_string()),
+            StaticError::Read { path, source } => msg!("build.static_read", path = path, reason = source.to_string()),
+            StaticError::OverwritesPage { path } => msg!("build.static_overwrites", path = path),
+            StaticError::Write { path, source } => msg!("build.static_write", path = path, reason = source.message()),
+        }
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::fmt::Display for StaticError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 impl BuildError {
@@ -235,7 +287,7 @@ impl BuildError {
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let session = opts.session.as_deref();
     let cancelled = || session.is_some_and(|s| s.cancel.load(Ordering::Relaxed));
-    opts.enter("reading");
+    opts.enter(Stage::Reading);
     let mut checked = check_cached(&opts.root, opts.drafts, opts.today, session.map(|s| &s.parse_cache));
     if cancelled() {
         return Err(BuildError::Cancelled);
@@ -256,7 +308,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
             return Ok(Built::failed(checked));
         }
     };
-    opts.enter("rendering");
+    opts.enter(Stage::Rendering);
     let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
     timer.lap("score");
@@ -271,7 +323,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         return Err(BuildError::Cancelled);
     }
     let learnings = site.learnings().count();
-    opts.enter("writing");
+    opts.enter(Stage::Writing);
     let (files, pages, charts) = sink.counts();
     // So that "commit" times the commit alone, not the rendering before it.
     timer.lap("render and stage");
@@ -294,7 +346,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
 
 impl BuildOptions {
     /// Tells the progress callback which stage the build enters.
-    fn enter(&self, stage: &str) {
+    fn enter(&self, stage: Stage) {
         if let Some(p) = &self.progress {
             p(Step::Stage(stage));
         }
@@ -394,7 +446,7 @@ impl render::Sink for StagingSink<'_> {
         }
         self.staging
             .put(&file.path, &file.bytes)
-            .map_err(|e| render::SinkError::Write(Box::new(e)))?;
+            .map_err(|e| render::SinkError::Write(e.message()))?;
         self.written().insert(file.path);
         Ok(())
     }
@@ -459,7 +511,7 @@ fn add_site_static(root: &Path, ignore: &Ignore, sink: &StagingSink<'_>) -> Resu
         })?;
         sink.staging.put(&rel, &bytes).map_err(|e| StaticError::Write {
             path: rel.clone(),
-            source: render::SinkError::Write(Box::new(e)),
+            source: render::SinkError::Write(e.message()),
         })?;
         sink.written().insert(rel);
     }

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use crate::base_url::{self, BaseUrl};
+use crate::diag::Message;
 use crate::diag::{Diagnostic, Position, suggestion};
 
 pub const CONFIG_FILE: &str = "okrsite.toml";
@@ -20,6 +21,26 @@ impl Language {
             Language::Ja => "ja",
             Language::En => "en",
         }
+    }
+}
+
+impl From<Language> for crate::messages::Lang {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::Ja => crate::messages::Lang::Ja,
+            Language::En => crate::messages::Lang::En,
+        }
+    }
+}
+
+/// The `language` of an `okrsite.toml`, read even when the rest of the file has
+/// errors: the command line speaks the site's language while it reports them.
+pub fn peek_language(text: &str) -> Option<Language> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    match table.get("language")?.as_str()? {
+        "ja" => Some(Language::Ja),
+        "en" => Some(Language::En),
+        _ => None,
     }
 }
 
@@ -214,12 +235,12 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn error(&mut self, key: &str, message: impl Into<String>) {
+    fn error(&mut self, key: &str, message: impl Into<Message>) {
         let at = locate_key(self.text, key);
         self.errors.push(Diagnostic::error(CONFIG_FILE, at, message));
     }
 
-    fn help(&mut self, key: &str, message: impl Into<String>, help: impl Into<String>) {
+    fn help(&mut self, key: &str, message: impl Into<Message>, help: impl Into<Message>) {
         let at = locate_key(self.text, key);
         self.errors
             .push(Diagnostic::error(CONFIG_FILE, at, message).with_help(help));
@@ -435,13 +456,17 @@ mod tests {
         let errors = parse("title = \"T\"\n[scoring]\ngreen = 0.6\ntoo_safe = 0.5\n").unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
-            errors[0].message.contains("too_safe (0.5) is not above"),
+            errors[0].message.to_string().contains("too_safe (0.5) is not above"),
             "{}",
             errors[0].message
         );
         assert_eq!(errors[0].position.map(|p| p.line), Some(4));
         let errors = parse("title = \"T\"\n[tags]\naliases = { a = \"b\", b = \"c\" }\n").unwrap_err();
-        assert!(errors[0].message.contains("itself an alias"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.to_string().contains("itself an alias"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
@@ -449,21 +474,24 @@ mod tests {
         let errs = parse("title = \"T\"\nlanguage = \"fr\"\nfiscal_year_start_month = 13\n").unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].position, Some(Position::new(2, 1)));
-        assert!(errs[0].message.contains("unknown language `fr`"));
+        assert!(errs[0].message.to_string().contains("unknown language `fr`"));
         assert_eq!(errs[1].position, Some(Position::new(3, 1)));
     }
 
     #[test]
     fn missing_title_and_unknown_keys_are_errors() {
         let errs = parse("language = \"ja\"\n").unwrap_err();
-        assert!(errs[0].message.contains("no `title`"));
+        assert!(errs[0].message.to_string().contains("no `title`"));
         let errs = parse("title = \"T\"\nlangauge = \"ja\"\n").unwrap_err();
         assert!(
-            errs[0].message.contains("unknown key `langauge`"),
+            errs[0].message.to_string().contains("unknown key `langauge`"),
             "{}",
             errs[0].message
         );
-        assert_eq!(errs[0].help.as_deref(), Some("did you mean `language`?"));
+        assert_eq!(
+            errs[0].help.as_ref().map(ToString::to_string).as_deref(),
+            Some("did you mean `language`?")
+        );
         assert_eq!(errs[0].position, Some(Position::new(2, 1)));
     }
 }

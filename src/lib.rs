@@ -15,6 +15,7 @@ pub mod domain;
 pub mod files;
 pub mod ignore;
 pub mod insight;
+pub mod messages;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -4,23 +4,24 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+mod cli_help;
 
 use okrsite::base_url::{self, BaseUrl};
+use okrsite::build::cli_lang;
 use okrsite::build::{self, BuildOptions, Checked};
 use okrsite::diag;
+use okrsite::messages::{Lang, Message};
+use okrsite::msg;
 
 /// Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors.
 const EXIT_CONTENT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(
-    name = "okrsite",
-    version,
-    about = "Builds a static website from OKR files: quarterly reviews, KR trend charts, team and metric pages, and a searchable archive of learnings.",
-    after_help = "Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors.\n\"Today\" is the date of SOURCE_DATE_EPOCH (UTC) when it is set, else the system date."
-)]
+// The help texts are in the message catalogue (`help.*`), applied by `cli_help::localized`.
+#[command(name = "okrsite", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,96 +29,53 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check the content for errors and warnings without writing anything.
-    #[command(
-        after_help = "Every problem is reported in one run, with file, line and column.\nExit codes: 0 no errors (warnings allowed unless --strict), 1 errors (or warnings with --strict), 2 usage errors."
-    )]
     Check {
-        /// The site's folder (holding okrsite.toml and content/).
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// Treat warnings as errors (exit 1 when there is any warning).
         #[arg(long)]
         strict: bool,
-        /// Also check drafts and private files, as `build --drafts` would include them.
         #[arg(long)]
         drafts: bool,
     },
-    /// Build the site into the output folder (atomically: a failed build keeps the previous output).
-    #[command(
-        after_help = "Writes the HTML site and the exports api/okrs.json and api/scores.csv.\nThe same input gives byte-identical output; set SOURCE_DATE_EPOCH to fix \"today\".\nExit codes: 0 built (warnings allowed), 1 content errors (nothing written), 2 usage or output errors."
-    )]
     Build {
-        /// The site's folder (holding okrsite.toml and content/).
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// Where to write the site [default: <root>/<output_dir from okrsite.toml>, i.e. <root>/public].
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Override `base_url` from okrsite.toml ("/", "/okr/" or "https://intra.example.com/okr/").
         #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<BaseUrl>,
-        /// Include drafts and private files (for previews only: never publish such a build).
         #[arg(long)]
         drafts: bool,
-        /// Replace an existing non-empty output folder that okrsite did not write (one without
-        /// its .okrsite-output marker, e.g. the output of an older okrsite). Never the sources, the site
-        /// root or above, a git repository or the home folder.
         #[arg(long)]
         force: bool,
     },
-    /// Build, serve over HTTP, rebuild when a source changes and reload open pages.
-    #[command(
-        after_help = "Watches content/, templates/, static/, themes/ and okrsite.toml. A content error never stops the\nserver: every page shows the diagnostics as an overlay until the file is fixed. The site is built\ninto a temporary folder, never into the output folder."
-    )]
     Serve {
-        /// The site's folder (holding okrsite.toml and content/).
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// The port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// The address to listen on; only this machine by default.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Serve under this path (its path part is used, e.g. "/okr/").
         #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<BaseUrl>,
-        /// Also answer requests for this host name (besides localhost and IP addresses). Repeatable.
         #[arg(long, value_name = "NAME")]
         allow_host: Vec<String>,
-        /// Include drafts and private files.
         #[arg(long)]
         drafts: bool,
-        /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
     },
-    /// Create a new site with a small valid example (a company, two teams, one quarter, two metrics, one retrospective).
-    #[command(
-        after_help = "Refuses a folder that is not empty. The new site passes `okrsite check --strict` and builds."
-    )]
     Init {
-        /// The folder to create (or an empty one).
         dir: PathBuf,
-        /// The site's language.
         #[arg(long, value_enum, default_value = "ja")]
-        lang: Lang,
+        lang: SiteLang,
     },
-    /// Start a team's quarter: its OKR file and a retrospective skeleton, bridged from the previous quarter.
-    #[command(
-        after_help = "Writes content/<QUARTER>/<TEAM>.yaml and .md. The previous quarter's KRs appear as commented-out\ncandidates with their final score and grade, and its not-doing list as comments. Never overwrites a file."
-    )]
     New {
-        /// The quarter, e.g. 2026-Q1.
         quarter: String,
-        /// The team id from content/teams.yaml.
         team: String,
-        /// The site's folder.
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
-    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -125,7 +83,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum Lang {
+enum SiteLang {
     Ja,
     En,
 }
@@ -137,17 +95,22 @@ enum Lang {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let lang = lang_before_parsing();
+    let matches = cli_help::localized(Cli::command(), lang)
+        .try_get_matches()
+        .unwrap_or_else(|e| cli_help::usage_error(e, lang));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| cli_help::usage_error(e, lang));
+    let lang = cli.command.lang();
     let today = match okrsite::today::today() {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            error(lang, e.message());
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
-        Command::Check { root, strict, drafts } => check(&root, strict, drafts, today, color),
+        Command::Check { root, strict, drafts } => check(&root, strict, drafts, today, color, lang),
         Command::Build {
             root,
             output,
@@ -164,7 +127,7 @@ fn main() -> ExitCode {
                 progress: None,
                 session: None,
             };
-            build_site(opts, color)
+            build_site(opts, color, lang)
         }
         Command::Serve {
             root,
@@ -174,33 +137,79 @@ fn main() -> ExitCode {
             allow_host,
             drafts,
             open,
-        } => serve(okrsite::serve::ServeOptions {
-            root,
-            bind,
-            port,
-            base_url,
-            allowed_hosts: allow_host,
-            drafts,
-            open,
-            today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
-        }),
-        Command::Init { dir, lang } => init(&dir, lang, today),
-        Command::New { quarter, team, root } => new_quarter(&root, &quarter, &team, today),
+        } => serve(
+            lang,
+            okrsite::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                base_url,
+                allowed_hosts: allow_host,
+                drafts,
+                open,
+                today: || okrsite::today::today().unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
+            },
+        ),
+        Command::Init { dir, lang: site_lang } => init(&dir, site_lang, today, lang),
+        Command::New { quarter, team, root } => new_quarter(&root, &quarter, &team, today, lang),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "okrsite", &mut std::io::stdout());
+            let mut command = cli_help::localized(Cli::command(), lang);
+            clap_complete::generate(shell, &mut command, "okrsite", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
     }
 }
 
+impl Command {
+    /// The language the command speaks: the site's (at `--root`), `OKRSITE_LANG`
+    /// over it, or the locale outside a site.
+    fn lang(&self) -> Lang {
+        match self {
+            Command::Check { root, .. }
+            | Command::Build { root, .. }
+            | Command::Serve { root, .. }
+            | Command::New { root, .. } => cli_lang(root),
+            Command::Init { .. } | Command::Completions { .. } => Lang::choose(None),
+        }
+    }
+}
+
+/// The language of the help, before the arguments are parsed: that of the site
+/// named by `--root` (or the current folder's), else `OKRSITE_LANG` or the locale.
+fn lang_before_parsing() -> Lang {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let root = args.iter().enumerate().find_map(|(i, a)| {
+        let a = a.to_str()?;
+        match a.strip_prefix("--root=") {
+            Some(value) => Some(PathBuf::from(value)),
+            None if a == "--root" => args.get(i + 1).map(PathBuf::from),
+            None => None,
+        }
+    });
+    cli_lang(&root.unwrap_or_else(|| PathBuf::from(".")))
+}
+
+/// `error: …` on stderr, in `lang`.
+fn error(lang: Lang, message: Message) {
+    let text = msg!("cli.error", text = message).render(lang);
+    eprintln!("{}", diag::escape_controls(&text));
+}
+
 /// `okrsite check`: every problem of the run; exit 1 on errors (or warnings with `--strict`).
-fn check(root: &std::path::Path, strict: bool, drafts: bool, today: jiff::civil::Date, color: bool) -> ExitCode {
-    if let Err(code) = require_dir(root) {
+fn check(
+    root: &std::path::Path,
+    strict: bool,
+    drafts: bool,
+    today: jiff::civil::Date,
+    color: bool,
+    lang: Lang,
+) -> ExitCode {
+    if let Err(code) = require_dir(root, lang) {
         return code;
     }
     let checked = build::check(root, drafts, today);
-    report(&checked, color);
+    report(&checked, color, lang);
     let failed = checked.error_count() > 0 || (strict && checked.warning_count() > 0);
     if failed {
         ExitCode::from(EXIT_CONTENT)
@@ -210,50 +219,45 @@ fn check(root: &std::path::Path, strict: bool, drafts: bool, today: jiff::civil:
 }
 
 /// `okrsite build`: checks, then writes the site; the summary line or why nothing was written.
-fn build_site(mut opts: BuildOptions, color: bool) -> ExitCode {
-    if let Err(code) = require_dir(&opts.root) {
+fn build_site(mut opts: BuildOptions, color: bool, lang: Lang) -> ExitCode {
+    if let Err(code) = require_dir(&opts.root, lang) {
         return code;
     }
     let started = std::time::Instant::now();
     let bar = progress_bar();
-    opts.progress = bar.clone().map(progress_reporter);
+    opts.progress = bar.clone().map(|bar| progress_reporter(bar, lang));
     let result = build::build(&opts);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     match result {
         Ok(built) => {
-            report(&built.checked, color);
+            report(&built.checked, color, lang);
             let Some(out) = &built.output else {
-                eprintln!("nothing written: fix the errors above (the previous output is unchanged)");
+                eprintln!("{}", msg!("build.nothing_written_fix").render(lang));
                 return ExitCode::from(EXIT_CONTENT);
             };
-            let n = okrsite::render::format::number;
-            eprintln!(
-                "{} pages, {} charts, {} learnings in {:.1} s → {}",
-                n(built.pages as f64),
-                n(built.charts as f64),
-                n(built.learnings as f64),
-                started.elapsed().as_secs_f64(),
-                out.display()
+            let n = |count: usize| okrsite::render::format::number(count as f64);
+            let built_message = msg!(
+                "build.summary",
+                pages = msg!("count.pages", n = n(built.pages)),
+                charts = msg!("count.charts", n = n(built.charts)),
+                learnings = msg!("count.learnings", n = n(built.learnings)),
+                seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
+                out = out.display().to_string(),
             );
+            eprintln!("{}", diag::escape_controls(&built_message.render(lang)));
             ExitCode::SUCCESS
         }
-        Err(e) if e.is_site_error() => {
-            eprintln!(
-                "error: {}\nnothing written (the previous output is unchanged)",
-                diag::escape_controls(&e.to_string())
-            );
-            ExitCode::from(EXIT_CONTENT)
-        }
-        // A refused output folder or a failed write: the user's to fix, not the content's.
-        Err(e @ build::BuildError::OutputFolder(_)) => {
-            eprintln!("error: {e}\nnothing written (the previous output is unchanged)");
-            ExitCode::from(EXIT_USAGE)
-        }
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
-            ExitCode::from(EXIT_USAGE)
+            // A refused output folder or a failed write is the user's to fix, not the
+            // content's (exit 2); a template or `static/` at fault is the site's (exit 1).
+            let code = if e.is_site_error() { EXIT_CONTENT } else { EXIT_USAGE };
+            error(lang, e.message());
+            if !matches!(e, build::BuildError::Cancelled) {
+                eprintln!("{}", msg!("build.nothing_written").render(lang));
+            }
+            ExitCode::from(code)
         }
     }
 }
@@ -269,12 +273,20 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
 }
 
 /// What a build reports, shown on `bar`.
-fn progress_reporter(bar: indicatif::ProgressBar) -> build::Progress {
-    let bar_style = indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} pages, {elapsed}")
+fn progress_reporter(bar: indicatif::ProgressBar, lang: Lang) -> build::Progress {
+    let template = msg!("progress.bar").render(lang);
+    let bar_style = indicatif::ProgressStyle::with_template(&template)
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> ");
-    Box::new(move |step: build::Step<'_>| match step {
-        build::Step::Stage(stage) => bar.set_message(stage.to_string()),
+    Box::new(move |step: build::Step| match step {
+        build::Step::Stage(stage) => {
+            let name = match stage {
+                build::Stage::Reading => msg!("progress.reading"),
+                build::Stage::Rendering => msg!("progress.rendering"),
+                build::Stage::Writing => msg!("progress.writing"),
+            };
+            bar.set_message(name.render(lang));
+        }
         build::Step::Pages { done, total } => {
             if bar.length() != Some(total as u64) {
                 bar.set_style(bar_style.clone());
@@ -286,56 +298,57 @@ fn progress_reporter(bar: indicatif::ProgressBar) -> build::Progress {
 }
 
 /// `okrsite serve`: until stopped; errors before serving are usage errors.
-fn serve(opts: okrsite::serve::ServeOptions) -> ExitCode {
-    if let Err(code) = require_dir(&opts.root) {
+fn serve(lang: Lang, opts: okrsite::serve::ServeOptions) -> ExitCode {
+    if let Err(code) = require_dir(&opts.root, lang) {
         return code;
     }
     match okrsite::serve::serve(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            error(lang, Message::verbatim(e.to_string()));
             ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
 /// `okrsite init DIR`: a new site with a small valid example.
-fn init(dir: &std::path::Path, lang: Lang, today: jiff::civil::Date) -> ExitCode {
-    let lang = match lang {
-        Lang::Ja => okrsite::config::Language::Ja,
-        Lang::En => okrsite::config::Language::En,
+fn init(dir: &std::path::Path, site_lang: SiteLang, today: jiff::civil::Date, lang: Lang) -> ExitCode {
+    let site_lang = match site_lang {
+        SiteLang::Ja => okrsite::config::Language::Ja,
+        SiteLang::En => okrsite::config::Language::En,
     };
-    match okrsite::scaffold::init(dir, lang, today) {
+    match okrsite::scaffold::init(dir, site_lang, today) {
         Ok(files) => {
-            eprintln!(
-                "created {} files in {}; next: okrsite check --root {}",
-                files.len(),
-                diag::escape_controls(&dir.to_string_lossy()),
-                shell_quoted(dir)
+            let created = msg!(
+                "init.created",
+                files = msg!("count.files", n = files.len()),
+                dir = dir.to_string_lossy(),
+                command = format!("okrsite check --root {}", shell_quoted(dir)),
             );
+            eprintln!("{}", diag::escape_controls(&created.render(lang)));
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            error(lang, Message::verbatim(e.to_string()));
             ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
 /// `okrsite new QUARTER TEAM`: the quarter's files for a team.
-fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::civil::Date) -> ExitCode {
-    if let Err(code) = require_dir(root) {
+fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::civil::Date, lang: Lang) -> ExitCode {
+    if let Err(code) = require_dir(root, lang) {
         return code;
     }
     match okrsite::scaffold::new_quarter(root, quarter, team, today) {
         Ok(files) => {
             for f in files {
-                eprintln!("created {}", diag::escape_controls(&f));
+                eprintln!("{}", diag::escape_controls(&msg!("new.created", file = f).render(lang)));
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {}", diag::escape_controls(&e.to_string()));
+            error(lang, Message::verbatim(e.to_string()));
             ExitCode::from(if e.is_content_error() { EXIT_CONTENT } else { EXIT_USAGE })
         }
     }
@@ -358,35 +371,78 @@ fn shell_quoted(path: &std::path::Path) -> String {
     diag::escape_controls(&quoted).into_owned()
 }
 
-fn require_dir(root: &std::path::Path) -> Result<(), ExitCode> {
+fn require_dir(root: &std::path::Path, lang: Lang) -> Result<(), ExitCode> {
     if root.is_dir() {
         Ok(())
     } else {
-        eprintln!("error: --root {}: no such folder", root.display());
+        error(lang, msg!("cli.no_root", root = root.display().to_string()));
         Err(ExitCode::from(EXIT_USAGE))
     }
 }
 
-fn report(checked: &Checked, color: bool) {
+/// The diagnostics, then one line: what was read, and how many errors and warnings.
+fn report(checked: &Checked, color: bool, lang: Lang) {
     if !checked.diagnostics.is_empty() {
-        eprint!("{}", diag::render(&checked.diagnostics, &checked.sources, color));
+        eprint!("{}", diag::render(&checked.diagnostics, &checked.sources, color, lang));
     }
-    let (e, w) = (checked.error_count(), checked.warning_count());
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    match &checked.site {
-        Some(site) => {
-            let team_quarters: usize = site.quarters.iter().map(|q| q.teams.len()).sum();
-            eprintln!(
-                "{}, {}, {}, {}, {}: {}, {}",
-                plural(site.teams.len(), "team"),
-                plural(site.quarters.len(), "quarter"),
-                plural(team_quarters, "team-quarter"),
-                plural(site.metrics.len(), "metric"),
-                plural(site.learnings().count(), "learning"),
-                plural(e, "error"),
-                plural(w, "warning"),
-            );
+    let problems = msg!(
+        "check.problems",
+        errors = msg!("count.errors", n = checked.error_count()),
+        warnings = msg!("count.warnings", n = checked.warning_count()),
+    );
+    let summary = match &checked.site {
+        Some(site) => msg!(
+            "check.summary",
+            teams = msg!("count.teams", n = site.teams.len()),
+            quarters = msg!("count.quarters", n = site.quarters.len()),
+            team_quarters = msg!(
+                "count.team_quarters",
+                n = site.quarters.iter().map(|q| q.teams.len()).sum::<usize>()
+            ),
+            metrics = msg!("count.metrics", n = site.metrics.len()),
+            learnings = msg!("count.learnings", n = site.learnings().count()),
+            problems = problems,
+        ),
+        None => problems,
+    };
+    eprintln!("{}", summary.render(lang));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use okrsite::messages::Lang;
+
+    fn every_help(command: &clap::Command) -> Vec<(String, Option<String>)> {
+        let mut out: Vec<(String, Option<String>)> = command
+            .get_arguments()
+            .map(|a| {
+                (
+                    format!("{} {}", command.get_name(), a.get_id()),
+                    a.get_help().map(ToString::to_string),
+                )
+            })
+            .collect();
+        out.push((
+            command.get_name().to_owned(),
+            command.get_about().map(ToString::to_string),
+        ));
+        for sub in command.get_subcommands() {
+            out.extend(every_help(sub));
         }
-        None => eprintln!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        out
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help_in_both_languages() {
+        for lang in [Lang::En, Lang::Ja] {
+            let command = cli_help::localized(Cli::command(), lang);
+            command.clone().debug_assert();
+            for (what, help) in every_help(&command) {
+                let help = help.unwrap_or_default();
+                assert!(!help.trim().is_empty(), "{what} has no help in {lang:?}");
+                assert!(!help.contains("help."), "{what}: a key shown as help: {help}");
+            }
+        }
     }
 }

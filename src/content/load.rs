@@ -234,9 +234,9 @@ fn sort_entry(
             Diagnostic::error(
                 display,
                 None,
-                format!("`{name}` is {what}: okrsite reads only regular files and folders"),
+                crate::msg!("read.special_in_content", name = name.to_string(), what = what),
             )
-            .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
+            .with_help(crate::msg!("read.special_in_content_help")),
         );
         return Entry::Skip;
     }

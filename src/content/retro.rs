@@ -209,7 +209,11 @@ mod tests {
     fn front_matter_lines_count_from_the_top_of_the_file() {
         let err = parse("---\ntitle: x\ntagz: [a]\n---\nbody\n", "r.md").unwrap_err();
         assert_eq!(err.position, Some(Position::new(3, 1)));
-        assert!(err.message.contains("unknown key `tagz`"), "{}", err.message);
+        assert!(
+            err.message.to_string().contains("unknown key `tagz`"),
+            "{}",
+            err.message
+        );
         let ok = parse("---\r\ntitle: x\r\n---\r\n## 学び\r\n", "r.md").unwrap();
         assert_eq!(ok.front.title.as_deref(), Some("x"));
         assert_eq!(ok.body_line_offset, 3);
@@ -217,6 +221,7 @@ mod tests {
             parse("---\ntitle: x\n", "r.md")
                 .unwrap_err()
                 .message
+                .to_string()
                 .contains("never closed")
         );
     }

@@ -112,11 +112,8 @@ fn locate_failure(text: &str, origin: Origin<'_>, d: &mut Diagnostic) {
         d.position = Some(Position::new(p.line + origin.line_offset, p.column));
     }
     if uses_aliases(text) {
-        d.message = format!(
-            "YAML aliases (`*name`) here expand to far more than the file holds ({})",
-            d.message
-        );
-        d.help = Some("write the values out instead of nesting aliases of aliases".into());
+        d.message = crate::msg!("yaml.alias_expansion", reason = d.message.clone());
+        d.help = Some(crate::msg!("yaml.alias_expansion_help"));
     }
 }
 
@@ -551,7 +548,7 @@ mod tests {
             what: "a file",
         };
         let d = parse::<serde_yaml::Value>(&"{a: ".repeat(50_000), origin).unwrap_err();
-        assert!(d.message.contains("nested more than 64"), "{}", d.message);
+        assert!(d.message.to_string().contains("nested more than 64"), "{}", d.message);
         assert_eq!(d.position, Some(Position::new(3, 4 * 64 + 1)));
         // Brackets in quotes and comments do not count.
         let fine = format!("a: \"{}\" # {}\nb: [[1]]\n", "[".repeat(100), "{".repeat(100));
@@ -573,7 +570,7 @@ mod tests {
         let d = parse::<serde_yaml::Value>(&doc, origin).unwrap_err();
         // The item whose aliases pass the parser's limit: `- &a5 [...]`, on line 8.
         assert_eq!(d.position, Some(Position::new(2 + 8, 5)));
-        assert!(d.message.contains("aliases"), "{}", d.message);
+        assert!(d.message.to_string().contains("aliases"), "{}", d.message);
     }
 
     #[test]
@@ -608,10 +605,14 @@ mod tests {
         assert_eq!(d.position, Some(Position::new(3, 5)));
         assert!(
             d.message
+                .to_string()
                 .starts_with("unknown key `targte` in a key result; expected one of: title, target"),
             "{}",
             d.message
         );
-        assert_eq!(d.help.as_deref(), Some("did you mean `target`?"));
+        assert_eq!(
+            d.help.as_ref().map(ToString::to_string).as_deref(),
+            Some("did you mean `target`?")
+        );
     }
 }

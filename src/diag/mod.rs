@@ -21,6 +21,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use crate::messages::{Lang, Message};
+
 pub use escape::escape_controls;
 use escape::shown;
 pub use position::{LineStarts, Position};
@@ -39,13 +41,14 @@ pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators.
     pub file: String,
     pub position: Option<Position>,
-    pub message: String,
+    /// What is wrong, put into words when shown (in the command line's language).
+    pub message: Message,
     /// What would be right, when we can say it.
-    pub help: Option<String>,
+    pub help: Option<Message>,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, position: Option<Position>, message: impl Into<String>) -> Self {
+    pub fn error(file: impl Into<String>, position: Option<Position>, message: impl Into<Message>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -55,14 +58,14 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<String>, position: Option<Position>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl Into<String>, position: Option<Position>, message: impl Into<Message>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, position, message)
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Message>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -71,27 +74,32 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    fn sort_key(&self) -> (&str, Option<Position>, Severity, &str) {
-        (&self.file, self.position, self.severity, &self.message)
+    /// The one-line form (`file:line:column: error: message (help)`) in `lang`.
+    pub fn line(&self, lang: Lang) -> String {
+        let mut out = escape_controls(&self.file).into_owned();
+        if let Some(p) = self.position {
+            out.push_str(&format!(":{}:{}", p.line, p.column));
+        }
+        let kind = match self.severity {
+            Severity::Error => crate::msg!("diag.error"),
+            Severity::Warning => crate::msg!("diag.warning"),
+        };
+        out.push_str(&format!(
+            ": {}: {}",
+            kind.render(lang),
+            shown(&self.message.render(lang))
+        ));
+        if let Some(help) = &self.help {
+            out.push_str(&format!(" ({})", shown(&help.render(lang))));
+        }
+        out
     }
 }
 
 impl fmt::Display for Diagnostic {
     /// One line: `file:line:column: error: message`, the form editors and CI parse.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", escape_controls(&self.file))?;
-        if let Some(p) = self.position {
-            write!(f, ":{}:{}", p.line, p.column)?;
-        }
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, ": {kind}: {}", shown(&self.message))?;
-        if let Some(help) = &self.help {
-            write!(f, " ({})", shown(help))?;
-        }
-        Ok(())
+        f.write_str(&self.line(Lang::En))
     }
 }
 
@@ -117,7 +125,7 @@ impl SourceMap {
 
 /// Sorts diagnostics into a stable order and drops exact duplicates.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by_cached_key(|d| (d.file.clone(), d.position, d.severity, d.message.to_string()));
     diagnostics.dedup();
 }
 

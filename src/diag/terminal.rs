@@ -7,12 +7,13 @@ use codespan_reporting::files;
 use codespan_reporting::term;
 
 use super::escape::{push_escaped, shown};
-use super::{Diagnostic, LineStarts, Position, Severity, SourceMap, escape_controls};
+use super::{Diagnostic, Lang, LineStarts, Position, Severity, SourceMap, escape_controls};
+use crate::msg;
 
 /// Renders diagnostics the way rustc does: a header, the file and position,
 /// the quoted line with a marker, and the help. Content text is shown with its
 /// control characters escaped, and a long line is cut around the column.
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, lang: Lang) -> String {
     let config = term::Config::default();
     let mut out = String::new();
     // Line starts of each file, found once: thousands of diagnostics in one file
@@ -23,7 +24,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
-        .with_message(shown(&d.message));
+        .with_message(shown(&d.message.render(lang)));
         let file = escape_controls(&d.file).into_owned();
         let excerpt = match (d.position, sources.get(&d.file)) {
             (Some(pos), Some(text)) => {
@@ -44,7 +45,11 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             }
         };
         if let Some(help) = &d.help {
-            cs = cs.with_notes(vec![format!("help: {}", shown(help))]);
+            cs = cs.with_notes(vec![format!(
+                "{}: {}",
+                msg!("diag.help").render(lang),
+                shown(&help.render(lang))
+            )]);
         }
         let rendered = if color {
             let mut buf = Vec::new();
@@ -58,10 +63,23 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         } else {
             term::emit_into_string(&config, &excerpt, &cs).unwrap_or_else(|_| format!("{d}\n"))
         };
-        out.push_str(rendered.trim_end());
+        out.push_str(&severity_in(rendered.trim_end(), d.severity, lang));
         out.push_str("\n\n");
     }
     out
+}
+
+/// codespan-reporting writes the header's `error` or `warning` in English; in
+/// another language the first one (the header's, before the message) is replaced.
+fn severity_in(rendered: &str, severity: Severity, lang: Lang) -> String {
+    let (english, key) = match severity {
+        Severity::Error => ("error", msg!("diag.error")),
+        Severity::Warning => ("warning", msg!("diag.warning")),
+    };
+    if lang == Lang::En {
+        return rendered.to_owned();
+    }
+    rendered.replacen(english, &key.render(lang), 1)
 }
 
 /// Characters of a quoted line shown on each side of the column, at most.
@@ -214,7 +232,7 @@ mod tests {
         sources.insert("content/a.yaml", Arc::from("x: 1\ntargte: 3\n"));
         let d = Diagnostic::error("content/a.yaml", Some(Position::new(2, 1)), "unknown key `targte`")
             .with_help("did you mean `target`?");
-        let out = render(&[d], &sources, false);
+        let out = render(&[d], &sources, false, Lang::En);
         assert!(out.contains("content/a.yaml:2:1"), "{out}");
         assert!(out.contains("targte: 3"), "{out}");
         assert!(out.contains("did you mean `target`?"), "{out}");
@@ -231,7 +249,7 @@ mod tests {
         )
         .with_help("not `\u{7}`");
         for color in [false, true] {
-            let out = render(std::slice::from_ref(&d), &sources, color);
+            let out = render(std::slice::from_ref(&d), &sources, color, Lang::En);
             let without_our_colours = out.replace("\u{1b}[", "");
             assert!(!without_our_colours.contains('\u{1b}'), "{out:?}");
             assert!(!out.contains('\u{202e}') && !out.contains('\u{7}'), "{out:?}");
@@ -250,7 +268,7 @@ mod tests {
         let mut sources = SourceMap::default();
         sources.insert("content/a.yaml", Arc::from(long.as_str()));
         let d = Diagnostic::error("content/a.yaml", Some(Position::new(1, 100_001)), "bad key");
-        let out = render(&[d], &sources, false);
+        let out = render(&[d], &sources, false, Lang::En);
         assert!(out.chars().count() < 1_500, "{} characters", out.chars().count());
         assert!(out.contains("content/a.yaml:1:100001"), "{out}");
         assert!(
@@ -271,7 +289,7 @@ mod tests {
         let token = "x".repeat(3_000_000);
         sources.insert("content/b.yaml", Arc::from(token.as_str()));
         let d = Diagnostic::error("content/b.yaml", Some(Position::new(1, 1)), "bad");
-        let out = render(&[d], &sources, false);
+        let out = render(&[d], &sources, false, Lang::En);
         assert!(out.len() < 2_000, "{} bytes", out.len());
     }
 
@@ -280,7 +298,7 @@ mod tests {
         let mut sources = SourceMap::default();
         sources.insert("content/a.yaml", Arc::from("ab\r\ncd\n"));
         let d = Diagnostic::error("content/a.yaml", Some(Position::new(1, 9)), "missing");
-        let out = render(&[d], &sources, false);
+        let out = render(&[d], &sources, false, Lang::En);
         assert!(out.contains("content/a.yaml:1:3"), "{out}");
         assert!(!out.contains("\\u{d}"), "{out}");
     }
@@ -289,7 +307,7 @@ mod tests {
     fn a_message_quoting_a_huge_value_is_cut_in_the_middle() {
         let message = format!("wrong type: found string \"{}\", expected a map", "x".repeat(5_000_000));
         let d = Diagnostic::error("content/a.yaml", None, message);
-        let out = render(std::slice::from_ref(&d), &SourceMap::default(), false);
+        let out = render(std::slice::from_ref(&d), &SourceMap::default(), false, Lang::En);
         assert!(out.len() < 2_000, "{} bytes", out.len());
         assert!(out.contains("wrong type: found string \"xxx"), "{out}");
         assert!(out.contains("xxx\", expected a map"), "{out}");

@@ -121,7 +121,8 @@ impl Builder {
                 return Rebuilt::Done;
             }
             Ok(built) => {
-                let text = diag::render(&built.checked.diagnostics, &built.checked.sources, false);
+                let lang = build::cli_lang(&self.root);
+                let text = diag::render(&built.checked.diagnostics, &built.checked.sources, false, lang);
                 eprint!("{text}");
                 (text, Rebuilt::Done)
             }

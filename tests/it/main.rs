@@ -11,6 +11,7 @@ mod charts;
 mod check;
 mod common;
 mod hostile;
+mod messages;
 mod metrics;
 mod no_panic;
 mod practice;

@@ -17,7 +17,9 @@ use crate::common::{self, FIXTURE_EPOCH, synth};
 
 fn okrsite() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_okrsite"));
-    c.env("SOURCE_DATE_EPOCH", FIXTURE_EPOCH).env("NO_COLOR", "1");
+    c.env("SOURCE_DATE_EPOCH", FIXTURE_EPOCH)
+        .env("NO_COLOR", "1")
+        .env("OKRSITE_LANG", "en");
     c
 }
 

@@ -10,7 +10,9 @@ const SAMPLE_EPOCH: &str = "1795219200";
 
 fn okrsite() -> Command {
     let mut c = Command::cargo_bin("okrsite").unwrap();
-    c.env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH).env("NO_COLOR", "1");
+    c.env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        .env("NO_COLOR", "1")
+        .env("OKRSITE_LANG", "en");
     c
 }
 

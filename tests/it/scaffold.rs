@@ -4,7 +4,9 @@ use assert_cmd::Command;
 
 fn okrsite(epoch: &str) -> Command {
     let mut c = Command::cargo_bin("okrsite").unwrap();
-    c.env("SOURCE_DATE_EPOCH", epoch).env("NO_COLOR", "1");
+    c.env("SOURCE_DATE_EPOCH", epoch)
+        .env("NO_COLOR", "1")
+        .env("OKRSITE_LANG", "en");
     c
 }
 

@@ -33,6 +33,7 @@ fn serve_command(root: &std::path::Path, extra: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_okrsite"));
     command
         .env("SOURCE_DATE_EPOCH", common::FIXTURE_EPOCH)
+        .env("OKRSITE_LANG", "en")
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .args(extra);

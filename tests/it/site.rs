@@ -14,6 +14,7 @@ fn build_sample(out: &Path, extra: &[&str]) {
     Command::cargo_bin("okrsite")
         .unwrap()
         .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        .env("OKRSITE_LANG", "en")
         .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
         .arg(out)
         .args(extra)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::super::load::Loaded;
 use super::super::yaml::{self, YamlPath};
 use super::super::yaml_index::{Found, PositionIndex};
-use crate::diag::{Diagnostic, Position, Severity, suggestion};
+use crate::diag::{Diagnostic, Message, Position, Severity, suggestion};
 
 /// Collects diagnostics and locates YAML paths in one file.
 pub(super) struct Reporter<'a> {
@@ -86,12 +86,15 @@ impl<'a> Reporter<'a> {
         }
     }
 
-    fn push<T>(&mut self, severity: Severity, l: &Loaded<T>, path: &YamlPath, message: String) -> &mut Diagnostic {
+    fn push<T>(&mut self, severity: Severity, l: &Loaded<T>, path: &YamlPath, message: Message) -> &mut Diagnostic {
         let (position, message) = match self.find(l, path) {
             Found::At(p) => (Some(p), message),
             Found::Nowhere => (None, message),
             // Past the budget the diagnostic names the node instead of its line.
-            Found::Unknown => (None, format!("{message} (at `{path}`)")),
+            Found::Unknown => (
+                None,
+                crate::msg!("diag.at_path", message = message, path = path.to_string()),
+            ),
         };
         self.diagnostics.push(Diagnostic {
             severity,
@@ -103,26 +106,31 @@ impl<'a> Reporter<'a> {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    pub(super) fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
+    pub(super) fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<Message>) -> &mut Diagnostic {
         self.push(Severity::Error, l, path, message.into())
     }
 
-    pub(super) fn warning<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<String>) -> &mut Diagnostic {
+    pub(super) fn warning<T>(
+        &mut self,
+        l: &Loaded<T>,
+        path: &YamlPath,
+        message: impl Into<Message>,
+    ) -> &mut Diagnostic {
         self.push(Severity::Warning, l, path, message.into())
     }
 }
 
 pub(super) trait Help {
-    fn help(&mut self, help: impl Into<String>);
-    fn help_opt(&mut self, help: Option<String>);
+    fn help(&mut self, help: impl Into<Message>);
+    fn help_opt(&mut self, help: Option<impl Into<Message>>);
 }
 
 impl Help for Diagnostic {
-    fn help(&mut self, help: impl Into<String>) {
+    fn help(&mut self, help: impl Into<Message>) {
         self.help = Some(help.into());
     }
-    fn help_opt(&mut self, help: Option<String>) {
-        self.help = help;
+    fn help_opt(&mut self, help: Option<impl Into<Message>>) {
+        self.help = help.map(Into::into);
     }
 }
 

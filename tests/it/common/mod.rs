@@ -40,7 +40,11 @@ pub fn site(overlay: Option<&Path>) -> tempfile::TempDir {
 
 pub fn okrsite() -> Command {
     let mut c = Command::cargo_bin("okrsite").unwrap();
-    c.env("SOURCE_DATE_EPOCH", FIXTURE_EPOCH).env("NO_COLOR", "1");
+    // The fixtures' sites are Japanese; the tests read the English words unless
+    // they ask for Japanese (`it::messages`).
+    c.env("SOURCE_DATE_EPOCH", FIXTURE_EPOCH)
+        .env("NO_COLOR", "1")
+        .env("OKRSITE_LANG", "en");
     c
 }
 
