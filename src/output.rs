@@ -31,14 +31,29 @@ Keep your own files elsewhere. okrsite also uses this file to let one build at a
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// A place okrsite never writes into, whatever the flags.
-    Forbidden { path: PathBuf, reason: Forbidden },
+    Forbidden {
+        path: PathBuf,
+        reason: Forbidden,
+    },
     /// A non-empty folder without okrsite's marker.
-    NotOurs { path: PathBuf },
-    NotAFolder { path: PathBuf },
-    BrokenLink { path: PathBuf, source: std::io::Error },
+    NotOurs {
+        path: PathBuf,
+    },
+    NotAFolder {
+        path: PathBuf,
+    },
+    BrokenLink {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A file of the site that would land outside it, or on a name okrsite keeps for itself.
-    BadEntry { path: String, why: Message },
-    DamagedJournal { path: PathBuf },
+    BadEntry {
+        path: String,
+        why: Message,
+    },
+    DamagedJournal {
+        path: PathBuf,
+    },
     Io {
         /// What could not be done ("write", "create"…), in the catalogue's words.
         action: Message,
@@ -290,7 +305,9 @@ fn lock_output(output: &Path) -> Result<File, OutputError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW);
     }
-    let mut file = options.open(&path).map_err(|e| OutputError::io(msg!("io.write"), &path, e))?;
+    let mut file = options
+        .open(&path)
+        .map_err(|e| OutputError::io(msg!("io.write"), &path, e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {

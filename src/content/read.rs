@@ -67,7 +67,11 @@ pub(super) fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diagnost
         return Err(Diagnostic::error(
             display,
             None,
-            msg!("read.too_big", size = megabytes(meta.len()), limit = megabytes(MAX_FILE_BYTES)),
+            msg!(
+                "read.too_big",
+                size = megabytes(meta.len()),
+                limit = megabytes(MAX_FILE_BYTES)
+            ),
         )
         .with_help(msg!("read.too_big_help")));
     }
@@ -90,8 +94,7 @@ pub(super) fn decode_text(bytes: &[u8], display: &str) -> Result<Arc<str>, Diagn
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
             let pos = Position::of_offset(valid, valid.len());
-            Err(Diagnostic::error(display, Some(pos), msg!("read.not_utf8"))
-                .with_help(msg!("read.not_utf8_help")))
+            Err(Diagnostic::error(display, Some(pos), msg!("read.not_utf8")).with_help(msg!("read.not_utf8_help")))
         }
     }
 }

@@ -10,6 +10,7 @@ use super::placeholders::{self, Fill};
 use super::raw::RawFrontMatter;
 use super::yaml::{self, Origin};
 use crate::diag::{Diagnostic, Position};
+use crate::msg;
 
 /// A retrospective split into front matter and body.
 #[derive(Debug, Clone)]
@@ -26,12 +27,10 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() == "+++" {
-        return Err(Diagnostic::error(
-            file,
-            Some(Position::new(1, 1)),
-            "`+++` (TOML) front matter is not supported",
-        )
-        .with_help("write the front matter as YAML between two `---` lines, e.g. `date: 2025-10-03`"));
+        return Err(
+            Diagnostic::error(file, Some(Position::new(1, 1)), msg!("retro.toml_front_matter"))
+                .with_help(msg!("retro.toml_front_matter_help")),
+        );
     }
     if first.trim_end() != "---" {
         return Ok(ParsedRetro {
@@ -230,8 +229,12 @@ mod tests {
     fn toml_front_matter_is_an_error_at_its_first_line() {
         let err = parse("+++\ntitle = \"x\"\n+++\n## 学び\n", "r.md").unwrap_err();
         assert_eq!(err.position, Some(Position::new(1, 1)));
-        assert!(err.message.contains("`+++` (TOML) front matter"), "{}", err.message);
-        assert!(err.help.unwrap().contains("`---`"));
+        assert!(
+            err.message.to_string().contains("`+++` (TOML) front matter"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.unwrap().to_string().contains("`---`"));
     }
 
     #[test]

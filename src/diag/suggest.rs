@@ -3,12 +3,17 @@
 
 /// "did you mean `target`?" when one expected word is close to what was written.
 pub fn suggestion(written: &str, expected: &[&str]) -> Option<String> {
+    closest(written, expected).map(|e| format!("did you mean `{e}`?"))
+}
+
+/// The expected word close to what was written, if one is (the rule of [`suggestion`]).
+pub fn closest<'a>(written: &str, expected: &[&'a str]) -> Option<&'a str> {
     expected
         .iter()
         .map(|e| (strsim::damerau_levenshtein(written, e), *e))
         .filter(|(d, e)| *d <= 2.max(e.len() / 3))
         .min()
-        .map(|(_, e)| format!("did you mean `{e}`?"))
+        .map(|(_, e)| e)
 }
 
 #[cfg(test)]

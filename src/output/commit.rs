@@ -206,7 +206,8 @@ fn roll_forward(out: &Path, journal: &Journal) -> Result<(), OutputError> {
     if !old.is_dir() {
         std::fs::create_dir(&old).map_err(|e| OutputError::io(msg!("io.create"), &old, e))?;
     }
-    let move_to = |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| OutputError::io(msg!("io.replace"), from, e));
+    let move_to =
+        |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| OutputError::io(msg!("io.replace"), from, e));
     for name in &journal.entries {
         let new = staged.join(name);
         if !exists(&new) {

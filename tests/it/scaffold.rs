@@ -75,7 +75,7 @@ fn init_ja_starts_the_year_in_april_and_writes_the_review_sections_of_its_langua
         assert!(toml.contains(month), "{toml}");
         let listed: Vec<String> = sections.iter().map(|s| format!("\"{s}\"")).collect();
         assert!(
-            toml.contains(&format!("[review]\n")) && toml.contains(&format!("sections = [{}]\n", listed.join(", "))),
+            toml.contains("[review]\n") && toml.contains(&format!("sections = [{}]\n", listed.join(", "))),
             "{toml}"
         );
         let retro = std::fs::read_to_string(site.join(format!("content/{quarter}/product.md"))).unwrap();

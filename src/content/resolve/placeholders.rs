@@ -5,8 +5,10 @@ use super::super::load::Loaded;
 use super::super::placeholders::{Malformed, Placeholder, Target, runs_with_tokens};
 use super::super::retro::ParsedRetro;
 use super::report::listing;
-use crate::diag::{Diagnostic, LineStarts, suggestion};
+use crate::diag::{Diagnostic, LineStarts, closest};
+use crate::messages::Message;
 use crate::model::{Okrs, Quarter};
+use crate::msg;
 
 /// The OKRs a retrospective's placeholders are read against.
 #[derive(Clone, Copy)]
@@ -36,15 +38,16 @@ pub(super) fn check(l: &Loaded<ParsedRetro>, okrs: OkrsOf<'_>, quarter: Quarter,
         // One error for the file: every placeholder in it has nothing to show.
         let more = tokens.clone().filter(|(_, t)| t.parsed.is_ok()).count() - 1;
         let written = &run.text[first.range.clone()];
-        let mut help = format!("add content/{quarter}/{team}.yaml, or remove the placeholder");
-        if more > 0 {
-            help.push_str(&format!(" ({more} more placeholders in this file)"));
-        }
+        let (q, file) = (quarter.to_string(), format!("content/{quarter}/{team}.yaml"));
+        let help = match more {
+            0 => msg!("placeholder.no_okrs_help", file = file),
+            n => msg!("placeholder.no_okrs_help_more", file = file, n = n),
+        };
         out.push(
             Diagnostic::error(
                 l.file.clone(),
                 Some(lines.position(&l.text, body_start + first.source)),
-                format!("`{written}` has nothing to show: team `{team}` has no published OKRs in {quarter}"),
+                msg!("placeholder.no_okrs", written = written, team = team, quarter = q),
             )
             .with_help(help),
         );
@@ -65,25 +68,25 @@ pub(super) fn check(l: &Loaded<ParsedRetro>, okrs: OkrsOf<'_>, quarter: Quarter,
     out
 }
 
-fn malformed(m: &Malformed, written: &str, okrs: OkrsOf<'_>) -> (String, String) {
+fn malformed(m: &Malformed, written: &str, okrs: OkrsOf<'_>) -> (Message, Message) {
     match m {
         Malformed::UnknownWord { word, closest } => (
-            format!("unknown placeholder `{written}`"),
-            format!(
-                "did you mean `{}`? (placeholders: [[score]], [[grade]], [[current OBJ/KR]]; write `\\[[` to keep the brackets as text)",
-                written.replacen(word.as_str(), closest, 1),
+            msg!("placeholder.unknown", written = written),
+            msg!(
+                "placeholder.unknown_help",
+                suggested = written.replacen(word.as_str(), closest, 1)
             ),
         ),
         Malformed::CurrentNeedsKr { objective } => (
-            format!("`{written}` needs a key result: a current value is a KR's"),
-            format!(
-                "write `[[current OBJ/KR]]`, e.g. `[[current {}]]`",
-                example_kr(okrs, objective.as_deref())
+            msg!("placeholder.current_needs_kr", written = written),
+            msg!(
+                "placeholder.current_needs_kr_help",
+                example = example_kr(okrs, objective.as_deref())
             ),
         ),
         Malformed::BadTarget => (
-            format!("`{written}` names neither an objective nor a key result"),
-            "write `[[score]]`, `[[score OBJ]]` or `[[score OBJ/KR]]` (ids as in the OKR file)".into(),
+            msg!("placeholder.bad_target", written = written),
+            msg!("placeholder.bad_target_help"),
         ),
     }
 }
@@ -110,7 +113,7 @@ fn unresolved(
     okrs: OkrsOf<'_>,
     quarter: Quarter,
     team: &str,
-) -> Option<(String, String)> {
+) -> Option<(Message, Message)> {
     // Without OKRs, one error for the whole file is given above.
     let OkrsOf::Published(okrs) = okrs else {
         return None;
@@ -122,9 +125,19 @@ fn unresolved(
     };
     let ids: Vec<&str> = okrs.objectives.iter().map(|o| o.id.as_str()).collect();
     let Some(found) = okrs.objectives.iter().find(|o| o.id.as_str() == objective) else {
+        let known = match ids.is_empty() {
+            true => msg!("placeholder.no_objectives"),
+            false => msg!("placeholder.objectives", ids = listing(&ids)),
+        };
         return Some((
-            format!("`{written}`: no objective `{objective}` in {quarter} {team}"),
-            with_ids(suggestion(objective, &ids), "objectives", &ids),
+            msg!(
+                "placeholder.no_objective",
+                written = written,
+                objective = objective,
+                quarter = quarter.to_string(),
+                team = team
+            ),
+            with_closest(closest(objective, &ids), known),
         ));
     };
     let kr = kr?;
@@ -132,21 +145,20 @@ fn unresolved(
     if krs.contains(&kr.as_str()) {
         return None;
     }
+    let known = match krs.is_empty() {
+        true => msg!("placeholder.no_krs"),
+        false => msg!("placeholder.krs", ids = listing(&krs)),
+    };
     Some((
-        format!("`{written}`: objective `{objective}` has no key result `{kr}`"),
-        with_ids(suggestion(kr, &krs), "its key results", &krs),
+        msg!("placeholder.no_kr", written = written, objective = objective, kr = kr),
+        with_closest(closest(kr, &krs), known),
     ))
 }
 
-/// "did you mean `x`? (objectives: a, b)".
-fn with_ids(suggestion: Option<String>, what: &str, ids: &[&str]) -> String {
-    let known = if ids.is_empty() {
-        format!("there are no {what}")
-    } else {
-        format!("{what}: {}", listing(ids))
-    };
-    match suggestion {
-        Some(s) => format!("{s} ({known})"),
+/// "did you mean `x`? (objectives: a, b)", or the ids alone.
+fn with_closest(closest: Option<&str>, known: Message) -> Message {
+    match closest {
+        Some(id) => msg!("placeholder.did_you_mean", id = id, known = known),
         None => known,
     }
 }
@@ -200,7 +212,10 @@ mod tests {
         let q = Quarter::parse("2025-Q3").unwrap();
         check(&loaded, okrs, q, "product")
             .into_iter()
-            .map(|d| (d.position.unwrap(), d.message, d.help.unwrap_or_default()))
+            .map(|d| {
+                let help = d.help.map(|h| h.to_string()).unwrap_or_default();
+                (d.position.unwrap(), d.message.to_string(), help)
+            })
             .collect()
     }
 

@@ -11,7 +11,8 @@ use super::super::load::Loaded;
 use super::super::retro::ParsedRetro;
 use crate::config::Config;
 use crate::diag::{Diagnostic, LineStarts, Position};
-use crate::terms;
+use crate::messages::Message;
+use crate::{msg, terms};
 
 /// A level 2 or 3 heading of the body.
 struct Heading {
@@ -48,113 +49,114 @@ fn key(text: &str) -> String {
     text.trim().to_lowercase()
 }
 
+/// Where a retrospective's headings are in its file.
+struct Place<'a> {
+    l: &'a Loaded<ParsedRetro>,
+    lines: LineStarts,
+    body_start: usize,
+}
+
+impl Place<'_> {
+    fn of(&self, h: &Heading) -> Position {
+        self.lines.position(&self.l.text, self.body_start + h.offset)
+    }
+
+    /// The body's first line, for a warning about the whole retrospective.
+    fn top(&self) -> Position {
+        Position::new(self.l.raw.body_line_offset + 1, 1)
+    }
+
+    fn warning(&self, at: Position, message: Message, help: Message) -> Diagnostic {
+        Diagnostic::warning(self.l.file.clone(), Some(at), message).with_help(help)
+    }
+}
+
 /// The warnings about the review sections of one retrospective.
 pub(super) fn check(l: &Loaded<ParsedRetro>, config: &Config) -> Vec<Diagnostic> {
     let headings = headings(&l.raw.body);
     let learning_keys: HashSet<String> = config.learning_headings.iter().map(|h| key(h)).collect();
-    let body_start = l.text.len() - l.raw.body.len();
-    let lines = LineStarts::new(&l.text);
-    let at = |h: &Heading| lines.position(&l.text, body_start + h.offset);
-    let first_line = Position::new(l.raw.body_line_offset + 1, 1);
-    let mut out = Vec::new();
-    let looks_like = |h: &&Heading| !learning_keys.contains(&key(&h.text)) && looks_like_learnings(&h.text);
-    for h in headings.iter().filter(looks_like) {
-        out.push(
-            Diagnostic::warning(
-                l.file.clone(),
-                Some(at(h)),
-                format!(
-                    "`{}` looks like a learnings heading, but its items are not read as learnings",
-                    h.marks()
-                ),
-            )
-            .with_help(format!(
-                "did you mean `{}`? Or add \"{}\" to `headings` under `[learnings]` in okrsite.toml",
-                learnings_heading_like(&h.text, &config.learning_headings),
-                h.text
-            )),
-        );
-    }
-    let sections: Vec<&str> = config
-        .review_sections
+    let place = Place {
+        l,
+        lines: LineStarts::new(&l.text),
+        body_start: l.text.len() - l.raw.body.len(),
+    };
+    let learnings_like: Vec<&Heading> = headings
         .iter()
+        .filter(|h| !learning_keys.contains(&key(&h.text)) && looks_like_learnings(&h.text))
+        .collect();
+    let mut out: Vec<Diagnostic> = learnings_like
+        .iter()
+        .map(|h| {
+            let message = msg!("review.learnings_like", heading = h.marks());
+            let suggested = learnings_heading_like(&h.text, &config.learning_headings);
+            let help = msg!("review.learnings_like_help", suggested = suggested, text = &h.text);
+            place.warning(place.of(h), message, help)
+        })
+        .collect();
+    let sections: Vec<&str> = (config.review_sections.iter())
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
         .collect();
-    let learnings_like_found = headings.iter().any(|h| looks_like(&h));
-    let found: Vec<Option<usize>> = sections
-        .iter()
+    // A section that is a learnings heading stands for any learnings heading.
+    let found: Vec<Option<usize>> = (sections.iter())
         .map(|s| {
             let is_learnings = learning_keys.contains(&key(s));
-            headings.iter().position(|h| {
-                let k = key(&h.text);
-                k == key(s) || (is_learnings && learning_keys.contains(&k))
-            })
+            (headings.iter())
+                .position(|h| key(&h.text) == key(s) || (is_learnings && learning_keys.contains(&key(&h.text))))
         })
         .collect();
     if sections.len() > 1 && found.iter().all(Option::is_none) {
         let listed: Vec<String> = sections.iter().map(|s| format!("`## {s}`")).collect();
-        out.push(
-            Diagnostic::warning(
-                l.file.clone(),
-                Some(first_line),
-                "the retrospective has none of the review sections",
-            )
-            .with_help(format!(
-                "add these level-2 headings in this order: {}; or set `sections` under `[review]` in okrsite.toml",
-                listed.join(", ")
-            )),
-        );
+        let help = msg!("review.no_sections_help", headings = listed.join(", "));
+        out.push(place.warning(place.top(), msg!("review.no_sections"), help));
         return out;
     }
     for (i, s) in sections.iter().enumerate() {
         match found[i] {
-            Some(h) => {
-                let h = &headings[h];
-                let sub_follows = headings
-                    .iter()
-                    .find(|n| n.offset > h.offset)
-                    .is_some_and(|n| n.level > h.level);
-                if !h.own_content && !sub_follows {
-                    out.push(
-                        Diagnostic::warning(
-                            l.file.clone(),
-                            Some(at(h)),
-                            format!("review section `{s}` has nothing under it"),
-                        )
-                        .with_help(
-                            "write what the review found, or a line such as `- none` if there is nothing to say",
-                        ),
-                    );
-                }
-            }
-            None if learnings_like_found && config.learning_headings.iter().any(|lh| key(lh) == key(s)) => {}
-            None => out.push(missing(l, s, &sections, &found, &headings, first_line, &at)),
+            Some(h) if nothing_under(&headings, h) => out.push(place.warning(
+                place.of(&headings[h]),
+                msg!("review.empty", section = *s),
+                msg!("review.empty_help"),
+            )),
+            Some(_) => {}
+            // The learnings-like heading stands for it: one warning is enough.
+            None if !learnings_like.is_empty() && learning_keys.contains(&key(s)) => {}
+            None => out.push(missing(&place, i, &sections, &found, &headings)),
         }
     }
     out
 }
 
-/// The warning for section `s` (missing), saying where it goes: above the next
+/// Whether nothing is written under heading `h`: no content of its own and no sub-heading.
+fn nothing_under(headings: &[Heading], h: usize) -> bool {
+    let sub_follows = headings.get(h + 1).is_some_and(|n| n.level > headings[h].level);
+    !headings[h].own_content && !sub_follows
+}
+
+/// The warning for section `i` (missing), saying where it goes: above the next
 /// section there is, else after the one before it.
 fn missing(
-    l: &Loaded<ParsedRetro>,
-    s: &str,
+    place: &Place<'_>,
+    i: usize,
     sections: &[&str],
     found: &[Option<usize>],
     headings: &[Heading],
-    first_line: Position,
-    at: &dyn Fn(&Heading) -> Position,
 ) -> Diagnostic {
-    let i = sections.iter().position(|x| *x == s).unwrap_or(0);
+    let s = sections[i];
     let after = found[i + 1..].iter().flatten().next().map(|&h| &headings[h]);
     let before = found[..i].iter().flatten().last().map(|&h| &headings[h]);
-    let (position, help) = match (after, before) {
-        (Some(next), _) => (at(next), format!("add `## {s}` above `{}`", next.marks())),
-        (None, Some(prev)) => (at(prev), format!("add `## {s}` after the `{}` section", prev.marks())),
-        (None, None) => (first_line, format!("add `## {s}`")),
+    let (at, help) = match (after, before) {
+        (Some(next), _) => (
+            place.of(next),
+            msg!("review.missing_above", section = s, next = next.marks()),
+        ),
+        (None, Some(prev)) => (
+            place.of(prev),
+            msg!("review.missing_after", section = s, previous = prev.marks()),
+        ),
+        (None, None) => (place.top(), msg!("review.missing_add", section = s)),
     };
-    Diagnostic::warning(l.file.clone(), Some(position), format!("missing review section `{s}`")).with_help(help)
+    place.warning(at, msg!("review.missing", section = s), help)
 }
 
 fn looks_like_learnings(text: &str) -> bool {
@@ -245,7 +247,10 @@ mod tests {
         };
         check(&loaded, config)
             .into_iter()
-            .map(|d| (d.position.unwrap().line, d.message, d.help.unwrap_or_default()))
+            .map(|d| {
+                let help = d.help.map(|h| h.to_string()).unwrap_or_default();
+                (d.position.unwrap().line, d.message.to_string(), help)
+            })
             .collect()
     }
 
