@@ -153,82 +153,62 @@ fn metric_files(ja: bool, start: Date, end: Date) -> Vec<(String, String)> {
 
 /// The OKRs of the company and its two teams for quarter `q`.
 fn okr_files(ja: bool, q: Quarter) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = Vec::new();
-    let (o_company, o_product, o_sales) = if ja {
-        (
-            "初回価値体験を早め、継続率を底上げする",
-            "オンボーディングで迷わせない",
-            "良い商談を増やす",
-        )
-    } else {
-        (
-            "Reach first value faster and lift retention",
-            "Nobody gets lost in onboarding",
-            "More good deals",
-        )
-    };
+    let w = |ja_text: &'static str, en_text: &'static str| if ja { ja_text } else { en_text };
     let kr = |title: &str, metric: &str, b: f64, t: f64| {
         format!("      - title: {title}\n        metric: {metric}\n        baseline: {b}\n        target: {t}\n")
     };
     let milestone = |title: &str| format!("      - title: {title}\n        score: 1.0\n");
-    files.push((
-        format!("content/{q}/company.yaml"),
-        format!(
-            "objectives:\n  - id: grow\n    title: {o_company}\n    key_results:\n{}{}",
-            kr(
-                if ja {
-                    "オンボーディング完了率を45%→65%"
-                } else {
-                    "Onboarding completion 45% → 65%"
-                },
-                "onboarding",
-                45.0,
-                65.0
+    let onboarding = kr(
+        w("オンボーディング完了率を45%→65%", "Onboarding completion 45% → 65%"),
+        "onboarding",
+        45.0,
+        65.0,
+    );
+    let deals = kr(
+        w("商談化率を20%→28%", "Lead-to-deal rate 20% → 28%"),
+        "deal-rate",
+        20.0,
+        28.0,
+    );
+    let team = |title: &str, krs: String, rest: String| {
+        format!("objectives:\n  - title: {title}\n    aligns_to: company/grow\n    key_results:\n{krs}{rest}")
+    };
+    vec![
+        (
+            format!("content/{q}/company.yaml"),
+            format!(
+                "objectives:\n  - id: grow\n    title: {}\n    key_results:\n{onboarding}{deals}",
+                w(
+                    "初回価値体験を早め、継続率を底上げする",
+                    "Reach first value faster and lift retention"
+                )
             ),
-            kr(
-                if ja {
-                    "商談化率を20%→28%"
-                } else {
-                    "Lead-to-deal rate 20% → 28%"
-                },
-                "deal-rate",
-                20.0,
-                28.0
-            )
         ),
-    ));
-    files.push((
-        format!("content/{q}/product.yaml"),
-        format!(
-            "objectives:\n  - title: {o_product}\n    aligns_to: company/grow\n    key_results:\n{}{}    initiatives:\n      - {}\nnot_doing:\n  - {}\n",
-            kr(if ja { "オンボーディング完了率を45%→65%" } else { "Onboarding completion 45% → 65%" }, "onboarding", 45.0, 65.0),
-            milestone(if ja { "チュートリアル動画を30秒に短縮する" } else { "Cut the tutorial video to 30 seconds" }),
-            if ja { "ボタン文言のABテスト" } else { "A/B test the button text" },
-            if ja { "新規チャネルの開拓" } else { "New acquisition channels" }
-        ),
-    ));
-    files.push((
-        format!("content/{q}/sales.yaml"),
-        format!(
-            "objectives:\n  - title: {o_sales}\n    aligns_to: company/grow\n    key_results:\n{}{}",
-            kr(
-                if ja {
-                    "商談化率を20%→28%"
-                } else {
-                    "Lead-to-deal rate 20% → 28%"
-                },
-                "deal-rate",
-                20.0,
-                28.0
+        (
+            format!("content/{q}/product.yaml"),
+            team(
+                w("オンボーディングで迷わせない", "Nobody gets lost in onboarding"),
+                onboarding.clone()
+                    + &milestone(w(
+                        "チュートリアル動画を30秒に短縮する",
+                        "Cut the tutorial video to 30 seconds",
+                    )),
+                format!(
+                    "    initiatives:\n      - {}\nnot_doing:\n  - {}\n",
+                    w("ボタン文言のABテスト", "A/B test the button text"),
+                    w("新規チャネルの開拓", "New acquisition channels")
+                ),
             ),
-            milestone(if ja {
-                "導入事例を3本公開する"
-            } else {
-                "Publish three customer stories"
-            })
         ),
-    ));
-    files
+        (
+            format!("content/{q}/sales.yaml"),
+            team(
+                w("良い商談を増やす", "More good deals"),
+                deals.clone() + &milestone(w("導入事例を3本公開する", "Publish three customer stories")),
+                String::new(),
+            ),
+        ),
+    ]
 }
 
 /// The product team's retrospective, dated `end`.

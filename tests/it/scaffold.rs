@@ -10,6 +10,16 @@ fn okrsite(epoch: &str) -> Command {
     c
 }
 
+/// `check --drafts` passes on `site`; its diagnostics.
+fn check_drafts(site: &std::path::Path) -> String {
+    let out = okrsite(DAYS[0])
+        .args(["check", "--drafts", "--root"])
+        .arg(site)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+}
+
 /// 2026-11-21 and 2026-01-15 (a new year: the example quarter is the previous year's Q4).
 const DAYS: [&str; 2] = ["1795219200", "1768435200"];
 
@@ -157,12 +167,7 @@ fn new_bridges_from_the_previous_quarter_passes_check_and_never_overwrites() {
         .assert()
         .success();
     // With the draft: its placeholders resolve; only its empty sections are left to write.
-    let out = okrsite(DAYS[0])
-        .args(["check", "--drafts", "--root"])
-        .arg(&site)
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = check_drafts(&site);
     assert!(stderr.contains("0 errors, 4 warnings"), "{stderr}");
     assert_eq!(stderr.matches("has nothing under it").count(), 4, "{stderr}");
 
@@ -274,12 +279,7 @@ fn carried_titles_and_decisions_cannot_add_structure() {
         ],
         "{md}"
     );
-    let out = okrsite(DAYS[0])
-        .args(["check", "--drafts", "--root"])
-        .arg(&site)
-        .assert()
-        .success();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let stderr = check_drafts(&site);
     assert!(stderr.contains("0 errors"), "{stderr}");
 }
 
