@@ -1,10 +1,13 @@
 //! A retrospective's placeholders (`[[score]]`, `[[grade OBJ]]`, `[[current OBJ/KR]]`)
 //! checked against its team's quarter: each must name something there.
 
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
 use super::super::load::Loaded;
 use super::super::placeholders::{Malformed, Placeholder, Target, runs_with_tokens};
 use super::super::retro::ParsedRetro;
-use super::report::listing;
+use super::report::{SUGGESTION_BUDGET, listing};
 use crate::diag::{Diagnostic, LineStarts, closest};
 use crate::messages::Message;
 use crate::model::{Okrs, Quarter};
@@ -30,6 +33,10 @@ pub(super) fn check(l: &Loaded<ParsedRetro>, okrs: OkrsOf<'_>, quarter: Quarter,
     // The body is the end of the file's text.
     let body_start = l.text.len() - l.raw.body.len();
     let lines = LineStarts::new(&l.text);
+    let ids = match okrs {
+        OkrsOf::Published(okrs) => Some(Ids::new(okrs)),
+        _ => None,
+    };
     let mut out = Vec::new();
     let tokens = runs.iter().flat_map(|run| run.tokens.iter().map(move |t| (run, t)));
     if let OkrsOf::Missing = okrs
@@ -57,7 +64,7 @@ pub(super) fn check(l: &Loaded<ParsedRetro>, okrs: OkrsOf<'_>, quarter: Quarter,
             let written = &run.text[token.range.clone()];
             let problem = match &token.parsed {
                 Err(m) => Some(malformed(m, written, okrs)),
-                Ok(p) => unresolved(p, written, okrs, quarter, team),
+                Ok(p) => ids.as_ref().and_then(|ids| unresolved(p, written, ids, quarter, team)),
             };
             if let Some((message, help)) = problem {
                 let at = lines.position(&l.text, body_start + token.source);
@@ -106,28 +113,62 @@ fn example_kr(okrs: OkrsOf<'_>, objective: Option<&str>) -> String {
         .map_or("OBJ/KR".into(), |o| format!("{}/{}", o.id, o.key_results[0].id))
 }
 
+/// The ids of a team-quarter's OKRs, found once per file: a file may hold thousands
+/// of placeholders, and an OKR file thousands of objectives.
+struct Ids<'a> {
+    /// The objectives' ids in order, and each one's KR ids.
+    ids: Vec<&'a str>,
+    kr_ids: Vec<Vec<&'a str>>,
+    /// Objective id → its position.
+    objectives: HashMap<&'a str, usize>,
+    key_results: HashSet<(&'a str, &'a str)>,
+    /// Names "did you mean" may still compare in this file.
+    budget: Cell<usize>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(okrs: &'a Okrs) -> Self {
+        Ids {
+            ids: okrs.objectives.iter().map(|o| o.id.as_str()).collect(),
+            kr_ids: (okrs.objectives.iter())
+                .map(|o| o.key_results.iter().map(|k| k.id.as_str()).collect())
+                .collect(),
+            objectives: (okrs.objectives.iter().enumerate())
+                .map(|(i, o)| (o.id.as_str(), i))
+                .collect(),
+            key_results: (okrs.objectives.iter())
+                .flat_map(|o| o.key_results.iter().map(move |k| (o.id.as_str(), k.id.as_str())))
+                .collect(),
+            budget: Cell::new(SUGGESTION_BUDGET),
+        }
+    }
+
+    /// The id of `ids` close to `written`, while the budget lasts.
+    fn closest<'i>(&self, written: &str, ids: &[&'i str]) -> Option<&'i str> {
+        let left = self.budget.get().checked_sub(ids.len())?;
+        self.budget.set(left);
+        closest(written, ids)
+    }
+}
+
 /// What is wrong with a well-formed placeholder that names nothing, if it does not.
 fn unresolved(
     p: &Placeholder,
     written: &str,
-    okrs: OkrsOf<'_>,
+    okrs: &Ids<'_>,
     quarter: Quarter,
     team: &str,
 ) -> Option<(Message, Message)> {
-    // Without OKRs, one error for the whole file is given above.
-    let OkrsOf::Published(okrs) = okrs else {
-        return None;
-    };
     let (objective, kr) = match &p.target {
         Target::TeamQuarter => return None,
         Target::Objective(o) => (o, None),
         Target::KeyResult(o, k) => (o, Some(k)),
     };
-    let ids: Vec<&str> = okrs.objectives.iter().map(|o| o.id.as_str()).collect();
-    let Some(found) = okrs.objectives.iter().find(|o| o.id.as_str() == objective) else {
+    let Some(&found) = okrs.objectives.get(objective.as_str()) else {
+        let ids = &okrs.ids;
         let known = match ids.is_empty() {
             true => msg!("placeholder.no_objectives"),
-            false => msg!("placeholder.objectives", ids = listing(&ids)),
+            false => msg!("placeholder.objectives", ids = listing(ids)),
         };
         return Some((
             msg!(
@@ -137,21 +178,21 @@ fn unresolved(
                 quarter = quarter.to_string(),
                 team = team
             ),
-            with_closest(closest(objective, &ids), known),
+            with_closest(okrs.closest(objective, ids), known),
         ));
     };
     let kr = kr?;
-    let krs: Vec<&str> = found.key_results.iter().map(|k| k.id.as_str()).collect();
-    if krs.contains(&kr.as_str()) {
+    if okrs.key_results.contains(&(objective.as_str(), kr.as_str())) {
         return None;
     }
+    let krs = &okrs.kr_ids[found];
     let known = match krs.is_empty() {
         true => msg!("placeholder.no_krs"),
-        false => msg!("placeholder.krs", ids = listing(&krs)),
+        false => msg!("placeholder.krs", ids = listing(krs)),
     };
     Some((
         msg!("placeholder.no_kr", written = written, objective = objective, kr = kr),
-        with_closest(closest(kr, &krs), known),
+        with_closest(okrs.closest(kr, krs), known),
     ))
 }
 
