@@ -75,13 +75,13 @@ fn check_templates(root: &Path, checked: &mut Checked) {
                 Err(render::pages::PageError::Template { path, error, .. }) => {
                     vec![render::theme::template_diagnostic(
                         root,
-                        &format!("fails to render {path}"),
+                        crate::msg!("template.fails_to_render", path = path),
                         &error,
                     )]
                 }
-                Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.to_string())],
+                Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.message())],
                 Err(render::pages::PageError::TagCollision(c)) => {
-                    vec![Diagnostic::error("content", None, c.to_string())]
+                    vec![Diagnostic::error("content", None, c.message())]
                 }
             }
         }
@@ -103,6 +103,10 @@ fn check_templates(root: &Path, checked: &mut Checked) {
 }
 
 /// [`check`], reusing the parse of files unchanged since `cache` saw them.
+///
+/// `today` is the date of `SOURCE_DATE_EPOCH` or the system's; the config's
+/// `as_of`, when set, wins over both. This is the one place "today" is chosen:
+/// every stage after it reads the site's.
 pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load::ParseCache>) -> Checked {
     let (config, mut sources, mut diagnostics) = load::load_config(root);
     let Some(config) = config else {
@@ -112,6 +116,7 @@ pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load:
             sources,
         };
     };
+    let today = config.as_of.unwrap_or(today);
     let timer = crate::timings::Timer::new();
     let content = load::load_content(root, &config, cache);
     timer.lap("load");

@@ -356,7 +356,7 @@ fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::c
 
 /// A refused `--base-url`, worded to follow clap's "invalid value … for '--base-url <URL>': ".
 #[derive(Debug, thiserror::Error)]
-#[error("it {0}; {expected}", expected = base_url::EXPECTED)]
+#[error("it {0}; {expected}", expected = base_url::expected())]
 struct BaseUrlArgError(base_url::BaseUrlError);
 
 /// `--base-url`: refused values are a usage error (exit 2) that says what would be right.

@@ -1,5 +1,6 @@
 //! "Today": the date of `SOURCE_DATE_EPOCH` (UTC) when set, as reproducible
-//! builds expect, else the system date in UTC.
+//! builds expect, else the system date in UTC. A site's `as_of` (okrsite.toml)
+//! wins over both; it is applied where the config is read (`build::check_cached`).
 
 use jiff::civil::Date;
 use jiff::{Timestamp, tz::TimeZone};

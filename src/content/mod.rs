@@ -5,6 +5,7 @@ pub mod cycles;
 pub mod learnings;
 pub mod load;
 pub mod placeholders;
+pub mod metric_csv;
 pub mod raw;
 pub mod read;
 pub mod resolve;

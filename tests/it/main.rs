@@ -12,6 +12,7 @@ mod check;
 mod common;
 mod hostile;
 mod messages;
+mod metric_csv;
 mod metrics;
 mod no_panic;
 mod practice;

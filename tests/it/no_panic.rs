@@ -121,6 +121,7 @@ fn parse_everything(text: &str) {
     let _ = retro::parse(text, "f.md");
     let _ = retro::extract_learnings(text, &["学び".to_string(), "Learnings".to_string()]);
     let _ = retro::split_tags(text);
+    let _ = okrsite::content::metric_csv::parse(text, "f.csv");
 }
 
 proptest! {
@@ -980,6 +981,59 @@ fn fuzz_metric_file() {
         scratch.check_with("content/metrics/onboarding.yaml", &text)
     });
     scratch.report("fuzz_metric_file");
+}
+
+#[test]
+fn fuzz_metric_csv() {
+    let scratch = Scratch::new();
+    std::fs::write(scratch.root().join("content/metrics/revenue.yaml"), "name: 売上\n").unwrap();
+    let field = prop_oneof![
+        6 => prop::sample::select(vec![
+            "date", "value", "note", "Date", "2025-07-07", "2025/7/7", "2025/07/08", "2025-02-30",
+            "7/7/2025", "2025/7/7 0:00", "45", "-1.5", "\"1,234\"", "\"1,23\"", "inf", "NaN", "1e16",
+            "\"a, b\"", "\"x\"\"y\"", "\"open", "１２", "45%", "", " ", "日付",
+        ])
+        .prop_map(str::to_string),
+        1 => hostile_text(),
+    ];
+    let row = prop::collection::vec(field, 0..5).prop_map(|f| f.join(","));
+    let ending = prop::sample::select(vec!["\n", "\r\n", "\r", "\n\n"]);
+    let rows = prop::collection::vec((row, ending), 0..12)
+        .prop_map(|rows| rows.iter().map(|(r, e)| format!("{r}{e}")).collect::<String>());
+    // A valid file now and then, so valid sites are rendered too: unique dates in
+    // either spelling, values with or without separators, notes quoted or not.
+    let valid = prop::collection::btree_map(0i64..400, (-2000i64..2000, any::<bool>()), 0..10).prop_map(|points| {
+        let mut text = String::from("date,value,note\r\n");
+        for (day, (value, alt)) in points {
+            let date = jiff::civil::date(2025, 7, 1) + jiff::Span::new().days(day);
+            let (date, value) = match alt {
+                true => (
+                    date.strftime("%Y/%-m/%-d").to_string(),
+                    format!("\"{value}\",\"a, \"\"b\"\"\""),
+                ),
+                false => (date.to_string(), format!("{value}.5,")),
+            };
+            text.push_str(&format!("{date},{value}\r\n"));
+        }
+        text
+    });
+    let body = prop_oneof![2 => rows, 1 => valid];
+    fuzz(
+        "fuzz_metric_csv",
+        64,
+        (body, any::<bool>(), edits()),
+        |(body, bom, edits)| {
+            let text = mutate(&format!("{}{body}", if bom { "\u{FEFF}" } else { "" }), &edits);
+            let parsed = okrsite::content::metric_csv::parse(&text, "content/metrics/revenue.csv");
+            prop_assert!(
+                parsed.problems.iter().all(|d| d.position.is_some()),
+                "every CSV problem has a position"
+            );
+            prop_assert_eq!(parsed.points.len(), parsed.rows.len());
+            scratch.check_with("content/metrics/revenue.csv", &text)
+        },
+    );
+    scratch.report("fuzz_metric_csv");
 }
 
 #[test]

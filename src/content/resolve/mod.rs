@@ -15,6 +15,7 @@ mod placeholders;
 mod report;
 mod retros;
 mod review;
+mod series;
 mod teams;
 
 use std::collections::BTreeMap;
