@@ -10,10 +10,6 @@
 
 use std::fmt;
 
-/// What to write instead, shown with every refusal.
-pub const EXPECTED: &str =
-    "write \"/\", a path such as \"/okr/\", or an absolute URL such as \"https://intra.example.com/okr/\"";
-
 /// A valid base URL, always ending with `/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
@@ -40,31 +36,34 @@ pub enum BaseUrlError {
     BadSegment,
 }
 
+impl BaseUrlError {
+    /// What is wrong with the URL, in the catalogue's words (a predicate: "is empty").
+    pub fn message(&self) -> crate::messages::Message {
+        use crate::msg;
+        match self {
+            BaseUrlError::Empty => msg!("base_url.empty"),
+            BaseUrlError::SchemeRelative => msg!("base_url.scheme_relative"),
+            BaseUrlError::NotPathOrHttp => msg!("base_url.not_path_or_http"),
+            BaseUrlError::QueryOrFragment => msg!("base_url.query_or_fragment"),
+            BaseUrlError::MissingHost => msg!("base_url.missing_host"),
+            BaseUrlError::BadHost => msg!("base_url.bad_host"),
+            BaseUrlError::BadPort => msg!("base_url.bad_port"),
+            BaseUrlError::BadPathCharacter(c) => {
+                msg!("base_url.bad_path_character", character = c.escape_debug().to_string())
+            }
+            BaseUrlError::BadSegment => msg!("base_url.bad_segment"),
+        }
+    }
+}
+
+/// What to write instead, shown with every refusal.
+pub fn expected() -> crate::messages::Message {
+    crate::msg!("base_url.expected")
+}
+
 impl fmt::Display for BaseUrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BaseUrlError::Empty => write!(f, "is empty"),
-            BaseUrlError::SchemeRelative => {
-                write!(
-                    f,
-                    "starts with `//`, which names another host; a path starts with a single `/`"
-                )
-            }
-            BaseUrlError::NotPathOrHttp => write!(f, "is neither a path starting with `/` nor an http(s) URL"),
-            BaseUrlError::QueryOrFragment => write!(f, "has a query (`?`) or fragment (`#`)"),
-            BaseUrlError::MissingHost => write!(f, "has no host after `://`"),
-            BaseUrlError::BadHost => write!(
-                f,
-                "has a host that is not a plain name or address (letters, digits, `-`, `.`, or [IPv6]; no user name)"
-            ),
-            BaseUrlError::BadPort => write!(f, "has a port that is not a number from 1 to 65535"),
-            BaseUrlError::BadPathCharacter(c) => write!(
-                f,
-                "has `{}` in its path; path segments may use only letters, digits, `-`, `.`, `_` and `~`",
-                c.escape_debug()
-            ),
-            BaseUrlError::BadSegment => write!(f, "has an empty, `.` or `..` segment in its path"),
-        }
+        self.message().fmt(f)
     }
 }
 

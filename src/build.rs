@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use crate::content::load;
 use crate::content::resolve::{self, Options};
-use crate::diag::{self, Diagnostic, Lang, SourceMap};
+use crate::diag::{self, Diagnostic, Lang, Message, SourceMap};
 use crate::ignore::Ignore;
 use crate::model::Site;
 use crate::score::{self, SiteScores};
@@ -75,13 +75,13 @@ fn check_templates(root: &Path, checked: &mut Checked) {
                 Err(render::pages::PageError::Template { path, error, .. }) => {
                     vec![render::theme::template_diagnostic(
                         root,
-                        &format!("fails to render {path}"),
+                        crate::msg!("template.fails_to_render", path = path),
                         &error,
                     )]
                 }
-                Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.to_string())],
+                Err(render::pages::PageError::Sink(e)) => vec![Diagnostic::error("templates", None, e.message())],
                 Err(render::pages::PageError::TagCollision(c)) => {
-                    vec![Diagnostic::error("content", None, c.to_string())]
+                    vec![Diagnostic::error("content", None, c.message())]
                 }
             }
         }
@@ -103,6 +103,10 @@ fn check_templates(root: &Path, checked: &mut Checked) {
 }
 
 /// [`check`], reusing the parse of files unchanged since `cache` saw them.
+///
+/// `today` is the date of `SOURCE_DATE_EPOCH` or the system's; the config's
+/// `as_of`, when set, wins over both. This is the one place "today" is chosen:
+/// every stage after it reads the site's.
 pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load::ParseCache>) -> Checked {
     let (config, mut sources, mut diagnostics) = load::load_config(root);
     let Some(config) = config else {
@@ -112,6 +116,7 @@ pub fn check_cached(root: &Path, drafts: bool, today: Date, cache: Option<&load:
             sources,
         };
     };
+    let today = config.as_of.unwrap_or(today);
     let timer = crate::timings::Timer::new();
     let content = load::load_content(root, &config, cache);
     timer.lap("load");
@@ -206,30 +211,58 @@ pub struct Built {
 pub enum BuildError {
     /// The output folder was refused ([`output::OutputError::is_refusal`]) or
     /// could not be written.
-    #[error(transparent)]
     OutputFolder(output::OutputError),
     /// Rendering failed: a template of the site (a content error) or the output.
-    #[error(transparent)]
     Render(render::pages::PageError),
     /// The site's `static/` folder could not be copied.
-    #[error(transparent)]
     Static(StaticError),
     /// Abandoned through [`Session::cancel`].
-    #[error("cancelled")]
     Cancelled,
 }
 
 /// Why `static/` could not be copied into the output.
 #[derive(Debug, thiserror::Error)]
 pub enum StaticError {
-    #[error("static/: {0}")]
     Walk(#[from] walkdir::Error),
-    #[error("static/{path}: {source}")]
     Read { path: String, source: std::io::Error },
-    #[error("static/{path} would overwrite a page okrsite generates; rename it")]
     OverwritesPage { path: String },
-    #[error("static/{path}: {source}")]
     Write { path: String, source: render::SinkError },
+}
+
+impl BuildError {
+    /// What went wrong, in the catalogue's words.
+    pub fn message(&self) -> Message {
+        match self {
+            BuildError::OutputFolder(e) => e.message(),
+            BuildError::Render(e) => e.message(),
+            BuildError::Static(e) => e.message(),
+            BuildError::Cancelled => crate::msg!("build.cancelled"),
+        }
+    }
+}
+
+impl StaticError {
+    pub fn message(&self) -> Message {
+        use crate::msg;
+        match self {
+            StaticError::Walk(e) => msg!("build.static_walk", reason = e.to_string()),
+            StaticError::Read { path, source } => msg!("build.static_read", path = path, reason = source.to_string()),
+            StaticError::OverwritesPage { path } => msg!("build.static_overwrites", path = path),
+            StaticError::Write { path, source } => msg!("build.static_write", path = path, reason = source.message()),
+        }
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::fmt::Display for StaticError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 impl BuildError {
@@ -418,7 +451,7 @@ impl render::Sink for StagingSink<'_> {
         }
         self.staging
             .put(&file.path, &file.bytes)
-            .map_err(|e| render::SinkError::Write(Box::new(e)))?;
+            .map_err(|e| render::SinkError::Write(e.message()))?;
         self.written().insert(file.path);
         Ok(())
     }
@@ -483,7 +516,7 @@ fn add_site_static(root: &Path, ignore: &Ignore, sink: &StagingSink<'_>) -> Resu
         })?;
         sink.staging.put(&rel, &bytes).map_err(|e| StaticError::Write {
             path: rel.clone(),
-            source: render::SinkError::Write(Box::new(e)),
+            source: render::SinkError::Write(e.message()),
         })?;
         sink.written().insert(rel);
     }

@@ -1,10 +1,12 @@
 //! `okrsite.toml`: the site configuration.
 
+use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::base_url::{self, BaseUrl};
 use crate::diag::Message;
 use crate::diag::{Diagnostic, Position, suggestion};
+use crate::msg;
 
 pub const CONFIG_FILE: &str = "okrsite.toml";
 
@@ -81,6 +83,10 @@ pub struct Config {
     pub tag_aliases: std::collections::BTreeMap<String, String>,
     /// Keep raw HTML in Markdown as written (trusted authors only); sanitised otherwise.
     pub allow_html: bool,
+    /// "Today" pinned for an archived or demo site (`as_of`): it wins over
+    /// `SOURCE_DATE_EPOCH` and the system date (see `build::check_cached`).
+    #[serde(skip)]
+    pub as_of: Option<Date>,
 }
 
 impl Config {
@@ -99,6 +105,7 @@ impl Config {
             review_sections: default_review_sections(Language::Ja),
             tag_aliases: Default::default(),
             allow_html: false,
+            as_of: None,
         }
     }
 }
@@ -118,6 +125,8 @@ struct RawConfig {
     review: Option<RawReview>,
     tags: Option<RawTags>,
     allow_html: Option<bool>,
+    /// A string `"2026-11-21"` or a TOML date `2026-11-21`.
+    as_of: Option<toml::Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -175,6 +184,7 @@ const TOP_KEYS: &[&str] = &[
     "review",
     "tags",
     "allow_html",
+    "as_of",
 ];
 
 /// Parses and validates `okrsite.toml`. Every problem is reported, not only the first.
@@ -224,6 +234,9 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         config.tag_aliases = tags.aliases;
     }
     config.allow_html = raw.allow_html.unwrap_or(false);
+    if let Some(as_of) = raw.as_of {
+        config.as_of = r.as_of(&as_of);
+    }
     if r.errors.is_empty() { Ok(config) } else { Err(r.errors) }
 }
 
@@ -248,18 +261,18 @@ impl Reader<'_> {
 
     fn title(&mut self, title: &str) {
         if title.trim().is_empty() {
-            self.help(
-                "title",
-                "`title` is empty",
-                "give the site a name, e.g. title = \"TaskFlow OKR\"",
-            );
+            self.help("title", msg!("config.empty_title"), msg!("config.empty_title_help"));
         }
     }
 
     fn base_url(&mut self, url: &str, config: &mut Config) {
         match BaseUrl::parse(url) {
             Ok(u) => config.base_url = u,
-            Err(e) => self.help("base_url", format!("base_url `{url}` {e}"), base_url::EXPECTED),
+            Err(e) => self.help(
+                "base_url",
+                msg!("config.bad_base_url", url = url, reason = e.message()),
+                base_url::expected(),
+            ),
         }
     }
 
@@ -269,8 +282,8 @@ impl Reader<'_> {
             "en" => config.language = Language::En,
             other => self.help(
                 "language",
-                format!("unknown language `{other}`"),
-                "expected \"ja\" or \"en\"",
+                msg!("config.unknown_language", value = other),
+                msg!("config.unknown_language_help"),
             ),
         }
     }
@@ -279,15 +292,15 @@ impl Reader<'_> {
         if theme != "default" {
             self.help(
                 "theme",
-                format!("unknown theme `{theme}`"),
-                "the only built-in theme is \"default\"; override single templates with a `templates/` folder",
+                msg!("config.unknown_theme", value = theme),
+                msg!("config.unknown_theme_help"),
             );
         }
     }
 
     fn output_dir(&mut self, out: &str) {
         if out.trim().is_empty() {
-            self.error("output_dir", "`output_dir` is empty");
+            self.error("output_dir", msg!("config.empty_output_dir"));
         }
     }
 
@@ -297,8 +310,8 @@ impl Reader<'_> {
         } else {
             self.help(
                 "fiscal_year_start_month",
-                format!("`fiscal_year_start_month` is {m}, outside 1..12"),
-                "1 for calendar quarters, 4 for a fiscal year (年度) starting in April",
+                msg!("config.fiscal_month", value = m.to_string()),
+                msg!("config.fiscal_month_help"),
             );
         }
     }
@@ -308,7 +321,8 @@ impl Reader<'_> {
             // `!<glob>` re-includes what <glob> matches (see crate::ignore).
             let glob = pattern.strip_prefix('!').unwrap_or(pattern);
             if let Err(e) = crate::ignore::glob(glob) {
-                self.error("ignore", format!("invalid glob `{pattern}` in `ignore`: {}", e.kind()));
+                let message = msg!("config.bad_glob", pattern = pattern, reason = e.kind().to_string());
+                self.error("ignore", message);
             }
         }
     }
@@ -319,21 +333,29 @@ impl Reader<'_> {
         let too_safe = s.too_safe.unwrap_or(defaults.too_safe);
         for (key, v) in [("green", green), ("yellow", yellow), ("too_safe", too_safe)] {
             if !(0.0..=1.0).contains(&v) {
-                self.error(key, format!("scoring.{key} is {v}, outside [0, 1]"));
+                self.error(key, msg!("config.score_range", key = key, value = v.to_string()));
             }
         }
         if yellow > green {
             self.help(
                 "yellow",
-                format!("scoring.yellow ({yellow}) is above scoring.green ({green})"),
-                "a score >= green is green and >= yellow is yellow, so yellow must not exceed green",
+                msg!(
+                    "config.yellow_above_green",
+                    yellow = yellow.to_string(),
+                    green = green.to_string()
+                ),
+                msg!("config.yellow_above_green_help"),
             );
         }
         if too_safe <= green && (0.0..=1.0).contains(&too_safe) {
             self.help(
                 "too_safe",
-                format!("scoring.too_safe ({too_safe}) is not above scoring.green ({green})"),
-                "too_safe flags a quarter whose every KR scored at least this: it must be above green, e.g. 0.9",
+                msg!(
+                    "config.too_safe",
+                    too_safe = too_safe.to_string(),
+                    green = green.to_string()
+                ),
+                msg!("config.too_safe_help"),
             );
         }
         ScoringThresholds {
@@ -345,40 +367,65 @@ impl Reader<'_> {
 
     fn review(&mut self, review: &RawReview) {
         if review.sections.iter().all(|h| h.trim().is_empty()) {
-            self.help(
-                "sections",
-                "`review.sections` names no section",
-                "e.g. sections = [\"成果サマリ\", \"KRごとの要因分析\", \"学び\", \"決定事項\", \"未解決事項\"]",
-            );
+            self.help("sections", msg!("config.no_sections"), msg!("config.no_sections_help"));
         }
     }
 
     fn tags(&mut self, tags: &RawTags) {
         for (from, to) in &tags.aliases {
             if from.trim().is_empty() || to.trim().is_empty() {
-                self.error(
-                    "aliases",
-                    format!("`tags.aliases` maps `{from}` to `{to}`: a tag cannot be empty"),
-                );
+                self.error("aliases", msg!("config.alias_empty", from = from, to = to));
             } else if tags.aliases.contains_key(to) && to != from {
                 self.help(
                     "aliases",
-                    format!("`tags.aliases` maps `{from}` to `{to}`, which is itself an alias"),
-                    format!("map `{from}` straight to `{}`", tags.aliases[to]),
+                    msg!("config.alias_of_alias", from = from, to = to),
+                    msg!("config.alias_of_alias_help", from = from, target = &tags.aliases[to]),
                 );
             }
         }
     }
 
-    fn learnings(&mut self, l: &RawLearnings) {
-        if l.headings.iter().all(|h| h.trim().is_empty()) {
-            self.help(
-                "headings",
-                "`learnings.headings` names no heading",
-                "e.g. headings = [\"学び\", \"Learnings\"]",
+    /// `as_of`, a date written `"YYYY-MM-DD"` (or as a TOML date); an error at the value.
+    fn as_of(&mut self, value: &toml::Spanned<toml::Value>) -> Option<Date> {
+        let written = match value.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let date = calendar_date(&written);
+        if date.is_none() {
+            let at = Position::of_offset(self.text, value.span().start);
+            self.errors.push(
+                Diagnostic::error(CONFIG_FILE, Some(at), msg!("config.as_of", text = &written))
+                    .with_help(msg!("config.as_of_help")),
             );
         }
+        date
     }
+
+    fn learnings(&mut self, l: &RawLearnings) {
+        if l.headings.iter().all(|h| h.trim().is_empty()) {
+            self.help("headings", msg!("config.no_headings"), msg!("config.no_headings_help"));
+        }
+    }
+}
+
+/// A date written `YYYY-MM-DD` that exists.
+fn calendar_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| text[r].parse::<i16>().ok();
+    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    Date::new(y, m as i8, d as i8).ok().filter(|_| y >= 1)
 }
 
 fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
@@ -390,20 +437,18 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
         d = Diagnostic::error(
             CONFIG_FILE,
             position,
-            format!(
-                "unknown key `{key}` in okrsite.toml; expected one of: {}",
-                TOP_KEYS.join(", ")
-            ),
+            msg!("config.unknown_key", key = key, expected = TOP_KEYS.join(", ")),
         );
         let scoring = ["green", "yellow"];
         if let Some(help) = suggestion(key, TOP_KEYS).or_else(|| suggestion(key, &scoring)) {
             d = d.with_help(help);
         }
     } else if message.contains("missing field `title`") {
-        d = Diagnostic::error(CONFIG_FILE, Some(Position::new(1, 1)), "okrsite.toml has no `title`")
-            .with_help("add a line such as: title = \"TaskFlow OKR\"");
+        d = Diagnostic::error(CONFIG_FILE, Some(Position::new(1, 1)), msg!("config.no_title"))
+            .with_help(msg!("config.no_title_help"));
     } else {
-        d = Diagnostic::error(CONFIG_FILE, position, message);
+        // The TOML parser's own words: not ours to translate.
+        d = Diagnostic::error(CONFIG_FILE, position, Message::verbatim(message));
     }
     d
 }
@@ -476,6 +521,27 @@ mod tests {
         assert_eq!(errs[0].position, Some(Position::new(2, 1)));
         assert!(errs[0].message.to_string().contains("unknown language `fr`"));
         assert_eq!(errs[1].position, Some(Position::new(3, 1)));
+    }
+
+    #[test]
+    fn as_of_pins_today_and_a_bad_one_is_an_error_at_its_value() {
+        assert_eq!(parse("title = \"T\"\n").unwrap().as_of, None);
+        let quoted = parse("title = \"T\"\nas_of = \"2026-11-21\"\n").unwrap();
+        assert_eq!(quoted.as_of, Some(jiff::civil::date(2026, 11, 21)));
+        let toml_date = parse("title = \"T\"\nas_of = 2026-11-21\n").unwrap();
+        assert_eq!(toml_date.as_of, Some(jiff::civil::date(2026, 11, 21)));
+        for (bad, shown) in [
+            ("\"2026-02-30\"", "2026-02-30"),
+            ("\"2026/11/21\"", "2026/11/21"),
+            ("\"0000-01-01\"", "0000-01-01"),
+            ("2026-11-21T09:00:00", "2026-11-21T09:00:00"),
+            ("20261121", "20261121"),
+        ] {
+            let errors = parse(&format!("title = \"T\"\nas_of =  {bad}\n")).unwrap_err();
+            assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
+            assert_eq!(errors[0].message.to_string(), format!("`as_of` is {shown}, not a date"));
+            assert_eq!(errors[0].position, Some(Position::new(2, 10)), "{bad}");
+        }
     }
 
     #[test]

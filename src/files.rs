@@ -2,6 +2,9 @@
 //! that writes them: each file (a path and its bytes), and the [`Sink`] rendering
 //! hands them to. Below both, so neither imports the other.
 
+use crate::messages::Message;
+use crate::msg;
+
 /// One output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -23,11 +26,24 @@ impl OutputFile {
 #[derive(Debug, thiserror::Error)]
 pub enum SinkError {
     /// The build was abandoned ([`Sink::cancelled`]).
-    #[error("cancelled")]
     Cancelled,
-    /// The file could not be written.
-    #[error("{0}")]
-    Write(Box<dyn std::error::Error + Send + Sync>),
+    /// The file could not be written: why, in the catalogue's words.
+    Write(Message),
+}
+
+impl SinkError {
+    pub fn message(&self) -> Message {
+        match self {
+            SinkError::Cancelled => msg!("build.cancelled"),
+            SinkError::Write(why) => why.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for SinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 /// Where rendered files go. Called from many threads, in no particular order.
@@ -49,7 +65,7 @@ impl Sink for Collect {
     fn put(&self, file: OutputFile) -> Result<(), SinkError> {
         self.0
             .lock()
-            .map_err(|e| SinkError::Write(e.to_string().into()))?
+            .map_err(|e| SinkError::Write(Message::verbatim(e.to_string())))?
             .push(file);
         Ok(())
     }

@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+mod cli_help;
 
 use okrsite::base_url::{self, BaseUrl};
 use okrsite::build::cli_lang;
@@ -18,12 +20,8 @@ const EXIT_CONTENT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(
-    name = "okrsite",
-    version,
-    about = "Builds a static website from OKR files: quarterly reviews, KR trend charts, team and metric pages, and a searchable archive of learnings.",
-    after_help = "Exit codes: 0 success (warnings allowed), 1 content errors, 2 usage errors.\n\"Today\" is the date of SOURCE_DATE_EPOCH (UTC) when it is set, else the system date."
-)]
+// The help texts are in the message catalogue (`help.*`), applied by `cli_help::localized`.
+#[command(name = "okrsite", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,96 +29,53 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check the content for errors and warnings without writing anything.
-    #[command(
-        after_help = "Every problem is reported in one run, with file, line and column.\nExit codes: 0 no errors (warnings allowed unless --strict), 1 errors (or warnings with --strict), 2 usage errors."
-    )]
     Check {
-        /// The site's folder (holding okrsite.toml and content/).
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// Treat warnings as errors (exit 1 when there is any warning).
         #[arg(long)]
         strict: bool,
-        /// Also check drafts and private files, as `build --drafts` would include them.
         #[arg(long)]
         drafts: bool,
     },
-    /// Build the site into the output folder (atomically: a failed build keeps the previous output).
-    #[command(
-        after_help = "Writes the HTML site and the exports api/okrs.json and api/scores.csv.\nThe same input gives byte-identical output; set SOURCE_DATE_EPOCH to fix \"today\".\nExit codes: 0 built (warnings allowed), 1 content errors (nothing written), 2 usage or output errors."
-    )]
     Build {
-        /// The site's folder (holding okrsite.toml and content/).
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// Where to write the site [default: <root>/<output_dir from okrsite.toml>, i.e. <root>/public].
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Override `base_url` from okrsite.toml ("/", "/okr/" or "https://intra.example.com/okr/").
         #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<BaseUrl>,
-        /// Include drafts and private files (for previews only: never publish such a build).
         #[arg(long)]
         drafts: bool,
-        /// Replace an existing non-empty output folder that okrsite did not write (one without
-        /// its .okrsite-output marker, e.g. the output of an older okrsite). Never the sources, the site
-        /// root or above, a git repository or the home folder.
         #[arg(long)]
         force: bool,
     },
-    /// Build, serve over HTTP, rebuild when a source changes and reload open pages.
-    #[command(
-        after_help = "Watches content/, templates/, static/, themes/ and okrsite.toml. A content error never stops the\nserver: every page shows the diagnostics as an overlay until the file is fixed. The site is built\ninto a temporary folder, never into the output folder."
-    )]
     Serve {
-        /// The site's folder (holding okrsite.toml and content/).
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
-        /// The port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// The address to listen on; only this machine by default.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Serve under this path (its path part is used, e.g. "/okr/").
         #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<BaseUrl>,
-        /// Also answer requests for this host name (besides localhost and IP addresses). Repeatable.
         #[arg(long, value_name = "NAME")]
         allow_host: Vec<String>,
-        /// Include drafts and private files.
         #[arg(long)]
         drafts: bool,
-        /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
     },
-    /// Create a new site with a small valid example (a company, two teams, one quarter, two metrics, one retrospective).
-    #[command(
-        after_help = "Refuses a folder that is not empty. The new site passes `okrsite check --strict` and builds."
-    )]
     Init {
-        /// The folder to create (or an empty one).
         dir: PathBuf,
-        /// The site's language.
         #[arg(long, value_enum, default_value = "ja")]
         lang: SiteLang,
     },
-    /// Start a team's quarter: its OKR file and a retrospective skeleton, bridged from the previous quarter.
-    #[command(
-        after_help = "Writes content/<QUARTER>/<TEAM>.yaml and .md. The previous quarter's KRs appear as commented-out\ncandidates with their final score and grade, and its not-doing list as comments. Never overwrites a file."
-    )]
     New {
-        /// The quarter, e.g. 2026-Q1.
         quarter: String,
-        /// The team id from content/teams.yaml.
         team: String,
-        /// The site's folder.
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
-    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -140,12 +95,16 @@ enum SiteLang {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let lang = lang_before_parsing();
+    let matches = cli_help::localized(Cli::command(), lang)
+        .try_get_matches()
+        .unwrap_or_else(|e| cli_help::usage_error(e, lang));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| cli_help::usage_error(e, lang));
     let lang = cli.command.lang();
     let today = match okrsite::today::today() {
         Ok(d) => d,
         Err(e) => {
-            error(lang, Message::verbatim(e.to_string()));
+            error(lang, e.message());
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -195,7 +154,8 @@ fn main() -> ExitCode {
         Command::New { quarter, team, root } => new_quarter(&root, &quarter, &team, today, lang),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "okrsite", &mut std::io::stdout());
+            let mut command = cli_help::localized(Cli::command(), lang);
+            clap_complete::generate(shell, &mut command, "okrsite", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
     }
@@ -213,6 +173,21 @@ impl Command {
             Command::Init { .. } | Command::Completions { .. } => Lang::choose(None),
         }
     }
+}
+
+/// The language of the help, before the arguments are parsed: that of the site
+/// named by `--root` (or the current folder's), else `OKRSITE_LANG` or the locale.
+fn lang_before_parsing() -> Lang {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let root = args.iter().enumerate().find_map(|(i, a)| {
+        let a = a.to_str()?;
+        match a.strip_prefix("--root=") {
+            Some(value) => Some(PathBuf::from(value)),
+            None if a == "--root" => args.get(i + 1).map(PathBuf::from),
+            None => None,
+        }
+    });
+    cli_lang(&root.unwrap_or_else(|| PathBuf::from(".")))
 }
 
 /// `error: …` on stderr, in `lang`.
@@ -278,7 +253,7 @@ fn build_site(mut opts: BuildOptions, color: bool, lang: Lang) -> ExitCode {
             // A refused output folder or a failed write is the user's to fix, not the
             // content's (exit 2); a template or `static/` at fault is the site's (exit 1).
             let code = if e.is_site_error() { EXIT_CONTENT } else { EXIT_USAGE };
-            error(lang, Message::verbatim(e.to_string()));
+            error(lang, e.message());
             if !matches!(e, build::BuildError::Cancelled) {
                 eprintln!("{}", msg!("build.nothing_written").render(lang));
             }
@@ -381,7 +356,7 @@ fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::c
 
 /// A refused `--base-url`, worded to follow clap's "invalid value … for '--base-url <URL>': ".
 #[derive(Debug, thiserror::Error)]
-#[error("it {0}; {expected}", expected = base_url::EXPECTED)]
+#[error("it {0}; {expected}", expected = base_url::expected())]
 struct BaseUrlArgError(base_url::BaseUrlError);
 
 /// `--base-url`: refused values are a usage error (exit 2) that says what would be right.
@@ -431,4 +406,43 @@ fn report(checked: &Checked, color: bool, lang: Lang) {
         None => problems,
     };
     eprintln!("{}", summary.render(lang));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use okrsite::messages::Lang;
+
+    fn every_help(command: &clap::Command) -> Vec<(String, Option<String>)> {
+        let mut out: Vec<(String, Option<String>)> = command
+            .get_arguments()
+            .map(|a| {
+                (
+                    format!("{} {}", command.get_name(), a.get_id()),
+                    a.get_help().map(ToString::to_string),
+                )
+            })
+            .collect();
+        out.push((
+            command.get_name().to_owned(),
+            command.get_about().map(ToString::to_string),
+        ));
+        for sub in command.get_subcommands() {
+            out.extend(every_help(sub));
+        }
+        out
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help_in_both_languages() {
+        for lang in [Lang::En, Lang::Ja] {
+            let command = cli_help::localized(Cli::command(), lang);
+            command.clone().debug_assert();
+            for (what, help) in every_help(&command) {
+                let help = help.unwrap_or_default();
+                assert!(!help.trim().is_empty(), "{what} has no help in {lang:?}");
+                assert!(!help.contains("help."), "{what}: a key shown as help: {help}");
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@
 mod commit;
 pub mod location;
 
+use crate::msg;
 use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::sync::Mutex;
 pub use location::{Forbidden, check_location, resolve};
 
 use crate::files::OutputFile;
+use crate::messages::Message;
 
 /// The file that marks a folder as okrsite's output (and holds its lock). A
 /// folder with it may be replaced by the next build; any other non-empty folder
@@ -29,38 +31,73 @@ Keep your own files elsewhere. okrsite also uses this file to let one build at a
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// A place okrsite never writes into, whatever the flags.
-    #[error("refusing to write the site into {}: it is {reason}\n  {}", path.display(), reason.advice())]
-    Forbidden { path: PathBuf, reason: Forbidden },
+    Forbidden {
+        path: PathBuf,
+        reason: Forbidden,
+    },
     /// A non-empty folder without okrsite's marker.
-    #[error(
-        "refusing to replace {}: the folder is not empty and has no {MARKER} file, so okrsite did not write it\n  \
-         the next build would delete every file in it. Choose an empty or new folder, or, if everything in it \
-         may be deleted (e.g. the output of an older okrsite, which wrote no marker), run again with --force",
-        path.display()
-    )]
-    NotOurs { path: PathBuf },
-    #[error("{} exists and is not a folder", path.display())]
-    NotAFolder { path: PathBuf },
-    #[error("{} is a symbolic link whose target cannot be followed ({source}); fix or remove the link", path.display())]
-    BrokenLink { path: PathBuf, source: std::io::Error },
+    NotOurs {
+        path: PathBuf,
+    },
+    NotAFolder {
+        path: PathBuf,
+    },
+    BrokenLink {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A file of the site that would land outside it, or on a name okrsite keeps for itself.
-    #[error("refusing to write `{path}` into the output: {why}")]
-    BadEntry { path: String, why: &'static str },
-    #[error(
-        "{} is damaged, so the last build's commit cannot be finished; check the output folder and remove that file",
-        path.display()
-    )]
-    DamagedJournal { path: PathBuf },
-    #[error("cannot {action} {}: {source}", path.display())]
+    BadEntry {
+        path: String,
+        why: Message,
+    },
+    DamagedJournal {
+        path: PathBuf,
+    },
     Io {
-        action: &'static str,
+        /// What could not be done ("write", "create"…), in the catalogue's words.
+        action: Message,
         path: PathBuf,
         source: std::io::Error,
     },
 }
 
 impl OutputError {
-    fn io(action: &'static str, path: &Path, source: std::io::Error) -> OutputError {
+    /// What went wrong, in the catalogue's words.
+    pub fn message(&self) -> Message {
+        let shown = |p: &Path| p.display().to_string();
+        match self {
+            OutputError::Forbidden { path, reason } => msg!(
+                "output.forbidden",
+                path = shown(path),
+                reason = reason.message(),
+                advice = reason.advice()
+            ),
+            OutputError::NotOurs { path } => msg!("output.not_ours", path = shown(path), marker = MARKER),
+            OutputError::NotAFolder { path } => msg!("output.not_a_folder", path = shown(path)),
+            OutputError::BrokenLink { path, source } => {
+                msg!("output.broken_link", path = shown(path), reason = source.to_string())
+            }
+            OutputError::BadEntry { path, why } => msg!("output.bad_entry", path = path, why = why.clone()),
+            OutputError::DamagedJournal { path } => msg!("output.damaged_journal", path = shown(path)),
+            OutputError::Io { action, path, source } => msg!(
+                "output.io",
+                action = action.clone(),
+                path = shown(path),
+                reason = source.to_string()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl OutputError {
+    fn io(action: Message, path: &Path, source: std::io::Error) -> OutputError {
         OutputError::Io {
             action,
             path: path.to_path_buf(),
@@ -91,8 +128,8 @@ pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<(), Out
 pub fn replace_file(output: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
     let full = output.join(path);
     let tmp = full.with_extension("okrsite-tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| OutputError::io("write", &tmp, e))?;
-    std::fs::rename(&tmp, &full).map_err(|e| OutputError::io("write", &full, e))
+    std::fs::write(&tmp, bytes).map_err(|e| OutputError::io(msg!("io.write"), &tmp, e))?;
+    std::fs::rename(&tmp, &full).map_err(|e| OutputError::io(msg!("io.write"), &full, e))
 }
 
 /// A new site being written into a staging folder inside the output folder.
@@ -130,16 +167,16 @@ impl Staging {
     /// builds left behind.
     pub fn begin(output: &Path, force: bool) -> Result<Staging, OutputError> {
         location::check_ownership(output, force)?;
-        std::fs::create_dir_all(output).map_err(|e| OutputError::io("create", output, e))?;
+        std::fs::create_dir_all(output).map_err(|e| OutputError::io(msg!("io.create"), output, e))?;
         let lock = lock_output(output)?;
         commit::recover(output)?;
         commit::remove_leftovers(output)?;
         let has_previous = std::fs::read_dir(output)
-            .map_err(|e| OutputError::io("read", output, e))?
+            .map_err(|e| OutputError::io(msg!("io.read"), output, e))?
             .flatten()
             .any(|e| !commit::is_reserved(&e.file_name()));
         let dir = output.join(commit::staging_name(std::process::id()));
-        std::fs::create_dir(&dir).map_err(|e| OutputError::io("create", &dir, e))?;
+        std::fs::create_dir(&dir).map_err(|e| OutputError::io(msg!("io.create"), &dir, e))?;
         Ok(Staging::new(
             dir,
             has_previous.then(|| output.to_path_buf()),
@@ -156,7 +193,7 @@ impl Staging {
     /// below `dir`: once `dir` is removed (serve stopping), a late write fails
     /// instead of creating it again.
     pub fn begin_generation(dir: &Path, previous: Option<&Path>) -> Result<Staging, OutputError> {
-        std::fs::create_dir(dir).map_err(|e| OutputError::io("create", dir, e))?;
+        std::fs::create_dir(dir).map_err(|e| OutputError::io(msg!("io.create"), dir, e))?;
         Ok(Staging::new(
             dir.to_path_buf(),
             previous.map(Path::to_path_buf),
@@ -203,16 +240,16 @@ impl Staging {
             .components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
-            return bad("not a plain path inside the output");
+            return bad(msg!("output.not_plain_path"));
         }
         if parts.next().is_some_and(|first| commit::is_reserved(first.as_os_str())) {
-            return bad("names starting with `.okrsite` are okrsite's own; rename the file");
+            return bad(msg!("output.reserved_name"));
         }
         let full = self.dir.join(path);
         if let Some(p) = full.parent() {
             let known = self.made.lock().map(|m| m.contains(p)).unwrap_or(false);
             if !known {
-                create_dirs_below(&self.dir, p).map_err(|e| OutputError::io("create", p, e))?;
+                create_dirs_below(&self.dir, p).map_err(|e| OutputError::io(msg!("io.create"), p, e))?;
                 if let Ok(mut m) = self.made.lock() {
                     m.insert(p.to_path_buf());
                 }
@@ -224,7 +261,7 @@ impl Staging {
         {
             return Ok(());
         }
-        let cannot = |e| OutputError::io("write", &full, e);
+        let cannot = |e| OutputError::io(msg!("io.write"), &full, e);
         // Almost every file is new to the staging folder: one `open`, no check first.
         match create_new(&full, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -268,7 +305,9 @@ fn lock_output(output: &Path) -> Result<File, OutputError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW);
     }
-    let mut file = options.open(&path).map_err(|e| OutputError::io("write", &path, e))?;
+    let mut file = options
+        .open(&path)
+        .map_err(|e| OutputError::io(msg!("io.write"), &path, e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -276,16 +315,16 @@ fn lock_output(output: &Path) -> Result<File, OutputError> {
                 "another okrsite build is writing into {}: waiting for it to finish (Ctrl-C to stop)",
                 output.display()
             );
-            file.lock().map_err(|e| OutputError::io("lock", &path, e))?;
+            file.lock().map_err(|e| OutputError::io(msg!("io.lock"), &path, e))?;
         }
         // Some network file systems have no locks: build without one, as before.
         Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {}
-        Err(std::fs::TryLockError::Error(e)) => return Err(OutputError::io("lock", &path, e)),
+        Err(std::fs::TryLockError::Error(e)) => return Err(OutputError::io(msg!("io.lock"), &path, e)),
     }
     let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
     if empty {
         file.write_all(MARKER_TEXT.as_bytes())
-            .map_err(|e| OutputError::io("write", &path, e))?;
+            .map_err(|e| OutputError::io(msg!("io.write"), &path, e))?;
     }
     Ok(file)
 }

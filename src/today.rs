@@ -1,5 +1,6 @@
 //! "Today": the date of `SOURCE_DATE_EPOCH` (UTC) when set, as reproducible
-//! builds expect, else the system date in UTC.
+//! builds expect, else the system date in UTC. A site's `as_of` (okrsite.toml)
+//! wins over both; it is applied where the config is read (`build::check_cached`).
 
 use jiff::civil::Date;
 use jiff::{Timestamp, tz::TimeZone};
@@ -7,10 +8,23 @@ use jiff::{Timestamp, tz::TimeZone};
 /// A `SOURCE_DATE_EPOCH` that names no date.
 #[derive(Debug, thiserror::Error)]
 pub enum EpochError {
-    #[error("SOURCE_DATE_EPOCH=`{0}` is not a number of seconds since 1970-01-01")]
     NotANumber(String),
-    #[error("SOURCE_DATE_EPOCH={0} is out of range")]
     OutOfRange(i64),
+}
+
+impl EpochError {
+    pub fn message(&self) -> crate::messages::Message {
+        match self {
+            EpochError::NotANumber(v) => crate::msg!("today.not_a_number", value = v),
+            EpochError::OutOfRange(v) => crate::msg!("today.out_of_range", value = v.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for EpochError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 /// Reads `SOURCE_DATE_EPOCH`; an unparsable value is an error, not silently ignored.

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use super::metric_csv::{self, CsvPoints};
 use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, RawTeam, RawTeamQuarter};
 pub use super::read::{MAX_FILE_BYTES, read_text, special_file};
 use super::read::{decode_text, read_bytes, split_bom};
@@ -36,6 +37,8 @@ pub struct LoadedContent {
     /// Every metric file found, parsed or not: a KR naming a broken metric file gets
     /// that file's error, not an extra "does not exist".
     pub metric_files: std::collections::BTreeSet<String>,
+    /// The points of metrics read from `content/metrics/<id>.csv`, by metric id.
+    pub metric_csvs: std::collections::BTreeMap<String, Loaded<CsvPoints>>,
     /// `(quarter, team id, file)`.
     pub okrs: Vec<(Quarter, String, Loaded<RawTeamQuarter>)>,
     pub retros: Vec<(Quarter, String, Loaded<ParsedRetro>)>,
@@ -70,6 +73,8 @@ pub fn load_config(root: &Path) -> (Option<Config>, SourceMap, Vec<Diagnostic>) 
 enum Kind {
     Teams,
     Metric(String),
+    /// `content/metrics/<id>.csv`: a metric's points.
+    MetricCsv(String),
     Okrs(Quarter, String),
     Retro(Quarter, String),
 }
@@ -235,9 +240,9 @@ fn sort_entry(
             Diagnostic::error(
                 display,
                 None,
-                format!("`{name}` is {what}: okrsite reads only regular files and folders"),
+                crate::msg!("read.special_in_content", name = name.to_string(), what = what),
             )
-            .with_help("remove it from content/, or list it under `ignore` in okrsite.toml"),
+            .with_help(crate::msg!("read.special_in_content_help")),
         );
         return Entry::Skip;
     }
@@ -304,6 +309,10 @@ fn add_parsed(parsed: Vec<(Parsed, Vec<Diagnostic>)>, out: &mut LoadedContent) {
                 out.sources.insert(l.file.clone(), l.text.clone());
                 out.metrics.push((id, *l));
             }
+            Parsed::MetricCsv(id, l) => {
+                out.sources.insert(l.file.clone(), l.text.clone());
+                out.metric_csvs.insert(id, *l);
+            }
             Parsed::Okrs(q, t, l) => {
                 out.sources.insert(l.file.clone(), l.text.clone());
                 out.okrs.push((q, t, l));
@@ -329,7 +338,7 @@ enum Unexpected {
         "`{0}`: content/ holds teams.yaml, metrics/ and quarter folders; list other files under `ignore` in okrsite.toml"
     )]
     StrayFile(String),
-    #[error("`{0}`: metrics/ holds one <metric-id>.yaml per metric")]
+    #[error("`{0}`: metrics/ holds one <metric-id>.yaml per metric, and its points may be in <metric-id>.csv")]
     NotAMetricFile(String),
     #[error("not inside a quarter folder")]
     NotInAQuarter,
@@ -360,10 +369,15 @@ fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Opti
         }
         (["teams.yaml"], false) => Ok(Some(Kind::Teams)),
         ([name], false) => Err(Unexpected::StrayFile(name.to_string())),
-        (["metrics", name], false) => match name.strip_suffix(".yaml") {
-            Some(stem) => Ok(Some(Kind::Metric(stem.to_string()))),
-            None => Err(Unexpected::NotAMetricFile(name.to_string())),
-        },
+        (["metrics", name], false) => {
+            if let Some(stem) = name.strip_suffix(".yaml") {
+                Ok(Some(Kind::Metric(stem.to_string())))
+            } else if let Some(stem) = name.strip_suffix(".csv") {
+                Ok(Some(Kind::MetricCsv(stem.to_string())))
+            } else {
+                Err(Unexpected::NotAMetricFile(name.to_string()))
+            }
+        }
         ([quarter, name], false) => {
             let q = Quarter::parse(quarter).ok_or(Unexpected::NotInAQuarter)?;
             if let Some(stem) = name.strip_suffix(".yaml") {
@@ -387,6 +401,7 @@ enum Parsed {
     Failed(String, Option<Arc<str>>, Vec<Diagnostic>, Option<(Quarter, String)>),
     Teams(Loaded<Vec<Lenient<RawTeam>>>),
     Metric(String, Box<Loaded<RawMetric>>),
+    MetricCsv(String, Box<Loaded<CsvPoints>>),
     Okrs(Quarter, String, Loaded<RawTeamQuarter>),
     Retro(Quarter, String, Loaded<ParsedRetro>),
 }
@@ -398,6 +413,7 @@ impl Parsed {
             Parsed::Failed(_, text, ..) => text.as_ref(),
             Parsed::Teams(l) => Some(&l.text),
             Parsed::Metric(_, l) => Some(&l.text),
+            Parsed::MetricCsv(_, l) => Some(&l.text),
             Parsed::Okrs(_, _, l) => Some(&l.text),
             Parsed::Retro(_, _, l) => Some(&l.text),
         }
@@ -448,6 +464,13 @@ fn parse_text(text: &Arc<str>, display: &str, kind: Kind) -> (Option<Parsed>, Ve
                 .map(|raw| Parsed::Metric(id, Box::new(loaded(display, text, raw))));
             (parsed, read.problems)
         }
+        Kind::MetricCsv(id) => {
+            let points = metric_csv::parse(text, display);
+            (
+                Some(Parsed::MetricCsv(id, Box::new(loaded(display, text, points)))),
+                Vec::new(),
+            )
+        }
         Kind::Okrs(q, team) => {
             let read = yaml::read::<Option<RawTeamQuarter>>(
                 text,
@@ -495,6 +518,8 @@ fn explain_elements(parsed: &Parsed) -> Vec<Diagnostic> {
     let (text, file, broken) = match parsed {
         Parsed::Teams(l) => (&l.text, &l.file, broken_teams(&l.raw)),
         Parsed::Okrs(_, _, l) => (&l.text, &l.file, broken_okrs(&l.raw)),
+        // A CSV's problems are found as it is read (each row on its own).
+        Parsed::MetricCsv(_, l) => return l.raw.problems.clone(),
         _ => return Vec::new(),
     };
     let origin = Origin {

@@ -4,6 +4,8 @@ pub mod bounds;
 pub mod cycles;
 pub mod learnings;
 pub mod load;
+pub mod metric_csv;
+pub mod placeholders;
 pub mod raw;
 pub mod read;
 pub mod resolve;

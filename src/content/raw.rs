@@ -31,6 +31,25 @@ pub enum DayError {
     },
 }
 
+impl DayError {
+    /// The same error about the date as it was written (a CSV's `2025/2/30`, read as
+    /// `2025-02-30`).
+    pub fn written_as(self, written: &str) -> DayError {
+        let text = written.to_string();
+        match self {
+            DayError::Shape(_) => DayError::Shape(text),
+            DayError::YearZero(_) => DayError::YearZero(text),
+            DayError::NoSuchMonth { month, .. } => DayError::NoSuchMonth { text, month },
+            DayError::NoSuchDay { year, month, days, .. } => DayError::NoSuchDay {
+                text,
+                year,
+                month,
+                days,
+            },
+        }
+    }
+}
+
 impl Day {
     pub fn parse(s: &str) -> Result<Day, DayError> {
         let b = s.as_bytes();

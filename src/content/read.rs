@@ -1,6 +1,8 @@
 //! Reading a content file's bytes as UTF-8 text: special files and huge files
 //! refused, UTF-16 and other encodings named, the first invalid byte pointed at.
 
+use crate::messages::Message;
+use crate::msg;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,7 +24,7 @@ pub(super) fn split_bom(bytes: &[u8]) -> (bool, &[u8]) {
 
 /// What a file that is neither a regular file, a folder nor a symbolic link is, in
 /// words; `None` for those three.
-pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
+pub fn special_file(ft: std::fs::FileType) -> Option<Message> {
     if ft.is_file() || ft.is_dir() || ft.is_symlink() {
         return None;
     }
@@ -30,16 +32,16 @@ pub fn special_file(ft: std::fs::FileType) -> Option<&'static str> {
     {
         use std::os::unix::fs::FileTypeExt;
         if ft.is_fifo() {
-            return Some("a named pipe (FIFO)");
+            return Some(msg!("read.fifo"));
         }
         if ft.is_socket() {
-            return Some("a socket");
+            return Some(msg!("read.socket"));
         }
         if ft.is_block_device() || ft.is_char_device() {
-            return Some("a device");
+            return Some(msg!("read.device"));
         }
     }
-    Some("not a regular file")
+    Some(msg!("read.not_regular"))
 }
 
 /// Reads a file as UTF-8 text, refusing huge files and pointing at the first
@@ -51,29 +53,29 @@ pub fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
 /// Reads a regular file's bytes, refusing special files and files above
 /// [`MAX_FILE_BYTES`].
 pub(super) fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))?;
+    let cannot_read = |e: std::io::Error| Diagnostic::error(display, None, msg!("read.cannot", reason = e.to_string()));
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
     // (`metadata` follows links: a link to a named pipe is refused too.)
-    if let Some(what) = special_file(meta.file_type()).or(meta.is_dir().then_some("a folder")) {
-        return Err(Diagnostic::error(
-            display,
-            None,
-            format!("{display} is {what}, not a regular file: okrsite does not read it"),
-        )
-        .with_help("replace it with a regular file"));
+    if let Some(what) = special_file(meta.file_type()).or_else(|| meta.is_dir().then(|| msg!("read.folder"))) {
+        return Err(
+            Diagnostic::error(display, None, msg!("read.special", file = display, what = what))
+                .with_help(msg!("read.special_help")),
+        );
     }
     if meta.len() > MAX_FILE_BYTES {
+        let megabytes = |n: u64| (n / (1024 * 1024)).to_string();
         return Err(Diagnostic::error(
             display,
             None,
-            format!(
-                "file is {} MB; okrsite reads files up to {} MB",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
+            msg!(
+                "read.too_big",
+                size = megabytes(meta.len()),
+                limit = megabytes(MAX_FILE_BYTES)
             ),
         )
-        .with_help("split the series, e.g. one metric per file, or thin out old points"));
+        .with_help(msg!("read.too_big_help")));
     }
-    std::fs::read(path).map_err(|e| Diagnostic::error(display, None, format!("cannot read: {e}")))
+    std::fs::read(path).map_err(cannot_read)
 }
 
 /// A file's bytes as UTF-8 text (see [`read_text`]).
@@ -82,9 +84,9 @@ pub(super) fn decode_text(bytes: &[u8], display: &str) -> Result<Arc<str>, Diagn
         return Err(Diagnostic::error(
             display,
             Some(Position::new(1, 1)),
-            format!("the file is not UTF-8: it is {encoding} — save it as UTF-8"),
+            msg!("read.wide_encoding", encoding = encoding),
         )
-        .with_help("in most editors: Save As…, then choose the encoding UTF-8"));
+        .with_help(msg!("read.wide_encoding_help")));
     }
     let (_, bytes) = split_bom(bytes);
     match std::str::from_utf8(bytes) {
@@ -92,8 +94,7 @@ pub(super) fn decode_text(bytes: &[u8], display: &str) -> Result<Arc<str>, Diagn
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
             let pos = Position::of_offset(valid, valid.len());
-            Err(Diagnostic::error(display, Some(pos), "the file is not valid UTF-8")
-                .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not read)"))
+            Err(Diagnostic::error(display, Some(pos), msg!("read.not_utf8")).with_help(msg!("read.not_utf8_help")))
         }
     }
 }

@@ -6,10 +6,12 @@ use pulldown_cmark::Parser;
 
 use super::learnings::{LearningWalker, Walked, item_markdown};
 pub use super::learnings::{is_tag_char, markdown_options, split_tags, tag_identity};
+use super::placeholders::{self, Fill};
 use super::raw::RawFrontMatter;
 use super::shapes::FRONT_MATTER;
 use super::yaml::{self, Origin};
 use crate::diag::{Diagnostic, Position};
+use crate::msg;
 
 /// A retrospective split into front matter and body.
 #[derive(Debug, Clone)]
@@ -26,6 +28,12 @@ pub struct ParsedRetro {
 pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Vec<Diagnostic>> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if first.trim_end() == "+++" {
+        return Err(vec![
+            Diagnostic::error(file, Some(Position::new(1, 1)), msg!("retro.toml_front_matter"))
+                .with_help(msg!("retro.toml_front_matter_help")),
+        ]);
+    }
     if first.trim_end() != "---" {
         return Ok(ParsedRetro {
             front: RawFrontMatter::default(),
@@ -82,11 +90,29 @@ pub struct FoundLearning {
 /// The top-level list items under any level 2 or 3 heading whose text matches
 /// one of `headings` (case-insensitively, trimmed), as [`LearningWalker`] finds them.
 pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> {
+    learnings_of(
+        body,
+        headings,
+        Parser::new_ext(body, markdown_options()).into_offset_iter(),
+    )
+}
+
+/// [`extract_learnings`], with the values of the body's placeholders in each learning's
+/// text (`markdown` stays as written): what pages, search and feeds show.
+pub fn extract_learnings_filled(body: &str, headings: &[String], values: Fill<'_>) -> Vec<FoundLearning> {
+    learnings_of(body, headings, placeholders::filled_events(body, values))
+}
+
+fn learnings_of<'a>(
+    body: &'a str,
+    headings: &[String],
+    events: impl Iterator<Item = (pulldown_cmark::Event<'a>, std::ops::Range<usize>)>,
+) -> Vec<FoundLearning> {
     let mut walker = LearningWalker::new(headings);
     let mut found = Vec::new();
     // Lines are counted from the previous learning on, not from the top for each one.
     let mut lines = LineCounter::default();
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+    for (event, range) in events {
         let Walked::ItemEnd(item) = walker.step(&event, &range) else {
             continue;
         };
@@ -207,6 +233,18 @@ mod tests {
     }
 
     #[test]
+    fn toml_front_matter_is_an_error_at_its_first_line() {
+        let err = parse("+++\ntitle = \"x\"\n+++\n## 学び\n", "r.md").unwrap_err();
+        assert_eq!(err.position, Some(Position::new(1, 1)));
+        assert!(
+            err.message.to_string().contains("`+++` (TOML) front matter"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.unwrap().to_string().contains("`---`"));
+    }
+
+    #[test]
     fn learnings_are_top_level_items_under_matching_headings() {
         let body = "## 成果サマリ\n- not a learning\n\n## 学び\n- テンプレート体験が行動を誘発する #onboarding\n- 動画は60秒を超えると\n  離脱が増える #動画 #video\n  - nested detail\n\n### 詳細\n- still under 学び? no, a level-3 heading below level 2 stays inside\n\n## 決定事項\n- not a learning\n\n### learnings \n1. English heading, any case #en\n";
         let found = extract_learnings(body, &headings());
@@ -224,6 +262,19 @@ mod tests {
         assert_eq!(found[1].tags, ["動画", "video"]);
         assert_eq!(found[0].line, 5);
         assert_eq!(found[3].tags, ["en"]);
+    }
+
+    #[test]
+    fn filled_learnings_read_the_values_outside_code() {
+        let body = "## 学び\n- 全体は[[score]]で `[[score]]` と書く #tag\n- 二つ目\n";
+        let value = |_: &placeholders::Placeholder| Some("0.72".to_string());
+        let found = extract_learnings_filled(body, &headings(), &value);
+        assert_eq!(found[0].text, "全体は0.72で [[score]] と書く");
+        assert_eq!(found[0].tags, ["tag"]);
+        assert_eq!(found[0].markdown, "全体は[[score]]で `[[score]]` と書く");
+        let plain = extract_learnings(body, &headings());
+        assert_eq!(plain[1], found[1]);
+        assert_eq!(plain[0].offset, found[0].offset);
     }
 
     #[test]

@@ -26,6 +26,7 @@
 //! network file systems this path exists for, and makes the journal ambiguous (a
 //! swapped pair looks like an unswapped one), so plain renames are used.
 
+use crate::msg;
 use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::Path;
@@ -83,13 +84,13 @@ impl Journal {
 pub fn commit(out: &Path, staging: &str, old: &str) -> Result<(), OutputError> {
     let staged = out.join(staging);
     let mut entries: Vec<String> = std::fs::read_dir(&staged)
-        .map_err(|e| OutputError::io("read", &staged, e))?
+        .map_err(|e| OutputError::io(msg!("io.read"), &staged, e))?
         .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect::<Result<_, _>>()
-        .map_err(|e| OutputError::io("read", &staged, e))?;
+        .map_err(|e| OutputError::io(msg!("io.read"), &staged, e))?;
     entries.sort();
     let old_dir = out.join(old);
-    std::fs::create_dir(&old_dir).map_err(|e| OutputError::io("create", &old_dir, e))?;
+    std::fs::create_dir(&old_dir).map_err(|e| OutputError::io(msg!("io.create"), &old_dir, e))?;
     let journal = Journal {
         staging: staging.into(),
         old: old.into(),
@@ -112,7 +113,7 @@ pub fn recover(out: &Path) -> Result<(), OutputError> {
     let path = out.join(JOURNAL);
     let text = match std::fs::read(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        other => other.map_err(|e| OutputError::io("read", &path, e))?,
+        other => other.map_err(|e| OutputError::io(msg!("io.read"), &path, e))?,
     };
     let journal: Journal = match serde_json::from_slice(&text) {
         Ok(j) if Journal::is_sound(&j) => j,
@@ -127,13 +128,13 @@ pub fn recover(out: &Path) -> Result<(), OutputError> {
 /// folders and a half-written journal. Called with the lock held, after
 /// [`recover`], so none of them belongs to a running build.
 pub fn remove_leftovers(out: &Path) -> Result<(), OutputError> {
-    for entry in std::fs::read_dir(out).map_err(|e| OutputError::io("read", out, e))? {
-        let entry = entry.map_err(|e| OutputError::io("read", out, e))?;
+    for entry in std::fs::read_dir(out).map_err(|e| OutputError::io(msg!("io.read"), out, e))? {
+        let entry = entry.map_err(|e| OutputError::io(msg!("io.read"), out, e))?;
         let name = entry.file_name();
         let bytes = name.as_encoded_bytes();
         let path = entry.path();
         if bytes.starts_with(STAGING_PREFIX.as_bytes()) || bytes.starts_with(OLD_PREFIX.as_bytes()) {
-            remove_any(&path).map_err(|e| OutputError::io("remove the leftover", &path, e))?;
+            remove_any(&path).map_err(|e| OutputError::io(msg!("io.remove_leftover"), &path, e))?;
         } else if name == JOURNAL_TMP {
             let _ = std::fs::remove_file(&path);
         }
@@ -191,9 +192,9 @@ fn write_journal(out: &Path, journal: &Journal) -> Result<(), OutputError> {
     let tmp = out.join(JOURNAL_TMP);
     let path = out.join(JOURNAL);
     let text = serde_json::to_vec(journal).unwrap_or_default();
-    std::fs::write(&tmp, text).map_err(|e| OutputError::io("write", &tmp, e))?;
+    std::fs::write(&tmp, text).map_err(|e| OutputError::io(msg!("io.write"), &tmp, e))?;
     // The rename makes the journal appear whole or not at all.
-    std::fs::rename(&tmp, &path).map_err(|e| OutputError::io("write", &path, e))
+    std::fs::rename(&tmp, &path).map_err(|e| OutputError::io(msg!("io.write"), &path, e))
 }
 
 /// Each step checks where things are, so running it again after a kill at any
@@ -203,9 +204,10 @@ fn roll_forward(out: &Path, journal: &Journal) -> Result<(), OutputError> {
     let staged = out.join(&journal.staging);
     let old = out.join(&journal.old);
     if !old.is_dir() {
-        std::fs::create_dir(&old).map_err(|e| OutputError::io("create", &old, e))?;
+        std::fs::create_dir(&old).map_err(|e| OutputError::io(msg!("io.create"), &old, e))?;
     }
-    let move_to = |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| OutputError::io("replace", from, e));
+    let move_to =
+        |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| OutputError::io(msg!("io.replace"), from, e));
     for name in &journal.entries {
         let new = staged.join(name);
         if !exists(&new) {
@@ -218,8 +220,8 @@ fn roll_forward(out: &Path, journal: &Journal) -> Result<(), OutputError> {
         move_to(&new, &place)?;
     }
     let keep: HashSet<&OsStr> = journal.entries.iter().map(OsStr::new).collect();
-    for entry in std::fs::read_dir(out).map_err(|e| OutputError::io("read", out, e))? {
-        let name = entry.map_err(|e| OutputError::io("read", out, e))?.file_name();
+    for entry in std::fs::read_dir(out).map_err(|e| OutputError::io(msg!("io.read"), out, e))? {
+        let name = entry.map_err(|e| OutputError::io(msg!("io.read"), out, e))?.file_name();
         if !is_reserved(&name) && !keep.contains(name.as_os_str()) {
             move_to(&out.join(&name), &old.join(&name))?;
         }

@@ -3,9 +3,11 @@
 //! replace (the sources, the site root and above it, a git repository, the
 //! user's home folder) and against folders okrsite did not write.
 
+use crate::msg;
 use std::path::{Component, Path, PathBuf};
 
 use super::{MARKER, OutputError};
+use crate::messages::Message;
 
 /// The site's source folders: an output at, inside or around one is refused.
 const SOURCES: [&str; 4] = ["content", "templates", "static", "themes"];
@@ -27,35 +29,33 @@ pub enum Forbidden {
     AboveHome,
 }
 
-impl std::fmt::Display for Forbidden {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Forbidden {
+    /// What the place is, in the catalogue's words.
+    pub fn message(&self) -> Message {
         match self {
-            Forbidden::SiteRoot => f.write_str("the site root"),
-            Forbidden::AboveSiteRoot => f.write_str("a parent of the site root"),
-            Forbidden::InsideSource(s) => write!(f, "inside {s}/"),
-            Forbidden::HoldsSource(s) => write!(f, "a folder that holds the site's {s}/"),
-            Forbidden::InsideGit => f.write_str("inside a .git folder (a git repository's own data)"),
-            Forbidden::HoldsGit(p) => write!(f, "a folder that holds a git repository ({})", p.display()),
-            Forbidden::Home => f.write_str("your home folder ($HOME)"),
-            Forbidden::AboveHome => f.write_str("a parent of your home folder ($HOME)"),
+            Forbidden::SiteRoot => msg!("output.place.site_root"),
+            Forbidden::AboveSiteRoot => msg!("output.place.above_site_root"),
+            Forbidden::InsideSource(s) => msg!("output.place.inside_source", folder = *s),
+            Forbidden::HoldsSource(s) => msg!("output.place.holds_source", folder = *s),
+            Forbidden::InsideGit => msg!("output.place.inside_git"),
+            Forbidden::HoldsGit(p) => msg!("output.place.holds_git", path = p.display().to_string()),
+            Forbidden::Home => msg!("output.place.home"),
+            Forbidden::AboveHome => msg!("output.place.above_home"),
+        }
+    }
+
+    /// What the user can do instead.
+    pub fn advice(&self) -> Message {
+        match self {
+            Forbidden::InsideGit | Forbidden::HoldsGit(_) => msg!("output.advice_git"),
+            _ => msg!("output.advice"),
         }
     }
 }
 
-impl Forbidden {
-    /// What the user can do instead.
-    pub fn advice(&self) -> &'static str {
-        match self {
-            Forbidden::InsideGit | Forbidden::HoldsGit(_) => {
-                "okrsite replaces everything in its output folder, and --force does not change that; \
-                 build into a folder of its own (the default is <root>/public) and copy the site into \
-                 your git checkout from there"
-            }
-            _ => {
-                "okrsite replaces everything in its output folder, and --force does not change that; \
-                 choose a folder of its own, e.g. <root>/public (the default)"
-            }
-        }
+impl std::fmt::Display for Forbidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
     }
 }
 
@@ -69,7 +69,7 @@ pub fn resolve(path: &Path) -> Result<PathBuf, OutputError> {
     let mut cur = if path.is_absolute() {
         PathBuf::new()
     } else {
-        let cwd = std::env::current_dir().map_err(|e| OutputError::io("find the current folder for", path, e))?;
+        let cwd = std::env::current_dir().map_err(|e| OutputError::io(msg!("io.find_current_folder"), path, e))?;
         cwd.canonicalize().unwrap_or(cwd)
     };
     for part in path.components() {
@@ -148,7 +148,7 @@ pub fn check_location(root: &Path, output: &Path) -> Result<PathBuf, OutputError
 pub fn check_ownership(out: &Path, force: bool) -> Result<(), OutputError> {
     let meta = match std::fs::symlink_metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(OutputError::io("read", out, e)),
+        Err(e) => return Err(OutputError::io(msg!("io.read"), out, e)),
         Ok(m) => m,
     };
     if !meta.is_dir() {
@@ -159,7 +159,7 @@ pub fn check_ownership(out: &Path, force: bool) -> Result<(), OutputError> {
     if std::fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file()) {
         return Ok(());
     }
-    let mut entries = std::fs::read_dir(out).map_err(|e| OutputError::io("read", out, e))?;
+    let mut entries = std::fs::read_dir(out).map_err(|e| OutputError::io(msg!("io.read"), out, e))?;
     if entries.next().is_none() {
         return Ok(());
     }
@@ -169,7 +169,7 @@ pub fn check_ownership(out: &Path, force: bool) -> Result<(), OutputError> {
         });
     }
     for entry in walkdir::WalkDir::new(out).follow_links(false) {
-        let entry = entry.map_err(|e| OutputError::io("read", out, e.into()))?;
+        let entry = entry.map_err(|e| OutputError::io(msg!("io.read"), out, e.into()))?;
         if entry.file_name() == ".git" {
             return Err(OutputError::Forbidden {
                 path: out.to_path_buf(),

@@ -126,14 +126,18 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
                 Err(err) => errors.push(Diagnostic::error(
                     display,
                     None,
-                    format!("cannot read the template: {err}"),
+                    crate::msg!("template.cannot_read", reason = err.to_string()),
                 )),
             }
         }
     }
     let mut tera = Tera::new();
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        errors.push(template_diagnostic(site_root, "does not compile", &e));
+        errors.push(template_diagnostic(
+            site_root,
+            crate::msg!("template.does_not_compile"),
+            &e,
+        ));
     }
     if errors.is_empty() {
         let strings = strings(lang);
@@ -150,10 +154,12 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
 /// A template error as a diagnostic: the template's file (the site's
 /// `templates/<name>` when it has one, otherwise the theme's, built into okrsite) with
 /// the line and column tera gives, and `what` happened ("does not compile").
-pub fn template_diagnostic(site_root: &Path, what: &str, e: &tera::Error) -> Diagnostic {
-    let help = "fix the template; see docs/templates.md for what each template receives";
+pub fn template_diagnostic(site_root: &Path, what: crate::messages::Message, e: &tera::Error) -> Diagnostic {
+    use crate::msg;
+    let help = msg!("template.help");
     let Some(report) = report_of(e) else {
-        return Diagnostic::error("templates", None, format!("a template {what}: {}", error_chain(e))).with_help(help);
+        let message = msg!("template.failed_somewhere", what = what, reason = error_chain(e));
+        return Diagnostic::error("templates", None, message).with_help(help);
     };
     let name = report.filename();
     let own = site_root.join("templates").join(name);
@@ -164,7 +170,8 @@ pub fn template_diagnostic(site_root: &Path, what: &str, e: &tera::Error) -> Dia
     };
     let span = report.span();
     let position = (span.start_line > 0).then(|| diag::Position::new(span.start_line, span.start_col + 1));
-    Diagnostic::error(file, position, format!("template {name} {what}: {}", report.message())).with_help(help)
+    let message = msg!("template.failed", name = name, what = what, reason = report.message());
+    Diagnostic::error(file, position, message).with_help(help)
 }
 
 /// The innermost error of `e`'s chain that points into a template.

@@ -236,6 +236,7 @@ mod tests {
         assert!(source("okrsite.toml"));
         assert!(source("content"));
         assert!(source("content/2025-Q3/product.md"));
+        assert!(source("content/metrics/mql-count.csv"));
         assert!(source("static/assets/okrsite.css"));
         assert!(!source("public/index.html"));
         assert!(!source(".git/index"));

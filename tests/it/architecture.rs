@@ -20,7 +20,7 @@ const STAGES: &[(&str, &[&str])] = &[
     ("render", &["render"]),
     ("output", &["output"]),
     ("build", &["build"]),
-    ("drivers", &["serve", "scaffold", "main", "lib"]),
+    ("drivers", &["serve", "scaffold", "main", "cli_help", "lib"]),
 ];
 
 fn stage_of_module(module: &str) -> Option<usize> {

@@ -381,20 +381,9 @@ fn files_containing(out: &std::path::Path, marker: &str) -> Vec<std::path::PathB
 
 #[test]
 fn a_same_size_save_that_keeps_the_old_mtime_is_rebuilt_by_a_session() {
-    use okrsite::build::{self, BuildOptions, Session};
+    use okrsite::build;
     let site = site(None);
-    let opts = BuildOptions {
-        root: site.path().to_path_buf(),
-        target: okrsite::build::Target::Output {
-            dir: None,
-            force: false,
-        },
-        base_url: None,
-        drafts: false,
-        today: jiff::civil::date(2025, 11, 1),
-        progress: None,
-        session: Some(std::sync::Arc::new(Session::default())),
-    };
+    let opts = session_build(site.path());
     let built = build::build(&opts).unwrap();
     let out = built.output.expect("the fixture builds");
     assert!(!files_containing(&out, "完了率は61%。").is_empty());

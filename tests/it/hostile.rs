@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::{self, FIXTURE_EPOCH, synth};
+use crate::common::{self, FIXTURE_EPOCH, output_files, synth};
 
 fn okrsite() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_okrsite"));
@@ -46,21 +46,6 @@ fn build_logged(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf, Str
         .unwrap();
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
     (dir, out, stderr(&o))
-}
-
-/// Every file of the output: (relative path with `/`, bytes), sorted.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 // --- A small HTML tokenizer: enough to see every tag and attribute the browser would. ---
@@ -421,7 +406,7 @@ fn the_hostile_fixture_passes_check_with_warnings_only() {
 #[test]
 fn no_output_file_can_run_script_from_content() {
     let (dir, out) = build(&hostile_root(), &[]);
-    let all = files(&out);
+    let all = output_files(&out);
     assert!(all.len() > 40, "only {} files", all.len());
     let mut problems = Vec::new();
     let mut html_pages = 0;
@@ -640,7 +625,7 @@ fn every_hostile_string_reaches_the_output_as_text() {
 
     // Search documents hold the hostile text, escaped for JS, and decode back to it.
     let mut doc_strings = Vec::new();
-    for (rel, bytes) in files(&out.join("search")) {
+    for (rel, bytes) in output_files(&out.join("search")) {
         if rel.ends_with(".js") {
             for payload in search_payloads(std::str::from_utf8(&bytes).unwrap()) {
                 json_strings(&payload, &mut doc_strings);
@@ -700,7 +685,7 @@ const HOSTILE_MARKERS: &[&str] = &[
 /// The markers found in any output byte or path, lowercased.
 fn leaks(out: &Path, markers: &[String]) -> Vec<String> {
     let mut found = Vec::new();
-    for (rel, bytes) in files(out) {
+    for (rel, bytes) in output_files(out) {
         let text = String::from_utf8_lossy(&bytes).to_lowercase();
         let path = rel.to_lowercase();
         for m in markers {

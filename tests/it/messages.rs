@@ -141,3 +141,30 @@ fn outside_a_site_the_locale_decides() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("作成しました"), "{stderr}");
 }
+
+#[test]
+fn the_help_and_usage_errors_speak_the_chosen_language() {
+    let run = |lang: &str, args: &[&str]| {
+        let out = common::okrsite().env("OKRSITE_LANG", lang).args(args).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+        (out.status.code(), text)
+    };
+    let (code, ja) = run("ja", &["check", "--help"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        ja.contains("使い方: okrsite check") && ja.contains("警告もエラーとして扱う"),
+        "{ja}"
+    );
+    assert!(!ja.contains("Usage") && !ja.contains("Print help"), "{ja}");
+    let (_, en) = run("en", &["check", "--help"]);
+    assert!(
+        en.contains("Usage: okrsite check") && en.contains("Treat warnings as errors"),
+        "{en}"
+    );
+    let (code, ja) = run("ja", &["chek"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        ja.contains("`chek` というコマンドはありません") && ja.contains("`check`"),
+        "{ja}"
+    );
+}

@@ -122,6 +122,7 @@ fn parse_everything(text: &str) {
     let _ = retro::parse(text, "f.md");
     let _ = retro::extract_learnings(text, &["学び".to_string(), "Learnings".to_string()]);
     let _ = retro::split_tags(text);
+    let _ = okrsite::content::metric_csv::parse(text, "f.csv");
 }
 
 proptest! {
@@ -350,6 +351,11 @@ fn fuzz_with<S: Strategy>(
     }
 }
 
+/// A placeholder's value that is itself hostile, and grows the text.
+fn hostile_value(_: &okrsite::content::placeholders::Placeholder) -> Option<String> {
+    Some("0.5 <b onmouseover=alert(1)>[[score]]</b> ]]>".into())
+}
+
 /// Text that has broken static sites before, and arbitrary text.
 fn hostile_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -378,6 +384,10 @@ fn hostile_text() -> impl Strategy<Value = String> {
             "価格改定",
             "ｶﾅ",
             "#tag",
+            "[[score]]",
+            "[[current o1/kr1]]",
+            "\\[[",
+            "[[scroe x]]",
             "# ",
             "## 学び\n- x",
             "- ",
@@ -1014,6 +1024,59 @@ fn fuzz_metric_file() {
 }
 
 #[test]
+fn fuzz_metric_csv() {
+    let scratch = Scratch::new();
+    std::fs::write(scratch.root().join("content/metrics/revenue.yaml"), "name: 売上\n").unwrap();
+    let field = prop_oneof![
+        6 => prop::sample::select(vec![
+            "date", "value", "note", "Date", "2025-07-07", "2025/7/7", "2025/07/08", "2025-02-30",
+            "7/7/2025", "2025/7/7 0:00", "45", "-1.5", "\"1,234\"", "\"1,23\"", "inf", "NaN", "1e16",
+            "\"a, b\"", "\"x\"\"y\"", "\"open", "１２", "45%", "", " ", "日付",
+        ])
+        .prop_map(str::to_string),
+        1 => hostile_text(),
+    ];
+    let row = prop::collection::vec(field, 0..5).prop_map(|f| f.join(","));
+    let ending = prop::sample::select(vec!["\n", "\r\n", "\r", "\n\n"]);
+    let rows = prop::collection::vec((row, ending), 0..12)
+        .prop_map(|rows| rows.iter().map(|(r, e)| format!("{r}{e}")).collect::<String>());
+    // A valid file now and then, so valid sites are rendered too: unique dates in
+    // either spelling, values with or without separators, notes quoted or not.
+    let valid = prop::collection::btree_map(0i64..400, (-2000i64..2000, any::<bool>()), 0..10).prop_map(|points| {
+        let mut text = String::from("date,value,note\r\n");
+        for (day, (value, alt)) in points {
+            let date = jiff::civil::date(2025, 7, 1) + jiff::Span::new().days(day);
+            let (date, value) = match alt {
+                true => (
+                    date.strftime("%Y/%-m/%-d").to_string(),
+                    format!("\"{value}\",\"a, \"\"b\"\"\""),
+                ),
+                false => (date.to_string(), format!("{value}.5,")),
+            };
+            text.push_str(&format!("{date},{value}\r\n"));
+        }
+        text
+    });
+    let body = prop_oneof![2 => rows, 1 => valid];
+    fuzz(
+        "fuzz_metric_csv",
+        64,
+        (body, any::<bool>(), edits()),
+        |(body, bom, edits)| {
+            let text = mutate(&format!("{}{body}", if bom { "\u{FEFF}" } else { "" }), &edits);
+            let parsed = okrsite::content::metric_csv::parse(&text, "content/metrics/revenue.csv");
+            prop_assert!(
+                parsed.problems.iter().all(|d| d.position.is_some()),
+                "every CSV problem has a position"
+            );
+            prop_assert_eq!(parsed.points.len(), parsed.rows.len());
+            scratch.check_with("content/metrics/revenue.csv", &text)
+        },
+    );
+    scratch.report("fuzz_metric_csv");
+}
+
+#[test]
 fn fuzz_config_toml() {
     let scratch = Scratch::new();
     use toml::Value as T;
@@ -1289,21 +1352,25 @@ fn fuzz_markdown_renderer() {
                             anchors: anchors.clone(),
                             tag_url: &tag_url,
                         }),
+                        placeholders: Some(&hostile_value),
                     },
                 );
                 if !allow_html {
                     assert_html_is_inert("review.html", &html)?;
                     prop_assert_eq!(markdown::sanitize(&html), html.clone(), "sanitising is stable");
                 }
-                let inline = markdown::render_inline(&md, allow_html);
+                let inline = markdown::render_inline(&md, allow_html, Some(&hostile_value));
                 if !allow_html {
                     assert_html_is_inert("learning.html", &inline)?;
                 }
             }
             for f in &found {
-                assert_html_is_inert("learning.html", &markdown::render_inline(&f.markdown, false))?;
+                assert_html_is_inert(
+                    "learning.html",
+                    &markdown::render_inline(&f.markdown, false, Some(&hostile_value)),
+                )?;
             }
-            let sections = markdown::sections(&md, &reserved);
+            let sections = markdown::sections(&md, &reserved, Some(&hostile_value));
             for s in &sections {
                 prop_assert!(!s.id.is_empty());
             }

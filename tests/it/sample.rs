@@ -32,6 +32,35 @@ fn the_sample_passes_check_strict() {
 }
 
 #[test]
+fn the_sample_passes_check_strict_on_any_date() {
+    // Its `as_of` pins "today" to the date the sample shows: years later (2032-01-01),
+    // or on the system date, no check-in is outdated and no metric stale.
+    for epoch in [Some("1956528000"), None] {
+        let mut cmd = okrsite();
+        match epoch {
+            Some(e) => cmd.env("SOURCE_DATE_EPOCH", e),
+            None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+        };
+        let out = cmd.args(["check", "--strict", "--root"]).arg(repo()).assert().success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.contains("0 errors, 0 warnings"), "{epoch:?}: {stderr}");
+    }
+    // Without it the same content is outdated years later: the pin is what keeps it clean.
+    let site = tempfile::tempdir().unwrap();
+    let config = std::fs::read_to_string(repo().join("okrsite.toml")).unwrap();
+    std::fs::write(site.path().join("okrsite.toml"), config.replace("as_of =", "# as_of =")).unwrap();
+    crate::common::copy_dir(&repo().join("content"), &site.path().join("content"));
+    let out = okrsite()
+        .env("SOURCE_DATE_EPOCH", "1956528000")
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("is stale"), "{stderr}");
+}
+
+#[test]
 fn the_sample_builds_and_shows_what_the_format_offers() {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");

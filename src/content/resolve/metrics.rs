@@ -7,14 +7,17 @@ use jiff::civil::Date;
 use super::super::bounds::{in_range, out_of_range};
 use super::super::cycles::{cycle_names, knots};
 use super::super::load::{Loaded, LoadedContent};
-use super::super::raw::{RawMetric, RawSeries, RawThresholds};
+use super::super::metric_csv::CsvPoints;
+use super::super::raw::{RawMetric, RawThresholds};
 use super::super::yaml::YamlPath;
 use super::Options;
 use super::ids::{is_slug, slug_help};
 use super::report::{Help, Reporter, listing};
-use crate::diag::Diagnostic;
+use super::series::{CsvLayout, YamlLayout, resolve_series};
+use crate::diag::{Diagnostic, Position};
 use crate::domain::Cadence;
 use crate::model::{Direction, Metric, MetricId, Point, Thresholds};
+use crate::msg;
 
 /// The published metrics, and what key results need to know of every metric file.
 pub(super) struct Metrics<'c> {
@@ -48,11 +51,12 @@ pub(super) fn resolve_metrics<'c>(content: &'c LoadedContent, opts: Options, r: 
             private.insert(id.as_str());
             continue;
         }
-        metrics.push(resolve_metric(id, l, opts, r));
+        metrics.push(resolve_metric(id, l, content.metric_csvs.get(id), opts, r));
     }
     let files: HashSet<&str> = content.metric_files.iter().map(String::as_str).collect();
     let mut sorted: Vec<&str> = files.iter().copied().collect();
     sorted.sort_unstable();
+    check_csvs_without_metric(content, &files, &sorted, r);
     check_unknown_drives(content, &files, &sorted, r);
     check_drives_cycles(content, r);
     keep_published_drives(&mut metrics);
@@ -65,103 +69,33 @@ pub(super) fn resolve_metrics<'c>(content: &'c LoadedContent, opts: Options, r: 
     }
 }
 
-/// Locating a point re-reads the file, so only the first few problems of each kind
-/// (non-finite, duplicate, after today) are reported point by point; the rest are
-/// counted in one more diagnostic. 100,000 future dates stay fast.
-const EACH: usize = 3;
-
-/// Checks a series (metric points or KR values): finite values, unique dates,
-/// none after today (a warning); returns the points sorted by date.
-pub(super) fn resolve_series<T>(
-    l: &Loaded<T>,
-    path: &YamlPath,
-    series: &RawSeries,
-    today: Date,
+fn resolve_metric(
+    id: &str,
+    l: &Loaded<RawMetric>,
+    csv: Option<&Loaded<CsvPoints>>,
+    opts: Options,
     r: &mut Reporter<'_>,
-) -> Vec<Point> {
-    let item_path = |i: usize| path.index(i);
-    let mut seen: HashMap<Date, usize> = HashMap::new();
-    let mut points = Vec::with_capacity(series.points.len());
-    // How many problems of each kind: non-finite, duplicate, after today.
-    let mut more = [0usize; 3];
-    for (i, p) in series.points.iter().enumerate() {
-        let date = p.date.to_string();
-        let at = item_path(i);
-        let value_at = if series.mapping_form {
-            at.clone()
-        } else {
-            at.key("value")
-        };
-        if !in_range(p.value) {
-            more[0] += 1;
-            if more[0] <= EACH {
-                let (message, help) = out_of_range(&format!("the value on {date}"), p.value);
-                r.error(l, &value_at, message).help(help);
-            }
-            continue;
-        }
-        if let Some(first) = seen.insert(p.date.0, i) {
-            more[1] += 1;
-            if more[1] <= EACH {
-                let first_line = r
-                    .locate(l, &item_path(first))
-                    .map_or(String::new(), |p| format!(" (first on line {})", p.line));
-                r.error(l, &at, format!("duplicate date {date} in the series{first_line}"))
-                    .help("each date appears once; merge the two points");
-            }
-            continue;
-        }
-        if p.date.0 > today {
-            more[2] += 1;
-            if more[2] <= EACH {
-                r.warning(l, &at, format!("data point dated {date}, after today ({today})"))
-                    .help("future dates are usually typos; check the year and month");
-            }
-        }
-        points.push(Point {
-            date: p.date.0,
-            value: p.value,
-            note: p.note.clone(),
-        });
-    }
-    report_the_rest(l, path, more, today, r);
-    points.sort_by_key(|p| p.date);
-    points
-}
-
-/// One diagnostic for each kind of problem past the first [`EACH`] of a series.
-fn report_the_rest<T>(l: &Loaded<T>, path: &YamlPath, counts: [usize; 3], today: Date, r: &mut Reporter<'_>) {
-    let more = counts.map(|n| n.saturating_sub(EACH));
-    if more[0] > 0 {
-        r.error(
-            l,
-            path,
-            format!(
-                "{} more values in this series are not finite numbers or larger in magnitude than 1e15",
-                more[0]
-            ),
-        );
-    }
-    if more[1] > 0 {
-        r.error(l, path, format!("{} more duplicate dates in this series", more[1]));
-    }
-    if more[2] > 0 {
-        r.warning(
-            l,
-            path,
-            format!(
-                "{} more data points in this series are dated after today ({today})",
-                more[2]
-            ),
-        );
-    }
-}
-
-fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Reporter<'_>) -> Metric {
+) -> Metric {
     let m = &l.raw;
-    let root = YamlPath::root();
     let thresholds = m.thresholds.as_ref().map(|t| resolve_thresholds(l, t, r));
-    let points = resolve_series(l, &root.key("points"), &m.points, opts.today, r);
+    let points = match csv {
+        Some(csv) => {
+            check_points_in_one_place(l, csv, r);
+            let layout = CsvLayout {
+                text: &csv.text,
+                rows: &csv.raw.rows,
+            };
+            resolve_series(csv, &layout, &csv.raw.points, opts.today, r)
+        }
+        None => {
+            let path = YamlPath::root().key("points");
+            let layout = YamlLayout {
+                path: &path,
+                series: &m.points,
+            };
+            resolve_series(l, &layout, &m.points.points, opts.today, r)
+        }
+    };
     if let Some(cadence) = m.cadence {
         warn_if_stale(id, l, cadence, &points, opts.today, r);
     }
@@ -180,6 +114,42 @@ fn resolve_metric(id: &str, l: &Loaded<RawMetric>, opts: Options, r: &mut Report
         drives: m.drives.iter().map(|d| MetricId::new(d.as_str())).collect(),
         points,
         source: l.file.clone(),
+    }
+}
+
+/// A metric with a CSV has no `points` in its YAML: an error on the CSV, naming
+/// the line of the YAML's `points`.
+fn check_points_in_one_place(l: &Loaded<RawMetric>, csv: &Loaded<CsvPoints>, r: &mut Reporter<'_>) {
+    if l.raw.points.points.is_empty() {
+        return;
+    }
+    let message = match r.locate(l, &YamlPath::root().key("points")) {
+        Some(p) => msg!("csv.both", file = &l.file, line = p.line),
+        None => msg!("csv.both_unlocated", file = &l.file),
+    };
+    let d = Diagnostic::error(csv.file.clone(), Some(Position::new(1, 1)), message).with_help(msg!("csv.both_help"));
+    r.diagnostics.push(d);
+}
+
+/// A CSV of points with no metric file beside it: an error at its first line, with
+/// the nearest metric id.
+fn check_csvs_without_metric(content: &LoadedContent, files: &HashSet<&str>, sorted: &[&str], r: &mut Reporter<'_>) {
+    for (id, csv) in &content.metric_csvs {
+        if files.contains(id.as_str()) {
+            continue;
+        }
+        let yaml = format!("content/metrics/{id}.yaml");
+        let help = match r.suggest(id, sorted) {
+            Some(near) => msg!("csv.orphan_near_help", near = near),
+            None => msg!("csv.orphan_help", file = &yaml),
+        };
+        let d = Diagnostic::error(
+            csv.file.clone(),
+            Some(Position::new(1, 1)),
+            msg!("csv.orphan", file = &yaml),
+        )
+        .with_help(help);
+        r.diagnostics.push(d);
     }
 }
 

@@ -10,8 +10,9 @@ use super::super::raw::{RawKeyResult, RawObjective, RawTeamQuarter};
 use super::super::yaml::YamlPath;
 use super::alignment::{ObjectiveIds, objective_ids, resolve_alignment};
 use super::ids::check_id;
-use super::metrics::{Metrics, resolve_series};
+use super::metrics::Metrics;
 use super::report::{Help, Reporter, listing};
+use super::series::{YamlLayout, resolve_series};
 use super::teams::Teams;
 use super::{Options, TeamQuarters};
 use crate::config::Config;
@@ -259,7 +260,14 @@ fn kr_data(
             KrData::None
         }
         (Some(m), None) => metric_data(l, kp, m, ctx.metrics, r),
-        (None, Some(values)) => KrData::Values(resolve_series(l, &kp.key("values"), values, ctx.opts.today, r)),
+        (None, Some(values)) => {
+            let path = kp.key("values");
+            let layout = YamlLayout {
+                path: &path,
+                series: values,
+            };
+            KrData::Values(resolve_series(l, &layout, &values.points, ctx.opts.today, r))
+        }
         (None, None) => KrData::None,
     }
 }

@@ -22,6 +22,13 @@ pub(super) struct Reporter<'a> {
     pub(super) suggestion_work: usize,
 }
 
+/// Where a diagnostic points: a node of a YAML file, or a position found otherwise
+/// (a field of a CSV row).
+pub(super) enum Spot {
+    Node(YamlPath),
+    At(Position),
+}
+
 /// How many names "did you mean" may compare in one run.
 pub(super) const SUGGESTION_BUDGET: usize = 500_000;
 /// How many diagnostics of one file the index cannot locate are located by re-reading it.
@@ -104,6 +111,37 @@ impl<'a> Reporter<'a> {
             help: None,
         });
         self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// Reports at `spot`, a node or a position of the file of `l`.
+    pub(super) fn report_at<T>(
+        &mut self,
+        severity: Severity,
+        l: &Loaded<T>,
+        spot: &Spot,
+        message: impl Into<Message>,
+    ) -> &mut Diagnostic {
+        match spot {
+            Spot::Node(path) => self.push(severity, l, path, message.into()),
+            Spot::At(position) => {
+                self.diagnostics.push(Diagnostic {
+                    severity,
+                    file: l.file.clone(),
+                    position: Some(*position),
+                    message: message.into(),
+                    help: None,
+                });
+                self.diagnostics.last_mut().expect("just pushed")
+            }
+        }
+    }
+
+    /// The position of `spot` in the file of `l`, if it can be found.
+    pub(super) fn locate_spot<T>(&mut self, l: &Loaded<T>, spot: &Spot) -> Option<Position> {
+        match spot {
+            Spot::Node(path) => self.locate(l, path),
+            Spot::At(position) => Some(*position),
+        }
     }
 
     pub(super) fn error<T>(&mut self, l: &Loaded<T>, path: &YamlPath, message: impl Into<Message>) -> &mut Diagnostic {

@@ -147,7 +147,9 @@ fn write_page(
     let file = finish_page(views, theme, page)?;
     let path = file.path.clone();
     crate::timings::measure("write pages", || sink.put(file)).map_err(|e| match (source, e) {
-        (Some(source), SinkError::Write(e)) => SinkError::Write(format!("{e} (the page made from {source})").into()),
+        (Some(source), SinkError::Write(e)) => {
+            SinkError::Write(crate::msg!("build.page_from", reason = e, source = source))
+        }
         (_, e) => e,
     })?;
     Ok(path)

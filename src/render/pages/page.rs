@@ -35,18 +35,37 @@ struct SiteInfo<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
     /// Its template failed.
-    #[error("template {template} for {path}: {}", error_chain(.error))]
     Template {
         template: &'static str,
         path: String,
         error: tera::Error,
     },
     /// The sink refused the page (or the build was cancelled).
-    #[error("{0}")]
     Sink(SinkError),
     /// Two different tags would share one page (their folder names' hashes collide).
-    #[error("{0}")]
     TagCollision(TagCollision),
+}
+
+impl PageError {
+    /// What went wrong, in the catalogue's words (tera's own report as it is).
+    pub fn message(&self) -> crate::messages::Message {
+        match self {
+            PageError::Template { template, path, error } => crate::msg!(
+                "build.template_failed",
+                template = *template,
+                path = path,
+                reason = error_chain(error)
+            ),
+            PageError::Sink(e) => e.message(),
+            PageError::TagCollision(c) => c.message(),
+        }
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 impl From<SinkError> for PageError {

@@ -6,7 +6,6 @@ use tera::Context;
 use super::page::{Page, PageError, finish_page};
 use crate::files::OutputFile;
 use crate::insight::related::{LearningTerms, Related};
-use crate::model::QuarterData;
 use crate::render::charts::{self, Bar, Chart};
 use crate::render::markdown::{self, LearningMarks};
 use crate::render::theme::Theme;
@@ -47,10 +46,9 @@ pub fn review_page(
     mut view: TeamQuarterView,
     related: Vec<&LearningView>,
 ) -> Page {
-    let q = &v.site.quarters[qi];
     attach_kr_charts(v, qi, ti, &mut view);
     let path = view.url.clone();
-    render_retro_body(v, q, ti, &root_of(&path), &mut view);
+    render_retro_body(v, qi, ti, &root_of(&path), &mut view);
     let title = format!("{} — {}", view.team.name, view.quarter.label);
     let overview = objective_scores_chart(v, qi, ti, &view, &title);
     let mut data = Context::new();
@@ -89,9 +87,9 @@ fn attach_kr_charts(v: &Views<'_>, qi: usize, ti: usize, view: &mut TeamQuarterV
 
 /// Renders the retrospective's body into the view, its learnings marked and their
 /// tags linked (relative to the page, whose way to the site root is `root`).
-fn render_retro_body(v: &Views<'_>, q: &QuarterData, ti: usize, root: &str, view: &mut TeamQuarterView) {
+fn render_retro_body(v: &Views<'_>, qi: usize, ti: usize, root: &str, view: &mut TeamQuarterView) {
     let site = v.site;
-    let tq = &q.teams[ti];
+    let tq = &site.quarters[qi].teams[ti];
     let (Some(r), Some(rv)) = (&tq.retro, view.retro.as_mut()) else {
         return;
     };
@@ -110,6 +108,7 @@ fn render_retro_body(v: &Views<'_>, q: &QuarterData, ti: usize, root: &str, view
             allow_html: site.config.allow_html,
             reserved_ids: &reserved,
             learnings: Some(marks),
+            placeholders: Some(&|p| v.placeholder_value(qi, ti, p)),
         },
     );
 }

@@ -24,7 +24,6 @@ pub struct TagCount {
 
 /// Two different tags whose page names would be the same (a hash collision).
 #[derive(Debug, thiserror::Error)]
-#[error("{file}: the tags `{tag}` and `{first}` (first used at {first_source}) would share the page {url}; rename one")]
 pub struct TagCollision {
     /// Where the second tag is used.
     file: String,
@@ -32,6 +31,25 @@ pub struct TagCollision {
     first: String,
     first_source: String,
     url: String,
+}
+
+impl TagCollision {
+    pub fn message(&self) -> crate::messages::Message {
+        crate::msg!(
+            "build.tag_collision",
+            file = &self.file,
+            tag = &self.tag,
+            first = &self.first,
+            first_source = &self.first_source,
+            url = &self.url
+        )
+    }
+}
+
+impl std::fmt::Display for TagCollision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
 }
 
 /// Tags with how many learnings carry them, most used first, and each tag's

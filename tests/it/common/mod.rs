@@ -82,3 +82,36 @@ pub fn fixture_dirs(kind: &str) -> Vec<PathBuf> {
     assert!(!dirs.is_empty());
     dirs
 }
+
+/// Every file of a built site: (path relative to `dir`, with `/`; bytes), sorted.
+pub fn output_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Options of a build of the site at `root` into its `public/`, on the fixtures'
+/// today (2025-11-01), in a long-lived session as `serve` runs it (parses kept
+/// between builds).
+pub fn session_build(root: &Path) -> okrsite::build::BuildOptions {
+    okrsite::build::BuildOptions {
+        root: root.to_path_buf(),
+        target: okrsite::build::Target::Output {
+            dir: None,
+            force: false,
+        },
+        base_url: None,
+        drafts: false,
+        today: jiff::civil::date(2025, 11, 1),
+        progress: None,
+        session: Some(std::sync::Arc::new(okrsite::build::Session::default())),
+    }
+}
