@@ -234,14 +234,15 @@ mod tests {
 
     #[test]
     fn toml_front_matter_is_an_error_at_its_first_line() {
-        let err = parse("+++\ntitle = \"x\"\n+++\n## 学び\n", "r.md").unwrap_err();
+        let errs = parse("+++\ntitle = \"x\"\n+++\n## 学び\n", "r.md").unwrap_err();
+        let [err] = errs.as_slice() else { panic!("{errs:?}") };
         assert_eq!(err.position, Some(Position::new(1, 1)));
         assert!(
             err.message.to_string().contains("`+++` (TOML) front matter"),
             "{}",
             err.message
         );
-        assert!(err.help.unwrap().to_string().contains("`---`"));
+        assert!(err.help.as_ref().unwrap().to_string().contains("`---`"));
     }
 
     #[test]
