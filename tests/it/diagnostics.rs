@@ -73,8 +73,13 @@ fn errors(blocks: &[String]) -> usize {
     blocks.iter().filter(|b| b.starts_with("error")).count()
 }
 
-fn warnings(blocks: &[String]) -> usize {
-    blocks.iter().filter(|b| b.starts_with("warning")).count()
+/// The warnings about `file` (the base fixture's retrospective has Japanese headings,
+/// so an English site warns about its review sections).
+fn warnings_in(blocks: &[String], file: &str) -> usize {
+    blocks
+        .iter()
+        .filter(|b| b.starts_with("warning") && b.contains(file))
+        .count()
 }
 
 const CHECKIN_KR: &str = "objectives:
@@ -251,7 +256,7 @@ fn every_problem_of_one_kr_is_reported_in_one_run() {
     reported(&blocks, &format!("{f}:14:25"), &["write a share: 0.7"]);
     assert_eq!(errors(&blocks), 7, "{}", blocks.join("\n\n"));
     // The objective keeps its other KR: no warning that it has only one.
-    assert_eq!(warnings(&blocks), 0, "{}", blocks.join("\n\n"));
+    assert_eq!(warnings_in(&blocks, "company.yaml"), 0, "{}", blocks.join("\n\n"));
 }
 
 #[test]
@@ -404,7 +409,7 @@ fn a_checkin_with_a_bad_date_raises_no_outdated_warning() {
     );
     assert_eq!(errors(&blocks), 1, "{}", blocks.join("\n\n"));
     assert_eq!(
-        warnings(&blocks),
+        warnings_in(&blocks, "company.yaml"),
         0,
         "no false outdated warning:\n{}",
         blocks.join("\n\n")
