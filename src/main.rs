@@ -366,7 +366,7 @@ fn serve(lang: Lang, opts: okrsite::serve::ServeOptions) -> ExitCode {
     match okrsite::serve::serve(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            error(lang, Message::verbatim(e.to_string()));
+            error(lang, e.message());
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -10,7 +10,9 @@
 //! - only requests for its own host are answered ([`host`]);
 //! - SIGINT, SIGTERM and SIGHUP stop it within a second and remove its private
 //!   temporary folder ([`workdir`]). A content error never stops the server:
-//!   every page shows the diagnostics as an overlay until the file is fixed.
+//!   every page shows the diagnostics as an overlay until the file is fixed; before
+//!   any build has succeeded, every URL answers with a page of the diagnostics
+//!   ([`http`]), which reloads into the site once the content is fixed.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,6 +25,8 @@ use jiff::civil::Date;
 
 use crate::base_url::{BaseUrl, BaseUrlError};
 use crate::build;
+use crate::messages::Message;
+use crate::msg;
 
 mod host;
 mod http;
@@ -67,6 +71,29 @@ pub enum ServeError {
     Watch(#[from] watch::WatchError),
 }
 
+impl ServeError {
+    /// The error in the command line's words (the system's own words as they are).
+    pub fn message(&self) -> Message {
+        match self {
+            ServeError::Root { path, source } => msg!(
+                "serve.error.root",
+                path = path.display().to_string(),
+                error = source.to_string()
+            ),
+            ServeError::Runtime(e) => msg!("serve.error.runtime", error = e.to_string()),
+            ServeError::Signals(e) => msg!("serve.error.signals", error = e.to_string()),
+            ServeError::Listen { addr, source } => {
+                msg!("serve.error.listen", addr = addr.as_str(), error = source.to_string())
+            }
+            ServeError::Url { addr, source } => {
+                msg!("serve.error.url", addr = addr.as_str(), error = source.to_string())
+            }
+            ServeError::WorkDir(e) => Message::verbatim(e.to_string()),
+            ServeError::Watch(e) => Message::verbatim(e.to_string()),
+        }
+    }
+}
+
 /// How long a rebuild in progress gets to stop when the server stops. Not
 /// longer: the work folder is renamed before it is removed, so a build that
 /// is still running then fails its next write instead of leaving files behind.
@@ -90,7 +117,8 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
     let workdir = workdir::WorkDir::create()?;
     let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     let base_url = opts.base_url.take().unwrap_or_default();
-    let served = Arc::new(Served::new(base_url.path().to_string(), stopping));
+    let lang = build::cli_lang(&opts.root);
+    let served = Arc::new(Served::new(base_url.path().to_string(), lang, stopping));
     let session = Arc::new(build::Session::default());
     let mut builder = None;
     let result = runtime.block_on(run(
@@ -150,17 +178,20 @@ async fn run(
         _ = built_rx => {}
     }
     let _watch = start_rebuilding(&builder)?;
+    let lang = served.lang;
     if !addr.ip().is_loopback() {
-        eprintln!(
-            "warning: listening on {addr}: anyone who can reach this machine can read the site{}",
-            if opts.drafts { ", drafts included" } else { "" }
-        );
+        let warning = if opts.drafts {
+            msg!("serve.open_to_all_drafts", addr = addr.to_string())
+        } else {
+            msg!("serve.open_to_all", addr = addr.to_string())
+        };
+        eprintln!("{}", warning.render(lang));
     }
-    eprintln!("serving {url} (Ctrl-C to stop)");
+    eprintln!("{}", msg!("serve.serving", url = url.as_str()).render(lang));
     if opts.open {
         open_in_browser(&url);
     }
-    let policy = HostPolicy::new(opts.allowed_hosts.iter().cloned());
+    let policy = HostPolicy::new(opts.allowed_hosts.iter().cloned(), lang);
     let app = router(served.clone(), Arc::new(policy));
     let stop = async move {
         stop.await;

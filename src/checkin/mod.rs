@@ -310,7 +310,7 @@ fn find_kr(root: &Path, c: &Checkin) -> Result<Target, CheckinError> {
     let origin = Origin {
         file: &rel,
         line_offset: 0,
-        what: "a team's quarter file",
+        what: || msg!("yaml.what.team_quarter"),
     };
     let raw = yaml::parse::<Option<RawTeamQuarter>>(&file.text, origin)
         .map_err(|d| CheckinError::Unreadable(Box::new(d)))?
@@ -449,7 +449,7 @@ fn value_edit(root: &Path, target: &Target, kr_file: &Edit, date: Date, value: f
     let origin = Origin {
         file: &rel,
         line_offset: 0,
-        what: "a metric file",
+        what: || msg!("yaml.what.metric_file"),
     };
     let raw = yaml::parse::<RawMetric>(&file.text, origin).map_err(|d| CheckinError::Unreadable(Box::new(d)))?;
     no_point_on(raw.points.points.iter().map(|p| p.date.0), date, &rel)?;

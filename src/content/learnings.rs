@@ -40,6 +40,8 @@ pub struct WalkedItem {
     pub text: String,
     /// Its tags in order, each once (by [`tag_identity`]).
     pub tags: Vec<String>,
+    /// Its plain text as written, `#tag` tokens kept, white space squashed.
+    pub written: String,
 }
 
 /// What an event means for learnings.
@@ -117,6 +119,7 @@ impl LearningWalker {
                         range: item.start..range.end.max(item.start),
                         text,
                         tags,
+                        written: text::squash_whitespace(&item.plain),
                     });
                 }
             }

@@ -14,6 +14,7 @@ use super::raw::{Lenient, RawCheckin, RawKeyResult, RawMetric, RawObjective, Raw
 pub use super::read::{MAX_FILE_BYTES, read_text, special_file};
 use super::read::{decode_text, read_bytes, split_bom};
 use super::retro::{self, ParsedRetro};
+use super::shapes::{METRIC_FILE, TEAM_QUARTER_FILE, TEAMS_FILE};
 use super::yaml::{self, Origin, YamlPath};
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::diag::{self, Diagnostic, SourceMap};
@@ -284,9 +285,7 @@ fn parse_files(
         .into_par_iter()
         .map(|(path, display, kind)| {
             if let Some(text) = replaced.get(&display) {
-                let parsed = parse_file(Ok(text.clone()), display, kind);
-                let element_errors = element_errors(&parsed);
-                return (parsed, element_errors);
+                return parse_explained(Ok(text.clone()), display, kind);
             }
             let bytes = read_bytes(&path, &display);
             if let (Some(c), Ok(b)) = (cache, &bytes)
@@ -298,8 +297,7 @@ fn parse_files(
                 .as_deref()
                 .map_err(Clone::clone)
                 .and_then(|b| decode_text(b, &display));
-            let parsed = parse_file(text, display, kind);
-            let element_errors = element_errors(&parsed);
+            let (parsed, element_errors) = parse_explained(text, display, kind);
             if let (Some(c), Ok(b)) = (cache, &bytes) {
                 c.put(path, b, &parsed, &element_errors);
             }
@@ -308,19 +306,29 @@ fn parse_files(
         .collect()
 }
 
+/// [`parse_file`], and for a file serde read alone (with anchors) its broken
+/// elements one by one.
+fn parse_explained(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -> (Parsed, Vec<Diagnostic>) {
+    let (parsed, mut element_errors) = parse_file(text, display, kind);
+    if element_errors.is_empty() {
+        element_errors = explain_elements(&parsed);
+    }
+    (parsed, element_errors)
+}
+
 /// Puts each parsed file (and its problems) into `out`, in file order.
 fn add_parsed(parsed: Vec<(Parsed, Vec<Diagnostic>)>, out: &mut LoadedContent) {
     for (p, mut element_errors) in parsed {
         out.diagnostics.append(&mut element_errors);
         match p {
-            Parsed::Failed(display, text, d, okrs_of) => {
+            Parsed::Failed(display, text, mut problems, okrs_of) => {
                 if let Some(t) = text {
                     out.sources.insert(display, t);
                 }
                 if let Some(key) = okrs_of {
                     out.failed_okrs.insert(key);
                 }
-                out.diagnostics.push(d);
+                out.diagnostics.append(&mut problems);
             }
             Parsed::Teams(l) => {
                 out.sources.insert(l.file.clone(), l.text.clone());
@@ -418,8 +426,8 @@ fn classify(rel: &str, is_dir: bool, fiscal_year_start_month: i8) -> Result<Opti
 
 #[derive(Clone)]
 enum Parsed {
-    /// Display path, text if it was read, the error, and `(quarter, team)` for an OKR file.
-    Failed(String, Option<Arc<str>>, Diagnostic, Option<(Quarter, String)>),
+    /// Display path, text if it was read, its problems, and `(quarter, team)` for an OKR file.
+    Failed(String, Option<Arc<str>>, Vec<Diagnostic>, Option<(Quarter, String)>),
     Teams(Loaded<Vec<Lenient<RawTeam>>>),
     Metric(String, Box<Loaded<RawMetric>>),
     MetricCsv(String, Box<Loaded<CsvPoints>>),
@@ -441,45 +449,78 @@ impl Parsed {
     }
 }
 
-/// Parses a content file's text ([`read_text`]'s result) as what `kind` says it is.
-fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -> Parsed {
+/// Parses a content file's text ([`read_text`]'s result) as what `kind` says it is;
+/// with the problems of the elements left out of it (each reported, the rest kept).
+fn parse_file(text: Result<Arc<str>, Diagnostic>, display: String, kind: Kind) -> (Parsed, Vec<Diagnostic>) {
     let okrs_of = match &kind {
         Kind::Okrs(q, team) => Some((*q, team.clone())),
         _ => None,
     };
     let text = match text {
         Ok(t) => t,
-        Err(d) => return Parsed::Failed(display, None, d, okrs_of),
+        Err(d) => return (Parsed::Failed(display, None, vec![d], okrs_of), Vec::new()),
     };
+    let (parsed, problems) = parse_text(&text, &display, kind);
+    match parsed {
+        Some(p) => (p, problems),
+        None => (Parsed::Failed(display, Some(text), problems, okrs_of), Vec::new()),
+    }
+}
+
+/// A file's text read as what `kind` says (`None` when it cannot be), and its problems.
+fn parse_text(text: &Arc<str>, display: &str, kind: Kind) -> (Option<Parsed>, Vec<Diagnostic>) {
     let origin = |what| Origin {
-        file: &display,
+        file: display,
         line_offset: 0,
         what,
     };
-    let result = match kind {
-        Kind::Teams => yaml::parse::<Option<Vec<Lenient<RawTeam>>>>(&text, origin("teams.yaml (a list of teams)"))
-            .map(|raw| Parsed::Teams(loaded(&display, &text, raw.unwrap_or_default()))),
-        Kind::Metric(id) => yaml::parse::<RawMetric>(&text, origin("a metric file"))
-            .map(|raw| Parsed::Metric(id, Box::new(loaded(&display, &text, raw)))),
-        Kind::MetricCsv(id) => Ok(Parsed::MetricCsv(
-            id,
-            Box::new(loaded(&display, &text, metric_csv::parse(&text, &display))),
-        )),
+    match kind {
+        Kind::Teams => {
+            let read = yaml::read::<Option<Vec<Lenient<RawTeam>>>>(
+                text,
+                origin(|| crate::msg!("yaml.what.teams_file")),
+                &TEAMS_FILE,
+            );
+            let parsed = read
+                .value
+                .map(|raw| Parsed::Teams(loaded(display, text, raw.unwrap_or_default())));
+            (parsed, read.problems)
+        }
+        Kind::Metric(id) => {
+            let read = yaml::read::<RawMetric>(text, origin(|| crate::msg!("yaml.what.metric_file")), &METRIC_FILE);
+            let parsed = read
+                .value
+                .map(|raw| Parsed::Metric(id, Box::new(loaded(display, text, raw))));
+            (parsed, read.problems)
+        }
+        Kind::MetricCsv(id) => {
+            let points = metric_csv::parse(text, display);
+            (
+                Some(Parsed::MetricCsv(id, Box::new(loaded(display, text, points)))),
+                Vec::new(),
+            )
+        }
         Kind::Okrs(q, team) => {
-            yaml::parse::<Option<RawTeamQuarter>>(&text, origin("a team's quarter file")).map(|raw| {
+            let read = yaml::read::<Option<RawTeamQuarter>>(
+                text,
+                origin(|| crate::msg!("yaml.what.team_quarter")),
+                &TEAM_QUARTER_FILE,
+            );
+            let parsed = read.value.map(|raw| {
                 let raw = raw.unwrap_or(RawTeamQuarter {
                     objectives: Vec::new(),
                     not_doing: Vec::new(),
                     private: false,
                 });
-                Parsed::Okrs(q, team, loaded(&display, &text, raw))
-            })
+                Parsed::Okrs(q, team, loaded(display, text, raw))
+            });
+            (parsed, read.problems)
         }
-        Kind::Retro(q, team) => {
-            retro::parse(&text, &display).map(|raw| Parsed::Retro(q, team, loaded(&display, &text, raw)))
-        }
-    };
-    result.unwrap_or_else(|d| Parsed::Failed(display.clone(), Some(text), d, okrs_of))
+        Kind::Retro(q, team) => match retro::parse(text, display) {
+            Ok(raw) => (Some(Parsed::Retro(q, team, loaded(display, text, raw))), Vec::new()),
+            Err(problems) => (None, problems),
+        },
+    }
 }
 
 /// A parsed file with its display path and text.
@@ -498,10 +539,11 @@ const EXPLAINED_ELEMENTS: usize = 20;
 /// A list element that failed on its own, and how to explain it.
 type Broken = (YamlPath, fn(&str, &YamlPath, Origin<'_>) -> Option<Diagnostic>);
 
-/// Precise diagnostics for the list elements that failed on their own
-/// (teams, objectives, key results, check-ins), so one run reports them all: the
+/// Precise diagnostics for the list elements that failed on their own (teams,
+/// objectives, key results, check-ins) in a file serde read alone, so one run
+/// reports them all: the
 /// first [`EXPLAINED_ELEMENTS`] of a file one by one, the rest in one diagnostic.
-fn element_errors(parsed: &Parsed) -> Vec<Diagnostic> {
+fn explain_elements(parsed: &Parsed) -> Vec<Diagnostic> {
     let (text, file, broken) = match parsed {
         Parsed::Teams(l) => (&l.text, &l.file, broken_teams(&l.raw)),
         Parsed::Okrs(_, _, l) => (&l.text, &l.file, broken_okrs(&l.raw)),
@@ -512,7 +554,7 @@ fn element_errors(parsed: &Parsed) -> Vec<Diagnostic> {
     let origin = Origin {
         file,
         line_offset: 0,
-        what: "a file",
+        what: || crate::msg!("yaml.what.file"),
     };
     let mut out: Vec<Diagnostic> = broken
         .iter()
@@ -581,7 +623,7 @@ mod tests {
         let path = Path::new("content/teams.yaml");
         let bytes = b"- id: company\n  name: A\n";
         let text = decode_text(bytes, "content/teams.yaml");
-        let parsed = parse_file(text, "content/teams.yaml".into(), Kind::Teams);
+        let (parsed, _) = parse_file(text, "content/teams.yaml".into(), Kind::Teams);
         cache.put(path.into(), bytes, &parsed, &[]);
         assert!(cache.get(path, bytes).is_some());
         assert!(cache.get(path, b"- id: company\n  name: B\n").is_none());

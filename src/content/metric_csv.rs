@@ -282,7 +282,7 @@ impl<'a> Parser<'a> {
             let near = suggestion(&lower, &[expected]);
             usable &= near.is_some();
             let help = match near {
-                Some(near) => Message::from(near),
+                Some(near) => near,
                 None if COLUMNS.contains(&lower.as_str()) => msg!("csv.header_order_help"),
                 None => msg!("csv.header_help"),
             };

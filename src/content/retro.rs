@@ -6,9 +6,12 @@ use pulldown_cmark::Parser;
 
 use super::learnings::{LearningWalker, Walked, item_markdown};
 pub use super::learnings::{is_tag_char, markdown_options, split_tags, tag_identity};
+use super::placeholders::{self, Fill};
 use super::raw::RawFrontMatter;
+use super::shapes::FRONT_MATTER;
 use super::yaml::{self, Origin};
 use crate::diag::{Diagnostic, Position};
+use crate::msg;
 
 /// A retrospective split into front matter and body.
 #[derive(Debug, Clone)]
@@ -19,11 +22,18 @@ pub struct ParsedRetro {
     pub body_line_offset: usize,
 }
 
-/// Splits `---` front matter from the Markdown body and parses it. Line numbers in
-/// front matter errors count from the top of the .md file.
-pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
+/// Splits `---` front matter from the Markdown body and parses it, with every
+/// problem of the front matter. Line numbers in front matter errors count from the
+/// top of the .md file.
+pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Vec<Diagnostic>> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if first.trim_end() == "+++" {
+        return Err(vec![
+            Diagnostic::error(file, Some(Position::new(1, 1)), msg!("retro.toml_front_matter"))
+                .with_help(msg!("retro.toml_front_matter_help")),
+        ]);
+    }
     if first.trim_end() != "---" {
         return Ok(ParsedRetro {
             front: RawFrontMatter::default(),
@@ -40,12 +50,12 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
             let origin = Origin {
                 file,
                 line_offset: 1,
-                what: "the front matter",
+                what: || crate::msg!("yaml.what.front_matter"),
             };
             let front = if front_text.trim().is_empty() {
                 RawFrontMatter::default()
             } else {
-                yaml::parse::<RawFrontMatter>(front_text, origin)?
+                yaml::read::<RawFrontMatter>(front_text, origin, &FRONT_MATTER).into_result()?
             };
             return Ok(ParsedRetro {
                 front,
@@ -55,12 +65,14 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        file,
-        Some(Position::new(1, 1)),
-        "the front matter opened with `---` is never closed",
-    )
-    .with_help("end the front matter with a line holding only `---`"))
+    Err(vec![
+        Diagnostic::error(
+            file,
+            Some(Position::new(1, 1)),
+            "the front matter opened with `---` is never closed",
+        )
+        .with_help("end the front matter with a line holding only `---`"),
+    ])
 }
 
 /// A learning as found in the Markdown, before it is tied to a team and quarter.
@@ -78,11 +90,29 @@ pub struct FoundLearning {
 /// The top-level list items under any level 2 or 3 heading whose text matches
 /// one of `headings` (case-insensitively, trimmed), as [`LearningWalker`] finds them.
 pub fn extract_learnings(body: &str, headings: &[String]) -> Vec<FoundLearning> {
+    learnings_of(
+        body,
+        headings,
+        Parser::new_ext(body, markdown_options()).into_offset_iter(),
+    )
+}
+
+/// [`extract_learnings`], with the values of the body's placeholders in each learning's
+/// text (`markdown` stays as written): what pages, search and feeds show.
+pub fn extract_learnings_filled(body: &str, headings: &[String], values: Fill<'_>) -> Vec<FoundLearning> {
+    learnings_of(body, headings, placeholders::filled_events(body, values))
+}
+
+fn learnings_of<'a>(
+    body: &'a str,
+    headings: &[String],
+    events: impl Iterator<Item = (pulldown_cmark::Event<'a>, std::ops::Range<usize>)>,
+) -> Vec<FoundLearning> {
     let mut walker = LearningWalker::new(headings);
     let mut found = Vec::new();
     // Lines are counted from the previous learning on, not from the top for each one.
     let mut lines = LineCounter::default();
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+    for (event, range) in events {
         let Walked::ItemEnd(item) = walker.step(&event, &range) else {
             continue;
         };
@@ -180,7 +210,11 @@ mod tests {
 
     #[test]
     fn front_matter_lines_count_from_the_top_of_the_file() {
-        let err = parse("---\ntitle: x\ntagz: [a]\n---\nbody\n", "r.md").unwrap_err();
+        let errs = parse("---\ntitle: x\ntagz: [a]\ndraft: no\n---\nbody\n", "r.md").unwrap_err();
+        // Every problem of the front matter, each at its line.
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[1].position, Some(Position::new(4, 8)));
+        let err = &errs[0];
         assert_eq!(err.position, Some(Position::new(3, 1)));
         assert!(
             err.message.to_string().contains("unknown key `tagz`"),
@@ -191,12 +225,24 @@ mod tests {
         assert_eq!(ok.front.title.as_deref(), Some("x"));
         assert_eq!(ok.body_line_offset, 3);
         assert!(
-            parse("---\ntitle: x\n", "r.md")
-                .unwrap_err()
+            parse("---\ntitle: x\n", "r.md").unwrap_err()[0]
                 .message
                 .to_string()
                 .contains("never closed")
         );
+    }
+
+    #[test]
+    fn toml_front_matter_is_an_error_at_its_first_line() {
+        let errs = parse("+++\ntitle = \"x\"\n+++\n## 学び\n", "r.md").unwrap_err();
+        let [err] = errs.as_slice() else { panic!("{errs:?}") };
+        assert_eq!(err.position, Some(Position::new(1, 1)));
+        assert!(
+            err.message.to_string().contains("`+++` (TOML) front matter"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.as_ref().unwrap().to_string().contains("`---`"));
     }
 
     #[test]
@@ -217,6 +263,19 @@ mod tests {
         assert_eq!(found[1].tags, ["動画", "video"]);
         assert_eq!(found[0].line, 5);
         assert_eq!(found[3].tags, ["en"]);
+    }
+
+    #[test]
+    fn filled_learnings_read_the_values_outside_code() {
+        let body = "## 学び\n- 全体は[[score]]で `[[score]]` と書く #tag\n- 二つ目\n";
+        let value = |_: &placeholders::Placeholder| Some("0.72".to_string());
+        let found = extract_learnings_filled(body, &headings(), &value);
+        assert_eq!(found[0].text, "全体は0.72で [[score]] と書く");
+        assert_eq!(found[0].tags, ["tag"]);
+        assert_eq!(found[0].markdown, "全体は[[score]]で `[[score]]` と書く");
+        let plain = extract_learnings(body, &headings());
+        assert_eq!(plain[1], found[1]);
+        assert_eq!(plain[0].offset, found[0].offset);
     }
 
     #[test]

@@ -11,10 +11,8 @@
 //! `locate` for them.
 
 use std::collections::HashMap;
-use std::mem::MaybeUninit;
 
-use libyaml_rs as sys;
-
+use super::yaml::events::{self as sys, OwnedEvent, Parser};
 use super::yaml::{Seg, YamlPath, too_deep};
 use crate::diag::Position;
 
@@ -75,13 +73,13 @@ impl PositionIndex {
         let mut parser = Parser::new(text)?;
         let mut stack: Vec<Frame> = Vec::new();
         loop {
-            let event = parser.next()?;
-            let mark = Position::new(event.start_mark.line as usize + 1, event.start_mark.column as usize + 1);
+            let event = parser.next().ok()?;
+            let mark = event.at();
             match event.type_ {
                 sys::YAML_STREAM_START_EVENT | sys::YAML_DOCUMENT_START_EVENT => {}
                 sys::YAML_DOCUMENT_END_EVENT | sys::YAML_STREAM_END_EVENT => break,
                 sys::YAML_SCALAR_EVENT | sys::YAML_MAPPING_START_EVENT | sys::YAML_SEQUENCE_START_EVENT => {
-                    if has_anchor_or_tag(&event) {
+                    if event.has_anchor_or_tag() {
                         return None;
                     }
                     let Place::Node(place) = place(&mut stack, &event)? else {
@@ -142,7 +140,7 @@ pub struct Mark {
 }
 
 impl Mark {
-    fn of(mark: &sys::yaml_mark_t) -> Mark {
+    fn of(mark: &libyaml_rs::yaml_mark_t) -> Mark {
         Mark {
             index: mark.index as usize,
             line: mark.line as usize,
@@ -194,11 +192,11 @@ pub fn node_span(text: &str, path: &YamlPath) -> Option<NodeSpan> {
     let mut parser = Parser::new(text)?;
     let mut walk = SpanWalk::default();
     loop {
-        let event = parser.next()?;
+        let event = parser.next().ok()?;
         match event.type_ {
             sys::YAML_STREAM_START_EVENT | sys::YAML_DOCUMENT_START_EVENT => {}
             sys::YAML_SCALAR_EVENT | sys::YAML_MAPPING_START_EVENT | sys::YAML_SEQUENCE_START_EVENT => {
-                if has_anchor_or_tag(&event) {
+                if event.has_anchor_or_tag() {
                     return None;
                 }
                 if let Some(span) = walk.node(&event, &target)? {
@@ -227,7 +225,7 @@ struct SpanWalk {
 impl SpanWalk {
     /// A node's (or a key's) start event; `Some(Some(span))` when it is the whole
     /// scalar looked for, `None` when the text cannot be followed.
-    fn node(&mut self, event: &sys::yaml_event_t, target: &[Step]) -> Option<Option<NodeSpan>> {
+    fn node(&mut self, event: &OwnedEvent, target: &[Step]) -> Option<Option<NodeSpan>> {
         let depth = self.stack.len();
         let is_scalar = event.type_ == sys::YAML_SCALAR_EVENT;
         if let Some((found_depth, span)) = self.found.as_mut() {
@@ -268,7 +266,7 @@ impl SpanWalk {
     }
 
     /// A collection's end event; the span when it closes the node looked for.
-    fn end(&mut self, event: &sys::yaml_event_t) -> Option<NodeSpan> {
+    fn end(&mut self, event: &OwnedEvent) -> Option<NodeSpan> {
         let closes_found = self.found.as_ref().is_some_and(|(d, _)| *d == self.stack.len());
         self.stack.pop();
         self.paths.pop();
@@ -282,17 +280,17 @@ impl SpanWalk {
 }
 
 /// The span of a node as its start event tells it.
-fn new_span(event: &sys::yaml_event_t) -> NodeSpan {
+fn new_span(event: &OwnedEvent) -> NodeSpan {
     // SAFETY: the union member read is the one of the event's type.
     let (kind, flow) = unsafe {
         match event.type_ {
             sys::YAML_SEQUENCE_START_EVENT => (
                 NodeKind::Sequence,
-                event.data.sequence_start.style == sys::YAML_FLOW_SEQUENCE_STYLE,
+                event.data.sequence_start.style == libyaml_rs::YAML_FLOW_SEQUENCE_STYLE,
             ),
             sys::YAML_MAPPING_START_EVENT => (
                 NodeKind::Mapping,
-                event.data.mapping_start.style == sys::YAML_FLOW_MAPPING_STYLE,
+                event.data.mapping_start.style == libyaml_rs::YAML_FLOW_MAPPING_STYLE,
             ),
             _ => (NodeKind::Scalar, false),
         }
@@ -321,7 +319,7 @@ enum Place {
 
 /// Where a node starting with `event` hangs; `None` when the index does not follow
 /// it (a key that is not plain text, a merge key).
-fn place(stack: &mut [Frame], event: &sys::yaml_event_t) -> Option<Place> {
+fn place(stack: &mut [Frame], event: &OwnedEvent) -> Option<Place> {
     let place = match stack.last_mut() {
         None => [None, None],
         Some(Frame::Seq { node, next }) => {
@@ -338,7 +336,7 @@ fn place(stack: &mut [Frame], event: &sys::yaml_event_t) -> Option<Place> {
                 if event.type_ != sys::YAML_SCALAR_EVENT {
                     return None;
                 }
-                let k = scalar_text(event);
+                let k = event.scalar_text();
                 if k == "<<" {
                     return None;
                 }
@@ -348,90 +346,6 @@ fn place(stack: &mut [Frame], event: &sys::yaml_event_t) -> Option<Place> {
         },
     };
     Some(Place::Node(place))
-}
-
-fn has_anchor_or_tag(event: &sys::yaml_event_t) -> bool {
-    // SAFETY: the union member read is the one of the event's type.
-    unsafe {
-        match event.type_ {
-            sys::YAML_SCALAR_EVENT => !event.data.scalar.anchor.is_null() || !event.data.scalar.tag.is_null(),
-            sys::YAML_MAPPING_START_EVENT => {
-                !event.data.mapping_start.anchor.is_null() || !event.data.mapping_start.tag.is_null()
-            }
-            sys::YAML_SEQUENCE_START_EVENT => {
-                !event.data.sequence_start.anchor.is_null() || !event.data.sequence_start.tag.is_null()
-            }
-            _ => false,
-        }
-    }
-}
-
-fn scalar_text(event: &sys::yaml_event_t) -> String {
-    // SAFETY: a scalar event's value points to `length` bytes owned by the event.
-    let bytes = unsafe { std::slice::from_raw_parts(event.data.scalar.value, event.data.scalar.length as usize) };
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// libyaml's event parser over a string, freed on drop.
-struct Parser<'t> {
-    sys: Box<MaybeUninit<sys::yaml_parser_t>>,
-    _text: std::marker::PhantomData<&'t str>,
-}
-
-/// An event, deleted on drop.
-struct OwnedEvent(sys::yaml_event_t);
-
-impl std::ops::Deref for OwnedEvent {
-    type Target = sys::yaml_event_t;
-    fn deref(&self) -> &sys::yaml_event_t {
-        &self.0
-    }
-}
-
-impl Drop for OwnedEvent {
-    fn drop(&mut self) {
-        // SAFETY: the event was filled by a successful yaml_parser_parse.
-        unsafe { sys::yaml_event_delete(&mut self.0) }
-    }
-}
-
-impl<'t> Parser<'t> {
-    fn new(text: &'t str) -> Option<Parser<'t>> {
-        let mut sys = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
-        // SAFETY: initialize fills the parser; the input outlives it (the lifetime 't).
-        unsafe {
-            let p = sys.as_mut_ptr();
-            if !sys::yaml_parser_initialize(p).ok {
-                return None;
-            }
-            sys::yaml_parser_set_encoding(p, sys::YAML_UTF8_ENCODING);
-            sys::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as _);
-        }
-        Some(Parser {
-            sys,
-            _text: std::marker::PhantomData,
-        })
-    }
-
-    /// The next event; `None` at a syntax error.
-    fn next(&mut self) -> Option<OwnedEvent> {
-        let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
-        // SAFETY: the parser is initialised; on success the event is filled.
-        unsafe {
-            let p = self.sys.as_mut_ptr();
-            if (&(*p)).error != sys::YAML_NO_ERROR || !sys::yaml_parser_parse(p, event.as_mut_ptr()).ok {
-                return None;
-            }
-            Some(OwnedEvent(event.assume_init()))
-        }
-    }
-}
-
-impl Drop for Parser<'_> {
-    fn drop(&mut self) {
-        // SAFETY: the parser was initialised in `new`.
-        unsafe { sys::yaml_parser_delete(self.sys.as_mut_ptr()) }
-    }
 }
 
 #[cfg(test)]

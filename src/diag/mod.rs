@@ -26,7 +26,7 @@ pub use crate::messages::{Lang, Message};
 pub use escape::escape_controls;
 use escape::shown;
 pub use position::{LineStarts, Position};
-pub use suggest::{closest, suggestion};
+pub use suggest::{as_share, bare_number, closest, fold, suggestion};
 pub use terminal::render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,6 +4,7 @@ use serde::{Serialize, Serializer};
 
 use crate::insight::flags::Flag;
 use crate::model::{KeyResult, KrData, Light, QuarterData, QuarterStatus, Site, TeamQuarter};
+use crate::render::views::LearningTexts;
 use crate::score::{KrScore, SiteScores, TeamScore};
 
 /// A number written as JSON: integral values without a fraction (`45`, not `45.0`),
@@ -119,7 +120,8 @@ struct LearningOut<'a> {
     url: String,
 }
 
-pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
+/// `texts`: the learnings' text with their placeholders' values in.
+pub fn okrs_json(site: &Site, scores: &SiteScores, texts: &LearningTexts) -> Vec<u8> {
     let base = site.config.base_url.as_str();
     let quarters = (site.quarters.iter())
         .zip(&scores.quarters)
@@ -146,7 +148,7 @@ pub fn okrs_json(site: &Site, scores: &SiteScores) -> Vec<u8> {
                 team: &l.team,
                 url: crate::render::urls::learning_export(base, &quarter, &l.team, &l.anchor()),
                 quarter,
-                text: &l.text,
+                text: texts.text(l),
                 tags: &l.tags,
                 date: l.date.map(|d| d.to_string()),
             }

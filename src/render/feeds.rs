@@ -2,6 +2,7 @@
 //! the only files that use `base_url`, because they need absolute URLs.
 
 use super::urls;
+use super::views::LearningTexts;
 use crate::model::Site;
 use crate::text::escape_html;
 
@@ -17,7 +18,8 @@ fn esc(s: &str) -> String {
     )
 }
 
-pub fn atom(site: &Site) -> String {
+/// `texts`: the learnings' text with their placeholders' values in.
+pub fn atom(site: &Site, texts: &LearningTexts) -> String {
     let base = &site.config.base_url;
     let mut entries: Vec<(String, String)> = Vec::new();
     for q in &site.quarters {
@@ -25,7 +27,7 @@ pub fn atom(site: &Site) -> String {
             let Some(r) = &tq.retro else { continue };
             let updated = r.date.unwrap_or(q.end);
             let url = urls::public(base, &urls::review(q.quarter, &tq.team));
-            let summary: Vec<String> = r.learnings.iter().map(|l| format!("・{}", l.text)).collect();
+            let summary: Vec<String> = r.learnings.iter().map(|l| format!("・{}", texts.text(l))).collect();
             let authors: String = r
                 .authors
                 .iter()

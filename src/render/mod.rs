@@ -90,8 +90,11 @@ fn render_indexes(
     timer.lap("search index");
     index.into_par_iter().try_for_each(|f| sink.put(f))?;
     timer.lap("search write");
-    sink.put(OutputFile::new("feed.xml", feeds::atom(site)))?;
-    sink.put(OutputFile::new("api/okrs.json", export::okrs_json(site, scores)))?;
+    sink.put(OutputFile::new("feed.xml", feeds::atom(site, &views.learning_texts)))?;
+    sink.put(OutputFile::new(
+        "api/okrs.json",
+        export::okrs_json(site, scores, &views.learning_texts),
+    ))?;
     sink.put(OutputFile::new("api/metrics.json", export_metrics::metrics_json(site)))?;
     sink.put(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)))?;
     timer.lap("feed, exports");

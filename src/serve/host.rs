@@ -8,15 +8,20 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use crate::messages::Lang;
+
 pub struct HostPolicy {
     /// Lowercased names allowed besides localhost and IP addresses.
     allowed: Vec<String>,
+    /// The language a refusal is written in.
+    pub lang: Lang,
 }
 
 impl HostPolicy {
-    pub fn new(allowed: impl IntoIterator<Item = String>) -> HostPolicy {
+    pub fn new(allowed: impl IntoIterator<Item = String>, lang: Lang) -> HostPolicy {
         HostPolicy {
             allowed: allowed.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
+            lang,
         }
     }
 
@@ -90,7 +95,7 @@ mod tests {
 
     #[test]
     fn answers_its_own_names_only() {
-        let policy = HostPolicy::new(["OKR.intra.example".to_string()]);
+        let policy = HostPolicy::new(["OKR.intra.example".to_string()], Lang::En);
         for ok in [
             "localhost",
             "localhost:1111",

@@ -15,6 +15,8 @@ use tokio::sync::{Semaphore, watch};
 
 use super::host::HostPolicy;
 use super::served::{Served, State as SiteState};
+use crate::messages::{Lang, Message};
+use crate::msg;
 use crate::text::escape_html;
 
 /// A client has this long to send a request's headers, and an idle keep-alive
@@ -176,8 +178,7 @@ pub async fn only_own_host(State(policy): State<Arc<HostPolicy>>, request: Reque
         _ => (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "okrsite serve answers only requests for localhost, an IP address, or a name given with \
-             --allow-host (this protects the site from other web pages).\n",
+            format!("{}\n", msg!("serve.host_refused").render(policy.lang)),
         )
             .into_response(),
     }
@@ -192,14 +193,12 @@ pub async fn file(State(served): State<Arc<Served>>, uri: Uri) -> Response {
         if format!("{path}/") == base || path == "/" {
             return redirect(&with_query(base, &uri));
         }
-        return (
-            StatusCode::NOT_FOUND,
-            format!("not found: the site is served under {base}\n"),
-        )
-            .into_response();
+        let note = msg!("serve.not_under_base", base = base);
+        return html_response(StatusCode::NOT_FOUND, note_page(&served, &served.current(), &note));
     };
     if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
-        return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
+        let note = msg!("serve.bad_path");
+        return html_response(StatusCode::BAD_REQUEST, note_page(&served, &served.current(), &note));
     }
     let state = served.current();
     let Some(site) = state.site.clone() else {
@@ -257,7 +256,7 @@ async fn page(served: &Served, state: &SiteState, status: StatusCode, file: &Pat
         return html_response(StatusCode::NOT_FOUND, overlay_page(served, state));
     };
     let html = String::from_utf8_lossy(&bytes);
-    let extra = format!("{}{}", overlay_html(state), reload_script(served, state));
+    let extra = format!("{}{}", overlay_html(served, state), reload_script(served, state));
     let html = match html.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
         None => format!("{html}{extra}"),
@@ -354,23 +353,67 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// The diagnostics as a fixed panel over the page; empty when the content is fine.
-fn overlay_html(state: &SiteState) -> String {
-    match &state.overlay {
-        None => String::new(),
-        Some(text) => format!(
-            "<div id=\"okrsite-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#2b0b0e;color:#ffe3e3;font:13px/1.5 ui-monospace,monospace;padding:12px 16px;z-index:99999;border-top:4px solid #d1343f\"><strong>okrsite: the content has errors; the site shows the last good build.</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{}</pre></div>",
-            escape_html(text)
-        ),
-    }
+fn overlay_html(served: &Served, state: &SiteState) -> String {
+    let Some(text) = &state.overlay else {
+        return String::new();
+    };
+    format!(
+        "<div id=\"okrsite-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#2b0b0e;color:#ffe3e3;font:13px/1.5 ui-monospace,monospace;padding:12px 16px;z-index:99999;border-top:4px solid #d1343f\"><strong>{}</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{}</pre></div>",
+        escape_html(&msg!("serve.overlay.last_good").render(served.lang)),
+        escape_html(text)
+    )
 }
 
+/// The page every URL shows while no build has succeeded: the diagnostics, what to
+/// do, and the live-reload script, which loads the site once the content is fixed.
 fn overlay_page(served: &Served, state: &SiteState) -> String {
+    standalone_page(
+        served,
+        state,
+        &msg!("serve.overlay.title"),
+        &first_overlay(served, state),
+    )
+}
+
+/// The diagnostics while no build has succeeded, and what to do.
+fn first_overlay(served: &Served, state: &SiteState) -> String {
+    let lang = served.lang;
     format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>okrsite</title></head><body>{}{}</body></html>",
-        overlay_html(state),
+        "<main id=\"okrsite-overlay\" role=\"alert\"><h1>{}</h1><p>{}</p><pre>{}</pre></main>",
+        escape_html(&msg!("serve.overlay.title").render(lang)),
+        escape_html(&msg!("serve.overlay.first").render(lang)),
+        escape_html(state.overlay.as_deref().unwrap_or(""))
+    )
+}
+
+/// A short page saying `note` (a URL outside the site, a bad path), with the
+/// diagnostics when the content has errors.
+fn note_page(served: &Served, state: &SiteState, note: &Message) -> String {
+    let text = escape_html(&note.render(served.lang));
+    let diagnostics = match (&state.site, &state.overlay) {
+        (None, Some(_)) => first_overlay(served, state),
+        _ => overlay_html(served, state),
+    };
+    let body = format!("<main><p>{text}</p></main>{diagnostics}");
+    standalone_page(served, state, note, &body)
+}
+
+/// A page of the server's own (not of the site), in the site's language, with the
+/// live-reload script.
+fn standalone_page(served: &Served, state: &SiteState, title: &Message, body: &str) -> String {
+    let lang = match served.lang {
+        Lang::En => "en",
+        Lang::Ja => "ja",
+    };
+    format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STANDALONE_CSS}</style></head><body>{body}{}</body></html>",
+        escape_html(&title.render(served.lang)),
         reload_script(served, state)
     )
 }
+
+/// The look of the server's own pages: the diagnostics as a terminal shows them.
+const STANDALONE_CSS: &str = "body{margin:0;background:#2b0b0e;color:#ffe3e3;font:15px/1.5 system-ui,sans-serif}main{max-width:60rem;margin:0 auto;padding:2rem 1rem}h1{font-size:1.3rem;margin:0 0 .5rem;color:#fff}pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.5 ui-monospace,monospace;background:#1a0507;border-left:4px solid #d1343f;padding:1rem}";
 
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

@@ -20,6 +20,7 @@ use super::served::{Change, Generation, Served};
 use crate::base_url::BaseUrl;
 use crate::build::{self, BuildError, BuildOptions, Target};
 use crate::diag;
+use crate::msg;
 
 pub struct Builder {
     pub served: Arc<Served>,
@@ -91,6 +92,7 @@ impl Builder {
             return Rebuilt::Cancelled;
         }
         let started = Instant::now();
+        let lang = build::cli_lang(&self.root);
         let current = self.served.current();
         let dir = self.workdir.join(format!(
             "generation-{}",
@@ -99,16 +101,17 @@ impl Builder {
         let previous = current.site.as_ref().map(|g| g.dir.clone());
         let (overlay, outcome) = match build::build(&self.options(dir.clone(), previous)) {
             Err(BuildError::Cancelled) => {
-                eprintln!("rebuild superseded by a newer change");
+                eprintln!("{}", msg!("serve.superseded").render(lang));
                 return Rebuilt::Cancelled;
             }
             Ok(built) if built.output.is_some() => {
-                eprintln!(
-                    "rebuilt in {:.2} s: {} files, {} changed",
-                    started.elapsed().as_secs_f64(),
-                    built.files,
-                    built.changed.len()
+                let done = msg!(
+                    "serve.rebuilt",
+                    seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
+                    files = built.files,
+                    changed = built.changed.len()
                 );
+                eprintln!("{}", done.render(lang));
                 // After an error page or at the start every tab reloads; otherwise only
                 // the tabs whose files changed.
                 let change = if current.overlay.is_some() || current.site.is_none() {
@@ -121,19 +124,24 @@ impl Builder {
                 return Rebuilt::Done;
             }
             Ok(built) => {
-                let lang = build::cli_lang(&self.root);
                 let text = diag::render(&built.checked.diagnostics, &built.checked.sources, false, lang);
                 eprint!("{text}");
                 (text, Rebuilt::Done)
             }
             Err(e) if e.is_io_failure() => {
-                let text = format!("{e}\nokrsite tries again shortly.");
-                eprintln!("error: {}", diag::escape_controls(&text));
+                let text = msg!("serve.retrying", error = e.to_string()).render(lang);
+                eprintln!(
+                    "{}",
+                    msg!("cli.error", text = diag::escape_controls(&text)).render(lang)
+                );
                 (text, Rebuilt::Failed)
             }
             Err(e) => {
                 let text = e.to_string();
-                eprintln!("error: {}", diag::escape_controls(&text));
+                eprintln!(
+                    "{}",
+                    msg!("cli.error", text = diag::escape_controls(&text)).render(lang)
+                );
                 (text, Rebuilt::Done)
             }
         };
@@ -177,12 +185,12 @@ impl Builder {
         let Some(pages) = build::rerender_retrospectives(&self.session, &self.root, changed) else {
             return false;
         };
-        eprintln!(
-            "updated {} page{} in {:.0} ms; rebuilding the rest",
-            pages.len(),
-            if pages.len() == 1 { "" } else { "s" },
-            started.elapsed().as_secs_f64() * 1e3
+        let updated = msg!(
+            "serve.updated",
+            n = pages.len(),
+            ms = format!("{:.0}", started.elapsed().as_secs_f64() * 1e3)
         );
+        eprintln!("{}", updated.render(build::cli_lang(&self.root)));
         self.served.publish(None, None, Change::from_files(&pages));
         true
     }

@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
+use crate::messages::Lang;
+
 /// One complete build of the site in a folder of its own. Its folder is removed
 /// once nothing serves it any more ([`Served::remove_unused`]).
 pub struct Generation {
@@ -96,6 +98,8 @@ pub struct State {
 pub struct Served {
     /// The path the site is served under, with `/` at both ends.
     pub base: String,
+    /// The language of the server's own words on pages (the site's, at the start).
+    pub lang: Lang,
     /// Different for every start of the server, so a tab notices a restart.
     pub server_id: String,
     state: watch::Sender<Arc<State>>,
@@ -106,9 +110,10 @@ pub struct Served {
 }
 
 impl Served {
-    pub fn new(base: String, stopping: watch::Receiver<bool>) -> Served {
+    pub fn new(base: String, lang: Lang, stopping: watch::Receiver<bool>) -> Served {
         Served {
             base,
+            lang,
             server_id: server_id(),
             state: watch::channel(Arc::new(State::default())).0,
             retired: Mutex::new(Vec::new()),
@@ -219,7 +224,7 @@ mod tests {
     fn a_replaced_generation_is_removed_once_no_request_holds_it() {
         let dir = tempfile::tempdir().unwrap();
         let (_tx, rx) = watch::channel(false);
-        let served = Served::new("/".into(), rx);
+        let served = Served::new("/".into(), Lang::En, rx);
         let make = |name: &str| {
             let path = dir.path().join(name);
             std::fs::create_dir(&path).unwrap();

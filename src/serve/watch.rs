@@ -83,7 +83,7 @@ pub fn watch_sources(
             if let Ok(mut w) = for_thread.lock() {
                 for folder in &mut folders {
                     if let Err(e) = folder.refresh(&mut w) {
-                        eprintln!("warning: {e}");
+                        eprintln!("{}", crate::msg!("serve.watch_warning", error = e.to_string()));
                     }
                 }
             }

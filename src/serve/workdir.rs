@@ -62,7 +62,12 @@ impl WorkDir {
             && !hand_over(&target)
             && let Err(e) = std::fs::remove_dir_all(&target)
         {
-            eprintln!("warning: cannot remove {}: {e}", target.display());
+            let warning = crate::msg!(
+                "serve.cannot_remove",
+                path = target.display().to_string(),
+                error = e.to_string()
+            );
+            eprintln!("{warning}");
         }
     }
 }

@@ -51,7 +51,7 @@ async function startServer(port = 0) {
 
 function startOnce(port) {
   const child = spawn(okrsite, ['serve', '--port', String(port), '--root', root], {
-    env: { ...process.env, SOURCE_DATE_EPOCH: epoch, NO_COLOR: '1' },
+    env: { ...process.env, SOURCE_DATE_EPOCH: epoch, NO_COLOR: '1', OKRSITE_LANG: 'en' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

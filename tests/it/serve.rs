@@ -213,3 +213,78 @@ fn an_idle_server_stays_idle_and_every_page_follows_a_retrospective_edit() {
     std::fs::write(&yaml, okrs.replacen(&first_title, "編集した目標の題名", 1)).unwrap();
     wait_until("the YAML edit", || get(&review).1.contains("編集した目標の題名"));
 }
+
+/// Status, content type and body of a GET.
+fn get_typed(url: &str) -> (u16, String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut res = agent.get(url).call().unwrap();
+    let status = res.status().as_u16();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (status, content_type, res.body_mut().read_to_string().unwrap())
+}
+
+#[test]
+fn serve_started_on_broken_content_shows_the_diagnostics_as_a_page_and_recovers() {
+    let site = common::site(None);
+    let yaml = site.path().join("content/2025-Q3/product.yaml");
+    let good = std::fs::read_to_string(&yaml).unwrap();
+    // `note:` one column short of `status:` (column 13), on line 15.
+    let broken = good.replace(
+        "            note: 招待送信率が低い",
+        "           note: 招待送信率が低い",
+    );
+    assert_ne!(broken, good);
+    std::fs::write(&yaml, &broken).unwrap();
+    let server = start(site.path(), &["--base-url", "/okr/"]);
+    let events = subscribe(&server.url);
+    let generation = events.recv_timeout(Duration::from_secs(10)).unwrap()["generation"].clone();
+    for path in [
+        "",
+        "quarters/2025-Q3/product/",
+        "no/such/page/",
+        "assets/okrsite.css",
+        "quarters",
+    ] {
+        let (status, content_type, html) = get_typed(&format!("{}{path}", server.url));
+        assert_eq!(status, 503, "{path}");
+        assert!(content_type.starts_with("text/html"), "{path}: {content_type}");
+        assert!(
+            html.starts_with("<!doctype html>") && html.contains("<title>okrsite: the content has errors</title>"),
+            "{path}: {html}"
+        );
+        assert!(html.contains("content/2025-Q3/product.yaml:15:12"), "{path}: {html}");
+        assert!(
+            html.contains("indent `note:` to column 13, under `status:` (line 14)"),
+            "{path}: {html}"
+        );
+        assert!(html.contains("__okrsite/reload.js"), "{path}: the live-reload script");
+    }
+    // Outside the base path: a page too, with the diagnostics.
+    let root = server.url.trim_end_matches("okr/").to_string();
+    let (status, content_type, html) = get_typed(&format!("{root}elsewhere/"));
+    assert_eq!((status, content_type.starts_with("text/html")), (404, true));
+    assert!(
+        html.contains("the site is served under /okr/") && html.contains("product.yaml:15:12"),
+        "{html}"
+    );
+
+    // Fixed: every tab is told to reload, and the site is served.
+    std::fs::write(&yaml, &good).unwrap();
+    let fired = events
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the reload signal fired");
+    assert_ne!(fired["generation"], generation);
+    assert_eq!(fired["pages"], serde_json::Value::Null, "every page reloads");
+    let (status, content_type, html) = get_typed(&format!("{}quarters/2025-Q3/product/", server.url));
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/html"));
+    assert!(
+        html.contains("招待送信率が低い") && !html.contains("okrsite-overlay"),
+        "{html}"
+    );
+}

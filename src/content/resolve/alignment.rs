@@ -6,8 +6,10 @@ use super::super::load::{Loaded, LoadedContent};
 use super::super::raw::RawTeamQuarter;
 use super::super::yaml::YamlPath;
 use super::okrs::OkrContext;
-use super::report::{Help, Reporter, listing};
+use super::report::{Help, Reporter, SUGGESTION_BUDGET, listing};
+use crate::diag::{Message, closest};
 use crate::model::{ObjectiveId, ObjectiveRef, Quarter, TeamId};
+use crate::msg;
 
 /// The objective ids of one team's quarter file: in file order for help texts, and
 /// as a set, so each `aligns_to` is checked at once (scanning the list for each of
@@ -15,6 +17,9 @@ use crate::model::{ObjectiveId, ObjectiveRef, Quarter, TeamId};
 pub(super) struct ObjectiveIds {
     in_order: Vec<String>,
     set: HashSet<String>,
+    /// Whether an objective of the file could not be read (its error is reported):
+    /// its id is unknown, so an `aligns_to` naming no other says nothing more.
+    incomplete: bool,
 }
 
 pub(super) fn resolve_alignment(
@@ -37,21 +42,26 @@ pub(super) fn resolve_alignment(
     match ctx.objective_ids.get(&key) {
         None if ctx.failed_okrs.contains(&(ctx.quarter, team.to_string())) => None,
         None => {
+            let help = similar_ref(team, obj, ctx, r).unwrap_or_else(|| {
+                format!(
+                    "aligns_to names an objective of the same quarter, in content/{}/{team}.yaml",
+                    ctx.quarter
+                )
+                .into()
+            });
             r.error(
                 l,
                 at,
                 format!("`aligns_to: {value}`: team `{team}` has no OKRs in {}", ctx.quarter),
             )
-            .help(format!(
-                "aligns_to names an objective of the same quarter, in content/{}/{team}.yaml",
-                ctx.quarter
-            ));
+            .help(help);
             None
         }
+        Some(ids) if !ids.set.contains(obj) && ids.incomplete => None,
         Some(ids) if !ids.set.contains(obj) => {
-            let help = r
-                .suggest(obj, &ids.in_order)
-                .unwrap_or_else(|| format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)));
+            let help = r.suggest(obj, &ids.in_order).unwrap_or_else(|| {
+                format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)).into()
+            });
             r.error(
                 l,
                 at,
@@ -67,6 +77,32 @@ pub(super) fn resolve_alignment(
             objective: ObjectiveId::new(obj),
         }),
     }
+}
+
+/// "did you mean `company/grow`?" for an `aligns_to` whose team is written in
+/// another case or nearly (`Company/Grow`), with the objective it most likely means.
+fn similar_ref(team: &str, obj: &str, ctx: &OkrContext<'_>, r: &mut Reporter<'_>) -> Option<Message> {
+    // The teams are gathered only within the suggestion budget (see `Reporter::suggest`).
+    if r.suggestion_work + ctx.objective_ids.len() > SUGGESTION_BUDGET {
+        return None;
+    }
+    r.suggestion_work += ctx.objective_ids.len();
+    let mut teams: Vec<&str> = ctx
+        .objective_ids
+        .keys()
+        .filter(|(q, _)| *q == ctx.quarter)
+        .map(|(_, t)| *t)
+        .collect();
+    teams.sort_unstable();
+    let meant = closest(team, &teams)?;
+    let ids = &ctx.objective_ids.get(&(ctx.quarter, meant))?.in_order;
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let objective = if ids.contains(&obj) {
+        Some(obj)
+    } else {
+        closest(obj, &ids)
+    }?;
+    Some(msg!("suggest.did_you_mean", word = format!("{meant}/{objective}")))
 }
 
 /// The objective ids of every OKR file (private ones too, as `aligns_to` may name them).
@@ -85,7 +121,15 @@ pub(super) fn objective_ids(content: &LoadedContent) -> HashMap<(Quarter, &str),
             })
             .collect::<Vec<String>>();
         let set = ids.iter().cloned().collect();
-        objective_ids.insert((*q, team.as_str()), ObjectiveIds { in_order: ids, set });
+        let incomplete = l.raw.objectives.iter().any(|o| o.ok().is_none());
+        objective_ids.insert(
+            (*q, team.as_str()),
+            ObjectiveIds {
+                in_order: ids,
+                set,
+                incomplete,
+            },
+        );
     }
     objective_ids
 }

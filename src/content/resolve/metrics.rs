@@ -165,6 +165,7 @@ fn check_unknown_drives(content: &LoadedContent, files: &HashSet<&str>, sorted: 
                     "`drives` names metric files content/metrics/<id>.yaml; known: {}",
                     listing(sorted)
                 )
+                .into()
             });
             let at = YamlPath::root().key("drives").index(i);
             r.error(
@@ -283,8 +284,13 @@ fn resolve_thresholds(l: &Loaded<RawMetric>, t: &RawThresholds, r: &mut Reporter
         Some(dir) => check_threshold_order(l, &at, t, dir, r),
     }
     if t.red.is_none() && t.yellow.is_none() {
+        // The example is in the metric's order: red below yellow only when higher is better.
+        let example = match l.raw.direction {
+            Some(Direction::Decrease) => crate::msg!("resolve.thresholds.example_decrease"),
+            _ => crate::msg!("resolve.thresholds.example_increase"),
+        };
         r.error(l, &at, "thresholds name neither `red` nor `yellow`")
-            .help("e.g. `red: 40` and `yellow: 50`");
+            .help(example);
     }
     Thresholds {
         red: t.red,

@@ -11,8 +11,10 @@ mod alignment;
 mod ids;
 mod metrics;
 mod okrs;
+mod placeholders;
 mod report;
 mod retros;
+mod review;
 mod series;
 mod teams;
 

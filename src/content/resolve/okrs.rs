@@ -16,10 +16,12 @@ use super::series::{YamlLayout, resolve_series};
 use super::teams::Teams;
 use super::{Options, TeamQuarters};
 use crate::config::Config;
+use crate::diag::{Message, as_share};
 use crate::model::{
     Checkin, KeyResult, KrData, KrId, MetricId, Objective, ObjectiveId, Okrs, Quarter, QuarterStatus, TeamId,
     TeamQuarter,
 };
+use crate::msg;
 
 /// How old the newest check-in of a KR in a running quarter may be before it is "outdated".
 pub const OUTDATED_AFTER_DAYS: i32 = 14;
@@ -95,12 +97,9 @@ fn resolve_okrs(l: &Loaded<RawTeamQuarter>, ctx: &OkrContext<'_>, r: &mut Report
         r.warning(
             l,
             &root.key("objectives"),
-            format!(
-                "{} objectives in one team-quarter; more than 5 dilutes focus",
-                raw.objectives.len()
-            ),
+            msg!("resolve.okrs.too_many_objectives", n = raw.objectives.len()),
         )
-        .help("2–3 objectives per team and quarter is the usual advice");
+        .help(msg!("resolve.okrs.too_many_objectives_help"));
     }
     let mut objective_seen = HashSet::new();
     let mut objectives = Vec::with_capacity(raw.objectives.len());
@@ -126,19 +125,21 @@ fn resolve_objective(
     r: &mut Reporter<'_>,
 ) -> Objective {
     let op = YamlPath::root().key("objectives").index(oi);
-    let id = check_id(l, &op, &o.id, format!("o{}", oi + 1), "objective", seen, r);
+    let id = check_id(
+        l,
+        &op,
+        &o.id,
+        format!("o{}", oi + 1),
+        msg!("resolve.id.objective"),
+        seen,
+        r,
+    );
     let n = o.key_results.len();
     if !(2..=5).contains(&n) {
         let at = if n == 0 { op.clone() } else { op.key("key_results") };
-        r.warning(
-            l,
-            &at,
-            format!(
-                "objective `{id}` has {n} key result{}; 2 to 5 are advised",
-                if n == 1 { "" } else { "s" }
-            ),
-        )
-        .help("a single KR rarely proves an objective; more than 5 dilutes it");
+        let objective = objective_name(&id, &o.title);
+        r.warning(l, &at, msg!("resolve.okrs.kr_count", objective = objective, n = n))
+            .help(msg!("resolve.okrs.kr_count_help"));
     }
     let aligns_to = o
         .aligns_to
@@ -152,8 +153,17 @@ fn resolve_objective(
         .filter_map(|(ki, kr)| kr.ok().map(|kr| (ki, kr)))
         .map(|(ki, kr)| {
             let kp = op.key("key_results").index(ki);
-            let kr_id = check_id(l, &kp, &kr.id, format!("kr{}", ki + 1), "key result", &mut kr_seen, r);
-            resolve_kr(l, &kp, kr_id, kr, ctx, r)
+            let kr_id = check_id(
+                l,
+                &kp,
+                &kr.id,
+                format!("kr{}", ki + 1),
+                msg!("resolve.id.key_result"),
+                &mut kr_seen,
+                r,
+            );
+            let name = kr_name(&id, &kr_id, &kr.title);
+            resolve_kr(l, &kp, (kr_id, name), kr, ctx, r)
         })
         .collect();
     Objective {
@@ -166,11 +176,39 @@ fn resolve_objective(
     }
 }
 
-/// A key result, checked a rule at a time (in the order its problems are reported).
+/// An objective as diagnostics name it: its id and its title.
+fn objective_name(id: &str, title: &str) -> Message {
+    msg!("resolve.okrs.objective_name", id = id, title = short_title(title))
+}
+
+/// A key result as diagnostics name it: `objective/kr` and its title.
+fn kr_name(objective: &str, kr: &str, title: &str) -> Message {
+    msg!(
+        "resolve.okrs.kr_name",
+        objective = objective,
+        kr = kr,
+        title = short_title(title)
+    )
+}
+
+/// The longest title a diagnostic quotes, in characters.
+const TITLE_CHARS: usize = 40;
+
+fn short_title(title: &str) -> String {
+    let title = title.trim();
+    if title.chars().count() <= TITLE_CHARS {
+        return title.to_string();
+    }
+    let cut: String = title.chars().take(TITLE_CHARS - 1).collect();
+    format!("{cut}…")
+}
+
+/// A key result, checked a rule at a time (in the order its problems are reported);
+/// `(id, name)`: its id, and how diagnostics name it.
 fn resolve_kr(
     l: &Loaded<RawTeamQuarter>,
     kp: &YamlPath,
-    id: String,
+    (id, name): (String, Message),
     kr: &RawKeyResult,
     ctx: &OkrContext<'_>,
     r: &mut Reporter<'_>,
@@ -182,12 +220,15 @@ fn resolve_kr(
         }
     }
     let data = kr_data(l, kp, kr, ctx, r);
-    check_scoring(l, kp, &id, kr, r);
+    check_scoring(l, kp, &name, kr, r);
     let weight = kr_weight(l, kp, kr, r);
-    check_measurable(l, kp, &id, kr, r);
+    check_measurable(l, kp, &name, kr, r);
     let checkins = checkins(l, kp, kr, r);
-    if ctx.status == QuarterStatus::InProgress {
-        check_outdated(l, kp, &id, &checkins, ctx, r);
+    // A check-in that could not be read is reported: the KR is not called outdated
+    // for want of it.
+    let all_read = kr.checkins.iter().all(|c| c.ok().is_some());
+    if ctx.status == QuarterStatus::InProgress && all_read {
+        check_outdated(l, kp, &name, &checkins, ctx, r);
     }
     KeyResult {
         id: KrId::new(id),
@@ -214,12 +255,8 @@ fn kr_data(
 ) -> KrData {
     match (&kr.metric, &kr.values) {
         (Some(_), Some(_)) => {
-            r.error(
-                l,
-                &kp.key("values"),
-                "a key result has either `metric` or `values`, not both",
-            )
-            .help("keep `metric` to use the metric file's series, or `values` for the KR's own series");
+            r.error(l, &kp.key("values"), msg!("resolve.okrs.metric_and_values"))
+                .help(msg!("resolve.okrs.metric_and_values_help"));
             KrData::None
         }
         (Some(m), None) => metric_data(l, kp, m, ctx.metrics, r),
@@ -245,29 +282,18 @@ fn metric_data(
 ) -> KrData {
     if !metrics.files.contains(m) {
         let ids = &metrics.sorted;
-        let help = r.suggest(m, ids).unwrap_or_else(|| {
-            format!(
-                "`metric` names a file content/metrics/<id>.yaml; known: {}",
-                listing(ids)
-            )
-        });
-        r.error(
-            l,
-            &kp.key("metric"),
-            format!("metric `{m}` does not exist: there is no content/metrics/{m}.yaml"),
-        )
-        .help(help);
+        let help = r
+            .suggest(m, ids)
+            .unwrap_or_else(|| msg!("resolve.okrs.unknown_metric_help", known = listing(ids)));
+        r.error(l, &kp.key("metric"), msg!("resolve.okrs.unknown_metric", metric = m))
+            .help(help);
         KrData::None
     } else if !metrics.parsed.contains(m) {
         // The metric file itself has an error, reported there.
         KrData::None
     } else if metrics.private.contains(m) {
-        r.error(
-            l,
-            &kp.key("metric"),
-            format!("metric `{m}` is private, so a published key result cannot use it"),
-        )
-        .help("make the metric public, make this file private too, or build with --drafts");
+        r.error(l, &kp.key("metric"), msg!("resolve.okrs.private_metric", metric = m))
+            .help(msg!("resolve.okrs.private_metric_help"));
         KrData::None
     } else {
         KrData::Metric(MetricId::new(m))
@@ -276,29 +302,37 @@ fn metric_data(
 
 /// A manual score within [0, 1]; a baseline and a target that differ, both there
 /// when the KR is scored from data.
-fn check_scoring(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, id: &str, kr: &RawKeyResult, r: &mut Reporter<'_>) {
+fn check_scoring(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, name: &Message, kr: &RawKeyResult, r: &mut Reporter<'_>) {
     let has_data = kr.metric.is_some() || kr.values.is_some();
     if let Some(s) = kr.score
         && !(0.0..=1.0).contains(&s)
     {
-        r.error(l, &kp.key("score"), format!("score {s} is outside [0, 1]"))
-            .help("a manual score is between 0.0 and 1.0, e.g. `score: 0.7`");
+        r.error(l, &kp.key("score"), msg!("resolve.okrs.score_range", score = shown(s)))
+            .help(share_help(s, msg!("resolve.okrs.score_range_help")));
     }
     match (kr.baseline, kr.target) {
         (Some(b), Some(t)) if b == t => {
-            r.error(
-                l,
-                &kp.key("target"),
-                format!("baseline and target are both {b}: there is no change to score"),
-            )
-            .help("the target is where the KR should end, the baseline where it started");
+            r.error(l, &kp.key("target"), msg!("resolve.okrs.no_change", value = shown(b)))
+                .help(msg!("resolve.okrs.no_change_help"));
         }
         (None, _) | (_, None) if has_data && kr.score.is_none() => {
             let missing = if kr.baseline.is_none() { "baseline" } else { "target" };
-            r.error(l, kp, format!("key result `{id}` has data but no `{missing}`"))
-                .help("a KR scored from data needs both `baseline` and `target`");
+            r.error(
+                l,
+                kp,
+                msg!("resolve.okrs.no_baseline", kr = name.clone(), key = missing),
+            )
+            .help(msg!("resolve.okrs.no_baseline_help"));
         }
         _ => {}
+    }
+}
+
+/// "write a share: 0.7" for a number that reads as a percentage (70), else `otherwise`.
+fn share_help(v: f64, otherwise: Message) -> Message {
+    match as_share(&shown(v)) {
+        Some(share) => msg!("yaml.hint.share", share = share),
+        None => otherwise,
     }
 }
 
@@ -310,28 +344,29 @@ fn kr_weight(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, kr: &RawKeyResult, r: &m
         r.error(
             l,
             &kp.key("weight"),
-            format!(
-                "weight {} is outside (0, {MAX_WEIGHT}]: a weight is a positive number up to {MAX_WEIGHT}",
-                shown(weight)
+            msg!(
+                "resolve.okrs.weight_range",
+                weight = shown(weight),
+                max = shown(MAX_WEIGHT)
             ),
         )
-        .help("weights are relative: 1 by default, 2 counts double");
+        .help(msg!("resolve.okrs.weight_range_help"));
     }
     if weight_ok { weight } else { 1.0 }
 }
 
 /// A KR with no data and no manual score shows as "no data": a warning says so.
-fn check_measurable(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, id: &str, kr: &RawKeyResult, r: &mut Reporter<'_>) {
+fn check_measurable(
+    l: &Loaded<RawTeamQuarter>,
+    kp: &YamlPath,
+    name: &Message,
+    kr: &RawKeyResult,
+    r: &mut Reporter<'_>,
+) {
     let has_data = kr.metric.is_some() || kr.values.is_some();
     if !has_data && kr.score.is_none() {
-        r.warning(
-            l,
-            kp,
-            format!("key result `{id}` is unmeasurable: no `metric`, `values` or `score`"),
-        )
-        .help(
-            "tie it to a metric, give it its own `values`, or score it by hand with `score:`; it shows as \"no data\"",
-        );
+        r.warning(l, kp, msg!("resolve.okrs.unmeasurable", kr = name.clone()))
+            .help(msg!("resolve.okrs.unmeasurable_help"));
     }
 }
 
@@ -347,8 +382,8 @@ fn checkins(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, kr: &RawKeyResult, r: &mu
             let bad = c.confidence.filter(|v| !(0.0..=1.0).contains(v));
             if let Some(v) = bad {
                 let path = kp.key("checkins").index(i).key("confidence");
-                r.error(l, &path, format!("check-in `confidence` is {v}, outside 0 to 1"))
-                    .help("write the team's confidence of reaching the target as a share: 0.7 for 70%");
+                r.error(l, &path, msg!("resolve.okrs.confidence_range", confidence = shown(v)))
+                    .help(share_help(v, msg!("resolve.okrs.confidence_range_help")));
             }
             Checkin {
                 date: c.date.0,
@@ -367,7 +402,7 @@ fn checkins(l: &Loaded<RawTeamQuarter>, kp: &YamlPath, kr: &RawKeyResult, r: &mu
 fn check_outdated(
     l: &Loaded<RawTeamQuarter>,
     kp: &YamlPath,
-    id: &str,
+    name: &Message,
     checkins: &[Checkin],
     ctx: &OkrContext<'_>,
     r: &mut Reporter<'_>,
@@ -381,18 +416,20 @@ fn check_outdated(
         .unwrap_or(ctx.start);
     let age = (today - newest).get_days();
     if age > OUTDATED_AFTER_DAYS {
-        let what = if checkins.is_empty() {
-            "has had no check-in since the quarter began".to_string()
+        let kr = name.clone();
+        let message = if checkins.is_empty() {
+            msg!("resolve.okrs.outdated_never", kr = kr, days = age.to_string())
         } else {
-            format!("was last checked in on {newest}")
+            msg!(
+                "resolve.okrs.outdated",
+                kr = kr,
+                date = newest.to_string(),
+                days = age.to_string()
+            )
         };
-        r.warning(
-            l,
-            kp,
-            format!("key result `{id}` is outdated: it {what}, {age} days ago"),
-        )
-        .help(format!(
-            "add a check-in (date, status, note) at least every {OUTDATED_AFTER_DAYS} days while the quarter runs"
+        r.warning(l, kp, message).help(msg!(
+            "resolve.okrs.outdated_help",
+            days = OUTDATED_AFTER_DAYS.to_string()
         ));
     }
 }

@@ -55,7 +55,7 @@ impl<'a> Reporter<'a> {
         }
     }
 
-    pub(super) fn suggest<S: AsRef<str>>(&mut self, written: &str, expected: &[S]) -> Option<String> {
+    pub(super) fn suggest<S: AsRef<str>>(&mut self, written: &str, expected: &[S]) -> Option<Message> {
         self.suggestion_work += expected.len();
         if self.suggestion_work > SUGGESTION_BUDGET {
             return None;
@@ -160,15 +160,11 @@ impl<'a> Reporter<'a> {
 
 pub(super) trait Help {
     fn help(&mut self, help: impl Into<Message>);
-    fn help_opt(&mut self, help: Option<impl Into<Message>>);
 }
 
 impl Help for Diagnostic {
     fn help(&mut self, help: impl Into<Message>) {
         self.help = Some(help.into());
-    }
-    fn help_opt(&mut self, help: Option<impl Into<Message>>) {
-        self.help = help.map(Into::into);
     }
 }
 

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use super::super::learnings::TagNames;
 use super::super::load::{Loaded, LoadedContent};
 use super::super::retro::{self, ParsedRetro};
+use super::placeholders::{self, OkrsOf};
 use super::report::Reporter;
+use super::review;
 use super::teams::Teams;
 use super::{Options, TeamQuarters};
 use crate::config::{Config, Language};
@@ -28,7 +30,8 @@ pub(super) fn add_retrospectives(
         .map(|(q, t, _)| (*q, t.as_str()))
         .chain(content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())))
         .collect();
-    let mut prepared = prepare_retrospectives(content, config, opts, teams);
+    let failed_okrs: HashSet<(Quarter, &str)> = content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())).collect();
+    let mut prepared = prepare_retrospectives(content, config, opts, teams, quarters, &failed_okrs);
     // Tags get their site-wide spelling here, in file order (the first spelling seen
     // names a tag), so the model's tags are already canonical: tag pages, search
     // filters, related learnings and the exports all see one spelling of each tag.
@@ -51,9 +54,10 @@ pub(super) fn add_retrospectives(
                 .with_help("add the team's OKRs for the quarter, or ignore this warning if the team had none"),
             );
         }
-        let Some(mut retro) = prepared[i].take() else {
+        let Some((mut retro, found)) = prepared[i].take() else {
             continue;
         };
+        r.diagnostics.extend(found);
         canonical_tags(&mut retro, &mut tag_names);
         r.diagnostics
             .extend(retro::too_many_tags(&retro.learnings, &l.raw.front.tags, &l.file));
@@ -80,15 +84,17 @@ fn canonical_tags(retro: &mut Retrospective, names: &mut TagNames) {
     }
 }
 
-/// Each published retrospective of a known team, resolved. Resolving one parses its
-/// Markdown for learnings: thousands of files, done in parallel first; the caller
-/// reports problems in file order.
+/// Each published retrospective of a known team, resolved, with the problems of its
+/// Markdown (placeholders, review sections). Resolving one parses its Markdown:
+/// thousands of files, done in parallel first; the caller reports problems in file order.
 fn prepare_retrospectives(
     content: &LoadedContent,
     config: &Config,
     opts: Options,
     teams: &Teams,
-) -> Vec<Option<Retrospective>> {
+    quarters: &TeamQuarters,
+    failed_okrs: &HashSet<(Quarter, &str)>,
+) -> Vec<Option<(Retrospective, Vec<Diagnostic>)>> {
     use rayon::prelude::*;
     content
         .retros
@@ -96,7 +102,14 @@ fn prepare_retrospectives(
         .map(|(q, team, l)| {
             let pos = teams.position(team).filter(|_| opts.publishes(&l.raw.front))?;
             let team_name = teams.teams[pos].name.as_str();
-            Some(resolve_retro(l, *q, team, team_name, config))
+            let okrs = match quarters.get(q).and_then(|tqs| tqs.get(&pos)?.okrs.as_ref()) {
+                Some(okrs) => OkrsOf::Published(okrs),
+                None if failed_okrs.contains(&(*q, team.as_str())) => OkrsOf::Failed,
+                None => OkrsOf::Missing,
+            };
+            let mut found = placeholders::check(l, okrs, *q, team);
+            found.extend(review::check(l, config));
+            Some((resolve_retro(l, *q, team, team_name, config), found))
         })
         .collect()
 }

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use super::super::load::{Loaded, LoadedContent};
 use super::super::raw::{Lenient, RawTeam};
 use super::super::yaml::YamlPath;
-use super::ids::{is_slug, slug_help};
+use super::ids::{is_slug, slug_for, slug_help};
 use super::report::{Help, Reporter, SUGGESTION_BUDGET, listing};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Message};
 use crate::model::{Team, TeamId};
+use crate::msg;
 
 /// The resolved teams, and where each stands in teams.yaml (the order pages list them in).
 pub(super) struct Teams {
@@ -60,13 +61,25 @@ fn unknown_team(r: &mut Reporter<'_>, file: &str, team: &str, teams: &[Team]) {
             r.suggest(team, &ids)
         })
         .flatten();
-    let mut d = Diagnostic::error(
-        file,
-        None,
-        format!("team `{team}` (the file name) is not in content/teams.yaml"),
-    );
-    d.help_opt(suggested.or_else(|| Some(format!("add `- id: {team}` to teams.yaml, or rename the file"))));
+    let help = suggested.unwrap_or_else(|| unknown_team_help(file, team));
+    let d = Diagnostic::error(file, None, msg!("resolve.team.unknown", team = team)).with_help(help);
     r.diagnostics.push(d);
+}
+
+/// How to add a team named by a file: its id under the slug rule, and the file
+/// renamed to it when the name breaks the rule.
+fn unknown_team_help(file: &str, team: &str) -> Message {
+    if is_slug(team) {
+        return msg!("resolve.team.unknown_help", team = team);
+    }
+    match slug_for(team) {
+        Some(slug) => {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            let renamed = format!("{slug}{}", &name[team.len().min(name.len())..]);
+            msg!("resolve.team.unknown_rename_help", file = renamed, slug = slug)
+        }
+        None => msg!("resolve.team.unknown_ascii_help"),
+    }
 }
 
 fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec<Team> {
@@ -99,7 +112,7 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         if !seen.contains_key(parent.as_str()) {
             let help = r
                 .suggest(parent, &ids)
-                .unwrap_or_else(|| format!("`parent` names a team id of this file: {}", listing(&ids)));
+                .unwrap_or_else(|| format!("`parent` names a team id of this file: {}", listing(&ids)).into());
             r.error(
                 l,
                 &root.index(i).key("parent"),

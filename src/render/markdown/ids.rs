@@ -198,6 +198,7 @@ mod tests {
                 allow_html: false,
                 reserved_ids: &reserved,
                 learnings: None,
+                placeholders: None,
             },
         );
         assert!(html.contains("id=\"学び-1\""), "{html}");
@@ -215,7 +216,7 @@ mod tests {
         assert!(html.contains("text id=\"learning-1\" here"), "{html}");
         assert!(html.contains("<h2 id=\"learning-1\">"), "nothing reserved here: {html}");
         assert!(!html.contains("okrsite"), "no marker is left: {html}");
-        let inline = render_inline("x[^n]\n\n<div id=\"a\">y</div>\n\n[^n]: note", false);
+        let inline = render_inline("x[^n]\n\n<div id=\"a\">y</div>\n\n[^n]: note", false, None);
         assert!(
             inline.contains("href=\"#user-content-n\"") && inline.contains("id=\"user-content-n\""),
             "{inline}"

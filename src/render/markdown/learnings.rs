@@ -106,6 +106,7 @@ mod tests {
                 allow_html: false,
                 reserved_ids: &[],
                 learnings: Some(marks),
+                placeholders: None,
             },
         );
         assert!(
@@ -139,6 +140,7 @@ mod tests {
             allow_html: false,
             reserved_ids: &[],
             learnings: Some(marks),
+            placeholders: None,
         };
         let html = render(body, &opts);
         assert_eq!(html.matches("class=\"tag\"").count(), 1, "{html}");

@@ -7,6 +7,7 @@ mod ids;
 mod japanese;
 mod learnings;
 mod limits;
+mod placeholders;
 mod sanitize;
 mod sections;
 
@@ -17,10 +18,12 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Parser, TagEnd};
 
 use crate::content::learnings::markdown_options;
+pub use crate::content::placeholders::Fill;
 use ids::{HeadingIds, id_marker, mark_own_ids, settle_ids};
 use japanese::JapanesePass;
 use learnings::LearningPass;
 use limits::NestingCap;
+use placeholders::PlaceholderPass;
 use sanitize::sanitize_blocks;
 
 pub use ids::heading_id;
@@ -44,6 +47,8 @@ pub struct Options<'a> {
     /// Ids already used on the page, so heading ids never collide with them.
     pub reserved_ids: &'a [String],
     pub learnings: Option<LearningMarks<'a>>,
+    /// The values of the retrospective's placeholders (`[[score]]`…).
+    pub placeholders: Option<Fill<'a>>,
 }
 
 /// Renders a whole Markdown document.
@@ -66,6 +71,7 @@ pub fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> S
     let own_mark = format!("{marker}{id_prefix}");
     let mut ids = HeadingIds::new(opts.reserved_ids);
     let mut learnings = opts.learnings.as_ref().map(|marks| LearningPass::new(marks, marker));
+    let mut placeholders = opts.placeholders.and_then(|fill| PlaceholderPass::new(markdown, fill));
     let mut japanese = JapanesePass::default();
     let mut nesting = NestingCap::new(!opts.allow_html);
     let written = Cell::new(0);
@@ -80,7 +86,12 @@ pub fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> S
             // Everything before this group has been written.
             group_starts.push(written.get());
         }
+        let filled = placeholders.as_mut().map(|p| p.find(&group.events));
         let events = mark_own_ids(ids.assign(merge_text(group.events)), &own_mark);
+        let events = match &filled {
+            Some(filled) => filled.apply(events),
+            None => events,
+        };
         let events = match learnings.as_mut() {
             Some(pass) => pass.mark(events),
             None => events,
@@ -175,14 +186,16 @@ pub(super) fn write_html<'a>(
     out.out
 }
 
-/// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph.
-pub fn render_inline(markdown: &str, allow_html: bool) -> String {
+/// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph,
+/// its placeholders filled by `placeholders`.
+pub fn render_inline(markdown: &str, allow_html: bool, placeholders: Option<Fill<'_>>) -> String {
     let html = render_with_ids(
         markdown,
         &Options {
             allow_html,
             reserved_ids: &[],
             learnings: None,
+            placeholders,
         },
         // A learning is shown among others on list pages: its ids are the user's.
         "user-content-",
@@ -236,6 +249,7 @@ pub(super) mod tests {
                 allow_html: false,
                 reserved_ids: &[],
                 learnings: None,
+                placeholders: None,
             },
         )
     }

@@ -169,6 +169,7 @@ mod tests {
                 allow_html: true,
                 reserved_ids: &[],
                 learnings: None,
+                placeholders: None,
             },
         );
         assert!(raw.contains("<script>"));

@@ -3,7 +3,8 @@
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use super::ids::HeadingIds;
-use super::{groups, merge_text};
+use super::placeholders::PlaceholderPass;
+use super::{Fill, groups, merge_text};
 use crate::text;
 
 /// A section of a document: a level 2 or 3 heading and the plain text below it.
@@ -20,11 +21,19 @@ pub struct Section {
 /// A group of top-level blocks at a time, as [`render`]. A break's text depends on the
 /// next text, which may be many groups on: breaks after Japanese text wait in
 /// [`SectionsBuilder::pending`] until it comes.
-pub fn sections(markdown: &str, reserved_ids: &[String]) -> Vec<Section> {
+/// Placeholders get their values from `placeholders`, as on the page.
+pub fn sections(markdown: &str, reserved_ids: &[String], placeholders: Option<Fill<'_>>) -> Vec<Section> {
     let mut ids = HeadingIds::new(reserved_ids);
+    let mut pass = placeholders.and_then(|fill| PlaceholderPass::new(markdown, fill));
     let mut b = SectionsBuilder::default();
     for group in groups(markdown) {
-        for (e, _) in ids.assign(merge_text(group.events)) {
+        let filled = pass.as_mut().map(|p| p.find(&group.events));
+        let events = ids.assign(merge_text(group.events));
+        let events = match &filled {
+            Some(filled) => filled.apply(events),
+            None => events,
+        };
+        for (e, _) in events {
             b.event(e);
         }
     }

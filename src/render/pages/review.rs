@@ -6,7 +6,6 @@ use tera::Context;
 use super::page::{Page, PageError, finish_page};
 use crate::files::OutputFile;
 use crate::insight::related::{LearningTerms, Related};
-use crate::model::QuarterData;
 use crate::render::charts::{self, Bar, Chart};
 use crate::render::markdown::{self, LearningMarks};
 use crate::render::theme::Theme;
@@ -70,7 +69,7 @@ pub fn sheet(
     id_prefix: &str,
 ) -> TeamQuarterView {
     attach_kr_charts(v, qi, ti, &mut view, id_prefix);
-    render_retro_body(v, &v.site.quarters[qi], ti, root, id_prefix, &mut view);
+    render_retro_body(v, qi, ti, root, id_prefix, &mut view);
     view
 }
 
@@ -98,16 +97,9 @@ fn attach_kr_charts(v: &Views<'_>, qi: usize, ti: usize, view: &mut TeamQuarterV
 /// Renders the retrospective's body into the view, its learnings marked and their
 /// tags linked (relative to the page, whose way to the site root is `root`), its
 /// ids with `id_prefix` in front.
-fn render_retro_body(
-    v: &Views<'_>,
-    q: &QuarterData,
-    ti: usize,
-    root: &str,
-    id_prefix: &str,
-    view: &mut TeamQuarterView,
-) {
+fn render_retro_body(v: &Views<'_>, qi: usize, ti: usize, root: &str, id_prefix: &str, view: &mut TeamQuarterView) {
     let site = v.site;
-    let tq = &q.teams[ti];
+    let tq = &site.quarters[qi].teams[ti];
     let (Some(r), Some(rv)) = (&tq.retro, view.retro.as_mut()) else {
         return;
     };
@@ -126,6 +118,7 @@ fn render_retro_body(
         allow_html: site.config.allow_html,
         reserved_ids: &reserved,
         learnings: Some(marks),
+        placeholders: Some(&|p| v.placeholder_value(qi, ti, p)),
     };
     rv.html = markdown::render_with_ids(&r.body, &options, id_prefix);
 }

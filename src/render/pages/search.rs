@@ -3,6 +3,7 @@
 use tera::Context;
 
 use super::page::Page;
+use crate::content::placeholders::Placeholder;
 use crate::render::markdown;
 use crate::render::search::SearchDoc;
 use crate::render::views::{self, Views};
@@ -29,7 +30,8 @@ pub fn search_documents(v: &Views<'_>) -> Vec<SearchDoc> {
         for (ti, tq) in q.teams.iter().enumerate() {
             let Some(r) = &tq.retro else { continue };
             let tqv = &v.team_quarters[qi][ti];
-            for section in markdown::sections(&r.body, &views::reserved_ids(tq)) {
+            let value = |p: &Placeholder| v.placeholder_value(qi, ti, p);
+            for section in markdown::sections(&r.body, &views::reserved_ids(tq), Some(&value)) {
                 docs.push(SearchDoc {
                     kind: "section",
                     title: format!("{} › {}", r.title, section.title),

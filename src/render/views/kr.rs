@@ -82,7 +82,7 @@ pub struct KrView {
 
 impl<'a> Views<'a> {
     /// A KR's metric (if it uses one), its unit, and the points it is measured on.
-    fn kr_series<'k>(&self, kr: &'k KeyResult) -> (Option<&'a Metric>, Option<&'k str>, &'k [Point])
+    pub(super) fn kr_series<'k>(&self, kr: &'k KeyResult) -> (Option<&'a Metric>, Option<&'k str>, &'k [Point])
     where
         'a: 'k,
     {

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::Views;
 use super::refs::{QuarterRef, TagRef, TeamRef, light, quarter_ref, tag_refs, team_ref_by_id};
+use crate::content::placeholders::Placeholder;
 use crate::content::retro;
 use crate::model::{Learning, Quarter};
 use crate::render::urls;
@@ -49,6 +50,11 @@ impl<'a> Views<'a> {
             .flat_map(|q| q.teams.iter().map(move |tq| (q.quarter, tq)))
             .filter_map(|(q, tq)| Some(((q, tq.team.as_str()), tq.retro.as_ref()?.source.as_str())))
             .collect();
+        let positions: HashMap<(Quarter, &str), (usize, usize)> = (site.quarters.iter().enumerate())
+            .flat_map(|(qi, q)| {
+                (q.teams.iter().enumerate()).map(move |(ti, tq)| ((q.quarter, tq.team.as_str()), (qi, ti)))
+            })
+            .collect();
         let mut all: Vec<&Learning> = site.learnings().collect();
         all.sort_by(|a, b| {
             b.quarter
@@ -61,8 +67,12 @@ impl<'a> Views<'a> {
         use rayon::prelude::*;
         all.into_par_iter()
             .map(|l| LearningView {
-                html: crate::render::markdown::render_inline(&l.markdown, site.config.allow_html),
-                text: l.text.clone(),
+                html: {
+                    let at = positions.get(&(l.quarter, l.team.as_str())).copied();
+                    let value = |p: &Placeholder| at.and_then(|(qi, ti)| self.placeholder_value(qi, ti, p));
+                    crate::render::markdown::render_inline(&l.markdown, site.config.allow_html, Some(&value))
+                },
+                text: self.learning_texts.text(l).to_string(),
                 team: team_ref_by_id(site, &l.team),
                 quarter: quarter_refs.get(&l.quarter).cloned().unwrap_or_else(|| QuarterRef {
                     id: l.quarter.to_string(),

@@ -8,6 +8,7 @@
 
 mod kr;
 mod learning;
+mod placeholders;
 mod refs;
 mod team_quarter;
 
@@ -20,6 +21,7 @@ use crate::score::{SiteScores, TeamScore};
 
 pub use self::kr::{CheckinView, KrView, SourceView};
 pub use self::learning::LearningView;
+pub use self::placeholders::LearningTexts;
 pub use self::refs::{
     LightView, Link, QuarterRef, TagRef, TeamRef, direction_label, grade, light, quarter_ref, team_ref,
 };
@@ -36,6 +38,8 @@ pub struct Views<'a> {
     pub team_quarters: Vec<Vec<TeamQuarterView>>,
     /// Every learning, newest first.
     pub learnings: Vec<LearningView>,
+    /// The learnings' text with their placeholders' values in.
+    pub learning_texts: LearningTexts,
     pub labels: Labels,
     /// `[quarter]`: team id → its position in `site.quarters[..].teams`, so a team's
     /// quarters are found without scanning every team (team pages look up each quarter).
@@ -68,9 +72,11 @@ impl<'a> Views<'a> {
             t,
             team_quarters: Vec::new(),
             learnings: Vec::new(),
+            learning_texts: LearningTexts::default(),
             labels: chart_labels(t),
             team_positions: team_positions(site),
         };
+        views.learning_texts = views.learning_texts();
         let (team_quarters, learnings) = rayon::join(|| views.build_team_quarters(), || views.build_learnings());
         views.team_quarters = team_quarters;
         views.learnings = learnings;
@@ -89,6 +95,7 @@ impl<'a> Views<'a> {
             t,
             team_quarters: Vec::new(),
             learnings: Vec::new(),
+            learning_texts: LearningTexts::default(),
             labels: chart_labels(t),
             team_positions: team_positions(site),
         }

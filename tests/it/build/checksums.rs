@@ -60,6 +60,8 @@ fn output_is_byte_identical() {
     );
     let base = common::site(None);
     all += &checksums("base", base.path(), FIXTURE_EPOCH, &[]);
+    let retro_values = common::site(Some(&common::fixtures().join("retro-values")));
+    all += &checksums("retro-values", retro_values.path(), FIXTURE_EPOCH, &[]);
     for dir in fixture_dirs("warnings") {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let site = common::site(Some(&dir));

@@ -27,6 +27,8 @@ fn markdown_shape() -> impl Strategy<Value = String> {
         "<b>",
         "[",
         "![",
+        "[[",
+        "[[score]]",
         "*",
         "_a",
         "`",
@@ -79,7 +81,7 @@ fn fuzz_markdown_shapes() {
             let headings = vec!["学び".to_string()];
             let found = retro::extract_learnings(&md, &headings);
             for f in &found {
-                let inline = markdown::render_inline(&f.markdown, false);
+                let inline = markdown::render_inline(&f.markdown, false, Some(&hostile_value));
                 assert_html_is_inert("learning.html", &inline)?;
             }
             let html = markdown::render(
@@ -88,6 +90,7 @@ fn fuzz_markdown_shapes() {
                     allow_html: false,
                     reserved_ids: &[],
                     learnings: None,
+                    placeholders: Some(&hostile_value),
                 },
             );
             assert_html_is_inert("review.html", &html)?;

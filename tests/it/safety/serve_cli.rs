@@ -316,7 +316,8 @@ fn a_huge_one_line_yaml_error_prints_a_short_excerpt() {
     );
 }
 
-/// `SOURCE_DATE_EPOCH` for 2026-11-21: `init`'s example quarter is 2026-Q3.
+/// `SOURCE_DATE_EPOCH` for 2026-11-21: `init`'s example quarter is 2026-Q2 (a Japanese
+/// site's year starts in April).
 const INIT_DAY: &str = "1795219200";
 
 fn init_site(dir: &Path) -> PathBuf {
@@ -334,7 +335,7 @@ fn init_site(dir: &Path) -> PathBuf {
 fn new_quarter(site: &Path) -> Output {
     okrsite()
         .env("SOURCE_DATE_EPOCH", INIT_DAY)
-        .args(["new", "2026-Q4", "product", "--root"])
+        .args(["new", "2026-Q3", "product", "--root"])
         .arg(site)
         .output()
         .unwrap()
@@ -350,7 +351,7 @@ fn new_writes_titles_with_a_serializer_and_comments_every_line() {
     let objective = "迷わせない\nnot_doing: [injected]\u{85}evil: 1\u{2028}x: 1\u{7}";
     let not_doing = "a\n- b\nevil: 1";
     let team_name = "プロダクト\ninjected: 1";
-    let q3 = site.join("content/2026-Q3/product.yaml");
+    let q3 = site.join("content/2026-Q2/product.yaml");
     let text = std::fs::read_to_string(&q3).unwrap();
     let text = text
         .replace(
@@ -373,7 +374,7 @@ fn new_writes_titles_with_a_serializer_and_comments_every_line() {
     let o = new_quarter(&site);
     assert!(o.status.success(), "{}", stderr(&o));
 
-    let yaml = std::fs::read_to_string(site.join("content/2026-Q4/product.yaml")).unwrap();
+    let yaml = std::fs::read_to_string(site.join("content/2026-Q3/product.yaml")).unwrap();
     // Only `objectives: []` is live; every other line is a comment.
     let parsed: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
     assert_eq!(
@@ -423,16 +424,16 @@ fn new_never_writes_through_a_symbolic_link() {
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("written-by-okrsite");
     // A dangling link where `new` writes its file.
-    std::fs::create_dir(site.join("content/2026-Q4")).unwrap();
-    symlink(&target, site.join("content/2026-Q4/product.yaml")).unwrap();
+    std::fs::create_dir(site.join("content/2026-Q3")).unwrap();
+    symlink(&target, site.join("content/2026-Q3/product.yaml")).unwrap();
     let o = new_quarter(&site);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("product.yaml exists"), "{}", stderr(&o));
     assert!(!target.exists(), "new wrote through a dangling link");
-    assert!(!site.join("content/2026-Q4/product.md").exists());
+    assert!(!site.join("content/2026-Q3/product.md").exists());
     // The quarter's folder a link to elsewhere.
-    std::fs::remove_dir_all(site.join("content/2026-Q4")).unwrap();
-    symlink(outside.path(), site.join("content/2026-Q4")).unwrap();
+    std::fs::remove_dir_all(site.join("content/2026-Q3")).unwrap();
+    symlink(outside.path(), site.join("content/2026-Q3")).unwrap();
     let o = new_quarter(&site);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));

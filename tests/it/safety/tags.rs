@@ -43,10 +43,11 @@ fn read(out: &Path, rel: &str) -> String {
 }
 
 /// A retrospective whose first learning (line 7 of the file) has `n` tags.
+/// A retrospective with the review sections, whose first learning has `n` tags (line 7).
 fn retro_with_tags(n: usize) -> String {
     let tags: Vec<String> = (0..n).map(|i| format!("#tag{i:05}")).collect();
     format!(
-        "---\ntitle: many tags\n---\n\n## 学び\n\n- たくさんのタグ {}\n- 二つ目の学び\n",
+        "---\ntitle: many tags\n---\n\n## 学び\n\n- たくさんのタグ {}\n- 二つ目の学び\n\n## 成果サマリ\nx\n## KRごとの要因分析\nx\n## 決定事項\nx\n## 未解決事項\nx\n",
         tags.join(" ")
     )
 }

@@ -353,6 +353,7 @@ fn many_idle_sockets_starve_neither_the_rebuild_nor_new_requests() {
     let mut command = std::process::Command::new("sh");
     command
         .env("SOURCE_DATE_EPOCH", common::FIXTURE_EPOCH)
+        .env("OKRSITE_LANG", "en")
         .args(["-c", "ulimit -n 256 && exec \"$0\" serve --port 0 --root \"$1\""])
         .arg(env!("CARGO_BIN_EXE_okrsite"))
         .arg(site.path());

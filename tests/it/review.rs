@@ -1,0 +1,188 @@
+//! Retrospectives as a team writes them: computed values in the prose (`[[score]]`,
+//! `[[grade]]`, `[[current]]`), the review-section warnings and `+++` front matter.
+//! The expected values are computed by hand from tests/fixtures/base, whose product
+//! retrospective tests/fixtures/retro-values replaces with one stating them:
+//! - KR `first-value/onboarding`: metric `onboarding`, newest point of 2025-Q3 is 61 on
+//!   2025-09-29; (61 − 45) / (65 − 45) = 0.80, green (≥ 0.7: 達成).
+//! - KR `first-value/kr2`: values 9, then 10 on 2025-09-30 (unit %); (10 − 8) / (12 − 8)
+//!   = 0.50, weight 2.
+//! - objective `first-value`: (0.80 × 1 + 0.50 × 2) / 3 = 0.60; the team-quarter has
+//!   only it: 0.60, yellow (≥ 0.4: 一部達成).
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// The base fixture with tests/fixtures/retro-values over it.
+fn retro_values() -> tempfile::TempDir {
+    site(Some(&fixtures().join("retro-values")))
+}
+
+fn build(site: &Path) -> std::path::PathBuf {
+    okrsite().args(["build", "--root"]).arg(site).assert().success();
+    site.join("public")
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+fn check(site: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let out = okrsite()
+        .arg("check")
+        .args(extra)
+        .arg("--root")
+        .arg(site)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn placeholders_show_the_computed_values_and_not_in_code() {
+    let site = retro_values();
+    let out = build(site.path());
+    let page = read(out.join("quarters/2025-Q3/product/index.html"));
+    assert!(
+        page.contains("完了率は61%。チーム全体のスコアは0.60（一部達成）。"),
+        "{page}"
+    );
+    assert!(
+        page.contains("オンボーディング完了率は0.80（達成）。有料転換率は10%で止まった（<code>[[score]]</code> と書けば全体のスコア）。"),
+        "{page}"
+    );
+}
+
+#[test]
+fn placeholders_in_learnings_show_values_in_pages_search_feed_and_export() {
+    let site = retro_values();
+    let md = site.path().join("content/2025-Q3/product.md");
+    let text = read(&md).replace(
+        "- 動画は60秒を超えると離脱が増える #動画",
+        "- 動画は60秒を超えると離脱が増える #動画\n- 全体スコア[[score]]を見て決めた `[[grade]]` #振り返り",
+    );
+    std::fs::write(&md, text).unwrap();
+    let out = build(site.path());
+    let filled = "全体スコア0.60を見て決めた [[grade]]";
+    assert!(read(out.join("feed.xml")).contains(&format!("・{filled}")));
+    let json: serde_json::Value = serde_json::from_str(&read(out.join("api/okrs.json"))).unwrap();
+    let texts: Vec<&str> = json["learnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&filled), "{texts:?}");
+    assert!(read(out.join("search/d/0.js")).contains(filled));
+    assert!(read(out.join("learnings/index.html")).contains("全体スコア0.60を見て決めた <code>[[grade]]</code>"));
+    let review = read(out.join("quarters/2025-Q3/product/index.html"));
+    assert!(
+        review.contains("全体スコア0.60を見て決めた <code>[[grade]]</code>"),
+        "{review}"
+    );
+    let raw: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            e.file_type().is_file()
+                && String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).contains("全体スコア[[score]]")
+        })
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert!(raw.is_empty(), "placeholder left as written in {raw:?}");
+}
+
+#[test]
+fn a_running_quarter_shows_outlooks_and_a_kr_without_data_says_so() {
+    let site = site(None);
+    let q4 = site.path().join("content/2025-Q4");
+    std::fs::create_dir_all(&q4).unwrap();
+    // 2025-Q4 is running on the fixture's day (2025-11-01). kr1: (15 − 10) / (20 − 10) = 0.5.
+    std::fs::write(
+        q4.join("product.yaml"),
+        "objectives:\n  - id: next\n    title: 次\n    key_results:\n      - title: 件数\n        unit: 件\n        baseline: 10\n        target: 20\n        values:\n          - date: 2025-10-20\n            value: 15\n      - title: 未計測\n",
+    )
+    .unwrap();
+    std::fs::write(
+        q4.join("product.md"),
+        "## 成果サマリ\n全体[[score]]、評価[[grade]]。件数[[current next/kr1]]。未計測[[score next/kr2]]・[[grade next/kr2]]・[[current next/kr2]]。\n## KRごとの要因分析\n- x\n## 学び\n- x\n## 決定事項\n- x\n## 未解決事項\n- x\n",
+    )
+    .unwrap();
+    let out = build(site.path());
+    let page = read(out.join("quarters/2025-Q4/product/index.html"));
+    assert!(
+        page.contains("全体0.50（見込み）、評価一部達成の見込み。件数15件。未計測データなし・データなし・データなし。"),
+        "{page}"
+    );
+}
+
+#[test]
+fn each_bad_placeholder_is_one_error_and_code_is_left_alone() {
+    let site = site(Some(&fixtures().join("errors/placeholders")));
+    let (code, err) = check(site.path(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("\n4 errors, 0 warnings"), "{err}");
+    assert!(
+        !err.contains("no objective `nothing`"),
+        "the code span is not read: {err}"
+    );
+}
+
+#[test]
+fn a_retrospective_without_okrs_cannot_show_a_score() {
+    let site = retro_values();
+    std::fs::remove_file(site.path().join("content/2025-Q3/product.yaml")).unwrap();
+    let (code, err) = check(site.path(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    // One error for the file, at its first placeholder.
+    assert_reported(
+        &err,
+        "content/2025-Q3/product.md:9:19",
+        "`[[score]]` has nothing to show: team `product` has no published OKRs in 2025-Q3",
+        "no OKRs",
+    );
+    assert_reported(&err, "product.md:9:19", "(4 more placeholders in this file)", "no OKRs");
+    assert!(err.contains("\n1 error, 1 warning"), "{err}");
+}
+
+#[test]
+fn review_warnings_are_one_per_problem_and_configurable() {
+    let dir = fixtures().join("warnings/review-sections");
+    let site = site(Some(&dir));
+    let (code, err) = check(site.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains(": 0 errors, 3 warnings"), "{err}");
+    // Adding the heading to the config, and the sections it expects, silences them.
+    let toml = site.path().join("okrsite.toml");
+    let config = read(&toml)
+        + "\n[learnings]\nheadings = [\"学び\", \"学んだこと\"]\n\n[review]\nsections = [\"KRごとの要因分析\", \"学び\", \"未解決事項\"]\n";
+    std::fs::write(&toml, config).unwrap();
+    let (code, err) = check(site.path(), &["--strict"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn english_sites_expect_the_english_sections() {
+    let site = site(None);
+    let toml = site.path().join("okrsite.toml");
+    // Top-level keys come before the tables.
+    std::fs::write(&toml, format!("language = \"en\"\n{}", read(&toml))).unwrap();
+    let (_, err) = check(site.path(), &[]);
+    // `## 学び` is a learnings heading: it stands for `Learnings`.
+    assert!(err.contains(": 0 errors, 4 warnings"), "{err}");
+    assert_reported(
+        &err,
+        "product.md:14:1",
+        "missing review section `Results summary`",
+        "en",
+    );
+    assert_reported(
+        &err,
+        "product.md:14:1",
+        "add `## Results summary` above `## 学び`",
+        "en",
+    );
+    for s in ["Decisions", "Open issues"] {
+        assert_reported(&err, "product.md:14:1", &format!("missing review section `{s}`"), "en");
+    }
+}
