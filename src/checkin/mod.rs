@@ -205,7 +205,7 @@ fn csv_reason(error: &CsvError) -> Message {
 fn suggest(written: &str, known: &[String], listing: impl Fn(String) -> Message) -> Message {
     let words: Vec<&str> = known.iter().map(String::as_str).collect();
     match diag::closest(written, &words) {
-        Some(word) => msg!("checkin.did_you_mean", word = word),
+        Some(word) => msg!("suggest.did_you_mean", word = word),
         None => listing(known.join(", ")),
     }
 }
