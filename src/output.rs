@@ -311,10 +311,10 @@ fn lock_output(output: &Path) -> Result<File, OutputError> {
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
-            eprintln!(
-                "another okrsite build is writing into {}: waiting for it to finish (Ctrl-C to stop)",
-                output.display()
-            );
+            // The output stage does not know the site's language: `OKRSITE_LANG` or the
+            // locale chooses (this line only says why the command pauses).
+            let waiting = msg!("output.waiting", path = output.display().to_string());
+            eprintln!("{}", waiting.render(crate::messages::Lang::choose(None)));
             file.lock().map_err(|e| OutputError::io(msg!("io.lock"), &path, e))?;
         }
         // Some network file systems have no locks: build without one, as before.
