@@ -179,18 +179,6 @@ impl Message {
     }
 }
 
-// Transitional: text not yet in the catalogue is shown as it is.
-impl From<String> for Message {
-    fn from(text: String) -> Message {
-        Message::verbatim(text)
-    }
-}
-impl From<&str> for Message {
-    fn from(text: &str) -> Message {
-        Message::verbatim(text)
-    }
-}
-
 impl fmt::Display for Message {
     /// English, the words the tests read.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
