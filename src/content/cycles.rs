@@ -121,8 +121,7 @@ fn cycle_error(
             names = cycle_names(cycle.iter().map(|&n| nodes[n].2.as_str()))
         )
     };
-    Diagnostic::error(l.file.clone(), locate(l, &at), message)
-        .with_help(crate::msg!("cycle.aligns_to_help"))
+    Diagnostic::error(l.file.clone(), locate(l, &at), message).with_help(crate::msg!("cycle.aligns_to_help"))
 }
 
 /// One cycle of each knot (strongly connected part with a cycle) of a graph where a

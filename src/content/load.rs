@@ -54,8 +54,12 @@ pub fn load_config(root: &Path) -> (Option<Config>, SourceMap, Vec<Diagnostic>) 
     let mut sources = SourceMap::default();
     let path = root.join(CONFIG_FILE);
     if !path.exists() {
-        let d = Diagnostic::error(CONFIG_FILE, None, crate::msg!("load.no_config", file = CONFIG_FILE, root = root.display().to_string()))
-            .with_help(crate::msg!("load.no_config_help"));
+        let d = Diagnostic::error(
+            CONFIG_FILE,
+            None,
+            crate::msg!("load.no_config", file = CONFIG_FILE, root = root.display().to_string()),
+        )
+        .with_help(crate::msg!("load.no_config_help"));
         return (None, sources, vec![d]);
     }
     let text = match read_text(&path, CONFIG_FILE) {
@@ -169,8 +173,11 @@ fn find_files(root: &Path, content_dir: &Path, config: &Config, out: &mut Loaded
                     .path()
                     .map(|p| diag::display_path(root, p))
                     .unwrap_or_else(|| "content".into());
-                out.diagnostics
-                    .push(Diagnostic::error(file, None, crate::msg!("load.cannot_read", error = e.to_string())));
+                out.diagnostics.push(Diagnostic::error(
+                    file,
+                    None,
+                    crate::msg!("load.cannot_read", error = e.to_string()),
+                ));
                 continue;
             }
         };
@@ -223,12 +230,7 @@ fn sort_entry(
     }
     if entry.path_is_symlink() {
         out.diagnostics.push(
-            Diagnostic::warning(
-                display,
-                None,
-                crate::msg!("load.symlink"),
-            )
-            .with_help(crate::msg!("load.symlink_help")),
+            Diagnostic::warning(display, None, crate::msg!("load.symlink")).with_help(crate::msg!("load.symlink_help")),
         );
         return Entry::Skip;
     }
@@ -547,8 +549,13 @@ fn explain_elements(parsed: &Parsed) -> Vec<Diagnostic> {
         .iter()
         .take(EXPLAINED_ELEMENTS)
         .map(|(path, parse)| {
-            parse(text, path, origin)
-                .unwrap_or_else(|| Diagnostic::error(file, yaml::locate(text, path), crate::msg!("load.cannot_read_element", path = path.to_string())))
+            parse(text, path, origin).unwrap_or_else(|| {
+                Diagnostic::error(
+                    file,
+                    yaml::locate(text, path),
+                    crate::msg!("load.cannot_read_element", path = path.to_string()),
+                )
+            })
         })
         .collect();
     if let Some((first, _)) = broken.get(EXPLAINED_ELEMENTS) {

@@ -66,12 +66,8 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Vec<Diagnostic>> {
         offset += line.len();
     }
     Err(vec![
-        Diagnostic::error(
-            file,
-            Some(Position::new(1, 1)),
-            crate::msg!("retro.unclosed"),
-        )
-        .with_help(crate::msg!("retro.unclosed_help")),
+        Diagnostic::error(file, Some(Position::new(1, 1)), crate::msg!("retro.unclosed"))
+            .with_help(crate::msg!("retro.unclosed_help")),
     ])
 }
 

@@ -30,12 +30,8 @@ pub(super) fn resolve_alignment(
     r: &mut Reporter<'_>,
 ) -> Option<ObjectiveRef> {
     let Some((team, obj)) = value.split_once('/') else {
-        r.error(
-            l,
-            at,
-            crate::msg!("alignment.shape", value = value),
-        )
-        .help(crate::msg!("alignment.shape_help"));
+        r.error(l, at, crate::msg!("alignment.shape", value = value))
+            .help(crate::msg!("alignment.shape_help"));
         return None;
     };
     let key = (ctx.quarter, team);
@@ -48,7 +44,12 @@ pub(super) fn resolve_alignment(
             r.error(
                 l,
                 at,
-                crate::msg!("alignment.no_okrs", value = value, team = team, quarter = ctx.quarter.to_string()),
+                crate::msg!(
+                    "alignment.no_okrs",
+                    value = value,
+                    team = team,
+                    quarter = ctx.quarter.to_string()
+                ),
             )
             .help(help);
             None
@@ -66,7 +67,12 @@ pub(super) fn resolve_alignment(
             r.error(
                 l,
                 at,
-                crate::msg!("alignment.no_objective", value = value, team = team, quarter = ctx.quarter.to_string()),
+                crate::msg!(
+                    "alignment.no_objective",
+                    value = value,
+                    team = team,
+                    quarter = ctx.quarter.to_string()
+                ),
             )
             .help(help);
             None

@@ -39,12 +39,8 @@ pub(super) fn resolve_metrics<'c>(content: &'c LoadedContent, opts: Options, r: 
     let mut private = HashSet::new();
     for (id, l) in &content.metrics {
         if !is_slug(id) {
-            let d = Diagnostic::error(
-                l.file.clone(),
-                None,
-                crate::msg!("metric.not_slug", id = id),
-            )
-            .with_help(slug_help(id));
+            let d = Diagnostic::error(l.file.clone(), None, crate::msg!("metric.not_slug", id = id))
+                .with_help(slug_help(id));
             r.diagnostics.push(d);
         }
         if !opts.publishes(&l.raw) {
@@ -164,12 +160,7 @@ fn check_unknown_drives(content: &LoadedContent, files: &HashSet<&str>, sorted: 
                 .suggest(d, sorted)
                 .unwrap_or_else(|| crate::msg!("metric.drives_known_help", known = listing(sorted)));
             let at = YamlPath::root().key("drives").index(i);
-            r.error(
-                l,
-                &at,
-                crate::msg!("metric.unknown_drives", id = d),
-            )
-            .help(help);
+            r.error(l, &at, crate::msg!("metric.unknown_drives", id = d)).help(help);
         }
     }
 }
@@ -211,8 +202,7 @@ fn check_drives_cycles(content: &LoadedContent, r: &mut Reporter<'_>) {
             Some(i) => YamlPath::root().key("drives").index(i),
             None => YamlPath::root().key("drives"),
         };
-        r.error(l, &at, message)
-            .help(crate::msg!("metric.drives_cycle_help"));
+        r.error(l, &at, message).help(crate::msg!("metric.drives_cycle_help"));
     }
 }
 
@@ -287,8 +277,7 @@ fn resolve_thresholds(l: &Loaded<RawMetric>, t: &RawThresholds, r: &mut Reporter
             Some(Direction::Decrease) => crate::msg!("resolve.thresholds.example_decrease"),
             _ => crate::msg!("resolve.thresholds.example_increase"),
         };
-        r.error(l, &at, crate::msg!("metric.no_thresholds"))
-            .help(example);
+        r.error(l, &at, crate::msg!("metric.no_thresholds")).help(example);
     }
     Thresholds {
         red: t.red,
