@@ -137,6 +137,8 @@ impl Message {
 
     /// Text that is not ours to translate (an operating-system error, a template
     /// engine's report), shown as it is in every language.
+    /// There is deliberately no `From<String>`: okrsite's own words go through
+    /// the catalogue, so none can reach the command line untranslated.
     pub fn verbatim(text: impl Into<String>) -> Message {
         Message {
             key: "",
