@@ -129,7 +129,7 @@ impl Builder {
                 (text, Rebuilt::Done)
             }
             Err(e) if e.is_io_failure() => {
-                let text = msg!("serve.retrying", error = e.to_string()).render(lang);
+                let text = msg!("serve.retrying", error = e.message()).render(lang);
                 eprintln!(
                     "{}",
                     msg!("cli.error", text = diag::escape_controls(&text)).render(lang)
@@ -137,7 +137,7 @@ impl Builder {
                 (text, Rebuilt::Failed)
             }
             Err(e) => {
-                let text = e.to_string();
+                let text = e.message().render(lang);
                 eprintln!(
                     "{}",
                     msg!("cli.error", text = diag::escape_controls(&text)).render(lang)
