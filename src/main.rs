@@ -390,7 +390,7 @@ fn init(dir: &std::path::Path, site_lang: SiteLang, today: jiff::civil::Date, la
             ExitCode::SUCCESS
         }
         Err(e) => {
-            error(lang, Message::verbatim(e.to_string()));
+            error(lang, e.message());
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -409,7 +409,7 @@ fn new_quarter(root: &std::path::Path, quarter: &str, team: &str, today: jiff::c
             ExitCode::SUCCESS
         }
         Err(e) => {
-            error(lang, Message::verbatim(e.to_string()));
+            error(lang, e.message());
             ExitCode::from(if e.is_content_error() { EXIT_CONTENT } else { EXIT_USAGE })
         }
     }

@@ -88,8 +88,8 @@ impl ServeError {
             ServeError::Url { addr, source } => {
                 msg!("serve.error.url", addr = addr.as_str(), error = source.to_string())
             }
-            ServeError::WorkDir(e) => Message::verbatim(e.to_string()),
-            ServeError::Watch(e) => Message::verbatim(e.to_string()),
+            ServeError::WorkDir(e) => e.message(),
+            ServeError::Watch(e) => e.message(),
         }
     }
 }

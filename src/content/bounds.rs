@@ -1,6 +1,9 @@
 //! Number bounds of the content format (version 2): every number okrsite computes
 //! with is finite and small enough that sums, means and projections stay finite.
 
+use crate::messages::Message;
+use crate::msg;
+
 /// The largest magnitude of a value, baseline, target or threshold (content format
 /// version 2). A quarter has at most 92 daily points and a series at most one point per
 /// day of years 1..9999 (3.7 million), so sums stay below 4e21 and every mean, span and
@@ -26,19 +29,16 @@ pub fn shown(v: f64) -> String {
 }
 
 /// The error for a number outside [`in_range`]: non-finite or too large.
-pub fn out_of_range(what: &str, v: f64) -> (String, &'static str) {
+pub fn out_of_range(what: Message, v: f64) -> (Message, Message) {
     if v.is_finite() {
         (
-            format!(
-                "{what} is {}, larger in magnitude than 1e15 (the largest number okrsite accepts)",
-                shown(v)
-            ),
-            "write a number between -1e15 and 1e15; for larger quantities use a larger unit (e.g. millions)",
+            msg!("bounds.too_large", what = what, value = shown(v)),
+            msg!("bounds.too_large_help"),
         )
     } else {
         (
-            format!("{what} is not a finite number ({v})"),
-            "write a plain number such as 45.0",
+            msg!("bounds.not_finite", what = what, value = v.to_string()),
+            msg!("bounds.not_finite_help"),
         )
     }
 }

@@ -114,15 +114,14 @@ fn cycle_error(
     let (l, oi, _) = nodes[cycle[0]];
     let at = YamlPath::root().key("objectives").index(oi).key("aligns_to");
     let message = if cycle.len() == 1 {
-        format!("objective `{}` is aligned to itself", nodes[cycle[0]].2)
+        crate::msg!("cycle.self_aligned", id = nodes[cycle[0]].2.as_str())
     } else {
-        format!(
-            "a cycle of aligns_to: {}",
-            cycle_names(cycle.iter().map(|&n| nodes[n].2.as_str()))
+        crate::msg!(
+            "cycle.aligns_to",
+            names = cycle_names(cycle.iter().map(|&n| nodes[n].2.as_str()))
         )
     };
-    Diagnostic::error(l.file.clone(), locate(l, &at), message)
-        .with_help("alignment leads up to a parent objective: remove `aligns_to` from one objective of the cycle")
+    Diagnostic::error(l.file.clone(), locate(l, &at), message).with_help(crate::msg!("cycle.aligns_to_help"))
 }
 
 /// One cycle of each knot (strongly connected part with a cycle) of a graph where a

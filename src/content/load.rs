@@ -54,8 +54,12 @@ pub fn load_config(root: &Path) -> (Option<Config>, SourceMap, Vec<Diagnostic>) 
     let mut sources = SourceMap::default();
     let path = root.join(CONFIG_FILE);
     if !path.exists() {
-        let d = Diagnostic::error(CONFIG_FILE, None, format!("no {CONFIG_FILE} in {}", root.display()))
-            .with_help("run okrsite in a site's folder, pass --root DIR, or create a site with `okrsite init DIR`");
+        let d = Diagnostic::error(
+            CONFIG_FILE,
+            None,
+            crate::msg!("load.no_config", file = CONFIG_FILE, root = root.display().to_string()),
+        )
+        .with_help(crate::msg!("load.no_config_help"));
         return (None, sources, vec![d]);
     }
     let text = match read_text(&path, CONFIG_FILE) {
@@ -144,8 +148,8 @@ pub fn load_content_replacing(
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         out.diagnostics.push(
-            Diagnostic::error("content", None, "the site has no content/ folder")
-                .with_help("create content/teams.yaml and one folder per quarter, e.g. content/2025-Q3/"),
+            Diagnostic::error("content", None, crate::msg!("load.no_content"))
+                .with_help(crate::msg!("load.no_content_help")),
         );
         return out;
     }
@@ -157,8 +161,8 @@ pub fn load_content_replacing(
     out.retros.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     if out.teams.is_none() && !out.diagnostics.iter().any(|d| d.file == "content/teams.yaml") {
         out.diagnostics.push(
-            Diagnostic::error("content/teams.yaml", None, "content/teams.yaml is missing")
-                .with_help("list the teams: `- id: company` / `  name: 全社`"),
+            Diagnostic::error("content/teams.yaml", None, crate::msg!("load.no_teams"))
+                .with_help(crate::msg!("load.no_teams_help")),
         );
     }
     out
@@ -184,8 +188,11 @@ fn find_files(root: &Path, content_dir: &Path, config: &Config, out: &mut Loaded
                     .path()
                     .map(|p| diag::display_path(root, p))
                     .unwrap_or_else(|| "content".into());
-                out.diagnostics
-                    .push(Diagnostic::error(file, None, format!("cannot read: {e}")));
+                out.diagnostics.push(Diagnostic::error(
+                    file,
+                    None,
+                    crate::msg!("load.cannot_read", error = e.to_string()),
+                ));
                 continue;
             }
         };
@@ -238,12 +245,7 @@ fn sort_entry(
     }
     if entry.path_is_symlink() {
         out.diagnostics.push(
-            Diagnostic::warning(
-                display,
-                None,
-                "symbolic link not followed: content must live inside content/",
-            )
-            .with_help("copy the file here, or list it under `ignore` in okrsite.toml"),
+            Diagnostic::warning(display, None, crate::msg!("load.symlink")).with_help(crate::msg!("load.symlink_help")),
         );
         return Entry::Skip;
     }
@@ -265,10 +267,13 @@ fn sort_entry(
         Ok(Some(kind)) => Entry::File((path.to_path_buf(), display, kind)),
         Ok(None) => Entry::Skip,
         Err(why) => {
-            let what = if is_dir { "folder" } else { "file" };
-            out.diagnostics.push(
-                Diagnostic::error(display, None, format!("unexpected {what} in content/")).with_help(why.to_string()),
-            );
+            let message = if is_dir {
+                crate::msg!("load.unexpected_folder")
+            } else {
+                crate::msg!("load.unexpected_file")
+            };
+            out.diagnostics
+                .push(Diagnostic::error(display, None, message).with_help(why.message()));
             skip
         }
     }
@@ -359,26 +364,39 @@ fn add_parsed(parsed: Vec<(Parsed, Vec<Diagnostic>)>, out: &mut LoadedContent) {
 enum Unexpected {
     #[error(transparent)]
     BadQuarter(#[from] QuarterError),
-    #[error(
-        "`{0}` is not a quarter: name quarter folders YYYY-QN with N in 1..4 (e.g. 2025-Q3), or list it under `ignore`"
-    )]
+    #[error("{}", self.message())]
     NotAQuarterFolder(String),
-    #[error(
-        "`{0}`: content/ holds teams.yaml, metrics/ and quarter folders; list other files under `ignore` in okrsite.toml"
-    )]
+    #[error("{}", self.message())]
     StrayFile(String),
-    #[error("`{0}`: metrics/ holds one <metric-id>.yaml per metric, and its points may be in <metric-id>.csv")]
+    #[error("{}", self.message())]
     NotAMetricFile(String),
-    #[error("not inside a quarter folder")]
+    #[error("{}", self.message())]
     NotInAQuarter,
-    #[error("`{0}`: quarter files end in .yaml; rename it")]
+    #[error("{}", self.message())]
     YmlExtension(String),
-    #[error("`{0}`: a quarter folder holds <team-id>.yaml (OKRs) and <team-id>.md (retrospective)")]
+    #[error("{}", self.message())]
     NotAQuarterFile(String),
-    #[error("folders nest only one level: content/<quarter>/ and content/metrics/")]
+    #[error("{}", self.message())]
     NestedFolder,
-    #[error("files live directly in content/<quarter>/ or content/metrics/")]
+    #[error("{}", self.message())]
     NestedFile,
+}
+
+impl Unexpected {
+    fn message(&self) -> crate::messages::Message {
+        use crate::msg;
+        match self {
+            Unexpected::BadQuarter(e) => e.message(),
+            Unexpected::NotAQuarterFolder(name) => msg!("load.unexpected.not_a_quarter_folder", name = name),
+            Unexpected::StrayFile(name) => msg!("load.unexpected.stray_file", name = name),
+            Unexpected::NotAMetricFile(name) => msg!("load.unexpected.not_a_metric_file", name = name),
+            Unexpected::NotInAQuarter => msg!("load.unexpected.not_in_a_quarter"),
+            Unexpected::YmlExtension(name) => msg!("load.unexpected.yml", name = name),
+            Unexpected::NotAQuarterFile(name) => msg!("load.unexpected.not_a_quarter_file", name = name),
+            Unexpected::NestedFolder => msg!("load.unexpected.nested_folder"),
+            Unexpected::NestedFile => msg!("load.unexpected.nested_file"),
+        }
+    }
 }
 
 /// Decides what a path under content/ is. `Ok(None)` for folders that are fine.
@@ -560,8 +578,13 @@ fn explain_elements(parsed: &Parsed) -> Vec<Diagnostic> {
         .iter()
         .take(EXPLAINED_ELEMENTS)
         .map(|(path, parse)| {
-            parse(text, path, origin)
-                .unwrap_or_else(|| Diagnostic::error(file, yaml::locate(text, path), format!("cannot read `{path}`")))
+            parse(text, path, origin).unwrap_or_else(|| {
+                Diagnostic::error(
+                    file,
+                    yaml::locate(text, path),
+                    crate::msg!("load.cannot_read_element", path = path.to_string()),
+                )
+            })
         })
         .collect();
     if let Some((first, _)) = broken.get(EXPLAINED_ELEMENTS) {
@@ -570,11 +593,9 @@ fn explain_elements(parsed: &Parsed) -> Vec<Diagnostic> {
             Diagnostic::error(
                 file,
                 yaml::locate(text, first),
-                format!("{more} more list elements of this file cannot be read, the first is `{first}`"),
+                crate::msg!("load.more_elements", more = more, first = first.to_string()),
             )
-            .with_help(format!(
-                "the first {EXPLAINED_ELEMENTS} are explained above; fix them and run `okrsite check` again"
-            )),
+            .with_help(crate::msg!("load.more_elements_help", shown = EXPLAINED_ELEMENTS)),
         );
     }
     out

@@ -66,12 +66,8 @@ pub fn parse(text: &str, file: &str) -> Result<ParsedRetro, Vec<Diagnostic>> {
         offset += line.len();
     }
     Err(vec![
-        Diagnostic::error(
-            file,
-            Some(Position::new(1, 1)),
-            "the front matter opened with `---` is never closed",
-        )
-        .with_help("end the front matter with a line holding only `---`"),
+        Diagnostic::error(file, Some(Position::new(1, 1)), crate::msg!("retro.unclosed"))
+            .with_help(crate::msg!("retro.unclosed_help")),
     ])
 }
 
@@ -177,25 +173,17 @@ pub fn too_many_tags(learnings: &[crate::model::Learning], front_tags: &[String]
         Diagnostic::warning(
             file,
             None,
-            format!(
-                "more than {max} tags in the front matter ({}): only the first {max} are added to each learning",
-                front_tags.len()
-            ),
+            crate::msg!("retro.front_tags", max = max, count = front_tags.len()),
         )
-        .with_help(format!("keep the {max} tags that matter most"))
+        .with_help(crate::msg!("retro.front_tags_help", max = max))
     });
     let each = learnings.iter().filter(|l| l.tags.len() > max).map(|l| {
         Diagnostic::warning(
             file,
             Some(Position::new(l.line, 1)),
-            format!(
-                "more than {max} tags on one learning ({}): its cards show the first {max}",
-                l.tags.len()
-            ),
+            crate::msg!("retro.learning_tags", max = max, count = l.tags.len()),
         )
-        .with_help(format!(
-            "keep the {max} tags that matter most (the front matter's `tags` count too)"
-        ))
+        .with_help(crate::msg!("retro.learning_tags_help", max = max))
     });
     front.into_iter().chain(each).collect()
 }

@@ -201,7 +201,11 @@ mod tests {
         // And quoting agrees with the line it quotes.
         let mut sources = SourceMap::default();
         sources.insert("content/a.yaml", Arc::from(text.as_str()));
-        let d = Diagnostic::error("content/a.yaml", Some(Position::new(3, 2801)), "at the end");
+        let d = Diagnostic::error(
+            "content/a.yaml",
+            Some(Position::new(3, 2801)),
+            crate::messages::Message::verbatim("at the end"),
+        );
         let out = render(&[d], &sources, false, crate::messages::Lang::En);
         assert!(out.contains("content/a.yaml:3:2801"), "{out}");
     }

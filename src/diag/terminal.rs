@@ -225,13 +225,23 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::messages::Message;
+
+    /// Test words, shown as they are.
+    fn words(text: impl Into<String>) -> Message {
+        Message::verbatim(text)
+    }
 
     #[test]
     fn rendering_quotes_the_line() {
         let mut sources = SourceMap::default();
         sources.insert("content/a.yaml", Arc::from("x: 1\ntargte: 3\n"));
-        let d = Diagnostic::error("content/a.yaml", Some(Position::new(2, 1)), "unknown key `targte`")
-            .with_help("did you mean `target`?");
+        let d = Diagnostic::error(
+            "content/a.yaml",
+            Some(Position::new(2, 1)),
+            words("unknown key `targte`"),
+        )
+        .with_help(words("did you mean `target`?"));
         let out = render(&[d], &sources, false, Lang::En);
         assert!(out.contains("content/a.yaml:2:1"), "{out}");
         assert!(out.contains("targte: 3"), "{out}");
@@ -245,9 +255,9 @@ mod tests {
         let d = Diagnostic::error(
             "content/\u{1b}]0;x.yaml",
             Some(Position::new(1, 5)),
-            "unknown id `a\u{1b}[31mb\u{202e}c`\nfake: line",
+            words("unknown id `a\u{1b}[31mb\u{202e}c`\nfake: line"),
         )
-        .with_help("not `\u{7}`");
+        .with_help(words("not `\u{7}`"));
         for color in [false, true] {
             let out = render(std::slice::from_ref(&d), &sources, color, Lang::En);
             let without_our_colours = out.replace("\u{1b}[", "");
@@ -267,7 +277,7 @@ mod tests {
         let long = format!("{}目標: {}\n", "あ".repeat(100_000), "x".repeat(100_000));
         let mut sources = SourceMap::default();
         sources.insert("content/a.yaml", Arc::from(long.as_str()));
-        let d = Diagnostic::error("content/a.yaml", Some(Position::new(1, 100_001)), "bad key");
+        let d = Diagnostic::error("content/a.yaml", Some(Position::new(1, 100_001)), words("bad key"));
         let out = render(&[d], &sources, false, Lang::En);
         assert!(out.chars().count() < 1_500, "{} characters", out.chars().count());
         assert!(out.contains("content/a.yaml:1:100001"), "{out}");
@@ -288,7 +298,7 @@ mod tests {
         // A long line of one token (an 11.9 MB YAML error printed 24 MB of carets).
         let token = "x".repeat(3_000_000);
         sources.insert("content/b.yaml", Arc::from(token.as_str()));
-        let d = Diagnostic::error("content/b.yaml", Some(Position::new(1, 1)), "bad");
+        let d = Diagnostic::error("content/b.yaml", Some(Position::new(1, 1)), words("bad"));
         let out = render(&[d], &sources, false, Lang::En);
         assert!(out.len() < 2_000, "{} bytes", out.len());
     }
@@ -297,7 +307,7 @@ mod tests {
     fn a_position_past_the_end_of_its_line_is_shown_at_its_end() {
         let mut sources = SourceMap::default();
         sources.insert("content/a.yaml", Arc::from("ab\r\ncd\n"));
-        let d = Diagnostic::error("content/a.yaml", Some(Position::new(1, 9)), "missing");
+        let d = Diagnostic::error("content/a.yaml", Some(Position::new(1, 9)), words("missing"));
         let out = render(&[d], &sources, false, Lang::En);
         assert!(out.contains("content/a.yaml:1:3"), "{out}");
         assert!(!out.contains("\\u{d}"), "{out}");
@@ -306,7 +316,7 @@ mod tests {
     #[test]
     fn a_message_quoting_a_huge_value_is_cut_in_the_middle() {
         let message = format!("wrong type: found string \"{}\", expected a map", "x".repeat(5_000_000));
-        let d = Diagnostic::error("content/a.yaml", None, message);
+        let d = Diagnostic::error("content/a.yaml", None, words(message));
         let out = render(std::slice::from_ref(&d), &SourceMap::default(), false, Lang::En);
         assert!(out.len() < 2_000, "{} bytes", out.len());
         assert!(out.contains("wrong type: found string \"xxx"), "{out}");

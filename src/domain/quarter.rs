@@ -6,20 +6,20 @@ use std::fmt;
 
 use jiff::civil::Date;
 
+use crate::messages::Message;
+use crate::msg;
+
 /// Why a text is not a quarter okrsite can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuarterError {
-    #[error("`{0}` is not a quarter: write YYYY-QN with N in 1..4, e.g. 2025-Q3")]
+    #[error("{}", self.message())]
     Shape(String),
-    #[error("`{text}` is not a quarter: there is no quarter {number}; quarters are Q1 to Q4")]
+    #[error("{}", self.message())]
     NoSuchQuarter { text: String, number: i8 },
-    #[error("`{0}` is not a quarter: there is no year 0000; years run from 0001 to 9999")]
+    #[error("{}", self.message())]
     YearZero(String),
     /// A day of the quarter lies after 9999-12-31 under this fiscal year.
-    #[error(
-        "{quarter} ends in {year:04}-{month:02} with {}, after 9999-12-31, the last day okrsite can represent; the last quarter it accepts is {last_accepted}",
-        fiscal_words(*fiscal_year_start_month)
-    )]
+    #[error("{}", self.message())]
     BeyondCalendar {
         quarter: Quarter,
         year: i32,
@@ -29,11 +29,38 @@ pub enum QuarterError {
     },
 }
 
-fn fiscal_words(fiscal_year_start_month: i8) -> String {
+impl QuarterError {
+    /// The error in the command line's words.
+    pub fn message(&self) -> Message {
+        match self {
+            QuarterError::Shape(text) => msg!("quarter.shape", text = text),
+            QuarterError::NoSuchQuarter { text, number } => {
+                msg!("quarter.no_such", text = text, number = number.to_string())
+            }
+            QuarterError::YearZero(text) => msg!("quarter.year_zero", text = text),
+            QuarterError::BeyondCalendar {
+                quarter,
+                year,
+                month,
+                fiscal_year_start_month,
+                last_accepted,
+            } => msg!(
+                "quarter.beyond",
+                quarter = quarter.to_string(),
+                year = format!("{year:04}"),
+                month = format!("{month:02}"),
+                fiscal = fiscal_words(*fiscal_year_start_month),
+                last = last_accepted,
+            ),
+        }
+    }
+}
+
+fn fiscal_words(fiscal_year_start_month: i8) -> Message {
     if fiscal_year_start_month == 1 {
-        "calendar quarters".to_string()
+        msg!("quarter.calendar")
     } else {
-        format!("a fiscal year starting in month {fiscal_year_start_month}")
+        msg!("quarter.fiscal", month = fiscal_year_start_month.to_string())
     }
 }
 

@@ -137,6 +137,8 @@ impl Message {
 
     /// Text that is not ours to translate (an operating-system error, a template
     /// engine's report), shown as it is in every language.
+    /// There is deliberately no `From<String>`: okrsite's own words go through
+    /// the catalogue, so none can reach the command line untranslated.
     pub fn verbatim(text: impl Into<String>) -> Message {
         Message {
             key: "",
@@ -176,18 +178,6 @@ impl Message {
             Arg::Text(t) => t.clone(),
             Arg::Message(m) => m.render(lang),
         })
-    }
-}
-
-// Transitional: text not yet in the catalogue is shown as it is.
-impl From<String> for Message {
-    fn from(text: String) -> Message {
-        Message::verbatim(text)
-    }
-}
-impl From<&str> for Message {
-    fn from(text: &str) -> Message {
-        Message::verbatim(text)
     }
 }
 

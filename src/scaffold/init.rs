@@ -5,7 +5,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::{ScaffoldError, write_new};
+use super::{IoAction, ScaffoldError, write_new};
 use crate::config::Language;
 use crate::model::Quarter;
 use crate::render::format;
@@ -34,7 +34,7 @@ fn example_quarter(today: Date, fiscal_year_start_month: i8) -> Quarter {
 /// Writes a new site into `dir`, which must be missing or empty.
 pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, ScaffoldError> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(ScaffoldError::io("read", dir))?;
+        let mut entries = std::fs::read_dir(dir).map_err(ScaffoldError::io(IoAction::Read, dir))?;
         if entries.next().is_some() {
             return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
         }
@@ -49,7 +49,7 @@ pub fn init(dir: &Path, lang: Language, today: Date) -> Result<Vec<String>, Scaf
     files.extend(metric_files(ja, start, end));
     files.extend(okr_files(ja, q));
     files.push((format!("content/{q}/product.md"), example_retrospective(ja, end)));
-    std::fs::create_dir_all(dir).map_err(ScaffoldError::io("create", dir))?;
+    std::fs::create_dir_all(dir).map_err(ScaffoldError::io(IoAction::Create, dir))?;
     write_new(dir, &files)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }

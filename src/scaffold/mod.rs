@@ -9,6 +9,9 @@ mod new;
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
+use crate::messages::Message;
+use crate::msg;
+
 pub use init::init;
 pub use new::new_quarter;
 
@@ -16,42 +19,77 @@ pub use new::new_quarter;
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
     /// The site does not pass `check`: fix it first (exit 1).
-    #[error("the site has errors; run `okrsite check` and fix them first")]
+    #[error("{}", self.message())]
     SiteHasErrors,
-    #[error("{} is not empty; okrsite init only writes into a new or empty folder", .0.display())]
+    #[error("{}", self.message())]
     NotEmpty(PathBuf),
-    #[error("`{0}` is not a quarter; write YYYY-QN, e.g. 2026-Q1")]
+    #[error("{}", self.message())]
     NotAQuarter(String),
-    #[error("team `{team}` is not in content/teams.yaml (teams: {})", .known.join(", "))]
+    #[error("{}", self.message())]
     UnknownTeam { team: String, known: Vec<String> },
-    #[error("team id `{0}` cannot be a file name")]
+    #[error("{}", self.message())]
     NotAFileName(String),
-    #[error("{} exists; okrsite never overwrites a file", .0.display())]
+    #[error("{}", self.message())]
     Exists(PathBuf),
     /// A path okrsite made itself that is not a plain relative file path (a bug).
-    #[error("{0} leaves its folder")]
+    #[error("{}", self.message())]
     LeavesFolder(String),
-    #[error("{} is a symbolic link; okrsite writes new files only into real folders", .0.display())]
+    #[error("{}", self.message())]
     SymbolicLink(PathBuf),
-    #[error("{} exists and is not a folder", .0.display())]
+    #[error("{}", self.message())]
     NotAFolder(PathBuf),
-    #[error("cannot {action} {}: {source}", .path.display())]
+    #[error("{}", self.message())]
     Io {
-        action: &'static str,
+        action: IoAction,
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write YAML: {0}")]
+    #[error("{}", self.message())]
     Yaml(#[from] serde_yaml::Error),
 }
 
+/// What `init` or `new` was doing with a path when the system refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoAction {
+    Read,
+    Create,
+    Write,
+}
+
 impl ScaffoldError {
+    /// The error in the command line's words (the system's own words as they are).
+    pub fn message(&self) -> Message {
+        let shown = |p: &Path| p.display().to_string();
+        match self {
+            ScaffoldError::SiteHasErrors => msg!("scaffold.site_has_errors"),
+            ScaffoldError::NotEmpty(p) => msg!("scaffold.not_empty", path = shown(p)),
+            ScaffoldError::NotAQuarter(text) => msg!("scaffold.not_a_quarter", text = text),
+            ScaffoldError::UnknownTeam { team, known } => {
+                msg!("scaffold.unknown_team", team = team, known = known.join(", "))
+            }
+            ScaffoldError::NotAFileName(id) => msg!("scaffold.not_a_file_name", id = id),
+            ScaffoldError::Exists(p) => msg!("scaffold.exists", path = shown(p)),
+            ScaffoldError::LeavesFolder(p) => msg!("scaffold.leaves_folder", path = p),
+            ScaffoldError::SymbolicLink(p) => msg!("scaffold.symlink", path = shown(p)),
+            ScaffoldError::NotAFolder(p) => msg!("scaffold.not_a_folder", path = shown(p)),
+            ScaffoldError::Io { action, path, source } => {
+                let (path, error) = (shown(path), source.to_string());
+                match action {
+                    IoAction::Read => msg!("scaffold.cannot_read", path = path, error = error),
+                    IoAction::Create => msg!("scaffold.cannot_create", path = path, error = error),
+                    IoAction::Write => msg!("scaffold.cannot_write", path = path, error = error),
+                }
+            }
+            ScaffoldError::Yaml(e) => msg!("scaffold.yaml", error = e.to_string()),
+        }
+    }
+
     /// Whether the site's content is at fault (exit 1) rather than the command (exit 2).
     pub fn is_content_error(&self) -> bool {
         matches!(self, ScaffoldError::SiteHasErrors)
     }
 
-    fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError {
+    fn io(action: IoAction, path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError {
         let path = path.to_path_buf();
         move |source| ScaffoldError::Io { action, path, source }
     }
@@ -89,9 +127,9 @@ fn write_new(root: &Path, files: &[(String, String)]) -> Result<(), ScaffoldErro
             .open(&path)
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => ScaffoldError::Exists(path.clone()),
-                _ => ScaffoldError::io("write", &path)(e),
+                _ => ScaffoldError::io(IoAction::Write, &path)(e),
             })?;
-        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(ScaffoldError::io("write", &path))?;
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(ScaffoldError::io(IoAction::Write, &path))?;
     }
     Ok(())
 }
@@ -104,10 +142,10 @@ fn real_folder(dir: &Path) -> Result<(), ScaffoldError> {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(ScaffoldError::NotAFolder(dir.to_path_buf())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir(dir).map_err(ScaffoldError::io("create", dir))?;
+            std::fs::create_dir(dir).map_err(ScaffoldError::io(IoAction::Create, dir))?;
             real_folder(dir)
         }
-        Err(e) => Err(ScaffoldError::io("read", dir)(e)),
+        Err(e) => Err(ScaffoldError::io(IoAction::Read, dir)(e)),
     }
 }
 

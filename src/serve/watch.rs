@@ -26,10 +26,21 @@ const SOURCE_FOLDERS: [&str; 4] = ["content", "templates", "static", "themes"];
 const SETTLE: Duration = Duration::from_millis(30);
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot watch {}: {source}", path.display())]
+#[error("{}", self.message())]
 pub struct WatchError {
     path: PathBuf,
     source: notify::Error,
+}
+
+impl WatchError {
+    /// The error in the command line's words (the system's own words as they are).
+    pub fn message(&self) -> crate::messages::Message {
+        crate::msg!(
+            "serve.error.watch",
+            path = self.path.display().to_string(),
+            error = self.source.to_string()
+        )
+    }
 }
 
 /// A folder being watched, and which folder it was when the watch began.

@@ -116,10 +116,21 @@ fn hand_over(_dir: &Path) -> bool {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot create a private folder in {}: {source}", temp.display())]
+#[error("{}", self.message())]
 pub struct WorkDirError {
     temp: PathBuf,
     source: std::io::Error,
+}
+
+impl WorkDirError {
+    /// The error in the command line's words (the system's own words as they are).
+    pub fn message(&self) -> crate::messages::Message {
+        crate::msg!(
+            "serve.error.work_dir",
+            path = self.temp.display().to_string(),
+            error = self.source.to_string()
+        )
+    }
 }
 
 /// The pid in a name okrsite gave a serve folder (`okrsite-serve-<pid>` from

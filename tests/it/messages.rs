@@ -168,3 +168,35 @@ fn the_help_and_usage_errors_speak_the_chosen_language() {
         "{ja}"
     );
 }
+
+/// Errors found by the loader, the teams, the metrics and the alignments, on a
+/// Japanese site: none of them speaks English.
+#[test]
+fn diagnostics_of_every_stage_speak_japanese() {
+    let errors = common::fixtures().join("errors");
+    let site = common::site(Some(&errors.join("duplicate-team")));
+    for overlay in ["drives-cycle", "stray-file", "aligns-to"] {
+        common::copy_dir(&errors.join(overlay), site.path());
+    }
+    let out = common::okrsite()
+        .env("OKRSITE_LANG", "ja")
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let pairs = [
+        ("duplicate team id", "チームの id `product` が重複しています"),
+        ("drives itself", "指標 `signups` が自分自身を drives に挙げています"),
+        ("unexpected file in content/", "content/ に想定外のファイルがあります"),
+        (
+            "names no objective of",
+            "に当たる目標が 2025-Q3 の `company` にありません",
+        ),
+    ];
+    for (english, japanese) in pairs {
+        assert!(!stderr.contains(english), "`{english}` in:\n{stderr}");
+        assert!(stderr.contains(japanese), "`{japanese}` missing from:\n{stderr}");
+    }
+}

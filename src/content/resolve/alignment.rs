@@ -30,12 +30,8 @@ pub(super) fn resolve_alignment(
     r: &mut Reporter<'_>,
 ) -> Option<ObjectiveRef> {
     let Some((team, obj)) = value.split_once('/') else {
-        r.error(
-            l,
-            at,
-            format!("`aligns_to: {value}` is not of the form <team-id>/<objective-id>"),
-        )
-        .help("e.g. `aligns_to: company/grow`");
+        r.error(l, at, crate::msg!("alignment.shape", value = value))
+            .help(crate::msg!("alignment.shape_help"));
         return None;
     };
     let key = (ctx.quarter, team);
@@ -43,16 +39,17 @@ pub(super) fn resolve_alignment(
         None if ctx.failed_okrs.contains(&(ctx.quarter, team.to_string())) => None,
         None => {
             let help = similar_ref(team, obj, ctx, r).unwrap_or_else(|| {
-                format!(
-                    "aligns_to names an objective of the same quarter, in content/{}/{team}.yaml",
-                    ctx.quarter
-                )
-                .into()
+                crate::msg!("alignment.no_okrs_help", quarter = ctx.quarter.to_string(), team = team)
             });
             r.error(
                 l,
                 at,
-                format!("`aligns_to: {value}`: team `{team}` has no OKRs in {}", ctx.quarter),
+                crate::msg!(
+                    "alignment.no_okrs",
+                    value = value,
+                    team = team,
+                    quarter = ctx.quarter.to_string()
+                ),
             )
             .help(help);
             None
@@ -60,12 +57,22 @@ pub(super) fn resolve_alignment(
         Some(ids) if !ids.set.contains(obj) && ids.incomplete => None,
         Some(ids) if !ids.set.contains(obj) => {
             let help = r.suggest(obj, &ids.in_order).unwrap_or_else(|| {
-                format!("objectives of `{team}` in {}: {}", ctx.quarter, listing(&ids.in_order)).into()
+                crate::msg!(
+                    "alignment.objectives_help",
+                    team = team,
+                    quarter = ctx.quarter.to_string(),
+                    known = listing(&ids.in_order)
+                )
             });
             r.error(
                 l,
                 at,
-                format!("`aligns_to: {value}` names no objective of `{team}` in {}", ctx.quarter),
+                crate::msg!(
+                    "alignment.no_objective",
+                    value = value,
+                    team = team,
+                    quarter = ctx.quarter.to_string()
+                ),
             )
             .help(help);
             None

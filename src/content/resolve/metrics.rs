@@ -14,7 +14,7 @@ use super::Options;
 use super::ids::{is_slug, slug_help};
 use super::report::{Help, Reporter, listing};
 use super::series::{CsvLayout, YamlLayout, resolve_series};
-use crate::diag::{Diagnostic, Position};
+use crate::diag::{Diagnostic, Message, Position};
 use crate::domain::Cadence;
 use crate::model::{Direction, Metric, MetricId, Point, Thresholds};
 use crate::msg;
@@ -39,12 +39,8 @@ pub(super) fn resolve_metrics<'c>(content: &'c LoadedContent, opts: Options, r: 
     let mut private = HashSet::new();
     for (id, l) in &content.metrics {
         if !is_slug(id) {
-            let d = Diagnostic::error(
-                l.file.clone(),
-                None,
-                format!("metric id `{id}` (the file name) breaks the slug rule"),
-            )
-            .with_help(slug_help(id));
+            let d = Diagnostic::error(l.file.clone(), None, crate::msg!("metric.not_slug", id = id))
+                .with_help(slug_help(id));
             r.diagnostics.push(d);
         }
         if !opts.publishes(&l.raw) {
@@ -160,20 +156,11 @@ fn check_unknown_drives(content: &LoadedContent, files: &HashSet<&str>, sorted: 
             if files.contains(d.as_str()) {
                 continue;
             }
-            let help = r.suggest(d, sorted).unwrap_or_else(|| {
-                format!(
-                    "`drives` names metric files content/metrics/<id>.yaml; known: {}",
-                    listing(sorted)
-                )
-                .into()
-            });
+            let help = r
+                .suggest(d, sorted)
+                .unwrap_or_else(|| crate::msg!("metric.drives_known_help", known = listing(sorted)));
             let at = YamlPath::root().key("drives").index(i);
-            r.error(
-                l,
-                &at,
-                format!("`drives: {d}` names no metric: there is no content/metrics/{d}.yaml"),
-            )
-            .help(help);
+            r.error(l, &at, crate::msg!("metric.unknown_drives", id = d)).help(help);
         }
     }
 }
@@ -202,11 +189,11 @@ fn check_drives_cycles(content: &LoadedContent, r: &mut Reporter<'_>) {
     for cycle in knots(&successors) {
         let (id, l) = &content.metrics[cycle[0]];
         let message = if cycle.len() == 1 {
-            format!("metric `{id}` drives itself")
+            crate::msg!("metric.drives_self", id = id)
         } else {
-            format!(
-                "a cycle of drives: {}",
-                cycle_names(cycle.iter().map(|&n| content.metrics[n].0.as_str()))
+            crate::msg!(
+                "metric.drives_cycle",
+                names = cycle_names(cycle.iter().map(|&n| content.metrics[n].0.as_str()))
             )
         };
         // The `drives` entry that leads to the next metric of the cycle.
@@ -215,8 +202,7 @@ fn check_drives_cycles(content: &LoadedContent, r: &mut Reporter<'_>) {
             Some(i) => YamlPath::root().key("drives").index(i),
             None => YamlPath::root().key("drives"),
         };
-        r.error(l, &at, message)
-            .help("`drives` leads from a lever up to the metric it moves: remove one `drives` of the cycle");
+        r.error(l, &at, message).help(crate::msg!("metric.drives_cycle_help"));
     }
 }
 
@@ -248,23 +234,25 @@ fn warn_if_stale(
     }
     let days = (today - newest).get_days();
     let word = match cadence {
-        Cadence::Daily => "daily",
-        Cadence::Weekly => "weekly",
-        Cadence::Monthly => "monthly",
-        Cadence::Quarterly => "quarterly",
+        Cadence::Daily => crate::msg!("metric.cadence.daily"),
+        Cadence::Weekly => crate::msg!("metric.cadence.weekly"),
+        Cadence::Monthly => crate::msg!("metric.cadence.monthly"),
+        Cadence::Quarterly => crate::msg!("metric.cadence.quarterly"),
     };
     let every = match cadence.days() {
-        1 => "every day".to_string(),
-        n => format!("every {n} days"),
+        1 => crate::msg!("metric.every_day"),
+        n => crate::msg!("metric.every_days", n = n.to_string()),
     };
-    r.warning(
-        l,
-        &YamlPath::root().key("cadence"),
-        format!(
-            "metric `{id}` is stale: its newest point is {newest} ({days} days ago); a {word} metric is due {every}"
-        ),
-    )
-    .help("add the newer points, or change `cadence` if the metric is measured less often");
+    let message = crate::msg!(
+        "metric.stale",
+        id = id,
+        newest = newest.to_string(),
+        days = days.to_string(),
+        cadence = word,
+        every = every,
+    );
+    r.warning(l, &YamlPath::root().key("cadence"), message)
+        .help(crate::msg!("metric.stale_help"));
 }
 
 /// A metric's red and yellow lines: in range, with a direction, in its order.
@@ -272,14 +260,14 @@ fn resolve_thresholds(l: &Loaded<RawMetric>, t: &RawThresholds, r: &mut Reporter
     let at = YamlPath::root().key("thresholds");
     for (key, v) in [("red", t.red), ("yellow", t.yellow)] {
         if let Some(v) = v.filter(|v| !in_range(*v)) {
-            let (message, help) = out_of_range(&format!("thresholds.{key}"), v);
+            let (message, help) = out_of_range(Message::verbatim(format!("thresholds.{key}")), v);
             r.error(l, &at.key(key), message).help(help);
         }
     }
     match l.raw.direction {
         None => {
-            r.error(l, &at, "thresholds need a `direction`")
-                .help("add `direction: increase` (higher is better) or `direction: decrease` (lower is better)");
+            r.error(l, &at, crate::msg!("metric.no_direction"))
+                .help(crate::msg!("metric.no_direction_help"));
         }
         Some(dir) => check_threshold_order(l, &at, t, dir, r),
     }
@@ -289,8 +277,7 @@ fn resolve_thresholds(l: &Loaded<RawMetric>, t: &RawThresholds, r: &mut Reporter
             Some(Direction::Decrease) => crate::msg!("resolve.thresholds.example_decrease"),
             _ => crate::msg!("resolve.thresholds.example_increase"),
         };
-        r.error(l, &at, "thresholds name neither `red` nor `yellow`")
-            .help(example);
+        r.error(l, &at, crate::msg!("metric.no_thresholds")).help(example);
     }
     Thresholds {
         red: t.red,
@@ -315,17 +302,17 @@ fn check_threshold_order(
         Direction::Decrease => red < yellow,
     };
     if wrong {
-        let (word, rel) = match dir {
-            Direction::Increase => ("increase", "below"),
-            Direction::Decrease => ("decrease", "above"),
+        let (red, yellow) = (red.to_string(), yellow.to_string());
+        let (message, help) = match dir {
+            Direction::Increase => (
+                crate::msg!("metric.threshold_order_increase", red = red, yellow = yellow),
+                crate::msg!("metric.threshold_order_increase_help"),
+            ),
+            Direction::Decrease => (
+                crate::msg!("metric.threshold_order_decrease", red = red, yellow = yellow),
+                crate::msg!("metric.threshold_order_decrease_help"),
+            ),
         };
-        r.error(
-            l,
-            &at.key("red"),
-            format!("red ({red}) and yellow ({yellow}) are in the wrong order for `direction: {word}`"),
-        )
-        .help(format!(
-            "with direction {word}, the red line lies {rel} the yellow line"
-        ));
+        r.error(l, &at.key("red"), message).help(help);
     }
 }

@@ -215,7 +215,7 @@ fn resolve_kr(
 ) -> KeyResult {
     for (key, v) in [("baseline", kr.baseline), ("target", kr.target)] {
         if let Some(v) = v.filter(|v| !in_range(*v)) {
-            let (message, help) = out_of_range(&format!("`{key}`"), v);
+            let (message, help) = out_of_range(Message::verbatim(format!("`{key}`")), v);
             r.error(l, &kp.key(key), message).help(help);
         }
     }

@@ -37,12 +37,12 @@ const REREAD_LOCATIONS: usize = 20;
 const LISTED: usize = 20;
 
 /// `a, b, c`, or the first [`LISTED`] and how many more.
-pub(super) fn listing<S: AsRef<str>>(names: &[S]) -> String {
+pub(super) fn listing<S: AsRef<str>>(names: &[S]) -> Message {
     let shown: Vec<&str> = names.iter().take(LISTED).map(AsRef::as_ref).collect();
     if names.len() <= LISTED {
-        return shown.join(", ");
+        return crate::msg!("list.all", items = shown.join(", "));
     }
-    format!("{}, … ({} more)", shown.join(", "), names.len() - LISTED)
+    crate::msg!("list.more", items = shown.join(", "), n = names.len() - LISTED)
 }
 
 impl<'a> Reporter<'a> {

@@ -49,9 +49,9 @@ pub(super) fn add_retrospectives(
                 Diagnostic::warning(
                     l.file.clone(),
                     None,
-                    format!("a retrospective without OKRs: there is no content/{q}/{team}.yaml"),
+                    crate::msg!("retro.without_okrs", quarter = q.to_string(), team = team.as_str()),
                 )
-                .with_help("add the team's OKRs for the quarter, or ignore this warning if the team had none"),
+                .with_help(crate::msg!("retro.without_okrs_help")),
             );
         }
         let Some((mut retro, found)) = prepared[i].take() else {

@@ -92,7 +92,7 @@ pub(super) fn resolve_series<T>(
         if !in_range(p.value) {
             more[0] += 1;
             if more[0] <= EACH {
-                let (message, help) = out_of_range(&format!("the value on {date}"), p.value);
+                let (message, help) = out_of_range(crate::msg!("series.value_on", date = date.as_str()), p.value);
                 r.report_at(Severity::Error, l, &layout.value(i), message).help(help);
             }
             continue;
@@ -100,16 +100,12 @@ pub(super) fn resolve_series<T>(
         if let Some(first) = seen.insert(p.date.0, i) {
             more[1] += 1;
             if more[1] <= EACH {
-                let first_line = r
-                    .locate_spot(l, &layout.point(first))
-                    .map_or(String::new(), |p| format!(" (first on line {})", p.line));
-                r.report_at(
-                    Severity::Error,
-                    l,
-                    &layout.point(i),
-                    format!("duplicate date {date} in the series{first_line}"),
-                )
-                .help("each date appears once; merge the two points");
+                let message = match r.locate_spot(l, &layout.point(first)) {
+                    Some(p) => crate::msg!("series.duplicate_date_first", date = date.as_str(), line = p.line),
+                    None => crate::msg!("series.duplicate_date", date = date.as_str()),
+                };
+                r.report_at(Severity::Error, l, &layout.point(i), message)
+                    .help(crate::msg!("series.duplicate_date_help"));
             }
             continue;
         }
@@ -120,9 +116,9 @@ pub(super) fn resolve_series<T>(
                     Severity::Warning,
                     l,
                     &layout.point(i),
-                    format!("data point dated {date}, after today ({today})"),
+                    crate::msg!("series.future", date = date.as_str(), today = today.to_string()),
                 )
-                .help("future dates are usually typos; check the year and month");
+                .help(crate::msg!("series.future_help"));
             }
         }
         points.push(Point {
@@ -144,10 +140,7 @@ fn report_the_rest<T>(l: &Loaded<T>, whole: &Spot, counts: [usize; 3], today: Da
             Severity::Error,
             l,
             whole,
-            format!(
-                "{} more values in this series are not finite numbers or larger in magnitude than 1e15",
-                more[0]
-            ),
+            crate::msg!("series.more_out_of_range", more = more[0]),
         );
     }
     if more[1] > 0 {
@@ -155,7 +148,7 @@ fn report_the_rest<T>(l: &Loaded<T>, whole: &Spot, counts: [usize; 3], today: Da
             Severity::Error,
             l,
             whole,
-            format!("{} more duplicate dates in this series", more[1]),
+            crate::msg!("series.more_duplicates", more = more[1]),
         );
     }
     if more[2] > 0 {
@@ -163,10 +156,7 @@ fn report_the_rest<T>(l: &Loaded<T>, whole: &Spot, counts: [usize; 3], today: Da
             Severity::Warning,
             l,
             whole,
-            format!(
-                "{} more data points in this series are dated after today ({today})",
-                more[2]
-            ),
+            crate::msg!("series.more_future", more = more[2], today = today.to_string()),
         );
     }
 }

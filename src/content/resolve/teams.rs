@@ -95,15 +95,16 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
     for &(i, t) in &raw {
         let p = root.index(i);
         if !is_slug(&t.id) {
-            r.error(l, &p.key("id"), format!("team id `{}` breaks the slug rule", t.id))
+            r.error(l, &p.key("id"), crate::msg!("team.not_slug", id = t.id.as_str()))
                 .help(slug_help(&t.id));
         }
         if let Some(first) = seen.insert(t.id.as_str(), i) {
-            let line = r
-                .locate(l, &root.index(first).key("id"))
-                .map_or(String::new(), |p| format!(" on line {}", p.line));
-            r.error(l, &p.key("id"), format!("duplicate team id `{}`", t.id))
-                .help(format!("it is already used{line}; team ids are unique"));
+            let help = match r.locate(l, &root.index(first).key("id")) {
+                Some(p) => crate::msg!("team.duplicate_help_line", line = p.line),
+                None => crate::msg!("team.duplicate_help"),
+            };
+            r.error(l, &p.key("id"), crate::msg!("team.duplicate", id = t.id.as_str()))
+                .help(help);
         }
     }
     let ids: Vec<&str> = raw.iter().map(|(_, t)| t.id.as_str()).collect();
@@ -112,11 +113,11 @@ fn resolve_teams(l: &Loaded<Vec<Lenient<RawTeam>>>, r: &mut Reporter<'_>) -> Vec
         if !seen.contains_key(parent.as_str()) {
             let help = r
                 .suggest(parent, &ids)
-                .unwrap_or_else(|| format!("`parent` names a team id of this file: {}", listing(&ids)).into());
+                .unwrap_or_else(|| crate::msg!("team.parent_help", known = listing(&ids)));
             r.error(
                 l,
                 &root.index(i).key("parent"),
-                format!("parent `{parent}` names no team"),
+                crate::msg!("team.unknown_parent", parent = parent),
             )
             .help(help);
         }
@@ -169,7 +170,7 @@ fn parent_cycles(
     for cycle in crate::content::cycles::cycles(&next) {
         let names = crate::content::cycles::cycle_names(cycle.iter().map(|&n| raw[n].1.id.as_str()));
         let at = YamlPath::root().index(raw[cycle[0]].0).key("parent");
-        r.error(l, &at, format!("a cycle of parents: {names}"))
-            .help("the team tree needs a root: remove `parent` from one team of the cycle");
+        r.error(l, &at, crate::msg!("team.parent_cycle", names = names))
+            .help(crate::msg!("team.parent_cycle_help"));
     }
 }

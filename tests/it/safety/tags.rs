@@ -249,7 +249,9 @@ fn a_page_that_cannot_be_written_names_its_source() {
         fn put(&self, file: okrsite::render::OutputFile) -> Result<(), okrsite::render::SinkError> {
             if file.path.starts_with("tags/") && file.path != "tags/index.html" {
                 let message = format!("cannot write {}: File name too long", file.path);
-                return Err(okrsite::render::SinkError::Write(message.into()));
+                return Err(okrsite::render::SinkError::Write(okrsite::diag::Message::verbatim(
+                    message,
+                )));
             }
             Ok(())
         }
