@@ -151,3 +151,29 @@ fn a_session_rebuild_reads_a_changed_csv() {
     assert_eq!(d.position.map(|p| (p.line, p.column)), Some((2, 12)));
     assert_eq!(json(&out, "api/metrics.json")["metrics"][0]["newest"]["value"], 72);
 }
+
+/// A weekly metric whose newest row is unreadable: the row's error is reported,
+/// and the metric is not also called stale for want of that point (no follow-on
+/// warning). Today is 2025-11-01; the newest readable point, 2025-10-06, is 26 days
+/// old, more than two weeks: without the error it would be stale.
+#[test]
+fn a_bad_newest_row_is_an_error_and_not_also_a_stale_metric() {
+    let site = csv_site();
+    let metrics = site.path().join("content/metrics");
+    let yaml = std::fs::read_to_string(metrics.join("onboarding.yaml")).unwrap();
+    std::fs::write(metrics.join("onboarding.yaml"), format!("{yaml}\ncadence: weekly\n")).unwrap();
+    let stale = |root: &Path| {
+        let out = okrsite().args(["check", "--root"]).arg(root).output().unwrap();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let clean = stale(site.path());
+    assert!(
+        clean.contains("is stale"),
+        "the fixture must be stale without the error: {clean}"
+    );
+    let csv = ONBOARDING_CSV.replace("\r\n\r\n", "\r\n2025-10-3x,72,\r\n");
+    std::fs::write(metrics.join("onboarding.csv"), csv).unwrap();
+    let broken = stale(site.path());
+    assert!(broken.contains("onboarding.csv:8:1"), "{broken}");
+    assert!(!broken.contains("is stale"), "{broken}");
+}

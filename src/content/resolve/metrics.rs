@@ -74,6 +74,7 @@ fn resolve_metric(
 ) -> Metric {
     let m = &l.raw;
     let thresholds = m.thresholds.as_ref().map(|t| resolve_thresholds(l, t, r));
+    let errors_before = r.diagnostics.iter().filter(|d| d.is_error()).count();
     let points = match csv {
         Some(csv) => {
             check_points_in_one_place(l, csv, r);
@@ -92,7 +93,13 @@ fn resolve_metric(
             resolve_series(l, &layout, &m.points.points, opts.today, r)
         }
     };
-    if let Some(cadence) = m.cadence {
+    // A point dropped for an error (a bad CSV row, a duplicate date) is already
+    // reported: the metric is not also called stale for want of it.
+    let points_dropped = csv.is_some_and(|c| !c.raw.problems.is_empty())
+        || r.diagnostics.iter().filter(|d| d.is_error()).count() > errors_before;
+    if let Some(cadence) = m.cadence
+        && !points_dropped
+    {
         warn_if_stale(id, l, cadence, &points, opts.today, r);
     }
     Metric {
