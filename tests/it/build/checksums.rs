@@ -69,6 +69,7 @@ fn output_is_byte_identical() {
     }
     all += &checksums("hostile", &common::fixtures().join("hostile"), FIXTURE_EPOCH, &[]);
     all += &checksums("practice", &common::fixtures().join("practice"), FIXTURE_EPOCH, &[]);
+    all += &checksums("english", &common::fixtures().join("english"), FIXTURE_EPOCH, &[]);
     let stored = sample.join("tests/output-checksums.txt");
     if std::env::var_os("OKRSITE_BLESS").is_some() {
         std::fs::write(&stored, &all).unwrap();
