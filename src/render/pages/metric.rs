@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::page::{Page, ctx};
 use crate::insight;
-use crate::model::{Aggregate, KrData, Layer, Metric, Point, Quarter};
+use crate::model::{Aggregate, KrData, Layer, Metric, Point, Quarter, Unit};
 use crate::render::charts::{self, Chart};
 use crate::render::format::{self, Strings};
 use crate::render::urls;
@@ -54,7 +54,7 @@ pub fn metrics_index(v: &Views<'_>) -> Page {
     let tree = insight::kpi_tree::kpi_tree(&v.site.metrics, v.site.today);
     let row = |i: usize| {
         let s = &tree.states[i];
-        let unit = s.metric.unit.as_deref();
+        let unit = s.metric.unit.as_ref();
         IndexRow {
             name: s.metric.name.clone(),
             url: urls::metric(&s.metric.id),
@@ -221,7 +221,7 @@ pub fn stale_text(v: &Views<'_>, m: &Metric) -> Option<String> {
 /// `levers`: the indices of the metrics that drive `m` ([`insight::kpi_tree::levers`]).
 pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[usize]) -> Page {
     let t = v.t;
-    let unit = m.unit.as_deref();
+    let unit = m.unit.as_ref();
     let band = insight::metric_band::metric_band(m, v.site.today);
     let latest = band
         .map(|(_, p)| p)
@@ -232,7 +232,7 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[us
         comparisons: comparisons(v, m),
         id: &m.id,
         name: &m.name,
-        unit,
+        unit: unit.map(Unit::text),
         definition: definition_facts(t, m),
         layer: layer_label(t, m.layer),
         direction: views::direction_label(t, m.direction),
@@ -294,7 +294,7 @@ fn definition_facts(t: &Strings, m: &Metric) -> Vec<Fact> {
 
 /// Every point, newest first, with its change from the one before and its band.
 fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
-    let unit = m.unit.as_deref();
+    let unit = m.unit.as_ref();
     let mut rows: Vec<PointRow> = m
         .points
         .iter()
@@ -345,7 +345,7 @@ fn metric_charts(v: &Views<'_>, m: &Metric) -> Vec<Chart> {
         &charts::MetricChartInput {
             id: "chart-metric",
             name: &m.name,
-            unit: m.unit.as_deref(),
+            unit: m.unit.as_ref(),
             points: &m.points,
             quarter_to_date: quarter_to_date.as_deref(),
             thresholds: m.thresholds.zip(m.direction),
@@ -369,7 +369,7 @@ fn quarters_between(from: Date, to: Date, fy: i8) -> Vec<(Date, Date, String)> {
 /// earlier ([`insight::comparisons`]), in words.
 fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
     use insight::comparisons::Period;
-    let unit = m.unit.as_deref();
+    let unit = m.unit.as_ref();
     insight::comparisons::comparisons(&m.points, v.site.today)
         .into_iter()
         .map(|c| {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Views;
 use super::refs::{LightView, grade, light};
 use crate::insight::checkins::{SHOWN_OPEN, timeline};
-use crate::model::{Checkin, KeyResult, KrData, KrId, Metric, Point, QuarterData};
+use crate::model::{Checkin, KeyResult, KrData, KrId, Metric, Point, QuarterData, Unit};
 use crate::render::charts::{self, Chart};
 use crate::render::format;
 use crate::render::urls;
@@ -82,7 +82,7 @@ pub struct KrView {
 
 impl<'a> Views<'a> {
     /// A KR's metric (if it uses one), its unit, and the points it is measured on.
-    pub(super) fn kr_series<'k>(&self, kr: &'k KeyResult) -> (Option<&'a Metric>, Option<&'k str>, &'k [Point])
+    pub(super) fn kr_series<'k>(&self, kr: &'k KeyResult) -> (Option<&'a Metric>, Option<&'k Unit>, &'k [Point])
     where
         'a: 'k,
     {
@@ -90,7 +90,7 @@ impl<'a> Views<'a> {
             KrData::Metric(id) => self.site.metric(id),
             _ => None,
         };
-        let unit = kr.unit.as_deref().or(metric.and_then(|m| m.unit.as_deref()));
+        let unit = kr.unit.as_ref().or(metric.and_then(|m| m.unit.as_ref()));
         let points: &[Point] = match (&kr.data, metric) {
             (KrData::Values(p), _) => p,
             (_, Some(m)) => &m.points,
@@ -199,7 +199,7 @@ impl<'a> Views<'a> {
         (!marks.is_empty()).then(|| format!("{}: {}", self.t.get("checkins_on_chart"), marks.join(", ")))
     }
 
-    fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&str>) -> CheckinView {
+    fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&Unit>) -> CheckinView {
         CheckinView {
             date: self.fmt.date(c.date),
             short_date: self.fmt.short_date(c.date),
@@ -212,7 +212,7 @@ impl<'a> Views<'a> {
 
     /// The KR's check-ins newest first, each with its value that day; past
     /// [`SHOWN_OPEN`] they fold.
-    fn timeline_view(&self, q: &QuarterData, kr: &KeyResult, unit: Option<&str>) -> TimelineView {
+    fn timeline_view(&self, q: &QuarterData, kr: &KeyResult, unit: Option<&Unit>) -> TimelineView {
         let (points, aggregate) = crate::insight::kr_trend::kr_points(self.site, kr);
         let mut all: Vec<CheckinView> = timeline(&kr.checkins, points, aggregate, q.start, q.end)
             .into_iter()
