@@ -2,10 +2,15 @@
 //! of a unit, and the one rule for compact forms (`4.8M`, `480万`).
 //!
 //! Where a value is compact and where it is full:
-//! - **compact** ([`Formatter::compact`], [`Formatter::axis_labels`]): chart axes, chart
-//!   labels, cards and prose: the places a reader glances at;
-//! - **full** ([`Formatter::value`], [`with_unit`]): data tables (a metric's points, a
-//!   KR's check-ins) and the exports: the places a reader looks a number up.
+//! - **compact** ([`Formatter::compact`], [`Formatter::axis_labels`]): chart axes and
+//!   chart labels, and a metric's newest value where it stands alone (the dashboard's
+//!   alerts and attention rows, the metrics index, the metric page's headline): the places
+//!   a reader glances at;
+//! - **full** ([`Formatter::value`], [`with_unit`]): data tables (a metric's points and
+//!   comparisons, a KR's check-ins), thresholds, a KR's baseline, current value and target
+//!   (on its card and in a retrospective's `[[current]]`: read against each other, so
+//!   `$4,772,000` of `$4,800,000` must not both read `$4.8M`), changes, and the exports:
+//!   the places a reader looks a number up or compares two.
 //!
 //! A value is made compact from 10,000 on (below, it is written whole: `4,800`), in the
 //! language's steps: English thousands (K, M, B, T), Japanese 万, 億, 兆.

@@ -11,7 +11,7 @@ use super::page::{Page, ctx};
 use crate::insight;
 use crate::model::{Aggregate, KrData, Layer, Metric, Point, Quarter, Unit};
 use crate::render::charts::{self, Chart};
-use crate::render::format::{self, Strings};
+use crate::render::format::Strings;
 use crate::render::urls;
 use crate::render::views::{self, KrView, LightView, TeamRef, Views, light};
 use crate::score;
@@ -59,7 +59,7 @@ pub fn metrics_index(v: &Views<'_>) -> Page {
             name: s.metric.name.clone(),
             url: urls::metric(&s.metric.id),
             layer: layer_label(v.t, s.metric.layer),
-            latest: s.newest.map(|p| format::with_unit(p.value, unit)),
+            latest: s.newest.map(|p| v.fmt.compact(p.value, unit)),
             date: s.newest.map(|p| v.fmt.date(p.date)),
             change: s.change.map(|d| v.fmt.change(d, unit, None)),
             band: light(v.t, "band", s.band),
@@ -226,7 +226,7 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[us
     let latest = band
         .map(|(_, p)| p)
         .or_else(|| insight::metric_band::latest_point(&m.points, v.site.today));
-    let threshold = |line: Option<f64>| line.map(|x| format::with_unit(x, unit));
+    let threshold = |line: Option<f64>| line.map(|x| v.fmt.value(x, unit));
     let data = Data {
         charts: metric_charts(v, m),
         comparisons: comparisons(v, m),
@@ -244,7 +244,7 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[us
             .to_string(),
         red: threshold(m.thresholds.and_then(|th| th.red)),
         yellow: threshold(m.thresholds.and_then(|th| th.yellow)),
-        latest: latest.map(|p| format::with_unit(p.value, unit)),
+        latest: latest.map(|p| v.fmt.compact(p.value, unit)),
         band: light(t, "band", band.map(|(b, _)| b)),
         points: point_rows(v, m),
         used_by: used_by(v, users),
@@ -301,7 +301,7 @@ fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
         .zip(insight::comparisons::changes(&m.points))
         .map(|(p, change)| PointRow {
             date: v.fmt.short_date(p.date),
-            value: format::with_unit(p.value, unit),
+            value: v.fmt.value(p.value, unit),
             change: change.map(|delta| v.fmt.change(delta, unit, None)),
             band: match (m.thresholds, m.direction) {
                 (Some(th), Some(dir)) => Some(light(v.t, "band", Some(score::threshold_band(p.value, th, dir)))),
@@ -381,11 +381,7 @@ fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
             let against: &Point = c.against;
             Comparison {
                 label: v.t.get(key).to_string(),
-                against: format!(
-                    "{} ({})",
-                    format::with_unit(against.value, unit),
-                    v.fmt.date(against.date)
-                ),
+                against: format!("{} ({})", v.fmt.value(against.value, unit), v.fmt.date(against.date)),
                 change: v.fmt.change(c.delta, unit, c.percent),
             }
         })

@@ -157,9 +157,9 @@ impl<'a> Views<'a> {
             anchor,
             title: kr.title.clone(),
             owner: kr.owner.clone(),
-            baseline: kr.baseline.map(|v| format::with_unit(v, unit)),
-            current: ks.current.map(|v| format::with_unit(v, unit)),
-            target: kr.target.map(|v| format::with_unit(v, unit)),
+            baseline: kr.baseline.map(|v| self.fmt.value(v, unit)),
+            current: ks.current.map(|v| self.fmt.value(v, unit)),
+            target: kr.target.map(|v| self.fmt.value(v, unit)),
             score: ks.score.map(format::score),
             progress: ks.score.map(format::percent),
             grade: grade(t, q.status, ks.grade),
@@ -171,11 +171,11 @@ impl<'a> Views<'a> {
             outlook: crate::insight::kr_trend::outlook(self.site, q, kr, ks.current).map(|o| OutlookView {
                 expected: o
                     .expected
-                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
-                current: o.current.map(|v| format::with_unit(v, unit)),
+                    .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
+                current: o.current.map(|v| self.fmt.value(v, unit)),
                 projected: o
                     .projected
-                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
+                    .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
                 projected_score: o.projected_score.map(format::score),
                 confidence: o.confidence.map(confidence_text),
             }),
@@ -206,7 +206,7 @@ impl<'a> Views<'a> {
             status: light(self.t, "status", Some(c.status)),
             note: c.note.clone(),
             confidence: c.confidence.map(confidence_text),
-            value: value.map(|v| format::with_unit(v, unit)),
+            value: value.map(|v| self.fmt.value(v, unit)),
         }
     }
 
