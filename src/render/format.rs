@@ -12,7 +12,7 @@ mod number;
 #[cfg(test)]
 mod number_tests;
 
-pub use number::{number, percent, round_significant, score, with_unit};
+pub use number::{number, percent, round_decimals, round_significant, score, with_unit};
 
 /// The theme's UI strings for one language (`themes/default/i18n/<lang>.toml`).
 #[derive(Debug, Clone, serde::Serialize)]

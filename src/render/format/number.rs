@@ -267,10 +267,27 @@ pub fn round_significant(v: f64, digits: i32) -> f64 {
         return v;
     }
     let magnitude = v.abs().log10().floor() as i32;
-    let factor = 10f64.powi(digits - 1 - magnitude);
-    let rounded = (v * factor).round() / factor;
+    let exponent = digits - 1 - magnitude;
+    // Powers of ten up to 10^22 are exact, so scaling by one (rather than by its
+    // inverse, 0.1 being inexact) changes nothing a value written with `digits`
+    // significant digits holds.
+    let rounded = if exponent >= 0 {
+        let factor = 10f64.powi(exponent);
+        (v * factor).round() / factor
+    } else {
+        let factor = 10f64.powi(-exponent);
+        (v / factor).round() * factor
+    };
     // For tiny (subnormal) or huge values the factor over- or underflows and the
     // result would be NaN or infinite: such values are shown as they are.
+    if rounded.is_finite() { rounded } else { v }
+}
+
+/// `v` rounded to `decimals` decimals (0.6499999999999999 → 0.65 at 4), the nearest
+/// double to the rounded decimal, so it prints as that decimal.
+pub fn round_decimals(v: f64, decimals: i32) -> f64 {
+    let factor = 10f64.powi(decimals);
+    let rounded = (v * factor).round() / factor;
     if rounded.is_finite() { rounded } else { v }
 }
 

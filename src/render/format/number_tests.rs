@@ -107,6 +107,14 @@ fn numbers_read_naturally() {
     assert_eq!(round_significant(65.571, 3), 65.6);
     assert_eq!(round_significant(0.0012345, 3), 0.00123);
     assert_eq!(round_significant(123456.0, 3), 123000.0);
+    // Scaled down by dividing by an exact power of ten, not multiplying by an inexact
+    // inverse: a 15-digit integer survives 15 digits, and rounds right at 14.
+    assert_eq!(round_significant(123_456_789_012_345.0, 15), 123_456_789_012_345.0);
+    assert_eq!(round_significant(123_456_789_012_345.0, 14), 123_456_789_012_350.0);
+    assert_eq!(round_significant(0.1 + 0.2, 15), 0.3);
+    assert_eq!(round_decimals(0.6499999999999999, 4), 0.65);
+    assert_eq!(round_decimals(6.0 / 7.0, 4), 0.8571);
+    assert_eq!(round_decimals(-0.00004, 4), 0.0);
 }
 
 #[test]
