@@ -290,3 +290,36 @@ fn changes_place_the_unit() {
     assert_eq!(EN.change(0.0, Some(&u("$")), None), "$0");
     assert_eq!(JA.change(12_345.0, Some(&u("円")), None), "+12,350円");
 }
+
+#[test]
+fn values_side_by_side_stay_apart() {
+    let dollar = u("$");
+    // ARR's KR: baseline 3,703,000, current 4,772,000, target 4,800,000.
+    assert_eq!(
+        EN.compact_together(&[3_703_000.0, 4_772_000.0, 4_800_000.0], Some(&dollar)),
+        ["$3.7M", "$4.77M", "$4.8M"]
+    );
+    // Apart already: as compact writes each.
+    assert_eq!(
+        EN.compact_together(&[300_000.0, 452_000.0, 600_000.0], Some(&dollar)),
+        ["$300K", "$452K", "$600K"]
+    );
+    // One step for all: the largest's.
+    assert_eq!(
+        EN.compact_together(&[0.0, 950_000.0, 2_000_000.0], None),
+        ["0", "0.95M", "2M"]
+    );
+    // Equal values may read the same.
+    assert_eq!(EN.compact_together(&[4_800_000.0, 4_800_000.0], None), ["4.8M", "4.8M"]);
+    assert_eq!(
+        JA.compact_together(&[24_500.0, 28_000.0, 30_000.0], Some(&u("件"))),
+        ["2.5万件", "2.8万件", "3万件"]
+    );
+    assert_eq!(JA.compact_together(&[24_500.0, 24_999.0], None), ["2.45万", "2.5万"]);
+    // Below the compact range, in full.
+    let customers = u("customers").with_one(Some("customer".into()));
+    assert_eq!(
+        EN.compact_together(&[0.0, 1.0], Some(&customers)),
+        ["0 customers", "1 customer"]
+    );
+}
