@@ -171,6 +171,19 @@ impl Formatter {
         let negative = rounded < 0.0 && digits != "0";
         format!("{}{relative}", placed(negative, delta > 0.0, &digits, unit))
     }
+
+    /// [`Formatter::change`] beside a compact value (the metrics index: `$4.9M +$136K`):
+    /// the change compact by the same rule; a percentage's change in points as ever.
+    pub fn change_compact(&self, delta: f64, unit: Option<&Unit>, relative: Option<f64>) -> String {
+        if unit.is_some_and(Unit::is_percent) || step(self.lang, delta.abs()).is_none() {
+            return self.change(delta, unit, relative);
+        }
+        let sign = if delta > 0.0 { "+" } else { "" };
+        let relative = relative.map_or(String::new(), |pct| {
+            format!(" ({sign}{}%)", number(round_significant(pct, 2)))
+        });
+        format!("{sign}{}{relative}", self.compact(delta, unit))
+    }
 }
 
 /// The fewest decimals (up to 6) that write every value exactly; failing that, the fewest

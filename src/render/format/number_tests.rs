@@ -289,6 +289,15 @@ fn changes_place_the_unit() {
     assert_eq!(EN.change(-1_200.0, Some(&u("$")), Some(-0.5)), "-$1,200 (-0.5%)");
     assert_eq!(EN.change(0.0, Some(&u("$")), None), "$0");
     assert_eq!(JA.change(12_345.0, Some(&u("円")), None), "+12,350円");
+    // Beside a compact value, compact by the same rule.
+    assert_eq!(EN.change_compact(136_000.0, Some(&u("$")), None), "+$136K");
+    assert_eq!(
+        EN.change_compact(-1_250_000.0, Some(&u("$")), Some(-20.0)),
+        "-$1.3M (-20%)"
+    );
+    assert_eq!(JA.change_compact(-142.0, Some(&u("件/月")), None), "-142件/月");
+    assert_eq!(JA.change_compact(25_000.0, Some(&u("人")), None), "+2.5万人");
+    assert_eq!(EN.change_compact(2.0, Some(&u("%")), None), "+2.0 pt");
 }
 
 #[test]

@@ -61,7 +61,7 @@ pub fn metrics_index(v: &Views<'_>) -> Page {
             layer: layer_label(v.t, s.metric.layer),
             latest: s.newest.map(|p| v.fmt.compact(p.value, unit)),
             date: s.newest.map(|p| v.fmt.date(p.date)),
-            change: s.change.map(|d| v.fmt.change(d, unit, None)),
+            change: s.change.map(|d| v.fmt.change_compact(d, unit, None)),
             band: light(v.t, "band", s.band),
             stale: s.stale.is_some(),
         }
