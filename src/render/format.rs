@@ -1,36 +1,11 @@
 //! Numbers, dates and labels as readers see them, in the site's language.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 
 use crate::config::Language;
 use crate::model::Quarter;
 
-/// The theme's UI strings for one language (`themes/default/i18n/<lang>.toml`).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Strings(pub BTreeMap<String, String>);
-
-impl Strings {
-    pub fn parse(toml_text: &str) -> Result<Strings, toml::de::Error> {
-        let table: toml::Table = toml::from_str(toml_text)?;
-        let map = table
-            .into_iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
-            .collect();
-        Ok(Strings(map))
-    }
-
-    /// The string for `key`; the key itself when missing, so a gap shows rather than breaks.
-    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        self.0.get(key).map_or(key, String::as_str)
-    }
-
-    /// The string with `{name}` replaced.
-    pub fn fill(&self, key: &str, name: &str, value: &str) -> String {
-        self.get(key).replace(&format!("{{{name}}}"), value)
-    }
-}
+pub use super::strings::Strings;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Formatter {

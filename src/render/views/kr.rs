@@ -221,7 +221,7 @@ impl<'a> Views<'a> {
         let folded = all.split_off(all.len().min(SHOWN_OPEN));
         TimelineView {
             shown: all,
-            folded_label: (!folded.is_empty()).then(|| self.t.fill("checkins_older", "n", &folded.len().to_string())),
+            folded_label: (!folded.is_empty()).then(|| self.t.count("checkins_older", folded.len())),
             folded,
         }
     }
