@@ -7,13 +7,24 @@ use crate::model::Quarter;
 
 pub use super::strings::Strings;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Formatter {
     pub lang: Language,
     pub fiscal_year_start_month: i8,
+    /// `quarter_name` of okrsite.toml; `None`: the language's default.
+    pub quarter_name: Option<String>,
 }
 
 impl Formatter {
+    /// The formatter of a site: its language, fiscal year and quarter name.
+    pub fn new(config: &crate::config::Config) -> Formatter {
+        Formatter {
+            lang: config.language,
+            fiscal_year_start_month: config.fiscal_year_start_month,
+            quarter_name: config.quarter_name.clone(),
+        }
+    }
+
     /// 2025年4月4日 / Apr 4, 2025
     pub fn date(&self, d: Date) -> String {
         match self.lang {
@@ -35,15 +46,17 @@ impl Formatter {
         }
     }
 
-    /// 2025年度 Q3 (fiscal years) or 2025年 Q3 (calendar); FY2025 Q3 / 2025 Q3.
+    /// A quarter's name on the pages, the one way they write it: the site's
+    /// `quarter_name`, else 2025年度 Q3 (fiscal years) or 2025年 Q3 (calendar);
+    /// FY2025 Q3 / Q3 2025 ([`crate::config::default_quarter_name`]).
     pub fn quarter(&self, q: Quarter) -> String {
         let fiscal = self.fiscal_year_start_month != 1;
-        match (self.lang, fiscal) {
-            (Language::Ja, true) => format!("{}年度 Q{}", q.year, q.number),
-            (Language::Ja, false) => format!("{}年 Q{}", q.year, q.number),
-            (Language::En, true) => format!("FY{} Q{}", q.year, q.number),
-            (Language::En, false) => format!("{} Q{}", q.year, q.number),
-        }
+        let pattern = self
+            .quarter_name
+            .as_deref()
+            .unwrap_or_else(|| crate::config::default_quarter_name(self.lang, fiscal));
+        let (year, yy, number) = (q.year.to_string(), format!("{:02}", q.year % 100), q.number.to_string());
+        super::strings::fill_all(pattern, &[("year", &year), ("yy", &yy), ("q", &number)])
     }
 
     pub fn period(&self, start: Date, end: Date) -> String {
@@ -287,10 +300,12 @@ mod tests {
             Formatter {
                 lang: Language::Ja,
                 fiscal_year_start_month: 4,
+                quarter_name: None,
             },
             Formatter {
                 lang: Language::En,
                 fiscal_year_start_month: 1,
+                quarter_name: None,
             },
         );
         // 45% → 50%: +5 points, although 50 is 11% more than 45.
@@ -334,15 +349,32 @@ mod tests {
         let ja = Formatter {
             lang: Language::Ja,
             fiscal_year_start_month: 4,
+            quarter_name: None,
         };
         let en = Formatter {
             lang: Language::En,
             fiscal_year_start_month: 1,
+            quarter_name: None,
         };
         assert_eq!(ja.date(date(2025, 4, 4)), "2025年4月4日");
         assert_eq!(en.date(date(2025, 4, 4)), "Apr 4, 2025");
         let q = Quarter { year: 2025, number: 3 };
         assert_eq!(ja.quarter(q), "2025年度 Q3");
-        assert_eq!(en.quarter(q), "2025 Q3");
+        assert_eq!(en.quarter(q), "Q3 2025");
+        let fiscal_en = Formatter {
+            fiscal_year_start_month: 4,
+            ..en.clone()
+        };
+        assert_eq!(fiscal_en.quarter(q), "FY2025 Q3");
+        let calendar_ja = Formatter {
+            fiscal_year_start_month: 1,
+            ..ja.clone()
+        };
+        assert_eq!(calendar_ja.quarter(q), "2025年 Q3");
+        let own = Formatter {
+            quarter_name: Some("FY{yy}-Q{q}".into()),
+            ..en
+        };
+        assert_eq!(own.quarter(Quarter { year: 2009, number: 1 }), "FY09-Q1");
     }
 }
