@@ -3,7 +3,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::insight::flags::Flag;
-use crate::model::{KeyResult, KrData, Light, QuarterData, QuarterStatus, Site, TeamQuarter};
+use crate::model::{KeyResult, KrData, Light, QuarterData, QuarterStatus, Site, TeamQuarter, Unit};
 use crate::render::views::LearningTexts;
 use crate::score::{KrScore, SiteScores, TeamScore};
 
@@ -226,7 +226,9 @@ fn kr_out<'a>(site: &'a Site, q: &QuarterData, kr: &'a KeyResult, ks: &KrScore) 
         title: &kr.title,
         owner: kr.owner.as_deref(),
         metric,
-        unit: (kr.unit.as_deref()).or_else(|| site.metric(metric?).and_then(|m| m.unit.as_deref())),
+        unit: (kr.unit.as_ref())
+            .or_else(|| site.metric(metric?).and_then(|m| m.unit.as_ref()))
+            .map(Unit::text),
         baseline: num(kr.baseline),
         target: num(kr.target),
         weight: Num(kr.weight),

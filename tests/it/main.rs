@@ -17,6 +17,7 @@ mod messages;
 mod metric_csv;
 mod metrics;
 mod no_panic;
+mod numbers;
 mod practice;
 mod review;
 mod safety;

@@ -9,13 +9,13 @@ use super::{
     BLUE, Chart, DrawError, GREY, INK, Labels, Plot, SKY, axis_date, axis_value, day, draw, e, finish, plot_value,
     value_range,
 };
-use crate::model::{Direction, Point, Thresholds};
+use crate::model::{Direction, Point, Thresholds, Unit};
 use crate::render::format;
 
 pub struct MetricChartInput<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    pub unit: Option<&'a str>,
+    pub unit: Option<&'a Unit>,
     pub points: &'a [Point],
     /// For a count metric, the quarter-to-date total at each point
     /// ([`crate::insight::series::quarter_to_date`]), drawn as a second chart.

@@ -145,7 +145,7 @@ fn alerts(v: &Views<'_>) -> Vec<Alert> {
         .map(|(band, m, p)| Alert {
             name: m.name.clone(),
             url: urls::metric(&m.id),
-            value: format::with_unit(p.value, m.unit.as_deref()),
+            value: v.fmt.compact(p.value, m.unit.as_ref()),
             date: v.fmt.date(p.date),
             band: light(v.t, "band", Some(band)),
         })
@@ -199,7 +199,7 @@ fn attention(v: &Views<'_>) -> Attention {
                     name: metric.name.clone(),
                     url: urls::metric(&metric.id),
                     light: light(v.t, "band", red_or_yellow),
-                    detail: Some(format::with_unit(point.value, metric.unit.as_deref())),
+                    detail: Some(v.fmt.compact(point.value, metric.unit.as_ref())),
                     action: red_or_yellow.and(metric.action.clone()),
                     stale: stale.and_then(|_| super::metric::stale_text(v, metric)),
                     kr: false,
