@@ -14,6 +14,20 @@ pub use number::{number, percent, round_significant, score, with_unit};
 
 pub use super::strings::Strings;
 
+/// A date as the pages write it in `lang`: 2025年4月4日 / Apr 4, 2025 (what
+/// [`Formatter::date`] gives; the charts' tables and notes use it through their labels).
+pub fn date(lang: Language, d: Date) -> String {
+    match lang {
+        Language::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Language::En => {
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!("{} {}, {}", MONTHS[(d.month() - 1) as usize], d.day(), d.year())
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Formatter {
     pub lang: Language,
@@ -32,20 +46,14 @@ impl Formatter {
         }
     }
 
-    /// 2025年4月4日 / Apr 4, 2025
+    /// A date as the pages write it, the one way per language, in prose and tables
+    /// alike: 2025年4月4日 / Apr 4, 2025 ([`date`]).
     pub fn date(&self, d: Date) -> String {
-        match self.lang {
-            Language::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-            Language::En => {
-                const MONTHS: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-                ];
-                format!("{} {}, {}", MONTHS[(d.month() - 1) as usize], d.day(), d.year())
-            }
-        }
+        date(self.lang, d)
     }
 
-    /// 2025/7/7 or Jul 7: short dates for tables.
+    /// The compact form, only where the printed one-page sheet has no room for more
+    /// (the check-ins of a KR): 2025/7/4 in Japanese; in English the one form, Jul 4, 2025.
     pub fn short_date(&self, d: Date) -> String {
         match self.lang {
             Language::Ja => format!("{}/{}/{}", d.year(), d.month(), d.day()),

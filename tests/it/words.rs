@@ -380,3 +380,41 @@ fn english_pages_write_one_date_format_and_one_quarter_name() {
     assert!(q3.contains("Q3 2026 across teams"), "{q3}");
     assert!(q3.contains("Jul 1, 2026 – Sep 30, 2026"), "{q3}");
 }
+
+#[test]
+fn quarter_name_names_every_quarter_on_the_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixtures().join("english"), dir.path());
+    let config = dir.path().join("okrsite.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("quarter_name = \"FY{{yy}} Q{{q}}\"\n{text}")).unwrap();
+    let out = dir.path().join("public");
+    okrsite()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = |p: &str| visible_text(&std::fs::read_to_string(out.join(p)).unwrap());
+    let quarter = html("quarters/2026-Q3/index.html");
+    assert!(quarter.contains("FY26 Q3 across teams"), "{quarter}");
+    // (The retrospectives' titles, "Q2 2026 review — Sales", are the authors' words.)
+    let team = html("teams/sales/index.html")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        team.contains("FY26 Q2 1.00 FY26 Q3 0.75 FY26 Q4 0.69 (Outlook)"),
+        "{team}"
+    );
+    // A bad one is an error at its line, and nothing is built.
+    std::fs::write(&config, format!("quarter_name = \"Q{{quarter}}\"\n{text}")).unwrap();
+    let failed = okrsite().args(["check", "--root"]).arg(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("okrsite.toml:1:1") && stderr.contains("`{quarter}`"),
+        "{stderr}"
+    );
+}

@@ -299,7 +299,7 @@ fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
         .iter()
         .zip(insight::comparisons::changes(&m.points))
         .map(|(p, change)| PointRow {
-            date: v.fmt.short_date(p.date),
+            date: v.fmt.date(p.date),
             value: v.fmt.value(p.value, unit),
             change: change.map(|delta| v.fmt.change(delta, unit, None)),
             band: match (m.thresholds, m.direction) {

@@ -191,12 +191,18 @@ impl<'a> Views<'a> {
             .map(|c| {
                 format!(
                     "{} {}",
-                    self.fmt.short_date(c.date),
+                    self.fmt.date(c.date),
                     light(self.t, "status", Some(c.status)).label
                 )
             })
             .collect();
-        (!marks.is_empty()).then(|| format!("{}: {}", self.t.get("checkins_on_chart"), marks.join(", ")))
+        (!marks.is_empty()).then(|| {
+            format!(
+                "{}: {}",
+                self.t.get("checkins_on_chart"),
+                marks.join(self.t.get("list_separator"))
+            )
+        })
     }
 
     fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&Unit>) -> CheckinView {

@@ -128,5 +128,6 @@ pub fn chart_labels(t: &Strings) -> Labels {
         quarter: g("quarter"),
         checkin: g("checkin"),
         item: g("chart_item"),
+        language: t.lang,
     }
 }
