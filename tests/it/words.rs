@@ -418,3 +418,24 @@ fn quarter_name_names_every_quarter_on_the_pages() {
         "{stderr}"
     );
 }
+
+#[test]
+fn english_phrases_read_as_english() {
+    let review = page("quarters/2026-Q3/engineering/index.html");
+    assert!(
+        review.contains("Oct 2, 2026 · By Tom Becker, Priya Natarajan"),
+        "{review}"
+    );
+    // An ended quarter's list is of KRs that fell short, not of KRs at risk.
+    let ended = page("quarters/2026-Q3/index.html");
+    assert!(
+        ended.contains("KRs that fell short") && !ended.contains("KRs at risk"),
+        "{ended}"
+    );
+    let running = page("quarters/2026-Q4/index.html");
+    assert!(running.contains("KRs at risk"), "{running}");
+    let teams = page("teams/index.html");
+    assert!(teams.contains("(3 sub-teams)"), "{teams}");
+    let home = page("index.html");
+    assert!(home.contains("41 days left"), "{home}");
+}
