@@ -23,6 +23,7 @@ fn labels() -> Labels {
         quarter: s("四半期"),
         checkin: s("チェックイン"),
         item: s("項目"),
+        language: okrsite::config::Language::Ja,
     }
 }
 

@@ -1,8 +1,6 @@
 //! Numbers, dates and labels as readers see them, in the site's language. Numbers and
 //! units (and the rule for compact forms) are in `format/number.rs`.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 
 use crate::config::Language;
@@ -14,52 +12,48 @@ mod number_tests;
 
 pub use number::{number, percent, round_decimals, round_significant, score, with_unit};
 
-/// The theme's UI strings for one language (`themes/default/i18n/<lang>.toml`).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Strings(pub BTreeMap<String, String>);
+pub use super::strings::Strings;
 
-impl Strings {
-    pub fn parse(toml_text: &str) -> Result<Strings, toml::de::Error> {
-        let table: toml::Table = toml::from_str(toml_text)?;
-        let map = table
-            .into_iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
-            .collect();
-        Ok(Strings(map))
-    }
-
-    /// The string for `key`; the key itself when missing, so a gap shows rather than breaks.
-    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        self.0.get(key).map_or(key, String::as_str)
-    }
-
-    /// The string with `{name}` replaced.
-    pub fn fill(&self, key: &str, name: &str, value: &str) -> String {
-        self.get(key).replace(&format!("{{{name}}}"), value)
+/// A date as the pages write it in `lang`: 2025年4月4日 / Apr 4, 2025 (what
+/// [`Formatter::date`] gives; the charts' tables and notes use it through their labels).
+pub fn date(lang: Language, d: Date) -> String {
+    match lang {
+        Language::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Language::En => {
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!("{} {}, {}", MONTHS[(d.month() - 1) as usize], d.day(), d.year())
+        }
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Formatter {
     pub lang: Language,
     pub fiscal_year_start_month: i8,
+    /// `quarter_name` of okrsite.toml; `None`: the language's default.
+    pub quarter_name: Option<String>,
 }
 
 impl Formatter {
-    /// 2025年4月4日 / Apr 4, 2025
-    pub fn date(&self, d: Date) -> String {
-        match self.lang {
-            Language::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-            Language::En => {
-                const MONTHS: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-                ];
-                format!("{} {}, {}", MONTHS[(d.month() - 1) as usize], d.day(), d.year())
-            }
+    /// The formatter of a site: its language, fiscal year and quarter name.
+    pub fn new(config: &crate::config::Config) -> Formatter {
+        Formatter {
+            lang: config.language,
+            fiscal_year_start_month: config.fiscal_year_start_month,
+            quarter_name: config.quarter_name.clone(),
         }
     }
 
-    /// 2025/7/7 or Jul 7: short dates for tables.
+    /// A date as the pages write it, the one way per language, in prose and tables
+    /// alike: 2025年4月4日 / Apr 4, 2025 ([`date`]).
+    pub fn date(&self, d: Date) -> String {
+        date(self.lang, d)
+    }
+
+    /// The compact form, only where the printed one-page sheet has no room for more
+    /// (the check-ins of a KR): 2025/7/4 in Japanese; in English the one form, Jul 4, 2025.
     pub fn short_date(&self, d: Date) -> String {
         match self.lang {
             Language::Ja => format!("{}/{}/{}", d.year(), d.month(), d.day()),
@@ -67,15 +61,17 @@ impl Formatter {
         }
     }
 
-    /// 2025年度 Q3 (fiscal years) or 2025年 Q3 (calendar); FY2025 Q3 / 2025 Q3.
+    /// A quarter's name on the pages, the one way they write it: the site's
+    /// `quarter_name`, else 2025年度 Q3 (fiscal years) or 2025年 Q3 (calendar);
+    /// FY2025 Q3 / Q3 2025 ([`crate::config::default_quarter_name`]).
     pub fn quarter(&self, q: Quarter) -> String {
         let fiscal = self.fiscal_year_start_month != 1;
-        match (self.lang, fiscal) {
-            (Language::Ja, true) => format!("{}年度 Q{}", q.year, q.number),
-            (Language::Ja, false) => format!("{}年 Q{}", q.year, q.number),
-            (Language::En, true) => format!("FY{} Q{}", q.year, q.number),
-            (Language::En, false) => format!("{} Q{}", q.year, q.number),
-        }
+        let pattern = self
+            .quarter_name
+            .as_deref()
+            .unwrap_or_else(|| crate::config::default_quarter_name(self.lang, fiscal));
+        let (year, yy, number) = (q.year.to_string(), format!("{:02}", q.year % 100), q.number.to_string());
+        super::strings::fill_all(pattern, &[("year", &year), ("yy", &yy), ("q", &number)])
     }
 
     pub fn period(&self, start: Date, end: Date) -> String {
@@ -93,15 +89,32 @@ mod tests {
         let ja = Formatter {
             lang: Language::Ja,
             fiscal_year_start_month: 4,
+            quarter_name: None,
         };
         let en = Formatter {
             lang: Language::En,
             fiscal_year_start_month: 1,
+            quarter_name: None,
         };
         assert_eq!(ja.date(date(2025, 4, 4)), "2025年4月4日");
         assert_eq!(en.date(date(2025, 4, 4)), "Apr 4, 2025");
         let q = Quarter { year: 2025, number: 3 };
         assert_eq!(ja.quarter(q), "2025年度 Q3");
-        assert_eq!(en.quarter(q), "2025 Q3");
+        assert_eq!(en.quarter(q), "Q3 2025");
+        let fiscal_en = Formatter {
+            fiscal_year_start_month: 4,
+            ..en.clone()
+        };
+        assert_eq!(fiscal_en.quarter(q), "FY2025 Q3");
+        let calendar_ja = Formatter {
+            fiscal_year_start_month: 1,
+            ..ja.clone()
+        };
+        assert_eq!(calendar_ja.quarter(q), "2025年 Q3");
+        let own = Formatter {
+            quarter_name: Some("FY{yy}-Q{q}".into()),
+            ..en
+        };
+        assert_eq!(own.quarter(Quarter { year: 2009, number: 1 }), "FY09-Q1");
     }
 }

@@ -23,6 +23,7 @@ pub fn labels() -> Labels {
         quarter: "四半期".into(),
         checkin: "チェックイン".into(),
         item: "項目".into(),
+        language: okrsite::config::Language::Ja,
     }
 }
 

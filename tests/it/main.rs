@@ -26,3 +26,4 @@ mod scaffold;
 mod serve;
 mod site;
 mod tag_archive;
+mod words;

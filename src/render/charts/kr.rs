@@ -84,7 +84,7 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
         .iter()
         .map(|p| {
             vec![
-                super::date_of(p.0).to_string(),
+                crate::render::format::date(labels.language, super::date_of(p.0)),
                 value_text(p.1, input.unit),
                 p.2.unwrap_or("").to_string(),
             ]

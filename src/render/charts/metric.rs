@@ -131,11 +131,17 @@ fn line_chart(
             .points
             .iter()
             .zip(series)
-            .map(|(p, s)| vec![p.date.to_string(), v(s.1), p.note.clone().unwrap_or_default()])
+            .map(|(p, s)| {
+                let day = crate::render::format::date(labels.language, p.date);
+                vec![day, v(s.1), p.note.clone().unwrap_or_default()]
+            })
             .collect(),
         notes: notes
             .iter()
-            .map(|n| format!("{} {}", super::date_of(n.0), n.2))
+            .map(|n| {
+                let day = crate::render::format::date(labels.language, super::date_of(n.0));
+                format!("{day} {}", n.2)
+            })
             .collect(),
     }
 }

@@ -11,10 +11,12 @@ fn u(text: &str) -> Unit {
 const JA: Formatter = Formatter {
     lang: Language::Ja,
     fiscal_year_start_month: 4,
+    quarter_name: None,
 };
 const EN: Formatter = Formatter {
     lang: Language::En,
     fiscal_year_start_month: 1,
+    quarter_name: None,
 };
 
 /// `number` as it was written first, with `{:.3}` for every value: the fast path
@@ -123,10 +125,12 @@ fn changes_of_percentages_are_in_points() {
         Formatter {
             lang: Language::Ja,
             fiscal_year_start_month: 4,
+            quarter_name: None,
         },
         Formatter {
             lang: Language::En,
             fiscal_year_start_month: 1,
+            quarter_name: None,
         },
     );
     // 45% → 50%: +5 points, although 50 is 11% more than 45.

@@ -212,9 +212,8 @@ fn metric_link(v: &Views<'_>, m: &Metric) -> MetricLink {
 /// "Stale: the newest point is 2025年10月6日 (26 days ago)", or none.
 pub fn stale_text(v: &Views<'_>, m: &Metric) -> Option<String> {
     insight::metric_band::staleness(m, v.site.today).map(|s| {
-        v.t.get("metric_stale_since")
-            .replace("{date}", &v.fmt.date(s.newest))
-            .replace("{days}", &s.days.to_string())
+        let days = usize::try_from(s.days).unwrap_or(0);
+        v.t.count_with("metric_stale_since", days, &[("date", &v.fmt.date(s.newest))])
     })
 }
 
@@ -300,7 +299,7 @@ fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
         .iter()
         .zip(insight::comparisons::changes(&m.points))
         .map(|(p, change)| PointRow {
-            date: v.fmt.short_date(p.date),
+            date: v.fmt.date(p.date),
             value: v.fmt.value(p.value, unit),
             change: change.map(|delta| v.fmt.change(delta, unit, None)),
             band: match (m.thresholds, m.direction) {

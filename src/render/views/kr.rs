@@ -191,12 +191,18 @@ impl<'a> Views<'a> {
             .map(|c| {
                 format!(
                     "{} {}",
-                    self.fmt.short_date(c.date),
+                    self.fmt.date(c.date),
                     light(self.t, "status", Some(c.status)).label
                 )
             })
             .collect();
-        (!marks.is_empty()).then(|| format!("{}: {}", self.t.get("checkins_on_chart"), marks.join(", ")))
+        (!marks.is_empty()).then(|| {
+            format!(
+                "{}: {}",
+                self.t.get("checkins_on_chart"),
+                marks.join(self.t.get("list_separator"))
+            )
+        })
     }
 
     fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&Unit>) -> CheckinView {
@@ -221,7 +227,7 @@ impl<'a> Views<'a> {
         let folded = all.split_off(all.len().min(SHOWN_OPEN));
         TimelineView {
             shown: all,
-            folded_label: (!folded.is_empty()).then(|| self.t.fill("checkins_older", "n", &folded.len().to_string())),
+            folded_label: (!folded.is_empty()).then(|| self.t.count("checkins_older", folded.len())),
             folded,
         }
     }
