@@ -114,6 +114,8 @@ struct KrOut<'a> {
     owner: Option<&'a str>,
     metric: Option<&'a str>,
     unit: Option<&'a str>,
+    unit_one: Option<&'a str>,
+    unit_position: Option<&'static str>,
     baseline: Option<Num>,
     target: Option<Num>,
     weight: Num,
@@ -250,14 +252,15 @@ fn kr_out<'a>(site: &'a Site, q: &QuarterData, kr: &'a KeyResult, ks: &KrScore) 
         KrData::Metric(m) => Some(m.as_str()),
         _ => None,
     };
+    let unit = (kr.unit.as_ref()).or_else(|| site.metric(metric?).and_then(|m| m.unit.as_ref()));
     KrOut {
         id: &kr.id,
         title: &kr.title,
         owner: kr.owner.as_deref(),
         metric,
-        unit: (kr.unit.as_ref())
-            .or_else(|| site.metric(metric?).and_then(|m| m.unit.as_ref()))
-            .map(Unit::text),
+        unit: unit.map(Unit::text),
+        unit_one: unit.and_then(Unit::one),
+        unit_position: unit.map(unit_position),
         baseline: num(kr.baseline),
         target: num(kr.target),
         weight: Num(kr.weight),
@@ -277,6 +280,11 @@ fn kr_out<'a>(site: &'a Site, q: &QuarterData, kr: &'a KeyResult, ks: &KrScore) 
             })
             .collect(),
     }
+}
+
+/// Where a unit goes, as the exports name it (the words of `unit_position`).
+pub(crate) fn unit_position(unit: &Unit) -> &'static str {
+    if unit.before() { "before" } else { "after" }
 }
 
 pub const CSV_HEADER: &str = "quarter,team,objective,kr,title,baseline,target,current,score,grade,status";

@@ -54,6 +54,14 @@ fn dollars_go_before_the_number_in_full_and_compact() {
     assert!(arr.contains("<strong class=\"big\">$4.9M</strong>"), "ARR headline");
     // ... and in full in its table of points.
     assert!(arr.contains("$4,908,000"));
+    // The exports say where the unit goes, and its singular.
+    let metrics = read(&site, "api/metrics.json");
+    assert!(metrics.contains("\"unit\": \"$\",\n      \"unit_one\": null,\n      \"unit_position\": \"before\","));
+    assert!(
+        metrics.contains(
+            "\"unit\": \"customers\",\n      \"unit_one\": \"customer\",\n      \"unit_position\": \"after\","
+        )
+    );
     for (path, html) in pages(&site) {
         for wrong in ["452,000$", "4,908,000$", "4.9M$", "$-"] {
             assert!(!html.contains(wrong), "{path}: {wrong}");
