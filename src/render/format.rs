@@ -10,7 +10,7 @@ mod number;
 #[cfg(test)]
 mod number_tests;
 
-pub use number::{number, percent, round_significant, score, with_unit};
+pub use number::{number, percent, round_decimals, round_significant, score, with_unit};
 
 pub use super::strings::Strings;
 

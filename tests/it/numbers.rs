@@ -109,3 +109,96 @@ fn a_value_of_one_takes_the_singular() {
     let company = read(&plain, "quarters/2026-Q3/company/index.html");
     assert!(company.contains("<td>1 customers</td>"));
 }
+
+/// 2026-11-21 UTC, as `it::sample` builds the sample.
+const SAMPLE_EPOCH: &str = "1795219200";
+
+/// The number tokens of a JSON text (outside its strings).
+fn json_numbers(text: &str) -> Vec<&str> {
+    let (mut out, mut in_string, mut escaped, mut start) = (Vec::new(), false, false, None);
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let numeric = c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E');
+        match (numeric, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        in_string = c == '"';
+    }
+    out
+}
+
+/// The significant digits of a number as written: `0.65` → 2, `452000` → 3.
+fn significant_digits(token: &str) -> usize {
+    let mantissa = token.split(['e', 'E']).next().unwrap_or_default();
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_start_matches('0');
+    digits.trim_end_matches('0').len()
+}
+
+#[test]
+fn exports_write_numbers_without_float_noise() {
+    let out = tempfile::tempdir().unwrap();
+    okrsite()
+        .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let api = out.path().join("api");
+    // scores.csv: scores to 4 decimals in their shortest form, other numbers to 15
+    // significant digits at most.
+    let csv_text = std::fs::read_to_string(api.join("scores.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut checked = 0;
+    for row in rows.records() {
+        let row = row.unwrap();
+        let score = &row[8];
+        if let Some((_, decimals)) = score.split_once('.') {
+            assert!(decimals.len() <= 4 && !decimals.ends_with('0'), "score {score}");
+        }
+        for cell in [&row[5], &row[6], &row[7]] {
+            assert!(significant_digits(cell) <= 15, "{cell}");
+        }
+        // Hand-computed: 8% → 12% at 10.6% is 2.6 / 4 = 0.65 (0.6499999999999999 in
+        // doubles); 5.2% → 4.5% at 4.6% is 0.6 / 0.7 = 0.857142… → 0.8571.
+        match (&row[0], &row[1], &row[3]) {
+            ("2025-Q2", "company", "paid-conversion") => {
+                assert_eq!(score, "0.65");
+                checked += 1;
+            }
+            ("2025-Q2", "company", "kr3") => {
+                assert_eq!(score, "0.8571");
+                checked += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(checked, 2);
+    assert!(!csv_text.contains("0.6499999999999999"));
+    // okrs.json and metrics.json: computed scores to 12 significant digits, values as
+    // written: no number has the 16th-digit tail of the arithmetic.
+    for file in ["okrs.json", "metrics.json"] {
+        let text = std::fs::read_to_string(api.join(file)).unwrap();
+        let numbers = json_numbers(&text);
+        assert!(numbers.len() > 10, "{file}");
+        for n in numbers {
+            assert!(significant_digits(n) <= 12, "{file}: {n}");
+        }
+    }
+    let okrs = std::fs::read_to_string(api.join("okrs.json")).unwrap();
+    assert!(okrs.contains("\"current\": 10.6,\n                  \"score\": 0.65,"));
+    assert!(okrs.contains("\"current\": 4.6,\n                  \"score\": 0.857142857143,"));
+}

@@ -71,6 +71,51 @@ impl Formatter {
         placed(v < 0.0, false, &format!("{}{}", number(m), chosen.1), unit)
     }
 
+    /// Values shown side by side (a chart's baseline, target and end labels; a KR's numbers
+    /// on a card), compact in one step (that of the largest) with as few decimals as
+    /// [`Formatter::compact`] gives, and more (up to three) where two different values
+    /// would read the same: `$3.7M`, `$4.77M`, `$4.8M`, never `$4.8M` of `$4.8M`.
+    pub fn compact_together(&self, values: &[f64], unit: Option<&Unit>) -> Vec<String> {
+        let largest = values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        let Some((factor, suffix)) = step(self.lang, largest) else {
+            return values.iter().map(|&v| with_unit(v, unit)).collect();
+        };
+        let text = |v: f64, extra: usize| {
+            let m = v.abs() / factor;
+            // Two significant digits, as `compact` (whole steps from 10 on).
+            let decimals = if m >= 10.0 || m == 0.0 {
+                extra
+            } else {
+                (1 - m.log10().floor() as i64).max(0) as usize + extra
+            };
+            let digits = fixed(m, decimals);
+            let digits = if digits.contains('.') {
+                digits.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                &digits
+            };
+            if digits == "0" {
+                placed(false, false, "0", unit)
+            } else {
+                placed(v < 0.0, false, &format!("{digits}{suffix}"), unit)
+            }
+        };
+        let distinct = |texts: &[String]| {
+            (0..values.len()).all(|i| (0..i).all(|j| values[i] == values[j] || texts[i] != texts[j]))
+        };
+        let mut texts = Vec::new();
+        for extra in 0..=3 {
+            texts = values.iter().map(|&v| text(v, extra)).collect();
+            if distinct(&texts) {
+                break;
+            }
+        }
+        texts
+    }
+
     /// The labels of an axis's ticks: one step for the whole axis (all in M, or none), the
     /// decimals just enough to write every tick exactly (or, failing that, to tell them
     /// apart), the same decimals on every label but zero (`0`, `0.5M`, `1.0M`), separators
@@ -267,10 +312,27 @@ pub fn round_significant(v: f64, digits: i32) -> f64 {
         return v;
     }
     let magnitude = v.abs().log10().floor() as i32;
-    let factor = 10f64.powi(digits - 1 - magnitude);
-    let rounded = (v * factor).round() / factor;
+    let exponent = digits - 1 - magnitude;
+    // Powers of ten up to 10^22 are exact, so scaling by one (rather than by its
+    // inverse, 0.1 being inexact) changes nothing a value written with `digits`
+    // significant digits holds.
+    let rounded = if exponent >= 0 {
+        let factor = 10f64.powi(exponent);
+        (v * factor).round() / factor
+    } else {
+        let factor = 10f64.powi(-exponent);
+        (v / factor).round() * factor
+    };
     // For tiny (subnormal) or huge values the factor over- or underflows and the
     // result would be NaN or infinite: such values are shown as they are.
+    if rounded.is_finite() { rounded } else { v }
+}
+
+/// `v` rounded to `decimals` decimals (0.6499999999999999 → 0.65 at 4), the nearest
+/// double to the rounded decimal, so it prints as that decimal.
+pub fn round_decimals(v: f64, decimals: i32) -> f64 {
+    let factor = 10f64.powi(decimals);
+    let rounded = (v * factor).round() / factor;
     if rounded.is_finite() { rounded } else { v }
 }
 

@@ -109,6 +109,14 @@ fn numbers_read_naturally() {
     assert_eq!(round_significant(65.571, 3), 65.6);
     assert_eq!(round_significant(0.0012345, 3), 0.00123);
     assert_eq!(round_significant(123456.0, 3), 123000.0);
+    // Scaled down by dividing by an exact power of ten, not multiplying by an inexact
+    // inverse: a 15-digit integer survives 15 digits, and rounds right at 14.
+    assert_eq!(round_significant(123_456_789_012_345.0, 15), 123_456_789_012_345.0);
+    assert_eq!(round_significant(123_456_789_012_345.0, 14), 123_456_789_012_350.0);
+    assert_eq!(round_significant(0.1 + 0.2, 15), 0.3);
+    assert_eq!(round_decimals(0.6499999999999999, 4), 0.65);
+    assert_eq!(round_decimals(6.0 / 7.0, 4), 0.8571);
+    assert_eq!(round_decimals(-0.00004, 4), 0.0);
 }
 
 #[test]
@@ -285,4 +293,37 @@ fn changes_place_the_unit() {
     assert_eq!(EN.change(-1_200.0, Some(&u("$")), Some(-0.5)), "-$1,200 (-0.5%)");
     assert_eq!(EN.change(0.0, Some(&u("$")), None), "$0");
     assert_eq!(JA.change(12_345.0, Some(&u("円")), None), "+12,350円");
+}
+
+#[test]
+fn values_side_by_side_stay_apart() {
+    let dollar = u("$");
+    // ARR's KR: baseline 3,703,000, current 4,772,000, target 4,800,000.
+    assert_eq!(
+        EN.compact_together(&[3_703_000.0, 4_772_000.0, 4_800_000.0], Some(&dollar)),
+        ["$3.7M", "$4.77M", "$4.8M"]
+    );
+    // Apart already: as compact writes each.
+    assert_eq!(
+        EN.compact_together(&[300_000.0, 452_000.0, 600_000.0], Some(&dollar)),
+        ["$300K", "$452K", "$600K"]
+    );
+    // One step for all: the largest's.
+    assert_eq!(
+        EN.compact_together(&[0.0, 950_000.0, 2_000_000.0], None),
+        ["0", "0.95M", "2M"]
+    );
+    // Equal values may read the same.
+    assert_eq!(EN.compact_together(&[4_800_000.0, 4_800_000.0], None), ["4.8M", "4.8M"]);
+    assert_eq!(
+        JA.compact_together(&[24_500.0, 28_000.0, 30_000.0], Some(&u("件"))),
+        ["2.5万件", "2.8万件", "3万件"]
+    );
+    assert_eq!(JA.compact_together(&[24_500.0, 24_999.0], None), ["2.45万", "2.5万"]);
+    // Below the compact range, in full.
+    let customers = u("customers").with_one(Some("customer".into()));
+    assert_eq!(
+        EN.compact_together(&[0.0, 1.0], Some(&customers)),
+        ["0 customers", "1 customer"]
+    );
 }
