@@ -191,7 +191,10 @@ fn the_value_on_each_checkin_date_is_the_newest_point_on_or_before_it() {
     assert!(html.contains("<span class=\"checkin-date\">2025年10月14日</span><span class=\"checkin-short-date print-only\">2025/10/14</span> <span class=\"badge yellow\">注意</span> <span class=\"checkin-fact\">自信度 50%</span> <span class=\"checkin-fact checkin-value\">その日の値 47%</span>"), "{html}");
     assert!(html.contains("その日の値 49%"));
     // The chart says in words which check-ins it marks.
-    assert!(html.contains("チェックイン: 2025年10月14日 注意、2025年10月28日 順調"), "{html}");
+    assert!(
+        html.contains("チェックイン: 2025年10月14日 注意、2025年10月28日 順調"),
+        "{html}"
+    );
 }
 
 /// Mid-quarter confidences (nearest 2025-08-15 12:00): product 0.8 vs 0.2 (over) and
