@@ -150,7 +150,7 @@ fn metric_pages_link_the_tree_show_the_action_and_changes_in_points() {
     // onboarding is green: the action in the facts only; stale on top.
     let onboarding = read(&out, "metrics/onboarding/index.html");
     assert_eq!(onboarding.matches("招待導線のログを確認する").count(), 1);
-    assert!(onboarding.contains("最新の値は2025年10月6日(26日前)"));
+    assert!(onboarding.contains("最新の値は2025年10月6日（26日前）"), "{onboarding}");
     // 45% → 50%: the change is 5 points; 50 is 11% more than 45, which is not shown.
     let main = main_of(&onboarding);
     assert!(main.contains("<td class=\"num\">+5.0ポイント</td>"), "{main}");

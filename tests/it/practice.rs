@@ -191,7 +191,10 @@ fn the_value_on_each_checkin_date_is_the_newest_point_on_or_before_it() {
     assert!(html.contains("<span class=\"checkin-date\">2025年10月14日</span><span class=\"checkin-short-date print-only\">2025/10/14</span> <span class=\"badge yellow\">注意</span> <span class=\"checkin-fact\">自信度 50%</span> <span class=\"checkin-fact checkin-value\">その日の値 47%</span>"), "{html}");
     assert!(html.contains("その日の値 49%"));
     // The chart says in words which check-ins it marks.
-    assert!(html.contains("チェックイン: 2025/10/14 注意, 2025/10/28 順調"));
+    assert!(
+        html.contains("チェックイン: 2025年10月14日 注意、2025年10月28日 順調"),
+        "{html}"
+    );
 }
 
 /// Mid-quarter confidences (nearest 2025-08-15 12:00): product 0.8 vs 0.2 (over) and
@@ -222,7 +225,7 @@ fn calibration_shares_per_team() {
 fn the_running_quarter_is_drawn_as_an_outlook() {
     let team = page("teams/product/index.html");
     // Score history: Q4's 0.25 is called an outlook and drawn hollow and dashed.
-    assert!(team.contains("2025-Q4 0.25 (見込み)"), "{team}");
+    assert!(team.contains("2025年 Q4 0.25 (見込み)"), "{team}");
     assert!(team.contains("stroke-dasharray=\"4 3\""));
     // Bars of a running quarter's scores say they are an outlook.
     let review = page("quarters/2025-Q4/product/index.html");
