@@ -221,6 +221,8 @@ fn metrics_json_has_every_field_and_no_private_metric() {
             "name": "月次売上",
             "url": "/okr/metrics/revenue/",
             "unit": "万円",
+            "unit_one": null,
+            "unit_position": "after",
             "direction": "increase",
             "layer": "lagging",
             "cadence": "monthly",
