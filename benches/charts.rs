@@ -23,6 +23,10 @@ fn labels() -> Labels {
         quarter: s("四半期"),
         checkin: s("チェックイン"),
         item: s("項目"),
+        fmt: okrsite::render::format::Formatter {
+            lang: okrsite::config::Language::Ja,
+            fiscal_year_start_month: 4,
+        },
     }
 }
 

@@ -73,7 +73,7 @@ impl<'a> Views<'a> {
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
-            labels: chart_labels(t),
+            labels: chart_labels(t, fmt),
             team_positions: team_positions(site),
         };
         views.learning_texts = views.learning_texts();
@@ -96,7 +96,13 @@ impl<'a> Views<'a> {
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
-            labels: chart_labels(t),
+            labels: chart_labels(
+                t,
+                Formatter {
+                    lang: site.config.language,
+                    fiscal_year_start_month: site.config.fiscal_year_start_month,
+                },
+            ),
             team_positions: team_positions(site),
         }
     }
@@ -116,7 +122,7 @@ impl<'a> Views<'a> {
 }
 
 /// The words charts use, from the theme's strings.
-pub fn chart_labels(t: &Strings) -> Labels {
+pub fn chart_labels(t: &Strings, fmt: Formatter) -> Labels {
     let g = |k: &str| t.get(k).to_string();
     Labels {
         baseline: g("chart_baseline"),
@@ -134,5 +140,6 @@ pub fn chart_labels(t: &Strings) -> Labels {
         quarter: g("quarter"),
         checkin: g("checkin"),
         item: g("chart_item"),
+        fmt,
     }
 }
