@@ -231,6 +231,31 @@ fn reviews_print_on_one_a4_sheet_and_booklets_give_each_team_its_own() {
     );
 }
 
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn english_search_counts_in_words_and_shows_no_tag_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/english");
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&site)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = Command::new("node")
+        .arg(browser_dir().join("search-check.mjs"))
+        .arg("--site")
+        .arg(&site)
+        .args(["--mode", "root", "--english", "1"])
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("0 failures"), "{stdout}");
+}
+
 /// Chart text at least 11 CSS px at 375 px (and at 768 and 1280 px), no two chart
 /// texts overlapping (real boxes), none cut off, on a review, a metric page, the
 /// quarter page, the quarters index, a team page and the dashboard of the sample, and

@@ -7,6 +7,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::labels::{self, Layout, Spot};
 use super::{DrawError, INK, Plot, Root, e, place, ticks};
+use crate::model::Unit;
 use crate::render::format::Formatter;
 
 /// Ticks of both axes, each with its text.
@@ -23,62 +24,12 @@ pub fn date_axis(fmt: &Formatter, left: f64, right: f64, max: usize) -> Vec<(f64
         .collect()
 }
 
-/// Value ticks up y, at most `max`, written with one scale for the whole axis.
-pub fn value_axis(fmt: &Formatter, lo: f64, hi: f64, max: usize, unit: Option<&str>) -> Vec<(f64, String)> {
-    let (ticks, step) = ticks::value_ticks(lo, hi, max);
-    let texts = axis_labels(fmt, &ticks, step, unit);
+/// Value ticks up y, at most `max`, written with one scale for the whole axis
+/// ([`Formatter::axis_labels`]).
+pub fn value_axis(fmt: &Formatter, lo: f64, hi: f64, max: usize, unit: Option<&Unit>) -> Vec<(f64, String)> {
+    let (ticks, _) = ticks::value_ticks(lo, hi, max);
+    let texts = fmt.axis_labels(&ticks, unit);
     ticks.into_iter().zip(texts).collect()
-}
-
-/// The texts of a value axis: thousands separators, the decimals the step needs, one
-/// compact scale for the whole axis when it reaches millions (`4.8M`, `480万`), `%`
-/// after the number and a currency sign before it.
-pub fn axis_labels(fmt: &Formatter, ticks: &[f64], step: f64, unit: Option<&str>) -> Vec<String> {
-    let top = ticks.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let (divisor, suffix) = match fmt.lang {
-        _ if top < 1e6 => (1.0, ""),
-        crate::config::Language::Ja if top >= 1e8 => (1e8, "億"),
-        crate::config::Language::Ja => (1e4, "万"),
-        crate::config::Language::En if top >= 1e12 => (1e12, "T"),
-        crate::config::Language::En if top >= 1e9 => (1e9, "B"),
-        crate::config::Language::En => (1e6, "M"),
-    };
-    let scaled = step / divisor;
-    let decimals = if scaled > 0.0 && scaled.is_finite() {
-        (-scaled.log10().floor()).clamp(0.0, 8.0) as usize
-    } else {
-        0
-    };
-    let (before, after) = match unit {
-        Some(u @ ("$" | "€" | "£" | "¥" | "￥")) => (u, ""),
-        Some("%") => ("", "%"),
-        _ => ("", ""),
-    };
-    ticks
-        .iter()
-        .map(|v| {
-            if divisor > 1.0 && *v == 0.0 {
-                return format!("{before}0{after}");
-            }
-            let s = format!("{:.*}", decimals, v / divisor);
-            let s = if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
-                s[1..].to_string()
-            } else {
-                s
-            };
-            let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-            let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
-            let mut grouped = String::new();
-            for (i, c) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
-                    grouped.push(',');
-                }
-                grouped.push(c);
-            }
-            let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
-            format!("{sign}{before}{grouped}{frac}{suffix}{after}")
-        })
-        .collect()
 }
 
 /// The width the y-axis labels need (the widest text and a gap).
@@ -123,38 +74,4 @@ pub fn axes(
     let axis = INK.mix(0.6);
     root.draw(&PathElement::new(vec![(x0, y0), (x0, y1), (x1, y1)], axis))
         .map_err(e)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Language;
-
-    fn fmt(lang: Language) -> Formatter {
-        Formatter {
-            lang,
-            fiscal_year_start_month: 4,
-        }
-    }
-
-    #[test]
-    fn value_labels_share_one_scale_and_group_thousands() {
-        let en = fmt(Language::En);
-        let ja = fmt(Language::Ja);
-        assert_eq!(
-            axis_labels(&en, &[0.0, 25_000.0, 50_000.0], 25_000.0, None),
-            ["0", "25,000", "50,000"]
-        );
-        assert_eq!(
-            axis_labels(&en, &[0.0, 2e6, 4e6, 6e6], 2e6, Some("$")),
-            ["$0", "$2M", "$4M", "$6M"]
-        );
-        assert_eq!(
-            axis_labels(&en, &[4e6, 4.5e6, 5e6], 5e5, None),
-            ["4.0M", "4.5M", "5.0M"]
-        );
-        assert_eq!(axis_labels(&ja, &[0.0, 2e6, 4e6], 2e6, None), ["0", "200万", "400万"]);
-        assert_eq!(axis_labels(&ja, &[0.4, 0.6], 0.2, Some("%")), ["0.4%", "0.6%"]);
-        assert_eq!(axis_labels(&en, &[-0.0, 0.25], 0.05, None), ["0.00", "0.25"]);
-    }
 }

@@ -12,14 +12,14 @@ use super::{
     finish_pair, place, value_range,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
-use crate::model::{Checkin, Direction, Light, Thresholds};
+use crate::model::{Checkin, Direction, Light, Thresholds, Unit};
 use crate::render::format;
 
 pub struct KrChartInput<'a> {
     /// Unique on the page; prefixes the SVG's element ids.
     pub id: &'a str,
     pub title: &'a str,
-    pub unit: Option<&'a str>,
+    pub unit: Option<&'a Unit>,
     /// The series and the projection to draw ([`crate::insight::kr_trend`]).
     pub trend: &'a KrTrend<'a>,
     pub start: Date,
@@ -72,7 +72,7 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
         .iter()
         .map(|p| {
             vec![
-                super::date_of(p.0).to_string(),
+                crate::render::format::date(labels.language, super::date_of(p.0)),
                 value_text(p.1, input.unit),
                 p.2.unwrap_or("").to_string(),
             ]
@@ -148,7 +148,6 @@ fn draw_labels(
     px: f64,
 ) -> Result<(), DrawError> {
     let at = |p: (f64, f64)| pixel(chart, p);
-    let v = |x: f64| value_text(x, input.unit);
     let (plot_x, _) = chart.plotting_area().get_pixel_range();
     let (left, right) = (f64::from(plot_x.start) + 4.0, f64::from(plot_x.end) - 4.0);
     for (i, (x, y, _)) in notes.iter().enumerate() {
@@ -169,19 +168,28 @@ fn draw_labels(
             Spot::new((to, y + 3.0), HPos::Right, VPos::Top),
         ]
     };
-    if let Some(t) = input.target {
+    // The baseline, target and projected end side by side, compact in one step.
+    let projected = input.trend.projected.filter(|_| !input.trend.inside.is_empty());
+    let shown: Vec<f64> = [input.baseline, input.target, projected]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut texts = labels.fmt.compact_together(&shown, input.unit).into_iter();
+    let baseline_text = input.baseline.and_then(|_| texts.next());
+    let target_text = input.target.and_then(|_| texts.next());
+    let projected_text = projected.and_then(|_| texts.next());
+    if let (Some(t), Some(text)) = (input.target, target_text) {
         let y = at((f.x0, t)).1;
         place(
             root,
             layout,
-            &format!("{} {}", labels.target, v(t)),
+            &format!("{} {text}", labels.target),
             px,
             &along(y, left, right),
         )?;
     }
-    if let (Some(p), Some(_)) = (input.trend.projected, input.trend.inside.last()) {
+    if let (Some(p), Some(approx)) = (projected, projected_text) {
         let end = at((f.x1, p));
-        let approx = approx_text(p, input.unit);
         let short = format!("{} {approx}", labels.projection);
         let spots = [
             Spot::new((end.0 - 4.0, end.1 + 5.0), HPos::Right, VPos::Top),
@@ -198,13 +206,13 @@ fn draw_labels(
             place(root, layout, &short, px, &spots)?;
         }
     }
-    if let Some(b) = input.baseline {
+    if let (Some(b), Some(text)) = (input.baseline, baseline_text) {
         let y = at((f.x0, b)).1;
         let (from, to) = (at((f.x0, b)).0 + 2.0, at((f.x1, b)).0 - 2.0);
         place(
             root,
             layout,
-            &format!("{} {}", labels.baseline, v(b)),
+            &format!("{} {text}", labels.baseline),
             px,
             &along(y, from, to),
         )?;
@@ -256,12 +264,12 @@ fn frame(input: &KrChartInput<'_>, xy: &[(f64, f64)]) -> Frame {
     }
 }
 
-fn value_text(x: f64, unit: Option<&str>) -> String {
+fn value_text(x: f64, unit: Option<&Unit>) -> String {
     format::with_unit(x, unit)
 }
 
 /// Projections are estimates: three significant digits are enough.
-fn approx_text(x: f64, unit: Option<&str>) -> String {
+fn approx_text(x: f64, unit: Option<&Unit>) -> String {
     format::with_unit(format::round_significant(x, 3), unit)
 }
 

@@ -72,6 +72,9 @@ pub struct Labels {
     pub checkin: String,
     /// Heading of the label column of bar charts.
     pub item: String,
+    /// The site's language: dates in tables and notes are written as the pages write
+    /// them ([`crate::render::format::date`]).
+    pub language: crate::config::Language,
     /// Dates and numbers in the site's language.
     pub fmt: Formatter,
 }
@@ -454,9 +457,11 @@ mod tests {
             quarter: s("q"),
             checkin: s("ch"),
             item: s("i"),
+            language: crate::config::Language::Ja,
             fmt: Formatter {
                 lang: crate::config::Language::En,
                 fiscal_year_start_month: 1,
+                quarter_name: None,
             },
         }
     }

@@ -61,19 +61,16 @@ fn team_positions(site: &Site) -> Vec<HashMap<&str, usize>> {
 
 impl<'a> Views<'a> {
     pub fn new(site: &'a Site, scores: &'a SiteScores, t: &'a Strings) -> Views<'a> {
-        let fmt = Formatter {
-            lang: site.config.language,
-            fiscal_year_start_month: site.config.fiscal_year_start_month,
-        };
+        let fmt = Formatter::new(&site.config);
         let mut views = Views {
             site,
             scores,
+            labels: chart_labels(t, fmt.clone()),
             fmt,
             t,
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
-            labels: chart_labels(t, fmt),
             team_positions: team_positions(site),
         };
         views.learning_texts = views.learning_texts();
@@ -88,21 +85,12 @@ impl<'a> Views<'a> {
         Views {
             site,
             scores,
-            fmt: Formatter {
-                lang: site.config.language,
-                fiscal_year_start_month: site.config.fiscal_year_start_month,
-            },
+            fmt: Formatter::new(&site.config),
             t,
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
-            labels: chart_labels(
-                t,
-                Formatter {
-                    lang: site.config.language,
-                    fiscal_year_start_month: site.config.fiscal_year_start_month,
-                },
-            ),
+            labels: chart_labels(t, Formatter::new(&site.config)),
             team_positions: team_positions(site),
         }
     }
@@ -140,6 +128,7 @@ pub fn chart_labels(t: &Strings, fmt: Formatter) -> Labels {
         quarter: g("quarter"),
         checkin: g("checkin"),
         item: g("chart_item"),
+        language: t.lang,
         fmt,
     }
 }
