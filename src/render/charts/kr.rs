@@ -131,6 +131,9 @@ fn draw_kr(
             line.push(at((f.x1, p)));
         }
         layout.line(&line);
+        if let (Some(b), Some(t)) = (input.baseline, input.target) {
+            layout.line(&[at((f.x0, b)), at((f.x1, t))]);
+        }
         draw_labels(&root, &chart, &mut layout, input, labels, (notes, f), px)?;
         root.present().map_err(e)?;
         Ok(())

@@ -315,6 +315,15 @@ fn draw_bars(
                 r.px,
             )?;
         }
+        let bottom = (axis_y - (r.row - r.label_h - r.bar_h)) as i32;
+        for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
+            let x = r.x(line) as i32;
+            root.draw(&PathElement::new(
+                vec![(x, r.top as i32), (x, bottom)],
+                super::dashed(color, "6 4").stroke_width(2),
+            ))
+            .map_err(e)?;
+        }
         let label_room = r.right + super::labels::text_width("0.00", r.px) + 6.0 - r.left;
         for (i, bar) in bars.iter().enumerate() {
             let (row_top, bar_top) = r.tops(i);
@@ -352,15 +361,6 @@ fn draw_bars(
                 Spot::new((x, (bar_top + bar_bottom) / 2.0), HPos::Left, VPos::Center),
                 style,
             )?;
-        }
-        let bottom = (axis_y - (r.row - r.label_h - r.bar_h)) as i32;
-        for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
-            let x = r.x(line) as i32;
-            root.draw(&PathElement::new(
-                vec![(x, r.top as i32), (x, bottom)],
-                super::dashed(color, "6 4").stroke_width(2),
-            ))
-            .map_err(e)?;
         }
         root.draw(&PathElement::new(
             vec![(r.left as i32, axis_y as i32), (r.right as i32, axis_y as i32)],
