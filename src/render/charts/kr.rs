@@ -332,9 +332,7 @@ fn draw_context(chart: &mut Plot<'_, '_>, context: &[(f64, f64)], f: &Frame) -> 
         chart
             .draw_series(LineSeries::new(part.clone(), BLUE.mix(0.35).stroke_width(2)))
             .map_err(e)?;
-        chart
-            .draw_series(part.iter().map(|p| Circle::new(*p, 3, BLUE.mix(0.35).filled())))
-            .map_err(e)?;
+        super::dots(chart, &part, BLUE, 3, 0.35)?;
     }
     Ok(())
 }
@@ -363,9 +361,7 @@ fn draw_actuals(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)]) -> Result<(), DrawE
     chart
         .draw_series(LineSeries::new(xy.to_vec(), BLUE.stroke_width(3)))
         .map_err(e)?;
-    chart
-        .draw_series(xy.iter().map(|p| Circle::new(*p, 4, BLUE.filled())))
-        .map_err(e)?;
+    super::dots(chart, xy, BLUE, 4, 1.0)?;
     Ok(())
 }
 

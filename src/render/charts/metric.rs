@@ -242,9 +242,7 @@ fn draw_values(chart: &mut Plot<'_, '_>, series: &[(f64, f64)], color: RGBColor)
         .draw_series(LineSeries::new(thin(chart, series), color.stroke_width(2)))
         .map_err(e)?;
     if series.len() <= 120 {
-        chart
-            .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
-            .map_err(e)?;
+        super::dots(chart, series, color, 3, 1.0)?;
     }
     Ok(())
 }
