@@ -24,6 +24,11 @@ fn labels() -> Labels {
         checkin: s("チェックイン"),
         item: s("項目"),
         language: okrsite::config::Language::Ja,
+        fmt: okrsite::render::format::Formatter {
+            lang: okrsite::config::Language::Ja,
+            fiscal_year_start_month: 4,
+            quarter_name: None,
+        },
     }
 }
 

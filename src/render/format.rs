@@ -77,6 +77,35 @@ impl Formatter {
     pub fn period(&self, start: Date, end: Date) -> String {
         format!("{} – {}", self.date(start), self.date(end))
     }
+
+    /// A chart's date tick, one short form per language: a day `Jul 7` / `7/7`, a
+    /// month `Jul` / `7月`, a month with its year `Jan 2026` / `2026年1月`.
+    pub fn axis_date(&self, d: Date, kind: DateTick) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = MONTHS[(d.month() - 1) as usize];
+        match (self.lang, kind) {
+            (Language::Ja, DateTick::Day) => format!("{}/{}", d.month(), d.day()),
+            (Language::Ja, DateTick::Month) => format!("{}月", d.month()),
+            (Language::Ja, DateTick::MonthYear) => format!("{}年{}月", d.year(), d.month()),
+            (Language::En, DateTick::Day) => format!("{month} {}", d.day()),
+            (Language::En, DateTick::Month) => month.to_string(),
+            (Language::En, DateTick::MonthYear) => format!("{month} {}", d.year()),
+        }
+    }
+}
+
+/// How a date tick is written ([`Formatter::axis_date`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateTick {
+    /// A day: `Jul 7`, `7/7`.
+    Day,
+    /// A month: `Jul`, `7月`.
+    Month,
+    /// A month with its year (January, or the first tick of an axis spanning years):
+    /// `Jan 2026`, `2026年1月`.
+    MonthYear,
 }
 
 #[cfg(test)]

@@ -255,3 +255,59 @@ fn english_search_counts_in_words_and_shows_no_tag_markup() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && stdout.contains("0 failures"), "{stdout}");
 }
+
+/// Chart text at least 11 CSS px at 375 px (and at 768 and 1280 px), no two chart
+/// texts overlapping (real boxes), none cut off, on a review, a metric page, the
+/// quarter page, the quarters index, a team page and the dashboard of the sample, and
+/// on a review and a metric page of the English fixture.
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn chart_text_is_readable_on_a_phone_and_never_overlaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    build_sample(&site);
+    let english = dir.path().join("english");
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        .args(["build", "--root"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/english"))
+        .arg("--output")
+        .arg(&english)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (site, pages) in [
+        (
+            &site,
+            "quarters/2025-Q3/product/index.html,metrics/nps/index.html,quarters/2025-Q3/index.html,\
+             index.html,quarters/index.html,teams/product/index.html,metrics/mql-count/index.html",
+        ),
+        (
+            &english,
+            "quarters/2026-Q4/sales/index.html,quarters/2026-Q3/engineering/index.html,metrics/arr/index.html,\
+             quarters/2026-Q3/index.html,quarters/index.html",
+        ),
+    ] {
+        let out = Command::new("node")
+            .arg(browser_dir().join("chart-check.mjs"))
+            .arg("--site")
+            .arg(site)
+            .args(["--pages", pages, "--widths", "375,768,1280"])
+            .output()
+            .expect("node");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "chart-check failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains(", 0 failures"), "{stdout}");
+        // The check saw text at 375 px on the review (so it cannot pass by seeing none).
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("ok   375px quarters/") && !l.contains(" 0 texts")),
+            "{stdout}"
+        );
+    }
+}

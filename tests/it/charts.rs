@@ -24,6 +24,11 @@ pub fn labels() -> Labels {
         checkin: "チェックイン".into(),
         item: "項目".into(),
         language: okrsite::config::Language::Ja,
+        fmt: okrsite::render::format::Formatter {
+            lang: okrsite::config::Language::Ja,
+            fiscal_year_start_month: 4,
+            quarter_name: None,
+        },
     }
 }
 
@@ -379,10 +384,14 @@ fn golden_charts() {
     );
     let all = [
         ("kr.svg", kr_chart.svg),
+        ("kr-narrow.svg", kr_chart.narrow),
         ("metric.svg", metric_chart[0].svg.clone()),
+        ("metric-narrow.svg", metric_chart[0].narrow.clone()),
         ("metric-cumulative.svg", metric_chart[1].svg.clone()),
         ("score-history.svg", history.svg),
+        ("score-history-narrow.svg", history.narrow),
         ("bars.svg", bars.svg),
+        ("bars-narrow.svg", bars.narrow),
         ("sparkline.svg", spark),
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");

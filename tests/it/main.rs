@@ -7,6 +7,7 @@
 mod architecture;
 mod browser;
 mod build;
+mod chart_layout;
 mod charts;
 mod check;
 mod checkin;

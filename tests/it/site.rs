@@ -183,7 +183,7 @@ fn the_review_page_shows_numbers_provenance_and_anchored_learnings() {
     let html = std::fs::read_to_string(out.join("quarters/2025-Q3/product/index.html")).unwrap();
     assert!(html.contains("id=\"learning-1\""));
     assert!(
-        html.contains("class=\"chart kr-chart\""),
+        html.contains("class=\"chart kr-chart chart-wide\""),
         "KR trend charts on the review"
     );
     let quarter = std::fs::read_to_string(out.join("quarters/2025-Q3/index.html")).unwrap();

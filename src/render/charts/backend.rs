@@ -268,6 +268,24 @@ impl DrawingBackend for CompactSvg<'_> {
         if color.alpha == 0.0 {
             return Ok(());
         }
+        if let Some((_, real, radius)) = super::DOTS.iter().find(|d| (d.0.0, d.0.1, d.0.2) == color.rgb) {
+            self.open("path");
+            self.out.push_str(" d=\"");
+            for (x, y) in path {
+                self.out.push('M');
+                push_int(self.out, x);
+                self.out.push(' ');
+                push_int(self.out, y);
+                self.out.push_str("h0");
+            }
+            self.out.push('"');
+            self.opacity(color);
+            self.color("stroke", (real.0, real.1, real.2));
+            self.int("stroke-width", 2 * *radius as i32);
+            self.out.push_str(" stroke-linecap=\"round\"");
+            self.close();
+            return Ok(());
+        }
         self.open("polyline");
         self.out.push_str(" fill=\"none\"");
         self.opacity(color);

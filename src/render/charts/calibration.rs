@@ -4,7 +4,11 @@
 
 use plotters::prelude::*;
 
-use super::{BLUE, Chart, DrawError, GREY, ORANGE, Plot, VERMILLION, draw, e, finish};
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axes::{self, Ticks};
+use super::labels::{Layout, Spot};
+use super::{BLUE, Chart, DrawError, Drawn, GREY, ORANGE, Plot, Size, VERMILLION, draw, e, finish_pair, place};
 use crate::insight::calibration::MARGIN;
 use crate::render::format;
 
@@ -34,35 +38,8 @@ pub struct Words<'a> {
 /// band, under-confident ones as triangles above it, the rest as dots (shape carries
 /// the meaning, colour repeats it).
 pub fn calibration_chart(id: &str, title: &str, dots: &[Dot], w: &Words<'_>) -> Chart {
-    let svg = draw(420, 360, |root| {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(14)
-            .margin_right(20)
-            .x_label_area_size(40)
-            .y_label_area_size(44)
-            .build_cartesian_2d(-0.02..1.02, -0.02..1.02)
-            .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_labels(6)
-            .y_labels(6)
-            .x_desc(w.confidence)
-            .y_desc(w.score)
-            .x_label_formatter(&|x| format!("{x:.1}"))
-            .y_label_formatter(&|y| format!("{y:.1}"))
-            .label_style(super::ink_text(12))
-            .axis_desc_style(super::ink_text(13))
-            .axis_style(super::INK.mix(0.6))
-            .bold_line_style(super::INK.mix(0.10))
-            .light_line_style(TRANSPARENT)
-            .max_light_lines(0)
-            .draw()
-            .map_err(e)?;
-        draw_band(&mut chart)?;
-        draw_dots(&mut chart, dots)?;
-        root.present().map_err(e)?;
-        Ok(())
-    });
+    let wide = draw_calibration(Size::wide(420, 360, 12.0), dots, w);
+    let narrow = draw_calibration(Size::narrow(320, 310, 12.0), dots, w);
     let (over, under) = (
         dots.iter().filter(|d| d.over).count(),
         dots.iter().filter(|d| d.under).count(),
@@ -74,8 +51,10 @@ pub fn calibration_chart(id: &str, title: &str, dots: &[Dot], w: &Words<'_>) -> 
         w.under,
         w.diagonal
     );
+    let (svg, narrow) = finish_pair(&wide, &narrow, id, "calibration-chart", title, &summary);
     Chart {
-        svg: finish(&svg, id, "calibration-chart", title, &summary),
+        svg,
+        narrow,
         columns: vec![
             w.item.to_string(),
             w.confidence.to_string(),
@@ -101,6 +80,46 @@ pub fn calibration_chart(id: &str, title: &str, dots: &[Dot], w: &Words<'_>) -> 
         summary,
         notes: Vec::new(),
     }
+}
+
+/// One drawing at `size`: the band, the dots, the axes 0 to 1 with their names
+/// (confidence under the x axis, score above the y axis).
+fn draw_calibration(size: Size, dots: &[Dot], w: &Words<'_>) -> Drawn {
+    let px = size.font;
+    let steps: Vec<(f64, String)> = (0..=5)
+        .map(|i| (f64::from(i) / 5.0, format!("{:.1}", f64::from(i) / 5.0)))
+        .collect();
+    let ticks = Ticks {
+        x: steps.clone(),
+        y: steps,
+    };
+    draw(size.width, size.height, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_top((px * 1.6) as u32 + 6)
+            .margin_right(14)
+            .x_label_area_size((px * 3.2) as u32)
+            .y_label_area_size(axes::label_width(&ticks.y, px))
+            .build_cartesian_2d(-0.02..1.02, -0.02..1.02)
+            .map_err(e)?;
+        let mut layout = Layout::new(size.width, size.height);
+        axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+        draw_band(&mut chart)?;
+        draw_dots(&mut chart, dots)?;
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let (x0, x1, y0, y1) = (
+            f64::from(xs.start),
+            f64::from(xs.end),
+            f64::from(ys.start),
+            f64::from(ys.end),
+        );
+        let below = Spot::new(((x0 + x1) / 2.0, y1 + px * 1.6), HPos::Center, VPos::Top);
+        place(&root, &mut layout, w.confidence, px, &[below])?;
+        let above = Spot::new((x0 - 4.0, y0 - 6.0), HPos::Left, VPos::Bottom);
+        place(&root, &mut layout, &format!("↑ {}", w.score), px, &[above])?;
+        root.present().map_err(e)?;
+        Ok(())
+    })
 }
 
 /// The diagonal (score as confident as the team was) and the margin around it, faint.

@@ -2,11 +2,14 @@
 
 use jiff::civil::Date;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
+use super::axes::{self, Ticks};
+use super::labels::{Layout, Rect, Spot};
+use super::score::pixel;
 use super::{
-    BLUE, Chart, DrawError, GREY, Labels, ORANGE, PURPLE, Plot, VERMILLION, axis_date, axis_value, dashed, day, draw,
-    e, finish, value_range,
+    BLUE, Chart, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, Plot, Size, VERMILLION, dashed, day, draw, e,
+    finish_pair, place, value_range,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
 use crate::model::{Checkin, Direction, Light, Thresholds, Unit};
@@ -35,8 +38,8 @@ pub struct KrChartInput<'a> {
     pub today: Date,
 }
 
-const W: u32 = 460;
-const H: u32 = 250;
+const WIDE: Size = Size::wide(460, 250, 12.0);
+const NARROW: Size = Size::narrow(310, 230, 12.0);
 
 /// Where the chart's frame lies in data coordinates.
 struct Frame {
@@ -61,23 +64,8 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
         .iter()
         .filter_map(|p| p.2.map(|n| (p.0, p.1, n.to_string())))
         .collect();
-    let svg = draw(W, H, |root| {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .margin_right(18)
-            .x_label_area_size(30)
-            .y_label_area_size(50)
-            .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
-            .map_err(e)?;
-        draw_background(&mut chart, input, &f)?;
-        draw_reference_lines(&mut chart, input, &f, labels)?;
-        draw_context(&mut chart, &trend.context, &f)?;
-        draw_projection(&mut chart, input, &xy, &f, labels)?;
-        draw_actuals(&mut chart, &xy, &f, labels)?;
-        draw_markers(&mut chart, input, &notes, &f)?;
-        root.present().map_err(e)?;
-        Ok(())
-    });
+    let wide = draw_kr(input, labels, &xy, &notes, &f, WIDE);
+    let narrow = draw_kr(input, labels, &xy, &notes, &f, NARROW);
     let summary = summary(input, labels);
     let rows = trend
         .inside
@@ -90,13 +78,159 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
             ]
         })
         .collect();
+    let (svg, narrow) = finish_pair(&wide, &narrow, input.id, "kr-chart", input.title, &summary);
     Chart {
-        svg: finish(&svg, input.id, "kr-chart", input.title, &summary),
+        svg,
+        narrow,
         summary,
         columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
         rows,
         notes: notes.iter().map(|n| n.2.clone()).collect(),
     }
+}
+
+/// One drawing of the KR chart at `size`: the marks first, then the labels, placed
+/// by importance (axes, note numbers, target, projection, baseline) where they
+/// overlap nothing; a label with no free place is left out.
+fn draw_kr(
+    input: &KrChartInput<'_>,
+    labels: &Labels,
+    xy: &[(f64, f64)],
+    notes: &[(f64, f64, String)],
+    f: &Frame,
+    size: Size,
+) -> Drawn {
+    let px = size.font;
+    let fmt = &labels.fmt;
+    let ticks = Ticks {
+        x: axes::date_axis(fmt, f.left, f.right, if size.narrow { 4 } else { 6 }),
+        y: axes::value_axis(fmt, f.lo, f.hi, if size.narrow { 4 } else { 5 }, input.unit),
+    };
+    draw(size.width, size.height, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(12)
+            .x_label_area_size((px * 1.6) as u32)
+            .y_label_area_size(axes::label_width(&ticks.y, px))
+            .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
+            .map_err(e)?;
+        let mut layout = Layout::new(size.width, size.height);
+        draw_background(&mut chart, input, f)?;
+        axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+        draw_reference_lines(&mut chart, input, f)?;
+        draw_context(&mut chart, &input.trend.context, f)?;
+        draw_projection(&mut chart, input, xy, f)?;
+        draw_actuals(&mut chart, xy)?;
+        draw_checkins(&mut chart, input, f)?;
+        let at = |p: (f64, f64)| pixel(&chart, p);
+        let mut line: Vec<(f64, f64)> = xy.iter().map(|p| at(*p)).collect();
+        for p in &line {
+            layout.block(Rect::around(*p, 4.0));
+        }
+        if let (Some(p), Some(_)) = (input.trend.projected, xy.last()) {
+            line.push(at((f.x1, p)));
+        }
+        layout.line(&line);
+        if let (Some(b), Some(t)) = (input.baseline, input.target) {
+            layout.line(&[at((f.x0, b)), at((f.x1, t))]);
+        }
+        draw_labels(&root, &chart, &mut layout, input, labels, (notes, f), px)?;
+        root.present().map_err(e)?;
+        Ok(())
+    })
+}
+
+/// The note numbers, the target, projection and baseline labels, and "no data".
+fn draw_labels(
+    root: &super::Root<'_>,
+    chart: &Plot<'_, '_>,
+    layout: &mut Layout,
+    input: &KrChartInput<'_>,
+    labels: &Labels,
+    (notes, f): (&[(f64, f64, String)], &Frame),
+    px: f64,
+) -> Result<(), DrawError> {
+    let at = |p: (f64, f64)| pixel(chart, p);
+    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let (left, right) = (f64::from(plot_x.start) + 4.0, f64::from(plot_x.end) - 4.0);
+    for (i, (x, y, _)) in notes.iter().enumerate() {
+        place(
+            root,
+            layout,
+            &format!("{}", i + 1),
+            px,
+            &Spot::around(at((*x, *y)), 6.0),
+        )?;
+    }
+    // A line's label: above or below the line, at its start or at its end.
+    let along = |y: f64, from: f64, to: f64| {
+        [
+            Spot::new((from, y - 2.0), HPos::Left, VPos::Bottom),
+            Spot::new((from, y + 3.0), HPos::Left, VPos::Top),
+            Spot::new((to, y - 2.0), HPos::Right, VPos::Bottom),
+            Spot::new((to, y + 3.0), HPos::Right, VPos::Top),
+        ]
+    };
+    // The baseline, target and projected end side by side, compact in one step.
+    let projected = input.trend.projected.filter(|_| !input.trend.inside.is_empty());
+    let shown: Vec<f64> = [input.baseline, input.target, projected]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut texts = labels.fmt.compact_together(&shown, input.unit).into_iter();
+    let baseline_text = input.baseline.and_then(|_| texts.next());
+    let target_text = input.target.and_then(|_| texts.next());
+    let projected_text = projected.and_then(|_| texts.next());
+    if let (Some(t), Some(text)) = (input.target, target_text) {
+        let y = at((f.x0, t)).1;
+        place(
+            root,
+            layout,
+            &format!("{} {text}", labels.target),
+            px,
+            &along(y, left, right),
+        )?;
+    }
+    if let (Some(p), Some(approx)) = (projected, projected_text) {
+        let end = at((f.x1, p));
+        let short = format!("{} {approx}", labels.projection);
+        let spots = [
+            Spot::new((end.0 - 4.0, end.1 + 5.0), HPos::Right, VPos::Top),
+            Spot::new((end.0 - 4.0, end.1 - 5.0), HPos::Right, VPos::Bottom),
+        ];
+        let drawn = match input.trend.projected_score {
+            Some(s) => {
+                let long = format!("{short} ({} {})", labels.score, format::score(s));
+                place(root, layout, &long, px, &spots)?
+            }
+            None => false,
+        };
+        if !drawn {
+            place(root, layout, &short, px, &spots)?;
+        }
+    }
+    if let (Some(b), Some(text)) = (input.baseline, baseline_text) {
+        let y = at((f.x0, b)).1;
+        let (from, to) = (at((f.x0, b)).0 + 2.0, at((f.x1, b)).0 - 2.0);
+        place(
+            root,
+            layout,
+            &format!("{} {text}", labels.baseline),
+            px,
+            &along(y, from, to),
+        )?;
+    }
+    if input.trend.inside.is_empty() {
+        let mid = at(((f.x0 + f.x1) / 2.0, (f.lo + f.hi) / 2.0));
+        place(
+            root,
+            layout,
+            &labels.no_data,
+            px * 1.25,
+            &[Spot::new(mid, HPos::Center, VPos::Center)],
+        )?;
+    }
+    Ok(())
 }
 
 /// The value range covers every point, line and projection; the days cover the
@@ -156,28 +290,15 @@ fn draw_background(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame
             )))
             .map_err(e)?;
     }
-    let (span, step) = (f.right - f.left, (f.hi - f.lo) / 5.0);
-    super::mesh(chart, 13, (6, 5), &|x| axis_date(*x, span), &|y| axis_value(*y, step))
+    Ok(())
 }
 
-/// The baseline, the target and the expected pace from one to the other.
-fn draw_reference_lines(
-    chart: &mut Plot<'_, '_>,
-    input: &KrChartInput<'_>,
-    f: &Frame,
-    labels: &Labels,
-) -> Result<(), DrawError> {
-    let v = |x: f64| value_text(x, input.unit);
+/// The baseline, the target and the expected pace from one to the other (their
+/// labels are placed with the others, [`draw_labels`]).
+fn draw_reference_lines(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
     if let Some(b) = input.baseline {
         chart
             .draw_series(LineSeries::new([(f.x0, b), (f.x1, b)], GREY.stroke_width(1)))
-            .map_err(e)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                format!("{} {}", labels.baseline, v(b)),
-                (f.x0 + 1.0, b),
-                super::ink_text(12).pos(Pos::new(HPos::Left, VPos::Bottom)),
-            )))
             .map_err(e)?;
     }
     if let Some(t) = input.target {
@@ -186,13 +307,6 @@ fn draw_reference_lines(
                 [(f.left, t), (f.right, t)],
                 dashed(ORANGE, "8 5").stroke_width(2),
             ))
-            .map_err(e)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                format!("{} {}", labels.target, v(t)),
-                (f.left + (f.right - f.left) * 0.01, t),
-                super::ink_text(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
-            )))
             .map_err(e)?;
     }
     if let (Some(b), Some(t)) = (input.baseline, input.target) {
@@ -218,20 +332,17 @@ fn draw_context(chart: &mut Plot<'_, '_>, context: &[(f64, f64)], f: &Frame) -> 
         chart
             .draw_series(LineSeries::new(part.clone(), BLUE.mix(0.35).stroke_width(2)))
             .map_err(e)?;
-        chart
-            .draw_series(part.iter().map(|p| Circle::new(*p, 3, BLUE.mix(0.35).filled())))
-            .map_err(e)?;
+        super::dots(chart, &part, BLUE, 3, 0.35)?;
     }
     Ok(())
 }
 
-/// From the last point to the projected end value, labelled with its score.
+/// From the last point to the projected end value (labelled in [`draw_labels`]).
 fn draw_projection(
     chart: &mut Plot<'_, '_>,
     input: &KrChartInput<'_>,
     xy: &[(f64, f64)],
     f: &Frame,
-    labels: &Labels,
 ) -> Result<(), DrawError> {
     let (Some(p), Some(last)) = (input.trend.projected, xy.last()) else {
         return Ok(());
@@ -242,58 +353,20 @@ fn draw_projection(
             dashed(PURPLE, "10 3").stroke_width(2),
         ))
         .map_err(e)?;
-    let approx = approx_text(p, input.unit);
-    let text = match input.trend.projected_score {
-        Some(s) => format!("{} {approx} ({} {})", labels.projection, labels.score, format::score(s)),
-        None => format!("{} {approx}", labels.projection),
-    };
-    chart
-        .draw_series(std::iter::once(Text::new(
-            text,
-            (f.x1, p),
-            super::ink_text(12).pos(Pos::new(HPos::Right, VPos::Top)),
-        )))
-        .map_err(e)?;
     Ok(())
 }
 
-/// The values themselves, or "no data".
-fn draw_actuals(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)], f: &Frame, labels: &Labels) -> Result<(), DrawError> {
+/// The values themselves.
+fn draw_actuals(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)]) -> Result<(), DrawError> {
     chart
         .draw_series(LineSeries::new(xy.to_vec(), BLUE.stroke_width(3)))
         .map_err(e)?;
-    chart
-        .draw_series(xy.iter().map(|p| Circle::new(*p, 4, BLUE.filled())))
-        .map_err(e)?;
-    if xy.is_empty() {
-        chart
-            .draw_series(std::iter::once(Text::new(
-                labels.no_data.clone(),
-                ((f.x0 + f.x1) / 2.0, (f.lo + f.hi) / 2.0),
-                super::ink_text(16).pos(Pos::new(HPos::Center, VPos::Center)),
-            )))
-            .map_err(e)?;
-    }
+    super::dots(chart, xy, BLUE, 4, 1.0)?;
     Ok(())
 }
 
-/// Numbered markers for metric notes (the words are listed below the chart), and
-/// check-ins along the bottom, whose shape carries the colour's meaning.
-fn draw_markers(
-    chart: &mut Plot<'_, '_>,
-    input: &KrChartInput<'_>,
-    notes: &[(f64, f64, String)],
-    f: &Frame,
-) -> Result<(), DrawError> {
-    for (i, (x, y, _)) in notes.iter().enumerate() {
-        chart
-            .draw_series(std::iter::once(Text::new(
-                format!("{}", i + 1),
-                (*x, *y),
-                super::label_above(12),
-            )))
-            .map_err(e)?;
-    }
+/// Check-ins along the bottom, whose shape carries the colour's meaning.
+fn draw_checkins(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
     let y_mark = f.lo + (f.hi - f.lo) * 0.04;
     for c in input
         .checkins

@@ -3,10 +3,13 @@
 
 use jiff::civil::Date;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
+use super::axes::{self, Ticks};
+use super::labels::{Layout, Rect, Spot};
+use super::score::pixel;
 use super::{
-    BLUE, Chart, DrawError, GREY, INK, Labels, Plot, SKY, axis_date, axis_value, day, draw, e, finish, plot_value,
+    BLUE, Chart, DrawError, Drawn, GREY, INK, Labels, Plot, SKY, Size, day, draw, e, finish_pair, place, plot_value,
     value_range,
 };
 use crate::model::{Direction, Point, Thresholds, Unit};
@@ -25,8 +28,8 @@ pub struct MetricChartInput<'a> {
     pub quarters: &'a [(Date, Date, String)],
 }
 
-const W: u32 = 600;
-const H: u32 = 300;
+const WIDE: Size = Size::wide(600, 300, 14.0);
+const NARROW: Size = Size::narrow(320, 240, 12.0);
 
 /// One chart for a level; two (period values and quarter-to-date total) for a count.
 pub fn metric_charts(input: &MetricChartInput<'_>, labels: &Labels) -> Vec<Chart> {
@@ -57,8 +60,6 @@ struct Frame {
     hi: f64,
     left: f64,
     right: f64,
-    span: f64,
-    step: f64,
 }
 
 impl Frame {
@@ -69,14 +70,7 @@ impl Frame {
             (Some(a), _) => (a.0 - 7.0, a.0 + 7.0),
             _ => (0.0, 1.0),
         };
-        Frame {
-            lo,
-            hi,
-            left,
-            right,
-            span: right - left,
-            step: (hi - lo) / 5.0,
-        }
+        Frame { lo, hi, left, right }
     }
 }
 
@@ -100,31 +94,22 @@ fn line_chart(
         .zip(series)
         .filter_map(|(p, s)| p.note.as_ref().map(|n| (s.0, s.1, n.clone())))
         .collect();
-    let svg = draw(W, H, |root| {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .margin_right(20)
-            .x_label_area_size(30)
-            .y_label_area_size(64)
-            .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
-            .map_err(e)?;
-        draw_quarters(&mut chart, input.quarters, &f)?;
-        if let Some(th) = thresholds {
-            super::threshold_bands(&mut chart, th, (f.left, f.right), (f.lo, f.hi), true)?;
-        }
-        super::mesh(&mut chart, 16, (5, 5), &|x| axis_date(*x, f.span), &|y| {
-            axis_value(*y, f.step)
-        })?;
-        let color = if id_suffix.is_empty() { BLUE } else { SKY };
-        draw_values(&mut chart, series, color)?;
-        draw_notes(&mut chart, &notes)?;
-        root.present().map_err(e)?;
-        Ok(())
-    });
+    let color = if id_suffix.is_empty() { BLUE } else { SKY };
+    let look = Look {
+        input,
+        labels,
+        series,
+        notes: &notes,
+        thresholds,
+        color,
+    };
+    let (wide, narrow) = (look.draw(&f, WIDE), look.draw(&f, NARROW));
     let summary = summary(series, title, labels, &v);
     let id = format!("{}{id_suffix}", input.id);
+    let (svg, narrow) = finish_pair(&wide, &narrow, &id, "metric-chart", title, &summary);
     Chart {
-        svg: finish(&svg, &id, "metric-chart", title, &summary),
+        svg,
+        narrow,
         summary,
         columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
         rows: input
@@ -146,9 +131,95 @@ fn line_chart(
     }
 }
 
-/// Quarters shaded alternately, labelled at the top.
+/// What one line chart draws.
+struct Look<'a> {
+    input: &'a MetricChartInput<'a>,
+    labels: &'a Labels,
+    series: &'a [(f64, f64)],
+    notes: &'a [(f64, f64, String)],
+    thresholds: Option<(Thresholds, Direction)>,
+    color: RGBColor,
+}
+
+impl Look<'_> {
+    /// One drawing at `size`: quarters, thresholds, axes, the values, then the labels
+    /// by importance (axes, note numbers, quarter names); one with no free place is
+    /// left out.
+    fn draw(&self, f: &Frame, size: Size) -> Drawn {
+        let px = size.font;
+        let fmt = &self.labels.fmt;
+        let ticks = Ticks {
+            x: axes::date_axis(fmt, f.left, f.right, if size.narrow { 4 } else { 6 }),
+            y: axes::value_axis(fmt, f.lo, f.hi, if size.narrow { 4 } else { 5 }, self.input.unit),
+        };
+        draw(size.width, size.height, |root| {
+            let mut chart = ChartBuilder::on(&root)
+                .margin(10)
+                .margin_right(14)
+                .x_label_area_size((px * 1.6) as u32)
+                .y_label_area_size(axes::label_width(&ticks.y, px))
+                .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
+                .map_err(e)?;
+            let mut layout = Layout::new(size.width, size.height);
+            draw_quarters(&mut chart, self.input.quarters, f)?;
+            if let Some(th) = self.thresholds {
+                super::threshold_bands(&mut chart, th, (f.left, f.right), (f.lo, f.hi), true)?;
+            }
+            axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+            draw_values(&mut chart, self.series, self.color)?;
+            let line: Vec<(f64, f64)> = self.series.iter().map(|p| pixel(&chart, *p)).collect();
+            let dots = self.series.len() <= 120;
+            for (x, y, _) in self.notes {
+                chart
+                    .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
+                    .map_err(e)?;
+                layout.block(Rect::around(pixel(&chart, (*x, *y)), 6.0));
+            }
+            if dots && line.len() <= 40 {
+                for p in &line {
+                    layout.block(Rect::around(*p, 3.0));
+                }
+            }
+            layout.line(&line);
+            for (i, (x, y, _)) in self.notes.iter().enumerate() {
+                let at = pixel(&chart, (*x, *y));
+                place(&root, &mut layout, &format!("{}", i + 1), px, &Spot::around(at, 8.0))?;
+            }
+            quarter_labels(&root, &chart, &mut layout, self.input.quarters, f, px)?;
+            root.present().map_err(e)?;
+            Ok(())
+        })
+    }
+}
+
+/// The quarters' names at the top of each quarter, where they fit.
+fn quarter_labels(
+    root: &super::Root<'_>,
+    chart: &Plot<'_, '_>,
+    layout: &mut Layout,
+    quarters: &[(Date, Date, String)],
+    f: &Frame,
+    px: f64,
+) -> Result<(), DrawError> {
+    for (s, end, label) in quarters {
+        let (a, b) = (day(*s).max(f.left), day(*end).min(f.right));
+        if b <= a {
+            continue;
+        }
+        let (left, top) = pixel(chart, (a, f.hi));
+        let (right, _) = pixel(chart, (b, f.hi));
+        if super::labels::text_width(label, px) + 4.0 > right - left {
+            continue;
+        }
+        let spot = Spot::new(((left + right) / 2.0, top + 2.0), HPos::Center, VPos::Top);
+        place(root, layout, label, px, &[spot])?;
+    }
+    Ok(())
+}
+
+/// Quarters shaded alternately (named by [`quarter_labels`]).
 fn draw_quarters(chart: &mut Plot<'_, '_>, quarters: &[(Date, Date, String)], f: &Frame) -> Result<(), DrawError> {
-    for (i, (s, end, label)) in quarters.iter().enumerate() {
+    for (i, (s, end, _)) in quarters.iter().enumerate() {
         let (a, b) = (day(*s).max(f.left), day(*end).min(f.right));
         if b <= a {
             continue;
@@ -161,18 +232,6 @@ fn draw_quarters(chart: &mut Plot<'_, '_>, quarters: &[(Date, Date, String)], f:
                 )))
                 .map_err(e)?;
         }
-        if b - a > f.span / 14.0 {
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    label.clone(),
-                    ((a + b) / 2.0, f.hi),
-                    (super::FONT, 12)
-                        .into_font()
-                        .color(&INK.mix(0.8))
-                        .pos(Pos::new(HPos::Center, VPos::Top)),
-                )))
-                .map_err(e)?;
-        }
     }
     Ok(())
 }
@@ -180,31 +239,47 @@ fn draw_quarters(chart: &mut Plot<'_, '_>, quarters: &[(Date, Date, String)], f:
 /// The series as a line, with a dot on each point while there are few.
 fn draw_values(chart: &mut Plot<'_, '_>, series: &[(f64, f64)], color: RGBColor) -> Result<(), DrawError> {
     chart
-        .draw_series(LineSeries::new(series.to_vec(), color.stroke_width(2)))
+        .draw_series(LineSeries::new(thin(chart, series), color.stroke_width(2)))
         .map_err(e)?;
     if series.len() <= 120 {
-        chart
-            .draw_series(series.iter().map(|p| Circle::new(*p, 3, color.filled())))
-            .map_err(e)?;
+        super::dots(chart, series, color, 3, 1.0)?;
     }
     Ok(())
 }
 
-/// A numbered ring on each point with a note (the notes are listed below the chart).
-fn draw_notes(chart: &mut Plot<'_, '_>, notes: &[(f64, f64, String)]) -> Result<(), DrawError> {
-    for (i, (x, y, _)) in notes.iter().enumerate() {
-        chart
-            .draw_series(std::iter::once(Circle::new((*x, *y), 6, INK.stroke_width(1))))
-            .map_err(e)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                format!("{}", i + 1),
-                (*x, *y),
-                super::label_above(12),
-            )))
-            .map_err(e)?;
+/// The points of a line that show on screen: of the points falling in one pixel
+/// column, the first, the lowest, the highest and the last (M4), so a long series
+/// draws exactly as all its points would, in at most four points a column.
+fn thin(chart: &Plot<'_, '_>, series: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    let mut i = 0;
+    while i < series.len() {
+        let column = chart.backend_coord(&series[i]).0;
+        let mut j = i;
+        while j + 1 < series.len() && chart.backend_coord(&series[j + 1]).0 == column {
+            j += 1;
+        }
+        let group = &series[i..=j];
+        let lowest = group
+            .iter()
+            .copied()
+            .fold(group[0], |m, p| if p.1 < m.1 { p } else { m });
+        let highest = group
+            .iter()
+            .copied()
+            .fold(group[0], |m, p| if p.1 > m.1 { p } else { m });
+        let (mut a, mut b) = (lowest, highest);
+        if a.0 > b.0 {
+            std::mem::swap(&mut a, &mut b);
+        }
+        for p in [group[0], a, b, group[group.len() - 1]] {
+            if out.last() != Some(&p) {
+                out.push(p);
+            }
+        }
+        i = j + 1;
     }
-    Ok(())
+    out
 }
 
 /// The chart in one sentence: first and last values, how many, the extremes.

@@ -8,17 +8,24 @@
 //! projection dash-dotted. Text is SVG `<text>` with a CSS font stack, so building
 //! needs no font and the output does not depend on the build machine.
 
+pub mod axes;
 mod backend;
 pub mod calibration;
 pub mod kr;
+pub mod labels;
 pub mod metric;
 pub mod score;
+pub mod ticks;
 
 use jiff::civil::Date;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
 
 use backend::CompactSvg;
+use labels::{Layout, Spot};
+use plotters::style::text_anchor::Pos;
+
+use crate::render::format::Formatter;
 
 pub use crate::insight::series::{MAX_AXIS, day, plot_value};
 pub use kr::{KrChartInput, kr_chart};
@@ -29,9 +36,15 @@ pub use score::{
 };
 
 /// A rendered chart: the SVG and its data as table rows, for a `<details>` below it.
+///
+/// A chart is drawn twice: `svg` for a wide place and `narrow` for a phone, each with
+/// its text at least 11 CSS px where it is shown (the stylesheet shows one of the two
+/// by the width of the chart's figure, a container query; see [`Size`]).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Chart {
     pub svg: String,
+    /// The narrow drawing (labelled by `svg`'s title and description).
+    pub narrow: String,
     /// What the chart shows, in one sentence (also the SVG's `<desc>`).
     pub summary: String,
     pub columns: Vec<String>,
@@ -62,17 +75,85 @@ pub struct Labels {
     /// The site's language: dates in tables and notes are written as the pages write
     /// them ([`crate::render::format::date`]).
     pub language: crate::config::Language,
+    /// Dates and numbers in the site's language.
+    pub fmt: Formatter,
 }
 
-/// Chart text in ink at `size` px.
-pub fn ink_text(size: i32) -> TextStyle<'static> {
-    (FONT, size).into_font().color(&INK)
+/// The size a chart is drawn at and its text size, in SVG px. A figure narrower than
+/// [`NARROW_BELOW`] CSS px shows the narrow drawing, a wider one the wide drawing, so
+/// text of `font` px is shown at `font × shown width / width` ≥ 11 CSS px: the wide
+/// drawings have `font ≥ 11 × width / NARROW_BELOW`, the narrow ones are at most
+/// `font / 11 × 294` wide (the narrowest chart place on a 375 px phone, a KR's chart
+/// in its card, is 294 px).
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+    pub font: f64,
+    pub narrow: bool,
 }
 
-/// A label centred above the point it names.
-pub fn label_above(size: i32) -> TextStyle<'static> {
-    use plotters::style::text_anchor::{HPos, Pos, VPos};
-    ink_text(size).pos(Pos::new(HPos::Center, VPos::Bottom))
+/// The figure width (CSS px) below which the narrow drawing is shown.
+pub const NARROW_BELOW: u32 = 480;
+
+impl Size {
+    pub const fn wide(width: u32, height: u32, font: f64) -> Size {
+        Size {
+            width,
+            height,
+            font,
+            narrow: false,
+        }
+    }
+
+    pub const fn narrow(width: u32, height: u32, font: f64) -> Size {
+        Size {
+            width,
+            height,
+            font,
+            narrow: true,
+        }
+    }
+}
+
+/// Chart text in ink at `px` SVG px (plotters' font unit is 1.24 × the CSS size).
+pub fn text_style(px: f64) -> TextStyle<'static> {
+    (FONT, px * 1.24).into_font().color(&INK)
+}
+
+/// The drawing area of a whole chart, in SVG px.
+pub type Root<'a> = DrawingArea<CompactSvg<'a>, plotters::coord::Shift>;
+
+/// Draws `text` at `spot` in ink at `px`.
+pub fn put(root: &Root<'_>, text: &str, spot: Spot, px: f64) -> Result<(), DrawError> {
+    put_styled(root, text, spot, text_style(px))
+}
+
+/// Draws `text` at `spot` in `style` (its position is the spot's).
+pub fn put_styled(root: &Root<'_>, text: &str, spot: Spot, style: TextStyle<'_>) -> Result<(), DrawError> {
+    root.draw(&Text::new(
+        text.to_string(),
+        (spot.x.round() as i32, spot.y.round() as i32),
+        style.pos(Pos::new(spot.h, spot.v)),
+    ))
+    .map_err(e)
+}
+
+/// Places `text` with `layout` at the first free of `spots` and draws it; a label
+/// with no free place is left out. Returns whether it was drawn.
+pub fn place(root: &Root<'_>, layout: &mut Layout, text: &str, px: f64, spots: &[Spot]) -> Result<bool, DrawError> {
+    match layout.place(text, px, &snap(spots)) {
+        Some(spot) => put(root, text, spot, px).map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// Spots on whole pixels, as the SVG writes them (so the layout's boxes are the SVG's).
+fn snap(spots: &[Spot]) -> Vec<Spot> {
+    spots
+        .iter()
+        .map(|s| Spot::new((s.x.round(), s.y.round()), s.h, s.v))
+        .collect()
 }
 
 pub const FONT: &str = "system-ui, -apple-system, Segoe UI, Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans JP, Noto Sans CJK JP, Yu Gothic UI, Meiryo, sans-serif";
@@ -103,6 +184,46 @@ const DASHES: [(RGBColor, RGBColor, &str); 7] = [
     (RGBColor(0, 114, 179), BLUE, "4 3"),
 ];
 
+/// Dots. A dot drawn as a `<circle>` costs about 60 bytes and a series has dozens, so
+/// a series' dots are drawn as one path in a stand-in colour that the chart backend
+/// writes as zero-length segments with round caps (`M172 128h0`, 10 bytes a dot), which
+/// draw the same filled circles. Each entry: stand-in, real colour, radius.
+const DOTS: [(RGBColor, RGBColor, u32); 3] = [
+    (RGBColor(0, 114, 180), BLUE, 4),
+    (RGBColor(0, 114, 181), BLUE, 3),
+    (RGBColor(86, 180, 234), SKY, 3),
+];
+
+/// Filled dots of `radius` px in `color` (faded by `opacity`) at `points`, as one path.
+pub fn dots(
+    chart: &mut Plot<'_, '_>,
+    points: &[(f64, f64)],
+    color: RGBColor,
+    radius: u32,
+    opacity: f64,
+) -> Result<(), DrawError> {
+    let Some(stand_in) = DOTS.iter().find(|d| d.1 == color && d.2 == radius).map(|d| d.0) else {
+        return chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new(*p, radius, color.mix(opacity).filled())),
+            )
+            .map(|_| ())
+            .map_err(e);
+    };
+    if points.is_empty() {
+        return Ok(());
+    }
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            points.to_vec(),
+            stand_in.mix(opacity),
+        )))
+        .map(|_| ())
+        .map_err(e)
+}
+
 /// The stand-in colour that draws `color` dashed with `pattern` ("dash gap").
 /// A combination missing from [`DASHES`] is drawn solid (a unit test checks every use).
 pub fn dashed(color: RGBColor, pattern: &str) -> RGBColor {
@@ -118,41 +239,7 @@ pub fn date_of(x: f64) -> Date {
         .unwrap_or(Date::constant(1970, 1, 1))
 }
 
-/// A short axis date: `7/14`, with the year when the axis spans years (`2025/7`).
-pub fn axis_date(x: f64, span_days: f64) -> String {
-    let d = date_of(x);
-    if span_days > 400.0 {
-        format!("{}/{}", d.year(), d.month())
-    } else {
-        format!("{}/{}", d.month(), d.day())
-    }
-}
-
-/// A y-axis value with as many decimals as the tick step needs, compact for huge values.
-pub fn axis_value(v: f64, step: f64) -> String {
-    let a = v.abs();
-    if a >= 1e12 {
-        return format!("{}T", trim(v / 1e12, 1));
-    }
-    if a >= 1e9 {
-        return format!("{}B", trim(v / 1e9, 1));
-    }
-    if a >= 1e6 {
-        return format!("{}M", trim(v / 1e6, 1));
-    }
-    let decimals = if step > 0.0 && step.is_finite() {
-        (-step.log10().floor()).clamp(0.0, 8.0) as usize
-    } else {
-        0
-    };
-    let s = format!("{:.*}", decimals, v);
-    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
+/// `v` with at most `decimals` decimals, no trailing zeros.
 fn trim(v: f64, decimals: usize) -> String {
     let s = format!("{v:.decimals$}");
     if s.contains('.') {
@@ -217,6 +304,23 @@ pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> 
     out
 }
 
+/// The wide and the narrow drawing of a chart (`class` gets `chart-wide` and
+/// `chart-narrow`). The narrow one is labelled by the wide one's title and
+/// description (`aria-labelledby` may name hidden elements), so they are written once.
+pub fn finish_pair(wide: &Drawn, narrow: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> (String, String) {
+    use std::fmt::Write;
+    let wide = finish(wide, id, &format!("{class} chart-wide"), title, desc);
+    let mut out = String::with_capacity(narrow.body.len() + 400);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart {class} chart-narrow\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\">",
+        narrow.width, narrow.height,
+    );
+    out.push_str(&narrow.body);
+    out.push_str("</svg>");
+    (wide, out)
+}
+
 pub fn esc(s: &str) -> String {
     crate::text::escape_html(s)
 }
@@ -279,30 +383,6 @@ pub fn threshold_bands(
     Ok(())
 }
 
-/// Axes, labels and a light grid in the theme's ink.
-pub fn mesh(
-    chart: &mut Plot<'_, '_>,
-    font_size: i32,
-    (x_labels, y_labels): (usize, usize),
-    x_format: &dyn Fn(&f64) -> String,
-    y_format: &dyn Fn(&f64) -> String,
-) -> Result<(), DrawError> {
-    chart
-        .configure_mesh()
-        .x_labels(x_labels)
-        .y_labels(y_labels)
-        .x_label_formatter(x_format)
-        .y_label_formatter(y_format)
-        .label_style((FONT, font_size).into_font().color(&INK))
-        .axis_style(INK.mix(0.6))
-        .bold_line_style(INK.mix(0.12))
-        .light_line_style(TRANSPARENT)
-        // No light lines at all: plotters would compute and map 60 invisible ones.
-        .max_light_lines(0)
-        .draw()
-        .map_err(e)
-}
-
 /// A drawing error of plotters (never expected: the chart is then left empty).
 #[derive(Debug)]
 pub struct DrawError(
@@ -319,15 +399,6 @@ pub fn e<E: std::fmt::Debug>(err: E) -> DrawError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn axis_values_fit_their_step() {
-        assert_eq!(axis_value(45.0, 5.0), "45");
-        assert_eq!(axis_value(0.25, 0.05), "0.25");
-        assert_eq!(axis_value(0.00012, 0.00001), "0.00012");
-        assert_eq!(axis_value(2_500_000.0, 500_000.0), "2.5M");
-        assert_eq!(axis_value(-0.0, 1.0), "0");
-    }
 
     #[test]
     fn every_dash_style_in_use_has_a_stand_in() {
@@ -427,6 +498,11 @@ mod tests {
             checkin: s("ch"),
             item: s("i"),
             language: crate::config::Language::Ja,
+            fmt: Formatter {
+                lang: crate::config::Language::En,
+                fiscal_year_start_month: 1,
+                quarter_name: None,
+            },
         }
     }
 

@@ -2,9 +2,10 @@
 //! grade thresholds, and dashboard sparklines.
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{BLUE, Chart, DrawError, GREEN, INK, Labels, ORANGE, Plot, VERMILLION, draw, e, finish};
+use super::labels::{Layout, Rect, Spot};
+use super::{BLUE, Chart, DrawError, GREEN, INK, Labels, ORANGE, Plot, Size, VERMILLION, draw, e, finish, finish_pair};
 use crate::config::ScoringThresholds;
 use crate::model::Light;
 use crate::render::format;
@@ -38,7 +39,6 @@ pub fn score_history_chart_outlook(
     t: ScoringThresholds,
     labels: &Labels,
 ) -> Chart {
-    let n = points.len().max(1);
     let running = outlook.as_ref().map(|o| o.index);
     let scored = |keep: &dyn Fn(usize) -> bool| -> Vec<(f64, f64)> {
         points
@@ -50,31 +50,15 @@ pub fn score_history_chart_outlook(
     };
     let finals = scored(&|i| Some(i) != running);
     let outlook_point = scored(&|i| Some(i) == running).first().copied();
-    let svg = draw(520, 240, |root| {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .margin_right(20)
-            .x_label_area_size(30)
-            .y_label_area_size(44)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.05)
-            .map_err(e)?;
-        quarter_mesh(&mut chart, points)?;
-        for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
-            chart
-                .draw_series(LineSeries::new(
-                    [(-0.5, line), (n as f64 - 0.5, line)],
-                    super::dashed(color, "6 4").stroke_width(2),
-                ))
-                .map_err(e)?;
-        }
-        draw_scores(&mut chart, &finals)?;
-        if let Some(p) = outlook_point {
-            let before = finals.iter().rev().find(|f| f.0 < p.0).copied();
-            draw_outlook_point(&mut chart, before, p)?;
-        }
-        root.present().map_err(e)?;
-        Ok(())
-    });
+    let history = History {
+        points,
+        finals: &finals,
+        outlook: outlook_point,
+        t,
+        fmt: &labels.fmt,
+    };
+    let wide = history.draw(Size::wide(520, 240, 12.0));
+    let narrow = history.draw(Size::narrow(320, 220, 12.0));
     let score_text = |i: usize, s: &Option<f64>| match (s, &outlook) {
         (Some(s), Some(o)) if o.index == i => format!("{} ({})", format::score(*s), o.word),
         (Some(s), _) => format::score(*s),
@@ -89,8 +73,10 @@ pub fn score_history_chart_outlook(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let (svg, narrow) = finish_pair(&wide, &narrow, id, "score-chart", title, &summary);
     Chart {
-        svg: finish(&svg, id, "score-chart", title, &summary),
+        svg,
+        narrow,
         columns: vec![labels.quarter.clone(), labels.score.clone()],
         rows: points
             .iter()
@@ -102,8 +88,75 @@ pub fn score_history_chart_outlook(
     }
 }
 
+/// What a score history chart draws.
+struct History<'a> {
+    points: &'a [(String, Option<f64>)],
+    finals: &'a [(f64, f64)],
+    outlook: Option<(f64, f64)>,
+    t: ScoringThresholds,
+    fmt: &'a crate::render::format::Formatter,
+}
+
+impl History<'_> {
+    fn draw(&self, size: Size) -> super::Drawn {
+        let n = self.points.len().max(1);
+        let px = size.font;
+        let y_ticks = super::axes::value_axis(self.fmt, 0.0, 1.05, 6, None);
+        let ticks = super::axes::Ticks {
+            x: self
+                .points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i as f64, p.0.clone()))
+                .collect(),
+            y: y_ticks,
+        };
+        draw(size.width, size.height, |root| {
+            let mut chart = ChartBuilder::on(&root)
+                .margin(10)
+                .margin_right(14)
+                .x_label_area_size((px * 1.6) as u32)
+                .y_label_area_size(super::axes::label_width(&ticks.y, px))
+                .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.05)
+                .map_err(e)?;
+            let mut layout = Layout::new(size.width, size.height);
+            let all: Vec<(f64, f64)> = self.finals.iter().copied().chain(self.outlook).collect();
+            let pixels: Vec<(f64, f64)> = all.iter().map(|p| pixel(&chart, *p)).collect();
+            for p in &pixels {
+                layout.block(Rect::around(*p, 5.0));
+            }
+            layout.line(&self.finals.iter().map(|p| pixel(&chart, *p)).collect::<Vec<_>>());
+            super::axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+            for (line, color) in [(self.t.green, GREEN), (self.t.yellow, ORANGE)] {
+                chart
+                    .draw_series(LineSeries::new(
+                        [(-0.5, line), (n as f64 - 0.5, line)],
+                        super::dashed(color, "6 4").stroke_width(2),
+                    ))
+                    .map_err(e)?;
+            }
+            draw_scores(&mut chart, self.finals)?;
+            if let Some(p) = self.outlook {
+                let before = self.finals.iter().rev().find(|f| f.0 < p.0).copied();
+                draw_outlook_point(&mut chart, before, p)?;
+            }
+            for (p, at) in all.iter().zip(&pixels) {
+                super::place(&root, &mut layout, &format::score(p.1), px, &Spot::around(*at, 7.0))?;
+            }
+            root.present().map_err(e)?;
+            Ok(())
+        })
+    }
+}
+
+/// Where a data point is drawn, in SVG px.
+pub fn pixel(chart: &Plot<'_, '_>, p: (f64, f64)) -> (f64, f64) {
+    let (x, y) = chart.backend_coord(&p);
+    (f64::from(x), f64::from(y))
+}
+
 /// A running quarter's score: a dashed segment from the last final score before it
-/// and a hollow marker, labelled with its value.
+/// and a hollow marker (its value is labelled with the others).
 fn draw_outlook_point(chart: &mut Plot<'_, '_>, before: Option<(f64, f64)>, p: (f64, f64)) -> Result<(), DrawError> {
     if let Some(b) = before {
         chart
@@ -113,52 +166,16 @@ fn draw_outlook_point(chart: &mut Plot<'_, '_>, before: Option<(f64, f64)>, p: (
     chart
         .draw_series(std::iter::once(Circle::new(p, 5, BLUE.stroke_width(2))))
         .map_err(e)?;
-    chart
-        .draw_series(std::iter::once(Text::new(
-            format::score(p.1),
-            p,
-            super::label_above(12),
-        )))
-        .map_err(e)?;
     Ok(())
 }
 
-/// The grid, with each quarter's name under its place and scores 0 to 1 up the side.
-fn quarter_mesh(chart: &mut Plot<'_, '_>, points: &[(String, Option<f64>)]) -> Result<(), DrawError> {
-    chart
-        .configure_mesh()
-        .x_labels(points.len().max(1))
-        .y_labels(6)
-        .x_label_formatter(&|x| {
-            let i = x.round();
-            if (x - i).abs() < 0.01 && i >= 0.0 {
-                points.get(i as usize).map(|p| p.0.clone()).unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .y_label_formatter(&|y| format!("{y:.1}"))
-        .label_style((super::FONT, 13).into_font().color(&INK))
-        .axis_style(INK.mix(0.6))
-        .bold_line_style(INK.mix(0.12))
-        .light_line_style(TRANSPARENT)
-        .draw()
-        .map_err(e)
-}
-
-/// The scores as a line of dots, each labelled with its value.
+/// The scores as a line of dots.
 fn draw_scores(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)]) -> Result<(), DrawError> {
     chart
         .draw_series(LineSeries::new(xy.to_vec(), BLUE.stroke_width(3)))
         .map_err(e)?;
     chart
         .draw_series(xy.iter().map(|p| Circle::new(*p, 5, BLUE.filled())))
-        .map_err(e)?;
-    chart
-        .draw_series(
-            xy.iter()
-                .map(|p| Text::new(format::score(p.1), *p, super::label_above(12))),
-        )
         .map_err(e)?;
     Ok(())
 }
@@ -186,33 +203,9 @@ pub fn bars_chart_outlook(
     t: ScoringThresholds,
     labels: &Labels,
 ) -> Chart {
-    let n = bars.len().max(1);
-    let row = 44u32;
-    let height = 40 + row * n as u32;
-    let svg = draw(520, height, |root| {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(10)
-            .margin_right(24)
-            .x_label_area_size(26)
-            .y_label_area_size(8)
-            .build_cartesian_2d(0.0..1.0, 0.0..n as f64)
-            .map_err(e)?;
-        score_axis_mesh(&mut chart)?;
-        for (i, bar) in bars.iter().enumerate() {
-            let grading = outlook.is_none().then_some(t);
-            draw_bar(&mut chart, bar, (n - i) as f64 - 0.45, grading, labels)?;
-        }
-        for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
-            chart
-                .draw_series(LineSeries::new(
-                    [(line, 0.0), (line, n as f64)],
-                    super::dashed(color, "6 4").stroke_width(2),
-                ))
-                .map_err(e)?;
-        }
-        root.present().map_err(e)?;
-        Ok(())
-    });
+    let grading = outlook.is_none().then_some(t);
+    let wide = draw_bars(Size::wide(520, 0, 12.0), bars, grading, t, labels);
+    let narrow = draw_bars(Size::narrow(320, 0, 12.0), bars, grading, t, labels);
     let title_words = match outlook {
         Some(word) => format!("{title} ({word})"),
         None => title.to_string(),
@@ -228,8 +221,10 @@ pub fn bars_chart_outlook(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let (svg, narrow) = finish_pair(&wide, &narrow, id, "bars-chart", title, &summary);
     Chart {
-        svg: finish(&svg, id, "bars-chart", title, &summary),
+        svg,
+        narrow,
         columns: vec![labels.item.clone(), labels.score.clone()],
         rows: bars
             .iter()
@@ -245,83 +240,153 @@ pub fn bars_chart_outlook(
     }
 }
 
-/// The grid of a bar chart: scores 0 to 1 along the bottom, no vertical axis.
-fn score_axis_mesh(chart: &mut Plot<'_, '_>) -> Result<(), DrawError> {
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .disable_y_axis()
-        .x_labels(6)
-        .x_label_formatter(&|x| format!("{x:.1}"))
-        .label_style((super::FONT, 13).into_font().color(&INK))
-        .axis_style(INK.mix(0.6))
-        .bold_line_style(INK.mix(0.10))
-        .light_line_style(TRANSPARENT)
-        .draw()
-        .map_err(e)
+/// The rows of a bar chart, in SVG px: each row is its label, and right under it its
+/// bar with the score in a column right of the bars; the rows are apart by a gap
+/// larger than the one between a label and its bar, so each label reads with its own
+/// bar. Below the rows, scores 0 to 1 with the green and yellow thresholds.
+struct BarRows {
+    px: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    label_h: f64,
+    bar_h: f64,
+    row: f64,
 }
 
-/// One bar whose row's top is at `top`: its label (cut at 30 characters), its track,
-/// its fill in its grade's colour (`grading`; a running quarter's outlook has no
-/// grade and is filled faint blue), and its score.
-fn draw_bar(
-    chart: &mut Plot<'_, '_>,
-    bar: &Bar,
-    top: f64,
-    grading: Option<ScoringThresholds>,
-    labels: &Labels,
-) -> Result<(), DrawError> {
-    let label: String = bar.label.chars().take(30).collect();
-    let label = if bar.label.chars().count() > 30 {
-        format!("{label}…")
-    } else {
-        label
-    };
-    chart
-        .draw_series(std::iter::once(Text::new(
-            label,
-            (0.005, top + 0.38),
-            (super::FONT, 13)
-                .into_font()
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        )))
-        .map_err(e)?;
-    let (a, b) = (top - 0.05, top - 0.40);
-    chart
-        .draw_series(std::iter::once(Rectangle::new(
-            [(0.0, a), (1.0, b)],
-            INK.mix(0.08).filled(),
-        )))
-        .map_err(e)?;
-    if let Some(s) = bar.score {
-        let fill = match grading.map(|t| crate::score::grade(s, t)) {
-            Some(Light::Green) => GREEN.filled(),
-            Some(Light::Yellow) => ORANGE.filled(),
-            Some(Light::Red) => VERMILLION.filled(),
-            None => BLUE.mix(0.45).filled(),
-        };
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, a), (s.clamp(0.0, 1.0), b)],
-                fill,
-            )))
-            .map_err(e)?;
+impl BarRows {
+    fn new(size: Size) -> BarRows {
+        let px = size.font;
+        let label_h = (px * 1.25).round();
+        let bar_h = (px * 1.1).round();
+        let score_w = super::labels::text_width("0.00", px) + 12.0;
+        BarRows {
+            px,
+            left: (super::labels::text_width("0.0", px) / 2.0 + 4.0).round(),
+            right: f64::from(size.width) - score_w - 8.0,
+            top: 8.0,
+            label_h,
+            bar_h,
+            row: label_h + bar_h + (px * 0.9).round(),
+        }
     }
-    let text = bar.score.map(format::score).unwrap_or_else(|| labels.no_data.clone());
-    let x = bar.score.map_or(0.01, |s| (s + 0.01).min(0.9));
-    chart
-        .draw_series(std::iter::once(Text::new(
-            text,
-            (x, (a + b) / 2.0),
-            (super::FONT, 13)
-                .into_font()
-                .style(FontStyle::Bold)
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-        )))
+
+    fn x(&self, score: f64) -> f64 {
+        (self.left + score.clamp(0.0, 1.0) * (self.right - self.left)).round()
+    }
+
+    /// The top of row `i` and of its bar.
+    fn tops(&self, i: usize) -> (f64, f64) {
+        let row_top = self.top + self.row * i as f64;
+        (row_top, row_top + self.label_h)
+    }
+}
+
+fn draw_bars(
+    size: Size,
+    bars: &[Bar],
+    grading: Option<ScoringThresholds>,
+    t: ScoringThresholds,
+    labels: &Labels,
+) -> super::Drawn {
+    let r = BarRows::new(size);
+    let n = bars.len().max(1);
+    let axis_y = r.tops(n).0;
+    let height = (axis_y + r.px * 1.6 + 4.0).ceil() as u32;
+    draw(size.width, height, |root| {
+        let rect = |a: (f64, f64), b: (f64, f64), style: ShapeStyle| {
+            root.draw(&Rectangle::new(
+                [(a.0 as i32, a.1 as i32), (b.0 as i32, b.1 as i32)],
+                style,
+            ))
+            .map_err(e)
+        };
+        for x in [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] {
+            let px = r.x(x) as i32;
+            root.draw(&PathElement::new(
+                vec![(px, r.top as i32), (px, axis_y as i32)],
+                INK.mix(0.10),
+            ))
+            .map_err(e)?;
+            super::put(
+                &root,
+                &format!("{x:.1}"),
+                Spot::new((f64::from(px), axis_y + 4.0), HPos::Center, VPos::Top),
+                r.px,
+            )?;
+        }
+        let bottom = (axis_y - (r.row - r.label_h - r.bar_h)) as i32;
+        for (line, color) in [(t.green, GREEN), (t.yellow, ORANGE)] {
+            let x = r.x(line) as i32;
+            root.draw(&PathElement::new(
+                vec![(x, r.top as i32), (x, bottom)],
+                super::dashed(color, "6 4").stroke_width(2),
+            ))
+            .map_err(e)?;
+        }
+        let label_room = r.right + super::labels::text_width("0.00", r.px) + 6.0 - r.left;
+        for (i, bar) in bars.iter().enumerate() {
+            let (row_top, bar_top) = r.tops(i);
+            let bar_bottom = bar_top + r.bar_h;
+            super::put(
+                &root,
+                &fit(&bar.label, r.px, label_room),
+                Spot::new((r.left, row_top), HPos::Left, VPos::Top),
+                r.px,
+            )?;
+            rect((r.left, bar_top), (r.right, bar_bottom), INK.mix(0.08).filled())?;
+            if let Some(s) = bar.score {
+                let fill = match grading.map(|t| crate::score::grade(s, t)) {
+                    Some(Light::Green) => GREEN.filled(),
+                    Some(Light::Yellow) => ORANGE.filled(),
+                    Some(Light::Red) => VERMILLION.filled(),
+                    None => BLUE.mix(0.45).filled(),
+                };
+                rect((r.left, bar_top), (r.x(s), bar_bottom), fill)?;
+            }
+            let text = bar.score.map(format::score).unwrap_or_else(|| labels.no_data.clone());
+            let (x, style) = match bar.score {
+                Some(_) => (
+                    r.right + 6.0,
+                    (super::FONT, r.px * 1.24)
+                        .into_font()
+                        .style(FontStyle::Bold)
+                        .color(&INK),
+                ),
+                None => (r.left + 4.0, super::text_style(r.px)),
+            };
+            super::put_styled(
+                &root,
+                &text,
+                Spot::new((x, (bar_top + bar_bottom) / 2.0), HPos::Left, VPos::Center),
+                style,
+            )?;
+        }
+        root.draw(&PathElement::new(
+            vec![(r.left as i32, axis_y as i32), (r.right as i32, axis_y as i32)],
+            INK.mix(0.6),
+        ))
         .map_err(e)?;
-    Ok(())
+        root.present().map_err(e)?;
+        Ok(())
+    })
+}
+
+/// `text` cut to fit `width` px at `px` (with an ellipsis).
+pub fn fit(text: &str, px: f64, width: f64) -> String {
+    if super::labels::text_width(text, px) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if super::labels::text_width(&out, px) + px > width {
+            out.pop();
+            break;
+        }
+    }
+    out.push('…');
+    out
 }
 
 /// A tiny line without axes, for the dashboard; the summary says the numbers.

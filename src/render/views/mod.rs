@@ -65,12 +65,12 @@ impl<'a> Views<'a> {
         let mut views = Views {
             site,
             scores,
+            labels: chart_labels(t, fmt.clone()),
             fmt,
             t,
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
-            labels: chart_labels(t),
             team_positions: team_positions(site),
         };
         views.learning_texts = views.learning_texts();
@@ -90,7 +90,7 @@ impl<'a> Views<'a> {
             team_quarters: Vec::new(),
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
-            labels: chart_labels(t),
+            labels: chart_labels(t, Formatter::new(&site.config)),
             team_positions: team_positions(site),
         }
     }
@@ -110,7 +110,7 @@ impl<'a> Views<'a> {
 }
 
 /// The words charts use, from the theme's strings.
-pub fn chart_labels(t: &Strings) -> Labels {
+pub fn chart_labels(t: &Strings, fmt: Formatter) -> Labels {
     let g = |k: &str| t.get(k).to_string();
     Labels {
         baseline: g("chart_baseline"),
@@ -129,5 +129,6 @@ pub fn chart_labels(t: &Strings) -> Labels {
         checkin: g("checkin"),
         item: g("chart_item"),
         language: t.lang,
+        fmt,
     }
 }

@@ -1,0 +1,77 @@
+//! Axes: calendar-aligned date ticks or nice value ticks ([`super::ticks`]), a light
+//! grid at them, and their texts in the site's language, placed with the chart's
+//! label layout so none overlaps another or leaves the chart.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::labels::{self, Layout, Spot};
+use super::{DrawError, INK, Plot, Root, e, place, ticks};
+use crate::model::Unit;
+use crate::render::format::Formatter;
+
+/// Ticks of both axes, each with its text.
+pub struct Ticks {
+    pub x: Vec<(f64, String)>,
+    pub y: Vec<(f64, String)>,
+}
+
+/// Date ticks along x, at most `max`, written in the site's language.
+pub fn date_axis(fmt: &Formatter, left: f64, right: f64, max: usize) -> Vec<(f64, String)> {
+    ticks::date_ticks(left, right, max)
+        .into_iter()
+        .map(|(x, d, kind)| (x, fmt.axis_date(d, kind)))
+        .collect()
+}
+
+/// Value ticks up y, at most `max`, written with one scale for the whole axis
+/// ([`Formatter::axis_labels`]).
+pub fn value_axis(fmt: &Formatter, lo: f64, hi: f64, max: usize, unit: Option<&Unit>) -> Vec<(f64, String)> {
+    let (ticks, _) = ticks::value_ticks(lo, hi, max);
+    let texts = fmt.axis_labels(&ticks, unit);
+    ticks.into_iter().zip(texts).collect()
+}
+
+/// The width the y-axis labels need (the widest text and a gap).
+pub fn label_width(texts: &[(f64, String)], px: f64) -> u32 {
+    let w = texts.iter().map(|t| labels::text_width(&t.1, px)).fold(0.0, f64::max);
+    (w + 10.0).ceil() as u32
+}
+
+/// The frame, a light grid at the ticks and the ticks' texts (x below the plot, y
+/// left of it), placed with `layout` so a text that would overlap another or leave
+/// the chart is left out.
+pub fn axes(
+    root: &Root<'_>,
+    chart: &Plot<'_, '_>,
+    layout: &mut Layout,
+    px: f64,
+    ticks: &Ticks,
+) -> Result<(), DrawError> {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (x0, x1, y0, y1) = (xs.start, xs.end - 1, ys.start, ys.end - 1);
+    let grid = INK.mix(0.12);
+    for (y, text) in &ticks.y {
+        let py = chart.backend_coord(&(0.0, *y)).1;
+        if py < y0 || py > y1 {
+            continue;
+        }
+        root.draw(&PathElement::new(vec![(x0, py), (x1, py)], grid))
+            .map_err(e)?;
+        let spot = Spot::new((f64::from(x0) - 5.0, f64::from(py)), HPos::Right, VPos::Center);
+        place(root, layout, text, px, &[spot])?;
+    }
+    for (x, text) in &ticks.x {
+        let px_x = chart.backend_coord(&(*x, 0.0)).0;
+        if px_x < x0 || px_x > x1 {
+            continue;
+        }
+        root.draw(&PathElement::new(vec![(px_x, y0), (px_x, y1)], grid))
+            .map_err(e)?;
+        let spot = Spot::new((f64::from(px_x), f64::from(y1) + 5.0), HPos::Center, VPos::Top);
+        place(root, layout, text, px, &[spot])?;
+    }
+    let axis = INK.mix(0.6);
+    root.draw(&PathElement::new(vec![(x0, y0), (x0, y1), (x1, y1)], axis))
+        .map_err(e)
+}
