@@ -72,6 +72,23 @@ fn assert_valid(chart: &Chart, what: &str) {
 }
 
 fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress: bool) -> Chart {
+    kr_in(
+        (date(2025, 7, 1), date(2025, 9, 30)),
+        points,
+        baseline,
+        target,
+        in_progress,
+    )
+}
+
+/// A KR chart of the quarter `start..=end` (check-ins and today as in [`kr`]).
+fn kr_in(
+    (start, end): (Date, Date),
+    points: &[Point],
+    baseline: Option<f64>,
+    target: Option<f64>,
+    in_progress: bool,
+) -> Chart {
     let checkins = [
         Checkin {
             date: date(2025, 7, 15),
@@ -95,8 +112,8 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
     let trend = okrsite::insight::kr_trend::kr_trend(&okrsite::insight::kr_trend::TrendInput {
         points,
         aggregate: Aggregate::Last,
-        start: date(2025, 7, 1),
-        end: date(2025, 9, 30),
+        start,
+        end,
         baseline,
         target,
         in_progress,
@@ -107,8 +124,8 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
         title: "オンボーディング完了率を45%→65%",
         unit: Some(&percent),
         trend: &trend,
-        start: date(2025, 7, 1),
-        end: date(2025, 9, 30),
+        start,
+        end,
         baseline,
         target,
         thresholds: Some((
@@ -124,12 +141,45 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
         current: points
             .iter()
             .rev()
-            .find(|p| p.date <= date(2025, 9, 30) && p.date >= date(2025, 7, 1))
+            .find(|p| p.date <= end && p.date >= start)
             .map(|p| p.value),
         score: Some(0.8),
         today: date(2025, 8, 20),
     };
     charts::kr_chart(&input, &labels())
+}
+
+/// The texts of an SVG, in order.
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect()
+}
+
+/// A quarter from October to December, whose axis runs a day or two into January:
+/// month ticks without a January drawn are months alone, in both drawings.
+#[test]
+fn month_ticks_write_the_year_only_when_the_drawn_ticks_cross_one() {
+    let points = weekly(date(2025, 9, 22), 14, |i| 45.0 + i as f64);
+    let chart = kr_in(
+        (date(2025, 10, 1), date(2025, 12, 31)),
+        &points,
+        Some(45.0),
+        Some(65.0),
+        false,
+    );
+    for (which, svg) in [("wide", &chart.svg), ("narrow", &chart.narrow)] {
+        let months: Vec<String> = svg_texts(svg).into_iter().filter(|t| t.ends_with('月')).collect();
+        assert!(months.len() >= 2, "{which}: {months:?}");
+        let january = months.iter().any(|m| m.ends_with("年1月"));
+        assert_eq!(
+            months.iter().any(|m| m.contains("2025年")),
+            january,
+            "{which}: the year only when a January is drawn too: {months:?}"
+        );
+    }
 }
 
 #[test]

@@ -16,12 +16,40 @@ pub struct Ticks {
     pub y: Vec<(f64, String)>,
 }
 
-/// Date ticks along x, at most `max`, written in the site's language.
-pub fn date_axis(fmt: &Formatter, left: f64, right: f64, max: usize) -> Vec<(f64, String)> {
-    ticks::date_ticks(left, right, max)
-        .into_iter()
+/// Date ticks along x, at most `max`, written in the site's language. `fits` says
+/// whether a tick's text fits the chart there (a tick at the very end of the axis
+/// may not): the ticks kept are the ones whose text fits, and the year is written
+/// only when those cross a year ([`ticks::mark_years`]), so an axis that
+/// shows October to December does not write 2025年10月 for a January it cannot show.
+pub fn date_axis(
+    fmt: &Formatter,
+    left: f64,
+    right: f64,
+    max: usize,
+    fits: &dyn Fn(f64, &str) -> bool,
+) -> Vec<(f64, String)> {
+    let mut kept = ticks::date_ticks(left, right, max);
+    // Dropping a tick may take the year off the others, so their texts narrow: check
+    // again until every text kept fits.
+    loop {
+        ticks::mark_years(&mut kept);
+        let before = kept.len();
+        kept.retain(|(x, d, kind)| fits(*x, &fmt.axis_date(*d, *kind)));
+        if kept.len() == before {
+            break;
+        }
+    }
+    kept.into_iter()
         .map(|(x, d, kind)| (x, fmt.axis_date(d, kind)))
         .collect()
+}
+
+/// Whether `text` centred under `x` (data units) stays inside a chart `width` px wide.
+pub fn fits_under(chart: &Plot<'_, '_>, width: u32, px: f64, x: f64, text: &str) -> bool {
+    let (xs, _) = chart.plotting_area().get_pixel_range();
+    let at = f64::from(chart.backend_coord(&(x, 0.0)).0);
+    let half = labels::text_width(text, px) / 2.0;
+    at >= f64::from(xs.start) && at <= f64::from(xs.end - 1) && at - half >= 0.0 && at + half <= f64::from(width)
 }
 
 /// Value ticks up y, at most `max`, written with one scale for the whole axis

@@ -102,8 +102,8 @@ fn draw_kr(
 ) -> Drawn {
     let px = size.font;
     let fmt = &labels.fmt;
-    let ticks = Ticks {
-        x: axes::date_axis(fmt, f.left, f.right, if size.narrow { 4 } else { 6 }),
+    let y_ticks = Ticks {
+        x: Vec::new(),
         y: axes::value_axis(fmt, f.lo, f.hi, if size.narrow { 4 } else { 5 }, input.unit),
     };
     draw(size.width, size.height, |root| {
@@ -111,9 +111,15 @@ fn draw_kr(
             .margin(10)
             .margin_right(12)
             .x_label_area_size((px * 1.6) as u32)
-            .y_label_area_size(axes::label_width(&ticks.y, px))
+            .y_label_area_size(axes::label_width(&y_ticks.y, px))
             .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
             .map_err(e)?;
+        let max_x = if size.narrow { 4 } else { 6 };
+        let fits = |x: f64, text: &str| axes::fits_under(&chart, size.width, px, x, text);
+        let ticks = Ticks {
+            x: axes::date_axis(fmt, f.left, f.right, max_x, &fits),
+            y: y_ticks.y.clone(),
+        };
         let mut layout = Layout::new(size.width, size.height);
         draw_background(&mut chart, input, f)?;
         axes::axes(&root, &chart, &mut layout, px, &ticks)?;

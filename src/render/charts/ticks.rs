@@ -21,22 +21,12 @@ pub fn date_ticks(left: f64, right: f64, max: usize) -> Vec<(f64, Date, DateTick
     }
     let (first, last) = (date_of(left.ceil()), date_of(right.floor()));
     if right - left > MONTHS_FROM_DAYS {
-        let spans_years = first.year() != last.year();
         for step in [1, 2, 3, 6, 12, 24, 60, 120, 600, 1200] {
             let ticks = month_starts(first, last, step);
             if ticks.len() <= max {
-                return ticks
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, d)| {
-                        let kind = if spans_years && (i == 0 || d.month() == 1) {
-                            DateTick::MonthYear
-                        } else {
-                            DateTick::Month
-                        };
-                        (day(d), d, kind)
-                    })
-                    .collect();
+                let mut ticks: Vec<_> = ticks.into_iter().map(|d| (day(d), d, DateTick::Month)).collect();
+                mark_years(&mut ticks);
+                return ticks;
             }
         }
         return Vec::new();
@@ -58,6 +48,28 @@ pub fn date_ticks(left: f64, right: f64, max: usize) -> Vec<(f64, Date, DateTick
         }
     }
     Vec::new()
+}
+
+/// Writes the year on month ticks only where the ticks themselves cross a year: then
+/// on the first tick and on every January; ticks within one calendar year are
+/// months alone (`10月`, `Oct`), even when the axis runs a day or two into the next
+/// year. Day ticks are left as they are. Run again on the ticks an axis keeps.
+pub fn mark_years(ticks: &mut [(f64, Date, DateTick)]) {
+    let years = |t: &(f64, Date, DateTick)| t.1.year();
+    let spans_years = match (ticks.first(), ticks.last()) {
+        (Some(a), Some(b)) => years(a) != years(b),
+        _ => false,
+    };
+    for (i, t) in ticks.iter_mut().enumerate() {
+        if t.2 == DateTick::Day {
+            continue;
+        }
+        t.2 = if spans_years && (i == 0 || t.1.month() == 1) {
+            DateTick::MonthYear
+        } else {
+            DateTick::Month
+        };
+    }
 }
 
 /// First days of months from `first` to `last` whose month index (from January of
@@ -139,6 +151,22 @@ mod tests {
         assert_eq!(t[3].2, DateTick::MonthYear);
         assert_eq!(t[1].2, DateTick::Month);
         assert!(t.iter().all(|x| x.0 <= day(d(2026, 1, 2))), "none past the end");
+    }
+
+    #[test]
+    fn ticks_within_one_year_have_no_year() {
+        // 2025-Q3 of a fiscal year from April with a margin into January, every two
+        // months: Sep, Nov, Jan cross a year; Sep and Nov alone (as an axis that has
+        // no room for the January text keeps them) do not.
+        let mut t = date_ticks(day(d(2025, 9, 20)), day(d(2026, 1, 2)), 3);
+        let kinds: Vec<DateTick> = t.iter().map(|x| x.2).collect();
+        assert_eq!(kinds, [DateTick::MonthYear, DateTick::Month, DateTick::MonthYear]);
+        t.pop();
+        mark_years(&mut t);
+        assert!(t.iter().all(|x| x.2 == DateTick::Month), "{t:?}");
+        // A quarter inside one calendar year.
+        let t = date_ticks(day(d(2025, 6, 28)), day(d(2025, 10, 2)), 6);
+        assert!(t.iter().all(|x| x.2 == DateTick::Month), "{t:?}");
     }
 
     #[test]
