@@ -74,6 +74,25 @@ impl Formatter {
         super::strings::fill_all(pattern, &[("year", &year), ("yy", &yy), ("q", &number)])
     }
 
+    /// A quarter's name in two parts for a narrow chart axis, which writes the number
+    /// under every point and the year only where it changes: (`Q3`, `2025年度`),
+    /// (`Q3`, `FY2025`), (`Q3`, `2025`). The year part is the quarter name without its
+    /// `Q{q}` (the language's default name when the site's own has no `Q{q}`).
+    pub fn quarter_parts(&self, q: Quarter) -> (String, String) {
+        let fiscal = self.fiscal_year_start_month != 1;
+        let pattern = match self.quarter_name.as_deref() {
+            Some(own) if own.contains("Q{q}") => own,
+            _ => crate::config::default_quarter_name(self.lang, fiscal),
+        };
+        let year_pattern = pattern.replace("Q{q}", "");
+        let year_pattern = year_pattern.trim_matches(|c: char| c.is_whitespace() || "-_/·.".contains(c));
+        let (year, yy) = (q.year.to_string(), format!("{:02}", q.year % 100));
+        (
+            format!("Q{}", q.number),
+            super::strings::fill_all(year_pattern, &[("year", &year), ("yy", &yy)]),
+        )
+    }
+
     pub fn period(&self, start: Date, end: Date) -> String {
         format!("{} – {}", self.date(start), self.date(end))
     }
@@ -145,5 +164,15 @@ mod tests {
             ..en
         };
         assert_eq!(own.quarter(Quarter { year: 2009, number: 1 }), "FY09-Q1");
+        let parts = |f: &Formatter| f.quarter_parts(q);
+        assert_eq!(parts(&ja), ("Q3".into(), "2025年度".into()));
+        assert_eq!(parts(&calendar_ja), ("Q3".into(), "2025年".into()));
+        assert_eq!(parts(&fiscal_en), ("Q3".into(), "FY2025".into()));
+        assert_eq!(parts(&own), ("Q3".into(), "FY25".into()));
+        let en_default = Formatter {
+            quarter_name: None,
+            ..own
+        };
+        assert_eq!(parts(&en_default), ("Q3".into(), "2025".into()));
     }
 }

@@ -3,7 +3,7 @@
 
 use jiff::civil::{Date, date};
 use okrsite::config::ScoringThresholds;
-use okrsite::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds, Unit};
+use okrsite::model::{Aggregate, Checkin, Direction, Light, Point, Quarter, Thresholds, Unit};
 use okrsite::render::charts::{self, Bar, Chart, KrChartInput, Labels, MetricChartInput};
 
 pub fn labels() -> Labels {
@@ -30,6 +30,10 @@ pub fn labels() -> Labels {
             quarter_name: None,
         },
     }
+}
+
+fn q(year: i16, number: i8) -> Quarter {
+    Quarter { year, number }
 }
 
 fn weekly(start: Date, n: usize, f: impl Fn(usize) -> f64) -> Vec<Point> {
@@ -356,11 +360,7 @@ fn score_charts_render() {
         yellow: 0.4,
         too_safe: 0.9,
     };
-    let history = vec![
-        ("2025-Q2".to_string(), Some(0.7)),
-        ("2025-Q3".to_string(), None),
-        ("2025-Q4".to_string(), Some(0.35)),
-    ];
+    let history = vec![(q(2025, 2), Some(0.7)), (q(2025, 3), None), (q(2025, 4), Some(0.35))];
     assert_valid(
         &charts::score_history_chart("s1", "プロダクトチーム", &history, t, &labels()),
         "history",
@@ -388,6 +388,47 @@ fn score_charts_render() {
     assert!(roxmltree::Document::parse(&spark).is_ok());
 }
 
+/// Six quarters over two fiscal years on the narrow drawing (320 px wide, shown from
+/// 375 px screens): every point's quarter is named under it, `Q2`…, with the year
+/// on a second line where it changes; the wide drawing names each in full.
+#[test]
+fn the_narrow_score_history_names_every_quarter() {
+    let t = ScoringThresholds {
+        green: 0.7,
+        yellow: 0.4,
+        too_safe: 0.9,
+    };
+    let quarters = [q(2025, 2), q(2025, 3), q(2025, 4), q(2026, 1), q(2026, 2), q(2026, 3)];
+    let points: Vec<(Quarter, Option<f64>)> = quarters
+        .iter()
+        .zip([0.8, 0.68, 0.75, 0.62, 0.59, 0.18])
+        .map(|(q, s)| (*q, Some(s)))
+        .collect();
+    let chart = charts::score_history_chart("h", "プロダクトチーム", &points, t, &labels());
+    let wide = svg_texts(&chart.svg);
+    for name in [
+        "2025年度 Q2",
+        "2025年度 Q3",
+        "2025年度 Q4",
+        "2026年度 Q1",
+        "2026年度 Q2",
+        "2026年度 Q3",
+    ] {
+        assert!(wide.contains(&name.to_string()), "wide: {name} in {wide:?}");
+    }
+    let narrow = svg_texts(&chart.narrow);
+    let quarter_texts: Vec<&str> = narrow
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.starts_with('Q') || t.ends_with("年度"))
+        .collect();
+    assert_eq!(
+        quarter_texts,
+        ["Q2", "Q3", "Q4", "Q1", "Q2", "Q3", "2025年度", "2026年度"],
+        "{narrow:?}"
+    );
+}
+
 /// One chart of each kind, pinned. Regenerate with
 /// `OKRSITE_BLESS=1 cargo test --test it charts::golden_charts` after an intended change,
 /// and look at the result before committing it.
@@ -409,9 +450,9 @@ fn golden_charts() {
         "g3",
         "プロダクトチーム",
         &[
-            ("2025-Q2".into(), Some(0.8)),
-            ("2025-Q3".into(), Some(0.68)),
-            ("2025-Q4".into(), Some(0.75)),
+            (q(2025, 2), Some(0.8)),
+            (q(2025, 3), Some(0.68)),
+            (q(2025, 4), Some(0.75)),
         ],
         t,
         &labels(),

@@ -7,15 +7,17 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::labels::{Layout, Rect, Spot};
 use super::{BLUE, Chart, DrawError, GREEN, INK, Labels, ORANGE, Plot, Size, VERMILLION, draw, e, finish, finish_pair};
 use crate::config::ScoringThresholds;
-use crate::model::Light;
+use crate::model::{Light, Quarter};
 use crate::render::format;
 
 /// A team's score per quarter (`None` where it has no score), on 0..1 with the
-/// grade thresholds as dashed lines.
+/// grade thresholds as dashed lines. The wide drawing names each quarter in full
+/// (`2025年度 Q2`); the narrow one has no room for that, so it writes the number under
+/// every point (`Q2`) and the year on a second line where it changes (`2025年度`).
 pub fn score_history_chart(
     id: &str,
     title: &str,
-    points: &[(String, Option<f64>)],
+    points: &[(Quarter, Option<f64>)],
     t: ScoringThresholds,
     labels: &Labels,
 ) -> Chart {
@@ -34,7 +36,7 @@ pub struct OutlookAt<'a> {
 pub fn score_history_chart_outlook(
     id: &str,
     title: &str,
-    points: &[(String, Option<f64>)],
+    points: &[(Quarter, Option<f64>)],
     outlook: Option<OutlookAt<'_>>,
     t: ScoringThresholds,
     labels: &Labels,
@@ -69,7 +71,7 @@ pub fn score_history_chart_outlook(
         points
             .iter()
             .enumerate()
-            .map(|(i, (q, s))| format!("{q} {}", score_text(i, s)))
+            .map(|(i, (q, s))| format!("{} {}", labels.fmt.quarter(*q), score_text(i, s)))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -81,7 +83,7 @@ pub fn score_history_chart_outlook(
         rows: points
             .iter()
             .enumerate()
-            .map(|(i, (q, s))| vec![q.clone(), score_text(i, s)])
+            .map(|(i, (q, s))| vec![labels.fmt.quarter(*q), score_text(i, s)])
             .collect(),
         summary,
         notes: Vec::new(),
@@ -90,7 +92,7 @@ pub fn score_history_chart_outlook(
 
 /// What a score history chart draws.
 struct History<'a> {
-    points: &'a [(String, Option<f64>)],
+    points: &'a [(Quarter, Option<f64>)],
     finals: &'a [(f64, f64)],
     outlook: Option<(f64, f64)>,
     t: ScoringThresholds,
@@ -102,20 +104,41 @@ impl History<'_> {
         let n = self.points.len().max(1);
         let px = size.font;
         let y_ticks = super::axes::value_axis(self.fmt, 0.0, 1.05, 6, None);
+        let parts: Vec<(String, String)> = self.points.iter().map(|p| self.fmt.quarter_parts(p.0)).collect();
         let ticks = super::axes::Ticks {
             x: self
                 .points
                 .iter()
+                .zip(&parts)
                 .enumerate()
-                .map(|(i, p)| (i as f64, p.0.clone()))
+                .map(|(i, (p, (number, _)))| {
+                    let text = if size.narrow {
+                        number.clone()
+                    } else {
+                        self.fmt.quarter(p.0)
+                    };
+                    (i as f64, text)
+                })
                 .collect(),
             y: y_ticks,
         };
+        // The narrow drawing's second line: the year under the first point and where it changes.
+        let years: Vec<(f64, &str)> = if size.narrow {
+            parts
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| *i == 0 || parts[i - 1].1 != p.1)
+                .map(|(i, p)| (i as f64, p.1.as_str()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let label_lines = if years.is_empty() { 1.6 } else { 2.9 };
         draw(size.width, size.height, |root| {
             let mut chart = ChartBuilder::on(&root)
                 .margin(10)
                 .margin_right(14)
-                .x_label_area_size((px * 1.6) as u32)
+                .x_label_area_size((px * label_lines) as u32)
                 .y_label_area_size(super::axes::label_width(&ticks.y, px))
                 .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.05)
                 .map_err(e)?;
@@ -127,6 +150,16 @@ impl History<'_> {
             }
             layout.line(&self.finals.iter().map(|p| pixel(&chart, *p)).collect::<Vec<_>>());
             super::axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+            let below = f64::from(chart.plotting_area().get_pixel_range().1.end - 1) + 5.0 + (px * 1.3).round();
+            for (x, year) in &years {
+                let at = pixel(&chart, (*x, 0.0)).0.round();
+                let spots = [
+                    Spot::new((at, below), HPos::Center, VPos::Top),
+                    Spot::new((at - px, below), HPos::Left, VPos::Top),
+                    Spot::new((at + px, below), HPos::Right, VPos::Top),
+                ];
+                super::place(&root, &mut layout, year, px, &spots)?;
+            }
             for (line, color) in [(self.t.green, GREEN), (self.t.yellow, ORANGE)] {
                 chart
                     .draw_series(LineSeries::new(

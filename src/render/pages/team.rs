@@ -5,7 +5,7 @@ use tera::Context;
 
 use super::page::{Page, ctx};
 use crate::insight;
-use crate::model::{QuarterData, QuarterStatus, Team};
+use crate::model::{Quarter, QuarterData, QuarterStatus, Team};
 use crate::render::charts::{self, Chart};
 use crate::render::urls;
 use crate::render::views::{self, TeamQuarterView, TeamRef, Views};
@@ -83,10 +83,7 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
 /// The chart of the team's score in each of its quarters (`history`, oldest first);
 /// a running quarter's score is drawn as an outlook.
 fn score_history_chart(v: &Views<'_>, team: &Team, history: &[(&QuarterData, &TeamScore)]) -> Option<Chart> {
-    let points: Vec<(String, Option<f64>)> = history
-        .iter()
-        .map(|(q, s)| (v.fmt.quarter(q.quarter), s.score))
-        .collect();
+    let points: Vec<(Quarter, Option<f64>)> = history.iter().map(|(q, s)| (q.quarter, s.score)).collect();
     let outlook = history
         .iter()
         .position(|(q, _)| q.status == QuarterStatus::InProgress)
