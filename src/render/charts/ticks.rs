@@ -158,7 +158,7 @@ mod tests {
         // 2025-Q3 of a fiscal year from April with a margin into January, every two
         // months: Sep, Nov, Jan cross a year; Sep and Nov alone (as an axis that has
         // no room for the January text keeps them) do not.
-        let mut t = date_ticks(day(d(2025, 9, 20)), day(d(2026, 1, 2)), 3);
+        let mut t = date_ticks(day(d(2025, 8, 25)), day(d(2026, 1, 2)), 3);
         let kinds: Vec<DateTick> = t.iter().map(|x| x.2).collect();
         assert_eq!(kinds, [DateTick::MonthYear, DateTick::Month, DateTick::MonthYear]);
         t.pop();
