@@ -6,7 +6,7 @@
 //   check-in's note; and the charts) is split across lines. A word's lines are the
 //   distinct rows of its Range's client rects (rects that do not overlap vertically
 //   are on different lines). A column header's word is a run of text between spaces
-//   (a Japanese header such as スコア is one word); a cell's words are those of
+//   or after a hyphen (a Japanese header such as スコア is one word); a cell's words are those of
 //   Intl.Segmenter (Japanese by dictionary: カスタマー|サクセス|チーム).
 // - overflow: the page does not scroll sideways (scrollWidth ≤ innerWidth) and no
 //   element's right edge is past the viewport, except inside a scroll container that
@@ -42,7 +42,9 @@ function inspect() {
 
   // Words.
   const NUM = /(?:FY ?)?\d{4}(?:年度)?[- ]?Q[1-4]|Q[1-4][ -](?:FY ?)?\d{4}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|[A-Z][a-z]{2} \d{1,2}, \d{4}|\d{4}-\d{2}-\d{2}|\d{4}\/\d{1,2}\/\d{1,2}|[+\-−±]?[$¥€£]?\d[\d,.:]*(?:[%万億千件人日]|pt|[MKk]\b)?/g;
-  const SPACED = /\S+/g;
+  // A column header's words: runs between spaces, a hyphenated compound broken only
+  // after its hyphen (Over-|confident).
+  const SPACED = /[^\s-]+-?/g;
   // The words of a text as the browser's word segmenter finds them (dictionary words
   // in Japanese: カスタマー, サクセス, チーム), with their offsets.
   const segmenter = new Intl.Segmenter(document.documentElement.lang || 'ja', { granularity: 'word' });
