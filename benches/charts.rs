@@ -2,7 +2,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::civil::date;
-use okrsite::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds};
+use okrsite::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds, Unit};
 use okrsite::render::charts::{self, KrChartInput, Labels, MetricChartInput};
 
 fn labels() -> Labels {
@@ -23,6 +23,7 @@ fn labels() -> Labels {
         quarter: s("四半期"),
         checkin: s("チェックイン"),
         item: s("項目"),
+        language: okrsite::config::Language::Ja,
     }
 }
 
@@ -58,6 +59,7 @@ fn bench(c: &mut Criterion) {
         target: Some(65.0),
         in_progress: true,
     });
+    let percent = Unit::new("%");
     let mut group = c.benchmark_group("charts");
     group.throughput(Throughput::Elements(1));
     group.bench_function("kr_chart", |b| {
@@ -66,7 +68,7 @@ fn bench(c: &mut Criterion) {
                 &KrChartInput {
                     id: "c",
                     title: "オンボーディング完了率を45%→65%",
-                    unit: Some("%"),
+                    unit: Some(&percent),
                     trend: &trend,
                     start: date(2025, 7, 1),
                     end: date(2025, 9, 30),
@@ -110,7 +112,7 @@ fn bench(c: &mut Criterion) {
                 &MetricChartInput {
                     id: "m",
                     name: "90日解約率",
-                    unit: Some("%"),
+                    unit: Some(&percent),
                     points: &weekly,
                     quarter_to_date: None,
                     thresholds: Some((

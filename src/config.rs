@@ -74,6 +74,9 @@ pub struct Config {
     pub theme: String,
     pub output_dir: String,
     pub fiscal_year_start_month: i8,
+    /// How the pages name a quarter (`quarter_name`, e.g. `"FY{year} Q{q}"`); `None`:
+    /// the language's default ([`default_quarter_name`]).
+    pub quarter_name: Option<String>,
     pub ignore: Vec<String>,
     pub scoring: ScoringThresholds,
     pub learning_headings: Vec<String>,
@@ -99,6 +102,7 @@ impl Config {
             theme: "default".into(),
             output_dir: "public".into(),
             fiscal_year_start_month: 1,
+            quarter_name: None,
             ignore: Vec::new(),
             scoring: ScoringThresholds::default(),
             learning_headings: vec!["Learnings".into(), "学び".into(), "Lessons learned".into()],
@@ -119,6 +123,7 @@ struct RawConfig {
     theme: Option<String>,
     output_dir: Option<String>,
     fiscal_year_start_month: Option<i64>,
+    quarter_name: Option<String>,
     ignore: Option<Vec<String>>,
     scoring: Option<RawScoring>,
     learnings: Option<RawLearnings>,
@@ -150,6 +155,50 @@ struct RawTags {
     aliases: std::collections::BTreeMap<String, String>,
 }
 
+/// The placeholders of `quarter_name`: the year the quarter is named after (a fiscal
+/// year is named after the year it starts in), the same in two digits, the quarter's number.
+pub const QUARTER_NAME_PLACEHOLDERS: [&str; 3] = ["year", "yy", "q"];
+
+/// How the pages name a quarter when `quarter_name` does not say: `Q3 2026` and
+/// `FY2026 Q3` in English, `2026年 Q3` and `2026年度 Q3` in Japanese.
+pub fn default_quarter_name(language: Language, fiscal: bool) -> &'static str {
+    match (language, fiscal) {
+        (Language::En, false) => "Q{q} {year}",
+        (Language::En, true) => "FY{year} Q{q}",
+        (Language::Ja, false) => "{year}年 Q{q}",
+        (Language::Ja, true) => "{year}年度 Q{q}",
+    }
+}
+
+/// What is wrong with a `quarter_name`, if anything: a `{…}` that is not one of
+/// [`QUARTER_NAME_PLACEHOLDERS`] (or a `{` never closed), or a name without the
+/// quarter's number or without its year (two quarters would share a name).
+pub fn check_quarter_name(name: &str) -> Result<(), Message> {
+    let mut rest = name;
+    let mut found: Vec<&str> = Vec::new();
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if QUARTER_NAME_PLACEHOLDERS.contains(&&after[..close]) => {
+                found.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            Some(close) => {
+                let written = format!("{{{}}}", &after[..close]);
+                return Err(msg!("config.quarter_name_unknown", placeholder = written));
+            }
+            None => return Err(msg!("config.quarter_name_unknown", placeholder = &rest[open..])),
+        }
+    }
+    if !found.contains(&"q") {
+        return Err(msg!("config.quarter_name_no_quarter", value = name));
+    }
+    if !found.contains(&"year") && !found.contains(&"yy") {
+        return Err(msg!("config.quarter_name_no_year", value = name));
+    }
+    Ok(())
+}
+
 /// The sections of a quarterly review in the order the guides give them.
 pub fn default_review_sections(language: Language) -> Vec<String> {
     let names: [&str; 5] = match language {
@@ -178,6 +227,7 @@ const TOP_KEYS: &[&str] = &[
     "theme",
     "output_dir",
     "fiscal_year_start_month",
+    "quarter_name",
     "ignore",
     "scoring",
     "learnings",
@@ -213,6 +263,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     if let Some(m) = raw.fiscal_year_start_month {
         r.fiscal_year_start_month(m, &mut config);
+    }
+    if let Some(name) = raw.quarter_name {
+        r.quarter_name(&name);
+        config.quarter_name = Some(name);
     }
     if let Some(ignore) = raw.ignore {
         r.ignore(&ignore);
@@ -313,6 +367,12 @@ impl Reader<'_> {
                 msg!("config.fiscal_month", value = m.to_string()),
                 msg!("config.fiscal_month_help"),
             );
+        }
+    }
+
+    fn quarter_name(&mut self, name: &str) {
+        if let Err(message) = check_quarter_name(name) {
+            self.help("quarter_name", message, msg!("config.quarter_name_help"));
         }
     }
 
@@ -512,6 +572,31 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn a_quarter_name_is_read_and_a_bad_one_is_an_error_at_its_line() {
+        let c = parse("title = \"T\"\nquarter_name = \"FY{yy} Q{q}\"\n").unwrap();
+        assert_eq!(c.quarter_name.as_deref(), Some("FY{yy} Q{q}"));
+        assert_eq!(parse("title = \"T\"\n").unwrap().quarter_name, None);
+        for (name, says) in [
+            ("Q{quarter} {year}", "has `{quarter}`, which is not a placeholder"),
+            ("Q{q} {year", "has `{year`, which is not a placeholder"),
+            ("{year}", "has no {q}"),
+            ("Q{q}", "has no {year} or {yy}"),
+            ("", "has no {q}"),
+        ] {
+            let errs = parse(&format!("title = \"T\"\n\nquarter_name = \"{name}\"\n")).unwrap_err();
+            assert_eq!(errs.len(), 1, "{name}");
+            assert_eq!(errs[0].position, Some(Position::new(3, 1)), "{name}");
+            assert!(
+                errs[0].message.to_string().contains(says),
+                "{name}: {}",
+                errs[0].message
+            );
+            let help = errs[0].help.as_ref().unwrap().to_string();
+            assert!(help.contains("quarter_name = \"Q{q} {year}\""), "{help}");
+        }
     }
 
     #[test]

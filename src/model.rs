@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 pub use crate::domain::{
     Aggregate, Cadence, Definition, Direction, KrId, KrRef, Layer, Light, MetricId, ObjectiveId, ObjectiveRef, Quarter,
-    QuarterStatus, TeamId,
+    QuarterStatus, TeamId, Unit, UnitPosition,
 };
 
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ pub struct Thresholds {
 pub struct Metric {
     pub id: MetricId,
     pub name: String,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub direction: Option<Direction>,
     pub layer: Option<Layer>,
     pub definition: Definition,
@@ -91,7 +91,7 @@ pub struct KeyResult {
     pub title: String,
     pub owner: Option<String>,
     pub data: KrData,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub baseline: Option<f64>,
     pub target: Option<f64>,
     pub weight: f64,

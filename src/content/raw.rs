@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::domain::{Aggregate, Cadence, Definition, Direction, Layer, Light};
+use crate::domain::{Aggregate, Cadence, Definition, Direction, Layer, Light, UnitPosition};
 
 /// A calendar date written `YYYY-MM-DD`; an impossible date is an error at its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -220,6 +220,8 @@ pub struct RawThresholds {
 pub struct RawMetric {
     pub name: String,
     pub unit: Option<String>,
+    pub unit_one: Option<String>,
+    pub unit_position: Option<UnitPosition>,
     pub direction: Option<Direction>,
     pub layer: Option<Layer>,
     pub definition: Option<Definition>,
@@ -252,6 +254,8 @@ pub struct RawKeyResult {
     pub owner: Option<String>,
     pub metric: Option<String>,
     pub unit: Option<String>,
+    pub unit_one: Option<String>,
+    pub unit_position: Option<UnitPosition>,
     pub baseline: Option<f64>,
     pub target: Option<f64>,
     pub weight: Option<f64>,

@@ -32,6 +32,8 @@ static METRIC: Record = Record {
     fields: &[
         Field::required("name", Shape::Text),
         Field::new("unit", TEXT),
+        Field::new("unit_one", TEXT),
+        Field::new("unit_position", Shape::Maybe(&Shape::Choice(&UNIT_POSITION))),
         Field::new("direction", Shape::Maybe(&Shape::Choice(&DIRECTION))),
         Field::new("layer", Shape::Maybe(&Shape::Choice(&LAYER))),
         Field::new("definition", Shape::Maybe(&Shape::Record(&DEFINITION))),
@@ -96,6 +98,8 @@ static KEY_RESULT: Record = Record {
         Field::new("owner", TEXT),
         Field::new("metric", TEXT),
         Field::new("unit", TEXT),
+        Field::new("unit_one", TEXT),
+        Field::new("unit_position", Shape::Maybe(&Shape::Choice(&UNIT_POSITION))),
         Field::new("baseline", NUMBER),
         Field::new("target", NUMBER),
         Field::new("weight", NUMBER),
@@ -167,6 +171,21 @@ static DIRECTION: Choice = Choice {
     ],
 };
 
+/// Where a unit is written.
+static UNIT_POSITION: Choice = Choice {
+    values: &["before", "after"],
+    near: &[
+        ("prefix", "before"),
+        ("left", "before"),
+        ("front", "before"),
+        ("前", "before"),
+        ("suffix", "after"),
+        ("right", "after"),
+        ("back", "after"),
+        ("後", "after"),
+    ],
+};
+
 static LAYER: Choice = Choice {
     values: &["leading", "intermediate", "lagging"],
     near: &[("lead", "leading"), ("lag", "lagging"), ("middle", "intermediate")],
@@ -206,7 +225,7 @@ mod tests {
     use crate::content::raw::{
         RawCheckin, RawFrontMatter, RawKeyResult, RawMetric, RawObjective, RawTeam, RawTeamQuarter, RawThresholds,
     };
-    use crate::domain::{Aggregate, Cadence, Definition, Direction, Layer, Light};
+    use crate::domain::{Aggregate, Cadence, Definition, Direction, Layer, Light, UnitPosition};
 
     /// A deserializer that notes the field or variant names serde asks for.
     struct Probe<'a>(&'a Cell<&'static [&'static str]>);
@@ -270,7 +289,8 @@ mod tests {
         assert_eq!(LAYER.values, names::<Layer>());
         assert_eq!(AGGREGATE.values, names::<Aggregate>());
         assert_eq!(CADENCE.values, names::<Cadence>());
-        for choice in [&LIGHT, &DIRECTION, &LAYER, &AGGREGATE, &CADENCE] {
+        assert_eq!(UNIT_POSITION.values, names::<UnitPosition>());
+        for choice in [&LIGHT, &DIRECTION, &LAYER, &AGGREGATE, &CADENCE, &UNIT_POSITION] {
             for (_, meant) in choice.near {
                 assert!(choice.values.contains(meant), "{meant}");
             }

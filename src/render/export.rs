@@ -3,12 +3,13 @@
 use serde::{Serialize, Serializer};
 
 use crate::insight::flags::Flag;
-use crate::model::{KeyResult, KrData, Light, QuarterData, QuarterStatus, Site, TeamQuarter};
+use crate::model::{KeyResult, KrData, Light, QuarterData, QuarterStatus, Site, TeamQuarter, Unit};
+use crate::render::format::{round_decimals, round_significant};
 use crate::render::views::LearningTexts;
 use crate::score::{KrScore, SiteScores, TeamScore};
 
 /// A number written as JSON: integral values without a fraction (`45`, not `45.0`),
-/// everything else unrounded.
+/// everything else in its shortest exact form (what it is given: see [`computed_num`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Num(pub(crate) f64);
 
@@ -22,8 +23,36 @@ impl Serialize for Num {
     }
 }
 
+/// A number as read from the content (a baseline, a target, a weight, a point's value):
+/// written as read, so exactly as the file has it.
 pub(crate) fn num(v: Option<f64>) -> Option<Num> {
     v.map(Num)
+}
+
+/// The significant digits a computed number keeps in `api/okrs.json` (scores, the value
+/// expected by today: quotients and interpolations, with no written form to keep):
+/// "full precision" for any use (`10/13` is `0.769230769231`), and none of the noise of
+/// the floating-point arithmetic that computed it (a few units in the 16th digit:
+/// `0.6499999999999999` for 2.6 / 4 is `0.65`).
+pub const COMPUTED_DIGITS: i32 = 12;
+
+/// The significant digits a KR's current value keeps (a value as read, or a count's
+/// running total, a sum of values as read): 15, what a double carries through a decimal
+/// round trip, so a value as written (at most 15 digits, below 1e15) is unchanged and
+/// only the sum's noise goes (`0.1 + 0.2` is `0.3`).
+pub const VALUE_DIGITS: i32 = 15;
+
+/// The decimals of a score in `api/scores.csv`: a spreadsheet's precision (`0.8571`).
+pub const CSV_SCORE_DECIMALS: i32 = 4;
+
+/// A computed number (a score, an expected value), to [`COMPUTED_DIGITS`].
+pub(crate) fn computed_num(v: Option<f64>) -> Option<Num> {
+    v.map(|v| Num(round_significant(v, COMPUTED_DIGITS) + 0.0))
+}
+
+/// A value read or summed from the data, to [`VALUE_DIGITS`].
+pub(crate) fn value_num(v: Option<f64>) -> Option<Num> {
+    v.map(|v| Num(round_significant(v, VALUE_DIGITS) + 0.0))
 }
 
 #[derive(Serialize)]
@@ -187,7 +216,7 @@ fn team_quarter_out<'a>(
     let q = &site.quarters[qi];
     TeamQuarterOut {
         id: &tq.team,
-        score: num(ts.score),
+        score: computed_num(ts.score),
         grade: ts.grade,
         flags: crate::insight::flags::flags(site, scores, qi, ti),
         has_retrospective: tq.retro.is_some(),
@@ -202,7 +231,7 @@ fn team_quarter_out<'a>(
                 id: &o.id,
                 title: &o.title,
                 owner: o.owner.as_deref(),
-                score: num(os.score),
+                score: computed_num(os.score),
                 grade: os.grade,
                 aligns_to: o.aligns_to.as_ref().map(|a| a.to_string()),
                 initiatives: o.initiatives.iter().map(String::as_str).collect(),
@@ -226,17 +255,19 @@ fn kr_out<'a>(site: &'a Site, q: &QuarterData, kr: &'a KeyResult, ks: &KrScore) 
         title: &kr.title,
         owner: kr.owner.as_deref(),
         metric,
-        unit: (kr.unit.as_deref()).or_else(|| site.metric(metric?).and_then(|m| m.unit.as_deref())),
+        unit: (kr.unit.as_ref())
+            .or_else(|| site.metric(metric?).and_then(|m| m.unit.as_ref()))
+            .map(Unit::text),
         baseline: num(kr.baseline),
         target: num(kr.target),
         weight: Num(kr.weight),
-        current: num(ks.current),
-        score: num(ks.score),
+        current: value_num(ks.current),
+        score: computed_num(ks.score),
         manual_score: kr.manual_score.is_some(),
         grade: ks.grade,
         status: ks.status,
-        expected: outlook.map(|o| num(o.expected)),
-        projected_score: outlook.map(|o| num(o.projected_score)),
+        expected: outlook.map(|o| computed_num(o.expected)),
+        projected_score: outlook.map(|o| computed_num(o.projected_score)),
         checkins: (kr.checkins.iter())
             .map(|c| CheckinOut {
                 date: c.date.to_string(),
@@ -250,7 +281,9 @@ fn kr_out<'a>(site: &'a Site, q: &QuarterData, kr: &'a KeyResult, ks: &KrScore) 
 
 pub const CSV_HEADER: &str = "quarter,team,objective,kr,title,baseline,target,current,score,grade,status";
 
-/// One row per KR. Numbers unrounded; empty where there is nothing to score.
+/// One row per KR, empty where there is nothing to score. Baselines and targets as
+/// written, current values to [`VALUE_DIGITS`], scores to [`CSV_SCORE_DECIMALS`]
+/// decimals: each in its shortest exact form (`0.65`, never `0.6499999999999999`).
 pub fn scores_csv(site: &Site, scores: &SiteScores) -> Vec<u8> {
     let mut out = String::from(CSV_HEADER);
     out.push_str("\r\n");
@@ -268,8 +301,8 @@ pub fn scores_csv(site: &Site, scores: &SiteScores) -> Vec<u8> {
                         kr.title.clone(),
                         n(kr.baseline),
                         n(kr.target),
-                        n(ks.current),
-                        n(ks.score),
+                        n(ks.current.map(|v| round_significant(v, VALUE_DIGITS))),
+                        n(ks.score.map(|v| round_decimals(v, CSV_SCORE_DECIMALS))),
                         l(ks.grade),
                         l(ks.status),
                     ];
@@ -324,5 +357,24 @@ mod tests {
         assert_eq!(Num(0.8).to_string(), "0.8");
         assert_eq!(serde_json::to_string(&Num(45.0)).unwrap(), "45");
         assert_eq!(serde_json::to_string(&Num(0.72)).unwrap(), "0.72");
+    }
+
+    #[test]
+    fn computed_numbers_lose_their_noise() {
+        let json = |v: Option<Num>| serde_json::to_string(&v).unwrap();
+        // 2.6 / 4 (KR 8 → 12 at 10.6) is 0.6499999999999999 in doubles.
+        assert_eq!((10.6 - 8.0) / (12.0 - 8.0), 0.6499999999999999);
+        assert_eq!(json(computed_num(Some((10.6 - 8.0) / (12.0 - 8.0)))), "0.65");
+        // 0.6 / 0.7 (5.2 → 4.5 at 4.6): 6/7 = 0.857142857142857142…, 12 digits.
+        assert_eq!(json(computed_num(Some((5.2 - 4.6) / (5.2 - 4.5)))), "0.857142857143");
+        assert_eq!(json(computed_num(Some(10.0 / 13.0))), "0.769230769231");
+        assert_eq!(json(computed_num(Some(1.0))), "1");
+        assert_eq!(json(computed_num(Some(-0.0))), "0");
+        assert_eq!(json(computed_num(None)), "null");
+        // Values: sums lose their noise; every value as written survives.
+        assert_eq!(json(value_num(Some(0.1 + 0.2))), "0.3");
+        for v in [452_000.0, 4.6, 99.95, 123_456_789_012_345.0, 0.000_123, 1e15, -3.25] {
+            assert_eq!(value_num(Some(v)), Some(Num(v)), "{v}");
+        }
     }
 }

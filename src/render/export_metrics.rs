@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::domain::{Cadence, Direction, Layer};
 use crate::insight::metric_band::{latest_point, metric_band, staleness};
-use crate::model::{Light, Site};
+use crate::model::{Light, Site, Unit};
 // Numbers as api/okrs.json writes them: integral values without a fraction.
 use crate::render::export::Num;
 
@@ -52,7 +52,7 @@ pub fn metrics_json(site: &Site) -> Vec<u8> {
             id: &m.id,
             name: &m.name,
             url: crate::render::urls::canonical(base, &crate::render::urls::metric(&m.id)),
-            unit: m.unit.as_deref(),
+            unit: m.unit.as_ref().map(Unit::text),
             direction: m.direction,
             layer: m.layer,
             cadence: m.cadence,

@@ -18,8 +18,10 @@ fn esc(s: &str) -> String {
     )
 }
 
-/// `texts`: the learnings' text with their placeholders' values in.
-pub fn atom(site: &Site, texts: &LearningTexts) -> String {
+/// `texts`: the learnings' text with their placeholders' values in; `bullet`: what
+/// each learning of an entry's summary starts with, in the site's language
+/// (the catalogue's `bullet`: `• ` / `・`).
+pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> String {
     let base = &site.config.base_url;
     let mut entries: Vec<(String, String)> = Vec::new();
     for q in &site.quarters {
@@ -27,7 +29,11 @@ pub fn atom(site: &Site, texts: &LearningTexts) -> String {
             let Some(r) = &tq.retro else { continue };
             let updated = r.date.unwrap_or(q.end);
             let url = urls::public(base, &urls::review(q.quarter, &tq.team));
-            let summary: Vec<String> = r.learnings.iter().map(|l| format!("・{}", texts.text(l))).collect();
+            let summary: Vec<String> = r
+                .learnings
+                .iter()
+                .map(|l| format!("{bullet}{}", texts.text(l)))
+                .collect();
             let authors: String = r
                 .authors
                 .iter()
@@ -58,8 +64,10 @@ pub fn atom(site: &Site, texts: &LearningTexts) -> String {
         })
         .max()
         .unwrap_or(site.today);
-    let mut out =
-        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        site.config.language.code()
+    );
     out.push_str(&format!(
         "<title>{}</title>\n<id>urn:okrsite:feed:{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
         esc(&site.config.title),

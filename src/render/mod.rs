@@ -14,6 +14,7 @@ mod html_balance;
 pub mod markdown;
 pub mod pages;
 pub mod search;
+pub mod strings;
 pub mod theme;
 pub mod urls;
 pub mod views;
@@ -90,7 +91,10 @@ fn render_indexes(
     timer.lap("search index");
     index.into_par_iter().try_for_each(|f| sink.put(f))?;
     timer.lap("search write");
-    sink.put(OutputFile::new("feed.xml", feeds::atom(site, &views.learning_texts)))?;
+    sink.put(OutputFile::new(
+        "feed.xml",
+        feeds::atom(site, &views.learning_texts, views.t.get("bullet")),
+    ))?;
     sink.put(OutputFile::new(
         "api/okrs.json",
         export::okrs_json(site, scores, &views.learning_texts),

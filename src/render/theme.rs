@@ -92,7 +92,9 @@ pub struct Theme {
     pub tera: Tera,
     pub strings: Strings,
     /// `strings` as a Tera value, converted once: every page's context holds it as
-    /// `t`, and Tera's values share their contents when cloned.
+    /// `t`, and Tera's values share their contents when cloned. Templates put counts
+    /// and texts with placeholders into words with the function `tr`
+    /// ([`Strings::tera_function`]).
     pub strings_value: tera::Value,
 }
 
@@ -103,7 +105,10 @@ pub fn strings(lang: Language) -> Strings {
         Language::En => EN,
     };
     // The embedded files are checked by a unit test, so this cannot fail at run time.
-    Strings::parse(text).unwrap_or_else(|_| Strings(Default::default()))
+    Strings::parse(text, lang).unwrap_or_else(|_| Strings {
+        lang,
+        texts: Default::default(),
+    })
 }
 
 /// Compiles the theme's templates once, with the site's `templates/*.html` on top
@@ -140,7 +145,10 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
             }
         }
     }
+    let strings = strings(lang);
     let mut tera = Tera::new();
+    // Before the templates: Tera 2 checks the functions a template calls as it compiles it.
+    tera.register_function("tr", strings.tera_function());
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         errors.push(template_diagnostic(
             site_root,
@@ -149,10 +157,9 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
         ));
     }
     if errors.is_empty() {
-        let strings = strings(lang);
         Ok(Theme {
             tera,
-            strings_value: tera::Value::from_serializable(&strings.0),
+            strings_value: strings.to_value(),
             strings,
         })
     } else {
@@ -233,10 +240,10 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_strings() {
-        let ja = Strings::parse(JA).unwrap();
-        let en = Strings::parse(EN).unwrap();
-        let keys = |s: &Strings| s.0.keys().cloned().collect::<Vec<_>>();
+        let ja = Strings::parse(JA, Language::Ja).unwrap();
+        let en = Strings::parse(EN, Language::En).unwrap();
+        let keys = |s: &Strings| s.texts.keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&ja), keys(&en));
-        assert!(ja.0.len() > 50);
+        assert!(ja.texts.len() > 50);
     }
 }

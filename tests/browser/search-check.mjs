@@ -1,6 +1,7 @@
 // Real-browser checks of the search page of a built site.
 //
 //   node search-check.mjs --site DIR --mode root|subpath|file [--hostile DIR]
+//   node search-check.mjs --site DIR --mode root --english 1   (an English site)
 //
 // Japanese queries pasted and typed through an IME, English, one character, no hit,
 // filters, a shared URL, recall/precision against a brute-force scan of every
@@ -103,6 +104,34 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
+
+if (args.english) {
+  // An English site (tests/fixtures/english): the exact count in words, singular for
+  // one result; snippets without `#tag` markup (the tags are the meta line's).
+  const docs = allDocs(args.site);
+  const { page, close } = await open(browser, args.site);
+  const form = await page.$eval('#search-form', (f) => [f.dataset.count, f.dataset.countOne]);
+  const sizes = new Set();
+  for (const q of ['frozen', 'slipped', 'guess', 'runbook', 'champion', 'pricing', 'trials', 'caching', 'sales']) {
+    const want = truth(docs, q).length;
+    if (want === 0) continue;
+    await page.fill('#q', q);
+    await settle(page);
+    const words = ((want === 1 && form[1]) || form[0]).replace('{n}', String(want));
+    const status = await page.textContent('#search-status');
+    if (status !== words) fail(`${q}: the status says "${status}", want "${words}"`);
+    if (want === 1 && !/^1 result$/.test(status)) fail(`${q}: one result is not "1 result": ${status}`);
+    sizes.add(want === 1 ? 'one' : 'other');
+    const snippets = await page.$$eval('#results .snippet', (els) => els.map((e) => e.textContent));
+    for (const s of snippets) if (/(^|\s)#[\p{L}\p{N}_-]/u.test(s)) fail(`${q}: a snippet shows #tag markup: ${s}`);
+  }
+  if (sizes.size !== 2) fail(`the queries did not cover one and several results: ${[...sizes]}`);
+  await close();
+  await browser.close();
+  for (const f of failures) console.log(`FAIL ${f}`);
+  console.log(`SUMMARY search english: ${failures.length} failures`);
+  process.exit(failures.length ? 1 : 0);
+}
 
 {
   const { page, close } = await open(browser, args.site);

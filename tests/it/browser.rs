@@ -339,3 +339,28 @@ fn screenshots_match_the_stored_images() {
         "{report}"
     );
 }
+
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn english_search_counts_in_words_and_shows_no_tag_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/english");
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&site)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = Command::new("node")
+        .arg(browser_dir().join("search-check.mjs"))
+        .arg("--site")
+        .arg(&site)
+        .args(["--mode", "root", "--english", "1"])
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("0 failures"), "{stdout}");
+}

@@ -3,7 +3,7 @@
 
 use jiff::civil::{Date, date};
 use okrsite::config::ScoringThresholds;
-use okrsite::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds};
+use okrsite::model::{Aggregate, Checkin, Direction, Light, Point, Thresholds, Unit};
 use okrsite::render::charts::{self, Bar, Chart, KrChartInput, Labels, MetricChartInput};
 
 pub fn labels() -> Labels {
@@ -23,6 +23,7 @@ pub fn labels() -> Labels {
         quarter: "四半期".into(),
         checkin: "チェックイン".into(),
         item: "項目".into(),
+        language: okrsite::config::Language::Ja,
     }
 }
 
@@ -95,10 +96,11 @@ fn kr(points: &[Point], baseline: Option<f64>, target: Option<f64>, in_progress:
         target,
         in_progress,
     });
+    let percent = Unit::new("%");
     let input = KrChartInput {
         id: "c1",
         title: "オンボーディング完了率を45%→65%",
-        unit: Some("%"),
+        unit: Some(&percent),
         trend: &trend,
         start: date(2025, 7, 1),
         end: date(2025, 9, 30),
@@ -237,10 +239,11 @@ fn metric(points: &[Point], aggregate: Aggregate) -> Vec<Chart> {
         .collect();
     let bounds: Vec<(Date, Date)> = quarters.iter().map(|(s, e, _)| (*s, *e)).collect();
     let totals = (aggregate == Aggregate::Sum).then(|| okrsite::insight::series::quarter_to_date(points, &bounds));
+    let percent = Unit::new("%");
     let input = MetricChartInput {
         id: "m1",
         name: "90日解約率",
-        unit: Some("%"),
+        unit: Some(&percent),
         points,
         quarter_to_date: totals.as_deref(),
         thresholds: Some((

@@ -1370,7 +1370,7 @@ fn fuzz_markdown_renderer() {
                     &markdown::render_inline(&f.markdown, false, Some(&hostile_value)),
                 )?;
             }
-            let sections = markdown::sections(&md, &reserved, Some(&hostile_value));
+            let sections = markdown::sections(&md, &reserved, Some(&hostile_value), &[]);
             for s in &sections {
                 prop_assert!(!s.id.is_empty());
             }

@@ -15,7 +15,7 @@ use super::ids::{is_slug, slug_help};
 use super::report::{Help, Reporter, listing};
 use super::series::{CsvLayout, YamlLayout, resolve_series};
 use crate::diag::{Diagnostic, Message, Position};
-use crate::domain::Cadence;
+use crate::domain::{Cadence, Unit, UnitPosition};
 use crate::model::{Direction, Metric, MetricId, Point, Thresholds};
 use crate::msg;
 
@@ -105,7 +105,7 @@ fn resolve_metric(
     Metric {
         id: MetricId::new(id),
         name: m.name.clone(),
-        unit: m.unit.clone(),
+        unit: resolve_unit(l, &YamlPath::root(), (&m.unit, &m.unit_one, m.unit_position), r),
         direction: m.direction,
         layer: m.layer,
         definition: m.definition.clone().unwrap_or_default(),
@@ -322,4 +322,25 @@ fn check_threshold_order(
         };
         r.error(l, &at.key("red"), message).help(help);
     }
+}
+
+/// A unit as a metric or KR writes it (`unit`, `unit_one`, `unit_position` in the
+/// record at `at`); `unit_one` or `unit_position` without `unit` is a warning.
+pub(super) fn resolve_unit<T>(
+    l: &Loaded<T>,
+    at: &YamlPath,
+    (unit, one, position): (&Option<String>, &Option<String>, Option<UnitPosition>),
+    r: &mut Reporter<'_>,
+) -> Option<Unit> {
+    if unit.as_deref().is_none_or(str::is_empty) {
+        for (key, given) in [("unit_one", one.is_some()), ("unit_position", position.is_some())] {
+            if given {
+                r.warning(l, &at.key(key), msg!("metric.unit_alone", key = key))
+                    .help(msg!("metric.unit_alone_help", key = key));
+            }
+        }
+        return None;
+    }
+    unit.as_ref()
+        .map(|text| Unit::new(text.as_str()).placed(position).with_one(one.clone()))
 }

@@ -235,7 +235,7 @@ fn resolve_kr(
         title: kr.title.clone(),
         owner: kr.owner.clone(),
         data,
-        unit: kr.unit.clone(),
+        unit: super::metrics::resolve_unit(l, kp, (&kr.unit, &kr.unit_one, kr.unit_position), r),
         baseline: kr.baseline,
         target: kr.target,
         weight,

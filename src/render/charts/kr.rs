@@ -9,14 +9,14 @@ use super::{
     e, finish, value_range,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
-use crate::model::{Checkin, Direction, Light, Thresholds};
+use crate::model::{Checkin, Direction, Light, Thresholds, Unit};
 use crate::render::format;
 
 pub struct KrChartInput<'a> {
     /// Unique on the page; prefixes the SVG's element ids.
     pub id: &'a str,
     pub title: &'a str,
-    pub unit: Option<&'a str>,
+    pub unit: Option<&'a Unit>,
     /// The series and the projection to draw ([`crate::insight::kr_trend`]).
     pub trend: &'a KrTrend<'a>,
     pub start: Date,
@@ -84,7 +84,7 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
         .iter()
         .map(|p| {
             vec![
-                super::date_of(p.0).to_string(),
+                crate::render::format::date(labels.language, super::date_of(p.0)),
                 value_text(p.1, input.unit),
                 p.2.unwrap_or("").to_string(),
             ]
@@ -133,12 +133,12 @@ fn frame(input: &KrChartInput<'_>, xy: &[(f64, f64)]) -> Frame {
     }
 }
 
-fn value_text(x: f64, unit: Option<&str>) -> String {
+fn value_text(x: f64, unit: Option<&Unit>) -> String {
     format::with_unit(x, unit)
 }
 
 /// Projections are estimates: three significant digits are enough.
-fn approx_text(x: f64, unit: Option<&str>) -> String {
+fn approx_text(x: f64, unit: Option<&Unit>) -> String {
     format::with_unit(format::round_significant(x, 3), unit)
 }
 

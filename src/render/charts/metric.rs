@@ -9,13 +9,13 @@ use super::{
     BLUE, Chart, DrawError, GREY, INK, Labels, Plot, SKY, axis_date, axis_value, day, draw, e, finish, plot_value,
     value_range,
 };
-use crate::model::{Direction, Point, Thresholds};
+use crate::model::{Direction, Point, Thresholds, Unit};
 use crate::render::format;
 
 pub struct MetricChartInput<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    pub unit: Option<&'a str>,
+    pub unit: Option<&'a Unit>,
     pub points: &'a [Point],
     /// For a count metric, the quarter-to-date total at each point
     /// ([`crate::insight::series::quarter_to_date`]), drawn as a second chart.
@@ -131,11 +131,17 @@ fn line_chart(
             .points
             .iter()
             .zip(series)
-            .map(|(p, s)| vec![p.date.to_string(), v(s.1), p.note.clone().unwrap_or_default()])
+            .map(|(p, s)| {
+                let day = crate::render::format::date(labels.language, p.date);
+                vec![day, v(s.1), p.note.clone().unwrap_or_default()]
+            })
             .collect(),
         notes: notes
             .iter()
-            .map(|n| format!("{} {}", super::date_of(n.0), n.2))
+            .map(|n| {
+                let day = crate::render::format::date(labels.language, super::date_of(n.0));
+                format!("{day} {}", n.2)
+            })
             .collect(),
     }
 }

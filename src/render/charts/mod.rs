@@ -59,6 +59,9 @@ pub struct Labels {
     pub checkin: String,
     /// Heading of the label column of bar charts.
     pub item: String,
+    /// The site's language: dates in tables and notes are written as the pages write
+    /// them ([`crate::render::format::date`]).
+    pub language: crate::config::Language,
 }
 
 /// Chart text in ink at `size` px.
@@ -423,6 +426,7 @@ mod tests {
             quarter: s("q"),
             checkin: s("ch"),
             item: s("i"),
+            language: crate::config::Language::Ja,
         }
     }
 

@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn search_sections_read_the_values_too() {
-        let found = sections("## 成果サマリ\n全体は[[score]]。\n", &[], Some(&value));
+        let found = sections("## 成果サマリ\n全体は[[score]]。\n", &[], Some(&value), &[]);
         assert_eq!(found[0].text, "全体は0.72。");
     }
 }

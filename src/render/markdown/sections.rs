@@ -5,6 +5,7 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use super::ids::HeadingIds;
 use super::placeholders::PlaceholderPass;
 use super::{Fill, groups, merge_text};
+use crate::content::learnings::{self, LearningWalker, Walked};
 use crate::text;
 
 /// A section of a document: a level 2 or 3 heading and the plain text below it.
@@ -21,10 +22,19 @@ pub struct Section {
 /// A group of top-level blocks at a time, as [`render`]. A break's text depends on the
 /// next text, which may be many groups on: breaks after Japanese text wait in
 /// [`SectionsBuilder::pending`] until it comes.
-/// Placeholders get their values from `placeholders`, as on the page.
-pub fn sections(markdown: &str, reserved_ids: &[String], placeholders: Option<Fill<'_>>) -> Vec<Section> {
+/// Placeholders get their values from `placeholders`, as on the page. The learning
+/// items (under `learning_headings`, as [`LearningWalker`] finds them) lose their
+/// `#tag` tokens, as on the page, where the tags are links of their own: a snippet
+/// never shows `#tag` markup, and the learning's tags are its search document's.
+pub fn sections(
+    markdown: &str,
+    reserved_ids: &[String],
+    placeholders: Option<Fill<'_>>,
+    learning_headings: &[String],
+) -> Vec<Section> {
     let mut ids = HeadingIds::new(reserved_ids);
     let mut pass = placeholders.and_then(|fill| PlaceholderPass::new(markdown, fill));
+    let mut walker = LearningWalker::new(learning_headings);
     let mut b = SectionsBuilder::default();
     for group in groups(markdown) {
         let filled = pass.as_mut().map(|p| p.find(&group.events));
@@ -33,7 +43,13 @@ pub fn sections(markdown: &str, reserved_ids: &[String], placeholders: Option<Fi
             Some(filled) => filled.apply(events),
             None => events,
         };
-        for (e, _) in events {
+        for (mut e, r) in events {
+            if let Walked::ItemText { prev_is_space } = walker.step(&e, &r)
+                && let Event::Text(t) = &e
+                && let Some(kept) = learnings::strip_tag_tokens(t, prev_is_space)
+            {
+                e = Event::Text(kept.into());
+            }
             b.event(e);
         }
     }
@@ -84,7 +100,15 @@ impl SectionsBuilder {
                 self.push_text(&t);
             }
             Event::Code(t) => self.push_text(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            // List items and table cells are apart whatever their language: two
+            // learnings never run together into one phrase (or one bigram).
+            Event::End(TagEnd::Item | TagEnd::TableCell) => {
+                if let Some(s) = self.out.last_mut() {
+                    s.text.push(' ');
+                }
+                self.last_char = Some(' ');
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
                 let last = self.out.len().checked_sub(1);
                 if let (Some(i), Some(s)) = (last, self.out.last_mut()) {
                     match self.last_char {
@@ -130,5 +154,22 @@ impl SectionsBuilder {
             }
             text.push_str(&tail[copied..]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learnings_lose_their_tag_markup_and_stay_apart() {
+        let headings = ["学び".to_string(), "Learnings".to_string()];
+        let md = "## 学び\n- 効果は遅れて出る #SSO #中規模\n- 遅れて効く施策は過小に見える #目標設計\n\n## Learnings\n- Measure first #performance\n- Ask #1 question\n";
+        let found = sections(md, &[], None, &headings);
+        assert_eq!(found[0].text, "効果は遅れて出る 遅れて効く施策は過小に見える");
+        assert_eq!(found[1].text, "Measure first Ask question");
+        // Outside the learning headings, `#` is text as written.
+        let other = sections("## Notes\n- Ask #1 question #x\n", &[], None, &headings);
+        assert_eq!(other[0].text, "Ask #1 question #x");
     }
 }

@@ -87,13 +87,12 @@ fn current_quarter<'a>(v: &'a Views<'_>, qi: usize, data: &mut Data<'a>) {
     data.company = root_team.and_then(|rt| v.team_score(qi, &rt.id)).map(|(_, tqv)| tqv);
     if let Some(elapsed) = insight::elapsed::elapsed(q, site.today) {
         data.elapsed = Some(format!("{}%", (elapsed.share * 100.0).round()));
-        data.days_left = Some(t.fill("days_left", "n", &elapsed.days_left.to_string()));
+        data.days_left = Some(t.count("days_left", usize::try_from(elapsed.days_left).unwrap_or(0)));
     }
     let risky = at_risk(v, qi);
     data.at_risk_count = risky.len();
     if risky.len() > AT_RISK_SHOWN {
-        let more = (risky.len() - AT_RISK_SHOWN).to_string();
-        data.at_risk_more = Some(t.fill("more_in_quarter", "n", &more));
+        data.at_risk_more = Some(t.count("more_in_quarter", risky.len() - AT_RISK_SHOWN));
     }
     data.at_risk = risky.into_iter().take(AT_RISK_SHOWN).collect();
 }
@@ -146,7 +145,7 @@ fn alerts(v: &Views<'_>) -> Vec<Alert> {
         .map(|(band, m, p)| Alert {
             name: m.name.clone(),
             url: urls::metric(&m.id),
-            value: format::with_unit(p.value, m.unit.as_deref()),
+            value: v.fmt.compact(p.value, m.unit.as_ref()),
             date: v.fmt.date(p.date),
             band: light(v.t, "band", Some(band)),
         })
@@ -200,7 +199,7 @@ fn attention(v: &Views<'_>) -> Attention {
                     name: metric.name.clone(),
                     url: urls::metric(&metric.id),
                     light: light(v.t, "band", red_or_yellow),
-                    detail: Some(format::with_unit(point.value, metric.unit.as_deref())),
+                    detail: Some(v.fmt.compact(point.value, metric.unit.as_ref())),
                     action: red_or_yellow.and(metric.action.clone()),
                     stale: stale.and_then(|_| super::metric::stale_text(v, metric)),
                     kr: false,
@@ -223,9 +222,7 @@ fn attention(v: &Views<'_>) -> Attention {
         .collect();
     Attention {
         rows,
-        more: (all.len() > ATTENTION_SHOWN).then(|| {
-            v.t.fill("attention_more", "n", &(all.len() - ATTENTION_SHOWN).to_string())
-        }),
+        more: (all.len() > ATTENTION_SHOWN).then(|| v.t.count("attention_more", all.len() - ATTENTION_SHOWN)),
         // The quarter page has its at-risk list (the link's #at-risk) only when a KR
         // is at risk.
         quarter_url: qi

@@ -59,7 +59,7 @@ pub fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
     data.insert("filters", &learning_filters(v, FilterTags::Choose(cloud)));
     data.insert("learnings", learnings);
     data.insert("tags", cloud);
-    let all = (tags.len() > TAG_CLOUD_SIZE).then(|| v.t.fill("tags_all", "n", &tags.len().to_string()));
+    let all = (tags.len() > TAG_CLOUD_SIZE).then(|| v.t.count("tags_all", tags.len()));
     data.insert("tags_all", &all);
     data.insert("pager", &pager);
     Page {
@@ -160,6 +160,6 @@ pub fn team_learnings_link(v: &Views<'_>, team: &str) -> Option<FilterLink> {
     let count = v.learnings.iter().filter(|l| l.team.id.as_str() == team).count();
     (count > 0).then(|| FilterLink {
         url: urls::search_filtered(&[("team", team)]),
-        label: v.t.fill("team_learnings", "n", &count.to_string()),
+        label: v.t.count("team_learnings", count),
     })
 }

@@ -9,9 +9,9 @@ use tera::Context;
 
 use super::page::{Page, ctx};
 use crate::insight;
-use crate::model::{Aggregate, KrData, Layer, Metric, Point, Quarter};
+use crate::model::{Aggregate, KrData, Layer, Metric, Point, Quarter, Unit};
 use crate::render::charts::{self, Chart};
-use crate::render::format::{self, Strings};
+use crate::render::format::Strings;
 use crate::render::urls;
 use crate::render::views::{self, KrView, LightView, TeamRef, Views, light};
 use crate::score;
@@ -54,12 +54,12 @@ pub fn metrics_index(v: &Views<'_>) -> Page {
     let tree = insight::kpi_tree::kpi_tree(&v.site.metrics, v.site.today);
     let row = |i: usize| {
         let s = &tree.states[i];
-        let unit = s.metric.unit.as_deref();
+        let unit = s.metric.unit.as_ref();
         IndexRow {
             name: s.metric.name.clone(),
             url: urls::metric(&s.metric.id),
             layer: layer_label(v.t, s.metric.layer),
-            latest: s.newest.map(|p| format::with_unit(p.value, unit)),
+            latest: s.newest.map(|p| v.fmt.compact(p.value, unit)),
             date: s.newest.map(|p| v.fmt.date(p.date)),
             change: s.change.map(|d| v.fmt.change(d, unit, None)),
             band: light(v.t, "band", s.band),
@@ -212,27 +212,26 @@ fn metric_link(v: &Views<'_>, m: &Metric) -> MetricLink {
 /// "Stale: the newest point is 2025年10月6日 (26 days ago)", or none.
 pub fn stale_text(v: &Views<'_>, m: &Metric) -> Option<String> {
     insight::metric_band::staleness(m, v.site.today).map(|s| {
-        v.t.get("metric_stale_since")
-            .replace("{date}", &v.fmt.date(s.newest))
-            .replace("{days}", &s.days.to_string())
+        let days = usize::try_from(s.days).unwrap_or(0);
+        v.t.count_with("metric_stale_since", days, &[("date", &v.fmt.date(s.newest))])
     })
 }
 
 /// `levers`: the indices of the metrics that drive `m` ([`insight::kpi_tree::levers`]).
 pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[usize]) -> Page {
     let t = v.t;
-    let unit = m.unit.as_deref();
+    let unit = m.unit.as_ref();
     let band = insight::metric_band::metric_band(m, v.site.today);
     let latest = band
         .map(|(_, p)| p)
         .or_else(|| insight::metric_band::latest_point(&m.points, v.site.today));
-    let threshold = |line: Option<f64>| line.map(|x| format::with_unit(x, unit));
+    let threshold = |line: Option<f64>| line.map(|x| v.fmt.value(x, unit));
     let data = Data {
         charts: metric_charts(v, m),
         comparisons: comparisons(v, m),
         id: &m.id,
         name: &m.name,
-        unit,
+        unit: unit.map(Unit::text),
         definition: definition_facts(t, m),
         layer: layer_label(t, m.layer),
         direction: views::direction_label(t, m.direction),
@@ -244,7 +243,7 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[us
             .to_string(),
         red: threshold(m.thresholds.and_then(|th| th.red)),
         yellow: threshold(m.thresholds.and_then(|th| th.yellow)),
-        latest: latest.map(|p| format::with_unit(p.value, unit)),
+        latest: latest.map(|p| v.fmt.compact(p.value, unit)),
         band: light(t, "band", band.map(|(b, _)| b)),
         points: point_rows(v, m),
         used_by: used_by(v, users),
@@ -294,14 +293,14 @@ fn definition_facts(t: &Strings, m: &Metric) -> Vec<Fact> {
 
 /// Every point, newest first, with its change from the one before and its band.
 fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
-    let unit = m.unit.as_deref();
+    let unit = m.unit.as_ref();
     let mut rows: Vec<PointRow> = m
         .points
         .iter()
         .zip(insight::comparisons::changes(&m.points))
         .map(|(p, change)| PointRow {
-            date: v.fmt.short_date(p.date),
-            value: format::with_unit(p.value, unit),
+            date: v.fmt.date(p.date),
+            value: v.fmt.value(p.value, unit),
             change: change.map(|delta| v.fmt.change(delta, unit, None)),
             band: match (m.thresholds, m.direction) {
                 (Some(th), Some(dir)) => Some(light(v.t, "band", Some(score::threshold_band(p.value, th, dir)))),
@@ -345,7 +344,7 @@ fn metric_charts(v: &Views<'_>, m: &Metric) -> Vec<Chart> {
         &charts::MetricChartInput {
             id: "chart-metric",
             name: &m.name,
-            unit: m.unit.as_deref(),
+            unit: m.unit.as_ref(),
             points: &m.points,
             quarter_to_date: quarter_to_date.as_deref(),
             thresholds: m.thresholds.zip(m.direction),
@@ -369,7 +368,7 @@ fn quarters_between(from: Date, to: Date, fy: i8) -> Vec<(Date, Date, String)> {
 /// earlier ([`insight::comparisons`]), in words.
 fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
     use insight::comparisons::Period;
-    let unit = m.unit.as_deref();
+    let unit = m.unit.as_ref();
     insight::comparisons::comparisons(&m.points, v.site.today)
         .into_iter()
         .map(|c| {
@@ -381,11 +380,7 @@ fn comparisons(v: &Views<'_>, m: &Metric) -> Vec<Comparison> {
             let against: &Point = c.against;
             Comparison {
                 label: v.t.get(key).to_string(),
-                against: format!(
-                    "{} ({})",
-                    format::with_unit(against.value, unit),
-                    v.fmt.date(against.date)
-                ),
+                against: format!("{} ({})", v.fmt.value(against.value, unit), v.fmt.date(against.date)),
                 change: v.fmt.change(c.delta, unit, c.percent),
             }
         })

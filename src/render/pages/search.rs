@@ -31,7 +31,12 @@ pub fn search_documents(v: &Views<'_>) -> Vec<SearchDoc> {
             let Some(r) = &tq.retro else { continue };
             let tqv = &v.team_quarters[qi][ti];
             let value = |p: &Placeholder| v.placeholder_value(qi, ti, p);
-            for section in markdown::sections(&r.body, &views::reserved_ids(tq), Some(&value)) {
+            for section in markdown::sections(
+                &r.body,
+                &views::reserved_ids(tq),
+                Some(&value),
+                &v.site.config.learning_headings,
+            ) {
                 docs.push(SearchDoc {
                     kind: "section",
                     title: format!("{} › {}", r.title, section.title),

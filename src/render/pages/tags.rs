@@ -123,7 +123,7 @@ pub fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) ->
     }
     let (on_page, pager, suffix) = paginate(learnings, &tag.url, n);
     let data = Data {
-        count: v.t.fill("learnings_count", "n", &learnings.len().to_string()),
+        count: v.t.count("learnings_count", learnings.len()),
         tag: TagRef {
             name: tag.name.clone(),
             url: tag.url.clone(),

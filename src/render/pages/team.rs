@@ -83,7 +83,10 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
 /// The chart of the team's score in each of its quarters (`history`, oldest first);
 /// a running quarter's score is drawn as an outlook.
 fn score_history_chart(v: &Views<'_>, team: &Team, history: &[(&QuarterData, &TeamScore)]) -> Option<Chart> {
-    let points: Vec<(String, Option<f64>)> = history.iter().map(|(q, s)| (q.quarter.to_string(), s.score)).collect();
+    let points: Vec<(String, Option<f64>)> = history
+        .iter()
+        .map(|(q, s)| (v.fmt.quarter(q.quarter), s.score))
+        .collect();
     let outlook = history
         .iter()
         .position(|(q, _)| q.status == QuarterStatus::InProgress)

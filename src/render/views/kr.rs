@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Views;
 use super::refs::{LightView, grade, light};
 use crate::insight::checkins::{SHOWN_OPEN, timeline};
-use crate::model::{Checkin, KeyResult, KrData, KrId, Metric, Point, QuarterData};
+use crate::model::{Checkin, KeyResult, KrData, KrId, Metric, Point, QuarterData, Unit};
 use crate::render::charts::{self, Chart};
 use crate::render::format;
 use crate::render::urls;
@@ -82,7 +82,7 @@ pub struct KrView {
 
 impl<'a> Views<'a> {
     /// A KR's metric (if it uses one), its unit, and the points it is measured on.
-    pub(super) fn kr_series<'k>(&self, kr: &'k KeyResult) -> (Option<&'a Metric>, Option<&'k str>, &'k [Point])
+    pub(super) fn kr_series<'k>(&self, kr: &'k KeyResult) -> (Option<&'a Metric>, Option<&'k Unit>, &'k [Point])
     where
         'a: 'k,
     {
@@ -90,7 +90,7 @@ impl<'a> Views<'a> {
             KrData::Metric(id) => self.site.metric(id),
             _ => None,
         };
-        let unit = kr.unit.as_deref().or(metric.and_then(|m| m.unit.as_deref()));
+        let unit = kr.unit.as_ref().or(metric.and_then(|m| m.unit.as_ref()));
         let points: &[Point] = match (&kr.data, metric) {
             (KrData::Values(p), _) => p,
             (_, Some(m)) => &m.points,
@@ -157,9 +157,9 @@ impl<'a> Views<'a> {
             anchor,
             title: kr.title.clone(),
             owner: kr.owner.clone(),
-            baseline: kr.baseline.map(|v| format::with_unit(v, unit)),
-            current: ks.current.map(|v| format::with_unit(v, unit)),
-            target: kr.target.map(|v| format::with_unit(v, unit)),
+            baseline: kr.baseline.map(|v| self.fmt.value(v, unit)),
+            current: ks.current.map(|v| self.fmt.value(v, unit)),
+            target: kr.target.map(|v| self.fmt.value(v, unit)),
             score: ks.score.map(format::score),
             progress: ks.score.map(format::percent),
             grade: grade(t, q.status, ks.grade),
@@ -171,11 +171,11 @@ impl<'a> Views<'a> {
             outlook: crate::insight::kr_trend::outlook(self.site, q, kr, ks.current).map(|o| OutlookView {
                 expected: o
                     .expected
-                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
-                current: o.current.map(|v| format::with_unit(v, unit)),
+                    .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
+                current: o.current.map(|v| self.fmt.value(v, unit)),
                 projected: o
                     .projected
-                    .map(|v| format::with_unit(format::round_significant(v, 3), unit)),
+                    .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
                 projected_score: o.projected_score.map(format::score),
                 confidence: o.confidence.map(confidence_text),
             }),
@@ -191,28 +191,34 @@ impl<'a> Views<'a> {
             .map(|c| {
                 format!(
                     "{} {}",
-                    self.fmt.short_date(c.date),
+                    self.fmt.date(c.date),
                     light(self.t, "status", Some(c.status)).label
                 )
             })
             .collect();
-        (!marks.is_empty()).then(|| format!("{}: {}", self.t.get("checkins_on_chart"), marks.join(", ")))
+        (!marks.is_empty()).then(|| {
+            format!(
+                "{}: {}",
+                self.t.get("checkins_on_chart"),
+                marks.join(self.t.get("list_separator"))
+            )
+        })
     }
 
-    fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&str>) -> CheckinView {
+    fn checkin_view(&self, c: &Checkin, value: Option<f64>, unit: Option<&Unit>) -> CheckinView {
         CheckinView {
             date: self.fmt.date(c.date),
             short_date: self.fmt.short_date(c.date),
             status: light(self.t, "status", Some(c.status)),
             note: c.note.clone(),
             confidence: c.confidence.map(confidence_text),
-            value: value.map(|v| format::with_unit(v, unit)),
+            value: value.map(|v| self.fmt.value(v, unit)),
         }
     }
 
     /// The KR's check-ins newest first, each with its value that day; past
     /// [`SHOWN_OPEN`] they fold.
-    fn timeline_view(&self, q: &QuarterData, kr: &KeyResult, unit: Option<&str>) -> TimelineView {
+    fn timeline_view(&self, q: &QuarterData, kr: &KeyResult, unit: Option<&Unit>) -> TimelineView {
         let (points, aggregate) = crate::insight::kr_trend::kr_points(self.site, kr);
         let mut all: Vec<CheckinView> = timeline(&kr.checkins, points, aggregate, q.start, q.end)
             .into_iter()
@@ -221,7 +227,7 @@ impl<'a> Views<'a> {
         let folded = all.split_off(all.len().min(SHOWN_OPEN));
         TimelineView {
             shown: all,
-            folded_label: (!folded.is_empty()).then(|| self.t.fill("checkins_older", "n", &folded.len().to_string())),
+            folded_label: (!folded.is_empty()).then(|| self.t.count("checkins_older", folded.len())),
             folded,
         }
     }

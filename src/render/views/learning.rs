@@ -100,6 +100,6 @@ impl<'a> Views<'a> {
     /// [`retro::MAX_TAGS_PER_LEARNING`] are shown.
     pub(super) fn tags_more(&self, count: usize) -> Option<String> {
         let more = count.checked_sub(retro::MAX_TAGS_PER_LEARNING).filter(|&n| n > 0)?;
-        Some(self.t.fill("tags_more", "n", &more.to_string()))
+        Some(self.t.count("tags_more", more))
     }
 }

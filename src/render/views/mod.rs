@@ -61,10 +61,7 @@ fn team_positions(site: &Site) -> Vec<HashMap<&str, usize>> {
 
 impl<'a> Views<'a> {
     pub fn new(site: &'a Site, scores: &'a SiteScores, t: &'a Strings) -> Views<'a> {
-        let fmt = Formatter {
-            lang: site.config.language,
-            fiscal_year_start_month: site.config.fiscal_year_start_month,
-        };
+        let fmt = Formatter::new(&site.config);
         let mut views = Views {
             site,
             scores,
@@ -88,10 +85,7 @@ impl<'a> Views<'a> {
         Views {
             site,
             scores,
-            fmt: Formatter {
-                lang: site.config.language,
-                fiscal_year_start_month: site.config.fiscal_year_start_month,
-            },
+            fmt: Formatter::new(&site.config),
             t,
             team_quarters: Vec::new(),
             learnings: Vec::new(),
@@ -134,5 +128,6 @@ pub fn chart_labels(t: &Strings) -> Labels {
         quarter: g("quarter"),
         checkin: g("checkin"),
         item: g("chart_item"),
+        language: t.lang,
     }
 }

@@ -60,7 +60,7 @@ impl Views<'_> {
             Kind::Current => {
                 let (kr, ks) = kr?;
                 let (_, unit, _) = self.kr_series(kr);
-                ks.current.map_or_else(no_data, |v| format::with_unit(v, unit))
+                ks.current.map_or_else(no_data, |v| self.fmt.value(v, unit))
             }
         })
     }

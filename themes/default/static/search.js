@@ -264,6 +264,14 @@
     return s.parts.length === 0 ? s.candidates.length : null;
   }
 
+  // A count in words, as the page's catalogue writes it (src/render/strings.rs): the
+  // `one` form for exactly 1 where the language has one (English), else `other`;
+  // the number with thousands separators, as the pages write numbers.
+  function counted(n, other, one) {
+    var words = (n === 1 && one) ? one : (other || '{n}');
+    return words.replace('{n}', String(n).replace(/\B(?=(\d{3})+$)/g, ','));
+  }
+
   function showStatus(s) {
     if (s.seq !== seq) return;
     var exact = exactCount(s);
@@ -271,9 +279,9 @@
     if (exact === 0) {
       status.textContent = (text.none || '').replace('{q}', s.query.q.trim());
     } else if (exact !== null) {
-      status.textContent = (text.count || '{n}').replace('{n}', String(exact));
+      status.textContent = counted(exact, text.count, text.countOne);
     } else {
-      status.textContent = (text.countAtLeast || '{n}+').replace('{n}', String(s.matched.length));
+      status.textContent = counted(s.matched.length, text.countAtLeast, text.countAtLeastOne);
     }
   }
 
