@@ -280,12 +280,24 @@ fn the_not_found_page_is_styled_and_its_links_work_at_any_depth() {
     let okr = dir.path().join("okr");
     let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
         .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--base-url", "/okr/", "--output"])
+        .args([
+            "build",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--base-url",
+            "/okr/",
+            "--output",
+        ])
         .arg(&okr)
         .status()
         .unwrap();
     assert!(status.success());
-    let args = [OsStr::new("--site"), okr.as_os_str(), OsStr::new("--prefix"), OsStr::new("/okr/")];
+    let args = [
+        OsStr::new("--site"),
+        okr.as_os_str(),
+        OsStr::new("--prefix"),
+        OsStr::new("/okr/"),
+    ];
     run_script("notfound-check.mjs", &args);
 }
 
