@@ -110,6 +110,24 @@ pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
+/// The not-found page's path. A web server shows it in place of any missing URL
+/// (nginx's `error_page 404 /404.html`, `serve`), at whatever depth.
+pub const NOT_FOUND: &str = "404.html";
+
+/// What a page's links start with to reach the site root. Every page's links are
+/// relative ([`root_of`]), so the same output works at `/`, under a sub-path and
+/// from disk; the not-found page's are root-absolute, `base_url`'s path (`/`,
+/// `/okr/`), since the browser resolves them against the missing URL it asked for
+/// (`/teams/nope/x/`), not against `404.html`. (Opened from disk, where no server
+/// shows it, it is unstyled: `file:///assets/…`.)
+pub fn page_root(path: &str, base: &crate::base_url::BaseUrl) -> String {
+    if path == NOT_FOUND {
+        base.path().to_string()
+    } else {
+        root_of(path)
+    }
+}
+
 /// Page `n` of a list whose first page is `first` (`…/index.html`): `…/page/n/index.html`.
 pub fn paged_path(first: &str, n: usize) -> String {
     if n <= 1 {
@@ -282,6 +300,11 @@ mod tests {
     #[test]
     fn roots_and_later_pages() {
         assert_eq!(root_of("index.html"), "");
+        let base = |b| crate::base_url::BaseUrl::parse(b).unwrap();
+        assert_eq!(page_root(NOT_FOUND, &base("/")), "/");
+        assert_eq!(page_root(NOT_FOUND, &base("/okr")), "/okr/");
+        assert_eq!(page_root(NOT_FOUND, &base("https://intra.example.com/okr/")), "/okr/");
+        assert_eq!(page_root("teams/x/index.html", &base("/okr/")), "../../");
         assert_eq!(root_of("quarters/2025-Q3/product/index.html"), "../../../");
         assert_eq!(paged_path("learnings/index.html", 1), "learnings/index.html");
         assert_eq!(paged_path("tags/x/index.html", 3), "tags/x/page/3/index.html");

@@ -2,6 +2,7 @@
 //! `chromium` and `npm ci` in tests/browser, so plain `cargo test` skips them;
 //! `.ci/run` installs both and runs `cargo test --test it browser:: -- --ignored`.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -21,6 +22,41 @@ fn build_sample(out: &Path) {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// The English fixture (tests/fixtures/english), built into `out`.
+fn build_english(out: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/english");
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Runs a check script of tests/browser with its arguments; asserts it passed, and
+/// returns its report.
+fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    assert!(
+        browser_dir().join("node_modules/pixelmatch").is_dir(),
+        "run `npm ci` in tests/browser first (and install chromium and fonts-noto-cjk)"
+    );
+    let out = Command::new("node")
+        .arg(browser_dir().join(script))
+        .args(args)
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() && stdout.contains(" 0 failures"),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
 fn run_check(script: &str, site: &Path, mode: &str) {
@@ -227,6 +263,91 @@ fn reviews_print_on_one_a4_sheet_and_booklets_give_each_team_its_own() {
     let report = run_print_check(&typical.path().join("public"), 2);
     assert!(
         report.contains("ok   quarters/2025-Q3/product/index.html: 1 page(s), want exactly 1 (3 objectives, 9 KRs"),
+        "{report}"
+    );
+}
+
+/// The not-found page as a web server shows it for a missing URL at any depth
+/// (`/teams/nope/x/`, answered with 404.html as nginx's `error_page` does): styled,
+/// with every link resolving, at the root (`base_url = "/"`) and under `/okr/`.
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn the_not_found_page_is_styled_and_its_links_work_at_any_depth() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    build_sample(&root);
+    run_script("notfound-check.mjs", &[OsStr::new("--site"), root.as_os_str()]);
+    let okr = dir.path().join("okr");
+    let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        .args([
+            "build",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--base-url",
+            "/okr/",
+            "--output",
+        ])
+        .arg(&okr)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let args = [
+        OsStr::new("--site"),
+        okr.as_os_str(),
+        OsStr::new("--prefix"),
+        OsStr::new("/okr/"),
+    ];
+    run_script("notfound-check.mjs", &args);
+}
+
+/// Every page of the Japanese sample and of the English fixture at 375, 768 and
+/// 1280 px (layout-check.mjs): no header word, Latin word in a table, number, date
+/// or quarter name split across lines; no sideways scrolling and nothing past the
+/// viewport outside a scroll container that says it scrolls; every navigation link
+/// in sight.
+#[test]
+#[ignore = "needs Chromium, fonts-noto-cjk and npm; run by .ci/run"]
+fn no_page_splits_words_overflows_or_hides_a_nav_link_at_375_768_and_1280() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ja, en) = (dir.path().join("ja"), dir.path().join("en"));
+    build_sample(&ja);
+    build_english(&en);
+    for site in [&ja, &en] {
+        run_script("layout-check.mjs", &[OsStr::new("--site"), site.as_os_str()]);
+    }
+}
+
+/// Visual regression (visual-check.mjs): viewport screenshots of the sample's
+/// dashboard, a quarter, a review (top and first KR), a team and a metric page, and
+/// of the English fixture's review and metric page, at 375, 768 and 1280 px, against
+/// tests/browser/visual/*.png with a tolerance of 0.05 % of the pixels. A failure names
+/// the diff image (changed pixels in red) and the actual shot, written to
+/// target/tmp/visual/. The check also moves one label by 6 px and fails unless that is
+/// noticed. After an intended change of the pages, bless the stored images with
+///
+/// ```sh
+/// OKRSITE_BLESS_SHOTS=1 cargo test --test it browser::screenshots -- --ignored
+/// ```
+#[test]
+#[ignore = "needs Chromium, fonts-noto-cjk and npm; run by .ci/run"]
+fn screenshots_match_the_stored_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ja, en) = (dir.path().join("ja"), dir.path().join("en"));
+    build_sample(&ja);
+    build_english(&en);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("visual");
+    let args = [
+        OsStr::new("--ja"),
+        ja.as_os_str(),
+        OsStr::new("--en"),
+        en.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ];
+    let report = run_script("visual-check.mjs", &args);
+    assert!(
+        report.contains("SUMMARY: 24 shots") && (report.contains("sensitivity:") || report.contains("(blessed)")),
         "{report}"
     );
 }

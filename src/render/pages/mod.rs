@@ -213,7 +213,7 @@ impl Planner<'_, '_> {
             Plan::Tag(i, n) => tags::tag_page(v, &self.tags[i], &self.by_tag[i], n),
             Plan::Search => search::search_page(v),
             Plan::NotFound => Page {
-                path: "404.html".into(),
+                path: crate::render::urls::NOT_FOUND.into(),
                 template: "404.html",
                 title: v.t.get("not_found_title").into(),
                 nav: "",

@@ -87,7 +87,7 @@ pub fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<O
         .base_url
         .is_absolute()
         .then_some(site.config.base_url.as_str());
-    let root = crate::render::urls::root_of(&page.path);
+    let root = crate::render::urls::page_root(&page.path, &site.config.base_url);
     page.data.insert("site", &site_info);
     page.data.insert("root", &root);
     page.data.insert_value("t", theme.strings_value.clone());
