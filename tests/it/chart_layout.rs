@@ -248,3 +248,52 @@ fn no_chart_text_of_the_sample_or_the_english_fixture_overlaps_or_is_small() {
     }
     assert!(all.is_empty(), "{} problems:\n{}", all.len(), all.join("\n"));
 }
+
+/// Digit runs a chart writes without separators: five digits or more anywhere, and four
+/// digits that are not a year (`2026年1月`, `Jan 2026`, `FY2025`).
+fn unseparated_numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            run.push(c);
+            continue;
+        }
+        let year = run.len() == 4 && (1900..=2100).contains(&run.parse::<u32>().unwrap_or(0));
+        if run.len() >= 5 || (run.len() == 4 && !year) {
+            out.push(run.clone());
+        }
+        run.clear();
+    }
+    out
+}
+
+#[test]
+fn chart_numbers_have_separators_and_units_in_their_place() {
+    assert_eq!(
+        unseparated_numbers("600000 $4.8M 50,000 2026年1月 Jan 2026 1234"),
+        ["600000", "1234"]
+    );
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = Vec::new();
+    for (name, root) in [
+        ("sample", repo.to_path_buf()),
+        ("english", repo.join("tests/fixtures/english")),
+    ] {
+        let out = dir.path().join(name);
+        build(&root, &out);
+        for (page, svg) in site_svgs(&out) {
+            for t in parse(&svg).texts {
+                for n in unseparated_numbers(&t.text) {
+                    all.push(format!("{name} {page}: `{n}` in `{}`", t.text));
+                }
+                // A currency sign after a number (`452,000$`, `4.8M$`).
+                if t.text.contains("0$") || t.text.contains("M$") || t.text.contains("K$") {
+                    all.push(format!("{name} {page}: unit after the number in `{}`", t.text));
+                }
+            }
+        }
+    }
+    assert!(all.is_empty(), "{} problems:\n{}", all.len(), all.join("\n"));
+}
