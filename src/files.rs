@@ -79,3 +79,70 @@ impl Collect {
         files
     }
 }
+
+/// Hex digits of a content hash in a fingerprinted name: 64 bits, so two different
+/// contents under one name are as good as impossible.
+pub const FINGERPRINT_HEX: usize = 16;
+
+/// The first `hex` hex digits of the content's SHA-256: the part of a name that changes
+/// whenever the content does, so a cached copy can never stand in for a newer one.
+pub fn content_hash(bytes: &[u8], hex: usize) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut out = String::with_capacity(hex);
+    for b in digest.iter() {
+        out.push_str(&format!("{b:02x}"));
+        if out.len() >= hex {
+            break;
+        }
+    }
+    out.truncate(hex);
+    out
+}
+
+/// `assets/okrsite.css` → `assets/okrsite.<hash>.css`: the name a generated asset is
+/// written under, so hosts can cache it for a year (docs/deploy.md).
+pub fn fingerprinted(path: &str, bytes: &[u8]) -> String {
+    let hash = content_hash(bytes, FINGERPRINT_HEX);
+    let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
+    let name = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
+        _ => format!("{name}.{hash}"),
+    };
+    if dir.is_empty() { name } else { format!("{dir}/{name}") }
+}
+
+/// The Subresource Integrity value of a file (`integrity="sha384-…"`).
+pub fn integrity(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha384::digest(bytes);
+    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(digest))
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_content_hash() {
+        // SHA-256 of "abc" starts ba7816bf8f01cfea.
+        assert_eq!(content_hash(b"abc", 16), "ba7816bf8f01cfea");
+        assert_eq!(
+            fingerprinted("assets/okrsite.css", b"abc"),
+            "assets/okrsite.ba7816bf8f01cfea.css"
+        );
+        assert_eq!(fingerprinted("search/s/3.js", b"abc"), "search/s/3.ba7816bf8f01cfea.js");
+        assert_eq!(fingerprinted("LICENSE", b"abc"), "LICENSE.ba7816bf8f01cfea");
+        assert_ne!(fingerprinted("a.css", b"abc"), fingerprinted("a.css", b"abd"));
+    }
+
+    #[test]
+    fn integrity_is_sha384_base64() {
+        // From the SRI specification's tooling: sha384 of "alert('Hello, world.');".
+        assert_eq!(
+            integrity(b"alert('Hello, world.');"),
+            "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO"
+        );
+    }
+}
