@@ -53,8 +53,37 @@ pub fn cli_lang(root: &Path) -> Lang {
 /// template error never waits for `build`. Never panics on content.
 pub fn check(root: &Path, drafts: bool, today: Date) -> Checked {
     let mut checked = check_cached(root, drafts, today, None);
+    if let Some(site) = &checked.site {
+        checked
+            .diagnostics
+            .extend(relative_base_url_warning(site, &checked.sources));
+        diag::sort(&mut checked.diagnostics);
+    }
     check_templates(root, &mut checked);
     checked
+}
+
+/// The warning a relative `base_url` (`/`, `/okr/`) gets, at its line: the site
+/// has no sitemap.xml and no feed.xml ([`render::feeds`]), which need absolute
+/// URLs. `check` warns of the config's; `build` of the one it builds with
+/// (`--base-url` wins).
+fn relative_base_url_warning(site: &Site, sources: &SourceMap) -> Option<Diagnostic> {
+    let url = &site.config.base_url;
+    if url.is_absolute() {
+        return None;
+    }
+    let file = crate::config::CONFIG_FILE;
+    let position = sources
+        .get(file)
+        .and_then(|text| crate::config::locate_key(text, "base_url"));
+    Some(
+        Diagnostic::warning(
+            file,
+            position,
+            crate::msg!("config.relative_base_url", url = url.as_str()),
+        )
+        .with_help(crate::msg!("config.relative_base_url_help")),
+    )
 }
 
 /// The template step of [`check`]: template errors become diagnostics naming the
@@ -315,6 +344,10 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
+    checked
+        .diagnostics
+        .extend(relative_base_url_warning(site, &checked.sources));
+    diag::sort(&mut checked.diagnostics);
     let out_dir = output_folder(opts, site)?;
     let ignore = Ignore::new(&site.config.ignore);
     let theme = match render::theme::load(&opts.root, site.config.language, &ignore) {

@@ -514,7 +514,7 @@ fn toml_diagnostic(text: &str, e: &toml::de::Error) -> Diagnostic {
 }
 
 /// The position of `key =` in the TOML text, for messages about its value.
-fn locate_key(text: &str, key: &str) -> Option<Position> {
+pub fn locate_key(text: &str, key: &str) -> Option<Position> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();

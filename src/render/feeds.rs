@@ -1,5 +1,7 @@
-//! `feed.xml` (Atom, one entry per retrospective) and `sitemap.xml`. These are
-//! the only files that use `base_url`, because they need absolute URLs.
+//! `feed.xml` (Atom, one entry per retrospective) and `sitemap.xml`: the files
+//! that need absolute URLs, so they are written only under an absolute `base_url`
+//! (a relative one gets a warning from `build`, [`crate::build`]'s
+//! `relative_base_url_warning`). Every URL is escaped ([`urls::public`]): ASCII.
 
 use super::urls;
 use super::views::LearningTexts;
@@ -18,11 +20,18 @@ fn esc(s: &str) -> String {
     )
 }
 
+/// The Atom feed, or `None` under a relative `base_url`: Atom's ids and links
+/// must be absolute IRIs. The feed's id is the site's URL and each entry's its
+/// review page's, so neither changes when a title does.
+///
 /// `texts`: the learnings' text with their placeholders' values in; `bullet`: what
 /// each learning of an entry's summary starts with, in the site's language
 /// (the catalogue's `bullet`: `• ` / `・`).
-pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> String {
+pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> Option<String> {
     let base = &site.config.base_url;
+    if !base.is_absolute() {
+        return None;
+    }
     let mut entries: Vec<(String, String)> = Vec::new();
     for q in &site.quarters {
         for tq in &q.teams {
@@ -40,10 +49,9 @@ pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> String {
                 .map(|a| format!("<author><name>{}</name></author>", esc(a)))
                 .collect();
             let entry = format!(
-                "<entry><title>{}</title><id>urn:okrsite:retrospective:{}:{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated>{}<summary>{}</summary></entry>\n",
+                "<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated>{}<summary>{}</summary></entry>\n",
                 esc(&r.title),
-                q.quarter,
-                esc(&tq.team),
+                esc(&url),
                 esc(&url),
                 updated,
                 authors,
@@ -63,27 +71,35 @@ pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> String {
                 .filter_map(move |tq| tq.retro.as_ref().map(|r| r.date.unwrap_or(q.end)))
         })
         .max()
-        .unwrap_or(site.today);
+        // No retrospective yet: a date of the content, never today's, so the feed
+        // stays the same until the content changes.
+        .or_else(|| site.quarters.iter().map(|q| q.start).max())
+        .unwrap_or(jiff::civil::Date::constant(1970, 1, 1));
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
         site.config.language.code()
     );
     out.push_str(&format!(
-        "<title>{}</title>\n<id>urn:okrsite:feed:{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}feed.xml\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
-        esc(&site.config.title),
+        "<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
         esc(&site.config.title),
         esc(base),
         esc(base),
+        esc(&urls::public(base, "feed.xml")),
     ));
     for (_, e) in entries {
         out.push_str(&e);
     }
     out.push_str("</feed>\n");
-    out
+    Some(out)
 }
 
-pub fn sitemap(site: &Site, pages: &[&str]) -> String {
+/// The sitemap of `pages`, or `None` under a relative `base_url`: a sitemap's
+/// `<loc>`s must be absolute URLs.
+pub fn sitemap(site: &Site, pages: &[&str]) -> Option<String> {
     let base = &site.config.base_url;
+    if !base.is_absolute() {
+        return None;
+    }
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -91,5 +107,5 @@ pub fn sitemap(site: &Site, pages: &[&str]) -> String {
         out.push_str(&format!("<url><loc>{}</loc></url>\n", esc(&urls::public(base, p))));
     }
     out.push_str("</urlset>\n");
-    out
+    Some(out)
 }

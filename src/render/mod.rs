@@ -56,7 +56,9 @@ pub fn render_site(
     html_pages.retain(|p| p.ends_with(".html") && p != "404.html");
     html_pages.sort();
     let html_pages: Vec<&str> = html_pages.iter().map(String::as_str).collect();
-    sink.put(OutputFile::new("sitemap.xml", feeds::sitemap(site, &html_pages)))?;
+    if let Some(sitemap) = feeds::sitemap(site, &html_pages) {
+        sink.put(OutputFile::new("sitemap.xml", sitemap))?;
+    }
     for (name, bytes) in theme::STATIC {
         sink.put(OutputFile::new(format!("assets/{name}"), bytes.to_vec()))?;
     }
@@ -91,10 +93,9 @@ fn render_indexes(
     timer.lap("search index");
     index.into_par_iter().try_for_each(|f| sink.put(f))?;
     timer.lap("search write");
-    sink.put(OutputFile::new(
-        "feed.xml",
-        feeds::atom(site, &views.learning_texts, views.t.get("bullet")),
-    ))?;
+    if let Some(feed) = feeds::atom(site, &views.learning_texts, views.t.get("bullet")) {
+        sink.put(OutputFile::new("feed.xml", feed))?;
+    }
     sink.put(OutputFile::new(
         "api/okrs.json",
         export::okrs_json(site, scores, &views.learning_texts),

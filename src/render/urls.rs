@@ -88,15 +88,33 @@ pub fn kr_anchor(objective: &str, kr: &str) -> String {
     format!("kr-{objective}-{kr}")
 }
 
-/// Public URL of a page: `base_url` + its path, without a trailing `index.html`
-/// (feeds and the sitemap).
+/// Public URL of a page: `base_url` + its path, without a trailing `index.html`,
+/// escaped ([`escape_path`]): what the feed, the sitemap and canonical links hold,
+/// so a tag page is `…/tags/%E4%BE%A1%E6%A0%BC/`, plain ASCII, as a sitemap needs.
 pub fn public(base: &str, path: &str) -> String {
-    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(path))
+    format!("{base}{}", escape_path(path.strip_suffix("index.html").unwrap_or(path)))
 }
 
-/// A page's canonical URL under an absolute `base`: its path without `index.html`.
+/// A page's canonical URL under an absolute `base`: its [`public`] URL.
 pub fn canonical(base: &str, path: &str) -> String {
-    format!("{base}{}", path.trim_end_matches("index.html"))
+    public(base, path)
+}
+
+/// A path as a URI's path (RFC 3986): each byte of its UTF-8 other than a `pchar`
+/// (unreserved, sub-delims, `:`, `@`) or `/` as `%XX`. What a browser sends for
+/// the page's relative links, and what a server decodes back to the folder name.
+/// (`&` stays: XML and HTML escape it where the URL is written.)
+pub fn escape_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The URL of a learning in the exports: its anchor in the team's review, under
@@ -291,6 +309,14 @@ mod tests {
         );
         assert_eq!(public("https://x.test/", "feed.xml"), "https://x.test/feed.xml");
         assert_eq!(canonical("https://x.test/", "index.html"), "https://x.test/");
+        assert_eq!(
+            public("https://x.test/okr/", "tags/価格/index.html"),
+            "https://x.test/okr/tags/%E4%BE%A1%E6%A0%BC/"
+        );
+        assert_eq!(
+            escape_path("tags/a b%c#d?e\"f<g>h^i`j{k|l}m[n]o/&'!@:"),
+            "tags/a%20b%25c%23d%3Fe%22f%3Cg%3Eh%5Ei%60j%7Bk%7Cl%7Dm%5Bn%5Do/&'!@:"
+        );
         assert_eq!(
             learning_export("/", "2025-Q3", "product", "l-1"),
             "/quarters/2025-Q3/product/#l-1"

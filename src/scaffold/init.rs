@@ -84,19 +84,21 @@ fn site_config(lang: Language, title: &str) -> String {
         .into_iter()
         .map(|s| toml::Value::String(s).to_string())
         .collect();
-    let (year_note, sections_note) = if ja {
+    let (url_note, year_note, sections_note) = if ja {
         (
+            "# 公開先のアドレス（例: \"https://okr.example.co.jp/\"）。\"/\" のままではサイトマップと\n# Atom フィードを書き出さず、check が警告する。ページのリンクは相対なので、どちらでも動く",
             "# 年度の始まりの月（4 = 4月始まりの年度、1 = 暦年の四半期）",
             "# 振り返りに書く見出し（この順に）。欠けた見出しや空の見出しは警告になる",
         )
     } else {
         (
+            "# The address the site is published at (e.g. \"https://okr.example.com/\"). With \"/\",\n# no sitemap or Atom feed is written and check warns; pages link relatively either way",
             "# The month the year starts in (1 = calendar quarters, 4 = a fiscal year from April)",
             "# The headings a retrospective holds, in this order; a missing or empty one is a warning",
         )
     };
     format!(
-        "title = \"{title}\"\nbase_url = \"/\"\nlanguage = \"{}\"\n{year_note}\nfiscal_year_start_month = {}\n\n[scoring]\ngreen = 0.7\nyellow = 0.4\n\n[review]\n{sections_note}\nsections = [{}]\n\n[learnings]\nheadings = [\"学び\", \"Learnings\"]\n",
+        "title = \"{title}\"\n{url_note}\nbase_url = \"/\"\nlanguage = \"{}\"\n{year_note}\nfiscal_year_start_month = {}\n\n[scoring]\ngreen = 0.7\nyellow = 0.4\n\n[review]\n{sections_note}\nsections = [{}]\n\n[learnings]\nheadings = [\"学び\", \"Learnings\"]\n",
         lang.code(),
         fiscal_year_start_month(lang),
         sections.join(", ")

@@ -72,7 +72,10 @@ fn export_holds_the_scores_the_format_defines() {
     assert_eq!(learnings.len(), 2);
     assert_eq!(learnings[0]["text"], "テンプレート体験が行動を誘発する");
     assert_eq!(learnings[0]["tags"], serde_json::json!(["テンプレート", "onboarding"]));
-    assert_eq!(learnings[0]["url"], "/okr/quarters/2025-Q3/product/#learning-1");
+    assert_eq!(
+        learnings[0]["url"],
+        "https://intra.example.com/okr/quarters/2025-Q3/product/#learning-1"
+    );
 }
 
 #[test]

@@ -493,7 +493,8 @@ fn no_output_file_can_run_script_from_content() {
 
 #[test]
 fn every_hostile_string_reaches_the_output_as_text() {
-    let (_dir, out) = build(&hostile_root(), &[]);
+    // An absolute base_url, so the feed and the sitemap are written too.
+    let (_dir, out) = build(&hostile_root(), &["--base-url", "https://intra.example.com/okr/"]);
     let title = format!(
         "Hostile <script>alert('site-title')</script> \"><img src=x onerror=alert('site-title')> {{{{ config }}}} {{% raw %}} </script><!-- ]]> [{LS}] [{PS}] שלום"
     );

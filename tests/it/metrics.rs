@@ -150,7 +150,12 @@ fn metric_pages_link_the_tree_show_the_action_and_changes_in_points() {
     // onboarding is green: the action in the facts only; stale on top.
     let onboarding = read(&out, "metrics/onboarding/index.html");
     assert_eq!(onboarding.matches("招待導線のログを確認する").count(), 1);
-    assert!(onboarding.contains("最新の値は2025年10月6日（26日前）"), "{onboarding}");
+    // The newest point's date, not "26 days ago": the page stays the same on later days.
+    assert!(
+        onboarding.contains("最新の値は2025年10月6日で、更新間隔の2倍を過ぎています。"),
+        "{onboarding}"
+    );
+    assert!(!onboarding.contains("日前"), "{onboarding}");
     // 45% → 50%: the change is 5 points; 50 is 11% more than 45, which is not shown.
     let main = main_of(&onboarding);
     assert!(main.contains("<td class=\"num\">+5.0ポイント</td>"), "{main}");
@@ -191,7 +196,10 @@ fn the_dashboard_lists_red_then_yellow_with_its_action_then_stale() {
     assert!(has(rows[3], &["badge yellow", "#kr-activate-retention"]), "{}", rows[3]);
     // Stale only, last.
     assert!(
-        has(rows[4], &["badge stale", "metrics/onboarding/", "26日前"]),
+        has(
+            rows[4],
+            &["badge stale", "metrics/onboarding/", "最新の値は2025年10月6日で"]
+        ),
         "{}",
         rows[4]
     );
@@ -219,7 +227,7 @@ fn metrics_json_has_every_field_and_no_private_metric() {
         &serde_json::json!({
             "id": "revenue",
             "name": "月次売上",
-            "url": "/okr/metrics/revenue/",
+            "url": "https://intra.example.com/okr/metrics/revenue/",
             "unit": "万円",
             "unit_one": null,
             "unit_position": "after",

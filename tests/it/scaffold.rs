@@ -20,6 +20,16 @@ fn check_drafts(site: &std::path::Path) -> String {
     String::from_utf8_lossy(&out.get_output().stderr).into_owned()
 }
 
+/// Sets the base_url `init` leaves relative (`/`) to where the site is published,
+/// as its okrsite.toml's comment asks: `check --strict` then has nothing to say.
+fn publish_at_an_address(site: &std::path::Path) {
+    let toml = site.join("okrsite.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains("\nbase_url = \"/\"\n"), "{text}");
+    let text = text.replace("\nbase_url = \"/\"\n", "\nbase_url = \"https://okr.example.com/\"\n");
+    std::fs::write(toml, text).unwrap();
+}
+
 /// 2026-11-21 and 2026-01-15 (a new year: the example quarter is the previous year's Q4).
 const DAYS: [&str; 2] = ["1795219200", "1768435200"];
 
@@ -35,6 +45,20 @@ fn init_makes_a_site_that_passes_check_strict_and_builds() {
                 .args(["--lang", lang])
                 .assert()
                 .success();
+            // Relative, as init leaves it: no error, one warning (no sitemap or
+            // feed without the site's address), which --strict fails on.
+            let said = okrsite(epoch).args(["check", "--root"]).arg(&site).assert().success();
+            let said = String::from_utf8_lossy(&said.get_output().stderr).into_owned();
+            assert!(
+                said.contains("0 errors, 1 warning") && said.contains("sitemap.xml"),
+                "{said}"
+            );
+            okrsite(epoch)
+                .args(["check", "--strict", "--root"])
+                .arg(&site)
+                .assert()
+                .code(1);
+            publish_at_an_address(&site);
             okrsite(epoch)
                 .args(["check", "--strict", "--root"])
                 .arg(&site)
@@ -120,6 +144,7 @@ fn new_bridges_from_the_previous_quarter_passes_check_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("okr");
     okrsite(DAYS[0]).arg("init").arg(&site).assert().success();
+    publish_at_an_address(&site);
     // The example quarter is 2026-Q2 (a fiscal year from April); start 2026-Q3.
     okrsite(DAYS[0])
         .args(["new", "2026-Q3", "product", "--root"])

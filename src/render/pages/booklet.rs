@@ -42,6 +42,7 @@ pub fn booklet_page(v: &Views<'_>, qi: usize) -> Page {
         title: v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter)),
         nav: "quarters",
         data,
+        as_of: super::page::running(v, qi),
     }
 }
 

@@ -69,6 +69,7 @@ pub fn dashboard(v: &Views<'_>) -> Page {
     data.alerts = alerts(v);
     data.attention = attention(v);
     Page {
+        as_of: super::page::any_running(v),
         path: "index.html".into(),
         template: "index.html",
         title: v.t.get("dashboard_title").into(),

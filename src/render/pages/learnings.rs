@@ -63,6 +63,7 @@ pub fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
     data.insert("tags_all", &all);
     data.insert("pager", &pager);
     Page {
+        as_of: false,
         path: paged_path(&first, n),
         template: "learnings.html",
         title: format!("{}{suffix}", v.t.get("learnings_title")),

@@ -99,6 +99,7 @@ pub fn metrics_index(v: &Views<'_>) -> Page {
         title: v.t.get("metrics_title").into(),
         nav: "metrics",
         data,
+        as_of: false,
     }
 }
 
@@ -182,7 +183,7 @@ struct Data<'a> {
     action: Option<&'a str>,
     /// The action again at the top, when the newest value is red or yellow.
     act_now: bool,
-    /// "stale: newest point … days ago", when the data stopped arriving.
+    /// "No new data: the newest point is …", when the data stopped arriving.
     stale: Option<String>,
     /// The metrics this one drives (its KPI tree parents) and those driving it.
     drives: Vec<MetricLink>,
@@ -209,12 +210,13 @@ fn metric_link(v: &Views<'_>, m: &Metric) -> MetricLink {
     }
 }
 
-/// "Stale: the newest point is 2025年10月6日 (26 days ago)", or none.
+/// "No new data: the newest point is 2025年10月6日, …", or none. Without a count
+/// of days since: the text then stays as it is from the day the metric turns
+/// stale until new data comes (a page that changed every day would be rewritten
+/// by every rebuild).
 pub fn stale_text(v: &Views<'_>, m: &Metric) -> Option<String> {
-    insight::metric_band::staleness(m, v.site.today).map(|s| {
-        let days = usize::try_from(s.days).unwrap_or(0);
-        v.t.count_with("metric_stale_since", days, &[("date", &v.fmt.date(s.newest))])
-    })
+    insight::metric_band::staleness(m, v.site.today)
+        .map(|s| v.t.fill("metric_stale_since", "date", &v.fmt.date(s.newest)))
 }
 
 /// `levers`: the indices of the metrics that drive `m` ([`insight::kpi_tree::levers`]).
@@ -265,6 +267,7 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[us
         title: m.name.clone(),
         nav: "metrics",
         data: ctx(&data),
+        as_of: false,
     }
 }
 

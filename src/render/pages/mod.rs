@@ -218,6 +218,7 @@ impl Planner<'_, '_> {
                 title: v.t.get("not_found_title").into(),
                 nav: "",
                 data: tera::Context::new(),
+                as_of: false,
             },
         }
     }

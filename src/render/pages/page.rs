@@ -6,6 +6,7 @@ use tera::Context;
 
 use super::tags::TagCollision;
 use crate::files::{OutputFile, SinkError};
+use crate::model::QuarterStatus;
 use crate::render::theme::{Theme, error_chain};
 use crate::render::views::Views;
 
@@ -16,6 +17,28 @@ pub struct Page {
     pub title: String,
     pub nav: &'static str,
     pub data: Context,
+    /// Whether the page says as of which day it stands (`as_of` in the footer and on
+    /// a printed sheet): the running quarter's pages (its reviews' values expected
+    /// by today, on-track states) and the dashboard while a quarter runs (days
+    /// left). Every other page reads no more of today than where a threshold lies
+    /// (a metric turning stale, a quarter ending), so it stays byte-identical on a
+    /// later day and a rebuild with no content change rewrites none of them.
+    /// (A running quarter's scores on team, metric and index pages are those of
+    /// the newest values, labelled as an outlook: they change with the content.)
+    pub as_of: bool,
+}
+
+/// Whether quarter `qi` is running: its outlooks and expected values hold for today.
+pub fn running(v: &Views<'_>, qi: usize) -> bool {
+    v.site
+        .quarters
+        .get(qi)
+        .is_some_and(|q| q.status == QuarterStatus::InProgress)
+}
+
+/// Whether any quarter is running (the dashboard).
+pub fn any_running(v: &Views<'_>) -> bool {
+    (0..v.site.quarters.len()).any(|qi| running(v, qi))
 }
 
 /// A page's data as the template's context.
@@ -93,7 +116,12 @@ pub fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<O
     page.data.insert_value("t", theme.strings_value.clone());
     page.data.insert("nav", page.nav);
     page.data.insert("page_title", &page.title);
-    page.data.insert("today", &views.fmt.date(site.today));
+    // `today` for custom templates; the theme shows `as_of`, on the pages it is set for.
+    let today = views.fmt.date(site.today);
+    page.data.insert("as_of", &page.as_of.then_some(&today));
+    page.data.insert("today", &today);
+    // feed.xml is written only under an absolute base_url (`render::feeds`).
+    page.data.insert("has_feed", &site.config.base_url.is_absolute());
     let canonical = absolute_base.map(|b| crate::render::urls::canonical(b, &page.path));
     page.data.insert("canonical", &canonical);
     // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.

@@ -70,6 +70,7 @@ pub fn quarters_index(v: &Views<'_>) -> Page {
         title: v.t.get("quarters_title").into(),
         nav: "quarters",
         data,
+        as_of: false,
     }
 }
 
@@ -185,6 +186,7 @@ pub fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
         title,
         nav: "quarters",
         data: ctx(&data),
+        as_of: super::page::running(v, qi),
     }
 }
 

@@ -54,6 +54,7 @@ pub fn review_page(v: &Views<'_>, qi: usize, ti: usize, view: TeamQuarterView, r
         title,
         nav: "quarters",
         data,
+        as_of: super::page::running(v, qi),
     }
 }
 

@@ -57,6 +57,7 @@ pub fn search_documents(v: &Views<'_>) -> Vec<SearchDoc> {
 /// The search page: the index is loaded by its script.
 pub fn search_page(v: &Views<'_>) -> Page {
     Page {
+        as_of: false,
         path: "search/index.html".into(),
         template: "search.html",
         title: v.t.get("search_title").into(),

@@ -107,6 +107,7 @@ pub fn tags_index(v: &Views<'_>, tags: &[TagCount]) -> Page {
         title: v.t.get("tags_title").into(),
         nav: "learnings",
         data,
+        as_of: false,
     }
 }
 
@@ -137,6 +138,7 @@ pub fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) ->
         filters: learning_filters(v, FilterTags::Fixed(&tag.name)),
     };
     Page {
+        as_of: false,
         path: paged_path(&tag.url, n),
         template: "tag.html",
         title: format!("{}{suffix}", v.t.fill("tag_title", "tag", &tag.name)),

@@ -34,6 +34,7 @@ pub fn teams_index(v: &Views<'_>) -> Page {
         title: v.t.get("teams_title").into(),
         nav: "teams",
         data,
+        as_of: false,
     }
 }
 
@@ -77,6 +78,7 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
         title: team.name.clone(),
         nav: "teams",
         data: ctx(&data),
+        as_of: false,
     }
 }
 
