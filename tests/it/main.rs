@@ -20,6 +20,7 @@ mod metrics;
 mod no_panic;
 mod numbers;
 mod practice;
+mod publish;
 mod review;
 mod safety;
 mod sample;
