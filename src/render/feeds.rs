@@ -33,6 +33,8 @@ pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> Option<String> 
         return None;
     }
     let mut entries: Vec<(String, String)> = Vec::new();
+    // Atom wants an author on the feed unless every entry names one.
+    let mut unsigned = false;
     for q in &site.quarters {
         for tq in &q.teams {
             let Some(r) = &tq.retro else { continue };
@@ -43,6 +45,7 @@ pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> Option<String> 
                 .iter()
                 .map(|l| format!("{bullet}{}", texts.text(l)))
                 .collect();
+            unsigned |= r.authors.is_empty();
             let authors: String = r
                 .authors
                 .iter()
@@ -86,6 +89,9 @@ pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> Option<String> 
         esc(base),
         esc(&urls::public(base, "feed.xml")),
     ));
+    if unsigned {
+        out.push_str(&format!("<author><name>{}</name></author>\n", esc(&site.config.title)));
+    }
     for (_, e) in entries {
         out.push_str(&e);
     }

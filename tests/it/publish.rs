@@ -267,7 +267,19 @@ fn feed_ids_are_the_sites_and_reviews_urls_and_survive_title_changes() {
         let page = format!("{}index.html", percent_decode(id.strip_prefix(SAMPLE_URL).unwrap()));
         assert!(before.join(&page).is_file(), "{id} is no page");
     }
-    // Rename the site and a retrospective: the ids stay.
+    let feed_authors = |feed: &str| {
+        let doc = roxmltree::Document::parse(feed).unwrap();
+        doc.root_element()
+            .children()
+            .filter(|n| n.has_tag_name("author"))
+            .count()
+    };
+    assert_eq!(
+        feed_authors(&read(&before, "feed.xml")),
+        0,
+        "every entry has its authors"
+    );
+    // Rename the site and a retrospective (and drop its authors): the ids stay.
     let toml = site.path().join("okrsite.toml");
     let text = std::fs::read_to_string(&toml)
         .unwrap()
@@ -276,9 +288,13 @@ fn feed_ids_are_the_sites_and_reviews_urls_and_survive_title_changes() {
     let retro = site.path().join("content/2025-Q3/product.md");
     let text = std::fs::read_to_string(&retro).unwrap();
     let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
-    std::fs::write(&retro, text.replacen(&title_line, "title: \"A new title: <b>\"", 1)).unwrap();
+    let text = text.replacen(&title_line, "title: \"A new title: <b>\"", 1);
+    let authors_line = text.lines().find(|l| l.starts_with("authors:")).unwrap().to_string();
+    std::fs::write(&retro, text.replacen(&format!("{authors_line}\n"), "", 1)).unwrap();
     let (after, _) = build(site.path(), FEB_10, "after", &[]);
     let feed = read(&after, "feed.xml");
     assert!(feed.contains("<title>Renamed &amp; Co</title>") && feed.contains("A new title: &lt;b&gt;"));
     assert_eq!(feed_ids(&feed), (feed_id, entry_ids));
+    // An entry without authors: Atom then wants one on the feed.
+    assert_eq!(feed_authors(&feed), 1, "{feed}");
 }
