@@ -57,8 +57,8 @@ pub fn render_site(
     html_pages.sort();
     let html_pages: Vec<&str> = html_pages.iter().map(String::as_str).collect();
     sink.put(OutputFile::new("sitemap.xml", feeds::sitemap(site, &html_pages)))?;
-    for (name, bytes) in theme::STATIC {
-        sink.put(OutputFile::new(format!("assets/{name}"), bytes.to_vec()))?;
+    for asset in &theme.assets {
+        sink.put(OutputFile::new(asset.path.clone(), asset.bytes.clone()))?;
     }
     Ok(Rendered {
         learnings: std::mem::take(&mut views.learnings),
