@@ -162,6 +162,8 @@ impl Builder {
             base_url: Some(self.url.clone()),
             drafts: self.drafts,
             today: (self.today)(),
+            // Served pages are not read from .gz / .br copies: making them would only slow edits.
+            compress: false,
             progress: None,
             session: Some(self.session.clone()),
         }

@@ -12,6 +12,7 @@ mod charts;
 mod check;
 mod checkin;
 mod common;
+mod compress;
 mod csp;
 mod diagnostics;
 mod hostile;

@@ -111,6 +111,7 @@ pub fn session_build(root: &Path) -> okrsite::build::BuildOptions {
         base_url: None,
         drafts: false,
         today: jiff::civil::date(2025, 11, 1),
+        compress: false,
         progress: None,
         session: Some(std::sync::Arc::new(okrsite::build::Session::default())),
     }
