@@ -122,7 +122,11 @@ pub fn unfingerprinted(path: &str) -> Option<String> {
     if !is_hash || stem.is_empty() {
         return None;
     }
-    Some(if dir.is_empty() { format!("{stem}.{ext}") } else { format!("{dir}/{stem}.{ext}") })
+    Some(if dir.is_empty() {
+        format!("{stem}.{ext}")
+    } else {
+        format!("{dir}/{stem}.{ext}")
+    })
 }
 
 /// The Subresource Integrity value of a file (`integrity="sha384-…"`).

@@ -127,7 +127,8 @@ fn asset_function(assets: &[Asset]) -> impl Fn(tera::Kwargs, &tera::State) -> te
     let values: std::collections::BTreeMap<&'static str, tera::Value> = assets
         .iter()
         .map(|a| {
-            let fields = std::collections::BTreeMap::from([("path", a.path.as_str()), ("integrity", a.integrity.as_str())]);
+            let fields =
+                std::collections::BTreeMap::from([("path", a.path.as_str()), ("integrity", a.integrity.as_str())]);
             (a.name, tera::Value::from_serializable(&fields))
         })
         .collect();

@@ -43,7 +43,13 @@ fn script(text: &'static str) -> impl IntoResponse {
 }
 
 fn own_file(text: &'static str, content_type: &'static str) -> impl IntoResponse {
-    ([(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, content_type)], text)
+    (
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, content_type),
+        ],
+        text,
+    )
 }
 
 /// The current state as one message, for short polls and tools.

@@ -51,16 +51,26 @@ fn compressed_copies_are_complete_exact_and_the_same_every_build() {
             let original = by_path
                 .get(&path[..path.len() - 3])
                 .unwrap_or_else(|| panic!("{path} has no original"));
-            let back = if path.ends_with(".gz") { gunzip(bytes) } else { unbrotli(bytes) };
+            let back = if path.ends_with(".gz") {
+                gunzip(bytes)
+            } else {
+                unbrotli(bytes)
+            };
             assert!(back == *original, "{path} does not decompress to its file");
             assert!(bytes.len() < original.len(), "{path} is not smaller");
             copies += 1;
         } else if TEXT.iter().any(|ext| path.ends_with(ext)) && bytes.len() >= 256 {
             for ext in ["gz", "br"] {
-                assert!(by_path.contains_key(format!("{path}.{ext}").as_str()), "{path} has no .{ext}");
+                assert!(
+                    by_path.contains_key(format!("{path}.{ext}").as_str()),
+                    "{path} has no .{ext}"
+                );
             }
         } else {
-            assert!(!by_path.contains_key(format!("{path}.gz").as_str()), "{path} is not compressed");
+            assert!(
+                !by_path.contains_key(format!("{path}.gz").as_str()),
+                "{path} is not compressed"
+            );
         }
     }
     assert!(copies > 40, "{copies} copies");
@@ -79,7 +89,11 @@ fn without_compress_there_are_no_copies_and_a_build_removes_the_old_ones() {
     build(site.path(), &out, true);
     assert!(output_files(&out).iter().any(|(p, _)| is_copy(p)));
     build(site.path(), &out, false);
-    let left: Vec<String> = output_files(&out).into_iter().map(|(p, _)| p).filter(|p| is_copy(p)).collect();
+    let left: Vec<String> = output_files(&out)
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| is_copy(p))
+        .collect();
     assert!(left.is_empty(), "copies left: {left:?}");
     // The config key does what the flag does.
     let config = site.path().join("okrsite.toml");

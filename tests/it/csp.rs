@@ -81,7 +81,10 @@ fn no_page_of_the_sample_or_a_fixture_needs_more_than_default_src_self() {
             sites.push((dir, FIXTURE_EPOCH));
         }
     }
-    assert!(sites.iter().any(|(d, _)| d.ends_with("hostile")), "the hostile fixture is checked");
+    assert!(
+        sites.iter().any(|(d, _)| d.ends_with("hostile")),
+        "the hostile fixture is checked"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let mut problems = Vec::new();
     for (i, (root, epoch)) in sites.iter().enumerate() {
@@ -89,7 +92,12 @@ fn no_page_of_the_sample_or_a_fixture_needs_more_than_default_src_self() {
         build(root, epoch, &out);
         problems.extend(violations(&out).into_iter().map(|p| format!("{}: {p}", root.display())));
     }
-    assert!(problems.is_empty(), "{} blocked:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} blocked:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]

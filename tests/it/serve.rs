@@ -132,7 +132,13 @@ fn serve_rebuilds_reloads_shows_errors_and_recovers() {
     let generation = state(&server.url)["generation"].as_u64().unwrap();
     // Every response carries the strict policy intranet hosts send, so a page that
     // breaks under it breaks while writing.
-    for path in ["quarters/2025-Q3/product/", "__okrsite/reload.js", "__okrsite/state", "no/such/page/", "feed.xml"] {
+    for path in [
+        "quarters/2025-Q3/product/",
+        "__okrsite/reload.js",
+        "__okrsite/state",
+        "no/such/page/",
+        "feed.xml",
+    ] {
         assert_eq!(policy(&format!("{}{path}", server.url)), "default-src 'self'", "{path}");
     }
 
@@ -276,7 +282,10 @@ fn serve_started_on_broken_content_shows_the_diagnostics_as_a_page_and_recovers(
             "{path}: {html}"
         );
         assert!(html.contains("__okrsite/reload.js"), "{path}: the live-reload script");
-        assert!(!html.contains("<style") && !html.contains(" style="), "{path}: inline styles: {html}");
+        assert!(
+            !html.contains("<style") && !html.contains(" style="),
+            "{path}: inline styles: {html}"
+        );
         assert_eq!(policy(&format!("{}{path}", server.url)), "default-src 'self'", "{path}");
     }
     // Outside the base path: a page too, with the diagnostics.

@@ -255,7 +255,11 @@ fn site_templates_override_the_theme_and_static_is_copied() {
     // …and replace the theme's stylesheet, which every page links under its hashed name.
     let css = common::asset_path(&out, "assets/okrsite.css");
     assert_eq!(std::fs::read_to_string(out.join(&css)).unwrap(), "body{}");
-    assert!(std::fs::read_to_string(out.join("index.html")).unwrap().contains(&format!("href=\"{css}\"")));
+    assert!(
+        std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains(&format!("href=\"{css}\""))
+    );
 
     std::fs::write(site.path().join("templates/404.html"), "{% if %}").unwrap();
     let o = common::okrsite()
