@@ -268,6 +268,25 @@ mod tests {
     }
 
     #[test]
+    fn a_page_that_differs_only_in_a_stylesheets_new_name_is_not_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+        let (old_css, new_css) = (
+            "assets/okrsite.0000000000000000.css",
+            "assets/okrsite.1111111111111111.css",
+        );
+        for (folder, css, other) in [(&old, old_css, "x"), (&new, new_css, "y")] {
+            std::fs::create_dir_all(folder.join("assets")).unwrap();
+            std::fs::write(folder.join(css), "body{}").unwrap();
+            std::fs::write(folder.join("a.html"), format!("<link href=\"../{css}\">")).unwrap();
+            std::fs::write(folder.join("b.html"), format!("<link href=\"{css}\">{other}")).unwrap();
+        }
+        let change = Change::between(&files(&["a.html", "b.html", new_css]), &old, &new);
+        assert_eq!(change.pages, Some(files(&["b.html"])));
+        assert_eq!(change.css, files(&[new_css]));
+    }
+
+    #[test]
     fn a_replaced_generation_is_removed_once_no_request_holds_it() {
         let dir = tempfile::tempdir().unwrap();
         let (_tx, rx) = watch::channel(false);

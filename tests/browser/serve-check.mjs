@@ -154,6 +154,9 @@ const browser = await chromium.launch({
 async function openTab(context, check, rel) {
   const page = await context.newPage();
   page.on('pageerror', (e) => fail(check, `${rel}: page error: ${e.message}`));
+  // serve sends `Content-Security-Policy: default-src 'self'`: the live reload (its
+  // scripts, worker and event stream) and the pages must all keep to it.
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) fail(check, `${rel}: ${m.text()}`); });
   page.loads = 0;
   page.on('load', () => { page.loads += 1; });
   const started = Date.now();
@@ -165,6 +168,8 @@ async function openTab(context, check, rel) {
   }
   page.loadMs = Date.now() - started;
   if (response && response.status() !== 200) fail(check, `${rel}: HTTP ${response.status()}`);
+  if (response && (await response.headerValue('content-security-policy')) !== "default-src 'self'")
+    fail(check, `${rel}: no Content-Security-Policy: default-src 'self'`);
   return page;
 }
 
