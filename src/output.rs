@@ -292,6 +292,14 @@ impl Staging {
             if !compress::wanted(path, bytes.len()) {
                 return Ok(());
             }
+            if let Some(copies) = self.previous_copies(path, &bytes) {
+                for (name, copy) in copies {
+                    if !staged.contains(name.as_str()) {
+                        self.put(&name, &copy)?;
+                    }
+                }
+                return Ok(());
+            }
             let cannot = |e| OutputError::io(msg!("io.write"), &full, e);
             let (gz, br) = rayon::join(|| compress::gzip(&bytes), || compress::brotli(&bytes));
             for (ext, copy) in [("gz", gz.map_err(cannot)?), ("br", br.map_err(cannot)?)] {
@@ -302,6 +310,18 @@ impl Staging {
             }
             Ok(())
         })
+    }
+
+    /// The previous site's `.gz` and `.br` of `path` when both decompress to `bytes`:
+    /// brotli at quality 11 takes most of a compressed build, and most files of a
+    /// rebuild are unchanged. Checked by decompressing, so a copy that is stale (or a
+    /// site's own file of that name) is never taken for one.
+    fn previous_copies(&self, path: &str, bytes: &[u8]) -> Option<[(String, Vec<u8>); 2]> {
+        let previous = self.previous.as_ref()?;
+        let read = |ext: &str| std::fs::read(previous.join(format!("{path}.{ext}"))).ok();
+        let (gz, br) = (read("gz")?, read("br")?);
+        let same = compress::gunzip(&gz).is_ok_and(|b| b == bytes) && compress::unbrotli(&br).is_ok_and(|b| b == bytes);
+        same.then(|| [(format!("{path}.gz"), gz), (format!("{path}.br"), br)])
     }
 
     /// Moves the new site in, in place of the previous one.

@@ -87,7 +87,15 @@ fn without_compress_there_are_no_copies_and_a_build_removes_the_old_ones() {
     build(site.path(), &out, false);
     assert!(!output_files(&out).iter().any(|(p, _)| is_copy(p)));
     build(site.path(), &out, true);
-    assert!(output_files(&out).iter().any(|(p, _)| is_copy(p)));
+    let compressed = output_files(&out);
+    assert!(compressed.iter().any(|(p, _)| is_copy(p)));
+    // A rebuild takes the unchanged copies over from the previous site: the same files.
+    build(site.path(), &out, true);
+    assert!(output_files(&out) == compressed, "a compressed rebuild differs");
+    // A stale copy (edited by hand) is not taken over.
+    std::fs::write(out.join("index.html.br"), b"stale").unwrap();
+    build(site.path(), &out, true);
+    assert!(output_files(&out) == compressed, "a stale copy was kept");
     build(site.path(), &out, false);
     let left: Vec<String> = output_files(&out)
         .into_iter()
