@@ -27,6 +27,7 @@ fn main() {
         base_url: None,
         drafts: false,
         today,
+        compress: false,
         progress: None,
         session: Some(session),
     };

@@ -208,6 +208,9 @@ pub struct BuildOptions {
     pub base_url: Option<crate::base_url::BaseUrl>,
     pub drafts: bool,
     pub today: Date,
+    /// Write `.gz` and `.br` beside every text file (`--compress`; the config key
+    /// `compress` turns it on too).
+    pub compress: bool,
     /// Called with the stage being entered ("reading", "rendering", "writing").
     pub progress: Option<Progress>,
     /// Kept between builds by `serve`; `None` for a one-off build.
@@ -369,6 +372,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         other => other.map_err(BuildError::Render)?,
     };
     add_site_static(&opts.root, &ignore, &sink).map_err(BuildError::Static)?;
+    // `serve` never compresses (its generations are Target::Generation): it does not
+    // serve the copies, and making them would only slow every edit.
+    let generation = matches!(opts.target, Target::Generation { .. });
+    if opts.compress || (site.config.compress && !generation) {
+        let mut written: Vec<String> = sink.written().iter().cloned().collect();
+        written.sort();
+        staging.precompress(&written).map_err(BuildError::OutputFolder)?;
+        timer.lap("precompress");
+    }
     if cancelled() {
         return Err(BuildError::Cancelled);
     }

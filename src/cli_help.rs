@@ -25,6 +25,7 @@ fn help_texts() -> Vec<(&'static str, &'static str, Message)> {
         ("build", "base_url", msg!("help.build.base_url")),
         ("build", "drafts", msg!("help.build.drafts")),
         ("build", "force", msg!("help.build.force")),
+        ("build", "compress", msg!("help.build.compress")),
         ("serve", "", msg!("help.serve.about")),
         ("serve", "+", msg!("help.serve.after")),
         ("serve", "root", msg!("help.root")),

@@ -86,6 +86,8 @@ pub struct Config {
     pub tag_aliases: std::collections::BTreeMap<String, String>,
     /// Keep raw HTML in Markdown as written (trusted authors only); sanitised otherwise.
     pub allow_html: bool,
+    /// Write `.gz` and `.br` beside every text file (`build --compress` does too).
+    pub compress: bool,
     /// "Today" pinned for an archived or demo site (`as_of`): it wins over
     /// `SOURCE_DATE_EPOCH` and the system date (see `build::check_cached`).
     #[serde(skip)]
@@ -109,6 +111,7 @@ impl Config {
             review_sections: default_review_sections(Language::Ja),
             tag_aliases: Default::default(),
             allow_html: false,
+            compress: false,
             as_of: None,
         }
     }
@@ -130,6 +133,7 @@ struct RawConfig {
     review: Option<RawReview>,
     tags: Option<RawTags>,
     allow_html: Option<bool>,
+    compress: Option<bool>,
     /// A string `"2026-11-21"` or a TOML date `2026-11-21`.
     as_of: Option<toml::Spanned<toml::Value>>,
 }
@@ -234,6 +238,7 @@ const TOP_KEYS: &[&str] = &[
     "review",
     "tags",
     "allow_html",
+    "compress",
     "as_of",
 ];
 
@@ -288,6 +293,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         config.tag_aliases = tags.aliases;
     }
     config.allow_html = raw.allow_html.unwrap_or(false);
+    config.compress = raw.compress.unwrap_or(false);
     if let Some(as_of) = raw.as_of {
         config.as_of = r.as_of(&as_of);
     }

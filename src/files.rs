@@ -112,6 +112,23 @@ pub fn fingerprinted(path: &str, bytes: &[u8]) -> String {
     if dir.is_empty() { name } else { format!("{dir}/{name}") }
 }
 
+/// `assets/okrsite.<hash>.css` → `assets/okrsite.css`: the name a fingerprinted file
+/// had before [`fingerprinted`]; `None` for a name without a fingerprint.
+pub fn unfingerprinted(path: &str) -> Option<String> {
+    let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
+    let (rest, ext) = name.rsplit_once('.')?;
+    let (stem, hash) = rest.rsplit_once('.')?;
+    let is_hash = hash.len() == FINGERPRINT_HEX && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !is_hash || stem.is_empty() {
+        return None;
+    }
+    Some(if dir.is_empty() {
+        format!("{stem}.{ext}")
+    } else {
+        format!("{dir}/{stem}.{ext}")
+    })
+}
+
 /// The Subresource Integrity value of a file (`integrity="sha384-…"`).
 pub fn integrity(bytes: &[u8]) -> String {
     use base64::Engine;

@@ -48,6 +48,8 @@ enum Command {
         drafts: bool,
         #[arg(long)]
         force: bool,
+        #[arg(long)]
+        compress: bool,
     },
     Serve {
         #[arg(long, value_name = "DIR", default_value = ".")]
@@ -147,6 +149,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             force,
+            compress,
         } => {
             let opts = BuildOptions {
                 root,
@@ -154,6 +157,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 today,
+                compress,
                 progress: None,
                 session: None,
             };

@@ -5,6 +5,7 @@
 //! build at a time writes into an output (a lock on the marker file).
 
 mod commit;
+pub mod compress;
 pub mod location;
 
 use crate::msg;
@@ -276,6 +277,51 @@ impl Staging {
             changed.push(path.to_string());
         }
         Ok(())
+    }
+
+    /// Writes `.gz` and `.br` copies beside each of `paths` (staged files) that
+    /// [`compress::wanted`], on every core, through [`Staging::put`]: an unchanged
+    /// copy is hard-linked from the previous site like any file. A copy is not
+    /// written over a file of the same name already staged (a site's own `static/`).
+    pub fn precompress(&self, paths: &[String]) -> Result<(), OutputError> {
+        use rayon::prelude::*;
+        let staged: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        paths.par_iter().try_for_each(|path| {
+            let full = self.dir.join(path);
+            let bytes = std::fs::read(&full).map_err(|e| OutputError::io(msg!("io.read"), &full, e))?;
+            if !compress::wanted(path, bytes.len()) {
+                return Ok(());
+            }
+            if let Some(copies) = self.previous_copies(path, &bytes) {
+                for (name, copy) in copies {
+                    if !staged.contains(name.as_str()) {
+                        self.put(&name, &copy)?;
+                    }
+                }
+                return Ok(());
+            }
+            let cannot = |e| OutputError::io(msg!("io.write"), &full, e);
+            let (gz, br) = rayon::join(|| compress::gzip(&bytes), || compress::brotli(&bytes));
+            for (ext, copy) in [("gz", gz.map_err(cannot)?), ("br", br.map_err(cannot)?)] {
+                let name = format!("{path}.{ext}");
+                if !staged.contains(name.as_str()) {
+                    self.put(&name, &copy)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The previous site's `.gz` and `.br` of `path` when both decompress to `bytes`:
+    /// brotli at quality 11 takes most of a compressed build, and most files of a
+    /// rebuild are unchanged. Checked by decompressing, so a copy that is stale (or a
+    /// site's own file of that name) is never taken for one.
+    fn previous_copies(&self, path: &str, bytes: &[u8]) -> Option<[(String, Vec<u8>); 2]> {
+        let previous = self.previous.as_ref()?;
+        let read = |ext: &str| std::fs::read(previous.join(format!("{path}.{ext}"))).ok();
+        let (gz, br) = (read("gz")?, read("br")?);
+        let same = compress::gunzip(&gz).is_ok_and(|b| b == bytes) && compress::unbrotli(&br).is_ok_and(|b| b == bytes);
+        same.then(|| [(format!("{path}.gz"), gz), (format!("{path}.br"), br)])
     }
 
     /// Moves the new site in, in place of the previous one.

@@ -247,9 +247,11 @@ fn router(served: Arc<Served>, policy: Arc<HostPolicy>) -> Router {
         .route(&format!("{base}__okrsite/state"), get(reload::state))
         .route(&format!("{base}__okrsite/reload.js"), get(reload::reload_js))
         .route(&format!("{base}__okrsite/worker.js"), get(reload::worker_js))
+        .route(&format!("{base}__okrsite/overlay.css"), get(reload::overlay_css))
         .fallback(get(http::file))
         .with_state(served)
         .layer(axum::middleware::from_fn_with_state(policy, http::only_own_host))
+        .layer(axum::middleware::from_fn(http::content_security_policy))
 }
 
 /// The URL readers use: the bound address (a reachable one for a wildcard

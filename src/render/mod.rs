@@ -59,8 +59,8 @@ pub fn render_site(
     if let Some(sitemap) = feeds::sitemap(site, &html_pages) {
         sink.put(OutputFile::new("sitemap.xml", sitemap))?;
     }
-    for (name, bytes) in theme::STATIC {
-        sink.put(OutputFile::new(format!("assets/{name}"), bytes.to_vec()))?;
+    for asset in &theme.assets {
+        sink.put(OutputFile::new(asset.path.clone(), asset.bytes.clone()))?;
     }
     Ok(Rendered {
         learnings: std::mem::take(&mut views.learnings),

@@ -88,8 +88,63 @@ pub const STATIC: &[(&str, &[u8])] = &[
 const JA: &str = include_str!("../../themes/default/i18n/ja.toml");
 const EN: &str = include_str!("../../themes/default/i18n/en.toml");
 
+/// A theme asset as the output has it: written under a name that carries a hash of
+/// its content (`assets/okrsite.<hash>.css`), so a host can cache it for a year and a
+/// redeploy can never mix a cached old copy with new pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// The theme's name for it, what templates ask for: `okrsite.css`.
+    pub name: &'static str,
+    /// Where it is written, relative to the output root: `assets/okrsite.<hash>.css`.
+    pub path: String,
+    /// Its Subresource Integrity value, `sha384-…`.
+    pub integrity: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The theme's static files, each the site's `static/assets/<name>` when it has one
+/// (a site replaces the theme's stylesheet that way), under fingerprinted names.
+pub fn assets(site_root: &Path) -> Vec<Asset> {
+    STATIC
+        .iter()
+        .map(|(name, embedded)| {
+            let own = std::fs::read(site_root.join("static/assets").join(name)).ok();
+            let bytes = own.unwrap_or_else(|| embedded.to_vec());
+            Asset {
+                name,
+                path: crate::files::fingerprinted(&format!("assets/{name}"), &bytes),
+                integrity: crate::files::integrity(&bytes),
+                bytes,
+            }
+        })
+        .collect()
+}
+
+/// The Tera function `asset(name="okrsite.css")`: `{path, integrity}` of a theme
+/// asset, its path relative to the site root (templates put `root` before it). An
+/// unknown name is an error, so a template cannot link a file that is not written.
+fn asset_function(assets: &[Asset]) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<tera::Value> + use<> {
+    let values: std::collections::BTreeMap<&'static str, tera::Value> = assets
+        .iter()
+        .map(|a| {
+            let fields =
+                std::collections::BTreeMap::from([("path", a.path.as_str()), ("integrity", a.integrity.as_str())]);
+            (a.name, tera::Value::from_serializable(&fields))
+        })
+        .collect();
+    move |kwargs: tera::Kwargs, _: &tera::State| {
+        let name: &str = kwargs.must_get("name")?;
+        values
+            .get(name)
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("asset: the theme has no asset `{name}`")))
+    }
+}
+
 pub struct Theme {
     pub tera: Tera,
+    /// The theme's static files as written ([`assets`]).
+    pub assets: Vec<Asset>,
     pub strings: Strings,
     /// `strings` as a Tera value, converted once: every page's context holds it as
     /// `t`, and Tera's values share their contents when cloned. Templates put counts
@@ -149,6 +204,8 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
     let mut tera = Tera::new();
     // Before the templates: Tera 2 checks the functions a template calls as it compiles it.
     tera.register_function("tr", strings.tera_function());
+    let assets = assets(site_root);
+    tera.register_function("asset", asset_function(&assets));
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         errors.push(template_diagnostic(
             site_root,
@@ -159,6 +216,7 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
     if errors.is_empty() {
         Ok(Theme {
             tera,
+            assets,
             strings_value: strings.to_value(),
             strings,
         })

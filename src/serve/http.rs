@@ -358,7 +358,8 @@ fn overlay_html(served: &Served, state: &SiteState) -> String {
         return String::new();
     };
     format!(
-        "<div id=\"okrsite-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;background:#2b0b0e;color:#ffe3e3;font:13px/1.5 ui-monospace,monospace;padding:12px 16px;z-index:99999;border-top:4px solid #d1343f\"><strong>{}</strong><pre style=\"white-space:pre-wrap;margin:8px 0 0\">{}</pre></div>",
+        "<div id=\"okrsite-overlay\" role=\"alert\">{}<strong>{}</strong><pre>{}</pre></div>",
+        own_stylesheet(served),
         escape_html(&msg!("serve.overlay.last_good").render(served.lang)),
         escape_html(text)
     )
@@ -406,14 +407,35 @@ fn standalone_page(served: &Served, state: &SiteState, title: &Message, body: &s
         Lang::Ja => "ja",
     };
     format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STANDALONE_CSS}</style></head><body>{body}{}</body></html>",
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>{}</head><body class=\"okrsite-own\">{body}{}</body></html>",
         escape_html(&title.render(served.lang)),
+        own_stylesheet(served),
         reload_script(served, state)
     )
 }
 
-/// The look of the server's own pages: the diagnostics as a terminal shows them.
-const STANDALONE_CSS: &str = "body{margin:0;background:#2b0b0e;color:#ffe3e3;font:15px/1.5 system-ui,sans-serif}main{max-width:60rem;margin:0 auto;padding:2rem 1rem}h1{font-size:1.3rem;margin:0 0 .5rem;color:#fff}pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.5 ui-monospace,monospace;background:#1a0507;border-left:4px solid #d1343f;padding:1rem}";
+/// The look of the server's own pages and of the diagnostics panel: a stylesheet
+/// of the server's (`__okrsite/overlay.css`), as [`CONTENT_SECURITY_POLICY`] allows.
+fn own_stylesheet(served: &Served) -> String {
+    format!(
+        "<link rel=\"stylesheet\" href=\"{}__okrsite/overlay.css\">",
+        escape_html(&served.base)
+    )
+}
+
+/// The policy every response carries: what a strict intranet host sends, so a page
+/// that would break there (an inline style, script or handler) breaks while writing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'";
+
+/// Adds [`CONTENT_SECURITY_POLICY`] to every response.
+pub async fn content_security_policy(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    response
+}
 
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

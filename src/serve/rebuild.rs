@@ -99,7 +99,7 @@ impl Builder {
             self.next_generation.fetch_add(1, Ordering::Relaxed)
         ));
         let previous = current.site.as_ref().map(|g| g.dir.clone());
-        let (overlay, outcome) = match build::build(&self.options(dir.clone(), previous)) {
+        let (overlay, outcome) = match build::build(&self.options(dir.clone(), previous.clone())) {
             Err(BuildError::Cancelled) => {
                 eprintln!("{}", msg!("serve.superseded").render(lang));
                 return Rebuilt::Cancelled;
@@ -114,10 +114,9 @@ impl Builder {
                 eprintln!("{}", done.render(lang));
                 // After an error page or at the start every tab reloads; otherwise only
                 // the tabs whose files changed.
-                let change = if current.overlay.is_some() || current.site.is_none() {
-                    Change::everything()
-                } else {
-                    Change::from_files(&built.changed)
+                let change = match &previous {
+                    Some(previous) if current.overlay.is_none() => Change::between(&built.changed, previous, &dir),
+                    _ => Change::everything(),
                 };
                 self.served.publish(Some(Arc::new(Generation { dir })), None, change);
                 self.served.remove_unused();
@@ -163,6 +162,8 @@ impl Builder {
             base_url: Some(self.url.clone()),
             drafts: self.drafts,
             today: (self.today)(),
+            // Served pages are not read from .gz / .br copies: making them would only slow edits.
+            compress: false,
             progress: None,
             session: Some(self.session.clone()),
         }

@@ -20,6 +20,7 @@ use super::served::Served;
 
 const RELOAD_JS: &str = include_str!("assets/reload.js");
 const WORKER_JS: &str = include_str!("assets/worker.js");
+const OVERLAY_CSS: &str = include_str!("assets/overlay.css");
 
 /// How soon a browser reconnects the stream after losing it (a restart).
 const RECONNECT: Duration = Duration::from_millis(500);
@@ -32,11 +33,20 @@ pub async fn worker_js() -> impl IntoResponse {
     script(WORKER_JS)
 }
 
+/// The look of the server's own pages and of the diagnostics panel.
+pub async fn overlay_css() -> impl IntoResponse {
+    own_file(OVERLAY_CSS, "text/css; charset=utf-8")
+}
+
 fn script(text: &'static str) -> impl IntoResponse {
+    own_file(text, "text/javascript; charset=utf-8")
+}
+
+fn own_file(text: &'static str, content_type: &'static str) -> impl IntoResponse {
     (
         [
             (header::CACHE_CONTROL, "no-store"),
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
         ],
         text,
     )

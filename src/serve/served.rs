@@ -2,11 +2,12 @@
 //! diagnostics overlay, and the change that led to it. It is swapped whole, so a
 //! request always reads one complete generation, never a half-written one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
+use crate::files::unfingerprinted;
 use crate::messages::Lang;
 
 /// One complete build of the site in a folder of its own. Its folder is removed
@@ -77,9 +78,55 @@ impl Change {
         }
     }
 
+    /// [`Change::from_files`] for a full rebuild from the generation in `previous` to
+    /// the one in `next`. A changed stylesheet has a new fingerprinted name, so every
+    /// page linking it changed too; a page that differs only in such names is not
+    /// counted, so open tabs swap the stylesheet in place instead of reloading.
+    pub fn between(files: &[String], previous: &Path, next: &Path) -> Change {
+        let mut change = Change::from_files(files);
+        let renames = renamed_stylesheets(&change.css, previous);
+        if let Some(pages) = change.pages.as_mut()
+            && !renames.is_empty()
+        {
+            pages.retain(|page| !same_but_names(previous, next, page, &renames));
+        }
+        change
+    }
+
     pub fn is_empty(&self) -> bool {
         self.pages.as_ref().is_some_and(Vec::is_empty) && self.css.is_empty()
     }
+}
+
+/// `(old, new)` names of each stylesheet in `css` whose fingerprinted name changed
+/// from the generation in `previous`.
+fn renamed_stylesheets(css: &[String], previous: &Path) -> Vec<(String, String)> {
+    css.iter()
+        .filter_map(|new| {
+            let plain = unfingerprinted(new)?;
+            let (dir, _) = new.rsplit_once('/')?;
+            let old = std::fs::read_dir(previous.join(dir))
+                .ok()?
+                .filter_map(Result::ok)
+                .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+                .find(|old| old != new && unfingerprinted(old).as_ref() == Some(&plain))?;
+            Some((old, new.clone()))
+        })
+        .collect()
+}
+
+/// Whether `page` in `previous`, with the `renames` made, is `page` in `next`.
+fn same_but_names(previous: &Path, next: &Path, page: &str, renames: &[(String, String)]) -> bool {
+    let (Ok(mut old), Ok(new)) = (
+        std::fs::read_to_string(previous.join(page)),
+        std::fs::read_to_string(next.join(page)),
+    ) else {
+        return false;
+    };
+    for (from, to) in renames {
+        old = old.replace(from.as_str(), to);
+    }
+    old == new
 }
 
 /// The site as served now.
@@ -218,6 +265,25 @@ mod tests {
         assert!(Change::from_files(&files(&["assets/theme.js"])).pages.is_none());
         assert!(Change::from_files(&files(&["api/scores.csv"])).is_empty());
         assert!(!Change::everything().is_empty());
+    }
+
+    #[test]
+    fn a_page_that_differs_only_in_a_stylesheets_new_name_is_not_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+        let (old_css, new_css) = (
+            "assets/okrsite.0000000000000000.css",
+            "assets/okrsite.1111111111111111.css",
+        );
+        for (folder, css, other) in [(&old, old_css, "x"), (&new, new_css, "y")] {
+            std::fs::create_dir_all(folder.join("assets")).unwrap();
+            std::fs::write(folder.join(css), "body{}").unwrap();
+            std::fs::write(folder.join("a.html"), format!("<link href=\"../{css}\">")).unwrap();
+            std::fs::write(folder.join("b.html"), format!("<link href=\"{css}\">{other}")).unwrap();
+        }
+        let change = Change::between(&files(&["a.html", "b.html", new_css]), &old, &new);
+        assert_eq!(change.pages, Some(files(&["b.html"])));
+        assert_eq!(change.css, files(&[new_css]));
     }
 
     #[test]

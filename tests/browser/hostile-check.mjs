@@ -70,7 +70,7 @@ function audit() {
   const problems = [];
   // The theme's search.js, and the index files it loads (relative to search/index.html).
   const theme = location.pathname.endsWith('/search/index.html')
-    ? /^((\.\.\/)+assets\/search\.js|(meta|[sd]\/\d+)\.js)$/
+    ? /^((\.\.\/)+assets\/search\.[0-9a-f]{16}\.js|(meta|[sd]\/\d+)\.js)$/
     : /^$ never/;
   const bad = (u) => /^(javascript|vbscript|livescript|data):/i.test(String(u).replace(/[\u0000-\u0020]/g, ''));
   for (const el of document.querySelectorAll('*')) {

@@ -26,7 +26,7 @@ for (const miss of misses) {
   const response = await page.goto(base + miss, { waitUntil: 'load' });
   if (response.status() !== 404) fail(`status ${response.status()}, want 404`);
   const state = await page.evaluate(() => {
-    const sheet = [...document.styleSheets].find((s) => s.href && s.href.endsWith('/assets/okrsite.css'));
+    const sheet = [...document.styleSheets].find((s) => s.href && /\/assets\/okrsite\.[0-9a-f]{16}\.css$/.test(s.href));
     let rules = 0;
     try { rules = sheet ? sheet.cssRules.length : 0; } catch { rules = -1; }
     const header = document.querySelector('.site-header');

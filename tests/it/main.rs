@@ -12,6 +12,8 @@ mod charts;
 mod check;
 mod checkin;
 mod common;
+mod compress;
+mod csp;
 mod diagnostics;
 mod hostile;
 mod messages;

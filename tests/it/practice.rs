@@ -179,7 +179,10 @@ fn the_timeline_is_newest_first_and_folds_past_four() {
     // One check-in: nothing to fold.
     assert_eq!(html.matches("timeline-older\"").count(), 1);
     // Printed, the sheet shows only the newest check-in: the fold and the older ones hide.
-    let css = page("assets/okrsite.css");
+    let css = page(&crate::common::asset_path(
+        &built().join("public"),
+        "assets/okrsite.css",
+    ));
     assert!(css.contains(".booklet-intro, .chart-data, .timeline-older, details > summary"));
     assert!(css.contains("  .kr .timeline li + li, .kr .checkin-date { display: none; }"));
 }

@@ -130,6 +130,17 @@ fn serve_rebuilds_reloads_shows_errors_and_recovers() {
     assert!(html.contains("テンプレート体験が行動を誘発する"));
     assert!(html.contains("__okrsite/reload.js"), "live reload script injected");
     let generation = state(&server.url)["generation"].as_u64().unwrap();
+    // Every response carries the strict policy intranet hosts send, so a page that
+    // breaks under it breaks while writing.
+    for path in [
+        "quarters/2025-Q3/product/",
+        "__okrsite/reload.js",
+        "__okrsite/state",
+        "no/such/page/",
+        "feed.xml",
+    ] {
+        assert_eq!(policy(&format!("{}{path}", server.url)), "default-src 'self'", "{path}");
+    }
 
     // The live-reload signal: an event stream whose first message is the current
     // state, then one message per change.
@@ -228,6 +239,14 @@ fn get_typed(url: &str) -> (u16, String, String) {
     (status, content_type, res.body_mut().read_to_string().unwrap())
 }
 
+/// The `Content-Security-Policy` a response carries.
+fn policy(url: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let res = agent.get(url).call().unwrap();
+    let header = res.headers().get("content-security-policy");
+    header.and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+}
+
 #[test]
 fn serve_started_on_broken_content_shows_the_diagnostics_as_a_page_and_recovers() {
     let site = common::site(None);
@@ -263,6 +282,11 @@ fn serve_started_on_broken_content_shows_the_diagnostics_as_a_page_and_recovers(
             "{path}: {html}"
         );
         assert!(html.contains("__okrsite/reload.js"), "{path}: the live-reload script");
+        assert!(
+            !html.contains("<style") && !html.contains(" style="),
+            "{path}: inline styles: {html}"
+        );
+        assert_eq!(policy(&format!("{}{path}", server.url)), "default-src 'self'", "{path}");
     }
     // Outside the base path: a page too, with the diagnostics.
     let root = server.url.trim_end_matches("okr/").to_string();

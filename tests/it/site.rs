@@ -86,11 +86,12 @@ fn every_page_kind_exists_and_every_link_resolves() {
         "learnings/index.html",
         "tags/index.html",
         "tags/pricing/index.html",
-        "assets/okrsite.css",
-        "assets/favicon.svg",
         "api/okrs.json",
     ] {
         assert!(out.join(page).is_file(), "missing {page}");
+    }
+    for asset in ["assets/okrsite.css", "assets/favicon.svg", "assets/search.js"] {
+        assert!(out.join(common::asset_path(&out, asset)).is_file(), "missing {asset}");
     }
     let mut id_cache: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     let mut checked = 0;
@@ -252,7 +253,16 @@ fn site_templates_override_the_theme_and_static_is_copied() {
     assert_eq!(std::fs::read_to_string(out.join("img/logo.txt")).unwrap(), "logo");
     assert_eq!(
         std::fs::read_to_string(out.join("assets/okrsite.css")).unwrap(),
-        "body{}"
+        "body{}",
+        "static/ files keep their names"
+    );
+    // …and replace the theme's stylesheet, which every page links under its hashed name.
+    let css = common::asset_path(&out, "assets/okrsite.css");
+    assert_eq!(std::fs::read_to_string(out.join(&css)).unwrap(), "body{}");
+    assert!(
+        std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains(&format!("href=\"{css}\""))
     );
 
     std::fs::write(site.path().join("templates/404.html"), "{% if %}").unwrap();

@@ -30,9 +30,11 @@ fn sanitize_in_groups(html: &str, blocks: &[usize], has_raw_html: bool, group_by
     out
 }
 
-/// Removes script, event handlers and `javascript:` URLs from rendered Markdown,
-/// keeping what Markdown itself produces: heading ids, table alignment, footnotes,
-/// task-list checkboxes and learning anchors.
+/// Removes script, event handlers, `style` attributes and `javascript:` URLs from
+/// rendered Markdown, keeping what Markdown itself produces: heading ids, table
+/// alignment (as classes: a page must work under `Content-Security-Policy: default-src
+/// 'self'`, which ignores inline styles), footnotes, task-list checkboxes and
+/// learning anchors.
 pub fn sanitize(html: &str) -> String {
     use std::sync::OnceLock;
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -40,16 +42,31 @@ pub fn sanitize(html: &str) -> String {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes(["class"])
             .add_tags(["del", "s"])
-            .add_tag_attributes("th", ["style"])
-            .add_tag_attributes("td", ["style"])
-            .filter_style_properties(["text-align"].into_iter().collect())
             .link_rel(Some("noopener noreferrer"));
         for tag in ["h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "sup", "section"] {
             b.add_tag_attributes(tag, ["id"]);
         }
         b
     });
+    if html.contains(" style=\"text-align: ") {
+        return cleaner.clean(&alignment_as_classes(html)).to_string();
+    }
     cleaner.clean(html).to_string()
+}
+
+/// pulldown-cmark's table-cell alignment (`<td style="text-align: left">`) as a class
+/// the stylesheet aligns (`<td class="align-left">`).
+fn alignment_as_classes(html: &str) -> String {
+    let mut out = html.to_string();
+    for cell in ["th", "td"] {
+        for side in ["left", "center", "right"] {
+            out = out.replace(
+                &format!("<{cell} style=\"text-align: {side}\">"),
+                &format!("<{cell} class=\"align-{side}\">"),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -149,7 +166,9 @@ mod tests {
     #[test]
     fn markdown_extensions_survive_sanitising() {
         let html = md("| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n");
-        assert!(html.contains("<th style=\"text-align:left\">"), "{html}");
+        assert!(html.contains("<th class=\"align-left\">"), "{html}");
+        assert!(html.contains("<td class=\"align-right\">"), "{html}");
+        assert!(!html.contains("style="), "{html}");
         assert!(html.contains("<span class=\"task done\">☑</span> done"), "{html}");
         assert!(!html.contains("<input"), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
@@ -158,9 +177,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitised_unless_allowed() {
-        let src = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<b onclick=\"x()\">b</b>";
+        let src = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<b onclick=\"x()\">b</b>\n\n<p style=\"color:red\">s</p>";
         let html = md(src);
-        for bad in ["<script", "onerror", "javascript:", "onclick"] {
+        for bad in ["<script", "onerror", "javascript:", "onclick", "style="] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         let raw = render(

@@ -17,15 +17,28 @@
     return path === '' || path.slice(-1) === '/' ? path + 'index.html' : path;
   }
 
+  // "assets/okrsite.<16 hex>.css" → "assets/okrsite.css": a theme stylesheet's name
+  // whatever its content (its fingerprint changes with every edit).
+  function plain(file) {
+    return file.replace(/\.[0-9a-f]{16}(\.[^./]+)$/, '$1');
+  }
+
   // Loads each changed stylesheet again beside the old one, then drops the old:
-  // the page keeps its scroll, its state and never shows unstyled.
+  // the page keeps its scroll, its state and never shows unstyled. A fingerprinted
+  // stylesheet is loaded under its new name, another with a query that skips the cache.
   function swapStylesheets(changed) {
+    var newest = {};
+    changed.forEach(function (file) {
+      if (!newest[plain(file)] || file !== plain(file)) newest[plain(file)] = file;
+    });
     var links = document.querySelectorAll('link[rel~="stylesheet"]');
     Array.prototype.forEach.call(links, function (link) {
       var url = new URL(link.href, location.href);
       var file;
       try { file = decodeURIComponent(url.pathname).slice(base.length); } catch (e) { return; }
-      if (url.origin !== location.origin || changed.indexOf(file) < 0) return;
+      var now = newest[plain(file)];
+      if (url.origin !== location.origin || !now) return;
+      url = new URL(base + now, location.href);
       url.searchParams.set('okrsite-reload', String(generation));
       var next = link.cloneNode();
       next.href = url.href;

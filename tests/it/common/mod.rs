@@ -111,7 +111,34 @@ pub fn session_build(root: &Path) -> okrsite::build::BuildOptions {
         base_url: None,
         drafts: false,
         today: jiff::civil::date(2025, 11, 1),
+        compress: false,
         progress: None,
         session: Some(std::sync::Arc::new(okrsite::build::Session::default())),
     }
+}
+
+/// Whether `path` is the theme asset `plain` (`assets/search.js`) under its
+/// fingerprinted name, `assets/search.<16 hex digits>.js`.
+pub fn is_fingerprinted(path: &str, plain: &str) -> bool {
+    let Some((stem, ext)) = plain.rsplit_once('.') else {
+        return false;
+    };
+    path.strip_prefix(stem)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(ext))
+        .and_then(|rest| rest.strip_suffix('.'))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+}
+
+/// The output path of the theme asset `plain` (`assets/okrsite.css`) in the site built
+/// into `out`: its fingerprinted name. Panics unless exactly one file has it.
+pub fn asset_path(out: &Path, plain: &str) -> String {
+    let dir = Path::new(plain).parent().unwrap();
+    let found: Vec<String> = std::fs::read_dir(out.join(dir))
+        .unwrap()
+        .map(|e| format!("{}/{}", dir.display(), e.unwrap().file_name().to_string_lossy()))
+        .filter(|p| is_fingerprinted(p, plain))
+        .collect();
+    assert_eq!(found.len(), 1, "{plain} in {}: {found:?}", out.display());
+    found[0].clone()
 }

@@ -179,12 +179,21 @@ fn editor_files_neither_rebuild_nor_break_the_site() {
 fn no_request_fails_while_the_site_is_rebuilt_repeatedly() {
     let site = common::site(None);
     let server = start(site.path(), &[]);
+    // The stylesheet under its fingerprinted name, as the dashboard links it.
+    let dashboard = get(&server.url).1;
+    let css = dashboard
+        .split("<link rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the dashboard links its stylesheet")
+        .to_string();
+    assert!(common::is_fingerprinted(&css, "assets/okrsite.css"), "{css}");
     let urls: Vec<String> = [
         "",
         "quarters/2025-Q3/product/",
         "quarters/2025-Q3/",
         "learnings/",
-        "assets/okrsite.css",
+        css.as_str(),
         "api/okrs.json",
     ]
     .iter()
