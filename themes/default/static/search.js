@@ -2,6 +2,12 @@
 // the site's own files. Index shards and documents are loaded with <script>, so
 // search works from file:// and under any path. User text is only ever inserted
 // with textContent, never as HTML.
+//
+// The index (src/render/search/) has one segment per quarter, newest first; the
+// manifest the page names (data-index) lists each segment's shard and document
+// files by their content-hashed names. A segment numbers its learnings first,
+// then its sections; results are every segment's learnings, newest quarter first,
+// then every segment's sections.
 (function () {
   'use strict';
 
@@ -18,19 +24,56 @@
   var BATCH = 10;         // documents fetched at a time while checking candidates
   var MAX_PREFIX = 6;     // as in the index (src/render/search.rs)
 
+  var manifest = text.index || '';
+  var base = manifest.slice(0, manifest.lastIndexOf('/') + 1);
   var meta = null;
-  var shards = {};
-  var docs = {};
+  var segByQuarter = {};
   var loading = {};
 
   var api = window.okrsiteSearch = {
-    meta: function (m) { meta = m; },
-    shard: function (n, data) { shards[n] = data; },
-    doc: function (n, d) { docs[n] = d; }
+    meta: function (m) { meta = m; m.segments.forEach(prepare); },
+    shard: function (q, n, data) { var seg = segByQuarter[q]; if (seg) seg.shards[n] = data; },
+    docs: function (q, name, list) {
+      var seg = segByQuarter[q], f = seg && seg.byName[name];
+      if (!f) return;
+      list.forEach(function (d, i) { seg.docs[i < f.lc ? f.l0 + i : f.s0 + i - f.lc] = d; });
+    }
   };
 
-  // Documents come DOCS_PER_FILE to a file (meta.group; src/render/search.rs).
-  function docFile(n) { return 'd/' + Math.floor(n / ((meta && meta.group) || 1)) + '.js'; }
+  // A segment's document files with the numbers they hold: each file's learnings
+  // follow the previous files' learnings from 0, its sections theirs from
+  // seg.learnings (src/render/search/segments.rs).
+  function prepare(seg) {
+    var l = 0, s = seg.learnings;
+    seg.shards = {};
+    seg.docs = [];
+    seg.byName = {};
+    seg.files = seg.d.map(function (e) {
+      var f = { name: meta.names[e[0]], hash: e[1], l0: l, lc: e[2], s0: s, sc: e[3] };
+      l += f.lc;
+      s += f.sc;
+      seg.byName[f.name] = f;
+      return f;
+    });
+    seg.fileOf = null;
+    segByQuarter[seg.q] = seg;
+  }
+
+  // The file holding candidate c (a segment and a number in it).
+  function docFile(c) {
+    var seg = c.seg;
+    if (!seg.fileOf) {
+      seg.fileOf = [];
+      seg.files.forEach(function (f) {
+        for (var i = 0; i < f.lc; i++) seg.fileOf[f.l0 + i] = f;
+        for (var k = 0; k < f.sc; k++) seg.fileOf[f.s0 + k] = f;
+      });
+    }
+    var f = seg.fileOf[c.n];
+    return base + 'd/' + seg.dir + '/' + f.name + '.' + f.hash + '.js';
+  }
+
+  function docOf(c) { return c.seg.docs[c.n]; }
 
   function load(src) {
     if (!loading[src]) {
@@ -87,13 +130,13 @@
     return out;
   }
 
-  function shardOf(token) {
+  function shardOf(token, count) {
     var h = 0x811c9dc5;
     for (var i = 0; i < token.length; i++) {
       h ^= token.charCodeAt(i);
       h = Math.imul(h, 0x01000193) >>> 0;
     }
-    return h % Math.max(1, meta.shards);
+    return h % Math.max(1, count);
   }
 
   var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -122,13 +165,16 @@
     return out;
   }
 
+  // A token's documents in one segment, from the segment's shard for it.
   var decoded = {};
-  function postings(token) {
-    if (decoded[token]) return Promise.resolve(decoded[token]);
-    var n = shardOf(token);
-    return load('s/' + n + '.js').then(function () {
-      var enc = shards[n] && Object.prototype.hasOwnProperty.call(shards[n], token) ? shards[n][token] : '';
-      return (decoded[token] = decode(enc));
+  function postings(seg, token) {
+    var key = seg.q + '\u0000' + token;
+    if (decoded[key]) return Promise.resolve(decoded[key]);
+    var n = shardOf(token, seg.s.length);
+    return load(base + 's/' + seg.dir + '/' + n + '.' + seg.s[n] + '.js').then(function () {
+      var shard = seg.shards[n];
+      var enc = shard && Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : '';
+      return (decoded[key] = decode(enc));
     });
   }
 
@@ -173,22 +219,41 @@
     return { parts: parts, tokens: tokens };
   }
 
-  function candidatesOf(tokens) {
-    return Promise.all(tokens.map(postings)).then(function (lists) {
-      lists.sort(function (a, b) { return a.length - b.length; });
-      return lists.reduce(intersect);
+  // Every document holding all the tokens, in rank order: each segment's learnings
+  // (newest quarter first), then each segment's sections. A quarter filter skips
+  // the other quarters' segments without loading anything of theirs.
+  function candidatesOf(query, tokens) {
+    var segs = meta.segments.filter(function (seg) {
+      return !query.quarter || normalize(seg.q) === normalize(query.quarter);
+    });
+    return Promise.all(segs.map(function (seg) {
+      return Promise.all(tokens.map(function (t) { return postings(seg, t); })).then(function (lists) {
+        lists.sort(function (a, b) { return a.length - b.length; });
+        return lists.reduce(intersect);
+      });
+    })).then(function (perSegment) {
+      var learnings = [], sections = [];
+      perSegment.forEach(function (ids, i) {
+        var seg = segs[i];
+        ids.forEach(function (n) { (n < seg.learnings ? learnings : sections).push({ seg: seg, n: n }); });
+      });
+      return learnings.concat(sections);
     });
   }
 
-  // Every matching document, in rank order (used by the tests; the page shows them a batch at a time).
+  // Every matching document, in rank order, as `<quarter>/<file name>/<position in
+  // its file>` (used by the tests; the page shows them a batch at a time).
   api.searchAll = function (query) {
     var p = plan(query);
     if (!p.tokens.length) return Promise.resolve([]);
-    return candidatesOf(p.tokens).then(function (candidates) {
-      return Promise.all(candidates.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
-        return candidates.filter(function (n) {
-          var d = docs[n];
+    return candidatesOf(query, p.tokens).then(function (candidates) {
+      return Promise.all(candidates.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
+        return candidates.filter(function (c) {
+          var d = docOf(c);
           return d && p.parts.every(function (part) { return contains(haystack(d), part); });
+        }).map(function (c) {
+          var f = c.seg.fileOf[c.n];
+          return c.seg.q + '/' + f.name + '/' + (c.n < c.seg.learnings ? c.n - f.l0 : f.lc + c.n - f.s0);
         });
       });
     });
@@ -202,7 +267,7 @@
     var parts = p.parts;
     if (!p.tokens.length) { clear(); return Promise.resolve(); }
     status.textContent = text.loading;
-    return candidatesOf(p.tokens).then(function (candidates) {
+    return candidatesOf(query, p.tokens).then(function (candidates) {
       if (my !== seq) return;
       state = { seq: my, parts: parts, query: query, candidates: candidates, next: 0, matched: [], shown: 0, busy: null };
       results.textContent = '';
@@ -218,9 +283,9 @@
   function verifyBatch(s) {
     if (s.busy) return s.busy;
     var batch = s.candidates.slice(s.next, s.next + BATCH);
-    s.busy = Promise.all(batch.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
-      batch.forEach(function (n) {
-        var d = docs[n];
+    s.busy = Promise.all(batch.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
+      batch.forEach(function (c) {
+        var d = docOf(c);
         if (!d) return;
         var hay = haystack(d);
         if (s.parts.every(function (p) { return contains(hay, p); })) s.matched.push(d);
@@ -399,7 +464,7 @@
   form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
   more.addEventListener('click', function () { if (state) showMore(state.seq); });
 
-  load('meta.js').then(function () {
+  load(manifest).then(function () {
     meta.teams.forEach(function (t) { option(selects.team, t[0], t[1]); });
     meta.quarters.forEach(function (q) { option(selects.quarter, q[0], q[1]); });
     meta.tags.forEach(function (t) { option(selects.tag, t, '#' + t); });
