@@ -22,7 +22,7 @@
 
   var PAGE = 10;          // results shown per batch
   var BATCH = 10;         // documents fetched at a time while checking candidates
-  var MAX_PREFIX = 6;     // as in the index (src/render/search.rs)
+  var MAX_PREFIX = 6;     // as in the index (src/render/search/)
 
   var manifest = text.index || '';
   var base = manifest.slice(0, manifest.lastIndexOf('/') + 1);
