@@ -219,26 +219,55 @@
     return { parts: parts, tokens: tokens };
   }
 
-  // Every document holding all the tokens, in rank order: each segment's learnings
-  // (newest quarter first), then each segment's sections. A quarter filter skips
+  // The candidates, in rank order: each segment's learnings (newest quarter first),
+  // then each segment's sections. Segments are looked up newest first, one at a
+  // time while the first page is being filled (a common word fills it from the
+  // newest quarters alone), then the rest at once to count. A quarter filter skips
   // the other quarters' segments without loading anything of theirs.
-  function candidatesOf(query, tokens) {
+  function newState(my, query, p) {
     var segs = meta.segments.filter(function (seg) {
       return !query.quarter || normalize(seg.q) === normalize(query.quarter);
     });
-    return Promise.all(segs.map(function (seg) {
-      return Promise.all(tokens.map(function (t) { return postings(seg, t); })).then(function (lists) {
-        lists.sort(function (a, b) { return a.length - b.length; });
-        return lists.reduce(intersect);
-      });
-    })).then(function (perSegment) {
-      var learnings = [], sections = [];
-      perSegment.forEach(function (ids, i) {
-        var seg = segs[i];
-        ids.forEach(function (n) { (n < seg.learnings ? learnings : sections).push({ seg: seg, n: n }); });
-      });
-      return learnings.concat(sections);
+    return {
+      seq: my, parts: p.parts, tokens: p.tokens, query: query, segs: segs, found: [], complete: segs.length === 0,
+      candidates: [], next: 0, matched: [], shown: 0, busy: null
+    };
+  }
+
+  // A segment's documents holding every token.
+  function segmentIds(seg, tokens) {
+    return Promise.all(tokens.map(function (t) { return postings(seg, t); })).then(function (lists) {
+      lists.sort(function (a, b) { return a.length - b.length; });
+      return lists.reduce(intersect);
     });
+  }
+
+  // Adds the next segment's documents: its learnings join the candidates; after the
+  // last segment, every segment's sections follow.
+  function addSegment(s, ids) {
+    var seg = s.segs[s.found.length];
+    s.found.push(ids);
+    ids.forEach(function (n) { if (n < seg.learnings) s.candidates.push({ seg: seg, n: n }); });
+    if (s.found.length < s.segs.length) return;
+    s.found.forEach(function (list, i) {
+      var g = s.segs[i];
+      list.forEach(function (n) { if (n >= g.learnings) s.candidates.push({ seg: g, n: n }); });
+    });
+    s.complete = true;
+  }
+
+  function done(s) { return s.complete && s.next >= s.candidates.length; }
+
+  // Looks up the next segment (`all`: every remaining one, in parallel).
+  function extend(s, all) {
+    if (s.busy) return s.busy.then(function () { return extend(s, all); });
+    if (s.complete) return Promise.resolve();
+    var rest = s.segs.slice(s.found.length, all ? s.segs.length : s.found.length + 1);
+    s.busy = Promise.all(rest.map(function (seg) { return segmentIds(seg, s.tokens); })).then(function (lists) {
+      lists.forEach(function (ids) { addSegment(s, ids); });
+      s.busy = null;
+    }, function (e) { s.busy = null; throw e; });
+    return s.busy;
   }
 
   // Every matching document, in rank order, as `<quarter>/<file name>/<position in
@@ -246,7 +275,9 @@
   api.searchAll = function (query) {
     var p = plan(query);
     if (!p.tokens.length) return Promise.resolve([]);
-    return candidatesOf(query, p.tokens).then(function (candidates) {
+    var s = newState(-1, query, p);
+    return extend(s, true).then(function () {
+      var candidates = s.candidates;
       return Promise.all(candidates.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
         return candidates.filter(function (c) {
           var d = docOf(c);
@@ -264,12 +295,11 @@
     var query = currentQuery();
     updateUrl(query);
     var p = plan(query);
-    var parts = p.parts;
     if (!p.tokens.length) { clear(); return Promise.resolve(); }
     status.textContent = text.loading;
-    return candidatesOf(query, p.tokens).then(function (candidates) {
+    var s = state = newState(my, query, p);
+    return verifyUntil(s, my, PAGE).then(function () {
       if (my !== seq) return;
-      state = { seq: my, parts: parts, query: query, candidates: candidates, next: 0, matched: [], shown: 0, busy: null };
       results.textContent = '';
       return showMore(my).then(function () { return countAll(my); });
     }).catch(function () {
@@ -279,9 +309,11 @@
 
   // Checks the next BATCH candidates (in rank order) against the exact query text;
   // only those documents are downloaded. Showing and counting share one check at a
-  // time, so no candidate is checked twice.
+  // time, so no candidate is checked twice. When the known candidates run short,
+  // the next segment is looked up first.
   function verifyBatch(s) {
     if (s.busy) return s.busy;
+    if (!s.complete && s.next + BATCH > s.candidates.length) return extend(s, false);
     var batch = s.candidates.slice(s.next, s.next + BATCH);
     s.busy = Promise.all(batch.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
       batch.forEach(function (c) {
@@ -298,7 +330,7 @@
 
   // Checks candidates until `want` results are known (or none are left).
   function verifyUntil(s, my, want) {
-    if (my !== seq || s.matched.length >= want || s.next >= s.candidates.length) return Promise.resolve();
+    if (my !== seq || s.matched.length >= want || done(s)) return Promise.resolve();
     return verifyBatch(s).then(function () { return verifyUntil(s, my, want); });
   }
 
@@ -314,19 +346,24 @@
   }
 
   // Counts every result, a batch at a time after the first page is shown, so the
-  // status can state the exact number ("at least N" until then). Without query
+  // status can state the exact number ("at least N" until then): the remaining
+  // segments are looked up at once, then their candidates checked. Without query
   // words every candidate is a result: the filters' postings are exact.
   function countAll(my) {
     var s = state;
-    if (my !== seq || s.next >= s.candidates.length || s.parts.length === 0) return Promise.resolve();
-    return verifyBatch(s).then(function () { showStatus(s); return countAll(my); });
+    if (my !== seq) return Promise.resolve();
+    return extend(s, true).then(function () {
+      if (my !== seq) return;
+      if (s.parts.length === 0 || done(s)) { showStatus(s); return; }
+      return verifyBatch(s).then(function () { showStatus(s); return countAll(my); });
+    });
   }
 
   // The exact number of results once every candidate is checked; until then, at least
   // the number found so far.
   function exactCount(s) {
-    if (s.next >= s.candidates.length) return s.matched.length;
-    return s.parts.length === 0 ? s.candidates.length : null;
+    if (done(s)) return s.matched.length;
+    return s.parts.length === 0 && s.complete ? s.candidates.length : null;
   }
 
   // A count in words, as the page's catalogue writes it (src/render/strings.rs): the
@@ -340,7 +377,7 @@
   function showStatus(s) {
     if (s.seq !== seq) return;
     var exact = exactCount(s);
-    more.hidden = s.shown >= s.matched.length && s.next >= s.candidates.length;
+    more.hidden = s.shown >= s.matched.length && done(s);
     if (exact === 0) {
       status.textContent = (text.none || '').replace('{q}', s.query.q.trim());
     } else if (exact !== null) {
