@@ -11,11 +11,16 @@ use std::collections::{BTreeMap, HashMap};
 use super::{SearchDoc, encode_postings_for, filter_token, normalize, safe_json, shard_of, tokens};
 use crate::files::{OutputFile, content_hash, fingerprinted};
 
-/// Size an index shard aims at, in bytes. A change to a quarter rewrites all of its
-/// shards (document numbers after the change shift), so a quarter of a few teams
-/// should have 2–4; a query fetches one shard per token per quarter, so larger
-/// shards cost bytes on a site of many quarters (docs/search.md).
+/// Size a small segment's shards aim at, in bytes. A change to a quarter rewrites all
+/// of its shards (document numbers after the change shift), so a quarter of a few
+/// teams should have 2–4; a query fetches one shard per token per quarter, so a
+/// large quarter's shards are smaller ([`shard_target`], docs/search.md).
 pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
+/// Postings (in bytes) up to which a segment's shards aim at [`SHARD_TARGET_BYTES`]:
+/// up to 4 shards.
+const SMALL_SEGMENT_BYTES: usize = 4 * SHARD_TARGET_BYTES;
+/// The smallest shard a large segment aims at, in bytes.
+const MIN_SHARD_BYTES: usize = 2 * 1024;
 /// Hex digits of the hash in the name of a file the manifest lists: the manifest
 /// repeats them for every file, and 32 bits tell two versions of one file apart.
 const LISTED_HASH_HEX: usize = 8;
@@ -247,14 +252,26 @@ fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
     tag_names.into_values().collect()
 }
 
-/// How many shards keep each near [`SHARD_TARGET_BYTES`].
+/// How many shards keep each near [`shard_target`].
 fn shard_count(postings: &Postings<'_>, docs: usize) -> u32 {
     let bitmap_len = docs.div_ceil(6) + 1;
     let total: usize = postings
         .iter()
         .map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len))
         .sum();
-    total.div_ceil(SHARD_TARGET_BYTES).clamp(1, 8192) as u32
+    total.div_ceil(shard_target(total)).clamp(1, 8192) as u32
+}
+
+/// The size a segment's shards aim at, for `total` bytes of postings. A small segment's
+/// are [`SHARD_TARGET_BYTES`], so an edit rewrites at most 4 of them. Beyond
+/// [`SMALL_SEGMENT_BYTES`] an edit rewrites many shards whatever their size, while a
+/// query fetches one per token from every quarter: the target shrinks as the segment
+/// grows (twice the postings, half the shard) down to [`MIN_SHARD_BYTES`].
+fn shard_target(total: usize) -> usize {
+    if total <= SMALL_SEGMENT_BYTES {
+        return SHARD_TARGET_BYTES;
+    }
+    (SHARD_TARGET_BYTES * SMALL_SEGMENT_BYTES / total).max(MIN_SHARD_BYTES)
 }
 
 /// Each shard's tokens and encoded postings, in token order.
@@ -326,6 +343,15 @@ mod tests {
             assert_eq!(hash, content_hash(&f.bytes, hash.len()), "{}", f.path);
         }
         assert!(index.manifest.starts_with("search/meta.") && index.manifest.len() == "search/meta..js".len() + 16);
+    }
+
+    #[test]
+    fn large_segments_have_smaller_shards() {
+        assert_eq!(shard_target(40 * 1024), SHARD_TARGET_BYTES);
+        assert_eq!(shard_target(SMALL_SEGMENT_BYTES), SHARD_TARGET_BYTES);
+        assert_eq!(shard_target(2 * SMALL_SEGMENT_BYTES), SHARD_TARGET_BYTES / 2);
+        assert_eq!(shard_target(400 * 1024), 2621);
+        assert_eq!(shard_target(10 << 20), MIN_SHARD_BYTES);
     }
 
     #[test]
