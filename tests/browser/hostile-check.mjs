@@ -71,7 +71,7 @@ function audit() {
   // The theme's search.js, and the index files it loads by their hashed names
   // (from the manifest the page names, relative to the site root).
   const theme = location.pathname.endsWith('/search/index.html')
-    ? /^((\.\.\/)+assets\/search\.js|(\.\.\/)+search\/(meta\.[0-9a-f]{16}|s\/[\w-]+\/\d+\.[0-9a-f]{8}|d\/[\w-]+\/[\w-]+\.[0-9a-f]{8})\.js)$/
+    ? /^((\.\.\/)+assets\/search\.js|(\.\.\/)+search\/(meta\.[0-9a-f]{16}|t\/[\w-]+\.[0-9a-f]{8}|s\/[\w-]+\/\d+\.[0-9a-f]{8}|d\/[\w-]+\/[\w-]+\.[0-9a-f]{8})\.js)$/
     : /^$ never/;
   const bad = (u) => /^(javascript|vbscript|livescript|data):/i.test(String(u).replace(/[\u0000-\u0020]/g, ''));
   for (const el of document.querySelectorAll('*')) {

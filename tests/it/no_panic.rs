@@ -1286,12 +1286,13 @@ fn fuzz_search_index() {
         |(docs, ids, teams)| {
             let index = search::build(&docs, teams.clone(), teams);
             let files = &index.files;
-            // One document file per retrospective, the shards and the manifest.
+            // One document file per retrospective, a table per quarter, the shards and the manifest.
             let retros: std::collections::BTreeSet<(&str, &str)> =
                 docs.iter().map(|d| (d.quarter.as_str(), d.team.as_str())).collect();
+            let quarters: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.quarter.as_str()).collect();
             prop_assert_eq!(
                 files.len(),
-                retros.len() + 1 + files.iter().filter(|f| f.path.starts_with("search/s/")).count()
+                retros.len() + quarters.len() + 1 + files.iter().filter(|f| f.path.starts_with("search/s/")).count()
             );
             prop_assert!(files.iter().any(|f| f.path == index.manifest));
             for f in files {

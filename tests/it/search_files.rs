@@ -131,27 +131,36 @@ fn every_search_file_the_manifest_names_exists_under_its_contents_hash() {
             .unwrap(),
     )
     .unwrap();
-    let names: Vec<&str> = json["names"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_str().unwrap())
-        .collect();
+    let call = |path: &str, what: &str| -> serde_json::Value {
+        let text = String::from_utf8(files[path].clone()).unwrap();
+        let args = text
+            .strip_prefix(&format!("okrsiteSearch.{what}("))
+            .unwrap()
+            .strip_suffix(");\n")
+            .unwrap();
+        serde_json::from_str(&format!("[{args}]")).unwrap()
+    };
     let mut named = vec![manifest.clone()];
     for seg in json["segments"].as_array().unwrap() {
         let dir = seg["dir"].as_str().unwrap();
-        for (n, hash) in seg["s"].as_array().unwrap().iter().enumerate() {
+        let table_path = format!("search/t/{dir}.{}.js", seg["t"].as_str().unwrap());
+        let table = &call(&table_path, "table")[1];
+        named.push(table_path);
+        for (n, hash) in table["s"].as_array().unwrap().iter().enumerate() {
             named.push(format!("search/s/{dir}/{n}.{}.js", hash.as_str().unwrap()));
         }
         let mut docs = 0;
-        for d in seg["d"].as_array().unwrap() {
-            let name = names[d[0].as_u64().unwrap() as usize];
-            named.push(format!("search/d/{dir}/{name}.{}.js", d[1].as_str().unwrap()));
+        for d in table["d"].as_array().unwrap() {
+            named.push(format!(
+                "search/d/{dir}/{}.{}.js",
+                d[0].as_str().unwrap(),
+                d[1].as_str().unwrap()
+            ));
             docs += d[2].as_u64().unwrap() + d[3].as_u64().unwrap();
         }
         assert_eq!(docs, seg["docs"].as_u64().unwrap(), "{dir}");
         assert!(
-            seg["s"].as_array().unwrap().len() <= 4,
+            table["s"].as_array().unwrap().len() <= 4,
             "{dir}: a sample quarter has at most 4 shards"
         );
     }

@@ -38,27 +38,35 @@ struct Manifest {
     teams: Vec<(String, String)>,
     quarters: Vec<(String, String)>,
     tags: Vec<String>,
-    /// The name parts of document files (team ids), which `d` entries refer to by position.
-    names: Vec<String>,
     /// Newest quarter first, as the documents come.
     segments: Vec<SegmentEntry>,
 }
 
+/// A segment in the manifest. Its files are listed in its table
+/// (`t/<dir>.<hash>.js`), loaded when the segment is first looked in, so the
+/// manifest stays small however many retrospectives a quarter has.
 #[derive(serde::Serialize)]
 struct SegmentEntry {
     /// The quarter's id, as the quarter filter names it.
     q: String,
-    /// The folder of its files under `search/s/` and `search/d/`.
+    /// The folder of its files under `search/s/` and `search/d/`, and its table's name.
     dir: String,
     /// How many documents, and how many of them (the first) are learnings.
     docs: usize,
     learnings: usize,
+    /// The hash in its table's name.
+    t: String,
+}
+
+/// A segment's files: `search/t/<dir>.<hash>.js`.
+#[derive(serde::Serialize)]
+struct SegmentTable {
     /// The hash in each shard's name: shard `n` is `s/<dir>/<n>.<hash>.js`.
     s: Vec<String>,
-    /// Per document file, in numbering order: position in `names`, hash, its
-    /// learnings, its sections. Its learnings follow the previous files' learnings
-    /// from 0, its sections the previous files' sections from `learnings`.
-    d: Vec<(usize, String, usize, usize)>,
+    /// Per document file (`d/<dir>/<name>.<hash>.js`), in numbering order: name,
+    /// hash, its learnings, its sections. Its learnings follow the previous files'
+    /// learnings from 0, its sections the previous files' sections from `learnings`.
+    d: Vec<(String, String, usize, usize)>,
 }
 
 /// One quarter's documents, numbered: `docs[n]` is document `n`.
@@ -76,16 +84,9 @@ pub fn build(docs: &[SearchDoc], teams: Vec<(String, String)>, quarters: Vec<(St
     use rayon::prelude::*;
     let segments = segments(docs);
     let built: Vec<(Vec<OutputFile>, SegmentEntry)> = segments.par_iter().map(segment_files).collect();
-    let mut names: Vec<String> = Vec::new();
     let mut files = Vec::new();
     let mut entries = Vec::with_capacity(built.len());
-    for ((seg_files, mut entry), segment) in built.into_iter().zip(&segments) {
-        for (d, (name, _, _)) in entry.d.iter_mut().zip(&segment.files) {
-            d.0 = names.iter().position(|n| n == name).unwrap_or_else(|| {
-                names.push(name.clone());
-                names.len() - 1
-            });
-        }
+    for (seg_files, entry) in built {
         files.extend(seg_files);
         entries.push(entry);
     }
@@ -93,7 +94,6 @@ pub fn build(docs: &[SearchDoc], teams: Vec<(String, String)>, quarters: Vec<(St
         teams,
         quarters,
         tags: tag_names(docs),
-        names,
         segments: entries,
     };
     let js = format!("okrsiteSearch.meta({});\n", safe_json(&manifest));
@@ -161,8 +161,7 @@ fn segment<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> Segment
     }
 }
 
-/// A segment's shards and document files, and its manifest entry (names in `d`
-/// still to be numbered).
+/// A segment's shards, document files and table, and its manifest entry.
 fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
     let texts: Vec<String> = segment.docs.iter().map(|d| index_text(d)).collect();
     let filters: Vec<Vec<String>> = segment.docs.iter().map(|d| filter_tokens(d)).collect();
@@ -190,15 +189,21 @@ fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
             format!("search/d/{}/{name}.{hash}.js", segment.dir),
             js,
         ));
-        entries.push((0, hash, *own_learnings, own.len() - own_learnings));
+        entries.push((name.clone(), hash, *own_learnings, own.len() - own_learnings));
     }
+    let table = SegmentTable {
+        s: shard_hashes,
+        d: entries,
+    };
+    let js = format!("okrsiteSearch.table({quarter},{});\n", safe_json(&table));
+    let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+    files.push(OutputFile::new(format!("search/t/{}.{hash}.js", segment.dir), js));
     let entry = SegmentEntry {
         q: segment.quarter.to_string(),
         dir: segment.dir.clone(),
         docs: texts.len(),
         learnings: segment.learnings,
-        s: shard_hashes,
-        d: entries,
+        t: hash,
     };
     (files, entry)
 }
@@ -321,8 +326,12 @@ mod tests {
         assert_eq!(order, ["a1", "a2", "b1", "as", "bs"]);
         assert_eq!(segs[0].learnings, 3);
         let index = build(&docs, vec![], vec![]);
-        let meta = index.files.iter().find(|f| f.path == index.manifest).unwrap();
-        assert!(text(meta).contains(r#""d":[[0,"#), "{}", text(meta));
+        let table = index
+            .files
+            .iter()
+            .find(|f| f.path.starts_with("search/t/2026-Q2."))
+            .unwrap();
+        assert!(text(table).contains(r#""d":[["a","#), "{}", text(table));
         let a = index
             .files
             .iter()

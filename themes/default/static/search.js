@@ -4,8 +4,8 @@
 // with textContent, never as HTML.
 //
 // The index (src/render/search/) has one segment per quarter, newest first; the
-// manifest the page names (data-index) lists each segment's shard and document
-// files by their content-hashed names. A segment numbers its learnings first,
+// manifest the page names (data-index) lists the segments, and each segment's
+// table its shard and document files, all by their content-hashed names. A segment numbers its learnings first,
 // then its sections; results are every segment's learnings, newest quarter first,
 // then every segment's sections.
 (function () {
@@ -31,7 +31,11 @@
   var loading = {};
 
   var api = window.okrsiteSearch = {
-    meta: function (m) { meta = m; m.segments.forEach(prepare); },
+    meta: function (m) {
+      meta = m;
+      m.segments.forEach(function (seg) { seg.shards = {}; seg.docs = []; segByQuarter[seg.q] = seg; });
+    },
+    table: function (q, t) { var seg = segByQuarter[q]; if (seg) prepare(seg, t); },
     shard: function (q, n, data) { var seg = segByQuarter[q]; if (seg) seg.shards[n] = data; },
     docs: function (q, name, list) {
       var seg = segByQuarter[q], f = seg && seg.byName[name];
@@ -40,23 +44,26 @@
     }
   };
 
-  // A segment's document files with the numbers they hold: each file's learnings
-  // follow the previous files' learnings from 0, its sections theirs from
-  // seg.learnings (src/render/search/segments.rs).
-  function prepare(seg) {
+  // A segment's table: its shards' hashes, and its document files with the numbers
+  // they hold: each file's learnings follow the previous files' learnings from 0,
+  // its sections theirs from seg.learnings (src/render/search/segments.rs).
+  function prepare(seg, t) {
     var l = 0, s = seg.learnings;
-    seg.shards = {};
-    seg.docs = [];
+    seg.s = t.s;
     seg.byName = {};
-    seg.files = seg.d.map(function (e) {
-      var f = { name: meta.names[e[0]], hash: e[1], l0: l, lc: e[2], s0: s, sc: e[3] };
+    seg.fileOf = null;
+    seg.files = t.d.map(function (e) {
+      var f = { name: e[0], hash: e[1], l0: l, lc: e[2], s0: s, sc: e[3] };
       l += f.lc;
       s += f.sc;
       seg.byName[f.name] = f;
       return f;
     });
-    seg.fileOf = null;
-    segByQuarter[seg.q] = seg;
+  }
+
+  // Loads a segment's table, the first time the segment is looked in.
+  function tableOf(seg) {
+    return seg.files ? Promise.resolve() : load(base + 't/' + seg.dir + '.' + seg.t + '.js');
   }
 
   // The file holding candidate c (a segment and a number in it).
@@ -170,11 +177,13 @@
   function postings(seg, token) {
     var key = seg.q + '\u0000' + token;
     if (decoded[key]) return Promise.resolve(decoded[key]);
-    var n = shardOf(token, seg.s.length);
-    return load(base + 's/' + seg.dir + '/' + n + '.' + seg.s[n] + '.js').then(function () {
-      var shard = seg.shards[n];
-      var enc = shard && Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : '';
-      return (decoded[key] = decode(enc));
+    return tableOf(seg).then(function () {
+      var n = shardOf(token, seg.s.length);
+      return load(base + 's/' + seg.dir + '/' + n + '.' + seg.s[n] + '.js').then(function () {
+        var shard = seg.shards[n];
+        var enc = shard && Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : '';
+        return (decoded[key] = decode(enc));
+      });
     });
   }
 
