@@ -7,14 +7,16 @@
 //! tokens too (`\u{1}team:<id>`, `\u{1}quarter:<id>`, `\u{1}tag:<tag>`).
 //!
 //! The index is **keyed by content** ([`segments`]): one segment per quarter, so a
-//! change to one retrospective rewrites its quarter's few shards, one document file
-//! and the manifest, and nothing of any other quarter. Every file's name carries a
+//! change to one retrospective rewrites its quarter's few shards, its table, one
+//! document file and the manifest, and nothing of any other quarter. Every file's name carries a
 //! hash of its content, so a cached old file can never be mixed with new ones.
 //! All are loaded with `<script>`, so search works from file:// and at any path:
 //! - `search/meta.<hash>.js`, the manifest: filter choices and, per segment (newest
-//!   quarter first), its document and learning counts, its shards' hashes and its
-//!   document files (one per retrospective) with how many learnings and sections each
-//!   holds; the search page names it (`data-index`), so it is built before that page;
+//!   quarter first), its document and learning counts and its table's hash; the
+//!   search page names it (`data-index`), so it is built before that page;
+//! - `search/t/<quarter>.<hash>.js`, a segment's table: its shards' hashes and its
+//!   document files (one per retrospective) with how many learnings and sections
+//!   each holds, loaded when the segment is first looked in;
 //! - `search/s/<quarter>/<n>.<hash>.js`: the segment's shards; a token lives in shard
 //!   `hash(token) % n`; postings are ascending document numbers within the segment,
 //!   delta-encoded as base-64 varints (or a bitmap);
