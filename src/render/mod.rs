@@ -43,11 +43,18 @@ pub fn render_site(
     if sink.cancelled() {
         return Err(SinkError::Cancelled.into());
     }
-    // The pages (parallel inside) alongside the search index, feed and exports (mostly
-    // serial): each of the latter keeps one core busy while the pages use the rest.
+    // The search index first: the search page names its manifest, whose name is a
+    // hash of its content. Then the pages (parallel inside) alongside writing the
+    // index, feed and exports (mostly serial), which keeps one core busy.
+    let index = search_index(site, &views);
+    timer.lap("search index");
+    if sink.cancelled() {
+        return Err(SinkError::Cancelled.into());
+    }
+    views.search_manifest = index.manifest.clone();
     let (pages, others) = rayon::join(
         || pages::render_pages(&views, theme, sink),
-        || render_indexes(site, scores, &views, sink),
+        || render_indexes(site, scores, &views, index, sink),
     );
     let (mut html_pages, related) = pages?;
     others?;
@@ -68,15 +75,8 @@ pub fn render_site(
     })
 }
 
-/// The search index, the Atom feed and the exports.
-fn render_indexes(
-    site: &Site,
-    scores: &SiteScores,
-    views: &views::Views<'_>,
-    sink: &dyn Sink,
-) -> Result<(), SinkError> {
-    use rayon::prelude::*;
-    let timer = crate::timings::Timer::new();
+/// The search index of the site's learnings and sections.
+fn search_index(site: &Site, views: &views::Views<'_>) -> search::SearchIndex {
     let teams = site.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
     let quarters = site
         .quarters
@@ -85,13 +85,20 @@ fn render_indexes(
         .map(|q| (q.quarter.to_string(), views.fmt.quarter(q.quarter)))
         .collect();
     let docs = pages::search_documents(views);
-    timer.lap("search documents");
-    if sink.cancelled() {
-        return Err(SinkError::Cancelled);
-    }
-    let index = search::build(&docs, teams, quarters);
-    timer.lap("search index");
-    index.into_par_iter().try_for_each(|f| sink.put(f))?;
+    search::build(&docs, teams, quarters)
+}
+
+/// Writes the search index, the Atom feed and the exports.
+fn render_indexes(
+    site: &Site,
+    scores: &SiteScores,
+    views: &views::Views<'_>,
+    index: search::SearchIndex,
+    sink: &dyn Sink,
+) -> Result<(), SinkError> {
+    use rayon::prelude::*;
+    let timer = crate::timings::Timer::new();
+    index.files.into_par_iter().try_for_each(|f| sink.put(f))?;
     timer.lap("search write");
     if let Some(feed) = feeds::atom(site, &views.learning_texts, views.t.get("bullet")) {
         sink.put(OutputFile::new("feed.xml", feed))?;

@@ -253,7 +253,7 @@ mod tests {
         let change = Change::from_files(&files(&[
             "assets/okrsite.css",
             "quarters/2025-Q3/product/index.html",
-            "search/s/3.js",
+            "search/s/2025-Q3/1.5f3a9c2e.js",
             "api/okrs.json",
             "feed.xml",
         ]));

@@ -68,9 +68,10 @@ function instrument() {
 // Runs in the page: what content could have created.
 function audit() {
   const problems = [];
-  // The theme's search.js, and the index files it loads (relative to search/index.html).
+  // The theme's search.js, and the index files it loads by their hashed names
+  // (from the manifest the page names, relative to the site root).
   const theme = location.pathname.endsWith('/search/index.html')
-    ? /^((\.\.\/)+assets\/search\.[0-9a-f]{16}\.js|(meta|[sd]\/\d+)\.js)$/
+    ? /^((\.\.\/)+assets\/search\.[0-9a-f]{16}\.js|(\.\.\/)+search\/(meta\.[0-9a-f]{16}|t\/[\w-]+\.[0-9a-f]{8}|s\/[\w-]+\/\d+\.[0-9a-f]{8}|d\/[\w-]+\/[\w-]+\.[0-9a-f]{8})\.js)$/
     : /^$ never/;
   const bad = (u) => /^(javascript|vbscript|livescript|data):/i.test(String(u).replace(/[\u0000-\u0020]/g, ''));
   for (const el of document.querySelectorAll('*')) {

@@ -64,15 +64,17 @@ async function typeAndCount(page, q) {
 }
 
 // Every document, read from disk, and the truth for a query: all parts appear.
+// Documents are keyed `<quarter>/<file name>/<position in its file>`, as searchAll
+// names them: one file per retrospective, `okrsiteSearch.docs(q, name, [docs…]);`.
 function allDocs(site) {
-  const dir = path.join(site, 'search/d');
+  const root = path.join(site, 'search/d');
   const docs = {};
-  for (const f of fs.readdirSync(dir)) {
-    // Several documents per file, one `okrsiteSearch.doc(n,{…});` line each.
-    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const m = /^okrsiteSearch\.doc\((\d+),(.*)\);$/.exec(line);
-      docs[+m[1]] = JSON.parse(m[2]);
+  for (const dir of fs.readdirSync(root)) {
+    for (const f of fs.readdirSync(path.join(root, dir))) {
+      const js = fs.readFileSync(path.join(root, dir, f), 'utf8');
+      const inner = /^okrsiteSearch\.docs\(([\s\S]*)\);\n$/.exec(js)[1];
+      const [q, name, list] = JSON.parse('[' + inner + ']');
+      list.forEach((d, i) => { docs[`${q}/${name}/${i}`] = d; });
     }
   }
   return docs;
@@ -93,11 +95,11 @@ function occurs(hay, part) {
 }
 function truth(docs, q) {
   const parts = norm(q).split(/\s+/).filter((p) => /[\p{Alphabetic}\p{N}]/u.test(p));
-  return Object.keys(docs).map(Number).filter((n) => {
+  return Object.keys(docs).filter((n) => {
     const d = docs[n];
     const hay = norm([d.title, d.text, d.team_name, d.quarter_label, d.tags.join(' ')].join('\n'));
     return parts.every((p) => occurs(hay, p));
-  }).sort((a, b) => a - b);
+  }).sort();
 }
 
 const browser = await chromium.launch({

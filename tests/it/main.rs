@@ -27,6 +27,7 @@ mod review;
 mod safety;
 mod sample;
 mod scaffold;
+mod search_files;
 mod serve;
 mod site;
 mod tag_archive;

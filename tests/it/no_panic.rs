@@ -1288,38 +1288,41 @@ fn fuzz_search_index() {
             prop::collection::vec((hostile_text(), hostile_text()), 0..3),
         ),
         |(docs, ids, teams)| {
-            let files = search::build(&docs, teams.clone(), teams);
+            let index = search::build(&docs, teams.clone(), teams);
+            let files = &index.files;
+            // One document file per retrospective, a table per quarter, the shards and the manifest.
+            let retros: std::collections::BTreeSet<(&str, &str)> =
+                docs.iter().map(|d| (d.quarter.as_str(), d.team.as_str())).collect();
+            let quarters: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.quarter.as_str()).collect();
             prop_assert_eq!(
                 files.len(),
-                docs.len().div_ceil(search::DOCS_PER_FILE)
-                    + 1
-                    + files.iter().filter(|f| f.path.starts_with("search/s/")).count()
+                retros.len() + quarters.len() + 1 + files.iter().filter(|f| f.path.starts_with("search/s/")).count()
             );
-            for f in &files {
+            prop_assert!(files.iter().any(|f| f.path == index.manifest));
+            for f in files {
+                prop_assert!(
+                    f.path.split('/').all(|p| !p.is_empty() && !p.starts_with('.'))
+                        && f.path
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)),
+                    "unsafe path {}",
+                    f.path
+                );
                 let text = std::str::from_utf8(&f.bytes).unwrap();
                 for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
                     prop_assert!(!text.contains(bad), "{} holds {:?}", f.path, bad);
                 }
-                for line in text.lines() {
-                    let json = line
-                        .trim_end()
-                        .strip_suffix(");")
-                        .and_then(|t| t.split_once('(').map(|(_, r)| r))
-                        .map(|r| {
-                            if f.path.ends_with("meta.js") {
-                                r
-                            } else {
-                                r.split_once(',').map_or(r, |(_, j)| j)
-                            }
-                        })
-                        .unwrap();
-                    prop_assert!(
-                        serde_json::from_str::<serde_json::Value>(json).is_ok(),
-                        "{}: {}",
-                        f.path,
-                        json
-                    );
-                }
+                // One call, `okrsiteSearch.<what>(<JSON arguments>);`.
+                let args = text
+                    .strip_suffix(");\n")
+                    .and_then(|t| t.split_once('(').map(|(_, r)| r))
+                    .unwrap();
+                prop_assert!(
+                    serde_json::from_str::<serde_json::Value>(&format!("[{args}]")).is_ok(),
+                    "{}: {}",
+                    f.path,
+                    args
+                );
             }
             let ids: Vec<u32> = ids.into_iter().collect();
             prop_assert_eq!(search::decode_postings(&search::encode_postings(&ids)), ids.clone());

@@ -80,7 +80,10 @@ fn spellings_aliases_and_forms_of_a_tag_share_one_page_with_every_learning() {
     let guide = read(&out, &format!("tags/{}/index.html", "\u{304c}いど"));
     assert_eq!(cards(&guide), 2);
     // The search filters know the same two tags, each once.
-    let meta = read(&out, "search/meta.js");
+    let manifest = (crate::common::output_files(&out.join("search")).into_iter())
+        .find(|(p, _)| p.starts_with("meta."))
+        .expect("the search manifest");
+    let meta = String::from_utf8(manifest.1).unwrap();
     assert!(meta.contains("\"tags\":[\"pricing\",\"\u{304c}いど\"]"), "{meta}");
     // A tag as written in the retrospective links to the page it is filed under.
     let review = read(&out, "quarters/2025-Q3/product/index.html");

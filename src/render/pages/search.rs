@@ -54,14 +54,17 @@ pub fn search_documents(v: &Views<'_>) -> Vec<SearchDoc> {
     docs
 }
 
-/// The search page: the index is loaded by its script.
+/// The search page: its script loads the index, starting from the manifest the
+/// page names (`data-index`).
 pub fn search_page(v: &Views<'_>) -> Page {
+    let mut data = Context::new();
+    data.insert("search_manifest", &v.search_manifest);
     Page {
         as_of: false,
         path: "search/index.html".into(),
         template: "search.html",
         title: v.t.get("search_title").into(),
         nav: "search",
-        data: Context::new(),
+        data,
     }
 }

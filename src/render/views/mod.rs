@@ -44,6 +44,9 @@ pub struct Views<'a> {
     /// `[quarter]`: team id → its position in `site.quarters[..].teams`, so a team's
     /// quarters are found without scanning every team (team pages look up each quarter).
     team_positions: Vec<HashMap<&'a str, usize>>,
+    /// The search index's manifest (`search/meta.<hash>.js`), which the search page
+    /// names: set once the index is built, before the pages are rendered.
+    pub search_manifest: String,
 }
 
 fn team_positions(site: &Site) -> Vec<HashMap<&str, usize>> {
@@ -72,6 +75,7 @@ impl<'a> Views<'a> {
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
             team_positions: team_positions(site),
+            search_manifest: String::from("search/meta.js"),
         };
         views.learning_texts = views.learning_texts();
         let (team_quarters, learnings) = rayon::join(|| views.build_team_quarters(), || views.build_learnings());
@@ -92,6 +96,7 @@ impl<'a> Views<'a> {
             learning_texts: LearningTexts::default(),
             labels: chart_labels(t, Formatter::new(&site.config)),
             team_positions: team_positions(site),
+            search_manifest: String::from("search/meta.js"),
         }
     }
 

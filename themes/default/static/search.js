@@ -2,6 +2,12 @@
 // the site's own files. Index shards and documents are loaded with <script>, so
 // search works from file:// and under any path. User text is only ever inserted
 // with textContent, never as HTML.
+//
+// The index (src/render/search/) has one segment per quarter, newest first; the
+// manifest the page names (data-index) lists the segments, and each segment's
+// table its shard and document files, all by their content-hashed names. A segment numbers its learnings first,
+// then its sections; results are every segment's learnings, newest quarter first,
+// then every segment's sections.
 (function () {
   'use strict';
 
@@ -16,21 +22,65 @@
 
   var PAGE = 10;          // results shown per batch
   var BATCH = 10;         // documents fetched at a time while checking candidates
-  var MAX_PREFIX = 6;     // as in the index (src/render/search.rs)
+  var MAX_PREFIX = 6;     // as in the index (src/render/search/)
 
+  var manifest = text.index || '';
+  var base = manifest.slice(0, manifest.lastIndexOf('/') + 1);
   var meta = null;
-  var shards = {};
-  var docs = {};
+  var segByQuarter = {};
   var loading = {};
 
   var api = window.okrsiteSearch = {
-    meta: function (m) { meta = m; },
-    shard: function (n, data) { shards[n] = data; },
-    doc: function (n, d) { docs[n] = d; }
+    meta: function (m) {
+      meta = m;
+      m.segments.forEach(function (seg) { seg.shards = {}; seg.docs = []; segByQuarter[seg.q] = seg; });
+    },
+    table: function (q, t) { var seg = segByQuarter[q]; if (seg) prepare(seg, t); },
+    shard: function (q, n, data) { var seg = segByQuarter[q]; if (seg) seg.shards[n] = data; },
+    docs: function (q, name, list) {
+      var seg = segByQuarter[q], f = seg && seg.byName[name];
+      if (!f) return;
+      list.forEach(function (d, i) { seg.docs[i < f.lc ? f.l0 + i : f.s0 + i - f.lc] = d; });
+    }
   };
 
-  // Documents come DOCS_PER_FILE to a file (meta.group; src/render/search.rs).
-  function docFile(n) { return 'd/' + Math.floor(n / ((meta && meta.group) || 1)) + '.js'; }
+  // A segment's table: its shards' hashes, and its document files with the numbers
+  // they hold: each file's learnings follow the previous files' learnings from 0,
+  // its sections theirs from seg.learnings (src/render/search/segments.rs).
+  function prepare(seg, t) {
+    var l = 0, s = seg.learnings;
+    seg.s = t.s;
+    seg.byName = {};
+    seg.fileOf = null;
+    seg.files = t.d.map(function (e) {
+      var f = { name: e[0], hash: e[1], l0: l, lc: e[2], s0: s, sc: e[3] };
+      l += f.lc;
+      s += f.sc;
+      seg.byName[f.name] = f;
+      return f;
+    });
+  }
+
+  // Loads a segment's table, the first time the segment is looked in.
+  function tableOf(seg) {
+    return seg.files ? Promise.resolve() : load(base + 't/' + seg.dir + '.' + seg.t + '.js');
+  }
+
+  // The file holding candidate c (a segment and a number in it).
+  function docFile(c) {
+    var seg = c.seg;
+    if (!seg.fileOf) {
+      seg.fileOf = [];
+      seg.files.forEach(function (f) {
+        for (var i = 0; i < f.lc; i++) seg.fileOf[f.l0 + i] = f;
+        for (var k = 0; k < f.sc; k++) seg.fileOf[f.s0 + k] = f;
+      });
+    }
+    var f = seg.fileOf[c.n];
+    return base + 'd/' + seg.dir + '/' + f.name + '.' + f.hash + '.js';
+  }
+
+  function docOf(c) { return c.seg.docs[c.n]; }
 
   function load(src) {
     if (!loading[src]) {
@@ -87,13 +137,13 @@
     return out;
   }
 
-  function shardOf(token) {
+  function shardOf(token, count) {
     var h = 0x811c9dc5;
     for (var i = 0; i < token.length; i++) {
       h ^= token.charCodeAt(i);
       h = Math.imul(h, 0x01000193) >>> 0;
     }
-    return h % Math.max(1, meta.shards);
+    return h % Math.max(1, count);
   }
 
   var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -122,13 +172,18 @@
     return out;
   }
 
+  // A token's documents in one segment, from the segment's shard for it.
   var decoded = {};
-  function postings(token) {
-    if (decoded[token]) return Promise.resolve(decoded[token]);
-    var n = shardOf(token);
-    return load('s/' + n + '.js').then(function () {
-      var enc = shards[n] && Object.prototype.hasOwnProperty.call(shards[n], token) ? shards[n][token] : '';
-      return (decoded[token] = decode(enc));
+  function postings(seg, token) {
+    var key = seg.q + '\u0000' + token;
+    if (decoded[key]) return Promise.resolve(decoded[key]);
+    return tableOf(seg).then(function () {
+      var n = shardOf(token, seg.s.length);
+      return load(base + 's/' + seg.dir + '/' + n + '.' + seg.s[n] + '.js').then(function () {
+        var shard = seg.shards[n];
+        var enc = shard && Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : '';
+        return (decoded[key] = decode(enc));
+      });
     });
   }
 
@@ -173,22 +228,72 @@
     return { parts: parts, tokens: tokens };
   }
 
-  function candidatesOf(tokens) {
-    return Promise.all(tokens.map(postings)).then(function (lists) {
+  // The candidates, in rank order: each segment's learnings (newest quarter first),
+  // then each segment's sections. Segments are looked up newest first, one at a
+  // time while the first page is being filled (a common word fills it from the
+  // newest quarters alone), then the rest at once to count. A quarter filter skips
+  // the other quarters' segments without loading anything of theirs.
+  function newState(my, query, p) {
+    var segs = meta.segments.filter(function (seg) {
+      return !query.quarter || normalize(seg.q) === normalize(query.quarter);
+    });
+    return {
+      seq: my, parts: p.parts, tokens: p.tokens, query: query, segs: segs, found: [], complete: segs.length === 0,
+      candidates: [], next: 0, matched: [], shown: 0, busy: null
+    };
+  }
+
+  // A segment's documents holding every token.
+  function segmentIds(seg, tokens) {
+    return Promise.all(tokens.map(function (t) { return postings(seg, t); })).then(function (lists) {
       lists.sort(function (a, b) { return a.length - b.length; });
       return lists.reduce(intersect);
     });
   }
 
-  // Every matching document, in rank order (used by the tests; the page shows them a batch at a time).
+  // Adds the next segment's documents: its learnings join the candidates; after the
+  // last segment, every segment's sections follow.
+  function addSegment(s, ids) {
+    var seg = s.segs[s.found.length];
+    s.found.push(ids);
+    ids.forEach(function (n) { if (n < seg.learnings) s.candidates.push({ seg: seg, n: n }); });
+    if (s.found.length < s.segs.length) return;
+    s.found.forEach(function (list, i) {
+      var g = s.segs[i];
+      list.forEach(function (n) { if (n >= g.learnings) s.candidates.push({ seg: g, n: n }); });
+    });
+    s.complete = true;
+  }
+
+  function done(s) { return s.complete && s.next >= s.candidates.length; }
+
+  // Looks up the next segment (`all`: every remaining one, in parallel).
+  function extend(s, all) {
+    if (s.busy) return s.busy.then(function () { return extend(s, all); });
+    if (s.complete) return Promise.resolve();
+    var rest = s.segs.slice(s.found.length, all ? s.segs.length : s.found.length + 1);
+    s.busy = Promise.all(rest.map(function (seg) { return segmentIds(seg, s.tokens); })).then(function (lists) {
+      lists.forEach(function (ids) { addSegment(s, ids); });
+      s.busy = null;
+    }, function (e) { s.busy = null; throw e; });
+    return s.busy;
+  }
+
+  // Every matching document, in rank order, as `<quarter>/<file name>/<position in
+  // its file>` (used by the tests; the page shows them a batch at a time).
   api.searchAll = function (query) {
     var p = plan(query);
     if (!p.tokens.length) return Promise.resolve([]);
-    return candidatesOf(p.tokens).then(function (candidates) {
-      return Promise.all(candidates.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
-        return candidates.filter(function (n) {
-          var d = docs[n];
+    var s = newState(-1, query, p);
+    return extend(s, true).then(function () {
+      var candidates = s.candidates;
+      return Promise.all(candidates.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
+        return candidates.filter(function (c) {
+          var d = docOf(c);
           return d && p.parts.every(function (part) { return contains(haystack(d), part); });
+        }).map(function (c) {
+          var f = c.seg.fileOf[c.n];
+          return c.seg.q + '/' + f.name + '/' + (c.n < c.seg.learnings ? c.n - f.l0 : f.lc + c.n - f.s0);
         });
       });
     });
@@ -199,12 +304,11 @@
     var query = currentQuery();
     updateUrl(query);
     var p = plan(query);
-    var parts = p.parts;
     if (!p.tokens.length) { clear(); return Promise.resolve(); }
     status.textContent = text.loading;
-    return candidatesOf(p.tokens).then(function (candidates) {
+    var s = state = newState(my, query, p);
+    return verifyUntil(s, my, PAGE).then(function () {
       if (my !== seq) return;
-      state = { seq: my, parts: parts, query: query, candidates: candidates, next: 0, matched: [], shown: 0, busy: null };
       results.textContent = '';
       return showMore(my).then(function () { return countAll(my); });
     }).catch(function () {
@@ -214,13 +318,15 @@
 
   // Checks the next BATCH candidates (in rank order) against the exact query text;
   // only those documents are downloaded. Showing and counting share one check at a
-  // time, so no candidate is checked twice.
+  // time, so no candidate is checked twice. When the known candidates run short,
+  // the next segment is looked up first.
   function verifyBatch(s) {
     if (s.busy) return s.busy;
+    if (!s.complete && s.next + BATCH > s.candidates.length) return extend(s, false);
     var batch = s.candidates.slice(s.next, s.next + BATCH);
-    s.busy = Promise.all(batch.map(function (n) { return load(docFile(n)).catch(function () {}); })).then(function () {
-      batch.forEach(function (n) {
-        var d = docs[n];
+    s.busy = Promise.all(batch.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
+      batch.forEach(function (c) {
+        var d = docOf(c);
         if (!d) return;
         var hay = haystack(d);
         if (s.parts.every(function (p) { return contains(hay, p); })) s.matched.push(d);
@@ -233,7 +339,7 @@
 
   // Checks candidates until `want` results are known (or none are left).
   function verifyUntil(s, my, want) {
-    if (my !== seq || s.matched.length >= want || s.next >= s.candidates.length) return Promise.resolve();
+    if (my !== seq || s.matched.length >= want || done(s)) return Promise.resolve();
     return verifyBatch(s).then(function () { return verifyUntil(s, my, want); });
   }
 
@@ -249,19 +355,24 @@
   }
 
   // Counts every result, a batch at a time after the first page is shown, so the
-  // status can state the exact number ("at least N" until then). Without query
+  // status can state the exact number ("at least N" until then): the remaining
+  // segments are looked up at once, then their candidates checked. Without query
   // words every candidate is a result: the filters' postings are exact.
   function countAll(my) {
     var s = state;
-    if (my !== seq || s.next >= s.candidates.length || s.parts.length === 0) return Promise.resolve();
-    return verifyBatch(s).then(function () { showStatus(s); return countAll(my); });
+    if (my !== seq) return Promise.resolve();
+    return extend(s, true).then(function () {
+      if (my !== seq) return;
+      if (s.parts.length === 0 || done(s)) { showStatus(s); return; }
+      return verifyBatch(s).then(function () { showStatus(s); return countAll(my); });
+    });
   }
 
   // The exact number of results once every candidate is checked; until then, at least
   // the number found so far.
   function exactCount(s) {
-    if (s.next >= s.candidates.length) return s.matched.length;
-    return s.parts.length === 0 ? s.candidates.length : null;
+    if (done(s)) return s.matched.length;
+    return s.parts.length === 0 && s.complete ? s.candidates.length : null;
   }
 
   // A count in words, as the page's catalogue writes it (src/render/strings.rs): the
@@ -275,7 +386,7 @@
   function showStatus(s) {
     if (s.seq !== seq) return;
     var exact = exactCount(s);
-    more.hidden = s.shown >= s.matched.length && s.next >= s.candidates.length;
+    more.hidden = s.shown >= s.matched.length && done(s);
     if (exact === 0) {
       status.textContent = (text.none || '').replace('{q}', s.query.q.trim());
     } else if (exact !== null) {
@@ -399,7 +510,7 @@
   form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
   more.addEventListener('click', function () { if (state) showMore(state.seq); });
 
-  load('meta.js').then(function () {
+  load(manifest).then(function () {
     meta.teams.forEach(function (t) { option(selects.team, t[0], t[1]); });
     meta.quarters.forEach(function (q) { option(selects.quarter, q[0], q[1]); });
     meta.tags.forEach(function (t) { option(selects.tag, t, '#' + t); });

@@ -1,0 +1,387 @@
+//! The index's files: one segment per quarter, every file named by its content.
+//!
+//! A segment's documents are numbered locally: its learnings, then its sections,
+//! each kind team by team (teams in the order their first document comes), each
+//! team's in rank order. Inserting a learning shifts only that segment's numbers,
+//! so only its shards change; its document file holds no numbers, so the other
+//! retrospectives' files stay as they were.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{SearchDoc, encode_postings_for, filter_token, normalize, safe_json, shard_of, tokens};
+use crate::files::{OutputFile, content_hash, fingerprinted};
+
+/// Size a small segment's shards aim at, in bytes. A change to a quarter rewrites all
+/// of its shards (document numbers after the change shift), so a quarter of a few
+/// teams should have 2–4; a query fetches one shard per token per quarter, so a
+/// large quarter's shards are smaller ([`shard_target`], docs/search.md).
+pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
+/// Postings (in bytes) up to which a segment's shards aim at [`SHARD_TARGET_BYTES`]:
+/// up to 4 shards.
+const SMALL_SEGMENT_BYTES: usize = 4 * SHARD_TARGET_BYTES;
+/// The smallest shard a large segment aims at, in bytes.
+const MIN_SHARD_BYTES: usize = 2 * 1024;
+/// Hex digits of the hash in the name of a file the manifest lists: the manifest
+/// repeats them for every file, and 32 bits tell two versions of one file apart.
+const LISTED_HASH_HEX: usize = 8;
+
+/// The index files and the manifest's path (which the search page names).
+pub struct SearchIndex {
+    pub files: Vec<OutputFile>,
+    /// `search/meta.<hash>.js`, relative to the site root.
+    pub manifest: String,
+}
+
+/// The manifest: filter choices and each segment's files.
+#[derive(serde::Serialize)]
+struct Manifest {
+    teams: Vec<(String, String)>,
+    quarters: Vec<(String, String)>,
+    tags: Vec<String>,
+    /// Newest quarter first, as the documents come.
+    segments: Vec<SegmentEntry>,
+}
+
+/// A segment in the manifest. Its files are listed in its table
+/// (`t/<dir>.<hash>.js`), loaded when the segment is first looked in, so the
+/// manifest stays small however many retrospectives a quarter has.
+#[derive(serde::Serialize)]
+struct SegmentEntry {
+    /// The quarter's id, as the quarter filter names it.
+    q: String,
+    /// The folder of its files under `search/s/` and `search/d/`, and its table's name.
+    dir: String,
+    /// How many documents, and how many of them (the first) are learnings.
+    docs: usize,
+    learnings: usize,
+    /// The hash in its table's name.
+    t: String,
+}
+
+/// A segment's files: `search/t/<dir>.<hash>.js`.
+#[derive(serde::Serialize)]
+struct SegmentTable {
+    /// The hash in each shard's name: shard `n` is `s/<dir>/<n>.<hash>.js`.
+    s: Vec<String>,
+    /// Per document file (`d/<dir>/<name>.<hash>.js`), in numbering order: name,
+    /// hash, its learnings, its sections. Its learnings follow the previous files'
+    /// learnings from 0, its sections the previous files' sections from `learnings`.
+    d: Vec<(String, String, usize, usize)>,
+}
+
+/// One quarter's documents, numbered: `docs[n]` is document `n`.
+struct Segment<'d> {
+    quarter: &'d str,
+    dir: String,
+    docs: Vec<&'d SearchDoc>,
+    learnings: usize,
+    /// Per team, in numbering order: its name part, learnings, sections.
+    files: Vec<(String, Vec<&'d SearchDoc>, usize)>,
+}
+
+/// The index files for `docs` (in rank order: newest quarter first, learnings first).
+pub fn build(docs: &[SearchDoc], teams: Vec<(String, String)>, quarters: Vec<(String, String)>) -> SearchIndex {
+    use rayon::prelude::*;
+    let segments = segments(docs);
+    let built: Vec<(Vec<OutputFile>, SegmentEntry)> = segments.par_iter().map(segment_files).collect();
+    let mut files = Vec::new();
+    let mut entries = Vec::with_capacity(built.len());
+    for (seg_files, entry) in built {
+        files.extend(seg_files);
+        entries.push(entry);
+    }
+    let manifest = Manifest {
+        teams,
+        quarters,
+        tags: tag_names(docs),
+        segments: entries,
+    };
+    let js = format!("okrsiteSearch.meta({});\n", safe_json(&manifest));
+    let path = fingerprinted("search/meta.js", js.as_bytes());
+    files.push(OutputFile::new(path.clone(), js));
+    SearchIndex { files, manifest: path }
+}
+
+/// A name part for a file path: the id itself when it is a plain slug, else `_<i>`
+/// (ids are slugs on a real site; this keeps any other text out of paths).
+fn path_part(id: &str, i: usize) -> String {
+    let plain = !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with(['.', '_'])
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if plain { id.to_string() } else { format!("_{i}") }
+}
+
+/// The documents split by quarter (in the order quarters first come) and numbered.
+fn segments(docs: &[SearchDoc]) -> Vec<Segment<'_>> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_quarter: HashMap<&str, Vec<&SearchDoc>> = HashMap::new();
+    for doc in docs {
+        let list = by_quarter.entry(doc.quarter.as_str()).or_default();
+        if list.is_empty() {
+            order.push(&doc.quarter);
+        }
+        list.push(doc);
+    }
+    (order.iter().enumerate())
+        .map(|(i, q)| segment(q, path_part(q, i), &by_quarter[q]))
+        .collect()
+}
+
+/// One quarter's documents: learnings then sections, each team by team.
+fn segment<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> Segment<'d> {
+    let mut teams: Vec<&str> = Vec::new();
+    for doc in docs {
+        if !teams.contains(&doc.team.as_str()) {
+            teams.push(&doc.team);
+        }
+    }
+    let of = |team: &'d str, learning: bool| {
+        docs.iter()
+            .copied()
+            .filter(move |d| d.team == team && (d.kind == "learning") == learning)
+    };
+    let mut numbered: Vec<&SearchDoc> = teams.iter().flat_map(|t| of(t, true)).collect();
+    let learnings = numbered.len();
+    numbered.extend(teams.iter().flat_map(|t| of(t, false)));
+    let files = (teams.iter().enumerate())
+        .map(|(i, t)| {
+            let mut own: Vec<&SearchDoc> = of(t, true).collect();
+            let own_learnings = own.len();
+            own.extend(of(t, false));
+            (path_part(t, i), own, own_learnings)
+        })
+        .collect();
+    Segment {
+        quarter,
+        dir,
+        docs: numbered,
+        learnings,
+        files,
+    }
+}
+
+/// A segment's shards, document files and table, and its manifest entry.
+fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
+    let texts: Vec<String> = segment.docs.iter().map(|d| index_text(d)).collect();
+    let filters: Vec<Vec<String>> = segment.docs.iter().map(|d| filter_tokens(d)).collect();
+    let postings = postings(&texts, &filters);
+    let shards = shard_count(&postings, texts.len());
+    let mut files = Vec::new();
+    let mut shard_hashes = Vec::with_capacity(shards as usize);
+    let quarter = safe_json(&segment.quarter);
+    for (n, map) in shard_maps(&postings, shards, texts.len()).iter().enumerate() {
+        let js = format!("okrsiteSearch.shard({quarter},{n},{});\n", safe_json(map));
+        let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+        files.push(OutputFile::new(format!("search/s/{}/{n}.{hash}.js", segment.dir), js));
+        shard_hashes.push(hash);
+    }
+    let mut entries = Vec::with_capacity(segment.files.len());
+    for (name, own, own_learnings) in &segment.files {
+        let mut js = format!("okrsiteSearch.docs({quarter},{},[\n", safe_json(name));
+        for (i, doc) in own.iter().enumerate() {
+            js.push_str(&safe_json(doc));
+            js.push_str(if i + 1 < own.len() { ",\n" } else { "\n" });
+        }
+        js.push_str("]);\n");
+        let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+        files.push(OutputFile::new(
+            format!("search/d/{}/{name}.{hash}.js", segment.dir),
+            js,
+        ));
+        entries.push((name.clone(), hash, *own_learnings, own.len() - own_learnings));
+    }
+    let table = SegmentTable {
+        s: shard_hashes,
+        d: entries,
+    };
+    let js = format!("okrsiteSearch.table({quarter},{});\n", safe_json(&table));
+    let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+    files.push(OutputFile::new(format!("search/t/{}.{hash}.js", segment.dir), js));
+    let entry = SegmentEntry {
+        q: segment.quarter.to_string(),
+        dir: segment.dir.clone(),
+        docs: texts.len(),
+        learnings: segment.learnings,
+        t: hash,
+    };
+    (files, entry)
+}
+
+/// A document's searchable text, normalised: title, text, team, quarter and tags.
+fn index_text(doc: &SearchDoc) -> String {
+    normalize(&format!(
+        "{}\n{}\n{}\n{}\n{}",
+        doc.title,
+        doc.text,
+        doc.team_name,
+        doc.quarter_label,
+        doc.tags.join(" ")
+    ))
+}
+
+/// A document's filter tokens: its team, its quarter and its tags.
+fn filter_tokens(doc: &SearchDoc) -> Vec<String> {
+    let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
+    f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
+    f
+}
+
+type Postings<'t> = HashMap<&'t str, Vec<u32>, ahash::RandomState>;
+
+/// Postings: each token's (and filter's) documents, ascending. Tokens borrow from
+/// the normalised texts, so counting them allocates nothing.
+fn postings<'t>(texts: &'t [String], filters: &'t [Vec<String>]) -> Postings<'t> {
+    // Millions of lookups of short keys: a fast hash (the map's order is never used).
+    let mut postings: Postings<'t> = HashMap::default();
+    for (id, (text, doc_filters)) in texts.iter().zip(filters).enumerate() {
+        let n = id as u32;
+        let mut add = |token: &'t str| {
+            let list = postings.entry(token).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        };
+        tokens(text, &mut add);
+        doc_filters.iter().for_each(|f| add(f.as_str()));
+    }
+    postings
+}
+
+/// Every tag's first spelling, by its normalised form.
+fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
+    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    for t in docs.iter().flat_map(|doc| doc.tags.iter()) {
+        tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
+    }
+    tag_names.into_values().collect()
+}
+
+/// How many shards keep each near [`shard_target`].
+fn shard_count(postings: &Postings<'_>, docs: usize) -> u32 {
+    let bitmap_len = docs.div_ceil(6) + 1;
+    let total: usize = postings
+        .iter()
+        .map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len))
+        .sum();
+    total.div_ceil(shard_target(total)).clamp(1, 8192) as u32
+}
+
+/// The size a segment's shards aim at, for `total` bytes of postings. A small segment's
+/// are [`SHARD_TARGET_BYTES`], so an edit rewrites at most 4 of them. Beyond
+/// [`SMALL_SEGMENT_BYTES`] an edit rewrites many shards whatever their size, while a
+/// query fetches one per token from every quarter: the target shrinks as the segment
+/// grows (twice the postings, half the shard) down to [`MIN_SHARD_BYTES`].
+fn shard_target(total: usize) -> usize {
+    if total <= SMALL_SEGMENT_BYTES {
+        return SHARD_TARGET_BYTES;
+    }
+    (SHARD_TARGET_BYTES * SMALL_SEGMENT_BYTES / total).max(MIN_SHARD_BYTES)
+}
+
+/// Each shard's tokens and encoded postings, in token order.
+fn shard_maps<'t>(postings: &Postings<'t>, shards: u32, docs: usize) -> Vec<BTreeMap<&'t str, String>> {
+    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
+    for (token, ids) in postings {
+        by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs));
+    }
+    by_shard
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(kind: &'static str, team: &str, quarter: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            kind,
+            title: String::new(),
+            text: text.into(),
+            url: format!("quarters/{quarter}/{team}/"),
+            team: team.into(),
+            team_name: team.into(),
+            quarter: quarter.into(),
+            quarter_label: quarter.into(),
+            tags: vec![],
+        }
+    }
+
+    fn text(f: &OutputFile) -> &str {
+        std::str::from_utf8(&f.bytes).unwrap()
+    }
+
+    #[test]
+    fn a_segment_numbers_learnings_then_sections_team_by_team() {
+        let docs = vec![
+            doc("learning", "a", "2026-Q2", "a1"),
+            doc("learning", "b", "2026-Q2", "b1"),
+            doc("learning", "a", "2026-Q2", "a2"),
+            doc("section", "b", "2026-Q2", "bs"),
+            doc("section", "a", "2026-Q2", "as"),
+            doc("learning", "a", "2026-Q1", "old"),
+        ];
+        let segs = segments(&docs);
+        assert_eq!(segs.len(), 2);
+        let order: Vec<&str> = segs[0].docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(order, ["a1", "a2", "b1", "as", "bs"]);
+        assert_eq!(segs[0].learnings, 3);
+        let index = build(&docs, vec![], vec![]);
+        let table = index
+            .files
+            .iter()
+            .find(|f| f.path.starts_with("search/t/2026-Q2."))
+            .unwrap();
+        assert!(text(table).contains(r#""d":[["a","#), "{}", text(table));
+        let a = index
+            .files
+            .iter()
+            .find(|f| f.path.starts_with("search/d/2026-Q2/a."))
+            .unwrap();
+        assert!(text(a).starts_with("okrsiteSearch.docs(\"2026-Q2\",\"a\",[\n"));
+        assert_eq!(text(a).matches("\"kind\"").count(), 3);
+    }
+
+    #[test]
+    fn every_name_carries_its_content_hash() {
+        let docs: Vec<SearchDoc> = (0..30)
+            .map(|i| doc("learning", "t", "2026-Q1", &format!("学び{i}")))
+            .collect();
+        let index = build(&docs, vec![], vec![]);
+        for f in &index.files {
+            let hash = f.path.rsplit('.').nth(1).unwrap();
+            assert_eq!(hash, content_hash(&f.bytes, hash.len()), "{}", f.path);
+        }
+        assert!(index.manifest.starts_with("search/meta.") && index.manifest.len() == "search/meta..js".len() + 16);
+    }
+
+    #[test]
+    fn large_segments_have_smaller_shards() {
+        assert_eq!(shard_target(40 * 1024), SHARD_TARGET_BYTES);
+        assert_eq!(shard_target(SMALL_SEGMENT_BYTES), SHARD_TARGET_BYTES);
+        assert_eq!(shard_target(2 * SMALL_SEGMENT_BYTES), SHARD_TARGET_BYTES / 2);
+        assert_eq!(shard_target(400 * 1024), 2621);
+        assert_eq!(shard_target(10 << 20), MIN_SHARD_BYTES);
+    }
+
+    #[test]
+    fn a_change_in_one_quarter_leaves_the_others_files() {
+        let mut docs: Vec<SearchDoc> = (0..40)
+            .map(|i| {
+                doc(
+                    "learning",
+                    ["a", "b"][i % 2],
+                    ["2026-Q2", "2026-Q1"][i / 20],
+                    &format!("学び{i}"),
+                )
+            })
+            .collect();
+        let before = build(&docs, vec![], vec![]);
+        docs.insert(3, doc("learning", "a", "2026-Q2", "新しい学び"));
+        let after = build(&docs, vec![], vec![]);
+        let paths = |i: &SearchIndex| -> Vec<String> { i.files.iter().map(|f| f.path.clone()).collect() };
+        let (b, a) = (paths(&before), paths(&after));
+        assert!(b.iter().filter(|p| p.contains("2026-Q1")).all(|p| a.contains(p)));
+        assert!(b.iter().any(|p| p.starts_with("search/d/2026-Q2/b.") && a.contains(p)));
+        assert_ne!(before.manifest, after.manifest);
+    }
+}
