@@ -122,7 +122,10 @@ pub fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<O
     page.data.insert("today", &today);
     // feed.xml is written only under an absolute base_url (`render::feeds`).
     page.data.insert("has_feed", &site.config.base_url.is_absolute());
-    let canonical = absolute_base.map(|b| crate::render::urls::canonical(b, &page.path));
+    // The 404 page is served at any missing URL: it is the canonical copy of nothing.
+    let canonical = absolute_base
+        .filter(|_| page.path != crate::render::urls::NOT_FOUND)
+        .map(|b| crate::render::urls::canonical(b, &page.path));
     page.data.insert("canonical", &canonical);
     // Rendered as bytes: Tera writes valid UTF-8, and `render` would check all of it again.
     let mut html = Vec::with_capacity(64 * 1024);
