@@ -5,6 +5,7 @@
 //! scripts of the browser tests in tests/browser.
 
 mod architecture;
+mod asset_refs;
 mod browser;
 mod build;
 mod chart_layout;
