@@ -299,25 +299,25 @@ fn script_problems(rel: &str, html: &Html) -> Vec<String> {
     problems
 }
 
-/// The payloads of a search file: one `okrsiteSearch.<fn>(<n>,<json>);` or
-/// `okrsiteSearch.meta(<json>);` per line (a document file holds several documents).
+/// The arguments of a search file's one call, `okrsiteSearch.<fn>(<args>);` (the
+/// manifest, a quarter's table, a shard or a retrospective's documents), as JSON
+/// values: the arguments are JSON, so `[<args>]` parses as an array.
 fn search_payloads(text: &str) -> Vec<serde_json::Value> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let inner = line
-                .trim_end()
-                .strip_suffix(");")
-                .and_then(|t| t.split_once('(').map(|(_, rest)| rest))
-                .expect("okrsiteSearch.x(…);");
-            let json = if line.starts_with("okrsiteSearch.meta(") {
-                inner
-            } else {
-                inner.split_once(',').expect("n,json").1
-            };
-            serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {json}"))
-        })
-        .collect()
+    let body = text.trim_end();
+    assert_eq!(
+        body.matches("\nokrsiteSearch.").count(),
+        0,
+        "one call per file: {body:.80}"
+    );
+    let args = body
+        .strip_prefix("okrsiteSearch.")
+        .and_then(|t| t.split_once('(').map(|(_, rest)| rest))
+        .and_then(|t| t.strip_suffix(");"))
+        .expect("okrsiteSearch.x(…);");
+    match serde_json::from_str(&format!("[{args}]")) {
+        Ok(serde_json::Value::Array(values)) => values,
+        other => panic!("not JSON arguments ({other:?}): {args:.200}"),
+    }
 }
 
 /// Every string inside a JSON value, recursively.
