@@ -88,6 +88,10 @@ pub struct Config {
     pub allow_html: bool,
     /// Write `.gz` and `.br` beside every text file (`build --compress` does too).
     pub compress: bool,
+    /// How many retrospectives `feed.xml` holds, the newest (`feed_entries`): a feed
+    /// reader wants what is new, and a site of hundreds of teams would otherwise write
+    /// every retrospective of every quarter into one file.
+    pub feed_entries: usize,
     /// "Today" pinned for an archived or demo site (`as_of`): it wins over
     /// `SOURCE_DATE_EPOCH` and the system date (see `build::check_cached`).
     #[serde(skip)]
@@ -112,6 +116,7 @@ impl Config {
             tag_aliases: Default::default(),
             allow_html: false,
             compress: false,
+            feed_entries: DEFAULT_FEED_ENTRIES,
             as_of: None,
         }
     }
@@ -134,6 +139,8 @@ struct RawConfig {
     tags: Option<RawTags>,
     allow_html: Option<bool>,
     compress: Option<bool>,
+    /// Any TOML value, so a string or a fraction gets our message, not the parser's.
+    feed_entries: Option<toml::Spanned<toml::Value>>,
     /// A string `"2026-11-21"` or a TOML date `2026-11-21`.
     as_of: Option<toml::Spanned<toml::Value>>,
 }
@@ -239,8 +246,12 @@ const TOP_KEYS: &[&str] = &[
     "tags",
     "allow_html",
     "compress",
+    "feed_entries",
     "as_of",
 ];
+
+/// `feed_entries` when okrsite.toml does not set it.
+pub const DEFAULT_FEED_ENTRIES: usize = 50;
 
 /// Parses and validates `okrsite.toml`. Every problem is reported, not only the first.
 pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
@@ -294,6 +305,9 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     config.allow_html = raw.allow_html.unwrap_or(false);
     config.compress = raw.compress.unwrap_or(false);
+    if let Some(n) = raw.feed_entries {
+        config.feed_entries = r.feed_entries(&n).unwrap_or(DEFAULT_FEED_ENTRIES);
+    }
     if let Some(as_of) = raw.as_of {
         config.as_of = r.as_of(&as_of);
     }
@@ -468,6 +482,27 @@ impl Reader<'_> {
         date
     }
 
+    /// `feed_entries`, a whole number of 1 or more; an error at the value otherwise
+    /// (0, a negative number, a fraction, a string).
+    fn feed_entries(&mut self, value: &toml::Spanned<toml::Value>) -> Option<usize> {
+        let n = match value.get_ref() {
+            toml::Value::Integer(n) => usize::try_from(*n).ok().filter(|n| *n >= 1),
+            _ => None,
+        };
+        if n.is_none() {
+            let at = Position::of_offset(self.text, value.span().start);
+            self.errors.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    Some(at),
+                    msg!("config.feed_entries", value = value.get_ref().to_string()),
+                )
+                .with_help(msg!("config.feed_entries_help")),
+            );
+        }
+        n
+    }
+
     fn learnings(&mut self, l: &RawLearnings) {
         if l.headings.iter().all(|h| h.trim().is_empty()) {
             self.help("headings", msg!("config.no_headings"), msg!("config.no_headings_help"));
@@ -535,120 +570,4 @@ pub fn locate_key(text: &str, key: &str) -> Option<Position> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_and_normalisation() {
-        let c = parse("title = \"T\"\nbase_url = \"/okr\"\n").unwrap();
-        assert_eq!(c.base_url.as_str(), "/okr/");
-        assert_eq!(c.fiscal_year_start_month, 1);
-        assert_eq!(
-            c.scoring,
-            ScoringThresholds {
-                green: 0.6,
-                yellow: 0.4,
-                too_safe: 0.9
-            }
-        );
-        assert_eq!(c.review_sections[2], "学び");
-        assert!(c.tag_aliases.is_empty());
-    }
-
-    #[test]
-    fn version_2_keys_are_read_and_checked() {
-        let c = parse(
-            "title = \"T\"\nlanguage = \"en\"\n[scoring]\ntoo_safe = 0.95\n[tags]\naliases = { \"価格\" = \"pricing\" }\n",
-        )
-        .unwrap();
-        assert_eq!(c.scoring.too_safe, 0.95);
-        assert_eq!(c.review_sections[0], "Results summary");
-        assert_eq!(c.tag_aliases.get("価格").map(String::as_str), Some("pricing"));
-        let errors = parse("title = \"T\"\n[scoring]\ngreen = 0.6\ntoo_safe = 0.5\n").unwrap_err();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(
-            errors[0].message.to_string().contains("too_safe (0.5) is not above"),
-            "{}",
-            errors[0].message
-        );
-        assert_eq!(errors[0].position.map(|p| p.line), Some(4));
-        let errors = parse("title = \"T\"\n[tags]\naliases = { a = \"b\", b = \"c\" }\n").unwrap_err();
-        assert!(
-            errors[0].message.to_string().contains("itself an alias"),
-            "{}",
-            errors[0].message
-        );
-    }
-
-    #[test]
-    fn a_quarter_name_is_read_and_a_bad_one_is_an_error_at_its_line() {
-        let c = parse("title = \"T\"\nquarter_name = \"FY{yy} Q{q}\"\n").unwrap();
-        assert_eq!(c.quarter_name.as_deref(), Some("FY{yy} Q{q}"));
-        assert_eq!(parse("title = \"T\"\n").unwrap().quarter_name, None);
-        for (name, says) in [
-            ("Q{quarter} {year}", "has `{quarter}`, which is not a placeholder"),
-            ("Q{q} {year", "has `{year`, which is not a placeholder"),
-            ("{year}", "has no {q}"),
-            ("Q{q}", "has no {year} or {yy}"),
-            ("", "has no {q}"),
-        ] {
-            let errs = parse(&format!("title = \"T\"\n\nquarter_name = \"{name}\"\n")).unwrap_err();
-            assert_eq!(errs.len(), 1, "{name}");
-            assert_eq!(errs[0].position, Some(Position::new(3, 1)), "{name}");
-            assert!(
-                errs[0].message.to_string().contains(says),
-                "{name}: {}",
-                errs[0].message
-            );
-            let help = errs[0].help.as_ref().unwrap().to_string();
-            assert!(help.contains("quarter_name = \"Q{q} {year}\""), "{help}");
-        }
-    }
-
-    #[test]
-    fn every_problem_is_reported_with_its_line() {
-        let errs = parse("title = \"T\"\nlanguage = \"fr\"\nfiscal_year_start_month = 13\n").unwrap_err();
-        assert_eq!(errs.len(), 2);
-        assert_eq!(errs[0].position, Some(Position::new(2, 1)));
-        assert!(errs[0].message.to_string().contains("unknown language `fr`"));
-        assert_eq!(errs[1].position, Some(Position::new(3, 1)));
-    }
-
-    #[test]
-    fn as_of_pins_today_and_a_bad_one_is_an_error_at_its_value() {
-        assert_eq!(parse("title = \"T\"\n").unwrap().as_of, None);
-        let quoted = parse("title = \"T\"\nas_of = \"2026-11-21\"\n").unwrap();
-        assert_eq!(quoted.as_of, Some(jiff::civil::date(2026, 11, 21)));
-        let toml_date = parse("title = \"T\"\nas_of = 2026-11-21\n").unwrap();
-        assert_eq!(toml_date.as_of, Some(jiff::civil::date(2026, 11, 21)));
-        for (bad, shown) in [
-            ("\"2026-02-30\"", "2026-02-30"),
-            ("\"2026/11/21\"", "2026/11/21"),
-            ("\"0000-01-01\"", "0000-01-01"),
-            ("2026-11-21T09:00:00", "2026-11-21T09:00:00"),
-            ("20261121", "20261121"),
-        ] {
-            let errors = parse(&format!("title = \"T\"\nas_of =  {bad}\n")).unwrap_err();
-            assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
-            assert_eq!(errors[0].message.to_string(), format!("`as_of` is {shown}, not a date"));
-            assert_eq!(errors[0].position, Some(Position::new(2, 10)), "{bad}");
-        }
-    }
-
-    #[test]
-    fn missing_title_and_unknown_keys_are_errors() {
-        let errs = parse("language = \"ja\"\n").unwrap_err();
-        assert!(errs[0].message.to_string().contains("no `title`"));
-        let errs = parse("title = \"T\"\nlangauge = \"ja\"\n").unwrap_err();
-        assert!(
-            errs[0].message.to_string().contains("unknown key `langauge`"),
-            "{}",
-            errs[0].message
-        );
-        assert_eq!(
-            errs[0].help.as_ref().map(ToString::to_string).as_deref(),
-            Some("did you mean `language`?")
-        );
-        assert_eq!(errs[0].position, Some(Position::new(2, 1)));
-    }
-}
+mod tests;

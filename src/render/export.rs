@@ -1,10 +1,15 @@
-//! The machine-readable exports: `api/okrs.json` and `api/scores.csv`.
+//! The machine-readable exports: `api/okrs.json` (an index) with one file per quarter,
+//! `api/okrs/<quarter>.json`, and `api/scores.csv`. The OKRs are split by quarter so
+//! no file grows with the site's whole history: at 400 teams × 8 quarters the one file
+//! of format version 1 was 30 MB, and every page's footer linked it.
 
 use serde::{Serialize, Serializer};
 
+use crate::files::OutputFile;
 use crate::insight::flags::Flag;
 use crate::model::{KeyResult, KrData, Light, QuarterData, QuarterStatus, Site, TeamQuarter, Unit};
 use crate::render::format::{round_decimals, round_significant};
+use crate::render::urls;
 use crate::render::views::LearningTexts;
 use crate::score::{KrScore, SiteScores, TeamScore};
 
@@ -55,15 +60,46 @@ pub(crate) fn value_num(v: Option<f64>) -> Option<Num> {
     v.map(|v| Num(round_significant(v, VALUE_DIGITS) + 0.0))
 }
 
+/// The format of the OKR exports: `format_version` of the index and of every quarter's
+/// file. 1 was the single `api/okrs.json`; 2 splits it into an index and a file per quarter.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// `api/okrs.json`: the site, its teams, and its quarters with the file of each.
 #[derive(Serialize)]
-struct Export<'a> {
+struct Index<'a> {
+    format_version: u32,
     site: &'a str,
     base_url: &'a str,
     today: String,
     fiscal_year_start_month: i8,
     scoring: crate::config::ScoringThresholds,
     teams: Vec<TeamOut<'a>>,
-    quarters: Vec<QuarterOut<'a>>,
+    quarters: Vec<QuarterEntry>,
+}
+
+/// A quarter in the index: what it is and where its file is, relative to the index.
+#[derive(Serialize)]
+struct QuarterEntry {
+    id: String,
+    start: String,
+    end: String,
+    status: QuarterStatus,
+    file: String,
+    team_count: usize,
+    learning_count: usize,
+}
+
+/// `api/okrs/<quarter>.json`: one quarter with its teams' OKRs and its learnings.
+#[derive(Serialize)]
+struct QuarterFile<'a> {
+    format_version: u32,
+    site: &'a str,
+    /// A running quarter's only: the day its `expected` values and projections hold
+    /// for. An ended quarter's file is the same whatever the day of the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    today: Option<String>,
+    #[serde(flatten)]
+    quarter: QuarterOut<'a>,
     learnings: Vec<LearningOut<'a>>,
 }
 
@@ -151,49 +187,44 @@ struct LearningOut<'a> {
     url: String,
 }
 
-/// `texts`: the learnings' text with their placeholders' values in.
-pub fn okrs_json(site: &Site, scores: &SiteScores, texts: &LearningTexts) -> Vec<u8> {
-    let base = site.config.base_url.as_str();
+/// The OKR exports: the index `api/okrs.json` and one file per quarter, in the
+/// site's quarter order. `texts`: the learnings' text with their placeholders' values in.
+pub fn okrs_exports(site: &Site, scores: &SiteScores, texts: &LearningTexts) -> Vec<OutputFile> {
+    use rayon::prelude::*;
+    let mut files: Vec<OutputFile> = (0..site.quarters.len())
+        .into_par_iter()
+        .map(|qi| {
+            let q = &site.quarters[qi];
+            OutputFile::new(urls::quarter_export(q.quarter), quarter_json(site, scores, texts, qi))
+        })
+        .collect();
+    files.insert(0, OutputFile::new(urls::OKRS_INDEX, index_json(site)));
+    files
+}
+
+fn index_json(site: &Site) -> Vec<u8> {
     let quarters = (site.quarters.iter())
-        .zip(&scores.quarters)
-        .enumerate()
-        .map(|(qi, (q, qs))| QuarterOut {
+        .map(|q| QuarterEntry {
             id: q.quarter.to_string(),
             start: q.start.to_string(),
             end: q.end.to_string(),
             status: q.status,
-            teams: q
-                .teams
-                .iter()
-                .zip(qs)
-                .enumerate()
-                .map(|(ti, (tq, ts))| team_quarter_out(site, scores, (qi, ti), tq, ts))
-                .collect(),
+            file: urls::quarter_export_from_index(q.quarter),
+            team_count: q.teams.len(),
+            learning_count: (q.teams.iter())
+                .filter_map(|tq| tq.retro.as_ref())
+                .map(|r| r.learnings.len())
+                .sum(),
         })
         .collect();
-    let learnings = site
-        .learnings()
-        .map(|l| {
-            let quarter = l.quarter.to_string();
-            LearningOut {
-                team: &l.team,
-                url: crate::render::urls::learning_export(base, &quarter, &l.team, &l.anchor()),
-                quarter,
-                text: texts.text(l),
-                tags: &l.tags,
-                date: l.date.map(|d| d.to_string()),
-            }
-        })
-        .collect();
-    let export = Export {
+    let index = Index {
+        format_version: FORMAT_VERSION,
         site: &site.config.title,
-        base_url: base,
+        base_url: site.config.base_url.as_str(),
         today: site.today.to_string(),
         fiscal_year_start_month: site.config.fiscal_year_start_month,
         scoring: site.config.scoring,
-        teams: site
-            .teams
-            .iter()
+        teams: (site.teams.iter())
             .map(|t| TeamOut {
                 id: &t.id,
                 name: &t.name,
@@ -201,9 +232,49 @@ pub fn okrs_json(site: &Site, scores: &SiteScores, texts: &LearningTexts) -> Vec
             })
             .collect(),
         quarters,
-        learnings,
     };
-    let mut out = serde_json::to_vec_pretty(&export).unwrap_or_default();
+    pretty_json(&index)
+}
+
+/// The quarter `qi`'s file: its teams' OKRs and scores, and its learnings.
+fn quarter_json(site: &Site, scores: &SiteScores, texts: &LearningTexts, qi: usize) -> Vec<u8> {
+    let (q, qs) = (&site.quarters[qi], &scores.quarters[qi]);
+    let base = site.config.base_url.as_str();
+    let quarter = QuarterOut {
+        id: q.quarter.to_string(),
+        start: q.start.to_string(),
+        end: q.end.to_string(),
+        status: q.status,
+        teams: (q.teams.iter().zip(qs).enumerate())
+            .map(|(ti, (tq, ts))| team_quarter_out(site, scores, (qi, ti), tq, ts))
+            .collect(),
+    };
+    let learnings = (q.teams.iter())
+        .filter_map(|tq| tq.retro.as_ref())
+        .flat_map(|r| r.learnings.iter())
+        .map(|l| {
+            let quarter = l.quarter.to_string();
+            LearningOut {
+                team: &l.team,
+                url: urls::learning_export(base, &quarter, &l.team, &l.anchor()),
+                quarter,
+                text: texts.text(l),
+                tags: &l.tags,
+                date: l.date.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    pretty_json(&QuarterFile {
+        format_version: FORMAT_VERSION,
+        site: &site.config.title,
+        today: (q.status == QuarterStatus::InProgress).then(|| site.today.to_string()),
+        quarter,
+        learnings,
+    })
+}
+
+fn pretty_json(value: &impl Serialize) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
     out.push(b'\n');
     out
 }

@@ -5,8 +5,10 @@
 
 use super::urls;
 use super::views::LearningTexts;
-use crate::model::Site;
+use crate::domain::{Quarter, TeamId};
+use crate::model::{Retrospective, Site};
 use crate::text::escape_html;
+use jiff::civil::Date;
 
 /// Escapes text for XML; characters XML 1.0 does not allow (most C0 controls,
 /// U+FFFE, U+FFFF), which YAML escapes can put into any text, become U+FFFD.
@@ -20,9 +22,15 @@ fn esc(s: &str) -> String {
     )
 }
 
+/// The most characters of learnings an entry's summary holds: the feed says what is
+/// new and links the review, so a retrospective with a hundred learnings does not make
+/// the feed as long as its page (50 entries stay well under 500 KB).
+pub const SUMMARY_CHARS: usize = 2_000;
+
 /// The Atom feed, or `None` under a relative `base_url`: Atom's ids and links
 /// must be absolute IRIs. The feed's id is the site's URL and each entry's its
-/// review page's, so neither changes when a title does.
+/// review page's, so neither changes when a title does. It holds the newest
+/// `feed_entries` retrospectives ([`newest_retros`]).
 ///
 /// `texts`: the learnings' text with their placeholders' values in; `bullet`: what
 /// each learning of an entry's summary starts with, in the site's language
@@ -32,71 +40,99 @@ pub fn atom(site: &Site, texts: &LearningTexts, bullet: &str) -> Option<String> 
     if !base.is_absolute() {
         return None;
     }
-    let mut entries: Vec<(String, String)> = Vec::new();
-    // Atom wants an author on the feed unless every entry names one.
-    let mut unsigned = false;
-    for q in &site.quarters {
-        for tq in &q.teams {
-            let Some(r) = &tq.retro else { continue };
-            let updated = r.date.unwrap_or(q.end);
-            let url = urls::public(base, &urls::review(q.quarter, &tq.team));
-            let summary: Vec<String> = r
-                .learnings
-                .iter()
-                .map(|l| format!("{bullet}{}", texts.text(l)))
-                .collect();
-            unsigned |= r.authors.is_empty();
-            let authors: String = r
-                .authors
-                .iter()
-                .map(|a| format!("<author><name>{}</name></author>", esc(a)))
-                .collect();
-            let entry = format!(
-                "<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated>{}<summary>{}</summary></entry>\n",
-                esc(&r.title),
-                esc(&url),
-                esc(&url),
-                updated,
-                authors,
-                esc(&summary.join("\n")),
-            );
-            entries.push((format!("{updated}{}{}", q.quarter, tq.team), entry));
-        }
-    }
-    // Newest first; the sort key makes the order stable.
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
-    let updated = site
-        .quarters
-        .iter()
-        .flat_map(|q| {
-            q.teams
-                .iter()
-                .filter_map(move |tq| tq.retro.as_ref().map(|r| r.date.unwrap_or(q.end)))
-        })
-        .max()
-        // No retrospective yet: a date of the content, never today's, so the feed
-        // stays the same until the content changes.
-        .or_else(|| site.quarters.iter().map(|q| q.start).max())
-        .unwrap_or(jiff::civil::Date::constant(1970, 1, 1));
+    let retros = newest_retros(site, site.config.feed_entries);
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
         site.config.language.code()
     );
     out.push_str(&format!(
-        "<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{updated}T00:00:00Z</updated>\n",
+        "<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{}T00:00:00Z</updated>\n",
         esc(&site.config.title),
         esc(base),
         esc(base),
         esc(&urls::public(base, "feed.xml")),
+        feed_updated(site, &retros),
     ));
-    if unsigned {
+    // Atom wants an author on the feed unless every entry names one.
+    if retros.iter().any(|r| r.retro.authors.is_empty()) {
         out.push_str(&format!("<author><name>{}</name></author>\n", esc(&site.config.title)));
     }
-    for (_, e) in entries {
-        out.push_str(&e);
+    for r in &retros {
+        let url = urls::public(base, &urls::review(r.quarter, r.team));
+        let authors: String = (r.retro.authors.iter())
+            .map(|a| format!("<author><name>{}</name></author>", esc(a)))
+            .collect();
+        out.push_str(&format!(
+            "<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated>{}<summary>{}</summary></entry>\n",
+            esc(&r.retro.title),
+            esc(&url),
+            esc(&url),
+            r.updated,
+            authors,
+            esc(&summary(r.retro, texts, bullet)),
+        ));
     }
     out.push_str("</feed>\n");
     Some(out)
+}
+
+/// A retrospective as the feed places it.
+struct FeedRetro<'a> {
+    updated: Date,
+    quarter: Quarter,
+    team: &'a TeamId,
+    retro: &'a Retrospective,
+}
+
+/// The `n` newest retrospectives, newest first: by `date` (else the quarter's end),
+/// then quarter, then team id, all descending, so retrospectives of one day keep
+/// one order from build to build.
+fn newest_retros(site: &Site, n: usize) -> Vec<FeedRetro<'_>> {
+    let mut retros: Vec<FeedRetro<'_>> = (site.quarters.iter())
+        .flat_map(|q| {
+            q.teams.iter().filter_map(move |tq| {
+                let retro = tq.retro.as_ref()?;
+                Some(FeedRetro {
+                    updated: retro.date.unwrap_or(q.end),
+                    quarter: q.quarter,
+                    team: &tq.team,
+                    retro,
+                })
+            })
+        })
+        .collect();
+    let key = |r: &FeedRetro<'_>| (r.updated, r.quarter, r.team.to_string());
+    retros.sort_by_key(|r| std::cmp::Reverse(key(r)));
+    retros.truncate(n);
+    retros
+}
+
+/// The feed's `<updated>`: its newest entry's. With no retrospective yet, the newest
+/// quarter's start: a date of the content, never today's, so the feed stays the same
+/// until the content changes.
+fn feed_updated(site: &Site, newest: &[FeedRetro<'_>]) -> Date {
+    (newest.first().map(|r| r.updated))
+        .or_else(|| site.quarters.iter().map(|q| q.start).max())
+        .unwrap_or(Date::constant(1970, 1, 1))
+}
+
+/// An entry's summary: its learnings, one a line, up to [`SUMMARY_CHARS`]; a
+/// learning cut short ends with `…`, and the ones after it are left out.
+fn summary(retro: &Retrospective, texts: &LearningTexts, bullet: &str) -> String {
+    let mut out = String::new();
+    let mut room = SUMMARY_CHARS;
+    for l in &retro.learnings {
+        let line = format!("{}{bullet}{}", if out.is_empty() { "" } else { "\n" }, texts.text(l));
+        let chars = line.chars().count();
+        if chars > room {
+            out.extend(line.chars().take(room.saturating_sub(1)));
+            out.push('…');
+            break;
+        }
+        out.push_str(&line);
+        room -= chars;
+    }
+    out
 }
 
 /// The sitemap of `pages`, or `None` under a relative `base_url`: a sitemap's

@@ -117,6 +117,19 @@ pub fn escape_path(path: &str) -> String {
     out
 }
 
+/// The index of the OKR exports, which every page's footer links.
+pub const OKRS_INDEX: &str = "api/okrs.json";
+
+/// A quarter's OKR export as the index names it, relative to the index.
+pub fn quarter_export_from_index(q: Quarter) -> String {
+    format!("okrs/{q}.json")
+}
+
+/// A quarter's OKR export's output path.
+pub fn quarter_export(q: Quarter) -> String {
+    format!("api/{}", quarter_export_from_index(q))
+}
+
 /// The URL of a learning in the exports: its anchor in the team's review, under
 /// `base_url` (the team id as it is, not [`file_name`]).
 pub fn learning_export(base_url: &str, quarter: &str, team: &str, anchor: &str) -> String {

@@ -19,7 +19,7 @@ fn build(site: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
 }
 
 fn okrs_json(out: &std::path::Path) -> Value {
-    serde_json::from_slice(&std::fs::read(out.join("api/okrs.json")).unwrap()).unwrap()
+    okrs_export(out)
 }
 
 fn approx(v: &Value, expected: f64) {
@@ -218,7 +218,7 @@ fn drafts_and_private_files_never_reach_the_output() {
     );
     // With --drafts both come back.
     let out = build(site.path(), &["--drafts"]);
-    let json = std::fs::read_to_string(out.join("api/okrs.json")).unwrap();
+    let json = okrs_json(&out).to_string();
     assert!(json.contains("PRIVATE-SECRET-2"));
     assert!(json.contains("テンプレート体験"));
 }

@@ -16,6 +16,7 @@ mod common;
 mod compress;
 mod csp;
 mod diagnostics;
+mod exports;
 mod hostile;
 mod messages;
 mod metric_csv;

@@ -49,7 +49,7 @@ fn the_csv_feeds_the_pages_and_the_exports() {
     let out = build(site.path());
     // okrs.json: the product team's onboarding KR scores on the newest point of
     // 2025-Q3, 61 (2025-09-29): (61 - 45) / (65 - 45) = 0.8.
-    let okrs = json(&out, "api/okrs.json");
+    let okrs = okrs_export(&out);
     let kr = &okrs["quarters"][0]["teams"][1]["objectives"][0]["key_results"][0];
     assert_eq!(kr["id"], "onboarding");
     assert_eq!(kr["current"], 61);

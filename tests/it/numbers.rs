@@ -196,17 +196,30 @@ fn exports_write_numbers_without_float_noise() {
     }
     assert_eq!(checked, 2);
     assert!(!csv_text.contains("0.6499999999999999"));
-    // okrs.json and metrics.json: computed scores to 12 significant digits, values as
+    // The quarters' OKR exports and metrics.json: computed scores to 12 significant digits, values as
     // written: no number has the 16th-digit tail of the arithmetic.
-    for file in ["okrs.json", "metrics.json"] {
-        let text = std::fs::read_to_string(api.join(file)).unwrap();
+    let quarter_files = common::okrs_index(out.path())["quarters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["file"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    let okrs: String = (quarter_files.iter())
+        .map(|file| std::fs::read_to_string(api.join(file)).unwrap())
+        .collect();
+    for (file, text) in [
+        ("okrs/*.json", okrs.clone()),
+        (
+            "metrics.json",
+            std::fs::read_to_string(api.join("metrics.json")).unwrap(),
+        ),
+    ] {
         let numbers = json_numbers(&text);
         assert!(numbers.len() > 10, "{file}");
         for n in numbers {
             assert!(significant_digits(n) <= 12, "{file}: {n}");
         }
     }
-    let okrs = std::fs::read_to_string(api.join("okrs.json")).unwrap();
-    assert!(okrs.contains("\"current\": 10.6,\n                  \"score\": 0.65,"));
-    assert!(okrs.contains("\"current\": 4.6,\n                  \"score\": 0.857142857143,"));
+    assert!(okrs.contains("\"current\": 10.6,\n              \"score\": 0.65,"));
+    assert!(okrs.contains("\"current\": 4.6,\n              \"score\": 0.857142857143,"));
 }

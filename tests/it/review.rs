@@ -65,7 +65,7 @@ fn placeholders_in_learnings_show_values_in_pages_search_feed_and_export() {
     let out = build(site.path());
     let filled = "全体スコア0.60を見て決めた [[grade]]";
     assert!(read(out.join("feed.xml")).contains(&format!("・{filled}")));
-    let json: serde_json::Value = serde_json::from_str(&read(out.join("api/okrs.json"))).unwrap();
+    let json = okrs_export(&out);
     let texts: Vec<&str> = json["learnings"]
         .as_array()
         .unwrap()

@@ -212,7 +212,7 @@ fn the_review_page_shows_numbers_provenance_and_anchored_learnings() {
         !related.contains(">プロダクトチーム · "),
         "own team in related learnings"
     );
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("api/okrs.json")).unwrap()).unwrap();
+    let json = common::okrs_export(&out);
     // Every learning's URL points at an anchor that exists.
     for l in json["learnings"].as_array().unwrap() {
         // The sample's base_url is absolute (okrsite.toml): the URL's path from it.

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 
+pub mod exports;
 pub mod synth;
+
+pub use exports::{okrs_export, okrs_index, okrs_quarter_files};
 
 use std::path::{Path, PathBuf};
 
