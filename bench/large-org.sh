@@ -74,7 +74,7 @@ for n in $TEAMS; do
   rm -rf "$out"
   echo "== $n teams: building with $BIN" >&2
   SOURCE_DATE_EPOCH="$epoch" /usr/bin/time -f '%e %M' -o "$DIR/$n/time.txt" \
-    "$BIN" build --root "$site" --output "$out" >"$DIR/$n/build.log" 2>&1 \
+    "$BIN" build --root "$site" --output "$out" --base-url https://okr.example.com/ >"$DIR/$n/build.log" 2>&1 \
     || { cat "$DIR/$n/build.log" >&2; exit 1; }
   search_log="$DIR/$n/search.txt"
   if [ "$SEARCH" = 1 ]; then

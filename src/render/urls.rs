@@ -16,6 +16,15 @@ pub fn quarter(q: Quarter) -> String {
 pub fn quarter_print(q: Quarter) -> String {
     format!("quarters/{q}/print.html")
 }
+/// A page of a quarter's booklet split by unit: the unit's teams (`part`: one of
+/// several parts of a unit of many). Beside `print.html`, named with `.`s, which no
+/// team's folder (a slug) holds.
+pub fn quarter_print_part(q: Quarter, unit: &str, part: Option<usize>) -> String {
+    match part {
+        Some(n) => format!("quarters/{q}/print.{}.{n}.html", file_name(unit)),
+        None => format!("quarters/{q}/print.{}.html", file_name(unit)),
+    }
+}
 pub fn review(q: Quarter, team: &str) -> String {
     format!("quarters/{q}/{}/index.html", file_name(team))
 }

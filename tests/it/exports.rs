@@ -142,3 +142,45 @@ fn the_quarter_exports_agree_with_the_index_and_the_site() {
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("href=\"api/okrs.json\""));
 }
+
+#[test]
+fn a_quarter_of_many_teams_gets_its_booklet_in_bounded_parts() {
+    // 30 teams and the company, all of one unit (the company): 31 sheets, more than
+    // one page holds (25), so print.html lists two parts of the company's unit.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = synth::Spec {
+        teams: 30,
+        quarters: 1,
+        learnings_per_retro: 1,
+        secrets: false,
+    };
+    synth::write_site(dir.path(), &spec);
+    let out = build(dir.path());
+    let quarter = out.join("quarters/2023-Q1");
+    let index = std::fs::read_to_string(quarter.join("print.html")).unwrap();
+    assert!(
+        !index.contains("class=\"sheet\""),
+        "the split booklet's index holds no sheet"
+    );
+    let parts: Vec<&str> = index
+        .split("href=\"../../quarters/2023-Q1/print.")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(parts, ["company.1.html", "company.2.html"]);
+    let mut sheets = Vec::new();
+    for part in parts {
+        let html = std::fs::read_to_string(quarter.join(format!("print.{part}"))).unwrap();
+        let n = html.matches("<article class=\"sheet\">").count();
+        assert!((1..=25).contains(&n), "{part}: {n} sheets");
+        assert!(
+            html.contains("href=\"../../quarters/2023-Q1/print.html\""),
+            "{part} links back"
+        );
+        sheets.push(n);
+    }
+    assert_eq!(sheets, [25, 6]);
+    // The quarter page's print link still leads to the booklet.
+    let page = std::fs::read_to_string(quarter.join("index.html")).unwrap();
+    assert!(page.contains("print.html\""));
+}

@@ -1,5 +1,8 @@
 //! A quarter's booklet: every team's review sheet on one page, each printed on a
-//! sheet of its own, for the review meeting.
+//! sheet of its own, for the review meeting. A quarter of more than [`BOOKLET_SHEETS`]
+//! teams gets a booklet per unit instead (a unit of more teams, one per
+//! [`BOOKLET_SHEETS`] of them), and `print.html` lists them: a sheet is about 100 KB of
+//! HTML, so one booklet of 400 teams was over 40 MB, more than a browser prints.
 
 use serde::Serialize;
 use tera::Context;
@@ -16,13 +19,130 @@ struct Sheet {
     idp: String,
 }
 
-/// The booklet of quarter `qi`: its teams' sheets in the order of its quarter page.
+/// The most sheets one booklet page holds (about 2.5 MB of HTML at 100 KB a sheet).
+pub const BOOKLET_SHEETS: usize = 25;
+
+/// One page of a quarter's split booklet: the teams of one unit, or of a part of it.
+pub struct BookletPart {
+    /// The unit's id: the parent team of the part's teams (a root team is its own unit).
+    pub unit: String,
+    /// 1-based, and how many parts the unit has.
+    pub part: usize,
+    pub parts: usize,
+    /// The part's teams, as indices into the quarter's teams, in the quarter's order.
+    pub teams: Vec<usize>,
+}
+
+impl BookletPart {
+    fn path(&self, q: crate::domain::Quarter) -> String {
+        let part = (self.parts > 1).then_some(self.part);
+        urls::quarter_print_part(q, &self.unit, part)
+    }
+}
+
+/// The pages of quarter `qi`'s booklet when it is split (more than [`BOOKLET_SHEETS`]
+/// teams), else none: units in the order their first team comes in the quarter.
+pub fn booklet_parts(v: &Views<'_>, qi: usize) -> Vec<BookletPart> {
+    let q = &v.site.quarters[qi];
+    if q.teams.len() <= BOOKLET_SHEETS {
+        return Vec::new();
+    }
+    let mut units: Vec<(String, Vec<usize>)> = Vec::new();
+    for (ti, tq) in q.teams.iter().enumerate() {
+        let parent = v.site.team(&tq.team).and_then(|t| t.parent.as_deref());
+        let unit = parent.unwrap_or(&tq.team).to_string();
+        match units.iter_mut().find(|(u, _)| *u == unit) {
+            Some((_, teams)) => teams.push(ti),
+            None => units.push((unit, vec![ti])),
+        }
+    }
+    let mut out = Vec::new();
+    for (unit, teams) in units {
+        let parts = teams.len().div_ceil(BOOKLET_SHEETS);
+        for (i, chunk) in teams.chunks(BOOKLET_SHEETS).enumerate() {
+            out.push(BookletPart {
+                unit: unit.clone(),
+                part: i + 1,
+                parts,
+                teams: chunk.to_vec(),
+            });
+        }
+    }
+    out
+}
+
+/// A link to a part of the booklet, as `print.html` lists it.
+#[derive(Serialize)]
+struct PartLink {
+    label: String,
+    url: String,
+    teams: usize,
+}
+
+/// The booklet of quarter `qi`: its teams' sheets in the order of its quarter page;
+/// for a split booklet, the list of its parts ([`booklet_parts`]).
 pub fn booklet_page(v: &Views<'_>, qi: usize) -> Page {
     let q = &v.site.quarters[qi];
-    let path = urls::quarter_print(q.quarter);
+    let parts = booklet_parts(v, qi);
+    if parts.is_empty() {
+        let all: Vec<usize> = (0..q.teams.len()).collect();
+        let title = v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter));
+        return sheets_page(v, qi, urls::quarter_print(q.quarter), title, &all);
+    }
+    let links: Vec<PartLink> = (parts.iter())
+        .map(|p| PartLink {
+            label: part_label(v, p),
+            url: p.path(q.quarter),
+            teams: p.teams.len(),
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("quarter", &crate::render::views::quarter_ref(&v.fmt, v.t, q));
+    data.insert("parts", &links);
+    Page {
+        path: urls::quarter_print(q.quarter),
+        template: "quarter-print.html",
+        title: v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter)),
+        nav: "quarters",
+        data,
+        as_of: super::page::running(v, qi),
+    }
+}
+
+/// Part `pi` of quarter `qi`'s split booklet.
+pub fn booklet_part_page(v: &Views<'_>, qi: usize, pi: usize) -> Page {
+    let q = &v.site.quarters[qi];
+    let parts = booklet_parts(v, qi);
+    let part = &parts[pi];
+    let title = v.t.format(
+        "print_booklet_part_title",
+        &[("quarter", &v.fmt.quarter(q.quarter)), ("unit", &part_label(v, part))],
+    );
+    let mut page = sheets_page(v, qi, part.path(q.quarter), title, &part.teams);
+    page.data.insert("booklet_url", &urls::quarter_print(q.quarter));
+    page
+}
+
+/// A part's name: its unit's, with the part's number when the unit has several.
+fn part_label(v: &Views<'_>, p: &BookletPart) -> String {
+    let name = v.site.team(&p.unit).map_or(p.unit.as_str(), |t| t.name.as_str());
+    if p.parts == 1 {
+        return name.to_string();
+    }
+    let (part, parts) = (p.part.to_string(), p.parts.to_string());
+    v.t.format(
+        "print_booklet_part_label",
+        &[("unit", name), ("part", &part), ("parts", &parts)],
+    )
+}
+
+/// A booklet page at `path` holding the sheets of the quarter's teams `teams`.
+fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[usize]) -> Page {
+    let q = &v.site.quarters[qi];
     let root = root_of(&path);
-    let sheets: Vec<Sheet> = (v.team_quarters[qi].iter().enumerate())
-        .map(|(ti, view)| {
+    let sheets: Vec<Sheet> = (teams.iter())
+        .map(|&ti| {
+            let view = &v.team_quarters[qi][ti];
             let idp = sheet_id_prefix(&q.teams[ti].team);
             Sheet {
                 review: sheet(v, qi, ti, view.clone(), &root, &idp),
@@ -39,7 +159,7 @@ pub fn booklet_page(v: &Views<'_>, qi: usize) -> Page {
     Page {
         path,
         template: "quarter-print.html",
-        title: v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter)),
+        title,
         nav: "quarters",
         data,
         as_of: super::page::running(v, qi),

@@ -38,8 +38,11 @@ enum Plan {
     Quarters,
     Quarter(usize),
     Review(usize, usize),
-    /// Quarter `qi`'s booklet: every team's review sheet, to print.
+    /// Quarter `qi`'s booklet: every team's review sheet, to print (or, for a quarter
+    /// of many teams, the list of its parts).
     Booklet(usize),
+    /// Part `pi` of quarter `qi`'s booklet split by unit.
+    BookletPart(usize, usize),
     Teams,
     Team(usize),
     Metrics,
@@ -129,7 +132,7 @@ fn render_planned(
 /// What the timings call planning a page of this kind.
 fn timing_label(p: &Plan) -> &'static str {
     match p {
-        Plan::Review(..) | Plan::Booklet(_) => "plan review",
+        Plan::Review(..) | Plan::Booklet(_) | Plan::BookletPart(..) => "plan review",
         Plan::Tag(..) | Plan::Learnings(_) => "plan learnings, tags",
         Plan::Team(_) => "plan team",
         Plan::Metric(_) => "plan metric",
@@ -168,6 +171,8 @@ impl Planner<'_, '_> {
             plans.extend((0..q.teams.len()).map(|ti| Plan::Review(qi, ti)));
             if !q.teams.is_empty() {
                 plans.push(Plan::Booklet(qi));
+                let parts = booklet::booklet_parts(self.views, qi).len();
+                plans.extend((0..parts).map(|pi| Plan::BookletPart(qi, pi)));
             }
         }
         plans.push(Plan::Teams);
@@ -200,6 +205,7 @@ impl Planner<'_, '_> {
                 review::review_page(v, qi, ti, v.team_quarters[qi][ti].clone(), related)
             }
             Plan::Booklet(qi) => booklet::booklet_page(v, qi),
+            Plan::BookletPart(qi, pi) => booklet::booklet_part_page(v, qi, pi),
             Plan::Teams => team::teams_index(v),
             Plan::Team(i) => team::team_page(v, &site.teams[i]),
             Plan::Metrics => metric::metrics_index(v),
