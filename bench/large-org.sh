@@ -3,7 +3,7 @@
 # many teams. See BENCHMARKS.md, "Large organisations (issue 22)".
 #
 #   bash bench/large-org.sh [--teams "50 400 1600"] [--quarters 8] [--dir /tmp/okrsite-large-org]
-#                           [--bin target/release/okrsite] [--no-search] [--reuse]
+#                           [--bin target/release/okrsite] [--no-search] [--reuse] [--measure-only]
 #
 # For each team count: generates the synthetic site (examples/synth.rs, seed 1, N teams ×
 # 8 quarters) into DIR/N/site, builds it with --bin into DIR/N/out with the
@@ -16,12 +16,14 @@
 #   - unless --no-search, `node bench/search-browser.mjs DIR/N/out` (Chromium,
 #     tests/browser's node_modules): for each query it reports as a JSON line
 #     ({"query": …, "bytes": …, "requests": …}), the bytes and requests it cost. An older
-#     search-browser.mjs that prints no JSON lines is reported as such, not as a failure.
+#     search-browser.mjs that prints no JSON lines is read for its "with the exact count
+#     N KB" per query (bytes only, requests unknown), or reported as such, never a failure.
 # and prints one Markdown table, a column per team count.
 #
 # --bin defaults to target/release/okrsite (build it with
 # `cargo build --release --bin okrsite --example synth`); pass another binary (main's, say)
-# for a "before" column. --reuse keeps a site already generated in DIR/N/site.
+# for a "before" column. --reuse keeps a site already generated in DIR/N/site;
+# --measure-only measures the outputs, build times and search logs of an earlier run again.
 # 1,600 teams needs several GB of memory and a minute or more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,7 @@ BIN=target/release/okrsite
 SYNTH=target/release/examples/synth
 SEARCH=1
 REUSE=0
+MEASURE_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --teams) TEAMS="$2"; shift 2 ;;
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
     --synth) SYNTH="$2"; shift 2 ;;
     --no-search) SEARCH=0; shift ;;
     --reuse) REUSE=1; shift ;;
+    --measure-only) MEASURE_ONLY=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +65,10 @@ RESULTS="$DIR/results.jsonl"
 for n in $TEAMS; do
   site="$DIR/$n/site"
   out="$DIR/$n/out"
-  if [ "$REUSE" = 1 ] && [ -s "$DIR/$n/EPOCH" ]; then
+  search_log="$DIR/$n/search.txt"
+  if [ "$MEASURE_ONLY" = 1 ]; then
+    :
+  elif [ "$REUSE" = 1 ] && [ -s "$DIR/$n/EPOCH" ]; then
     echo "== $n teams: reusing $site" >&2
   else
     rm -rf "$site"
@@ -70,13 +77,13 @@ for n in $TEAMS; do
     "$SYNTH" --teams "$n" --quarters "$QUARTERS" --out "$site" | tee "$DIR/$n/synth.txt" >&2
     sed -n 's/.*SOURCE_DATE_EPOCH=\([0-9]*\).*/\1/p' "$DIR/$n/synth.txt" >"$DIR/$n/EPOCH"
   fi
+  if [ "$MEASURE_ONLY" = 0 ]; then
   epoch=$(cat "$DIR/$n/EPOCH")
   rm -rf "$out"
   echo "== $n teams: building with $BIN" >&2
   SOURCE_DATE_EPOCH="$epoch" /usr/bin/time -f '%e %M' -o "$DIR/$n/time.txt" \
     "$BIN" build --root "$site" --output "$out" --base-url https://okr.example.com/ >"$DIR/$n/build.log" 2>&1 \
     || { cat "$DIR/$n/build.log" >&2; exit 1; }
-  search_log="$DIR/$n/search.txt"
   if [ "$SEARCH" = 1 ]; then
     echo "== $n teams: searching" >&2
     if ! node bench/search-browser.mjs "$out" >"$search_log" 2>&1; then
@@ -84,6 +91,7 @@ for n in $TEAMS; do
     fi
   else
     echo "not run (--no-search)" >"$search_log"
+  fi
   fi
   python3 - "$n" "$out" "$DIR/$n/time.txt" "$search_log" >>"$RESULTS" <<'PY'
 import json, os, sys
@@ -130,6 +138,15 @@ for line in open(search_log, encoding='utf-8', errors='replace'):
             continue
         if 'query' in q:
             search.append(q)
+if not search:
+    # An older search-browser.mjs: "later query 動画: first results … with the exact count 50.2 KB, …".
+    import re
+    for line in open(search_log, encoding='utf-8', errors='replace'):
+        m = re.match(r'(?:first|later) query (.+?): .*with the exact count ([\d.]+) KB', line)
+        if m:
+            search.append({'query': m.group(1), 'bytes': round(float(m.group(2)) * 1024), 'requests': '?'})
+    if search:
+        search_note = 'bytes read from the older text output; requests not reported'
 if not search:
     lines = [l.strip() for l in open(search_log, encoding='utf-8', errors='replace') if l.strip()]
     search_note = lines[-1] if lines else 'no output'
@@ -185,8 +202,8 @@ print('| --- |' + ' --- |' * len(runs))
 for name, cell in rows:
     print(f'| {name} | ' + ' | '.join(cell(r) for r in runs) + ' |')
 for r in runs:
-    if not r['search']:
-        print(f"\nsearch at {r['teams']:,} teams: no per-query JSON lines from bench/search-browser.mjs ({r['search_note']})")
+    if r['search_note']:
+        print(f"\nsearch at {r['teams']:,} teams: no per-query JSON lines from bench/search-browser.mjs: {r['search_note']}")
     if r['over_5mb']:
         print(f"\nfiles over 5 MB at {r['teams']:,} teams: " + ', '.join(r['over_5mb']))
 PY
