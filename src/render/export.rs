@@ -264,13 +264,20 @@ fn quarter_json(site: &Site, scores: &SiteScores, texts: &LearningTexts, qi: usi
             }
         })
         .collect();
-    pretty_json(&QuarterFile {
+    // Compact: pretty-printed, a quarter of 400 teams was 6.8 MB, compact 4.0 MB.
+    compact_json(&QuarterFile {
         format_version: FORMAT_VERSION,
         site: &site.config.title,
         today: (q.status == QuarterStatus::InProgress).then(|| site.today.to_string()),
         quarter,
         learnings,
     })
+}
+
+fn compact_json(value: &impl Serialize) -> Vec<u8> {
+    let mut out = serde_json::to_vec(value).unwrap_or_default();
+    out.push(b'\n');
+    out
 }
 
 fn pretty_json(value: &impl Serialize) -> Vec<u8> {

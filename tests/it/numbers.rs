@@ -220,6 +220,6 @@ fn exports_write_numbers_without_float_noise() {
             assert!(significant_digits(n) <= 12, "{file}: {n}");
         }
     }
-    assert!(okrs.contains("\"current\": 10.6,\n              \"score\": 0.65,"));
-    assert!(okrs.contains("\"current\": 4.6,\n              \"score\": 0.857142857143,"));
+    assert!(okrs.contains("\"current\":10.6,\"score\":0.65,"));
+    assert!(okrs.contains("\"current\":4.6,\"score\":0.857142857143,"));
 }
