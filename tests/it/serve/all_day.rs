@@ -194,7 +194,7 @@ fn no_request_fails_while_the_site_is_rebuilt_repeatedly() {
         "quarters/2025-Q3/",
         "learnings/",
         css.as_str(),
-        "api/okrs.json",
+        "api/okrs/2025-Q3.json",
     ]
     .iter()
     .map(|p| format!("{}{p}", server.url))
