@@ -260,10 +260,10 @@ fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
 /// A quarter's document files (one per retrospective) and its table, which lists
 /// them: `[name, hash, learnings, sections, bytes]` each, in numbering order.
 fn quarter_files(quarter: &QuarterDocs<'_>, files: &mut Vec<OutputFile>) -> QuarterEntry {
-    let dir = safe_json(&quarter.dir);
+    let id = safe_json(&quarter.quarter);
     let mut entries = Vec::with_capacity(quarter.files.len());
     for (name, own, own_learnings) in &quarter.files {
-        let mut js = format!("okrsiteSearch.docs({dir},{},[\n", safe_json(name));
+        let mut js = format!("okrsiteSearch.docs({id},{},[\n", safe_json(name));
         for (i, doc) in own.iter().enumerate() {
             js.push_str(&safe_json(doc));
             js.push_str(if i + 1 < own.len() { ",\n" } else { "\n" });
@@ -277,7 +277,7 @@ fn quarter_files(quarter: &QuarterDocs<'_>, files: &mut Vec<OutputFile>) -> Quar
         ));
         entries.push((name.clone(), hash, *own_learnings, own.len() - own_learnings, bytes));
     }
-    let js = format!("okrsiteSearch.table({dir},{});\n", safe_json(&entries));
+    let js = format!("okrsiteSearch.table({id},{});\n", safe_json(&entries));
     let t = content_hash(js.as_bytes(), LISTED_HASH_HEX);
     files.push(OutputFile::new(format!("search/t/{}.{t}.js", quarter.dir), js));
     QuarterEntry {
