@@ -193,3 +193,19 @@ fn every_search_file_the_manifest_names_exists_under_its_contents_hash() {
     let written: Vec<String> = files.keys().cloned().collect();
     assert_eq!(named, written, "the manifest names every search file, and only those");
 }
+
+#[test]
+fn list_items_stay_apart_in_the_built_index() {
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    let files = search_files(site.path(), out.path());
+    let product = (files.iter())
+        .find(|(p, _)| p.starts_with("search/d/2026-Q2/product."))
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .expect("the retrospective's document file");
+    // Two learnings of one list: 「…踏まない #指標設計 #オンボーディング」 and 「自分で選んだ…」.
+    // The section's text ends the first with a line break, which no term and no query
+    // part can span (JSON writes it as \n).
+    assert!(product.contains(r"ステップを踏まない\n自分で選んだ"), "{product:.2000}");
+    assert!(!product.contains("踏まない自分"));
+}
