@@ -178,8 +178,16 @@ fn every_search_file_the_manifest_names_exists_under_its_contents_hash() {
             named.push(table_path);
             let (mut l, mut s) = (0, 0);
             for d in table[1].as_array().unwrap() {
-                let doc_path = format!("search/d/{qdir}/{}.{}.js", d[0].as_str().unwrap(), d[1].as_str().unwrap());
-                assert_eq!(d[4].as_u64().unwrap() as usize, files[&doc_path].len(), "{doc_path}'s size");
+                let doc_path = format!(
+                    "search/d/{qdir}/{}.{}.js",
+                    d[0].as_str().unwrap(),
+                    d[1].as_str().unwrap()
+                );
+                assert_eq!(
+                    d[4].as_u64().unwrap() as usize,
+                    files[&doc_path].len(),
+                    "{doc_path}'s size"
+                );
                 named.push(doc_path);
                 l += d[2].as_u64().unwrap();
                 s += d[3].as_u64().unwrap();

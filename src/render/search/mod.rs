@@ -175,7 +175,11 @@ mod tests {
         // document's fields are joined with one.
         let terms = all("顧客は価格\n改善は遅れて効く\nbig\nredesign");
         assert!(terms.contains(&"価格".to_string()) && terms.contains(&"改善".to_string()));
-        assert!(!terms.iter().any(|t| t == "格改" || t.contains('\n') || t.starts_with("bigr")));
+        assert!(
+            !terms
+                .iter()
+                .any(|t| t == "格改" || t.contains('\n') || t.starts_with("bigr"))
+        );
     }
 
     #[test]

@@ -241,7 +241,10 @@ fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
         files.push(OutputFile::new(format!("search/s/{}/{n}.{hash}.js", segment.dir), js));
         shard_hashes.push(hash);
     }
-    let js = format!("okrsiteSearch.shards({dir},{});\n", safe_json(&ShardList { s: shard_hashes }));
+    let js = format!(
+        "okrsiteSearch.shards({dir},{});\n",
+        safe_json(&ShardList { s: shard_hashes })
+    );
     let t = content_hash(js.as_bytes(), LISTED_HASH_HEX);
     files.push(OutputFile::new(format!("search/s/{}.{t}.js", segment.dir), js));
     let quarters = (segment.quarters.iter())
@@ -414,7 +417,11 @@ mod tests {
             .iter()
             .find(|f| f.path.starts_with("search/t/2026-Q2."))
             .unwrap();
-        assert!(text(table).starts_with(r#"okrsiteSearch.table("2026-Q2",[["a","#), "{}", text(table));
+        assert!(
+            text(table).starts_with(r#"okrsiteSearch.table("2026-Q2",[["a","#),
+            "{}",
+            text(table)
+        );
         let a = index
             .files
             .iter()
@@ -432,7 +439,9 @@ mod tests {
 
     #[test]
     fn quarters_are_grouped_four_at_a_time_from_the_oldest() {
-        let quarters = ["2027-Q1", "2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1"];
+        let quarters = [
+            "2027-Q1", "2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1",
+        ];
         let docs: Vec<SearchDoc> = quarters.iter().map(|q| doc("learning", "t", q, "学び")).collect();
         let groups: Vec<Vec<&str>> = segments(&docs)
             .iter()
@@ -492,7 +501,11 @@ mod tests {
         let later = build(&docs, vec![], vec![]);
         let l = paths(&later);
         assert!(a.iter().filter(|p| p.contains("2026-Q3")).all(|p| l.contains(p)));
-        assert!(a.iter().filter(|p| p.starts_with("search/d/2025-Q4/")).all(|p| l.contains(p)));
+        assert!(
+            a.iter()
+                .filter(|p| p.starts_with("search/d/2025-Q4/"))
+                .all(|p| l.contains(p))
+        );
         assert!(a.iter().any(|p| p.starts_with("search/s/2025-Q3/") && !l.contains(p)));
     }
 }
