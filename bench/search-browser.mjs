@@ -35,17 +35,19 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 
 // A search page, loaded, with a meter of the files it requests from now on: bytes
-// are the sizes of the files the server sends, counted as each request arrives.
+// are the sizes of the search files the server sends, counted as each request arrives.
 async function searchPage() {
   const context = await browser.newContext();
   const page = await context.newPage();
   const meter = { bytes: 0, requests: 0, on: false };
   page.on('request', (r) => {
     const u = new URL(r.url());
-    if (!meter.on || u.host !== new URL(base).host) return;
+    // Search files only: Chromium fetches the favicon when it likes.
+    if (!meter.on || u.host !== new URL(base).host || !u.pathname.startsWith('/search/')) return;
     let file = path.join(site, decodeURIComponent(u.pathname));
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     meter.requests++;
+    if (process.env.BENCH_URLS) console.error(u.pathname);
     if (fs.existsSync(file)) meter.bytes += fs.statSync(file).size;
   });
   await page.goto(base + 'search/index.html');
