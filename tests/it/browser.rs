@@ -383,6 +383,31 @@ fn english_search_counts_in_words_and_shows_no_tag_markup() {
     assert!(out.status.success() && stdout.contains("0 failures"), "{stdout}");
 }
 
+/// A query over the search's budget (made tiny through the form's data-max-requests)
+/// stops within it and says so in the status line, with "show more" to go on; the
+/// same query without the tiny cap is counted exactly; a phrase spanning two list
+/// items of the sample (踏まない / 自分で…) finds nothing.
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn search_stops_at_its_budget_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    build_sample(&site);
+    let out = Command::new("node")
+        .arg(browser_dir().join("search-cap.mjs"))
+        .arg("--site")
+        .arg(&site)
+        .args(["--common", "価格改定", "--spanning", "踏まない自分"])
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("0 failures"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Chart text at least 11 CSS px at 375 px (and at 768 and 1280 px), no two chart
 /// texts overlapping (real boxes), none cut off, on a review, a metric page, the
 /// quarter page, the quarters index, a team page and the dashboard of the sample, and

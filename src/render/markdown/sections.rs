@@ -56,7 +56,34 @@ pub fn sections(
     b.resolve(None);
     let mut out = b.out;
     for s in &mut out {
-        s.text = text::squash_whitespace(&s.text);
+        s.text = squash_keeping_items(&s.text);
+    }
+    out
+}
+
+/// What ends a list item or a table cell in a section's text.
+pub const ITEM_BREAK: char = '\n';
+
+/// White space squashed to one space, except that a run holding an [`ITEM_BREAK`]
+/// becomes one; trimmed at both ends.
+fn squash_keeping_items(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap: Option<char> = None;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if c == ITEM_BREAK {
+                gap = Some(ITEM_BREAK);
+            } else if gap.is_none() {
+                gap = Some(' ');
+            }
+            continue;
+        }
+        if let Some(g) = gap.take()
+            && !out.is_empty()
+        {
+            out.push(g);
+        }
+        out.push(c);
     }
     out
 }
@@ -100,11 +127,13 @@ impl SectionsBuilder {
                 self.push_text(&t);
             }
             Event::Code(t) => self.push_text(&t),
-            // List items and table cells are apart whatever their language: two
-            // learnings never run together into one phrase (or one bigram).
+            // List items and table cells end with a line break (kept by
+            // [`squash_keeping_items`]), whatever their language: search cuts no term
+            // across one, and a query (split at white space) can never contain one, so
+            // two learnings never run together into one phrase (or one bigram).
             Event::End(TagEnd::Item | TagEnd::TableCell) => {
                 if let Some(s) = self.out.last_mut() {
-                    s.text.push(' ');
+                    s.text.push(ITEM_BREAK);
                 }
                 self.last_char = Some(' ');
             }
@@ -166,10 +195,20 @@ mod tests {
         let headings = ["学び".to_string(), "Learnings".to_string()];
         let md = "## 学び\n- 効果は遅れて出る #SSO #中規模\n- 遅れて効く施策は過小に見える #目標設計\n\n## Learnings\n- Measure first #performance\n- Ask #1 question\n";
         let found = sections(md, &[], None, &headings);
-        assert_eq!(found[0].text, "効果は遅れて出る 遅れて効く施策は過小に見える");
-        assert_eq!(found[1].text, "Measure first Ask question");
+        assert_eq!(found[0].text, "効果は遅れて出る\n遅れて効く施策は過小に見える");
+        assert_eq!(found[1].text, "Measure first\nAsk question");
         // Outside the learning headings, `#` is text as written.
         let other = sections("## Notes\n- Ask #1 question #x\n", &[], None, &headings);
         assert_eq!(other[0].text, "Ask #1 question #x");
+    }
+
+    #[test]
+    fn items_and_cells_end_with_a_line_break_and_other_white_space_is_one_space() {
+        let md = "## 学び\n\n- 顧客は価格 #価格\n- 改善は遅れて効く\n\n## 表\n\n| a  b | 価格 |\n| --- | --- |\n| 改善 | c |\n\n段落の\n続き\n";
+        let found = sections(md, &[], None, &["学び".to_string()]);
+        assert_eq!(found[0].text, "顧客は価格\n改善は遅れて効く");
+        assert!(!found[1].text.contains("価格改善"), "{:?}", found[1].text);
+        assert!(found[1].text.starts_with("a b\n価格\n"), "{:?}", found[1].text);
+        assert_eq!(squash_keeping_items("  a \t b \n\n c  "), "a b\nc");
     }
 }

@@ -170,6 +170,19 @@ mod tests {
     }
 
     #[test]
+    fn no_term_spans_two_items_or_fields() {
+        // Section texts end each list item and table cell with a line break; a
+        // document's fields are joined with one.
+        let terms = all("顧客は価格\n改善は遅れて効く\nbig\nredesign");
+        assert!(terms.contains(&"価格".to_string()) && terms.contains(&"改善".to_string()));
+        assert!(
+            !terms
+                .iter()
+                .any(|t| t == "格改" || t.contains('\n') || t.starts_with("bigr"))
+        );
+    }
+
+    #[test]
     fn words_are_lowercased_with_prefixes() {
         assert_eq!(all("Pricing"), ["pricing", "pr", "pri", "pric", "prici", "pricin"]);
         assert_eq!(all("A b2"), ["a", "b2"]);

@@ -1,26 +1,36 @@
-//! The index's files: one segment per quarter, every file named by its content.
+//! The index's files: one segment per (up to) four quarters, every file named by
+//! its content.
 //!
-//! A segment's documents are numbered locally: its learnings, then its sections,
-//! each kind team by team (teams in the order their first document comes), each
-//! team's in rank order. Inserting a learning shifts only that segment's numbers,
-//! so only its shards change; its document file holds no numbers, so the other
-//! retrospectives' files stay as they were.
+//! Quarters are grouped into segments four at a time counted from the oldest, so a
+//! new quarter joins the newest segment (or starts one) and never regroups older
+//! ones; a query fetches one shard per token per segment, so few segments keep its
+//! requests few ([`QUARTERS_PER_SEGMENT`], docs/search.md). A segment's documents are
+//! numbered locally: its learnings, quarter by quarter (newest first), each team by
+//! team (teams in the order their first document comes), each team's in rank order;
+//! then its sections in the same order. Inserting a learning shifts only that
+//! segment's numbers, so only its shards change; a document file holds no numbers, so
+//! the other retrospectives' files stay as they were.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::{SearchDoc, encode_postings_for, filter_token, normalize, safe_json, shard_of, tokens};
 use crate::files::{OutputFile, content_hash, fingerprinted};
 
-/// Size a small segment's shards aim at, in bytes. A change to a quarter rewrites all
-/// of its shards (document numbers after the change shift), so a quarter of a few
-/// teams should have 2–4; a query fetches one shard per token per quarter, so a
-/// large quarter's shards are smaller ([`shard_target`], docs/search.md).
+/// Quarters per segment. A query fetches one shard per token per segment, so on an
+/// archive of 8 quarters it looks in 2 segments rather than 8; an edit rewrites the
+/// shards of its segment, the newest one for the quarters being written.
+pub const QUARTERS_PER_SEGMENT: usize = 4;
+/// Size a small segment's shards aim at, in bytes. A change to a segment rewrites all
+/// of its shards (document numbers after the change shift), so a segment of a few
+/// teams should have 2–4; a query fetches one shard per token per segment, so a
+/// large segment's shards are smaller ([`shard_target`], docs/search.md).
 pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
 /// Postings (in bytes) up to which a segment's shards aim at [`SHARD_TARGET_BYTES`]:
 /// up to 4 shards.
 const SMALL_SEGMENT_BYTES: usize = 4 * SHARD_TARGET_BYTES;
-/// The smallest shard a large segment aims at, in bytes.
-const MIN_SHARD_BYTES: usize = 2 * 1024;
+/// The smallest shard a large segment aims at, in bytes: the segment's shard list
+/// (which a query loads) has one hash per shard, so smaller shards make it longer.
+const MIN_SHARD_BYTES: usize = 4 * 1024;
 /// Hex digits of the hash in the name of a file the manifest lists: the manifest
 /// repeats them for every file, and 32 bits tell two versions of one file apart.
 const LISTED_HASH_HEX: usize = 8;
@@ -38,45 +48,79 @@ struct Manifest {
     teams: Vec<(String, String)>,
     quarters: Vec<(String, String)>,
     tags: Vec<String>,
-    /// Newest quarter first, as the documents come.
+    /// Newest first, as the documents come.
     segments: Vec<SegmentEntry>,
 }
 
-/// A segment in the manifest. Its files are listed in its table
-/// (`t/<dir>.<hash>.js`), loaded when the segment is first looked in, so the
-/// manifest stays small however many retrospectives a quarter has.
+/// A segment in the manifest. Its shards are listed in its shard list
+/// (`s/<dir>.<hash>.js`), its quarters' document files in their tables
+/// (`t/<quarter dir>.<hash>.js`), each loaded when first needed, so the manifest
+/// stays small however many retrospectives a quarter has.
 #[derive(serde::Serialize)]
 struct SegmentEntry {
-    /// The quarter's id, as the quarter filter names it.
-    q: String,
-    /// The folder of its files under `search/s/` and `search/d/`, and its table's name.
+    /// The folder of its shards under `search/s/`, and its shard list's name: its
+    /// oldest quarter's folder.
     dir: String,
     /// How many documents, and how many of them (the first) are learnings.
     docs: usize,
     learnings: usize,
+    /// The hash in its shard list's name.
+    t: String,
+    /// Its quarters, newest first.
+    quarters: Vec<QuarterEntry>,
+}
+
+/// A quarter of a segment in the manifest.
+#[derive(serde::Serialize)]
+struct QuarterEntry {
+    /// The quarter's id, as the quarter filter names it.
+    q: String,
+    /// The folder of its document files under `search/d/`, and its table's name.
+    dir: String,
+    /// Its learnings and sections: its learnings follow the previous quarters'
+    /// learnings of the segment, its sections theirs (after all the learnings).
+    l: usize,
+    s: usize,
     /// The hash in its table's name.
     t: String,
 }
 
-/// A segment's files: `search/t/<dir>.<hash>.js`.
+/// A segment's shard list: `search/s/<dir>.<hash>.js`. Shard `n` is
+/// `s/<dir>/<n>.<hash>.js`.
 #[derive(serde::Serialize)]
-struct SegmentTable {
-    /// The hash in each shard's name: shard `n` is `s/<dir>/<n>.<hash>.js`.
+struct ShardList {
     s: Vec<String>,
-    /// Per document file (`d/<dir>/<name>.<hash>.js`), in numbering order: name,
-    /// hash, its learnings, its sections. Its learnings follow the previous files'
-    /// learnings from 0, its sections the previous files' sections from `learnings`.
-    d: Vec<(String, String, usize, usize)>,
 }
 
-/// One quarter's documents, numbered: `docs[n]` is document `n`.
-struct Segment<'d> {
+/// A retrospective's documents: its file's name part, its documents (learnings
+/// first), and how many learnings.
+type DocFile<'d> = (String, Vec<&'d SearchDoc>, usize);
+
+/// One quarter's documents, team by team.
+struct QuarterDocs<'d> {
     quarter: &'d str,
     dir: String,
+    files: Vec<DocFile<'d>>,
+}
+
+impl QuarterDocs<'_> {
+    fn learnings(&self) -> usize {
+        self.files.iter().map(|f| f.2).sum()
+    }
+
+    fn sections(&self) -> usize {
+        self.files.iter().map(|f| f.1.len() - f.2).sum()
+    }
+}
+
+/// Up to [`QUARTERS_PER_SEGMENT`] quarters' documents, numbered: `docs[n]` is
+/// document `n`.
+struct Segment<'d> {
+    dir: String,
+    /// Newest first.
+    quarters: Vec<QuarterDocs<'d>>,
     docs: Vec<&'d SearchDoc>,
     learnings: usize,
-    /// Per team, in numbering order: its name part, learnings, sections.
-    files: Vec<(String, Vec<&'d SearchDoc>, usize)>,
 }
 
 /// The index files for `docs` (in rank order: newest quarter first, learnings first).
@@ -112,7 +156,9 @@ fn path_part(id: &str, i: usize) -> String {
     if plain { id.to_string() } else { format!("_{i}") }
 }
 
-/// The documents split by quarter (in the order quarters first come) and numbered.
+/// The documents split by quarter (in the order quarters first come, newest first),
+/// grouped into segments of [`QUARTERS_PER_SEGMENT`] counted from the oldest, and
+/// numbered.
 fn segments(docs: &[SearchDoc]) -> Vec<Segment<'_>> {
     let mut order: Vec<&str> = Vec::new();
     let mut by_quarter: HashMap<&str, Vec<&SearchDoc>> = HashMap::new();
@@ -123,13 +169,24 @@ fn segments(docs: &[SearchDoc]) -> Vec<Segment<'_>> {
         }
         list.push(doc);
     }
-    (order.iter().enumerate())
-        .map(|(i, q)| segment(q, path_part(q, i), &by_quarter[q]))
-        .collect()
+    let count = order.len();
+    let mut segments: Vec<Vec<QuarterDocs<'_>>> = Vec::new();
+    let mut current = usize::MAX;
+    for (i, q) in order.iter().enumerate() {
+        // The group counted from the oldest quarter: stable as newer quarters come.
+        let group = (count - 1 - i) / QUARTERS_PER_SEGMENT;
+        if group != current {
+            segments.push(Vec::new());
+            current = group;
+        }
+        let quarter = quarter_docs(q, path_part(q, i), &by_quarter[q]);
+        segments.last_mut().expect("pushed").push(quarter);
+    }
+    segments.into_iter().map(segment).collect()
 }
 
-/// One quarter's documents: learnings then sections, each team by team.
-fn segment<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> Segment<'d> {
+/// One quarter's documents, team by team, each team's learnings first.
+fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> QuarterDocs<'d> {
     let mut teams: Vec<&str> = Vec::new();
     for doc in docs {
         if !teams.contains(&doc.team.as_str()) {
@@ -141,9 +198,6 @@ fn segment<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> Segment
             .copied()
             .filter(move |d| d.team == team && (d.kind == "learning") == learning)
     };
-    let mut numbered: Vec<&SearchDoc> = teams.iter().flat_map(|t| of(t, true)).collect();
-    let learnings = numbered.len();
-    numbered.extend(teams.iter().flat_map(|t| of(t, false)));
     let files = (teams.iter().enumerate())
         .map(|(i, t)| {
             let mut own: Vec<&SearchDoc> = of(t, true).collect();
@@ -152,16 +206,27 @@ fn segment<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> Segment
             (path_part(t, i), own, own_learnings)
         })
         .collect();
+    QuarterDocs { quarter, dir, files }
+}
+
+/// A segment of quarters (newest first), numbered: every quarter's learnings, then
+/// every quarter's sections, each team by team.
+fn segment(quarters: Vec<QuarterDocs<'_>>) -> Segment<'_> {
+    let files = || quarters.iter().flat_map(|q| q.files.iter());
+    let mut docs: Vec<&SearchDoc> = files().flat_map(|f| f.1[..f.2].iter().copied()).collect();
+    let learnings = docs.len();
+    docs.extend(files().flat_map(|f| f.1[f.2..].iter().copied()));
+    let dir = quarters.last().map(|q| q.dir.clone()).unwrap_or_default();
     Segment {
-        quarter,
         dir,
-        docs: numbered,
+        quarters,
+        docs,
         learnings,
-        files,
     }
 }
 
-/// A segment's shards, document files and table, and its manifest entry.
+/// A segment's shards and shard list, its quarters' document files and tables, and
+/// its manifest entry.
 fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
     let texts: Vec<String> = segment.docs.iter().map(|d| index_text(d)).collect();
     let filters: Vec<Vec<String>> = segment.docs.iter().map(|d| filter_tokens(d)).collect();
@@ -169,43 +234,62 @@ fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
     let shards = shard_count(&postings, texts.len());
     let mut files = Vec::new();
     let mut shard_hashes = Vec::with_capacity(shards as usize);
-    let quarter = safe_json(&segment.quarter);
+    let dir = safe_json(&segment.dir);
     for (n, map) in shard_maps(&postings, shards, texts.len()).iter().enumerate() {
-        let js = format!("okrsiteSearch.shard({quarter},{n},{});\n", safe_json(map));
+        let js = format!("okrsiteSearch.shard({dir},{n},{});\n", safe_json(map));
         let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
         files.push(OutputFile::new(format!("search/s/{}/{n}.{hash}.js", segment.dir), js));
         shard_hashes.push(hash);
     }
-    let mut entries = Vec::with_capacity(segment.files.len());
-    for (name, own, own_learnings) in &segment.files {
-        let mut js = format!("okrsiteSearch.docs({quarter},{},[\n", safe_json(name));
+    let js = format!(
+        "okrsiteSearch.shards({dir},{});\n",
+        safe_json(&ShardList { s: shard_hashes })
+    );
+    let t = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+    files.push(OutputFile::new(format!("search/s/{}.{t}.js", segment.dir), js));
+    let quarters = (segment.quarters.iter())
+        .map(|q| quarter_files(q, &mut files))
+        .collect();
+    let entry = SegmentEntry {
+        dir: segment.dir.clone(),
+        docs: texts.len(),
+        learnings: segment.learnings,
+        t,
+        quarters,
+    };
+    (files, entry)
+}
+
+/// A quarter's document files (one per retrospective) and its table, which lists
+/// them: `[name, hash, learnings, sections, bytes]` each, in numbering order.
+fn quarter_files(quarter: &QuarterDocs<'_>, files: &mut Vec<OutputFile>) -> QuarterEntry {
+    let id = safe_json(&quarter.quarter);
+    let mut entries = Vec::with_capacity(quarter.files.len());
+    for (name, own, own_learnings) in &quarter.files {
+        let mut js = format!("okrsiteSearch.docs({id},{},[\n", safe_json(name));
         for (i, doc) in own.iter().enumerate() {
             js.push_str(&safe_json(doc));
             js.push_str(if i + 1 < own.len() { ",\n" } else { "\n" });
         }
         js.push_str("]);\n");
         let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+        let bytes = js.len();
         files.push(OutputFile::new(
-            format!("search/d/{}/{name}.{hash}.js", segment.dir),
+            format!("search/d/{}/{name}.{hash}.js", quarter.dir),
             js,
         ));
-        entries.push((name.clone(), hash, *own_learnings, own.len() - own_learnings));
+        entries.push((name.clone(), hash, *own_learnings, own.len() - own_learnings, bytes));
     }
-    let table = SegmentTable {
-        s: shard_hashes,
-        d: entries,
-    };
-    let js = format!("okrsiteSearch.table({quarter},{});\n", safe_json(&table));
-    let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
-    files.push(OutputFile::new(format!("search/t/{}.{hash}.js", segment.dir), js));
-    let entry = SegmentEntry {
-        q: segment.quarter.to_string(),
-        dir: segment.dir.clone(),
-        docs: texts.len(),
-        learnings: segment.learnings,
-        t: hash,
-    };
-    (files, entry)
+    let js = format!("okrsiteSearch.table({id},{});\n", safe_json(&entries));
+    let t = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+    files.push(OutputFile::new(format!("search/t/{}.{t}.js", quarter.dir), js));
+    QuarterEntry {
+        q: quarter.quarter.to_string(),
+        dir: quarter.dir.clone(),
+        l: quarter.learnings(),
+        s: quarter.sections(),
+        t,
+    }
 }
 
 /// A document's searchable text, normalised: title, text, team, quarter and tags.
@@ -311,7 +395,7 @@ mod tests {
     }
 
     #[test]
-    fn a_segment_numbers_learnings_then_sections_team_by_team() {
+    fn a_segment_numbers_learnings_then_sections_quarter_by_quarter_team_by_team() {
         let docs = vec![
             doc("learning", "a", "2026-Q2", "a1"),
             doc("learning", "b", "2026-Q2", "b1"),
@@ -319,19 +403,25 @@ mod tests {
             doc("section", "b", "2026-Q2", "bs"),
             doc("section", "a", "2026-Q2", "as"),
             doc("learning", "a", "2026-Q1", "old"),
+            doc("section", "a", "2026-Q1", "olds"),
         ];
         let segs = segments(&docs);
-        assert_eq!(segs.len(), 2);
+        assert_eq!(segs.len(), 1);
         let order: Vec<&str> = segs[0].docs.iter().map(|d| d.text.as_str()).collect();
-        assert_eq!(order, ["a1", "a2", "b1", "as", "bs"]);
-        assert_eq!(segs[0].learnings, 3);
+        assert_eq!(order, ["a1", "a2", "b1", "old", "as", "bs", "olds"]);
+        assert_eq!(segs[0].learnings, 4);
+        assert_eq!(segs[0].dir, "2026-Q1", "named by its oldest quarter");
         let index = build(&docs, vec![], vec![]);
         let table = index
             .files
             .iter()
             .find(|f| f.path.starts_with("search/t/2026-Q2."))
             .unwrap();
-        assert!(text(table).contains(r#""d":[["a","#), "{}", text(table));
+        assert!(
+            text(table).starts_with(r#"okrsiteSearch.table("2026-Q2",[["a","#),
+            "{}",
+            text(table)
+        );
         let a = index
             .files
             .iter()
@@ -339,6 +429,32 @@ mod tests {
             .unwrap();
         assert!(text(a).starts_with("okrsiteSearch.docs(\"2026-Q2\",\"a\",[\n"));
         assert_eq!(text(a).matches("\"kind\"").count(), 3);
+        let manifest = index.files.iter().find(|f| f.path == index.manifest).unwrap();
+        assert!(
+            text(manifest).contains(r#""quarters":[{"q":"2026-Q2","dir":"2026-Q2","l":3,"s":2,"#),
+            "{}",
+            text(manifest)
+        );
+    }
+
+    #[test]
+    fn quarters_are_grouped_four_at_a_time_from_the_oldest() {
+        let quarters = [
+            "2027-Q1", "2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1",
+        ];
+        let docs: Vec<SearchDoc> = quarters.iter().map(|q| doc("learning", "t", q, "学び")).collect();
+        let groups: Vec<Vec<&str>> = segments(&docs)
+            .iter()
+            .map(|s| s.quarters.iter().map(|q| q.quarter).collect())
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                vec!["2027-Q1"],
+                vec!["2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1"],
+                vec!["2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1"]
+            ]
+        );
     }
 
     #[test]
@@ -359,29 +475,37 @@ mod tests {
         assert_eq!(shard_target(40 * 1024), SHARD_TARGET_BYTES);
         assert_eq!(shard_target(SMALL_SEGMENT_BYTES), SHARD_TARGET_BYTES);
         assert_eq!(shard_target(2 * SMALL_SEGMENT_BYTES), SHARD_TARGET_BYTES / 2);
-        assert_eq!(shard_target(400 * 1024), 2621);
+        assert_eq!(shard_target(200 * 1024), 5242);
+        assert_eq!(shard_target(400 * 1024), MIN_SHARD_BYTES);
         assert_eq!(shard_target(10 << 20), MIN_SHARD_BYTES);
     }
 
     #[test]
-    fn a_change_in_one_quarter_leaves_the_others_files() {
-        let mut docs: Vec<SearchDoc> = (0..40)
-            .map(|i| {
-                doc(
-                    "learning",
-                    ["a", "b"][i % 2],
-                    ["2026-Q2", "2026-Q1"][i / 20],
-                    &format!("学び{i}"),
-                )
-            })
+    fn a_change_in_one_segment_leaves_the_others_files() {
+        let quarters = ["2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3"];
+        let mut docs: Vec<SearchDoc> = (0..50)
+            .map(|i| doc("learning", ["a", "b"][i % 2], quarters[i / 10], &format!("学び{i}")))
             .collect();
         let before = build(&docs, vec![], vec![]);
-        docs.insert(3, doc("learning", "a", "2026-Q2", "新しい学び"));
-        let after = build(&docs, vec![], vec![]);
         let paths = |i: &SearchIndex| -> Vec<String> { i.files.iter().map(|f| f.path.clone()).collect() };
+        // The newest quarter is a segment of its own: the others keep every file.
+        docs.insert(3, doc("learning", "a", "2026-Q3", "新しい学び"));
+        let after = build(&docs, vec![], vec![]);
         let (b, a) = (paths(&before), paths(&after));
-        assert!(b.iter().filter(|p| p.contains("2026-Q1")).all(|p| a.contains(p)));
-        assert!(b.iter().any(|p| p.starts_with("search/d/2026-Q2/b.") && a.contains(p)));
+        let older = |p: &&String| !p.contains("2026-Q3") && !p.starts_with("search/meta.");
+        assert!(b.iter().filter(older).all(|p| a.contains(p)));
+        assert!(b.iter().any(|p| p.starts_with("search/d/2026-Q3/b.") && a.contains(p)));
         assert_ne!(before.manifest, after.manifest);
+        // In an older segment: its shards change, its other quarters' documents do not.
+        docs.insert(30, doc("learning", "a", "2026-Q1", "古い学び"));
+        let later = build(&docs, vec![], vec![]);
+        let l = paths(&later);
+        assert!(a.iter().filter(|p| p.contains("2026-Q3")).all(|p| l.contains(p)));
+        assert!(
+            a.iter()
+                .filter(|p| p.starts_with("search/d/2025-Q4/"))
+                .all(|p| l.contains(p))
+        );
+        assert!(a.iter().any(|p| p.starts_with("search/s/2025-Q3/") && !l.contains(p)));
     }
 }

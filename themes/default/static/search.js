@@ -3,11 +3,17 @@
 // search works from file:// and under any path. User text is only ever inserted
 // with textContent, never as HTML.
 //
-// The index (src/render/search/) has one segment per quarter, newest first; the
-// manifest the page names (data-index) lists the segments, and each segment's
-// table its shard and document files, all by their content-hashed names. A segment numbers its learnings first,
-// then its sections; results are every segment's learnings, newest quarter first,
-// then every segment's sections.
+// The index (src/render/search/) has one segment per four quarters, newest first;
+// the manifest the page names (data-index) lists the segments and their quarters,
+// each segment's shard list its shards, each quarter's table its document files,
+// all by their content-hashed names. A segment numbers its learnings first (quarter
+// by quarter, newest first), then its sections; results are every segment's
+// learnings, newest quarter first, then every segment's sections.
+//
+// A query costs at most MAX_REQUESTS new files and MAX_DOC_BYTES of document files
+// (data-max-requests and data-max-doc-bytes on the form override them): past that
+// it stops and says so ("N+ results; refine the query"); "show more" grants as much
+// again. The index never has to be fetched whole.
 (function () {
   'use strict';
 
@@ -23,64 +29,105 @@
   var PAGE = 10;          // results shown per batch
   var BATCH = 10;         // documents fetched at a time while checking candidates
   var MAX_PREFIX = 6;     // as in the index (src/render/search/)
+  var MAX_TOKENS = 6;     // query terms looked up (filters come on top)
+  var MAX_REQUESTS = 30;  // new files a query may load
+  var MAX_DOC_BYTES = 200 * 1024; // bytes of document files a query may load
 
   var manifest = text.index || '';
   var base = manifest.slice(0, manifest.lastIndexOf('/') + 1);
   var meta = null;
-  var segByQuarter = {};
+  var segByDir = {};
+  var quarterById = {};
   var loading = {};
 
   var api = window.okrsiteSearch = {
     meta: function (m) {
       meta = m;
-      m.segments.forEach(function (seg) { seg.shards = {}; seg.docs = []; segByQuarter[seg.q] = seg; });
+      m.segments.forEach(function (seg) {
+        seg.shards = {};
+        seg.docs = [];
+        seg.fileOf = [];
+        segByDir[seg.dir] = seg;
+        // A quarter's learnings follow the previous quarters' learnings of the
+        // segment from 0, its sections theirs from seg.learnings.
+        var l = 0, s = seg.learnings;
+        seg.quarters.forEach(function (q) {
+          q.seg = seg;
+          q.l0 = l; q.s0 = s;
+          l += q.l; s += q.s;
+          quarterById[q.q] = q;
+        });
+      });
     },
-    table: function (q, t) { var seg = segByQuarter[q]; if (seg) prepare(seg, t); },
-    shard: function (q, n, data) { var seg = segByQuarter[q]; if (seg) seg.shards[n] = data; },
+    shards: function (dir, list) { var seg = segByDir[dir]; if (seg) seg.s = list.s; },
+    shard: function (dir, n, data) { var seg = segByDir[dir]; if (seg) seg.shards[n] = data; },
+    table: function (q, t) { var quarter = quarterById[q]; if (quarter) prepare(quarter, t); },
     docs: function (q, name, list) {
-      var seg = segByQuarter[q], f = seg && seg.byName[name];
+      var quarter = quarterById[q], f = quarter && quarter.byName && quarter.byName[name];
       if (!f) return;
-      list.forEach(function (d, i) { seg.docs[i < f.lc ? f.l0 + i : f.s0 + i - f.lc] = d; });
+      list.forEach(function (d, i) { quarter.seg.docs[i < f.lc ? f.l0 + i : f.s0 + i - f.lc] = d; });
     }
   };
 
-  // A segment's table: its shards' hashes, and its document files with the numbers
-  // they hold: each file's learnings follow the previous files' learnings from 0,
-  // its sections theirs from seg.learnings (src/render/search/segments.rs).
-  function prepare(seg, t) {
-    var l = 0, s = seg.learnings;
-    seg.s = t.s;
-    seg.byName = {};
-    seg.fileOf = null;
-    seg.files = t.d.map(function (e) {
-      var f = { name: e[0], hash: e[1], l0: l, lc: e[2], s0: s, sc: e[3] };
+  // A quarter's table: its document files ([name, hash, learnings, sections, bytes])
+  // in numbering order, from which each document's file is known
+  // (src/render/search/segments.rs).
+  function prepare(quarter, t) {
+    var seg = quarter.seg, l = quarter.l0, s = quarter.s0;
+    quarter.byName = {};
+    quarter.files = t.map(function (e) {
+      var f = { name: e[0], hash: e[1], l0: l, lc: e[2], s0: s, sc: e[3], bytes: e[4], quarter: quarter };
+      for (var i = 0; i < f.lc; i++) seg.fileOf[l + i] = f;
+      for (var k = 0; k < f.sc; k++) seg.fileOf[s + k] = f;
       l += f.lc;
       s += f.sc;
-      seg.byName[f.name] = f;
+      quarter.byName[f.name] = f;
       return f;
     });
   }
 
-  // Loads a segment's table, the first time the segment is looked in.
-  function tableOf(seg) {
-    return seg.files ? Promise.resolve() : load(base + 't/' + seg.dir + '.' + seg.t + '.js');
+  function shardListSrc(seg) { return base + 's/' + seg.dir + '.' + seg.t + '.js'; }
+  function shardSrc(seg, n) { return base + 's/' + seg.dir + '/' + n + '.' + seg.s[n] + '.js'; }
+  function tableSrc(q) { return base + 't/' + q.dir + '.' + q.t + '.js'; }
+
+  // The quarter a segment's document n is in.
+  function quarterOf(seg, n) {
+    var learning = n < seg.learnings;
+    for (var i = 0; i < seg.quarters.length; i++) {
+      var q = seg.quarters[i];
+      if (learning ? n < q.l0 + q.l : n < q.s0 + q.s) return q;
+    }
+    return seg.quarters[seg.quarters.length - 1];
   }
 
-  // The file holding candidate c (a segment and a number in it).
-  function docFile(c) {
-    var seg = c.seg;
-    if (!seg.fileOf) {
-      seg.fileOf = [];
-      seg.files.forEach(function (f) {
-        for (var i = 0; i < f.lc; i++) seg.fileOf[f.l0 + i] = f;
-        for (var k = 0; k < f.sc; k++) seg.fileOf[f.s0 + k] = f;
-      });
-    }
-    var f = seg.fileOf[c.n];
-    return base + 'd/' + seg.dir + '/' + f.name + '.' + f.hash + '.js';
-  }
+  // The file holding candidate c (a segment and a number in it), once its quarter's
+  // table is loaded.
+  function docFileOf(c) { return c.seg.fileOf[c.n]; }
+  function docSrc(f) { return base + 'd/' + f.quarter.dir + '/' + f.name + '.' + f.hash + '.js'; }
 
   function docOf(c) { return c.seg.docs[c.n]; }
+
+  // What a query has spent: new files and bytes of document files. A search without
+  // a budget (searchAll) has none.
+  function budget(limited) {
+    var d = form.dataset;
+    return {
+      requests: 0, bytes: 0, capped: false,
+      maxRequests: limited ? Number(d.maxRequests || MAX_REQUESTS) : Infinity,
+      maxBytes: limited ? Number(d.maxDocBytes || MAX_DOC_BYTES) : Infinity
+    };
+  }
+
+  // Whether `srcs` (with their byte sizes, for document files) can still be loaded
+  // within the budget; if so, they are charged to it. Files already loaded are free.
+  function afford(b, srcs, sizes) {
+    var reqs = 0, bytes = 0;
+    srcs.forEach(function (src, i) { if (!loading[src]) { reqs++; bytes += (sizes && sizes[i]) || 0; } });
+    if (b.requests + reqs > b.maxRequests || b.bytes + bytes > b.maxBytes) return false;
+    b.requests += reqs;
+    b.bytes += bytes;
+    return true;
+  }
 
   function load(src) {
     if (!loading[src]) {
@@ -121,20 +168,33 @@
       while (j < chars.length && cls(chars[j]) === c) j++;
       var run = chars.slice(i, j);
       if (c === 1) {
-        // A single character, or the first and the last bigram of the run
-        // (テンプレート → テン, ート): every match holds both, few shards are fetched,
-        // and the exact text is checked afterwards anyway.
+        // A single character, or bigrams that cover the run: every bigram of a short
+        // run (速い学習 → 速い, い学, 学習: a document with all three almost always
+        // holds the phrase, so the postings alone decide most queries), every other
+        // one of a long run (and the last), cut to MAX_TOKENS by plan(). The exact
+        // text is checked afterwards anyway.
         if (run.length === 1) out.push(run[0]);
-        else {
-          out.push(run[0] + run[1]);
-          if (run.length > 2) out.push(run[run.length - 2] + run[run.length - 1]);
-        }
+        var step = run.length <= 5 ? 1 : 2;
+        for (var k = 0; k + 1 < run.length; k += step) out.push(run[k] + run[k + 1]);
+        if (step === 2 && run.length % 2 === 1) out.push(run[run.length - 2] + run[run.length - 1]);
       } else if (c === 2) {
         out.push(run.length <= MAX_PREFIX ? run.join('') : run.slice(0, MAX_PREFIX).join(''));
       }
       i = j;
     }
     return out;
+  }
+
+  // Whether a part's one token finds exactly the documents that hold the part, so
+  // its postings decide the query with no document fetched: one run (no mix of
+  // scripts), of one or two Japanese characters (the token is the part), or a word
+  // of at most MAX_PREFIX characters (the token is a prefix of every word it starts,
+  // and only of those: as contains() wants).
+  function exactPart(part) {
+    var chars = Array.from(part);
+    var c = cls(chars[0]);
+    if (!chars.every(function (ch) { return cls(ch) === c; })) return false;
+    return (c === 1 && chars.length <= 2) || (c === 2 && chars.length <= MAX_PREFIX);
   }
 
   function shardOf(token, count) {
@@ -172,18 +232,17 @@
     return out;
   }
 
-  // A token's documents in one segment, from the segment's shard for it.
+  // A token's documents in one segment, from the segment's shard for it (its shard
+  // list loaded).
   var decoded = {};
   function postings(seg, token) {
-    var key = seg.q + '\u0000' + token;
+    var key = seg.dir + '\u0000' + token;
     if (decoded[key]) return Promise.resolve(decoded[key]);
-    return tableOf(seg).then(function () {
-      var n = shardOf(token, seg.s.length);
-      return load(base + 's/' + seg.dir + '/' + n + '.' + seg.s[n] + '.js').then(function () {
-        var shard = seg.shards[n];
-        var enc = shard && Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : '';
-        return (decoded[key] = decode(enc));
-      });
+    var n = shardOf(token, seg.s.length);
+    return load(shardSrc(seg, n)).then(function () {
+      var shard = seg.shards[n];
+      var enc = shard && Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : '';
+      return (decoded[key] = decode(enc));
     });
   }
 
@@ -217,15 +276,24 @@
     return d.norm;
   }
 
-  // The query's parts (each must appear in a result) and the tokens to look up.
+  // The query's parts (each must appear in a result) and the tokens to look up: at
+  // most MAX_TOKENS of the parts' tokens, spread evenly over them (first and last
+  // kept), so a long phrase costs no more requests than a short one.
   function plan(query) {
     var parts = normalize(query.q).split(/\s+/).filter(function (p) { return queryTokens(p).length > 0; });
-    var tokens = [];
-    parts.forEach(function (p) { queryTokens(p).forEach(function (t) { if (tokens.indexOf(t) < 0) tokens.push(t); }); });
+    var all = [];
+    parts.forEach(function (p) { queryTokens(p).forEach(function (t) { if (all.indexOf(t) < 0) all.push(t); }); });
+    var tokens = all;
+    if (all.length > MAX_TOKENS) {
+      tokens = [];
+      for (var i = 0; i < MAX_TOKENS; i++) tokens.push(all[Math.round(i * (all.length - 1) / (MAX_TOKENS - 1))]);
+    }
+    // Exact when every part is, and each part's token is looked up.
+    var exact = parts.every(exactPart) && tokens.length === all.length;
     if (query.team) tokens.push('\u0001team:' + normalize(query.team));
     if (query.quarter) tokens.push('\u0001quarter:' + normalize(query.quarter));
     if (query.tag) tokens.push('\u0001tag:' + normalize(query.tag));
-    return { parts: parts, tokens: tokens };
+    return { parts: parts, tokens: tokens, exact: exact };
   }
 
   // The candidates, in rank order: each segment's learnings (newest quarter first),
@@ -233,21 +301,29 @@
   // time while the first page is being filled (a common word fills it from the
   // newest quarters alone), then the rest at once to count. A quarter filter skips
   // the other quarters' segments without loading anything of theirs.
-  function newState(my, query, p) {
+  function newState(my, query, p, limited) {
     var segs = meta.segments.filter(function (seg) {
-      return !query.quarter || normalize(seg.q) === normalize(query.quarter);
+      return !query.quarter || seg.quarters.some(function (q) { return normalize(q.q) === normalize(query.quarter); });
     });
     return {
-      seq: my, parts: p.parts, tokens: p.tokens, query: query, segs: segs, found: [], complete: segs.length === 0,
-      candidates: [], next: 0, matched: [], shown: 0, busy: null
+      seq: my, parts: p.parts, tokens: p.tokens, exact: p.exact, query: query, segs: segs, found: [], complete: segs.length === 0,
+      candidates: [], next: 0, matched: [], shown: 0, busy: null, budget: budget(limited)
     };
   }
 
-  // A segment's documents holding every token.
-  function segmentIds(seg, tokens) {
-    return Promise.all(tokens.map(function (t) { return postings(seg, t); })).then(function (lists) {
-      lists.sort(function (a, b) { return a.length - b.length; });
-      return lists.reduce(intersect);
+  // A segment's documents holding every token, or null when the budget does not
+  // reach that far (its shard list, then its shards for the tokens).
+  function segmentIds(s, seg) {
+    var listed = seg.s ? Promise.resolve(true) : (afford(s.budget, [shardListSrc(seg)]) ? load(shardListSrc(seg)).then(function () { return true; }) : Promise.resolve(false));
+    return listed.then(function (ok) {
+      if (!ok) return null;
+      var srcs = s.tokens.map(function (t) { return shardSrc(seg, shardOf(t, seg.s.length)); });
+      var unique = srcs.filter(function (src, i) { return srcs.indexOf(src) === i; });
+      if (!s.tokens.every(function (t) { return decoded[seg.dir + '\u0000' + t]; }) && !afford(s.budget, unique)) return null;
+      return Promise.all(s.tokens.map(function (t) { return postings(seg, t); })).then(function (lists) {
+        lists = lists.slice().sort(function (a, b) { return a.length - b.length; });
+        return lists.reduce(intersect);
+      });
     });
   }
 
@@ -267,16 +343,49 @@
 
   function done(s) { return s.complete && s.next >= s.candidates.length; }
 
-  // Looks up the next segment (`all`: every remaining one, in parallel).
+  // Whether the query stopped at its budget with candidates left to look at.
+  function stopped(s) { return s.budget.capped && !done(s); }
+
+  // Looks up the next segment (`all`: every remaining one, in parallel), as far as
+  // the budget reaches; a segment it does not reach stops the search there.
   function extend(s, all) {
     if (s.busy) return s.busy.then(function () { return extend(s, all); });
-    if (s.complete) return Promise.resolve();
+    if (s.complete || s.budget.capped) return Promise.resolve();
     var rest = s.segs.slice(s.found.length, all ? s.segs.length : s.found.length + 1);
-    s.busy = Promise.all(rest.map(function (seg) { return segmentIds(seg, s.tokens); })).then(function (lists) {
-      lists.forEach(function (ids) { addSegment(s, ids); });
+    s.busy = Promise.all(rest.map(function (seg) { return segmentIds(s, seg); })).then(function (lists) {
+      for (var i = 0; i < lists.length; i++) {
+        if (!lists[i]) { s.budget.capped = true; break; }
+        addSegment(s, lists[i]);
+      }
       s.busy = null;
     }, function (e) { s.busy = null; throw e; });
     return s.busy;
+  }
+
+  // The longest start of `batch` whose quarter tables, then document files, the
+  // budget reaches, with those files loaded.
+  function loadDocs(s, batch) {
+    var tables = [], take = batch.length;
+    for (var i = 0; i < batch.length; i++) {
+      var q = quarterOf(batch[i].seg, batch[i].n);
+      if (q.files || tables.indexOf(q) >= 0) continue;
+      if (!afford(s.budget, [tableSrc(q)])) { take = i; break; }
+      tables.push(q);
+    }
+    return Promise.all(tables.map(function (q) { return load(tableSrc(q)); })).then(function () {
+      var srcs = [], n = 0;
+      for (; n < take; n++) {
+        var f = docFileOf(batch[n]);
+        if (!f) break;
+        var src = docSrc(f);
+        if (srcs.indexOf(src) < 0 && !loading[src]) {
+          if (!afford(s.budget, [src], [f.bytes])) break;
+          srcs.push(src);
+        }
+      }
+      var ready = batch.slice(0, n);
+      return Promise.all(ready.map(function (c) { return load(docSrc(docFileOf(c))).catch(function () {}); })).then(function () { return ready; });
+    });
   }
 
   // Every matching document, in rank order, as `<quarter>/<file name>/<position in
@@ -284,17 +393,14 @@
   api.searchAll = function (query) {
     var p = plan(query);
     if (!p.tokens.length) return Promise.resolve([]);
-    var s = newState(-1, query, p);
-    return extend(s, true).then(function () {
-      var candidates = s.candidates;
-      return Promise.all(candidates.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
-        return candidates.filter(function (c) {
-          var d = docOf(c);
-          return d && p.parts.every(function (part) { return contains(haystack(d), part); });
-        }).map(function (c) {
-          var f = c.seg.fileOf[c.n];
-          return c.seg.q + '/' + f.name + '/' + (c.n < c.seg.learnings ? c.n - f.l0 : f.lc + c.n - f.s0);
-        });
+    var s = newState(-1, query, p, false);
+    return extend(s, true).then(function () { return loadDocs(s, s.candidates); }).then(function (candidates) {
+      return candidates.filter(function (c) {
+        var d = docOf(c);
+        return d && p.parts.every(function (part) { return contains(haystack(d), part); });
+      }).map(function (c) {
+        var f = docFileOf(c);
+        return f.quarter.q + '/' + f.name + '/' + (c.n < c.seg.learnings ? c.n - f.l0 : f.lc + c.n - f.s0);
       });
     });
   };
@@ -306,7 +412,7 @@
     var p = plan(query);
     if (!p.tokens.length) { clear(); return Promise.resolve(); }
     status.textContent = text.loading;
-    var s = state = newState(my, query, p);
+    var s = state = newState(my, query, p, true);
     return verifyUntil(s, my, PAGE).then(function () {
       if (my !== seq) return;
       results.textContent = '';
@@ -322,24 +428,27 @@
   // the next segment is looked up first.
   function verifyBatch(s) {
     if (s.busy) return s.busy;
+    if (s.budget.capped) return Promise.resolve();
     if (!s.complete && s.next + BATCH > s.candidates.length) return extend(s, false);
     var batch = s.candidates.slice(s.next, s.next + BATCH);
-    s.busy = Promise.all(batch.map(function (c) { return load(docFile(c)).catch(function () {}); })).then(function () {
-      batch.forEach(function (c) {
+    s.busy = loadDocs(s, batch).then(function (ready) {
+      if (!ready.length) s.budget.capped = true;
+      ready.forEach(function (c) {
         var d = docOf(c);
         if (!d) return;
         var hay = haystack(d);
         if (s.parts.every(function (p) { return contains(hay, p); })) s.matched.push(d);
       });
-      s.next += batch.length;
+      s.next += ready.length;
       s.busy = null;
-    });
+    }, function (e) { s.busy = null; throw e; });
     return s.busy;
   }
 
-  // Checks candidates until `want` results are known (or none are left).
+  // Checks candidates until `want` results are known (or none are left, or the
+  // budget is spent).
   function verifyUntil(s, my, want) {
-    if (my !== seq || s.matched.length >= want || done(s)) return Promise.resolve();
+    if (my !== seq || s.matched.length >= want || done(s) || s.budget.capped) return Promise.resolve();
     return verifyBatch(s).then(function () { return verifyUntil(s, my, want); });
   }
 
@@ -356,14 +465,15 @@
 
   // Counts every result, a batch at a time after the first page is shown, so the
   // status can state the exact number ("at least N" until then): the remaining
-  // segments are looked up at once, then their candidates checked. Without query
-  // words every candidate is a result: the filters' postings are exact.
+  // segments are looked up at once, then their candidates checked. When the
+  // postings are exact (filters alone, 価格, の, pricing: plan()) every candidate is
+  // a result, so none is fetched to count.
   function countAll(my) {
     var s = state;
     if (my !== seq) return Promise.resolve();
     return extend(s, true).then(function () {
       if (my !== seq) return;
-      if (s.parts.length === 0 || done(s)) { showStatus(s); return; }
+      if (s.exact || done(s) || s.budget.capped) { showStatus(s); return; }
       return verifyBatch(s).then(function () { showStatus(s); return countAll(my); });
     });
   }
@@ -372,7 +482,12 @@
   // the number found so far.
   function exactCount(s) {
     if (done(s)) return s.matched.length;
-    return s.parts.length === 0 && s.complete ? s.candidates.length : null;
+    return s.exact && s.complete ? s.candidates.length : null;
+  }
+
+  // "Show more" past the budget grants as much again.
+  function renew(s) {
+    if (s.budget.capped) s.budget = budget(true);
   }
 
   // A count in words, as the page's catalogue writes it (src/render/strings.rs): the
@@ -387,7 +502,9 @@
     if (s.seq !== seq) return;
     var exact = exactCount(s);
     more.hidden = s.shown >= s.matched.length && done(s);
-    if (exact === 0) {
+    if (exact === null && stopped(s)) {
+      status.textContent = s.matched.length ? counted(s.matched.length, text.capped, text.cappedOne) : (text.cappedNone || '');
+    } else if (exact === 0) {
       status.textContent = (text.none || '').replace('{q}', s.query.q.trim());
     } else if (exact !== null) {
       status.textContent = counted(exact, text.count, text.countOne);
@@ -508,7 +625,12 @@
   input.addEventListener('input', function (e) { if (!composing && !e.isComposing) run(); });
   Object.keys(selects).forEach(function (k) { selects[k].addEventListener('change', run); });
   form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
-  more.addEventListener('click', function () { if (state) showMore(state.seq); });
+  more.addEventListener('click', function () {
+    if (!state) return;
+    var s = state, wasStopped = s.budget.capped;
+    renew(s);
+    showMore(s.seq).then(function () { if (wasStopped) return countAll(s.seq); });
+  });
 
   load(manifest).then(function () {
     meta.teams.forEach(function (t) { option(selects.team, t[0], t[1]); });
