@@ -54,9 +54,6 @@ mod tests {
             .iter()
             .map(|u| (u.head.id.as_str(), u.members.iter().map(|t| t.id.as_str()).collect()))
             .collect();
-        assert_eq!(
-            got,
-            [("company", vec!["company", "a", "b"]), ("a", vec!["a1", "a2"])]
-        );
+        assert_eq!(got, [("company", vec!["company", "a", "b"]), ("a", vec!["a1", "a2"])]);
     }
 }

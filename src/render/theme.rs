@@ -15,11 +15,26 @@ use crate::ignore::Ignore;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("bar.html", include_str!("../../themes/default/templates/bar.html")),
-    ("at-risk-list.html", include_str!("../../themes/default/templates/at-risk-list.html")),
-    ("team-units.html", include_str!("../../themes/default/templates/team-units.html")),
-    ("spread.html", include_str!("../../themes/default/templates/spread.html")),
-    ("quarter-at-risk.html", include_str!("../../themes/default/templates/quarter-at-risk.html")),
-    ("quarter-alignment.html", include_str!("../../themes/default/templates/quarter-alignment.html")),
+    (
+        "at-risk-list.html",
+        include_str!("../../themes/default/templates/at-risk-list.html"),
+    ),
+    (
+        "team-units.html",
+        include_str!("../../themes/default/templates/team-units.html"),
+    ),
+    (
+        "spread.html",
+        include_str!("../../themes/default/templates/spread.html"),
+    ),
+    (
+        "quarter-at-risk.html",
+        include_str!("../../themes/default/templates/quarter-at-risk.html"),
+    ),
+    (
+        "quarter-alignment.html",
+        include_str!("../../themes/default/templates/quarter-alignment.html"),
+    ),
     ("chart.html", include_str!("../../themes/default/templates/chart.html")),
     (
         "checkins.html",

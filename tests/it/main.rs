@@ -17,6 +17,7 @@ mod compress;
 mod csp;
 mod diagnostics;
 mod hostile;
+mod large_org;
 mod messages;
 mod metric_csv;
 mod metrics;

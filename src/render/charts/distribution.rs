@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::labels::Spot;
-use super::{Chart, Drawn, GREEN, INK, ORANGE, Size, VERMILLION, BLUE, draw, e};
+use super::{BLUE, Chart, Drawn, GREEN, INK, ORANGE, Size, VERMILLION, draw, e};
 use crate::config::ScoringThresholds;
 use crate::insight::distribution::{BINS, Distribution};
 use crate::model::Light;
@@ -25,7 +25,14 @@ pub struct Words<'a> {
 /// The histogram of `d` with id `id`. `grading` colours the columns by the grade their
 /// scores would get (an ended quarter); a running quarter's scores are outlooks, drawn
 /// in one colour.
-pub fn histogram(id: &str, title: &str, d: &Distribution, grading: Option<ScoringThresholds>, t: ScoringThresholds, words: &Words<'_>) -> Chart {
+pub fn histogram(
+    id: &str,
+    title: &str,
+    d: &Distribution,
+    grading: Option<ScoringThresholds>,
+    t: ScoringThresholds,
+    words: &Words<'_>,
+) -> Chart {
     let wide = draw_histogram(Size::wide(520, 200, 12.0), d, grading, t);
     let narrow = draw_histogram(Size::narrow(320, 180, 12.0), d, grading, t);
     let (svg, narrow) = super::finish_pair(&wide, &narrow, id, "histogram", title, &words.summary);
@@ -73,8 +80,11 @@ fn draw_histogram(size: Size, d: &Distribution, grading: Option<ScoringThreshold
             };
             let bar_top = (axis_y - (axis_y - top) * count as f64 / tallest).round();
             if count > 0 {
-                root.draw(&Rectangle::new([(x0 as i32, bar_top as i32), (x1 as i32, axis_y as i32)], fill))
-                    .map_err(e)?;
+                root.draw(&Rectangle::new(
+                    [(x0 as i32, bar_top as i32), (x1 as i32, axis_y as i32)],
+                    fill,
+                ))
+                .map_err(e)?;
             }
             super::put(
                 &root,
@@ -91,7 +101,12 @@ fn draw_histogram(size: Size, d: &Distribution, grading: Option<ScoringThreshold
         let step = if size.narrow { 2 } else { 1 };
         for i in (0..=BINS).step_by(step) {
             let s = i as f64 / BINS as f64;
-            super::put(&root, &format!("{s:.1}"), Spot::new((x(s), axis_y + 4.0), HPos::Center, VPos::Top), px)?;
+            super::put(
+                &root,
+                &format!("{s:.1}"),
+                Spot::new((x(s), axis_y + 4.0), HPos::Center, VPos::Top),
+                px,
+            )?;
         }
         root.present().map_err(e)?;
         Ok(())

@@ -141,12 +141,7 @@ pub fn team_anchor(id: &str) -> String {
 
 /// The teams of quarter `qi` grouped by parent unit ([`insight::units`]). With
 /// `rows`, each unit holds its teams' rows, with `spark` beside each (or `None`).
-pub fn team_units(
-    v: &Views<'_>,
-    qi: usize,
-    rows: bool,
-    spark: &dyn Fn(&Team) -> Option<String>,
-) -> Vec<UnitView> {
+pub fn team_units(v: &Views<'_>, qi: usize, rows: bool, spark: &dyn Fn(&Team) -> Option<String>) -> Vec<UnitView> {
     let (site, t) = (v.site, v.t);
     let q = &site.quarters[qi];
     let open = site.teams.len() <= SMALL_ORG;
@@ -178,8 +173,12 @@ fn team_row(v: &Views<'_>, qi: usize, team: &Team, spark: &dyn Fn(&Team) -> Opti
         name: team.name.clone(),
         url: tq.map(|x| x.url.clone()).unwrap_or_else(|| urls::team(&team.id)),
         score: tq.and_then(|x| x.score.clone()),
-        grade: tq.map(|x| x.grade.clone()).unwrap_or_else(|| views::grade(v.t, status, None)),
-        retro_url: tq.filter(|x| x.retro.is_some()).map(|x| format!("{}#retrospective", x.url)),
+        grade: tq
+            .map(|x| x.grade.clone())
+            .unwrap_or_else(|| views::grade(v.t, status, None)),
+        retro_url: tq
+            .filter(|x| x.retro.is_some())
+            .map(|x| format!("{}#retrospective", x.url)),
         learnings: tq.and_then(|x| x.retro.as_ref()).map_or(0, |r| r.learning_count),
         spark: spark(team),
     }
