@@ -200,10 +200,9 @@ fn attention(v: &Views<'_>) -> Attention {
     Attention {
         rows,
         more: (all.len() > ATTENTION_SHOWN).then(|| v.t.count("attention_more", all.len() - ATTENTION_SHOWN)),
-        // The quarter page has its at-risk list (the link's #at-risk) only when a KR
-        // is at risk.
+        // The quarter's at-risk page lists them all (at its #at-risk).
         quarter_url: qi
             .filter(|_| all.iter().any(|r| matches!(r, Row::Kr { .. })))
-            .map(|qi| urls::quarter(v.site.quarters[qi].quarter)),
+            .map(|qi| urls::quarter_at_risk(v.site.quarters[qi].quarter)),
     }
 }
