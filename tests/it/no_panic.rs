@@ -894,7 +894,7 @@ fn assert_html_is_inert(path: &str, html: &str) -> Result<(), TestCaseError> {
                     || (teams_page
                         && tag
                             .strip_prefix("<script src=\"")
-                            .and_then(|t| t.strip_suffix("\" defer>"))
+                            .and_then(|t| t.strip_suffix("\">"))
                             .map(|src| src.trim_start_matches("../"))
                             .is_some_and(|src| common::is_fingerprinted(src, "assets/teams.js"))),
                 "{}: {}",
