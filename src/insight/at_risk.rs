@@ -1,4 +1,5 @@
-//! KRs at risk in a quarter: off track or at risk while it runs, missed once it has ended.
+//! KRs at risk in a quarter: off track or at risk while it runs, missed once it has ended,
+//! most severe first.
 
 use crate::model::{Light, QuarterData, QuarterStatus};
 use crate::score::TeamScore;
@@ -12,11 +13,13 @@ pub struct KrAt {
     pub kr: usize,
 }
 
-/// The KRs of `q` at risk (`scores` is the quarter's, parallel to `q.teams`): red
-/// first, then yellow, each in page order (team, objective, KR). While the quarter
-/// runs a KR's on-track status counts; once it has ended, its grade.
+/// The KRs of `q` at risk (`scores` is the quarter's, parallel to `q.teams`), by
+/// severity: red before yellow (while the quarter runs a KR's on-track status counts,
+/// off track before at risk; once it has ended, its grade), then the lowest score
+/// first (a running KR's score so far, an ended one's final score; a KR with no score
+/// last, as nothing says how far behind it is), then page order (team, objective, KR).
 pub fn at_risk(q: &QuarterData, scores: &[TeamScore]) -> Vec<KrAt> {
-    let mut risky: Vec<(u8, KrAt)> = Vec::new();
+    let mut risky: Vec<(u8, Option<f64>, KrAt)> = Vec::new();
     for (team, (tq, ts)) in q.teams.iter().zip(scores).enumerate() {
         let objectives = tq.okrs.iter().flat_map(|o| o.objectives.iter());
         for (objective, (o, os)) in objectives.zip(&ts.objectives).enumerate() {
@@ -31,13 +34,23 @@ pub fn at_risk(q: &QuarterData, scores: &[TeamScore]) -> Vec<KrAt> {
                     Some(Light::Yellow) => 1,
                     _ => continue,
                 };
-                risky.push((rank, KrAt { team, objective, kr }));
+                risky.push((rank, ks.score, KrAt { team, objective, kr }));
             }
         }
     }
-    // A stable sort: page order stays within each rank.
-    risky.sort_by_key(|(rank, _)| *rank);
-    risky.into_iter().map(|(_, at)| at).collect()
+    // A stable sort: page order stays among equals.
+    risky.sort_by(|(ra, sa, _), (rb, sb, _)| ra.cmp(rb).then_with(|| lowest_first(*sa, *sb)));
+    risky.into_iter().map(|(_, _, at)| at).collect()
+}
+
+/// Scores lowest first, a missing score after every score.
+fn lowest_first(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.total_cmp(&b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +163,43 @@ pub(crate) mod tests {
         assert_eq!(running, expected);
         let ended = sample(QuarterStatus::Ended, |l| ks(Some(l), Some(Light::Green)));
         assert_eq!(ended, expected);
+    }
+
+    fn scored(light: Light, score: Option<f64>, running: bool) -> KrScore {
+        KrScore {
+            current: None,
+            score,
+            grade: (!running).then_some(light),
+            status: running.then_some(light),
+        }
+    }
+
+    /// Within a rank the lowest score comes first and an unscored KR last; red still
+    /// comes before yellow whatever the scores.
+    #[test]
+    fn lowest_score_first_within_a_rank() {
+        for (status, running) in [(QuarterStatus::InProgress, true), (QuarterStatus::Ended, false)] {
+            let q = quarter(
+                status,
+                vec![
+                    team_quarter("a", vec![objective("o1", 3, None)]),
+                    team_quarter("b", vec![objective("o1", 2, None)]),
+                ],
+            );
+            let scores = vec![
+                team_score(vec![vec![
+                    scored(Light::Red, Some(0.3), running),
+                    scored(Light::Red, None, running),
+                    scored(Light::Yellow, Some(0.1), running),
+                ]]),
+                team_score(vec![vec![
+                    scored(Light::Red, Some(0.05), running),
+                    scored(Light::Yellow, Some(0.5), running),
+                ]]),
+            ];
+            let expected = [at(1, 0, 0), at(0, 0, 0), at(0, 0, 1), at(0, 0, 2), at(1, 0, 1)];
+            assert_eq!(at_risk(&q, &scores), expected, "{status:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! - [`kr_trend`]: a KR's series as its chart shows it and the projection of the
 //!   running quarter, on the day-number axis of [`series`] (which also holds a
 //!   count's quarter-to-date totals);
-//! - [`at_risk`]: KRs off track (running quarter) or missed (ended), red first;
+//! - [`at_risk`]: KRs off track (running quarter) or missed (ended), most severe first;
+//! - [`distribution`]: a quarter's team scores in tenths, and the lowest teams;
+//! - [`units`]: teams grouped by their parent unit;
 //! - [`low_scores`]: runs of low final scores, two quarters running;
 //! - [`comparisons`]: a metric's newest value against the previous point, a month
 //!   and a year before, and each point's change;
@@ -31,6 +33,7 @@ pub mod attention;
 pub mod calibration;
 pub mod checkins;
 pub mod comparisons;
+pub mod distribution;
 pub mod elapsed;
 pub mod flags;
 pub mod kpi_tree;
@@ -40,3 +43,4 @@ pub mod metric_band;
 pub mod related;
 pub mod series;
 pub mod team_tree;
+pub mod units;

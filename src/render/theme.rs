@@ -15,6 +15,26 @@ use crate::ignore::Ignore;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("bar.html", include_str!("../../themes/default/templates/bar.html")),
+    (
+        "at-risk-list.html",
+        include_str!("../../themes/default/templates/at-risk-list.html"),
+    ),
+    (
+        "team-units.html",
+        include_str!("../../themes/default/templates/team-units.html"),
+    ),
+    (
+        "spread.html",
+        include_str!("../../themes/default/templates/spread.html"),
+    ),
+    (
+        "quarter-at-risk.html",
+        include_str!("../../themes/default/templates/quarter-at-risk.html"),
+    ),
+    (
+        "quarter-alignment.html",
+        include_str!("../../themes/default/templates/quarter-alignment.html"),
+    ),
     ("chart.html", include_str!("../../themes/default/templates/chart.html")),
     (
         "checkins.html",
@@ -83,6 +103,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("okrsite.css", include_bytes!("../../themes/default/static/okrsite.css")),
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    ("teams.js", include_bytes!("../../themes/default/static/teams.js")),
 ];
 
 const JA: &str = include_str!("../../themes/default/i18n/ja.toml");

@@ -11,6 +11,15 @@ pub fn quarters() -> String {
 pub fn quarter(q: Quarter) -> String {
     format!("quarters/{q}/index.html")
 }
+/// A quarter's KRs at risk, all of them (a file beside the teams' folders, as the
+/// booklet is).
+pub fn quarter_at_risk(q: Quarter) -> String {
+    format!("quarters/{q}/at-risk.html")
+}
+/// A quarter's alignment tree.
+pub fn quarter_alignment(q: Quarter) -> String {
+    format!("quarters/{q}/alignment.html")
+}
 /// A quarter's booklet: every team's review sheet, to print. A file beside the teams'
 /// folders, whose names (slugs) never hold a `.`.
 pub fn quarter_print(q: Quarter) -> String {

@@ -253,11 +253,20 @@ fn script_problems(rel: &str, html: &Html) -> Vec<String> {
     for tag in &html.tags {
         let t = &tag.name;
         if t == "script" {
-            // The theme's only script: `<script src="{{ root }}assets/search.<hash>.js"></script>` on the search page.
+            // The theme's only scripts: `<script src="{{ root }}assets/search.<hash>.js"></script>`
+            // on the search page, and teams.js (the team table's filter) on the dashboard
+            // and the quarter pages.
             let src = tag.attrs.iter().find(|(n, _)| n == "src").map(|(_, v)| v.as_str());
-            let theme = rel == "search/index.html"
+            let asset = match rel {
+                "search/index.html" => "assets/search.js",
+                r if r == "index.html" || (r.starts_with("quarters/") && r.ends_with("/index.html")) => {
+                    "assets/teams.js"
+                }
+                _ => "",
+            };
+            let theme = !asset.is_empty()
                 && tag.attrs.len() == 1
-                && src.is_some_and(|s| common::is_fingerprinted(s.trim_start_matches("../"), "assets/search.js"))
+                && src.is_some_and(|s| common::is_fingerprinted(s.trim_start_matches("../"), asset))
                 && tag.raw.trim().is_empty();
             if !theme {
                 problems.push(format!("{rel}: a <script> not from the theme: {tag:?}"));
@@ -446,7 +455,9 @@ fn no_output_file_can_run_script_from_content() {
                 let _ = search_payloads(&text);
             }
             "js" => assert!(
-                common::is_fingerprinted(rel, "assets/search.js"),
+                ["assets/search.js", "assets/teams.js"]
+                    .iter()
+                    .any(|theme| common::is_fingerprinted(rel, theme)),
                 "{rel}: a script that is not the theme's"
             ),
             "xml" => {

@@ -203,7 +203,10 @@ fn the_dashboard_lists_red_then_yellow_with_its_action_then_stale() {
         "{}",
         rows[4]
     );
-    assert!(list.contains("href=\"quarters/2025-Q4/index.html#at-risk\""), "{list}");
+    assert!(
+        list.contains("href=\"quarters/2025-Q4/at-risk.html#at-risk\""),
+        "{list}"
+    );
     assert!(
         !rows[0].contains("赤・黄のときの対応"),
         "no action written for active-users"

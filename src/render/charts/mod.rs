@@ -11,6 +11,7 @@
 pub mod axes;
 mod backend;
 pub mod calibration;
+pub mod distribution;
 pub mod kr;
 pub mod labels;
 pub mod metric;

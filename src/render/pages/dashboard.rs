@@ -4,12 +4,12 @@
 use serde::Serialize;
 
 use super::page::{Page, ctx};
-use super::quarter::{AtRisk, at_risk};
+use super::quarter_lists::{AtRiskTop, SMALL_ORG, Spread, UnitView, at_risk_top, spread, team_units};
 use crate::insight;
 use crate::render::charts;
 use crate::render::format;
 use crate::render::urls;
-use crate::render::views::{self, LearningView, LightView, QuarterRef, TeamQuarterView, TeamRef, Views, light};
+use crate::render::views::{self, LearningView, LightView, QuarterRef, TeamQuarterView, Views, light};
 
 #[derive(Serialize)]
 struct Alert {
@@ -21,32 +21,22 @@ struct Alert {
 }
 
 #[derive(Serialize)]
-struct TeamRow<'a> {
-    team: TeamRef,
-    depth: usize,
-    tq: Option<&'a TeamQuarterView>,
-    /// The team's score over the quarters so far.
-    spark: Option<String>,
-}
-
-#[derive(Serialize)]
 struct Data<'a> {
     quarter: Option<QuarterRef>,
     company: Option<&'a TeamQuarterView>,
     elapsed: Option<String>,
     days_left: Option<String>,
-    at_risk: Vec<AtRisk<'a>>,
-    at_risk_count: usize,
-    at_risk_more: Option<String>,
+    at_risk: Option<AtRiskTop<'a>>,
+    spread: Option<Spread<'a>>,
     alerts: Vec<Alert>,
     attention: Attention,
-    teams: Vec<TeamRow<'a>>,
+    /// The team table by unit: every team's row in a small organisation, the units
+    /// (each linked to its place on the quarter page) in a large one.
+    units: Vec<UnitView>,
+    /// The units hold their teams' rows (a small organisation).
+    team_rows: bool,
     learnings: &'a [LearningView],
 }
-
-/// At-risk KRs the dashboard lists: the ten most urgent, and how many more the
-/// quarter page holds (few numbers on top).
-const AT_RISK_SHOWN: usize = 10;
 
 pub fn dashboard(v: &Views<'_>) -> Page {
     let mut data = Data {
@@ -54,17 +44,19 @@ pub fn dashboard(v: &Views<'_>) -> Page {
         company: None,
         elapsed: None,
         days_left: None,
-        at_risk: Vec::new(),
-        at_risk_count: 0,
-        at_risk_more: None,
+        at_risk: None,
+        spread: None,
         alerts: Vec::new(),
         attention: Attention::default(),
-        teams: Vec::new(),
+        units: Vec::new(),
+        team_rows: false,
         learnings: &v.learnings[..v.learnings.len().min(6)],
     };
     if let Some(qi) = v.current_quarter() {
         current_quarter(v, qi, &mut data);
-        data.teams = team_rows(v, qi);
+        let small = v.site.teams.len() <= SMALL_ORG;
+        data.units = team_units(v, qi, small, &|team| sparkline(v, qi, team));
+        data.team_rows = small;
     }
     data.alerts = alerts(v);
     data.attention = attention(v);
@@ -90,53 +82,37 @@ fn current_quarter<'a>(v: &'a Views<'_>, qi: usize, data: &mut Data<'a>) {
         data.elapsed = Some(format!("{}%", (elapsed.share * 100.0).round()));
         data.days_left = Some(t.count("days_left", usize::try_from(elapsed.days_left).unwrap_or(0)));
     }
-    let risky = at_risk(v, qi);
-    data.at_risk_count = risky.len();
-    if risky.len() > AT_RISK_SHOWN {
-        data.at_risk_more = Some(t.count("more_in_quarter", risky.len() - AT_RISK_SHOWN));
-    }
-    data.at_risk = risky.into_iter().take(AT_RISK_SHOWN).collect();
+    data.at_risk = Some(at_risk_top(v, qi));
+    data.spread = spread(v, qi);
 }
 
-/// Every team in tree order with its view in quarter `qi` and a sparkline of its
-/// scores up to it.
-fn team_rows<'a>(v: &'a Views<'_>, qi: usize) -> Vec<TeamRow<'a>> {
+/// A sparkline of `team`'s scores up to quarter `qi` (when two are known).
+fn sparkline(v: &Views<'_>, qi: usize, team: &crate::model::Team) -> Option<String> {
     let site = v.site;
-    insight::team_tree::team_tree(site)
-        .into_iter()
-        .map(|(depth, team)| {
-            let history: Vec<Option<f64>> = (0..=qi)
-                .map(|i| v.team_score(i, &team.id).and_then(|(s, _)| s.score))
-                .collect();
-            let known = history.iter().flatten().count();
-            let spark = (known >= 2).then(|| {
-                // A running quarter's score is an outlook: drawn hollow and called so.
-                let running = site.quarters[qi].status == crate::model::QuarterStatus::InProgress;
-                let outlook = v.t.get("grade_outlook");
-                let summary = history
-                    .iter()
-                    .zip(&site.quarters)
-                    .enumerate()
-                    .filter_map(|(i, (s, q))| {
-                        let s = format::score((*s)?);
-                        Some(match running && i == qi {
-                            true => format!("{} {s} ({outlook})", q.quarter),
-                            false => format!("{} {s}", q.quarter),
-                        })
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let title = format!("{} — {}", v.t.get("score_history"), team.name);
-                charts::sparkline_outlook(&format!("spark-{}", team.id), &title, &history, running, &summary)
-            });
-            TeamRow {
-                team: views::team_ref(team),
-                depth,
-                tq: v.team_score(qi, &team.id).map(|(_, x)| x),
-                spark,
-            }
-        })
-        .collect()
+    let history: Vec<Option<f64>> = (0..=qi)
+        .map(|i| v.team_score(i, &team.id).and_then(|(s, _)| s.score))
+        .collect();
+    let known = history.iter().flatten().count();
+    (known >= 2).then(|| {
+        // A running quarter's score is an outlook: drawn hollow and called so.
+        let running = site.quarters[qi].status == crate::model::QuarterStatus::InProgress;
+        let outlook = v.t.get("grade_outlook");
+        let summary = history
+            .iter()
+            .zip(&site.quarters)
+            .enumerate()
+            .filter_map(|(i, (s, q))| {
+                let s = format::score((*s)?);
+                Some(match running && i == qi {
+                    true => format!("{} {s} ({outlook})", q.quarter),
+                    false => format!("{} {s}", q.quarter),
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let title = format!("{} — {}", v.t.get("score_history"), team.name);
+        charts::sparkline_outlook(&format!("spark-{}", team.id), &title, &history, running, &summary)
+    })
 }
 
 /// Metrics out of their green band ([`insight::metric_band::alerts`]).
@@ -224,10 +200,9 @@ fn attention(v: &Views<'_>) -> Attention {
     Attention {
         rows,
         more: (all.len() > ATTENTION_SHOWN).then(|| v.t.count("attention_more", all.len() - ATTENTION_SHOWN)),
-        // The quarter page has its at-risk list (the link's #at-risk) only when a KR
-        // is at risk.
+        // The quarter's at-risk page lists them all (at its #at-risk).
         quarter_url: qi
             .filter(|_| all.iter().any(|r| matches!(r, Row::Kr { .. })))
-            .map(|qi| urls::quarter(v.site.quarters[qi].quarter)),
+            .map(|qi| urls::quarter_at_risk(v.site.quarters[qi].quarter)),
     }
 }

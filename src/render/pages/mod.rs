@@ -9,6 +9,7 @@ mod learnings;
 mod metric;
 mod page;
 mod quarter;
+mod quarter_lists;
 mod review;
 mod search;
 mod tags;
@@ -37,6 +38,10 @@ enum Plan {
     Dashboard,
     Quarters,
     Quarter(usize),
+    /// Quarter `qi`'s KRs at risk, all of them.
+    QuarterAtRisk(usize),
+    /// Quarter `qi`'s alignment tree.
+    QuarterAlignment(usize),
     Review(usize, usize),
     /// Quarter `qi`'s booklet: every team's review sheet, to print (or, for a quarter
     /// of many teams, the list of its parts).
@@ -136,7 +141,7 @@ fn timing_label(p: &Plan) -> &'static str {
         Plan::Tag(..) | Plan::Learnings(_) => "plan learnings, tags",
         Plan::Team(_) => "plan team",
         Plan::Metric(_) => "plan metric",
-        Plan::Quarter(_) => "plan quarter",
+        Plan::Quarter(_) | Plan::QuarterAtRisk(_) | Plan::QuarterAlignment(_) => "plan quarter",
         _ => "plan other",
     }
 }
@@ -167,7 +172,7 @@ impl Planner<'_, '_> {
         let site = self.views.site;
         let mut plans = vec![Plan::Dashboard, Plan::Quarters];
         for (qi, q) in site.quarters.iter().enumerate() {
-            plans.push(Plan::Quarter(qi));
+            plans.extend([Plan::Quarter(qi), Plan::QuarterAtRisk(qi), Plan::QuarterAlignment(qi)]);
             plans.extend((0..q.teams.len()).map(|ti| Plan::Review(qi, ti)));
             if !q.teams.is_empty() {
                 plans.push(Plan::Booklet(qi));
@@ -194,6 +199,8 @@ impl Planner<'_, '_> {
             Plan::Dashboard => dashboard::dashboard(v),
             Plan::Quarters => quarter::quarters_index(v),
             Plan::Quarter(qi) => quarter::quarter_page(v, qi),
+            Plan::QuarterAtRisk(qi) => quarter_lists::at_risk_page(v, qi),
+            Plan::QuarterAlignment(qi) => quarter_lists::alignment_page(v, qi),
             Plan::Review(qi, ti) => {
                 let key = (
                     site.quarters[qi].quarter.to_string(),

@@ -5,9 +5,10 @@ use serde::Serialize;
 use tera::Context;
 
 use super::page::{Page, ctx};
+use super::quarter_lists::{AtRiskTop, SMALL_ORG, Spread, UnitView, at_risk_top, spread, team_units};
 use crate::insight::{self, alignment::ObjectiveAt};
 use crate::model::QuarterData;
-use crate::render::charts::{self, Bar, Chart};
+use crate::render::charts::{self, Chart};
 use crate::render::format;
 use crate::render::urls;
 use crate::render::views::{self, KrView, LightView, Link, QuarterRef, TeamQuarterView, TeamRef, Views};
@@ -18,6 +19,9 @@ pub struct AtRisk<'a> {
     kr: &'a KrView,
     objective: &'a str,
     team: &'a TeamRef,
+    /// What put it on the list: its on-track status while the quarter runs, its grade
+    /// once it has ended (the same badge on the dashboard and the quarter's pages).
+    badge: &'a LightView,
 }
 
 /// The KRs at risk in a quarter ([`insight::at_risk`]) with their views.
@@ -27,10 +31,13 @@ pub fn at_risk<'a>(v: &'a Views<'_>, qi: usize) -> Vec<AtRisk<'a>> {
         .map(|at| {
             let tqv = &v.team_quarters[qi][at.team];
             let objective = &tqv.objectives[at.objective];
+            let kr = &objective.key_results[at.kr];
+            let ended = v.site.quarters[qi].status == crate::model::QuarterStatus::Ended;
             AtRisk {
-                kr: &objective.key_results[at.kr],
+                kr,
                 objective: &objective.title,
                 team: &tqv.team,
+                badge: if ended { &kr.grade } else { &kr.status },
             }
         })
         .collect()
@@ -136,7 +143,7 @@ fn calibration(v: &Views<'_>) -> Option<Calibration> {
 }
 
 #[derive(Serialize)]
-struct TreeNode<'a> {
+pub(super) struct TreeNode<'a> {
     depth: usize,
     team: &'a TeamRef,
     /// An objective view, already in Tera's form (see [`objective_values`]).
@@ -146,24 +153,25 @@ struct TreeNode<'a> {
 #[derive(Serialize)]
 struct Data<'a> {
     quarter: QuarterRef,
-    teams: &'a [tera::Value],
-    tree: Vec<TreeNode<'a>>,
-    unaligned: Vec<TreeNode<'a>>,
-    at_risk: Vec<AtRisk<'a>>,
-    overview: Option<Chart>,
+    at_risk: AtRiskTop<'a>,
+    spread: Option<Spread<'a>>,
+    units: Vec<UnitView>,
+    /// The quarter has team-quarters with retrospectives (their column is shown).
+    retros: bool,
+    /// The quarter's alignment tree, on a page of its own.
+    alignment_url: String,
     /// The quarter's booklet, to print (when it has teams).
     print_url: Option<String>,
     prev: Option<Link>,
     next: Option<Link>,
 }
 
+/// A quarter's page: its KRs at risk (the most severe), the distribution of its team
+/// scores and the team table grouped by unit; the full lists are linked.
 pub fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
     let site = v.site;
     let q = &site.quarters[qi];
-    let values = objective_values(&v.team_quarters[qi]);
-    let (tree, unaligned) = alignment_nodes(v, qi, &values);
     let quarter = views::quarter_ref(&v.fmt, v.t, q);
-    let overview = team_scores_chart(v, qi, &quarter.label);
     let link = |qq: &QuarterData| Link {
         label: v.fmt.quarter(qq.quarter),
         url: urls::quarter(qq.quarter),
@@ -171,11 +179,11 @@ pub fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
     let title = v.t.fill("quarter_title", "quarter", &quarter.label);
     let data = Data {
         quarter,
-        teams: &values,
-        tree,
-        unaligned,
-        at_risk: at_risk(v, qi),
-        overview,
+        at_risk: at_risk_top(v, qi),
+        spread: spread(v, qi),
+        units: team_units(v, qi, true, &|_| None),
+        retros: site.teams.len() <= SMALL_ORG && v.team_quarters[qi].iter().any(|tq| tq.retro.is_some()),
+        alignment_url: urls::quarter_alignment(q.quarter),
         print_url: (!q.teams.is_empty()).then(|| urls::quarter_print(q.quarter)),
         prev: qi.checked_sub(1).map(|i| link(&site.quarters[i])),
         next: site.quarters.get(qi + 1).map(link),
@@ -193,13 +201,13 @@ pub fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
 /// Every team-quarter view converted to Tera's values once: the tree lists every
 /// objective again, and Tera's values share their contents when cloned, so the
 /// tree's objectives are the same values as `teams`' (this halved the page's cost).
-fn objective_values(tqs: &[TeamQuarterView]) -> Vec<tera::Value> {
+pub(super) fn objective_values(tqs: &[TeamQuarterView]) -> Vec<tera::Value> {
     tqs.iter().map(tera::Value::from_serializable).collect()
 }
 
 /// The alignment tree of quarter `qi` ([`insight::alignment::alignment_tree`]) and
 /// the objectives it does not reach, as the objectives' values in `values`.
-fn alignment_nodes<'a>(
+pub(super) fn alignment_nodes<'a>(
     v: &'a Views<'_>,
     qi: usize,
     values: &'a [tera::Value],
@@ -219,31 +227,4 @@ fn alignment_nodes<'a>(
     let tree = alignment.tree.iter().map(|&(depth, at)| node(depth, at)).collect();
     let unaligned = alignment.unaligned.iter().map(|&at| node(0, at)).collect();
     (tree, unaligned)
-}
-
-/// The bar chart of quarter `qi`'s team scores (teams with OKRs), if any.
-fn team_scores_chart(v: &Views<'_>, qi: usize, label: &str) -> Option<Chart> {
-    let bars: Vec<Bar> = v.team_quarters[qi]
-        .iter()
-        .zip(&v.scores.quarters[qi])
-        .filter(|(tqv, _)| tqv.has_okrs)
-        .map(|(tqv, ts)| Bar {
-            label: tqv.team.name.clone(),
-            score: ts.score,
-        })
-        .collect();
-    (!bars.is_empty()).then(|| {
-        let chart_title = format!("{} — {label}", v.t.get("team_scores_chart"));
-        // A running quarter's scores are outlooks: no grade colours.
-        let running = v.site.quarters[qi].status == crate::model::QuarterStatus::InProgress;
-        let outlook = running.then(|| v.t.get("grade_outlook"));
-        charts::bars_chart_outlook(
-            "chart-teams",
-            &chart_title,
-            &bars,
-            outlook,
-            v.site.config.scoring,
-            &v.labels,
-        )
-    })
 }
