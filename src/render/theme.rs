@@ -83,6 +83,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("okrsite.css", include_bytes!("../../themes/default/static/okrsite.css")),
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    ("picker.js", include_bytes!("../../themes/default/static/picker.js")),
 ];
 
 const JA: &str = include_str!("../../themes/default/i18n/ja.toml");
