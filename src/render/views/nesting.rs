@@ -15,13 +15,19 @@ pub struct Nest {
 }
 
 /// The nesting of rows at `depths`, in tree order. A row deeper than one below the
-/// row before it (which tree order never gives) is nested one level below it, so
-/// every `<ul>` sits in an `<li>` and the lists always balance.
+/// row before it (which tree order never gives) is nested one level below it, and
+/// its siblings with it, so every `<ul>` sits in an `<li>` and the lists balance.
 pub fn nesting(depths: &[usize]) -> Vec<Nest> {
+    // A row's level is how many rows before it are still open around it: those of a
+    // smaller depth, not yet followed by one of their depth or less.
+    let mut open: Vec<usize> = Vec::new();
     let mut levels = Vec::with_capacity(depths.len());
-    for (i, &depth) in depths.iter().enumerate() {
-        let most = if i == 0 { 0 } else { levels[i - 1] + 1 };
-        levels.push(depth.min(most));
+    for &depth in depths {
+        while open.last().is_some_and(|&d| d >= depth) {
+            open.pop();
+        }
+        levels.push(open.len());
+        open.push(depth);
     }
     (0..levels.len())
         .map(|i| {
