@@ -25,10 +25,9 @@ pub fn team_picker_file(site: &Site, current: Option<usize>) -> OutputFile {
             (team.id.as_str(), team.name.as_str(), url)
         })
         .collect();
-    // serde_json escapes nothing a script file needs escaped: it is loaded by `src`,
-    // never written inside a page, so `</script>` in a name cannot end it.
-    let json = serde_json::to_string(&teams).unwrap_or_else(|_| String::from("[]"));
-    let js = format!("okrsiteTeams({json});\n");
+    // As the search files: `<`, `>`, `&`, U+2028 and U+2029 escaped, so no team name
+    // can end a script or break the JavaScript however the file is read.
+    let js = format!("okrsiteTeams({});\n", crate::render::search::safe_json(&teams));
     OutputFile::new(fingerprinted("assets/teams.js", js.as_bytes()), js)
 }
 
