@@ -66,6 +66,7 @@ pub fn render_site(
     if let Some(sitemap) = feeds::sitemap(site, &html_pages) {
         sink.put(OutputFile::new("sitemap.xml", sitemap))?;
     }
+    sink.put(views.team_picker.clone())?;
     for asset in &theme.assets {
         sink.put(OutputFile::new(asset.path.clone(), asset.bytes.clone()))?;
     }

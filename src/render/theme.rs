@@ -104,6 +104,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
     ("teams.js", include_bytes!("../../themes/default/static/teams.js")),
+    ("picker.js", include_bytes!("../../themes/default/static/picker.js")),
 ];
 
 const JA: &str = include_str!("../../themes/default/i18n/ja.toml");

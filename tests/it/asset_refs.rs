@@ -19,10 +19,11 @@ fn build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
     output_files(out).into_iter().collect()
 }
 
-/// The values of `href`, `src` and `data-index` attributes in `html`.
+/// The values of `href`, `src`, `data-index` (the search manifest) and `data-teams`
+/// (the team picker's data) attributes in `html`.
 fn references(html: &str) -> Vec<&str> {
     let mut refs = Vec::new();
-    for attr in [" href=\"", " src=\"", " data-index=\""] {
+    for attr in [" href=\"", " src=\"", " data-index=\"", " data-teams=\""] {
         let mut rest = html;
         while let Some(at) = rest.find(attr) {
             rest = &rest[at + attr.len()..];

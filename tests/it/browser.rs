@@ -596,3 +596,45 @@ fn deployed_under_nginx_with_a_strict_csp() {
         "nginx's error log:\n{log}"
     );
 }
+
+/// The team picker (picker-check.mjs): typing a team's name or id on the dashboard
+/// and pressing Enter lands on the team's review of the current quarter, from disk,
+/// at the root and under `/okr/`; the team index filters by `?team=`; and on a site
+/// whose teams form a chain ten levels deep, every level of the team index, the
+/// alignment tree and the dashboard's team table sits further right than the one
+/// above it, at 375 and 1280 px.
+#[test]
+#[ignore = "needs Chromium and npm; run by .ci/run"]
+fn the_team_picker_reaches_a_teams_current_quarter_and_trees_indent_every_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep_content = dir.path().join("deep-content");
+    crate::trees::write_deep_site(&deep_content);
+    let build = |root: &Path, base: &str, out: &Path| {
+        let status = Command::new(env!("CARGO_BIN_EXE_okrsite"))
+            .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+            .arg("build")
+            .arg("--root")
+            .arg(root)
+            .args(["--base-url", base, "--output"])
+            .arg(out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (mode, base) in [("file", "/"), ("root", "/"), ("subpath", "/okr/")] {
+        let site = dir.path().join(format!("sample-{mode}"));
+        let deep = dir.path().join(format!("deep-{mode}"));
+        build(sample, base, &site);
+        build(&deep_content, base, &deep);
+        let args = [
+            OsStr::new("--site"),
+            site.as_os_str(),
+            OsStr::new("--mode"),
+            OsStr::new(mode),
+            OsStr::new("--deep"),
+            deep.as_os_str(),
+        ];
+        run_script("picker-check.mjs", &args);
+    }
+}

@@ -34,4 +34,5 @@ mod search_files;
 mod serve;
 mod site;
 mod tag_archive;
+mod trees;
 mod words;

@@ -883,7 +883,7 @@ fn assert_html_is_inert(path: &str, html: &str) -> Result<(), TestCaseError> {
         rest = &rest[end..];
         if tag.starts_with("<script") {
             // The theme's scripts only: search.js on the search page, teams.js (the team
-            // table's filter) on the dashboard and the quarter pages.
+            // table's filter) on the dashboard and the quarter pages, picker.js everywhere.
             let teams_page = path == "index.html" || (path.starts_with("quarters/") && path.ends_with("/index.html"));
             prop_assert!(
                 (path == "search/index.html"
@@ -896,7 +896,13 @@ fn assert_html_is_inert(path: &str, html: &str) -> Result<(), TestCaseError> {
                             .strip_prefix("<script src=\"")
                             .and_then(|t| t.strip_suffix("\">"))
                             .map(|src| src.trim_start_matches("../"))
-                            .is_some_and(|src| common::is_fingerprinted(src, "assets/teams.js"))),
+                            .is_some_and(|src| common::is_fingerprinted(src, "assets/teams.js")))
+                    // And the team picker's on every page.
+                    || tag
+                        .strip_prefix("<script src=\"")
+                        .and_then(|t| t.strip_suffix("\" defer>"))
+                        .map(|src| src.trim_start_matches("../"))
+                        .is_some_and(|src| common::is_fingerprinted(src, "assets/picker.js")),
                 "{}: {}",
                 path,
                 tag

@@ -159,8 +159,13 @@ pub struct FilterLink {
 /// team), with how many there are; `None` when the team has none.
 pub fn team_learnings_link(v: &Views<'_>, team: &str) -> Option<FilterLink> {
     let count = v.learnings.iter().filter(|l| l.team.id.as_str() == team).count();
-    (count > 0).then(|| FilterLink {
+    (count > 0).then(|| team_learnings_link_of(team, v.t.count("team_learnings", count)))
+}
+
+/// The link to `team`'s learnings, saying `label`.
+pub fn team_learnings_link_of(team: &str, label: String) -> FilterLink {
+    FilterLink {
         url: urls::search_filtered(&[("team", team)]),
-        label: v.t.count("team_learnings", count),
-    })
+        label,
+    }
 }

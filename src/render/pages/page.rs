@@ -122,6 +122,7 @@ pub fn finish_page(views: &Views<'_>, theme: &Theme, mut page: Page) -> Result<O
     page.data.insert("today", &today);
     // feed.xml is written only under an absolute base_url (`render::feeds`).
     page.data.insert("has_feed", &site.config.base_url.is_absolute());
+    page.data.insert("team_picker", &views.team_picker.path);
     // The 404 page is served at any missing URL: it is the canonical copy of nothing.
     let canonical = absolute_base
         .filter(|_| page.path != crate::render::urls::NOT_FOUND)

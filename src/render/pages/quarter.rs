@@ -145,6 +145,8 @@ fn calibration(v: &Views<'_>) -> Option<Calibration> {
 #[derive(Serialize)]
 pub(super) struct TreeNode<'a> {
     depth: usize,
+    /// How the node's item nests the alignment tree's lists.
+    nest: views::Nest,
     team: &'a TeamRef,
     /// An objective view, already in Tera's form (see [`objective_values`]).
     objective: &'a tera::Value,
@@ -214,8 +216,9 @@ pub(super) fn alignment_nodes<'a>(
 ) -> (Vec<TreeNode<'a>>, Vec<TreeNode<'a>>) {
     static UNDEFINED: std::sync::LazyLock<tera::Value> = std::sync::LazyLock::new(tera::Value::undefined);
     let tqs = &v.team_quarters[qi];
-    let node = |depth: usize, at: ObjectiveAt| TreeNode {
+    let node = |depth: usize, nest: views::Nest, at: ObjectiveAt| TreeNode {
         depth,
+        nest,
         team: &tqs[at.team].team,
         objective: values[at.team]
             .get_from_path("objectives")
@@ -224,7 +227,14 @@ pub(super) fn alignment_nodes<'a>(
             .unwrap_or(&UNDEFINED),
     };
     let alignment = insight::alignment::alignment_tree(v.site, qi);
-    let tree = alignment.tree.iter().map(|&(depth, at)| node(depth, at)).collect();
-    let unaligned = alignment.unaligned.iter().map(|&at| node(0, at)).collect();
+    let depths: Vec<usize> = alignment.tree.iter().map(|&(depth, _)| depth).collect();
+    let tree = (alignment.tree.iter().zip(views::nesting(&depths)))
+        .map(|(&(depth, at), nest)| node(depth, nest, at))
+        .collect();
+    let flat = views::Nest {
+        opens: false,
+        closes: 0,
+    };
+    let unaligned = alignment.unaligned.iter().map(|&at| node(0, flat, at)).collect();
     (tree, unaligned)
 }

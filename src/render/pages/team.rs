@@ -15,15 +15,27 @@ pub fn teams_index(v: &Views<'_>) -> Page {
     #[derive(Serialize)]
     struct Row {
         team: TeamRef,
-        depth: usize,
+        nest: views::Nest,
         children: usize,
+        /// The team's learnings in the archive (the search page filtered by the team).
+        learnings: Option<super::learnings::FilterLink>,
     }
-    let rows: Vec<Row> = insight::team_tree::team_tree(v.site)
+    let tree = insight::team_tree::team_tree(v.site);
+    let depths: Vec<usize> = tree.iter().map(|(depth, _)| *depth).collect();
+    let mut learnings: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for l in &v.learnings {
+        *learnings.entry(l.team.id.as_str()).or_default() += 1;
+    }
+    let rows: Vec<Row> = tree
         .into_iter()
-        .map(|(depth, t)| Row {
+        .zip(views::nesting(&depths))
+        .map(|((_, t), nest)| Row {
             team: views::team_ref(t),
-            depth,
+            nest,
             children: t.children.len(),
+            learnings: learnings
+                .get(t.id.as_str())
+                .map(|&n| super::learnings::team_learnings_link_of(&t.id, v.t.count("teams_learnings", n))),
         })
         .collect();
     let mut data = Context::new();

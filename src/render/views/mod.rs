@@ -8,6 +8,8 @@
 
 mod kr;
 mod learning;
+mod nesting;
+mod picker;
 mod placeholders;
 mod refs;
 mod team_quarter;
@@ -21,6 +23,8 @@ use crate::score::{SiteScores, TeamScore};
 
 pub use self::kr::{CheckinView, KrView, SourceView};
 pub use self::learning::LearningView;
+pub use self::nesting::{Nest, nesting};
+pub use self::picker::team_picker_file;
 pub use self::placeholders::LearningTexts;
 pub use self::refs::{
     LightView, Link, QuarterRef, TagRef, TeamRef, direction_label, grade, light, quarter_ref, team_ref,
@@ -47,6 +51,8 @@ pub struct Views<'a> {
     /// The search index's manifest (`search/meta.<hash>.js`), which the search page
     /// names: set once the index is built, before the pages are rendered.
     pub search_manifest: String,
+    /// The team picker's data file (`assets/team-index.<hash>.js`), which every page names.
+    pub team_picker: crate::files::OutputFile,
 }
 
 fn team_positions(site: &Site) -> Vec<HashMap<&str, usize>> {
@@ -76,6 +82,7 @@ impl<'a> Views<'a> {
             learning_texts: LearningTexts::default(),
             team_positions: team_positions(site),
             search_manifest: String::from("search/meta.js"),
+            team_picker: team_picker_file(site, crate::insight::elapsed::current_quarter(&site.quarters)),
         };
         views.learning_texts = views.learning_texts();
         let (team_quarters, learnings) = rayon::join(|| views.build_team_quarters(), || views.build_learnings());
@@ -97,6 +104,7 @@ impl<'a> Views<'a> {
             labels: chart_labels(t, Formatter::new(&site.config)),
             team_positions: team_positions(site),
             search_manifest: String::from("search/meta.js"),
+            team_picker: team_picker_file(site, crate::insight::elapsed::current_quarter(&site.quarters)),
         }
     }
 
