@@ -4,7 +4,7 @@
 // the combobox pattern (aria-expanded, aria-activedescendant, arrows, Escape). The
 // team index filters by ?team=, keeping the ancestors of a match. With --deep (a
 // built site whose teams form a chain ten levels deep), each level of the team
-// index, the alignment tree and the dashboard's team table sits strictly further
+// index and the alignment tree (its own page) sits strictly further
 // right than the one above it, at 375 and 1280 px. With --shots DIR, screenshots of
 // the open picker at 375 and 1280 px.
 //
@@ -116,8 +116,7 @@ async function deepChecks(site) {
     const page = await newPage(width);
     const trees = [
       ['teams/index.html', '#team-tree li[data-team] > a:first-child'],
-      ['quarters/2026-Q3/index.html', '#alignment + .tree .tree-team'],
-      ['index.html', 'section[aria-labelledby="team-scores"] th[scope="row"] a'],
+      ['quarters/2026-Q3/alignment.html', '#alignment + .tree .tree-team'],
     ];
     for (const [page_path, selector] of trees) {
       await page.goto(base + page_path);

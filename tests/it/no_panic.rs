@@ -901,7 +901,7 @@ fn assert_html_is_inert(path: &str, html: &str) -> Result<(), TestCaseError> {
                     || tag
                         .strip_prefix("<script src=\"")
                         .and_then(|t| t.strip_suffix("\" defer>"))
-                        .map(|src| src.trim_start_matches("../"))
+                        .and_then(|src| src.find("assets/").map(|i| &src[i..]))
                         .is_some_and(|src| common::is_fingerprinted(src, "assets/picker.js")),
                 "{}: {}",
                 path,

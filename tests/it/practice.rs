@@ -244,7 +244,10 @@ fn the_running_quarter_is_drawn_as_an_outlook() {
     let ended = page("quarters/2025-Q3/product/index.html");
     assert!(!ended.contains("(見込み)"), "an ended quarter's scores are final");
     let quarter = page("quarters/2025-Q4/index.html");
-    assert!(quarter.contains("(見込み): "));
+    assert!(
+        quarter.contains("2025年 Q4 (見込み)"),
+        "the score distribution is called an outlook"
+    );
     let dashboard = page("index.html");
     assert!(dashboard.contains("(見込み)"), "{dashboard}");
     assert!(!dashboard.contains("暫定"));

@@ -137,7 +137,13 @@ fn a_previous_point_of_1e_minus_320_shows_no_infinite_percent_change() {
         "name: x\nunit: \"%\"\ndirection: increase\npoints:\n  - date: 2025-10-06\n    value: 1e-320\n  - date: 2025-10-13\n    value: 5\n",
     );
     let (_dir, files) = built_text(root);
-    for (rel, text) in &files {
+    // The theme's own scripts are code (teams.js calls `isNaN`), not numbers we wrote.
+    let theme_script = |rel: &str| {
+        ["assets/search.js", "assets/teams.js", "assets/picker.js"]
+            .iter()
+            .any(|s| common::is_fingerprinted(rel, s))
+    };
+    for (rel, text) in files.iter().filter(|(rel, _)| !theme_script(rel)) {
         for bad in ["inf%", "NaN", "inf<", ">inf", ",inf", "∞"] {
             assert!(!text.contains(bad), "{rel} contains {bad}");
         }
