@@ -131,6 +131,8 @@ feed = os.path.join(out, 'feed.xml')
 search, search_note = [], ''
 for line in open(search_log, encoding='utf-8', errors='replace'):
     line = line.strip()
+    if line.startswith('JSON '):
+        line = line[len('JSON '):]
     if line.startswith('{'):
         try:
             q = json.loads(line)
