@@ -56,6 +56,40 @@ struct Frame {
 /// expected pace), context points, the projection, the actual series, notes and
 /// check-ins, in that order (later ones on top); its summary and data table.
 pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
+    kr_drawing(input, labels).chart(input.id)
+}
+
+/// A KR chart drawn but not yet given its id: a team-quarter's sheet shows it on the
+/// review page and in the booklet, under different ids, from one drawing.
+pub struct KrDrawing {
+    wide: Drawn,
+    narrow: Drawn,
+    title: String,
+    /// The chart but its SVGs ([`KrDrawing::chart`] writes them).
+    rest: Chart,
+}
+
+impl KrDrawing {
+    /// The chart, its SVGs' element ids starting with `id` (unique on the page).
+    pub fn chart(&self, id: &str) -> Chart {
+        let (svg, narrow) = finish_pair(
+            &self.wide,
+            &self.narrow,
+            id,
+            "kr-chart",
+            &self.title,
+            &self.rest.summary,
+        );
+        Chart {
+            svg,
+            narrow,
+            ..self.rest.clone()
+        }
+    }
+}
+
+/// [`kr_chart`] but its ids: the drawing does not depend on `input.id`.
+pub fn kr_drawing(input: &KrChartInput<'_>, labels: &Labels) -> KrDrawing {
     let trend = input.trend;
     let xy: Vec<(f64, f64)> = trend.inside.iter().map(|p| (p.0, p.1)).collect();
     let f = frame(input, &xy);
@@ -78,14 +112,18 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
             ]
         })
         .collect();
-    let (svg, narrow) = finish_pair(&wide, &narrow, input.id, "kr-chart", input.title, &summary);
-    Chart {
-        svg,
+    KrDrawing {
+        wide,
         narrow,
-        summary,
-        columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
-        rows,
-        notes: notes.iter().map(|n| n.2.clone()).collect(),
+        title: input.title.to_string(),
+        rest: Chart {
+            svg: String::new(),
+            narrow: String::new(),
+            summary,
+            columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
+            rows,
+            notes: notes.iter().map(|n| n.2.clone()).collect(),
+        },
     }
 }
 

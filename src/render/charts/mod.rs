@@ -29,7 +29,7 @@ use plotters::style::text_anchor::Pos;
 use crate::render::format::Formatter;
 
 pub use crate::insight::series::{MAX_AXIS, day, plot_value};
-pub use kr::{KrChartInput, kr_chart};
+pub use kr::{KrChartInput, KrDrawing, kr_chart, kr_drawing};
 pub use metric::{MetricChartInput, metric_charts};
 pub use score::{
     Bar, OutlookAt, bars_chart, bars_chart_outlook, score_history_chart, score_history_chart_outlook, sparkline,

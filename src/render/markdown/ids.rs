@@ -25,15 +25,28 @@ pub fn heading_id(text: &str) -> String {
 /// ids of raw HTML can be told from okrsite's: random, so no content can forge it,
 /// and always removed, so the output does not depend on it.
 pub(super) fn id_marker() -> &'static str {
-    use std::hash::{BuildHasher, RandomState};
     static MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    MARKER.get_or_init(|| {
-        let (a, b) = (RandomState::new().hash_one(1u8), RandomState::new().hash_one(2u8));
-        format!("okrsite{a:016x}{b:016x}-")
-    })
+    MARKER.get_or_init(|| format!("okrsite{}-", random_hex()))
 }
 
-/// Puts `mark` ([`id_marker`], maybe with a prefix) in front of the ids of headings
+/// Stands for a page's way to the site root in the links okrsite writes into a
+/// document ([`super::LearningMarks::tag_url`]) until [`super::Prepared::finish`]
+/// puts the page's in its place. Random like [`id_marker`], so no content can forge
+/// it; and neither marker can hold the other (`r` after `okrsite` is no hex digit,
+/// and hex digits hold no `okrsite`).
+pub fn root_marker() -> &'static str {
+    static MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARKER.get_or_init(|| format!("okrsiteroot{}/", random_hex()))
+}
+
+/// 128 random bits as 32 hex digits.
+fn random_hex() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let (a, b) = (RandomState::new().hash_one(1u8), RandomState::new().hash_one(2u8));
+    format!("{a:016x}{b:016x}")
+}
+
+/// Puts `mark` ([`id_marker`]) in front of the ids of headings
 /// and footnotes.
 pub(super) fn mark_own_ids<'a>(events: Vec<(Event<'a>, Range<usize>)>, mark: &str) -> Vec<(Event<'a>, Range<usize>)> {
     let marked = |id: &str| CowStr::from(format!("{mark}{id}"));
@@ -62,9 +75,10 @@ pub(super) fn mark_own_ids<'a>(events: Vec<(Event<'a>, Range<usize>)>, mark: &st
 }
 
 /// In sanitised HTML (where every `<` opens a tag and every attribute is written
-/// `name="value"`, with no `"` inside the value), removes the marker from okrsite's
-/// ids and links to them, and puts `user-content-` in front of every other id.
-pub(super) fn settle_ids(html: &str, marker: &str) -> String {
+/// `name="value"`, with no `"` inside the value), puts `id_prefix` in place of the
+/// marker of okrsite's ids and links to them, and `user-content-` in front of every
+/// other id.
+pub(super) fn settle_ids(html: &str, marker: &str, id_prefix: &str) -> String {
     let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len());
     let (mut copied, mut in_tag, mut i) = (0, false, 0);
@@ -81,13 +95,13 @@ pub(super) fn settle_ids(html: &str, marker: &str) -> String {
                 let value = &html[start..end];
                 let settled = match name {
                     "id" => Some(match value.strip_prefix(marker) {
-                        Some(own) => own.to_string(),
+                        Some(own) => format!("{id_prefix}{own}"),
                         None => format!("user-content-{value}"),
                     }),
                     "href" => value
                         .strip_prefix('#')
                         .and_then(|v| v.strip_prefix(marker))
-                        .map(|own| format!("#{own}")),
+                        .map(|own| format!("#{id_prefix}{own}")),
                     _ => None,
                 };
                 if let Some(v) = settled {

@@ -19,6 +19,7 @@ use pulldown_cmark::{CowStr, Event, Parser, TagEnd};
 
 use crate::content::learnings::markdown_options;
 pub use crate::content::placeholders::Fill;
+pub use ids::root_marker;
 use ids::{HeadingIds, id_marker, mark_own_ids, settle_ids};
 use japanese::JapanesePass;
 use learnings::LearningPass;
@@ -62,13 +63,55 @@ pub fn render(markdown: &str, opts: &Options<'_>) -> String {
 }
 
 /// [`render`], with `id_prefix` in front of every heading and footnote id.
+pub fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> String {
+    prepare(markdown, opts).finish(id_prefix, "")
+}
+
+/// A document rendered for no page in particular, to finish for each page that shows
+/// it ([`Prepared::finish`]): a team-quarter's retrospective is on its review page
+/// and in its quarter's booklet, with different ids and a different way to the root.
+/// Parsing and sanitising, the costly part, happen once.
+pub struct Prepared {
+    /// The HTML with okrsite's ids and links to them still marked ([`id_marker`]),
+    /// and its links to the site root starting with [`root_marker`].
+    html: String,
+    /// Whether `html` is sanitised (raw HTML not allowed): its ids are then settled
+    /// attribute by attribute ([`settle_ids`]).
+    sanitized: bool,
+}
+
+impl Prepared {
+    /// The HTML for a page whose ids start with `id_prefix` and whose way to the site
+    /// root is `root` (what [`root_marker`] stands for). Both are made of characters
+    /// HTML escaping leaves alone (a slug and `.`; `../`), so putting them in after
+    /// escaping and sanitising gives what rendering with them gave.
+    pub fn finish(&self, id_prefix: &str, root: &str) -> String {
+        debug_assert!(
+            !(id_prefix.chars().chain(root.chars())).any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'')),
+            "{id_prefix:?} {root:?}"
+        );
+        // The root first: the ids then put in are not read again, whatever they hold.
+        let rooted = match self.html.contains(root_marker()) {
+            true => std::borrow::Cow::Owned(self.html.replace(root_marker(), root)),
+            false => std::borrow::Cow::Borrowed(self.html.as_str()),
+        };
+        if self.sanitized {
+            settle_ids(&rooted, id_marker(), id_prefix)
+        } else {
+            // Raw HTML is trusted as written (SECURITY.md): its ids stay as they are.
+            rooted.replace(id_marker(), id_prefix)
+        }
+    }
+}
+
+/// Renders a document for [`Prepared::finish`]: okrsite's ids are marked, to get
+/// each page's prefix when it is finished.
 ///
 /// The document goes through the passes a group of top-level blocks at a time (the
 /// passes keep their state across groups), so its events are never all held at once:
 /// at about 100 bytes an event, a 10 MB retrospective's list took a gigabyte.
-pub fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> String {
+pub fn prepare(markdown: &str, opts: &Options<'_>) -> Prepared {
     let marker = id_marker();
-    let own_mark = format!("{marker}{id_prefix}");
     let mut ids = HeadingIds::new(opts.reserved_ids);
     let mut learnings = opts.learnings.as_ref().map(|marks| LearningPass::new(marks, marker));
     let mut placeholders = opts.placeholders.and_then(|fill| PlaceholderPass::new(markdown, fill));
@@ -87,7 +130,7 @@ pub fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> S
             group_starts.push(written.get());
         }
         let filled = placeholders.as_mut().map(|p| p.find(&group.events));
-        let events = mark_own_ids(ids.assign(merge_text(group.events)), &own_mark);
+        let events = mark_own_ids(ids.assign(merge_text(group.events)), marker);
         let events = match &filled {
             Some(filled) => filled.apply(events),
             None => events,
@@ -100,10 +143,12 @@ pub fn render_with_ids(markdown: &str, opts: &Options<'_>, id_prefix: &str) -> S
     });
     let html = write_html(events, &written, markdown.len() * 3 / 2);
     if opts.allow_html {
-        // Raw HTML is trusted as written (SECURITY.md): its ids stay as they are.
-        html.replace(marker, "")
+        Prepared { html, sanitized: false }
     } else {
-        settle_ids(&sanitize_blocks(&html, &group_starts, has_raw_html), marker)
+        Prepared {
+            html: sanitize_blocks(&html, &group_starts, has_raw_html),
+            sanitized: true,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::page::Page;
-use super::review::sheet;
+use super::review::{SheetParts, sheet};
 use crate::render::urls::{self, root_of};
 use crate::render::views::{TeamQuarterView, Views};
 
@@ -79,17 +79,41 @@ struct PartLink {
     teams: usize,
 }
 
-/// The booklet of quarter `qi`: its teams' sheets in the order of its quarter page;
-/// for a split booklet, the list of its parts ([`booklet_parts`]).
-pub fn booklet_page(v: &Views<'_>, qi: usize) -> Page {
-    let q = &v.site.quarters[qi];
-    let parts = booklet_parts(v, qi);
-    if parts.is_empty() {
-        let all: Vec<usize> = (0..q.teams.len()).collect();
-        let title = v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter));
-        return sheets_page(v, qi, urls::quarter_print(q.quarter), title, &all);
+/// The teams of quarter `qi` whose sheets one page of its booklet holds: all of
+/// them (`part` none: a booklet of one page), or part `part` of its split booklet
+/// ([`booklet_parts`]).
+pub fn booklet_teams(v: &Views<'_>, qi: usize, part: Option<usize>) -> Vec<usize> {
+    match part {
+        None => (0..v.site.quarters[qi].teams.len()).collect(),
+        Some(pi) => booklet_parts(v, qi).swap_remove(pi).teams,
     }
-    let links: Vec<PartLink> = (parts.iter())
+}
+
+/// The page of quarter `qi`'s booklet that holds the sheets of [`booklet_teams`]
+/// (the same `part`), made from their `parts` in that order: `print.html` or a part
+/// of a split booklet.
+pub fn booklet_sheets_page(v: &Views<'_>, qi: usize, part: Option<usize>, parts: &[SheetParts]) -> Page {
+    let q = &v.site.quarters[qi];
+    let Some(pi) = part else {
+        let title = v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter));
+        let all: Vec<usize> = (0..q.teams.len()).collect();
+        return sheets_page(v, qi, urls::quarter_print(q.quarter), title, &all, parts);
+    };
+    let part = booklet_parts(v, qi).swap_remove(pi);
+    let title = v.t.format(
+        "print_booklet_part_title",
+        &[("quarter", &v.fmt.quarter(q.quarter)), ("unit", &part_label(v, &part))],
+    );
+    let mut page = sheets_page(v, qi, part.path(q.quarter), title, &part.teams, parts);
+    page.data.insert("booklet_url", &urls::quarter_print(q.quarter));
+    page
+}
+
+/// `print.html` of a quarter whose booklet is split ([`booklet_parts`]): the list of
+/// its parts.
+pub fn booklet_index_page(v: &Views<'_>, qi: usize) -> Page {
+    let q = &v.site.quarters[qi];
+    let links: Vec<PartLink> = (booklet_parts(v, qi).iter())
         .map(|p| PartLink {
             label: part_label(v, p),
             url: p.path(q.quarter),
@@ -109,20 +133,6 @@ pub fn booklet_page(v: &Views<'_>, qi: usize) -> Page {
     }
 }
 
-/// Part `pi` of quarter `qi`'s split booklet.
-pub fn booklet_part_page(v: &Views<'_>, qi: usize, pi: usize) -> Page {
-    let q = &v.site.quarters[qi];
-    let parts = booklet_parts(v, qi);
-    let part = &parts[pi];
-    let title = v.t.format(
-        "print_booklet_part_title",
-        &[("quarter", &v.fmt.quarter(q.quarter)), ("unit", &part_label(v, part))],
-    );
-    let mut page = sheets_page(v, qi, part.path(q.quarter), title, &part.teams);
-    page.data.insert("booklet_url", &urls::quarter_print(q.quarter));
-    page
-}
-
 /// A part's name: its unit's, with the part's number when the unit has several.
 fn part_label(v: &Views<'_>, p: &BookletPart) -> String {
     let name = v.site.team(&p.unit).map_or(p.unit.as_str(), |t| t.name.as_str());
@@ -136,16 +146,18 @@ fn part_label(v: &Views<'_>, p: &BookletPart) -> String {
     )
 }
 
-/// A booklet page at `path` holding the sheets of the quarter's teams `teams`.
-fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[usize]) -> Page {
+/// A booklet page at `path` holding the sheets of the quarter's teams `teams`, made
+/// from their `parts` in that order.
+fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[usize], parts: &[SheetParts]) -> Page {
     let q = &v.site.quarters[qi];
     let root = root_of(&path);
-    let sheets: Vec<Sheet> = (teams.iter())
-        .map(|&ti| {
+    debug_assert_eq!(teams.len(), parts.len());
+    let sheets: Vec<Sheet> = (teams.iter().zip(parts))
+        .map(|(&ti, parts)| {
             let view = &v.team_quarters[qi][ti];
             let idp = sheet_id_prefix(&q.teams[ti].team);
             Sheet {
-                review: sheet(v, qi, ti, view.clone(), &root, &idp),
+                review: sheet(view.clone(), parts, &root, &idp),
                 idp,
             }
         })

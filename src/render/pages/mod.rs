@@ -42,12 +42,19 @@ enum Plan {
     QuarterAtRisk(usize),
     /// Quarter `qi`'s alignment tree.
     QuarterAlignment(usize),
-    Review(usize, usize),
-    /// Quarter `qi`'s booklet: every team's review sheet, to print (or, for a quarter
-    /// of many teams, the list of its parts).
-    Booklet(usize),
-    /// Part `pi` of quarter `qi`'s booklet split by unit.
-    BookletPart(usize, usize),
+    /// A page of quarter `qi`'s booklet, its teams' review sheets to print, and those
+    /// teams' review pages, which show the same sheets: made together, so each
+    /// sheet's charts and retrospective are made once ([`review::SheetParts`]), and
+    /// only a booklet page's sheets at a time. The page is `print.html` (`part`
+    /// none), or part `pi` of the booklet split by unit.
+    Sheets {
+        qi: usize,
+        part: Option<usize>,
+        /// The page's teams ([`booklet::booklet_teams`]).
+        teams: Vec<usize>,
+    },
+    /// `print.html` of quarter `qi` when its booklet is split: the list of its parts.
+    BookletIndex(usize),
     Teams,
     Team(usize),
     Metrics,
@@ -122,22 +129,35 @@ fn render_planned(
         let mut seen = std::collections::HashSet::new();
         plans.retain(|p| seen.insert(std::mem::discriminant(p)));
     }
-    sink.planned(plans.len());
+    sink.planned(plans.iter().map(Plan::pages).sum());
     let paths = plans
         .into_par_iter()
-        .map(|p| {
-            let source = planner.source(&p);
-            let page = crate::timings::measure(timing_label(&p), || planner.plan(p));
-            write_page(views, theme, sink, page, source)
+        .map(|p| match p {
+            Plan::Sheets { qi, part, teams } => planner.write_sheets(theme, sink, qi, part, &teams),
+            p => {
+                let source = planner.source(&p);
+                let page = crate::timings::measure(timing_label(&p), || planner.plan(p));
+                write_page(views, theme, sink, page, source).map(|path| vec![path])
+            }
         })
-        .collect::<Result<Vec<String>, PageError>>()?;
-    Ok((paths, related))
+        .collect::<Result<Vec<Vec<String>>, PageError>>()?;
+    Ok((paths.concat(), related))
+}
+
+impl Plan {
+    /// How many pages the plan makes.
+    fn pages(&self) -> usize {
+        match self {
+            Plan::Sheets { teams, .. } => teams.len() + 1,
+            _ => 1,
+        }
+    }
 }
 
 /// What the timings call planning a page of this kind.
 fn timing_label(p: &Plan) -> &'static str {
     match p {
-        Plan::Review(..) | Plan::Booklet(_) | Plan::BookletPart(..) => "plan review",
+        Plan::Sheets { .. } | Plan::BookletIndex(_) => "plan review",
         Plan::Tag(..) | Plan::Learnings(_) => "plan learnings, tags",
         Plan::Team(_) => "plan team",
         Plan::Metric(_) => "plan metric",
@@ -173,11 +193,17 @@ impl Planner<'_, '_> {
         let mut plans = vec![Plan::Dashboard, Plan::Quarters];
         for (qi, q) in site.quarters.iter().enumerate() {
             plans.extend([Plan::Quarter(qi), Plan::QuarterAtRisk(qi), Plan::QuarterAlignment(qi)]);
-            plans.extend((0..q.teams.len()).map(|ti| Plan::Review(qi, ti)));
-            if !q.teams.is_empty() {
-                plans.push(Plan::Booklet(qi));
-                let parts = booklet::booklet_parts(self.views, qi).len();
-                plans.extend((0..parts).map(|pi| Plan::BookletPart(qi, pi)));
+            let parts = booklet::booklet_parts(self.views, qi);
+            if parts.is_empty() && !q.teams.is_empty() {
+                let teams = booklet::booklet_teams(self.views, qi, None);
+                plans.push(Plan::Sheets { qi, part: None, teams });
+            } else if !parts.is_empty() {
+                plans.push(Plan::BookletIndex(qi));
+                plans.extend((parts.into_iter().enumerate()).map(|(pi, p)| Plan::Sheets {
+                    qi,
+                    part: Some(pi),
+                    teams: p.teams,
+                }));
             }
         }
         plans.push(Plan::Teams);
@@ -201,18 +227,12 @@ impl Planner<'_, '_> {
             Plan::Quarter(qi) => quarter::quarter_page(v, qi),
             Plan::QuarterAtRisk(qi) => quarter_lists::at_risk_page(v, qi),
             Plan::QuarterAlignment(qi) => quarter_lists::alignment_page(v, qi),
-            Plan::Review(qi, ti) => {
-                let key = (
-                    site.quarters[qi].quarter.to_string(),
-                    site.quarters[qi].teams[ti].team.to_string(),
-                );
-                let related: Vec<&LearningView> = (self.related.get(&key))
-                    .map(|ids| ids.iter().map(|&i| &v.learnings[i]).collect())
-                    .unwrap_or_default();
-                review::review_page(v, qi, ti, v.team_quarters[qi][ti].clone(), related)
+            Plan::Sheets { qi, part, teams } => {
+                // Only where a page is planned alone (`write_sheets` does the work).
+                let parts: Vec<review::SheetParts> = (teams.iter()).map(|&ti| review::sheet_parts(v, qi, ti)).collect();
+                booklet::booklet_sheets_page(v, qi, part, &parts)
             }
-            Plan::Booklet(qi) => booklet::booklet_page(v, qi),
-            Plan::BookletPart(qi, pi) => booklet::booklet_part_page(v, qi, pi),
+            Plan::BookletIndex(qi) => booklet::booklet_index_page(v, qi),
             Plan::Teams => team::teams_index(v),
             Plan::Team(i) => team::team_page(v, &site.teams[i]),
             Plan::Metrics => metric::metrics_index(v),
@@ -236,17 +256,66 @@ impl Planner<'_, '_> {
         }
     }
 
+    /// Writes a [`Plan::Sheets`]: the review pages of the booklet page's `teams`, then
+    /// the booklet page, from one [`review::SheetParts`] per team. Returns their paths.
+    fn write_sheets(
+        &self,
+        theme: &Theme,
+        sink: &dyn Sink,
+        qi: usize,
+        part: Option<usize>,
+        teams: &[usize],
+    ) -> Result<Vec<String>, PageError> {
+        let v = self.views;
+        let label = "plan review";
+        let parts: Vec<review::SheetParts> = (teams.par_iter())
+            .map(|&ti| crate::timings::measure(label, || review::sheet_parts(v, qi, ti)))
+            .collect();
+        let mut paths = (teams.par_iter().zip(&parts))
+            .map(|(&ti, parts)| {
+                let page = crate::timings::measure(label, || {
+                    review::review_page(
+                        v,
+                        qi,
+                        ti,
+                        v.team_quarters[qi][ti].clone(),
+                        self.related_to(qi, ti),
+                        parts,
+                    )
+                });
+                write_page(v, theme, sink, page, Some(self.review_source(qi, ti)))
+            })
+            .collect::<Result<Vec<String>, PageError>>()?;
+        let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &parts));
+        paths.push(write_page(v, theme, sink, page, None)?);
+        Ok(paths)
+    }
+
+    /// The learnings of other teams related to team-quarter (`qi`, `ti`)'s.
+    fn related_to(&self, qi: usize, ti: usize) -> Vec<&LearningView> {
+        let (v, site) = (self.views, self.views.site);
+        let key = (
+            site.quarters[qi].quarter.to_string(),
+            site.quarters[qi].teams[ti].team.to_string(),
+        );
+        (self.related.get(&key))
+            .map(|ids| ids.iter().map(|&i| &v.learnings[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// The content files a team-quarter's review page is made from.
+    fn review_source(&self, qi: usize, ti: usize) -> String {
+        let tq = &self.views.site.quarters[qi].teams[ti];
+        let files: Vec<&str> = (tq.okrs.iter().map(|o| o.source.as_str()))
+            .chain(tq.retro.iter().map(|r| r.source.as_str()))
+            .collect();
+        files.join(", ")
+    }
+
     /// The content file each page is made from, to name when the page cannot be written.
     fn source(&self, p: &Plan) -> Option<String> {
         let site = self.views.site;
         match *p {
-            Plan::Review(qi, ti) => {
-                let tq = &site.quarters[qi].teams[ti];
-                let files: Vec<&str> = (tq.okrs.iter().map(|o| o.source.as_str()))
-                    .chain(tq.retro.iter().map(|r| r.source.as_str()))
-                    .collect();
-                Some(files.join(", "))
-            }
             Plan::Team(_) => Some("content/teams.yaml".into()),
             Plan::Metric(i) => Some(site.metrics[i].source.clone()),
             Plan::Tag(i, _) => Some(self.tags[i].source.clone()),

@@ -6,7 +6,7 @@ use tera::Context;
 use super::page::{Page, PageError, finish_page};
 use crate::files::OutputFile;
 use crate::insight::related::{LearningTerms, Related};
-use crate::render::charts::{self, Bar, Chart};
+use crate::render::charts::{self, Bar, Chart, KrDrawing};
 use crate::render::markdown::{self, LearningMarks};
 use crate::render::theme::Theme;
 use crate::render::urls::{self, root_of};
@@ -36,12 +36,21 @@ pub fn render_review(
     view: TeamQuarterView,
     related: &[&LearningView],
 ) -> Result<OutputFile, PageError> {
-    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec()))
+    let parts = sheet_parts(views, qi, ti);
+    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec(), &parts))
 }
 
-pub fn review_page(v: &Views<'_>, qi: usize, ti: usize, view: TeamQuarterView, related: Vec<&LearningView>) -> Page {
+/// A team-quarter's review page, its sheet made from `parts` ([`sheet_parts`]).
+pub fn review_page(
+    v: &Views<'_>,
+    qi: usize,
+    ti: usize,
+    view: TeamQuarterView,
+    related: Vec<&LearningView>,
+    parts: &SheetParts,
+) -> Page {
     let path = view.url.clone();
-    let view = sheet(v, qi, ti, view, &root_of(&path), "");
+    let view = sheet(view, parts, &root_of(&path), "");
     let title = format!("{} — {}", view.team.name, view.quarter.label);
     let overview = objective_scores_chart(v, qi, ti, &view, &title);
     let mut data = Context::new();
@@ -58,25 +67,44 @@ pub fn review_page(v: &Views<'_>, qi: usize, ti: usize, view: TeamQuarterView, r
     }
 }
 
+/// The costly parts of a team-quarter's sheet, made once for both pages that show
+/// it (its review page and its quarter's booklet) and finished for each by
+/// [`sheet`]: its KR charts drawn and its retrospective's body rendered, both
+/// without the page's ids and way to the site root.
+pub struct SheetParts {
+    /// For each KR of the team-quarter in order: its chart's drawing (KRs measured
+    /// from data) and the KR's anchor, which the chart's id is made from.
+    charts: Vec<Option<(String, KrDrawing)>>,
+    body: Option<markdown::Prepared>,
+}
+
+/// Draws and renders what [`SheetParts`] holds.
+pub fn sheet_parts(v: &Views<'_>, qi: usize, ti: usize) -> SheetParts {
+    SheetParts {
+        charts: kr_drawings(v, qi, ti),
+        body: prepare_retro_body(v, qi, ti),
+    }
+}
+
 /// A team-quarter's view as its sheet (`review-sheet.html`) shows it: with its KR
-/// charts and its retrospective's body, on a page whose way to the site root is
-/// `root`, every id with `id_prefix` in front.
-pub fn sheet(
-    v: &Views<'_>,
-    qi: usize,
-    ti: usize,
-    mut view: TeamQuarterView,
-    root: &str,
-    id_prefix: &str,
-) -> TeamQuarterView {
-    attach_kr_charts(v, qi, ti, &mut view, id_prefix);
-    render_retro_body(v, qi, ti, root, id_prefix, &mut view);
+/// charts and its retrospective's body (from `parts`), on a page whose way to the
+/// site root is `root`, every id with `id_prefix` in front.
+pub fn sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefix: &str) -> TeamQuarterView {
+    let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
+    for (kr, drawing) in view_krs.zip(&parts.charts) {
+        kr.chart = drawing
+            .as_ref()
+            .map(|(anchor, d)| d.chart(&views::kr_chart_id(id_prefix, anchor)));
+    }
+    if let (Some(body), Some(rv)) = (&parts.body, view.retro.as_mut()) {
+        rv.html = body.finish(id_prefix, root);
+    }
     view
 }
 
-/// Gives each KR of the view measured from data its trend chart (only review pages
-/// and booklets carry them).
-fn attach_kr_charts(v: &Views<'_>, qi: usize, ti: usize, view: &mut TeamQuarterView, id_prefix: &str) {
+/// The trend chart of each KR of the team-quarter measured from data (only review
+/// pages and booklets carry them), with the KR's anchor.
+fn kr_drawings(v: &Views<'_>, qi: usize, ti: usize) -> Vec<Option<(String, KrDrawing)>> {
     let q = &v.site.quarters[qi];
     let model_krs = q.teams[ti]
         .okrs
@@ -89,30 +117,28 @@ fn attach_kr_charts(v: &Views<'_>, qi: usize, ti: usize, view: &mut TeamQuarterV
                 .zip(&os.key_results)
                 .map(move |kr| (o.id.as_str(), kr))
         });
-    let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
-    for (kr, (objective, (model, score))) in view_krs.zip(model_krs) {
-        kr.chart = crate::timings::measure("kr charts", || v.kr_chart(q, objective, model, score, id_prefix));
-    }
+    model_krs
+        .map(|(objective, (model, score))| {
+            let drawing = crate::timings::measure("kr charts", || v.kr_drawing(q, model, score));
+            drawing.map(|d| (urls::kr_anchor(objective, &model.id), d))
+        })
+        .collect()
 }
 
-/// Renders the retrospective's body into the view, its learnings marked and their
-/// tags linked (relative to the page, whose way to the site root is `root`), its
-/// ids with `id_prefix` in front.
-fn render_retro_body(v: &Views<'_>, qi: usize, ti: usize, root: &str, id_prefix: &str, view: &mut TeamQuarterView) {
+/// The retrospective's body, its learnings marked and their tags linked, for
+/// [`SheetParts`]: its ids and its links' way to the site root are put in by
+/// [`markdown::Prepared::finish`] for each page.
+fn prepare_retro_body(v: &Views<'_>, qi: usize, ti: usize) -> Option<markdown::Prepared> {
     let site = v.site;
     let tq = &site.quarters[qi].teams[ti];
-    let (Some(r), Some(rv)) = (&tq.retro, view.retro.as_mut()) else {
-        return;
-    };
+    let r = tq.retro.as_ref()?;
     let reserved = views::reserved_ids(tq);
     // A tag as written in the body links to the page it is filed under (aliases).
     let aliases = crate::content::learnings::TagAliases::new(&site.config.tag_aliases);
-    let tag_url = |tag: &str| format!("{root}{}", urls::tag(aliases.file_under(tag)));
+    let tag_url = |tag: &str| format!("{}{}", markdown::root_marker(), urls::tag(aliases.file_under(tag)));
     let marks = LearningMarks {
         headings: &site.config.learning_headings,
-        anchors: (r.learnings.iter())
-            .map(|l| (l.offset, format!("{id_prefix}{}", l.anchor())))
-            .collect(),
+        anchors: (r.learnings.iter()).map(|l| (l.offset, l.anchor())).collect(),
         tag_url: &tag_url,
     };
     let options = markdown::Options {
@@ -121,7 +147,7 @@ fn render_retro_body(v: &Views<'_>, qi: usize, ti: usize, root: &str, id_prefix:
         learnings: Some(marks),
         placeholders: Some(&|p| v.placeholder_value(qi, ti, p)),
     };
-    rv.html = markdown::render_with_ids(&r.body, &options, id_prefix);
+    Some(markdown::prepare(&r.body, &options))
 }
 
 /// The bar chart of the team-quarter's objective scores, if it has objectives.

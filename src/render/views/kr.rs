@@ -99,25 +99,18 @@ impl<'a> Views<'a> {
         (metric, unit, points)
     }
 
-    /// The trend chart of a KR measured from data (drawn only for review pages), its
-    /// ids with `id_prefix` in front (a quarter's booklet holds many teams' charts).
-    pub fn kr_chart(
-        &self,
-        q: &QuarterData,
-        objective: &str,
-        kr: &KeyResult,
-        ks: &KrScore,
-        id_prefix: &str,
-    ) -> Option<Chart> {
+    /// The trend chart of a KR measured from data (drawn only for review pages and
+    /// booklets), without its id: [`kr_chart_id`] gives it one for each page.
+    pub fn kr_drawing(&self, q: &QuarterData, kr: &KeyResult, ks: &KrScore) -> Option<charts::KrDrawing> {
         if matches!(kr.data, KrData::None) {
             return None;
         }
         let (metric, unit, _) = self.kr_series(kr);
-        let id = format!("{id_prefix}chart-{}", urls::kr_anchor(objective, &kr.id));
         let trend = crate::insight::kr_trend::kr_trend(&crate::insight::kr_trend::trend_input(self.site, q, kr));
-        Some(charts::kr_chart(
+        Some(charts::kr_drawing(
             &charts::KrChartInput {
-                id: &id,
+                // The drawing does not hold its id.
+                id: "",
                 title: &kr.title,
                 unit,
                 trend: &trend,
@@ -258,6 +251,13 @@ impl<'a> Views<'a> {
             },
         }
     }
+}
+
+/// The id of the trend chart of the KR whose anchor is `kr_anchor`
+/// ([`urls::kr_anchor`]) on a page whose ids start with `id_prefix` (a quarter's
+/// booklet holds many teams' charts).
+pub fn kr_chart_id(id_prefix: &str, kr_anchor: &str) -> String {
+    format!("{id_prefix}chart-{kr_anchor}")
 }
 
 /// A confidence (0–1) as a percent.
