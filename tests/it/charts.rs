@@ -93,6 +93,19 @@ fn kr_in(
     target: Option<f64>,
     in_progress: bool,
 ) -> Chart {
+    kr_input_in((start, end), points, (baseline, target), in_progress, |input| {
+        charts::kr_chart(input, &labels())
+    })
+}
+
+/// What `draw` makes of the input of [`kr_in`]'s chart (id `c1`).
+fn kr_input_in<T>(
+    (start, end): (Date, Date),
+    points: &[Point],
+    (baseline, target): (Option<f64>, Option<f64>),
+    in_progress: bool,
+    draw: impl FnOnce(&KrChartInput<'_>) -> T,
+) -> T {
     let checkins = [
         Checkin {
             date: date(2025, 7, 15),
@@ -150,7 +163,34 @@ fn kr_in(
         score: Some(0.8),
         today: date(2025, 8, 20),
     };
-    charts::kr_chart(&input, &labels())
+    draw(&input)
+}
+
+/// A review page and a booklet show one drawing of a KR chart under their own ids
+/// (`charts::kr_drawing`): each is the chart drawn with that id, and the two differ
+/// in their ids alone.
+#[test]
+fn one_kr_drawing_gives_the_chart_under_any_id() {
+    let points = weekly(date(2025, 7, 1), 10, |i| 45.0 + i as f64);
+    let quarter = (date(2025, 7, 1), date(2025, 9, 30));
+    let (drawing, direct) = kr_input_in(quarter, &points, (Some(45.0), Some(65.0)), true, |input| {
+        let prefixed = KrChartInput {
+            id: "team.c1",
+            checkins_text: input.checkins_text.clone(),
+            ..*input
+        };
+        (
+            charts::kr_drawing(input, &labels()),
+            charts::kr_chart(&prefixed, &labels()),
+        )
+    });
+    let (review, booklet) = (drawing.chart("c1"), drawing.chart("team.c1"));
+    assert_eq!(review.svg, kr_in(quarter, &points, Some(45.0), Some(65.0), true).svg);
+    assert_eq!((&booklet.svg, &booklet.narrow), (&direct.svg, &direct.narrow));
+    assert!(booklet.svg.contains("id=\"team.c1-t\"") && booklet.narrow.contains("\"team.c1-t team.c1-d\""));
+    assert_eq!(booklet.svg.replace("team.c1", "c1"), review.svg);
+    assert_eq!(booklet.narrow.replace("team.c1", "c1"), review.narrow);
+    assert_eq!((&booklet.summary, &booklet.rows), (&review.summary, &review.rows));
 }
 
 /// The texts of an SVG, in order.

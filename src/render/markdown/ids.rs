@@ -237,4 +237,75 @@ mod tests {
         );
         assert!(inline.contains("<div id=\"user-content-a\">"), "{inline}");
     }
+
+    /// One document prepared once and finished for two pages, as a team-quarter's
+    /// sheet is for its review page and its booklet.
+    fn finished_twice(allow_html: bool) -> [String; 2] {
+        use super::super::{LearningMarks, prepare};
+        let body = "## 学び\n- 価格は先に見せる #pricing\n\n本文[^n] okrsiteroot okrsite-x\n\n\
+                    <div id=\"a\"><a href=\"#a\">raw</a> <a href=\"okrsite/x\">y</a></div>\n\n[^n]: 注\n";
+        let headings = ["学び".to_string()];
+        let found = crate::content::retro::extract_learnings(body, &headings);
+        let tag_url = |t: &str| format!("{}tags/{t}/index.html", root_marker());
+        let options = Options {
+            allow_html,
+            reserved_ids: &[],
+            learnings: Some(LearningMarks {
+                headings: &headings,
+                anchors: found.iter().map(|f| (f.offset, "learning-1".to_string())).collect(),
+                tag_url: &tag_url,
+            }),
+            placeholders: None,
+        };
+        let prepared = prepare(body, &options);
+        [prepared.finish("", "../../../"), prepared.finish("team.", "../../")]
+    }
+
+    #[test]
+    fn a_prepared_document_gets_each_pages_prefix_and_root_where_okrsite_put_them() {
+        for allow_html in [false, true] {
+            let [review, booklet] = finished_twice(allow_html);
+            for html in [&review, &booklet] {
+                assert!(!html.contains(id_marker()) && !html.contains(root_marker()), "{html}");
+                assert!(html.contains("okrsiteroot okrsite-x"), "text stays: {html}");
+                assert!(html.contains("href=\"okrsite/x\""), "{html}");
+            }
+            assert!(review.contains("<h2 id=\"学び\">"), "{review}");
+            assert!(booklet.contains("<h2 id=\"team.学び\">"), "{booklet}");
+            assert!(review.contains("<li id=\"learning-1\" class=\"learning\">"), "{review}");
+            assert!(
+                booklet.contains("<li id=\"team.learning-1\" class=\"learning\">"),
+                "{booklet}"
+            );
+            assert!(review.contains("href=\"../../../tags/pricing/index.html\""), "{review}");
+            assert!(booklet.contains("href=\"../../tags/pricing/index.html\""), "{booklet}");
+            assert!(
+                review.contains("href=\"#n\"") && review.contains("id=\"n\""),
+                "{review}"
+            );
+            assert!(
+                booklet.contains("href=\"#team.n\"") && booklet.contains("id=\"team.n\""),
+                "{booklet}"
+            );
+            // Raw HTML's ids and links are the user's on both pages: never prefixed.
+            let raw_id = if allow_html {
+                "id=\"a\""
+            } else {
+                "id=\"user-content-a\""
+            };
+            for html in [&review, &booklet] {
+                assert!(html.contains(raw_id) && html.contains("href=\"#a\""), "{html}");
+            }
+            // Nothing else differs.
+            let unprefixed = booklet.replace("team.", "").replace("\"../../tags", "\"../../../tags");
+            assert_eq!(unprefixed, review, "allow_html {allow_html}");
+        }
+    }
+
+    #[test]
+    fn the_markers_cannot_hold_each_other() {
+        let (id, root) = (id_marker(), root_marker());
+        assert!(!id.contains(root) && !root.contains(id), "{id} {root}");
+        assert_ne!(id, root);
+    }
 }

@@ -73,9 +73,10 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme, sink: &dyn Sink) -> Result
     render_planned(views, theme, sink, false)
 }
 
-/// Renders one page of each kind (the first quarter, review, team, metric, tag page…)
-/// with the site's data and drops them: how `check` finds a template that fails to
-/// render without building the site. Returns the number of pages rendered.
+/// Renders one page of each kind (the first quarter, team, metric, tag page…; the
+/// first booklet page with its teams' review pages, [`Plan::Sheets`]) with the site's
+/// data and drops them: how `check` finds a template that fails to render without
+/// building the site. Returns the number of pages rendered.
 pub fn render_one_of_each(views: &Views<'_>, theme: &Theme) -> Result<usize, PageError> {
     render_planned(views, theme, &Discard, true).map(|(paths, _)| paths.len())
 }
@@ -102,7 +103,7 @@ struct Planner<'a, 'v> {
     levers: Vec<Vec<usize>>,
 }
 
-/// [`render_pages`], or with `one_of_each` only the first page of each kind.
+/// [`render_pages`], or with `one_of_each` only the first plan of each kind.
 fn render_planned(
     views: &Views<'_>,
     theme: &Theme,
@@ -228,7 +229,8 @@ impl Planner<'_, '_> {
             Plan::QuarterAtRisk(qi) => quarter_lists::at_risk_page(v, qi),
             Plan::QuarterAlignment(qi) => quarter_lists::alignment_page(v, qi),
             Plan::Sheets { qi, part, teams } => {
-                // Only where a page is planned alone (`write_sheets` does the work).
+                // `render_planned` writes these with `write_sheets`, review pages too;
+                // planned alone, a sheets plan is its booklet page.
                 let parts: Vec<review::SheetParts> = (teams.iter()).map(|&ti| review::sheet_parts(v, qi, ti)).collect();
                 booklet::booklet_sheets_page(v, qi, part, &parts)
             }
