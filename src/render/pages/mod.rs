@@ -270,9 +270,14 @@ impl Planner<'_, '_> {
     ) -> Result<Vec<String>, PageError> {
         let v = self.views;
         let label = "plan review";
+        // A cancelled build stops before each sheet, as it does before each page:
+        // the sheets are made before any of their pages is written.
         let parts: Vec<review::SheetParts> = (teams.par_iter())
-            .map(|&ti| crate::timings::measure(label, || review::sheet_parts(v, qi, ti)))
-            .collect();
+            .map(|&ti| match sink.cancelled() {
+                true => Err(PageError::Sink(SinkError::Cancelled)),
+                false => Ok(crate::timings::measure(label, || review::sheet_parts(v, qi, ti))),
+            })
+            .collect::<Result<_, PageError>>()?;
         let mut paths = (teams.par_iter().zip(&parts))
             .map(|(&ti, parts)| {
                 let page = crate::timings::measure(label, || {
