@@ -15,6 +15,8 @@ use crate::model::Site;
 use crate::score::{self, SiteScores};
 use crate::{output, render};
 
+mod fingerprint;
+
 /// The result of reading and checking a site.
 pub struct Checked {
     pub site: Option<Site>,
@@ -249,6 +251,9 @@ pub struct Built {
     pub pages: usize,
     pub charts: usize,
     pub learnings: usize,
+    /// The output already held this build (same input, same okrsite, files as
+    /// written): nothing was written, and the counts are those recorded with it.
+    pub unchanged: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -352,6 +357,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         .extend(relative_base_url_warning(site, &checked.sources));
     diag::sort(&mut checked.diagnostics);
     let out_dir = output_folder(opts, site)?;
+    // `serve` never compresses (its generations are Target::Generation): it does not
+    // serve the copies, and making them would only slow every edit.
+    let generation = matches!(opts.target, Target::Generation { .. });
+    let compress = opts.compress || (site.config.compress && !generation);
+    let timer = crate::timings::Timer::new();
+    // Before the theme reads templates/ and static/: a file edited in between then
+    // makes the next build write again, never keeps a page made from the older text.
+    let fingerprint = build_fingerprint(opts, site, &checked.sources, compress);
+    timer.lap("fingerprint");
     let ignore = Ignore::new(&site.config.ignore);
     let theme = match render::theme::load(&opts.root, site.config.language, &ignore) {
         Ok(t) => t,
@@ -361,21 +375,25 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
             return Ok(Built::failed(checked));
         }
     };
+    timer.lap("templates");
+    if let (Some(fingerprint), Target::Output { force, .. }) = (&fingerprint, &opts.target) {
+        let summary = output::unchanged(&out_dir, *force, fingerprint).map_err(BuildError::OutputFolder)?;
+        timer.lap("unchanged?");
+        if let Some(summary) = summary {
+            return Ok(Built::unchanged(checked, out_dir, summary));
+        }
+    }
     opts.enter(Stage::Rendering);
-    let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
     timer.lap("score");
-    let staging = begin_staging(&opts.target, &out_dir)?;
+    let mut staging = begin_staging(&opts.target, &out_dir)?;
     let sink = StagingSink::new(&staging, session, opts.progress.as_ref());
     let rendered = match render::render_site(site, &scores, &theme, &sink) {
         Err(_) if cancelled() => return Err(BuildError::Cancelled),
         other => other.map_err(BuildError::Render)?,
     };
     add_site_static(&opts.root, &ignore, &sink).map_err(BuildError::Static)?;
-    // `serve` never compresses (its generations are Target::Generation): it does not
-    // serve the copies, and making them would only slow every edit.
-    let generation = matches!(opts.target, Target::Generation { .. });
-    if opts.compress || (site.config.compress && !generation) {
+    if compress {
         let mut written: Vec<String> = sink.written().iter().cloned().collect();
         written.sort();
         staging.precompress(&written).map_err(BuildError::OutputFolder)?;
@@ -389,6 +407,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let (files, pages, charts) = sink.counts();
     // So that "commit" times the commit alone, not the rendering before it.
     timer.lap("render and stage");
+    if let Some(fingerprint) = fingerprint {
+        let summary = output::Summary {
+            files,
+            pages,
+            charts,
+            learnings,
+        };
+        staging.record(fingerprint, summary);
+    }
     let changed = staging.changed();
     staging.commit().map_err(BuildError::OutputFolder)?;
     timer.lap("commit");
@@ -403,7 +430,25 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         pages,
         charts,
         learnings,
+        unchanged: false,
     })
+}
+
+/// The fingerprint of this build ([`fingerprint`]), when its output may be left as
+/// it is: a one-off build into an output folder. `serve` builds each generation
+/// into a folder of its own and keeps the rendered site, so it always renders.
+fn build_fingerprint(opts: &BuildOptions, site: &Site, sources: &diag::SourceMap, compress: bool) -> Option<String> {
+    if !matches!(opts.target, Target::Output { .. }) || opts.session.is_some() {
+        return None;
+    }
+    let options = [
+        ("base_url", site.config.base_url.as_str().to_string()),
+        ("drafts", opts.drafts.to_string()),
+        ("compress", compress.to_string()),
+        ("today", site.today.to_string()),
+        ("language", site.config.language.code().to_string()),
+    ];
+    fingerprint::of(&opts.root, sources, &options)
 }
 
 impl BuildOptions {
@@ -426,6 +471,21 @@ impl Built {
             pages: 0,
             charts: 0,
             learnings: 0,
+            unchanged: false,
+        }
+    }
+
+    /// A build the output already held: nothing written.
+    fn unchanged(checked: Checked, out_dir: PathBuf, summary: output::Summary) -> Built {
+        Built {
+            checked,
+            output: Some(out_dir),
+            files: summary.files,
+            changed: Vec::new(),
+            pages: summary.pages,
+            charts: summary.charts,
+            learnings: summary.learnings,
+            unchanged: true,
         }
     }
 }
