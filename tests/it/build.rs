@@ -2,6 +2,7 @@
 //! identical input gives identical bytes, and a failed build keeps the old site.
 
 mod checksums;
+mod unchanged;
 
 use serde_json::Value;
 
