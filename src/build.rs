@@ -364,7 +364,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let timer = crate::timings::Timer::new();
     // Before the theme reads templates/ and static/: a file edited in between then
     // makes the next build write again, never keeps a page made from the older text.
-    let fingerprint = build_fingerprint(opts, site, &checked.sources, compress);
+    let fingerprint = fingerprint::of_build(opts, site, &checked.sources, compress);
     timer.lap("fingerprint");
     let ignore = Ignore::new(&site.config.ignore);
     let theme = match render::theme::load(&opts.root, site.config.language, &ignore) {
@@ -432,23 +432,6 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         learnings,
         unchanged: false,
     })
-}
-
-/// The fingerprint of this build ([`fingerprint`]), when its output may be left as
-/// it is: a one-off build into an output folder. `serve` builds each generation
-/// into a folder of its own and keeps the rendered site, so it always renders.
-fn build_fingerprint(opts: &BuildOptions, site: &Site, sources: &diag::SourceMap, compress: bool) -> Option<String> {
-    if !matches!(opts.target, Target::Output { .. }) || opts.session.is_some() {
-        return None;
-    }
-    let options = [
-        ("base_url", site.config.base_url.as_str().to_string()),
-        ("drafts", opts.drafts.to_string()),
-        ("compress", compress.to_string()),
-        ("today", site.today.to_string()),
-        ("language", site.config.language.code().to_string()),
-    ];
-    fingerprint::of(&opts.root, sources, &options)
 }
 
 impl BuildOptions {

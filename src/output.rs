@@ -358,19 +358,21 @@ impl Staging {
 
 /// The summary of the build recorded in `output` when it is the build `fingerprint`
 /// names and its files are as that build left them ([`stamp::unchanged`]): then
-/// nothing needs writing. The folder is checked and locked as [`Staging::begin`]
-/// does (a folder that is not okrsite's is refused the same way), so a build
-/// committing into it at the same time is waited for, never seen half done.
+/// nothing needs writing. The folder is checked, locked and cleaned as
+/// [`Staging::begin`] does (a folder that is not okrsite's is refused the same
+/// way), so a build committing into it at the same time is waited for, never seen
+/// half done.
 pub fn unchanged(output: &Path, force: bool, fingerprint: &str) -> Result<Option<Summary>, OutputError> {
     location::check_ownership(output, force)?;
     if !output.is_dir() {
         return Ok(None);
     }
     let _lock = lock_output(output)?;
-    if output.join(commit::JOURNAL).exists() {
-        // A commit was cut short: the next build finishes it, then writes.
-        return Ok(None);
-    }
+    // As every build does: finish a commit cut short (its record was removed before
+    // it began, so the output then gets written), remove what killed builds left.
+    commit::recover(output)?;
+    commit::remove_leftovers(output)?;
+    commit::remove_old_style_leftovers(output);
     Ok(stamp::unchanged(output, fingerprint))
 }
 

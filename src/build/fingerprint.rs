@@ -29,6 +29,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::BuildOptions;
 use crate::diag::SourceMap;
 
 /// A version of this scheme: a change to what goes in changes every fingerprint.
@@ -45,6 +46,28 @@ pub fn of(root: &Path, sources: &SourceMap, options: &[(&str, String)]) -> Optio
     stream.part(&executable?);
     stream.part(&site?);
     Some(format!("{:x}", stream.0.finalize()))
+}
+
+/// The fingerprint of a build ([`of`]), when its output may be left as
+/// it is: a one-off build into an output folder. `serve` builds each generation
+/// into a folder of its own and keeps the rendered site, so it always renders.
+pub(super) fn of_build(
+    opts: &BuildOptions,
+    site: &crate::model::Site,
+    sources: &SourceMap,
+    compress: bool,
+) -> Option<String> {
+    if !matches!(opts.target, super::Target::Output { .. }) || opts.session.is_some() {
+        return None;
+    }
+    let options = [
+        ("base_url", site.config.base_url.as_str().to_string()),
+        ("drafts", opts.drafts.to_string()),
+        ("compress", compress.to_string()),
+        ("today", site.today.to_string()),
+        ("language", site.config.language.code().to_string()),
+    ];
+    of(&opts.root, sources, &options)
 }
 
 #[derive(Default)]
