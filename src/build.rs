@@ -15,6 +15,8 @@ use crate::model::Site;
 use crate::score::{self, SiteScores};
 use crate::{output, render};
 
+mod fingerprint;
+
 /// The result of reading and checking a site.
 pub struct Checked {
     pub site: Option<Site>,
@@ -249,6 +251,9 @@ pub struct Built {
     pub pages: usize,
     pub charts: usize,
     pub learnings: usize,
+    /// The output already held this build (same input, same okrsite, files as
+    /// written): nothing was written, and the counts are those recorded with it.
+    pub unchanged: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -352,6 +357,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         .extend(relative_base_url_warning(site, &checked.sources));
     diag::sort(&mut checked.diagnostics);
     let out_dir = output_folder(opts, site)?;
+    // `serve` never compresses (its generations are Target::Generation): it does not
+    // serve the copies, and making them would only slow every edit.
+    let generation = matches!(opts.target, Target::Generation { .. });
+    let compress = opts.compress || (site.config.compress && !generation);
+    let timer = crate::timings::Timer::new();
+    // Before the theme reads templates/ and static/: a file edited in between then
+    // makes the next build write again, never keeps a page made from the older text.
+    let fingerprint = fingerprint::of_build(opts, site, &checked.sources, compress);
+    timer.lap("fingerprint");
     let ignore = Ignore::new(&site.config.ignore);
     let theme = match render::theme::load(&opts.root, site.config.language, &ignore) {
         Ok(t) => t,
@@ -361,21 +375,25 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
             return Ok(Built::failed(checked));
         }
     };
+    timer.lap("templates");
+    if let (Some(fingerprint), Target::Output { force, .. }) = (&fingerprint, &opts.target) {
+        let summary = output::unchanged(&out_dir, *force, fingerprint).map_err(BuildError::OutputFolder)?;
+        timer.lap("unchanged?");
+        if let Some(summary) = summary {
+            return Ok(Built::unchanged(checked, out_dir, summary));
+        }
+    }
     opts.enter(Stage::Rendering);
-    let timer = crate::timings::Timer::new();
     let scores: SiteScores = score::score_site(site);
     timer.lap("score");
-    let staging = begin_staging(&opts.target, &out_dir)?;
+    let mut staging = begin_staging(&opts.target, &out_dir)?;
     let sink = StagingSink::new(&staging, session, opts.progress.as_ref());
     let rendered = match render::render_site(site, &scores, &theme, &sink) {
         Err(_) if cancelled() => return Err(BuildError::Cancelled),
         other => other.map_err(BuildError::Render)?,
     };
     add_site_static(&opts.root, &ignore, &sink).map_err(BuildError::Static)?;
-    // `serve` never compresses (its generations are Target::Generation): it does not
-    // serve the copies, and making them would only slow every edit.
-    let generation = matches!(opts.target, Target::Generation { .. });
-    if opts.compress || (site.config.compress && !generation) {
+    if compress {
         let mut written: Vec<String> = sink.written().iter().cloned().collect();
         written.sort();
         staging.precompress(&written).map_err(BuildError::OutputFolder)?;
@@ -389,6 +407,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let (files, pages, charts) = sink.counts();
     // So that "commit" times the commit alone, not the rendering before it.
     timer.lap("render and stage");
+    if let Some(fingerprint) = fingerprint {
+        let summary = output::Summary {
+            files,
+            pages,
+            charts,
+            learnings,
+        };
+        staging.record(fingerprint, summary);
+    }
     let changed = staging.changed();
     staging.commit().map_err(BuildError::OutputFolder)?;
     timer.lap("commit");
@@ -403,6 +430,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         pages,
         charts,
         learnings,
+        unchanged: false,
     })
 }
 
@@ -426,6 +454,21 @@ impl Built {
             pages: 0,
             charts: 0,
             learnings: 0,
+            unchanged: false,
+        }
+    }
+
+    /// A build the output already held: nothing written.
+    fn unchanged(checked: Checked, out_dir: PathBuf, summary: output::Summary) -> Built {
+        Built {
+            checked,
+            output: Some(out_dir),
+            files: summary.files,
+            changed: Vec::new(),
+            pages: summary.pages,
+            charts: summary.charts,
+            learnings: summary.learnings,
+            unchanged: true,
         }
     }
 }

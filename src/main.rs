@@ -312,6 +312,9 @@ fn build_site(mut opts: BuildOptions, color: bool, lang: Lang) -> ExitCode {
                 out = out.display().to_string(),
             );
             eprintln!("{}", diag::escape_controls(&built_message.render(lang)));
+            if built.unchanged {
+                eprintln!("{}", msg!("build.unchanged").render(lang));
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -7,6 +7,7 @@
 mod commit;
 pub mod compress;
 pub mod location;
+pub mod stamp;
 
 use crate::msg;
 use std::collections::HashSet;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use location::{Forbidden, check_location, resolve};
+pub use stamp::Summary;
 
 use crate::files::OutputFile;
 use crate::messages::Message;
@@ -147,6 +149,9 @@ pub struct Staging {
     changed: Mutex<Vec<String>>,
     committed: bool,
     kind: StagingKind,
+    /// The fingerprint of the build and its summary, recorded by the commit
+    /// ([`stamp`]) so the next build of the same input can write nothing.
+    record: Option<(String, Summary)>,
 }
 
 enum StagingKind {
@@ -212,6 +217,7 @@ impl Staging {
             changed: Mutex::new(Vec::new()),
             committed: false,
             kind,
+            record: None,
         }
     }
 
@@ -324,17 +330,50 @@ impl Staging {
         same.then(|| [(format!("{path}.gz"), gz), (format!("{path}.br"), br)])
     }
 
-    /// Moves the new site in, in place of the previous one.
-    /// For a generation, keeps the folder as it is.
+    /// Has the commit record the new site as the output of the build `fingerprint`
+    /// names ([`stamp`]; an output folder only, not a generation).
+    pub fn record(&mut self, fingerprint: String, summary: Summary) {
+        self.record = Some((fingerprint, summary));
+    }
+
+    /// Moves the new site in, in place of the previous one: the previous site's
+    /// record goes first, the new one (when [`Staging::record`] gave one) comes once
+    /// the move is done. For a generation, keeps the folder as it is.
     pub fn commit(mut self) -> Result<(), OutputError> {
         if let StagingKind::InOutput { output, .. } = &self.kind {
+            let record = output.join(stamp::STAMP);
+            stamp::remove(output).map_err(|e| OutputError::io(msg!("io.replace"), &record, e))?;
             let staging = commit::staging_name(std::process::id());
             commit::commit(output, &staging, &commit::old_name(std::process::id()))?;
             commit::remove_old_style_leftovers(output);
+            if let Some((fingerprint, summary)) = &self.record {
+                // Without a record the next build writes everything: nothing is lost.
+                let _ = stamp::write(output, fingerprint, *summary);
+            }
         }
         self.committed = true;
         Ok(())
     }
+}
+
+/// The summary of the build recorded in `output` when it is the build `fingerprint`
+/// names and its files are as that build left them ([`stamp::unchanged`]): then
+/// nothing needs writing. The folder is checked, locked and cleaned as
+/// [`Staging::begin`] does (a folder that is not okrsite's is refused the same
+/// way), so a build committing into it at the same time is waited for, never seen
+/// half done.
+pub fn unchanged(output: &Path, force: bool, fingerprint: &str) -> Result<Option<Summary>, OutputError> {
+    location::check_ownership(output, force)?;
+    if !output.is_dir() {
+        return Ok(None);
+    }
+    let _lock = lock_output(output)?;
+    // As every build does: finish a commit cut short (its record was removed before
+    // it began, so the output then gets written), remove what killed builds left.
+    commit::recover(output)?;
+    commit::remove_leftovers(output)?;
+    commit::remove_old_style_leftovers(output);
+    Ok(stamp::unchanged(output, fingerprint))
 }
 
 /// Opens (creating it if needed) and locks the marker file: one build at a time

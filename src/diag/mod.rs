@@ -121,6 +121,11 @@ impl SourceMap {
     pub fn extend(&mut self, other: SourceMap) {
         self.files.extend(other.files);
     }
+
+    /// Every file and its text, in file name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Arc<str>)> {
+        self.files.iter().map(|(file, text)| (file.as_str(), text))
+    }
 }
 
 /// Sorts diagnostics into a stable order and drops exact duplicates.

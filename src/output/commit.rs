@@ -135,7 +135,7 @@ pub fn remove_leftovers(out: &Path) -> Result<(), OutputError> {
         let path = entry.path();
         if bytes.starts_with(STAGING_PREFIX.as_bytes()) || bytes.starts_with(OLD_PREFIX.as_bytes()) {
             remove_any(&path).map_err(|e| OutputError::io(msg!("io.remove_leftover"), &path, e))?;
-        } else if name == JOURNAL_TMP {
+        } else if name == JOURNAL_TMP || name == super::stamp::STAMP_TMP {
             let _ = std::fs::remove_file(&path);
         }
     }

@@ -86,12 +86,17 @@ pub fn fixture_dirs(kind: &str) -> Vec<PathBuf> {
     dirs
 }
 
-/// Every file of a built site: (path relative to `dir`, with `/`; bytes), sorted.
+/// okrsite's record of the build an output holds (`output::stamp::STAMP`): its
+/// times and inodes differ from build to build, and it is not part of the site.
+pub const BUILD_RECORD: &str = ".okrsite-build";
+
+/// Every file of a built site: (path relative to `dir`, with `/`; bytes), sorted;
+/// okrsite's record of the build left out ([`BUILD_RECORD`]).
 pub fn output_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && !(e.depth() == 1 && e.file_name() == BUILD_RECORD))
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
