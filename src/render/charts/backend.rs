@@ -74,7 +74,7 @@ impl<'a> CompactSvg<'a> {
             let n = hundredths as u8;
             self.out.push_str(" opacity=\"0.");
             self.out.push(char::from(b'0' + n / 10));
-            if n % 10 != 0 {
+            if !n.is_multiple_of(10) {
                 self.out.push(char::from(b'0' + n % 10));
             }
             self.out.push('"');

@@ -344,7 +344,7 @@ pub fn push_trimmed(out: &mut String, v: f64, decimals: usize) {
     let mut frac = n % POWERS_OF_TEN[decimals];
     if frac != 0 {
         let mut width = decimals;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }
