@@ -10,7 +10,10 @@ mod number;
 #[cfg(test)]
 mod number_tests;
 
-pub use number::{number, percent, round_decimals, round_significant, score, with_unit};
+pub use number::{
+    POWERS_OF_TEN, ascii_digits, fixed_digits, number, percent, push_padded, push_trimmed, round_decimals,
+    round_significant, score, with_unit,
+};
 
 pub use super::strings::Strings;
 

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::labels::{self, Layout, Spot};
-use super::{DrawError, INK, Plot, Root, e, place, ticks};
+use super::{DrawError, INK, Plot, Polyline, Root, e, place, ticks};
 use crate::model::Unit;
 use crate::render::format::Formatter;
 
@@ -84,8 +84,7 @@ pub fn axes(
         if py < y0 || py > y1 {
             continue;
         }
-        root.draw(&PathElement::new(vec![(x0, py), (x1, py)], grid))
-            .map_err(e)?;
+        root.draw(&Polyline::new(&[(x0, py), (x1, py)], grid)).map_err(e)?;
         let spot = Spot::new((f64::from(x0) - 5.0, f64::from(py)), HPos::Right, VPos::Center);
         place(root, layout, text, px, &[spot])?;
     }
@@ -94,12 +93,11 @@ pub fn axes(
         if px_x < x0 || px_x > x1 {
             continue;
         }
-        root.draw(&PathElement::new(vec![(px_x, y0), (px_x, y1)], grid))
-            .map_err(e)?;
+        root.draw(&Polyline::new(&[(px_x, y0), (px_x, y1)], grid)).map_err(e)?;
         let spot = Spot::new((f64::from(px_x), f64::from(y1) + 5.0), HPos::Center, VPos::Top);
         place(root, layout, text, px, &[spot])?;
     }
     let axis = INK.mix(0.6);
-    root.draw(&PathElement::new(vec![(x0, y0), (x0, y1), (x1, y1)], axis))
+    root.draw(&Polyline::new(&[(x0, y0), (x0, y1), (x1, y1)], axis))
         .map_err(e)
 }

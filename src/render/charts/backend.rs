@@ -19,11 +19,13 @@
 
 use std::fmt::Write as _;
 
-use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontStyle,
     FontTransform,
 };
+
+use crate::render::format::push_trimmed;
 
 /// Draws into a `String`: the body of an `<svg>` element (everything between its tags).
 pub struct CompactSvg<'a> {
@@ -63,7 +65,20 @@ impl<'a> CompactSvg<'a> {
     }
 
     fn opacity(&mut self, color: BackendColor) {
-        if color.alpha != 1.0 {
+        if color.alpha == 1.0 {
+            return;
+        }
+        // Charts fade in hundredths (0.12, 0.35): written as `Display` writes them.
+        let hundredths = (color.alpha * 100.0).round();
+        if (1.0..100.0).contains(&hundredths) && hundredths / 100.0 == color.alpha {
+            let n = hundredths as u8;
+            self.out.push_str(" opacity=\"0.");
+            self.out.push(char::from(b'0' + n / 10));
+            if !n.is_multiple_of(10) {
+                self.out.push(char::from(b'0' + n % 10));
+            }
+            self.out.push('"');
+        } else {
             self.attr("opacity", color.alpha);
         }
     }
@@ -345,7 +360,52 @@ impl DrawingBackend for CompactSvg<'_> {
         if color.alpha == 0.0 {
             return Ok(());
         }
-        let anchor = style.anchor();
+        let degrees = match style.transform() {
+            FontTransform::Rotate90 => Some(90),
+            FontTransform::Rotate180 => Some(180),
+            FontTransform::Rotate270 => Some(270),
+            FontTransform::None => None,
+        };
+        let look = TextLook {
+            size: style.size(),
+            color,
+            style: style.style(),
+            degrees,
+        };
+        self.text(text, (x, y), style.anchor(), &look);
+        Ok(())
+    }
+}
+
+/// How a text is drawn, besides where: plotters' font size (1.24 × the CSS size), its
+/// colour, style and rotation.
+pub struct TextLook {
+    pub size: f64,
+    pub color: BackendColor,
+    pub style: FontStyle,
+    pub degrees: Option<u16>,
+}
+
+impl TextLook {
+    /// Upright text in ink at `size` (plotters' unit), as [`super::text_style`] draws.
+    pub fn ink(size: f64) -> TextLook {
+        TextLook {
+            size,
+            color: BackendColor { alpha: 1.0, rgb: ink() },
+            style: FontStyle::Normal,
+            degrees: None,
+        }
+    }
+}
+
+impl CompactSvg<'_> {
+    /// A `<text>` element, as [`DrawingBackend::draw_text`] writes it (which calls this;
+    /// chart labels call it directly, without building a plotters font each).
+    pub fn text(&mut self, text: &str, (x, y): BackendCoord, anchor: Pos, look: &TextLook) {
+        let color = look.color;
+        if color.alpha == 0.0 {
+            return;
+        }
         self.open("text");
         self.int("x", x);
         self.int("y", y);
@@ -366,33 +426,37 @@ impl DrawingBackend for CompactSvg<'_> {
             },
         );
         // plotters sizes fonts in its own unit, 1.24 × the CSS size.
-        self.attr("font-size", super::trim(style.size() / 1.24, 1));
+        self.out.push_str(" font-size=\"");
+        push_trimmed(self.out, look.size / 1.24, 1);
+        self.out.push('"');
         self.opacity(color);
         self.fill(color);
-        match style.style() {
+        match look.style {
             FontStyle::Normal => {}
             FontStyle::Bold => self.str("font-weight", "bold"),
             other => self.str("font-style", other.as_str()),
         }
-        let degrees = match style.transform() {
-            FontTransform::Rotate90 => Some(90),
-            FontTransform::Rotate180 => Some(180),
-            FontTransform::Rotate270 => Some(270),
-            FontTransform::None => None,
-        };
-        if let Some(degrees) = degrees {
+        if let Some(degrees) = look.degrees {
             let _ = write!(self.out, " transform=\"rotate({degrees}, {x}, {y})\"");
         }
         self.out.push('>');
         push_escaped(self.out, text);
         self.out.push_str("</text>");
-        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::push_int;
+    use super::{BackendColor, CompactSvg, push_int};
+
+    #[test]
+    fn opacities_are_written_as_display_does() {
+        for alpha in (1..100).map(|k| f64::from(k) / 100.0).chain([0.123, 0.5 + 1e-12, 1e-9]) {
+            let mut s = String::new();
+            CompactSvg::new(&mut s, (1, 1)).opacity(BackendColor { alpha, rgb: (0, 0, 0) });
+            assert_eq!(s, format!(" opacity=\"{alpha}\""));
+        }
+    }
 
     #[test]
     fn integers_are_written_as_display_does() {

@@ -89,7 +89,11 @@ pub fn text_width(text: &str, size: f64) -> f64 {
 /// -0.5ex for top, centre, bottom). The box runs from 0.8 em above the baseline to
 /// 0.2 em below it.
 pub fn text_box(x: f64, y: f64, h: HPos, v: VPos, size: f64, text: &str) -> Rect {
-    let w = text_width(text, size);
+    box_of_width(x, y, h, v, size, text_width(text, size))
+}
+
+/// [`text_box`] of a text `w` px wide.
+fn box_of_width(x: f64, y: f64, h: HPos, v: VPos, size: f64, w: f64) -> Rect {
     let x0 = match h {
         HPos::Left => x,
         HPos::Center => x - w / 2.0,
@@ -171,8 +175,10 @@ impl Layout {
     /// text or mark placed before, and crosses no line; failing that, the first that
     /// only crosses a line. `None` (drop the label) when no spot is free.
     pub fn place(&mut self, text: &str, size: f64, spots: &[Spot]) -> Option<Spot> {
+        // Measured once: every spot tries the same text.
+        let width = text_width(text, size);
         let free = |s: &Spot| {
-            let b = text_box(s.x, s.y, s.h, s.v, size, text);
+            let b = box_of_width(s.x, s.y, s.h, s.v, size, width);
             let padded = Rect {
                 x0: b.x0 - PAD,
                 y0: b.y0 - PAD,
@@ -188,7 +194,7 @@ impl Layout {
             .or_else(|| spots.iter().find(|s| free(s).is_some()))
             .copied()?;
         self.taken
-            .push(text_box(chosen.x, chosen.y, chosen.h, chosen.v, size, text));
+            .push(box_of_width(chosen.x, chosen.y, chosen.h, chosen.v, size, width));
         Some(chosen)
     }
 }

@@ -24,7 +24,9 @@ use plotters::style::RGBColor;
 
 use backend::CompactSvg;
 use labels::{Layout, Spot};
-use plotters::style::text_anchor::Pos;
+use plotters::element::{Drawable, PointCollection};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::{BackendCoord, DrawingBackend, DrawingErrorKind};
 
 use crate::render::format::Formatter;
 
@@ -125,9 +127,87 @@ pub fn text_style(px: f64) -> TextStyle<'static> {
 /// The drawing area of a whole chart, in SVG px.
 pub type Root<'a> = DrawingArea<CompactSvg<'a>, plotters::coord::Shift>;
 
-/// Draws `text` at `spot` in ink at `px`.
+/// Draws `text` at `spot` in ink at `px` (as [`put_styled`] with [`text_style`] draws
+/// it, straight into the SVG: charts draw thousands of labels).
 pub fn put(root: &Root<'_>, text: &str, spot: Spot, px: f64) -> Result<(), DrawError> {
-    put_styled(root, text, spot, text_style(px))
+    root.draw(&Label {
+        text,
+        at: (spot.x.round() as i32, spot.y.round() as i32),
+        anchor: Pos::new(spot.h, spot.v),
+        size: px * 1.24,
+    })
+    .map_err(e)
+}
+
+/// A text in ink, drawn by [`CompactSvg::text`] without a plotters font.
+struct Label<'t> {
+    text: &'t str,
+    at: BackendCoord,
+    anchor: Pos,
+    /// plotters' font size (1.24 × the CSS size).
+    size: f64,
+}
+
+impl<'a> PointCollection<'a, BackendCoord> for &'a Label<'_> {
+    type Point = &'a BackendCoord;
+    type IntoIter = std::iter::Once<&'a BackendCoord>;
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.at)
+    }
+}
+
+impl<'b> Drawable<CompactSvg<'b>> for Label<'_> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut points: I,
+        backend: &mut CompactSvg<'b>,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<std::fmt::Error>> {
+        if let Some(at) = points.next() {
+            backend.text(self.text, at, self.anchor, &backend::TextLook::ink(self.size));
+        }
+        Ok(())
+    }
+}
+
+/// A polyline of up to three points in pixels (axes and grid lines), drawn as
+/// plotters' `PathElement` draws it, without a `Vec` each.
+pub struct Polyline {
+    points: [BackendCoord; 3],
+    len: usize,
+    color: RGBAColor,
+}
+
+impl Polyline {
+    pub fn new(points: &[BackendCoord], color: RGBAColor) -> Polyline {
+        let mut fixed = [(0, 0); 3];
+        let len = points.len().min(3);
+        fixed[..len].copy_from_slice(&points[..len]);
+        Polyline {
+            points: fixed,
+            len,
+            color,
+        }
+    }
+}
+
+impl<'a> PointCollection<'a, BackendCoord> for &'a Polyline {
+    type Point = &'a BackendCoord;
+    type IntoIter = std::slice::Iter<'a, BackendCoord>;
+    fn point_iter(self) -> Self::IntoIter {
+        self.points[..self.len].iter()
+    }
+}
+
+impl<DB: DrawingBackend> Drawable<DB> for Polyline {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        points: I,
+        backend: &mut DB,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        backend.draw_path(points, &self.color)
+    }
 }
 
 /// Draws `text` at `spot` in `style` (its position is the spot's).
@@ -143,18 +223,22 @@ pub fn put_styled(root: &Root<'_>, text: &str, spot: Spot, style: TextStyle<'_>)
 /// Places `text` with `layout` at the first free of `spots` and draws it; a label
 /// with no free place is left out. Returns whether it was drawn.
 pub fn place(root: &Root<'_>, layout: &mut Layout, text: &str, px: f64, spots: &[Spot]) -> Result<bool, DrawError> {
-    match layout.place(text, px, &snap(spots)) {
+    // Spots on whole pixels, as the SVG writes them (so the layout's boxes are the SVG's);
+    // on the stack for the usual few.
+    let snap = |s: &Spot| Spot::new((s.x.round(), s.y.round()), s.h, s.v);
+    let mut few = [Spot::new((0.0, 0.0), HPos::Left, VPos::Top); 4];
+    let placed = if spots.len() <= few.len() {
+        for (to, from) in few.iter_mut().zip(spots) {
+            *to = snap(from);
+        }
+        layout.place(text, px, &few[..spots.len()])
+    } else {
+        layout.place(text, px, &spots.iter().map(snap).collect::<Vec<_>>())
+    };
+    match placed {
         Some(spot) => put(root, text, spot, px).map(|()| true),
         None => Ok(false),
     }
-}
-
-/// Spots on whole pixels, as the SVG writes them (so the layout's boxes are the SVG's).
-fn snap(spots: &[Spot]) -> Vec<Spot> {
-    spots
-        .iter()
-        .map(|s| Spot::new((s.x.round(), s.y.round()), s.h, s.v))
-        .collect()
 }
 
 pub const FONT: &str = "system-ui, -apple-system, Segoe UI, Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans JP, Noto Sans CJK JP, Yu Gothic UI, Meiryo, sans-serif";
@@ -238,16 +322,6 @@ pub fn date_of(x: f64) -> Date {
     Date::constant(1970, 1, 1)
         .checked_add(jiff::Span::new().days(x.round().clamp(-700_000.0, 2_900_000.0) as i64))
         .unwrap_or(Date::constant(1970, 1, 1))
-}
-
-/// `v` with at most `decimals` decimals, no trailing zeros.
-fn trim(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
 }
 
 /// The smallest axis height relative to the magnitude of its ends. plotters looks for
@@ -431,6 +505,33 @@ mod tests {
             "{svg}"
         );
         assert!(!svg.contains("#010203") && !svg.contains('\n'), "{svg}");
+    }
+
+    #[test]
+    fn labels_drawn_directly_match_plotters_text() {
+        let spots = [
+            Spot::new((10.4, 20.6), HPos::Left, VPos::Top),
+            Spot::new((100.0, 50.0), HPos::Center, VPos::Center),
+            Spot::new((-3.5, 7.5), HPos::Right, VPos::Bottom),
+        ];
+        for px in [8.0, 10.5, 11.0, 12.0, 13.2, 15.0, 12.0 * 1.25] {
+            for (i, spot) in spots.iter().enumerate() {
+                let text = ["目標 65%", "a<b & \"c\"", "12"][i];
+                let direct = draw(200, 100, |root| put(&root, text, *spot, px));
+                let plotters = draw(200, 100, |root| put_styled(&root, text, *spot, text_style(px)));
+                assert!(!direct.body.is_empty());
+                assert_eq!(direct.body, plotters.body, "{px} {text}");
+            }
+        }
+        let grid = INK.mix(0.12);
+        let direct = draw(200, 100, |root| {
+            root.draw(&Polyline::new(&[(1, 2), (3, 4), (5, 6)], grid)).map_err(e)
+        });
+        let plotters = draw(200, 100, |root| {
+            root.draw(&PathElement::new(vec![(1, 2), (3, 4), (5, 6)], grid))
+                .map_err(e)
+        });
+        assert_eq!(direct.body, plotters.body);
     }
 
     #[test]

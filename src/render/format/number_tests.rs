@@ -1,5 +1,6 @@
 //! Tests of the numbers and units of [`super::number`], against hand-computed text.
 
+use super::number::{fixed, push_grouped};
 use super::*;
 use crate::config::Language;
 use crate::domain::{Unit, UnitPosition};
@@ -335,4 +336,113 @@ fn values_side_by_side_stay_apart() {
         EN.compact_together(&[0.0, 1.0], Some(&customers)),
         ["0 customers", "1 customer"]
     );
+}
+
+/// `fixed` as it was written first, with `{:.N}` for every value.
+fn fixed_reference(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().any(|b| b != b'0' && b != b'.') => ("-", rest),
+        Some(rest) => ("", rest),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    push_grouped(&mut out, int);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// `score` as it was written first.
+fn score_reference(v: f64) -> String {
+    let s = format!("{v:.2}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// What `push_trimmed` replaces: `{:.N}` with its trailing zeros and point cut.
+fn trimmed_reference(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn trimmed(v: f64, decimals: usize) -> String {
+    let mut out = String::new();
+    push_trimmed(&mut out, v, decimals);
+    out
+}
+
+/// Values near every rounding edge a fast path could get wrong: halves at the last
+/// decimal, tiny and huge values, any float.
+fn edgy_values() -> impl proptest::strategy::Strategy<Value = f64> {
+    proptest::prop_oneof![
+        proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+        -2e12..2e12f64,
+        -1000.0..1000.0f64,
+        -2.0..2.0f64,
+        (-2_000_000_000i64..2_000_000_000).prop_map(|n| n as f64 / 2000.0),
+        (-2_000_000i64..2_000_000).prop_map(|n| n as f64 / 1000.0 + 0.0005),
+        (-2_000_000i64..2_000_000).prop_map(|n| n as f64 / 100.0 + 0.005),
+        (-2_000_000i64..2_000_000).prop_map(|n| n as f64 / 10.0 + 0.05),
+        (0u32..100).prop_map(|k| f64::from(k) / 100.0),
+        (1u32..400).prop_map(|n| f64::from(n) / 4.0 * 1.24 / 1.24),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+    #[test]
+    fn fast_fixed_matches_exact_formatting(v in edgy_values(), decimals in 0usize..9) {
+        proptest::prop_assert_eq!(fixed(v, decimals), fixed_reference(v, decimals));
+        proptest::prop_assert_eq!(trimmed(v, decimals), trimmed_reference(v, decimals));
+    }
+
+    #[test]
+    fn fast_scores_match_exact_formatting(v in edgy_values()) {
+        proptest::prop_assert_eq!(score(v), score_reference(v));
+    }
+}
+
+#[test]
+fn fast_fixed_matches_exact_formatting_at_edges() {
+    for v in [
+        0.0,
+        -0.0,
+        0.05,
+        -0.05,
+        0.25,
+        2.675,
+        -0.004,
+        -0.04,
+        0.125,
+        999_999.999_5,
+        1e12,
+        -1e12,
+        1e20,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MIN_POSITIVE,
+        12.0 * 1.24 / 1.24,
+        15.0 * 1.24 / 1.24,
+    ] {
+        for decimals in 0..9 {
+            assert_eq!(fixed(v, decimals), fixed_reference(v, decimals), "{v} {decimals}");
+            assert_eq!(trimmed(v, decimals), trimmed_reference(v, decimals), "{v} {decimals}");
+        }
+        assert_eq!(score(v), score_reference(v), "{v}");
+    }
+    assert_eq!(trimmed(12.0, 1), "12");
+    assert_eq!(trimmed(10.48, 1), "10.5");
+    assert_eq!(trimmed(-0.01, 1), "-0");
+    assert_eq!(fixed(-1234.5, 2), "-1,234.50");
 }
