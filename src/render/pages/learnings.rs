@@ -1,8 +1,7 @@
 //! The learnings archive, in pages of [`LEARNINGS_PER_PAGE`], and the paging that
 //! tag pages share.
 
-use std::collections::HashSet;
-
+use ahash::AHashSet;
 use serde::Serialize;
 use tera::Context;
 
@@ -51,12 +50,12 @@ pub fn paginate<'t, T>(items: &'t [T], first: &str, n: usize) -> (&'t [T], Pager
 /// are on the tags page, so an archive page stays small however many tags there are.
 pub const TAG_CLOUD_SIZE: usize = 100;
 
-pub fn learnings_page(v: &Views<'_>, tags: &[TagCount], n: usize) -> Page {
+pub fn learnings_page(v: &Views<'_>, choices: &FilterChoices, tags: &[TagCount], n: usize) -> Page {
     let first = urls::learnings();
     let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
     let mut data = Context::new();
     let cloud = &tags[..tags.len().min(TAG_CLOUD_SIZE)];
-    data.insert("filters", &learning_filters(v, FilterTags::Choose(cloud)));
+    data.insert("filters", &learning_filters(choices, FilterTags::Choose(cloud)));
     data.insert("learnings", learnings);
     data.insert("tags", cloud);
     let all = (tags.len() > TAG_CLOUD_SIZE).then(|| v.t.count("tags_all", tags.len()));
@@ -79,15 +78,24 @@ pub struct Choice {
     label: String,
 }
 
+/// The team and quarter choices every archive and tag page offers: the same on each
+/// page, so computed once per build ([`filter_choices`]) and kept in Tera's form,
+/// which a page's data takes by reference count rather than serialising again.
+pub struct FilterChoices {
+    teams: tera::Value,
+    quarters: tera::Value,
+}
+
 /// The team / quarter / tag filters an archive page offers at its top: a small
 /// GET form to the search page, whose script reads them from the query string
 /// (no script needed on the archive page, and it works from file://).
 #[derive(Serialize)]
-pub struct LearningFilters {
+pub struct LearningFilters<'a> {
     /// The search page, relative to the site root.
     action: String,
-    teams: Vec<Choice>,
-    quarters: Vec<Choice>,
+    /// [`Choice`]s, from [`FilterChoices`].
+    teams: &'a tera::Value,
+    quarters: &'a tera::Value,
     /// The tags to choose from (the archive), empty when the tag is fixed.
     tags: Vec<Choice>,
     /// The tag the page is about (a tag page): sent as it is.
@@ -100,12 +108,12 @@ pub enum FilterTags<'a> {
     Fixed(&'a str),
 }
 
-/// The filters for the learnings of the site: teams (in teams.yaml order) and
-/// quarters (newest first) that have learnings.
-pub fn learning_filters(v: &Views<'_>, tags: FilterTags<'_>) -> LearningFilters {
-    let with_learnings: HashSet<&str> = v.learnings.iter().map(|l| l.team.id.as_str()).collect();
-    let quarters_with: HashSet<&str> = v.learnings.iter().map(|l| l.quarter.id.as_str()).collect();
-    let teams = v
+/// The teams (in teams.yaml order) and quarters (newest first) that have learnings,
+/// for every page's filters: one pass over the learnings for the whole build.
+pub fn filter_choices(v: &Views<'_>) -> FilterChoices {
+    let with_learnings: AHashSet<&str> = v.learnings.iter().map(|l| l.team.id.as_str()).collect();
+    let quarters_with: AHashSet<&str> = v.learnings.iter().map(|l| l.quarter.id.as_str()).collect();
+    let teams: Vec<Choice> = v
         .site
         .teams
         .iter()
@@ -115,7 +123,7 @@ pub fn learning_filters(v: &Views<'_>, tags: FilterTags<'_>) -> LearningFilters 
             label: t.name.clone(),
         })
         .collect();
-    let quarters = v
+    let quarters: Vec<Choice> = v
         .site
         .quarters
         .iter()
@@ -127,6 +135,14 @@ pub fn learning_filters(v: &Views<'_>, tags: FilterTags<'_>) -> LearningFilters 
             label: v.fmt.quarter(q),
         })
         .collect();
+    FilterChoices {
+        teams: tera::Value::from_serializable(&teams),
+        quarters: tera::Value::from_serializable(&quarters),
+    }
+}
+
+/// The filters of an archive or tag page: the site's `choices` and the page's `tags`.
+pub fn learning_filters<'a>(choices: &'a FilterChoices, tags: FilterTags<'_>) -> LearningFilters<'a> {
     let (tags, tag) = match tags {
         FilterTags::Choose(tags) => (
             tags.iter()
@@ -141,8 +157,8 @@ pub fn learning_filters(v: &Views<'_>, tags: FilterTags<'_>) -> LearningFilters 
     };
     LearningFilters {
         action: urls::search(),
-        teams,
-        quarters,
+        teams: &choices.teams,
+        quarters: &choices.quarters,
         tags,
         tag,
     }

@@ -97,6 +97,8 @@ struct Planner<'a, 'v> {
     /// Tags, most used first, and each tag's learnings ([`tags::tag_index`]).
     tags: Vec<TagCount>,
     by_tag: Vec<Vec<usize>>,
+    /// The teams and quarters the archive's and tags' filters offer ([`learnings::filter_choices`]).
+    filter_choices: learnings::FilterChoices,
     /// The KRs measured by each metric ([`metric::metric_users`]).
     users: HashMap<&'v str, Vec<metric::KrPosition>>,
     /// The metrics that drive each metric ([`crate::insight::kpi_tree::levers`]).
@@ -122,6 +124,7 @@ fn render_planned(
         related: &related,
         tags,
         by_tag,
+        filter_choices: learnings::filter_choices(views),
         users: metric::metric_users(views),
         levers: crate::insight::kpi_tree::levers(&views.site.metrics),
     };
@@ -243,9 +246,9 @@ impl Planner<'_, '_> {
                 let users = self.users.get(m.id.as_str()).map_or(&[][..], Vec::as_slice);
                 metric::metric_page(v, m, users, &self.levers[i])
             }
-            Plan::Learnings(n) => learnings::learnings_page(v, &self.tags, n),
+            Plan::Learnings(n) => learnings::learnings_page(v, &self.filter_choices, &self.tags, n),
             Plan::Tags => tags::tags_index(v, &self.tags),
-            Plan::Tag(i, n) => tags::tag_page(v, &self.tags[i], &self.by_tag[i], n),
+            Plan::Tag(i, n) => tags::tag_page(v, &self.filter_choices, &self.tags[i], &self.by_tag[i], n),
             Plan::Search => search::search_page(v),
             Plan::NotFound => Page {
                 path: crate::render::urls::NOT_FOUND.into(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::Context;
 
-use super::learnings::{FilterLink, FilterTags, LearningFilters, Pager, learning_filters, paginate};
+use super::learnings::{FilterChoices, FilterLink, FilterTags, LearningFilters, Pager, learning_filters, paginate};
 use super::page::{Page, ctx};
 use crate::content::retro;
 use crate::render::urls::{self, paged_path};
@@ -111,7 +111,7 @@ pub fn tags_index(v: &Views<'_>, tags: &[TagCount]) -> Page {
     }
 }
 
-pub fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) -> Page {
+pub fn tag_page(v: &Views<'_>, choices: &FilterChoices, tag: &TagCount, learnings: &[usize], n: usize) -> Page {
     #[derive(Serialize)]
     struct Data<'a> {
         tag: TagRef,
@@ -120,7 +120,7 @@ pub fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) ->
         pager: Pager,
         /// The search page filtered by the tag, and the form to narrow it further.
         search: FilterLink,
-        filters: LearningFilters,
+        filters: LearningFilters<'a>,
     }
     let (on_page, pager, suffix) = paginate(learnings, &tag.url, n);
     let data = Data {
@@ -135,7 +135,7 @@ pub fn tag_page(v: &Views<'_>, tag: &TagCount, learnings: &[usize], n: usize) ->
             url: urls::search_filtered(&[("tag", &tag.name)]),
             label: v.t.fill("tag_search", "tag", &tag.name),
         },
-        filters: learning_filters(v, FilterTags::Fixed(&tag.name)),
+        filters: learning_filters(choices, FilterTags::Fixed(&tag.name)),
     };
     Page {
         as_of: false,
