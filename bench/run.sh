@@ -152,4 +152,15 @@ for t in sorted({k[0] for k in rows}):
     fo = files.get((str(t), "okrsite"), ["?", "?"])
     fh = files.get((str(t), "hugo"), ["?", "?"])
     print(f"| {t} | {o / h:.2f}× | {fo[0]}, {fo[1]} | {fh[0]}, {fh[1]} |")
+print()
+# Issue 23's targets, from the medians above: okrsite within 2.0× of Hugo, a no-change
+# rebuild within 0.3× of the full build, peak memory within 512 MB at 200 teams, and
+# memory per team not growing with the number of teams (linear at most).
+print("| teams | okrsite / Hugo (full) | no-op / full (okrsite) | peak MB (full) | peak MB per team |")
+print("| ---: | ---: | ---: | ---: | ---: |")
+for t in sorted({k[0] for k in rows}):
+    med = lambda scenario, i, tool="okrsite": statistics.median(x[i] for x in rows[(t, tool, scenario)])
+    full, noop, peak = med("full", 0), med("no-op", 0), med("full", 2)
+    ratio = f"{full / med('full', 0, 'hugo'):.2f}×" if (t, "hugo", "full") in rows else "—"
+    print(f"| {t} | {ratio} | {noop / full:.2f}× | {peak:.0f} | {peak / t:.2f} |")
 EOF
