@@ -134,8 +134,12 @@ fn render_planned(
         plans.retain(|p| seen.insert(std::mem::discriminant(p)));
     }
     sink.planned(plans.iter().map(Plan::pages).sum());
+    // One plan per rayon job: plans differ a hundredfold in cost (a booklet of 25
+    // sheets against a tag page), and rayon's default splitting leaves long runs of
+    // them on one thread while the other core sleeps at the end.
     let paths = plans
         .into_par_iter()
+        .with_max_len(1)
         .map(|p| match p {
             Plan::Sheets { qi, part, teams } => planner.write_sheets(theme, sink, qi, part, &teams),
             p => {
