@@ -38,26 +38,26 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<Rendered, pages::PageError> {
     let timer = crate::timings::Timer::new();
-    let mut views = views::Views::new(site, scores, &theme.strings);
+    let views = views::Views::new(site, scores, &theme.strings);
     timer.lap("views");
     if sink.cancelled() {
         return Err(SinkError::Cancelled.into());
     }
-    // The search index first: the search page names its manifest, whose name is a
-    // hash of its content. Then the pages (parallel inside) alongside writing the
-    // index, feed and exports (mostly serial), which keeps one core busy.
-    let index = search_index(site, &views);
-    timer.lap("search index");
-    if sink.cancelled() {
-        return Err(SinkError::Cancelled.into());
-    }
-    views.search_manifest = index.manifest.clone();
+    // The pages (parallel inside) alongside the search index, then the search page,
+    // which names the index's manifest (a hash of its content), and the index, feed
+    // and exports written (mostly serial): the index keeps the second core busy
+    // while the pages' first plans (related learnings, tags) are made serially.
     let (pages, others) = rayon::join(
         || pages::render_pages(&views, theme, sink),
-        || render_indexes(site, scores, &views, index, sink),
+        || -> Result<String, pages::PageError> {
+            let index = crate::timings::measure("search index", || search_index(site, &views));
+            let search_page = pages::render_search_page(&views, theme, sink, &index.manifest)?;
+            render_indexes(site, scores, &views, index, sink)?;
+            Ok(search_page)
+        },
     );
     let (mut html_pages, related) = pages?;
-    others?;
+    html_pages.push(others?);
     timer.lap("pages, search, exports");
     crate::timings::report();
     html_pages.retain(|p| p.ends_with(".html") && p != "404.html");
@@ -71,7 +71,7 @@ pub fn render_site(
         sink.put(OutputFile::new(asset.path.clone(), asset.bytes.clone()))?;
     }
     Ok(Rendered {
-        learnings: std::mem::take(&mut views.learnings),
+        learnings: views.learnings,
         related,
     })
 }

@@ -68,9 +68,23 @@ enum Plan {
     NotFound,
 }
 
-/// Renders every page into `sink`; returns their paths and the related learnings.
+/// Renders every page but the search page into `sink`; returns their paths and the
+/// related learnings. The search page names the search index's manifest, whose name
+/// is a hash of the index: [`render_search_page`] renders it once the index is built,
+/// which the caller does meanwhile.
 pub fn render_pages(views: &Views<'_>, theme: &Theme, sink: &dyn Sink) -> Result<(Vec<String>, Related), PageError> {
-    render_planned(views, theme, sink, false)
+    render_planned(views, theme, sink, Selection::AllButSearch)
+}
+
+/// Renders the search page, which names the index's `manifest`
+/// (`search/meta.<hash>.js`), into `sink`; returns its path.
+pub fn render_search_page(
+    views: &Views<'_>,
+    theme: &Theme,
+    sink: &dyn Sink,
+    manifest: &str,
+) -> Result<String, PageError> {
+    write_page(views, theme, sink, search::search_page(views, manifest), None)
 }
 
 /// Renders one page of each kind (the first quarter, team, metric, tag page…; the
@@ -78,8 +92,20 @@ pub fn render_pages(views: &Views<'_>, theme: &Theme, sink: &dyn Sink) -> Result
 /// data and drops them: how `check` finds a template that fails to render without
 /// building the site. Returns the number of pages rendered.
 pub fn render_one_of_each(views: &Views<'_>, theme: &Theme) -> Result<usize, PageError> {
-    render_planned(views, theme, &Discard, true).map(|(paths, _)| paths.len())
+    render_planned(views, theme, &Discard, Selection::OneOfEach).map(|(paths, _)| paths.len())
 }
+
+/// Which of the site's pages [`render_planned`] renders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Selection {
+    /// Every page but the search page ([`render_search_page`]).
+    AllButSearch,
+    /// The first page of each kind, the search page naming [`UNBUILT_MANIFEST`].
+    OneOfEach,
+}
+
+/// The manifest the search page names when no index is built (`check`).
+const UNBUILT_MANIFEST: &str = "search/meta.js";
 
 /// A sink that keeps nothing.
 struct Discard;
@@ -105,12 +131,12 @@ struct Planner<'a, 'v> {
     levers: Vec<Vec<usize>>,
 }
 
-/// [`render_pages`], or with `one_of_each` only the first plan of each kind.
+/// The pages of `selection` ([`render_pages`], [`render_one_of_each`]).
 fn render_planned(
     views: &Views<'_>,
     theme: &Theme,
     sink: &dyn Sink,
-    one_of_each: bool,
+    selection: Selection,
 ) -> Result<(Vec<String>, Related), PageError> {
     let timer = crate::timings::Timer::new();
     if sink.cancelled() {
@@ -129,11 +155,16 @@ fn render_planned(
         levers: crate::insight::kpi_tree::levers(&views.site.metrics),
     };
     let mut plans = planner.plans();
-    if one_of_each {
-        let mut seen = std::collections::HashSet::new();
-        plans.retain(|p| seen.insert(std::mem::discriminant(p)));
+    match selection {
+        Selection::OneOfEach => {
+            let mut seen = std::collections::HashSet::new();
+            plans.retain(|p| seen.insert(std::mem::discriminant(p)));
+        }
+        Selection::AllButSearch => plans.retain(|p| !matches!(p, Plan::Search)),
     }
-    sink.planned(plans.iter().map(Plan::pages).sum());
+    // The search page is written too, by the caller ([`render_search_page`]).
+    let search_page = usize::from(selection == Selection::AllButSearch);
+    sink.planned(plans.iter().map(Plan::pages).sum::<usize>() + search_page);
     // One plan per rayon job: plans differ a hundredfold in cost (a booklet of 25
     // sheets against a tag page), and rayon's default splitting leaves long runs of
     // them on one thread while the other core sleeps at the end.
@@ -253,7 +284,7 @@ impl Planner<'_, '_> {
             Plan::Learnings(n) => learnings::learnings_page(v, &self.filter_choices, &self.tags, n),
             Plan::Tags => tags::tags_index(v, &self.tags),
             Plan::Tag(i, n) => tags::tag_page(v, &self.filter_choices, &self.tags[i], &self.by_tag[i], n),
-            Plan::Search => search::search_page(v),
+            Plan::Search => search::search_page(v, UNBUILT_MANIFEST),
             Plan::NotFound => Page {
                 path: crate::render::urls::NOT_FOUND.into(),
                 template: "404.html",

@@ -54,11 +54,11 @@ pub fn search_documents(v: &Views<'_>) -> Vec<SearchDoc> {
     docs
 }
 
-/// The search page: its script loads the index, starting from the manifest the
-/// page names (`data-index`).
-pub fn search_page(v: &Views<'_>) -> Page {
+/// The search page: its script loads the index, starting from `manifest`
+/// (`search/meta.<hash>.js`, relative to the site root), which the page names (`data-index`).
+pub fn search_page(v: &Views<'_>, manifest: &str) -> Page {
     let mut data = Context::new();
-    data.insert("search_manifest", &v.search_manifest);
+    data.insert("search_manifest", manifest);
     Page {
         as_of: false,
         path: "search/index.html".into(),

@@ -48,9 +48,6 @@ pub struct Views<'a> {
     /// `[quarter]`: team id → its position in `site.quarters[..].teams`, so a team's
     /// quarters are found without scanning every team (team pages look up each quarter).
     team_positions: Vec<HashMap<&'a str, usize>>,
-    /// The search index's manifest (`search/meta.<hash>.js`), which the search page
-    /// names: set once the index is built, before the pages are rendered.
-    pub search_manifest: String,
     /// The team picker's data file (`assets/team-index.<hash>.js`), which every page names.
     pub team_picker: crate::files::OutputFile,
 }
@@ -81,7 +78,6 @@ impl<'a> Views<'a> {
             learnings: Vec::new(),
             learning_texts: LearningTexts::default(),
             team_positions: team_positions(site),
-            search_manifest: String::from("search/meta.js"),
             team_picker: team_picker_file(site, crate::insight::elapsed::current_quarter(&site.quarters)),
         };
         views.learning_texts = views.learning_texts();
@@ -103,7 +99,6 @@ impl<'a> Views<'a> {
             learning_texts: LearningTexts::default(),
             labels: chart_labels(t, Formatter::new(&site.config)),
             team_positions: team_positions(site),
-            search_manifest: String::from("search/meta.js"),
             team_picker: team_picker_file(site, crate::insight::elapsed::current_quarter(&site.quarters)),
         }
     }
