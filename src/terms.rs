@@ -20,11 +20,15 @@ pub fn normalize(text: &str) -> String {
     // Most text is already NFKC; kana, kanji, ASCII and common Japanese punctuation are
     // stable under NFKC and have no case, so they need no table lookups (the general
     // checks were most of the time spent indexing).
-    let plain = text.chars().all(|c| c.is_ascii() || caseless_nfkc(c));
-    if plain {
+    let plain = |c: &char| c.is_ascii() || caseless_nfkc(*c);
+    if text.chars().all(|c| plain(&c)) {
         return ascii_lowercase(text);
     }
-    if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+    // The quick check of the other characters alone (a title's — or ›): the plain
+    // ones are NFKC starters (combining class 0), so leaving them out can turn a
+    // "yes" into a "no" (then the full normalisation below), never the reverse.
+    let others = text.chars().filter(|c| !plain(c));
+    if unicode_normalization::is_nfkc_quick(others) == unicode_normalization::IsNormalized::Yes {
         return lowercase(text);
     }
     lowercase(&text.nfkc().collect::<String>())

@@ -112,7 +112,8 @@ fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
     }
     // A sample from the start is enough: text in UTF-16 has NULs throughout.
     let sample = &bytes[..bytes.len().min(4096)];
-    if sample.len() < 4 {
+    // Every verdict below needs NUL bytes (most files have none: one pass, no counting).
+    if sample.len() < 4 || !sample.contains(&0) {
         return None;
     }
     let nul_share = |step: usize, at: usize| {

@@ -58,10 +58,18 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
     let mut r = Reporter::new(&mut diagnostics);
     let teams = teams::resolve_teams_file(content, &mut r);
     let metrics = metrics::resolve_metrics(content, opts, &mut r);
-    let mut quarters = okrs::resolve_okr_files(content, &config, opts, &teams, &metrics, &mut r);
-    let cycles = super::cycles::alignment_cycles(content, &mut |l, at| r.locate(l, at));
-    r.diagnostics.extend(cycles);
-    retros::add_retrospectives(content, &config, opts, &teams, &mut quarters, &mut r);
+    // The OKRs (serial: diagnostics in file order) alongside the retrospectives'
+    // Markdown (parallel); their placeholders are checked against the OKRs after.
+    let (mut quarters, prepared) = rayon::join(
+        || {
+            let quarters = okrs::resolve_okr_files(content, &config, opts, &teams, &metrics, &mut r);
+            let cycles = super::cycles::alignment_cycles(content, &mut |l, at| r.locate(l, at));
+            r.diagnostics.extend(cycles);
+            quarters
+        },
+        || retros::prepare_retrospectives(content, &config, opts, &teams),
+    );
+    retros::add_retrospectives(content, &config, opts, &teams, prepared, &mut quarters, &mut r);
     let quarters = quarter_data(quarters, config.fiscal_year_start_month, opts.today);
 
     let failed = diagnostics.iter().any(Diagnostic::is_error);

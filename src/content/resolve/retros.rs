@@ -14,12 +14,19 @@ use crate::config::{Config, Language};
 use crate::diag::Diagnostic;
 use crate::model::{Learning, Quarter, Retrospective, TeamId, TeamQuarter};
 
-/// Adds each published retrospective of a known team to its quarter.
+/// Each published retrospective of a known team (by position in `content.retros`),
+/// resolved, with the problems of its review sections: what needs no OKRs, so it is
+/// made alongside them.
+pub(super) type Prepared = Vec<Option<(Retrospective, Vec<Diagnostic>)>>;
+
+/// Adds each published retrospective of a known team to its quarter, from `prepared`
+/// ([`prepare_retrospectives`]) and the quarters' OKRs, which its placeholders name.
 pub(super) fn add_retrospectives(
     content: &LoadedContent,
     config: &Config,
     opts: Options,
     teams: &Teams,
+    mut prepared: Prepared,
     quarters: &mut TeamQuarters,
     r: &mut Reporter<'_>,
 ) {
@@ -31,7 +38,7 @@ pub(super) fn add_retrospectives(
         .chain(content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())))
         .collect();
     let failed_okrs: HashSet<(Quarter, &str)> = content.failed_okrs.iter().map(|(q, t)| (*q, t.as_str())).collect();
-    let mut prepared = prepare_retrospectives(content, config, opts, teams, quarters, &failed_okrs);
+    let mut placeholder_problems = check_placeholders(content, teams, quarters, &failed_okrs, &prepared);
     // Tags get their site-wide spelling here, in file order (the first spelling seen
     // names a tag), so the model's tags are already canonical: tag pages, search
     // filters, related learnings and the exports all see one spelling of each tag.
@@ -54,10 +61,11 @@ pub(super) fn add_retrospectives(
                 .with_help(crate::msg!("retro.without_okrs_help")),
             );
         }
-        let Some((mut retro, found)) = prepared[i].take() else {
+        let Some((mut retro, review_problems)) = prepared[i].take() else {
             continue;
         };
-        r.diagnostics.extend(found);
+        r.diagnostics.append(&mut placeholder_problems[i]);
+        r.diagnostics.extend(review_problems);
         canonical_tags(&mut retro, &mut tag_names);
         r.diagnostics
             .extend(retro::too_many_tags(&retro.learnings, &l.raw.front.tags, &l.file));
@@ -84,17 +92,9 @@ fn canonical_tags(retro: &mut Retrospective, names: &mut TagNames) {
     }
 }
 
-/// Each published retrospective of a known team, resolved, with the problems of its
-/// Markdown (placeholders, review sections). Resolving one parses its Markdown:
-/// thousands of files, done in parallel first; the caller reports problems in file order.
-fn prepare_retrospectives(
-    content: &LoadedContent,
-    config: &Config,
-    opts: Options,
-    teams: &Teams,
-    quarters: &TeamQuarters,
-    failed_okrs: &HashSet<(Quarter, &str)>,
-) -> Vec<Option<(Retrospective, Vec<Diagnostic>)>> {
+/// [`Prepared`]: resolving a retrospective parses its Markdown, thousands of files,
+/// done in parallel; the caller reports problems in file order.
+pub(super) fn prepare_retrospectives(content: &LoadedContent, config: &Config, opts: Options, teams: &Teams) -> Prepared {
     use rayon::prelude::*;
     content
         .retros
@@ -102,14 +102,32 @@ fn prepare_retrospectives(
         .map(|(q, team, l)| {
             let pos = teams.position(team).filter(|_| opts.publishes(&l.raw.front))?;
             let team_name = teams.teams[pos].name.as_str();
+            Some((resolve_retro(l, *q, team, team_name, config), review::check(l, config)))
+        })
+        .collect()
+}
+
+/// The problems of each prepared retrospective's placeholders (by position in
+/// `content.retros`), read against its team's OKRs in `quarters`.
+fn check_placeholders(
+    content: &LoadedContent,
+    teams: &Teams,
+    quarters: &TeamQuarters,
+    failed_okrs: &HashSet<(Quarter, &str)>,
+    prepared: &Prepared,
+) -> Vec<Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    (content.retros.par_iter().zip(prepared))
+        .map(|((q, team, l), prepared)| {
+            let Some(pos) = prepared.as_ref().and_then(|_| teams.position(team)) else {
+                return Vec::new();
+            };
             let okrs = match quarters.get(q).and_then(|tqs| tqs.get(&pos)?.okrs.as_ref()) {
                 Some(okrs) => OkrsOf::Published(okrs),
                 None if failed_okrs.contains(&(*q, team.as_str())) => OkrsOf::Failed,
                 None => OkrsOf::Missing,
             };
-            let mut found = placeholders::check(l, okrs, *q, team);
-            found.extend(review::check(l, config));
-            Some((resolve_retro(l, *q, team, team_name, config), found))
+            placeholders::check(l, okrs, *q, team)
         })
         .collect()
 }

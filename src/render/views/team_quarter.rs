@@ -86,6 +86,9 @@ impl<'a> Views<'a> {
             .quarters
             .par_iter()
             .enumerate()
+            // A job per quarter: quarters differ in teams, and rayon's default split
+            // leaves a run of them on one core while the other waits at the end.
+            .with_max_len(1)
             .map(|(qi, q)| {
                 (0..q.teams.len())
                     .map(|ti| self.team_quarter_view(&al, qi, ti))
