@@ -25,11 +25,15 @@ pub struct LearningTerms<'a> {
 /// bigrams and words that appear in at most 2% of learnings, 64 at most). At most five.
 pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
     let n = learnings.len();
-    let terms = term_postings(learnings);
+    let mut terms = term_postings(learnings);
     let tags = tag_postings(learnings);
     // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
     // hundreds of learnings says little about any one of them, and costs the most).
     let rare_limit = (n / 50).clamp(3, 64);
+    // Only rare terms count: each learning keeps only those, so no retrospective
+    // gathers and sorts the common ones to skip them.
+    let by_key = &terms.by_key;
+    (terms.of.par_iter_mut()).for_each(|keys| keys.retain(|&k| by_key[k as usize].len() <= rare_limit));
     // Group the learnings by retrospective.
     let mut own: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, l) in learnings.iter().enumerate() {
@@ -75,17 +79,20 @@ fn term_postings(learnings: &[LearningTerms<'_>]) -> Postings {
             list
         })
         .collect();
-    let mut pairs: Vec<(u64, u32)> = hashes
+    // (hash, learning) pairs packed into one integer, hash high: sorting them sorts
+    // as the pairs would, with a plain integer comparison (millions of pairs).
+    let mut pairs: Vec<u128> = hashes
         .iter()
         .enumerate()
-        .flat_map(|(i, list)| list.iter().map(move |&h| (h, i as u32)))
+        .flat_map(|(i, list)| list.iter().map(move |&h| (u128::from(h) << 32) | i as u128))
         .collect();
     drop(hashes);
     pairs.par_sort_unstable();
     let mut by_key: Vec<Vec<u32>> = Vec::new();
     let mut of: Vec<Vec<u32>> = vec![Vec::new(); learnings.len()];
     let mut previous = None;
-    for (h, i) in pairs {
+    for pair in pairs {
+        let (h, i) = ((pair >> 32) as u64, pair as u32);
         if previous != Some(h) {
             previous = Some(h);
             by_key.push(Vec::new());
