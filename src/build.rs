@@ -419,8 +419,11 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let changed = staging.changed();
     staging.commit().map_err(BuildError::OutputFolder)?;
     timer.lap("commit");
-    if let Some(session) = session {
-        remember(session, &mut checked, scores, theme, rendered, &out_dir);
+    match session {
+        Some(session) => remember(session, &mut checked, scores, theme, rendered, &out_dir),
+        // Freed on a thread of their own: the caller goes on (the CLI reports and
+        // exits) without waiting for thousands of frees.
+        None => drop(std::thread::spawn(move || drop((scores, rendered)))),
     }
     Ok(Built {
         checked,

@@ -315,6 +315,9 @@ fn build_site(mut opts: BuildOptions, color: bool, lang: Lang) -> ExitCode {
             if built.unchanged {
                 eprintln!("{}", msg!("build.unchanged").render(lang));
             }
+            // The process ends here: the system takes the site's memory back at once,
+            // where freeing it piece by piece took tens of milliseconds at 200 teams.
+            std::mem::forget(built);
             ExitCode::SUCCESS
         }
         Err(e) => {

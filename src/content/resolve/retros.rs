@@ -94,7 +94,12 @@ fn canonical_tags(retro: &mut Retrospective, names: &mut TagNames) {
 
 /// [`Prepared`]: resolving a retrospective parses its Markdown, thousands of files,
 /// done in parallel; the caller reports problems in file order.
-pub(super) fn prepare_retrospectives(content: &LoadedContent, config: &Config, opts: Options, teams: &Teams) -> Prepared {
+pub(super) fn prepare_retrospectives(
+    content: &LoadedContent,
+    config: &Config,
+    opts: Options,
+    teams: &Teams,
+) -> Prepared {
     use rayon::prelude::*;
     content
         .retros
