@@ -12,35 +12,23 @@ fn enabled() -> bool {
 /// Prints the time since the previous lap, labelled.
 pub struct Timer {
     last: std::cell::Cell<Instant>,
-    cpu: std::cell::Cell<f64>,
-}
-
-fn cpu_ms() -> f64 {
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
-    let t = |tv: libc::timeval| tv.tv_sec as f64 * 1e3 + tv.tv_usec as f64 / 1e3;
-    t(ru.ru_utime) + t(ru.ru_stime)
 }
 
 impl Timer {
     pub fn new() -> Timer {
         Timer {
             last: std::cell::Cell::new(Instant::now()),
-            cpu: std::cell::Cell::new(cpu_ms()),
         }
     }
 
     pub fn lap(&self, label: &str) {
         if enabled() {
             let now = Instant::now();
-            let cpu = cpu_ms();
             eprintln!(
-                "timing: {label:<20} {:>8.1} ms cpu {:>8.1}",
-                (now - self.last.get()).as_secs_f64() * 1e3,
-                cpu - self.cpu.get()
+                "timing: {label:<20} {:>8.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1e3
             );
             self.last.set(now);
-            self.cpu.set(cpu);
         }
     }
 }

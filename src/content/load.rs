@@ -153,13 +153,9 @@ pub fn load_content_replacing(
         );
         return out;
     }
-    let tmr = crate::timings::Timer::new();
     let files = find_files(root, &content_dir, config, &mut out);
-    tmr.lap("  walk");
     let parsed = parse_files(files, cache, replaced);
-    tmr.lap("  parse");
     add_parsed(parsed, &mut out);
-    tmr.lap("  add");
     out.metrics.sort_by(|a, b| a.0.cmp(&b.0));
     out.okrs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     out.retros.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));

@@ -54,7 +54,6 @@ type TeamQuarters = BTreeMap<Quarter, BTreeMap<usize, TeamQuarter>>;
 /// Resolves the loaded content, a named step at a time; the diagnostics are in the
 /// order the steps report them.
 pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Option<Site>, Vec<Diagnostic>) {
-    let tmr = crate::timings::Timer::new();
     let mut diagnostics = content.diagnostics.clone();
     let mut r = Reporter::new(&mut diagnostics);
     let teams = teams::resolve_teams_file(content, &mut r);
@@ -70,9 +69,7 @@ pub fn resolve(config: Config, content: &LoadedContent, opts: Options) -> (Optio
         },
         || retros::prepare_retrospectives(content, &config, opts, &teams),
     );
-    tmr.lap("  okrs, prepare");
     retros::add_retrospectives(content, &config, opts, &teams, prepared, &mut quarters, &mut r);
-    tmr.lap("  retros");
     let quarters = quarter_data(quarters, config.fiscal_year_start_month, opts.today);
 
     let failed = diagnostics.iter().any(Diagnostic::is_error);

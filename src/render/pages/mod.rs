@@ -154,7 +154,6 @@ fn render_planned(
         users: metric::metric_users(views),
         levers: crate::insight::kpi_tree::levers(&views.site.metrics),
     };
-    timer.lap("planner");
     let mut plans = planner.plans();
     match selection {
         Selection::OneOfEach => {

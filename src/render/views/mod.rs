@@ -80,13 +80,10 @@ impl<'a> Views<'a> {
             team_positions: team_positions(site),
             team_picker: team_picker_file(site, crate::insight::elapsed::current_quarter(&site.quarters)),
         };
-        let tmr = crate::timings::Timer::new();
         views.learning_texts = views.learning_texts();
-        tmr.lap("  learning texts");
         let (team_quarters, learnings) = rayon::join(|| views.build_team_quarters(), || views.build_learnings());
         views.team_quarters = team_quarters;
         views.learnings = learnings;
-        tmr.lap("  tq, learnings");
         views
     }
 
