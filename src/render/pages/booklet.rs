@@ -82,24 +82,25 @@ pub fn booklet_teams(v: &Views<'_>, qi: usize, part: Option<usize>) -> Vec<usize
 }
 
 /// The page of quarter `qi`'s booklet that holds the sheets of [`booklet_teams`]
-/// (the same `part`), made from their `reviews` in that order (each team's
-/// [`super::review::marked_sheet`] as a Tera value, sheet `j` of the page for the
-/// `j`th team): `print.html` or a part of a split booklet. The page is to be
-/// finished with [`super::fragments::splice`], each sheet's ids with its
-/// [`sheet_id_prefix`] in front.
-pub fn booklet_sheets_page(v: &Views<'_>, qi: usize, part: Option<usize>, reviews: &[tera::Value]) -> Page {
+/// (the same `part`): `print.html` or a part of a split booklet. `review` gives the
+/// `j`th team's sheet as a Tera value, for a page whose way to the site root is
+/// `root` and the sheet's ids' prefix ([`sheet_id_prefix`]): its
+/// [`super::review::marked_sheet`] (sheet `j` of the page; the page is then to be
+/// finished with [`super::fragments::splice`]), or its
+/// [`super::review::filled_sheet`].
+pub fn booklet_sheets_page(v: &Views<'_>, qi: usize, part: Option<usize>, review: &Review<'_>) -> Page {
     let q = &v.site.quarters[qi];
     let Some(pi) = part else {
         let title = v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter));
         let all: Vec<usize> = (0..q.teams.len()).collect();
-        return sheets_page(v, qi, urls::quarter_print(q.quarter), title, &all, reviews);
+        return sheets_page(v, qi, urls::quarter_print(q.quarter), title, &all, review);
     };
     let part = booklet_parts(v, qi).swap_remove(pi);
     let title = v.t.format(
         "print_booklet_part_title",
         &[("quarter", &v.fmt.quarter(q.quarter)), ("unit", &part_label(v, &part))],
     );
-    let mut page = sheets_page(v, qi, part.path(q.quarter), title, &part.teams, reviews);
+    let mut page = sheets_page(v, qi, part.path(q.quarter), title, &part.teams, review);
     page.data.insert("booklet_url", &urls::quarter_print(q.quarter));
     page
 }
@@ -141,24 +142,22 @@ fn part_label(v: &Views<'_>, p: &BookletPart) -> String {
     )
 }
 
-/// A booklet page at `path` holding the sheets of the quarter's teams `teams`, made
-/// from their `reviews` in that order.
-fn sheets_page(
-    v: &Views<'_>,
-    qi: usize,
-    path: String,
-    title: String,
-    teams: &[usize],
-    reviews: &[tera::Value],
-) -> Page {
+/// A booklet page's sheet `j` for a page whose way to the root and ids' prefix are
+/// given ([`booklet_sheets_page`]).
+pub type Review<'a> = dyn Fn(usize, &str, &str) -> tera::Value + Sync + 'a;
+
+/// A booklet page at `path` holding the sheets of the quarter's teams `teams`, each
+/// made by `review`.
+fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[usize], review: &Review<'_>) -> Page {
     let q = &v.site.quarters[qi];
-    debug_assert_eq!(teams.len(), reviews.len());
-    // Each sheet as `{review, idp}`: the review's value is shared, not converted again.
-    let sheets: Vec<tera::Value> = (teams.iter().zip(reviews))
-        .map(|(&ti, review)| {
+    let root = urls::root_of(&path);
+    // Each sheet as `{review, idp}`.
+    let sheets: Vec<tera::Value> = (teams.iter().enumerate())
+        .map(|(j, &ti)| {
+            let idp = sheet_id_prefix(&q.teams[ti].team);
             let mut sheet = tera::Map::default();
-            sheet.insert("review".into(), review.clone());
-            sheet.insert("idp".into(), sheet_id_prefix(&q.teams[ti].team).into());
+            sheet.insert("review".into(), review(j, &root, &idp));
+            sheet.insert("idp".into(), idp.into());
             tera::Value::from(sheet)
         })
         .collect();

@@ -82,6 +82,82 @@ pub fn splice(html: &[u8], mut write: impl FnMut(usize, Fragment, &mut Vec<u8>))
     out
 }
 
+/// Whether `templates` (every template's source) show the fragments only whole:
+/// each `svg`, `narrow` or `html` field is only printed (`{{ x.svg }}`, or with
+/// `| safe`), never read by a filter, a test, a condition or `set`, nor the views
+/// holding them dumped (`json_encode`). Only then are the fragments spliced in: a
+/// template that measured or cut a marker would write another page than with the
+/// fragment itself (such a theme gets the fragments in its views, as before).
+pub fn shown_whole<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
+    templates.into_iter().all(|source| {
+        let mut rest = source;
+        while let Some(at) = rest.find(['{']) {
+            rest = &rest[at + 1..];
+            let (print, end) = match rest.as_bytes().first() {
+                Some(b'{') => (true, "}}"),
+                Some(b'%') => (false, "%}"),
+                _ => continue,
+            };
+            let Some(len) = rest.find(end) else { return true };
+            if !tag_shows_whole(&rest[1..len], print) {
+                return false;
+            }
+            rest = &rest[len..];
+        }
+        true
+    })
+}
+
+/// [`shown_whole`] for the inside of one tag (`print`: a `{{ }}` one).
+fn tag_shows_whole(tag: &str, print: bool) -> bool {
+    if tag.contains("json_encode") {
+        return false;
+    }
+    // Field names in string literals (template names such as "chart.html", or
+    // `x["svg"]`) are read with the literal's quotes, so `["svg"]` counts.
+    let mut code = String::with_capacity(tag.len());
+    let mut quote = None;
+    for c in tag.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => code.push(c),
+        }
+    }
+    if [
+        "[\"svg\"]",
+        "[\"narrow\"]",
+        "[\"html\"]",
+        "['svg']",
+        "['narrow']",
+        "['html']",
+    ]
+    .iter()
+    .any(|k| tag.contains(k))
+    {
+        return false;
+    }
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    for field in [".svg", ".narrow", ".html"] {
+        for (at, _) in code.match_indices(field) {
+            let after = &code[at + field.len()..];
+            if after.starts_with(ident) {
+                continue;
+            }
+            let after = after.trim_start();
+            let after = after
+                .strip_prefix('|')
+                .map_or(after, |f| f.trim_start().strip_prefix("safe").unwrap_or(f));
+            let end = after.trim_start().trim_start_matches('-').trim();
+            if !print || !end.is_empty() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// A marker's sheet number, fragment and length after the needle.
 fn parse_marker(rest: &[u8]) -> Option<(usize, Fragment, usize)> {
     let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -149,6 +225,34 @@ mod tests {
         let out = spliced(&html);
         assert!(!out.contains(needle()), "{out}");
         assert!(out.starts_with('a') && out.ends_with('c'), "{out}");
+    }
+
+    #[test]
+    fn the_default_theme_shows_the_fragments_whole() {
+        let templates = crate::render::theme::TEMPLATES.iter().map(|(_, text)| *text);
+        assert!(shown_whole(templates));
+    }
+
+    #[test]
+    fn a_template_reading_a_fragment_keeps_the_fragments_in_the_views() {
+        for whole in [
+            "{{ chart.svg | safe }}{{ chart.narrow|safe-}}",
+            "{{ review.retro.html }}",
+            "{% include \"chart.html\" %}<a href=\"x.html#a\">{{ t.svg_note }}</a>",
+        ] {
+            assert!(shown_whole([whole]), "{whole}");
+        }
+        for read in [
+            "{{ chart.svg | length }}",
+            "{{ review.retro.html | safe | striptags }}",
+            "{% if review.retro.html %}x{% endif %}",
+            "{% set s = chart.narrow %}{{ s }}",
+            "{{ review | json_encode }}",
+            "{{ chart[\"svg\"] | safe }}",
+            "{{ chart.svg == \"\" }}",
+        ] {
+            assert!(!shown_whole(["{{ a }}", read]), "{read}");
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ use super::theme::Theme;
 use super::views::{LearningView, TeamQuarterView, Views};
 use crate::files::{OutputFile, Sink, SinkError};
 
+pub use self::fragments::shown_whole as fragments_shown_whole;
 pub use self::learnings::{LEARNINGS_PER_PAGE, TAG_CLOUD_SIZE};
 pub use self::page::PageError;
 pub use self::review::{related_learnings, render_review};
@@ -190,7 +191,8 @@ fn write_page(
 
 /// [`write_page`] for a page of sheets ([`review::marked_sheet`]): their fragments
 /// are spliced in after rendering by `fill` (sheet number, fragment, the page's way
-/// to the site root, where to append it).
+/// to the site root, where to append it), unless the theme reads them
+/// ([`Theme::splices_fragments`]: the sheets are then [`review::filled_sheet`]).
 fn write_spliced(
     views: &Views<'_>,
     theme: &Theme,
@@ -199,6 +201,9 @@ fn write_spliced(
     source: Option<String>,
     fill: impl Fn(usize, fragments::Fragment, &str, &mut Vec<u8>),
 ) -> Result<String, PageError> {
+    if !theme.splices_fragments {
+        return write_page(views, theme, sink, page, source);
+    }
     let root = super::urls::root_of(&page.path);
     let mut file = finish_page(views, theme, page)?;
     file.bytes = crate::timings::measure("splice", || {
@@ -308,10 +313,18 @@ impl Planner<'_, '_> {
             .collect::<Result<_, PageError>>()?;
         // Each sheet's view, its fragments as markers, as a Tera value: shared by its
         // review page and the booklet page (the value's contents are not copied).
+        let splices = theme.splices_fragments;
         let reviews: Vec<(TeamQuarterView, tera::Value)> = (teams.par_iter().zip(&parts).enumerate())
             .map(|(j, (&ti, parts))| {
                 crate::timings::measure(label, || {
-                    let view = review::marked_sheet(v.team_quarters[qi][ti].clone(), parts, j);
+                    let view = v.team_quarters[qi][ti].clone();
+                    let view = match splices {
+                        true => review::marked_sheet(view, parts, j),
+                        false => {
+                            let root = super::urls::root_of(&view.url);
+                            review::filled_sheet(view, parts, &root, "")
+                        }
+                    };
                     let value = tera::Value::from_serializable(&view);
                     (view, value)
                 })
@@ -329,8 +342,14 @@ impl Planner<'_, '_> {
                 })
             })
             .collect::<Result<Vec<String>, PageError>>()?;
-        let values: Vec<tera::Value> = reviews.into_iter().map(|(_, value)| value).collect();
-        let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &values));
+        let review = |j: usize, root: &str, idp: &str| match splices {
+            true => reviews[j].1.clone(),
+            false => {
+                let view = v.team_quarters[qi][teams[j]].clone();
+                tera::Value::from_serializable(&review::filled_sheet(view, &parts[j], root, idp))
+            }
+        };
+        let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &review));
         let q = &v.site.quarters[qi];
         let prefixes: Vec<String> = (teams.iter())
             .map(|&ti| booklet::sheet_id_prefix(&q.teams[ti].team))

@@ -38,18 +38,24 @@ pub fn render_review(
     related: &[&LearningView],
 ) -> Result<OutputFile, PageError> {
     let parts = sheet_parts(views, qi, ti);
-    let view = marked_sheet(view, &parts, 0);
+    let root = root_of(&view.url);
+    let view = match theme.splices_fragments {
+        true => marked_sheet(view, &parts, 0),
+        false => filled_sheet(view, &parts, &root, ""),
+    };
     let value = tera::Value::from_serializable(&view);
     let page = review_page(views, qi, ti, &view, value, related.to_vec());
-    let root = root_of(&page.path);
     let mut file = finish_page(views, theme, page)?;
-    file.bytes = splice(&file.bytes, |_, f, out| parts.write_fragment(f, "", &root, out));
+    if theme.splices_fragments {
+        file.bytes = splice(&file.bytes, |_, f, out| parts.write_fragment(f, "", &root, out));
+    }
     Ok(file)
 }
 
 /// A team-quarter's review page, showing its sheet: `view` is [`marked_sheet`]
-/// (sheet 0 of the page) and `review` is it as a Tera value; the page is to be
-/// finished with [`splice`] from the sheet's parts, its ids without a prefix.
+/// (sheet 0 of the page; the page is to be finished with [`splice`] from the
+/// sheet's parts, its ids without a prefix) or [`filled_sheet`], and `review` is it
+/// as a Tera value.
 pub fn review_page(
     v: &Views<'_>,
     qi: usize,
@@ -108,6 +114,22 @@ pub fn marked_sheet(mut view: TeamQuarterView, parts: &SheetParts, sheet: usize)
     }
     if let (Some(_), Some(rv)) = (&parts.body, view.retro.as_mut()) {
         rv.html = marker(sheet, Fragment::Retro);
+    }
+    view
+}
+
+/// [`marked_sheet`] with the fragments themselves, for a theme whose templates read
+/// them ([`Theme::splices_fragments`]): as a page whose way to the site root is
+/// `root` shows them, every id with `id_prefix` in front.
+pub fn filled_sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefix: &str) -> TeamQuarterView {
+    let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
+    for (kr, drawing) in view_krs.zip(&parts.charts) {
+        kr.chart = drawing
+            .as_ref()
+            .map(|(anchor, d)| d.chart(&views::kr_chart_id(id_prefix, anchor)));
+    }
+    if let (Some(body), Some(rv)) = (&parts.body, view.retro.as_mut()) {
+        rv.html = body.finish(id_prefix, root);
     }
     view
 }
