@@ -85,7 +85,7 @@ pub fn splice(html: &[u8], mut write: impl FnMut(usize, Fragment, &mut Vec<u8>))
 /// Whether `templates` (every template's source) show the fragments only whole:
 /// each `svg`, `narrow` or `html` field is only printed (`{{ x.svg }}`, or with
 /// `| safe`), never read by a filter, a test, a condition or `set`, nor the views
-/// holding them dumped (`json_encode`). Only then are the fragments spliced in: a
+/// holding them dumped (`json_encode`), and no filter block (`{% filter %}`) anywhere. Only then are the fragments spliced in: a
 /// template that measured or cut a marker would write another page than with the
 /// fragment itself (such a theme gets the fragments in its views, as before).
 pub fn shown_whole<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
@@ -110,7 +110,9 @@ pub fn shown_whole<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
 
 /// [`shown_whole`] for the inside of one tag (`print`: a `{{ }}` one).
 fn tag_shows_whole(tag: &str, print: bool) -> bool {
-    if tag.contains("json_encode") {
+    // A filter block (`{% filter upper %}`) would change the markers it holds.
+    let block_filter = !print && tag.trim_start_matches('-').trim_start().starts_with("filter");
+    if block_filter || tag.contains("json_encode") {
         return false;
     }
     // Field names in string literals (template names such as "chart.html", or
@@ -250,6 +252,7 @@ mod tests {
             "{{ review | json_encode }}",
             "{{ chart[\"svg\"] | safe }}",
             "{{ chart.svg == \"\" }}",
+            "{%- filter upper %}{{ chart.svg | safe }}{% endfilter %}",
         ] {
             assert!(!shown_whole(["{{ a }}", read]), "{read}");
         }
