@@ -51,25 +51,29 @@ pub fn splice(html: &[u8], mut write: impl FnMut(usize, Fragment, &mut Vec<u8>))
     let mut out = Vec::with_capacity(html.len() * 2);
     let mut at = 0;
     for hit in memchr::memmem::find_iter(html, needle) {
+        // Markers do not overlap, so a hit never lies in one already read; should
+        // one, it is skipped rather than read twice.
         if hit < at {
-            continue; // inside a marker already read (cannot happen: the needle does not overlap itself)
+            continue;
         }
-        let (open, close): (&[u8], &[u8]) = match html[..hit].ends_with(b"&lt;") {
-            true => (b"&lt;", b"&gt;"),
-            false => (b"<", b">"),
+        let before = &html[at..hit];
+        let (start, close, escaped): (usize, &[u8], bool) = if before.ends_with(b"&lt;") {
+            (hit - 4, b"&gt;", true)
+        } else if before.ends_with(b"<") {
+            (hit - 1, b">", false)
+        } else {
+            (hit, b"", false)
         };
-        let start = hit.saturating_sub(open.len() * usize::from(html[..hit].ends_with(open)));
-        let rest = &html[hit + needle.len()..];
-        let parsed = parse_marker(rest);
         out.extend_from_slice(&html[at..start]);
-        match parsed {
-            Some((sheet, f, len)) if rest[len..].starts_with(close) && start < hit => {
-                if open == b"<" {
-                    write(sheet, f, &mut out);
-                } else {
+        let rest = &html[hit + needle.len()..];
+        match parse_marker(rest) {
+            Some((sheet, f, len)) if start < hit && rest[len..].starts_with(close) => {
+                if escaped {
                     let mut raw = Vec::new();
                     write(sheet, f, &mut raw);
                     let _ = tera::escape_html(&String::from_utf8_lossy(&raw), &mut out);
+                } else {
+                    write(sheet, f, &mut out);
                 }
                 at = hit + needle.len() + len + close.len();
             }
@@ -85,9 +89,10 @@ pub fn splice(html: &[u8], mut write: impl FnMut(usize, Fragment, &mut Vec<u8>))
 /// Whether `templates` (every template's source) show the fragments only whole:
 /// each `svg`, `narrow` or `html` field is only printed (`{{ x.svg }}`, or with
 /// `| safe`), never read by a filter, a test, a condition or `set`, nor the views
-/// holding them dumped (`json_encode`), and no filter block (`{% filter %}`) anywhere. Only then are the fragments spliced in: a
-/// template that measured or cut a marker would write another page than with the
-/// fragment itself (such a theme gets the fragments in its views, as before).
+/// holding them dumped (`json_encode`), and no filter block (`{% filter %}`)
+/// anywhere. Only then are the fragments spliced in: a template that measured or
+/// cut a marker would write another page than with the fragment itself (such a
+/// theme gets the fragments in its views, as before).
 pub fn shown_whole<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
     templates.into_iter().all(|source| {
         let mut rest = source;
@@ -269,5 +274,8 @@ mod tests {
         assert_ne!(one, two);
         assert_eq!(needle().len(), "okrsitefragment".len() + 32 + 1);
         assert!(!needle().contains(crate::render::markdown::root_marker()));
+        // A marker written in content without the build's random part stays text.
+        let forged = "<p><okrsitefragment0123456789abcdef0123456789abcdef:0r0></p>";
+        assert_eq!(spliced(forged), forged);
     }
 }
