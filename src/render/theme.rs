@@ -173,6 +173,10 @@ pub struct Theme {
     /// and texts with placeholders into words with the function `tr`
     /// ([`Strings::tera_function`]).
     pub strings_value: tera::Value,
+    /// Whether the templates show the sheets' big fragments (KR charts' SVGs, the
+    /// retrospective's HTML) only whole, so they are spliced into the rendered pages
+    /// rather than passed through Tera ([`crate::render::pages::fragments_shown_whole`]).
+    pub splices_fragments: bool,
 }
 
 /// The UI strings of a language.
@@ -239,6 +243,7 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
         Ok(Theme {
             tera,
             assets,
+            splices_fragments: crate::render::pages::fragments_shown_whole(sources.iter().map(|(_, t)| t.as_str())),
             strings_value: strings.to_value(),
             strings,
         })

@@ -190,3 +190,72 @@ fn english_sites_expect_the_english_sections() {
         assert_reported(&err, "product.md:14:1", &format!("missing review section `{s}`"), "en");
     }
 }
+
+/// Every output file under `out` as text (the HTML pages and the rest).
+fn texts(out: &Path) -> Vec<(std::path::PathBuf, String)> {
+    (walkdir::WalkDir::new(out).into_iter().map(|e| e.unwrap()))
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| Some((e.path().to_path_buf(), std::fs::read_to_string(e.path()).ok()?)))
+        .collect()
+}
+
+#[test]
+fn a_theme_showing_a_chart_twice_or_escaped_gets_it_each_time_and_no_marker() {
+    let site = site(None);
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    // The wide SVG twice, the narrow one escaped, the retrospective not at all.
+    std::fs::write(
+        site.path().join("templates/chart.html"),
+        "<figure>{{ chart.svg | safe }}{{chart.svg|safe}}<pre>{{ chart.narrow }}</pre></figure>",
+    )
+    .unwrap();
+    let original = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/review-sheet.html"));
+    std::fs::write(
+        site.path().join("templates/review-sheet.html"),
+        original.replace("{{ review.retro.html | safe }}", "<p>no body</p>"),
+    )
+    .unwrap();
+    let out = build(site.path());
+    let mut charts = 0;
+    for (path, text) in texts(&out) {
+        assert!(
+            !text.contains("okrsitefragment"),
+            "{}: a marker is left",
+            path.display()
+        );
+        let wide = text.matches("class=\"chart kr-chart chart-wide\"").count();
+        let narrow = text
+            .matches("&lt;svg xmlns=&quot;http://www.w3.org/2000/svg&quot;")
+            .count();
+        assert_eq!(wide % 2, 0, "{}: each wide chart twice", path.display());
+        if text.contains("review-sheet") || wide > 0 {
+            assert!(wide / 2 <= narrow, "{}: {wide} wide, {narrow} narrow", path.display());
+        }
+        charts += wide;
+    }
+    assert!(charts > 0, "the fixture's review pages have KR charts");
+}
+
+#[test]
+fn a_theme_reading_a_fragment_reads_the_fragment_itself() {
+    let site = site(None);
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    // What the template reads of the SVG is the SVG's own: its length.
+    std::fs::write(
+        site.path().join("templates/chart.html"),
+        "<figure>{{ chart.svg | safe }}<i>{{ chart.svg | length }}</i></figure>",
+    )
+    .unwrap();
+    let out = build(site.path());
+    let mut checked = 0;
+    for (path, text) in texts(&out) {
+        for (at, _) in text.match_indices("<figure><svg") {
+            let figure = &text[at + "<figure>".len()..];
+            let end = figure.find("</svg><i>").unwrap() + "</svg>".len();
+            let length: usize = figure[end + 3..].split('<').next().unwrap().parse().unwrap();
+            assert_eq!(length, figure[..end].chars().count(), "{}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the fixture has charts");
+}

@@ -9,7 +9,7 @@ use super::labels::{Layout, Rect, Spot};
 use super::score::pixel;
 use super::{
     BLUE, Chart, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, Plot, Size, VERMILLION, dashed, day, draw, e,
-    finish_pair, place, value_range,
+    finish_pair, place, value_range, write_finished, write_narrow,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
 use crate::model::{Checkin, Direction, Light, Thresholds, Unit};
@@ -84,6 +84,31 @@ impl KrDrawing {
             svg,
             narrow,
             ..self.rest.clone()
+        }
+    }
+
+    /// The chart with `svg` and `narrow` standing for its SVGs ([`KrDrawing::write_svg`]).
+    pub fn chart_standing_in(&self, svg: String, narrow: String) -> Chart {
+        Chart {
+            svg,
+            narrow,
+            ..self.rest.clone()
+        }
+    }
+
+    /// Appends the chart's wide SVG (`narrow` false) or its narrow one, as
+    /// [`KrDrawing::chart`] writes them with ids starting with `id`.
+    pub fn write_svg(&self, id: &str, narrow: bool, out: &mut Vec<u8>) {
+        match narrow {
+            false => write_finished(
+                &self.wide,
+                id,
+                "kr-chart chart-wide",
+                &self.title,
+                &self.rest.summary,
+                out,
+            ),
+            true => write_narrow(&self.narrow, id, "kr-chart", out),
         }
     }
 }

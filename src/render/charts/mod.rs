@@ -364,8 +364,15 @@ pub struct Drawn {
 /// Wraps a drawn chart as an accessible inline chart: no fixed size (viewBox only),
 /// `role="img"` with `<title>` and `<desc>`, the font and ink set once on the root.
 pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(drawn.body.len() + title.len() + desc.len() + 420);
+    let mut out = Vec::with_capacity(drawn.body.len() + title.len() + desc.len() + 420);
+    write_finished(drawn, id, class, title, desc, &mut out);
+    // Only `str`s were written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`finish`], appended to `out`.
+pub fn write_finished(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str, out: &mut Vec<u8>) {
+    use std::io::Write;
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart {class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
@@ -374,26 +381,31 @@ pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> 
         esc(title),
         esc(desc)
     );
-    out.push_str(&drawn.body);
-    out.push_str("</svg>");
-    out
+    out.extend_from_slice(drawn.body.as_bytes());
+    out.extend_from_slice(b"</svg>");
 }
 
 /// The wide and the narrow drawing of a chart (`class` gets `chart-wide` and
 /// `chart-narrow`). The narrow one is labelled by the wide one's title and
 /// description (`aria-labelledby` may name hidden elements), so they are written once.
 pub fn finish_pair(wide: &Drawn, narrow: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> (String, String) {
-    use std::fmt::Write;
     let wide = finish(wide, id, &format!("{class} chart-wide"), title, desc);
-    let mut out = String::with_capacity(narrow.body.len() + 400);
+    let mut out = Vec::with_capacity(narrow.body.len() + 400);
+    write_narrow(narrow, id, class, &mut out);
+    // Only `str`s were written.
+    (wide, String::from_utf8(out).unwrap_or_default())
+}
+
+/// The narrow drawing of [`finish_pair`], appended to `out`.
+pub fn write_narrow(narrow: &Drawn, id: &str, class: &str, out: &mut Vec<u8>) {
+    use std::io::Write;
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart {class} chart-narrow\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\">",
         narrow.width, narrow.height,
     );
-    out.push_str(&narrow.body);
-    out.push_str("</svg>");
-    (wide, out)
+    out.extend_from_slice(narrow.body.as_bytes());
+    out.extend_from_slice(b"</svg>");
 }
 
 pub fn esc(s: &str) -> String {

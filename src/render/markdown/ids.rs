@@ -40,7 +40,7 @@ pub fn root_marker() -> &'static str {
 }
 
 /// 128 random bits as 32 hex digits.
-fn random_hex() -> String {
+pub fn random_hex() -> String {
     use std::hash::{BuildHasher, RandomState};
     let (a, b) = (RandomState::new().hash_one(1u8), RandomState::new().hash_one(2u8));
     format!("{a:016x}{b:016x}")

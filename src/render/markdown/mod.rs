@@ -19,8 +19,8 @@ use pulldown_cmark::{CowStr, Event, Parser, TagEnd};
 
 use crate::content::learnings::markdown_options;
 pub use crate::content::placeholders::Fill;
-pub use ids::root_marker;
 use ids::{HeadingIds, id_marker, mark_own_ids, settle_ids};
+pub use ids::{random_hex, root_marker};
 use japanese::JapanesePass;
 use learnings::LearningPass;
 use limits::NestingCap;

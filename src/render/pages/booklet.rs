@@ -8,16 +8,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::page::Page;
-use super::review::{SheetParts, sheet};
-use crate::render::urls::{self, root_of};
-use crate::render::views::{TeamQuarterView, Views};
-
-/// One team's sheet in the booklet, and what its ids start with.
-#[derive(Serialize)]
-struct Sheet {
-    review: TeamQuarterView,
-    idp: String,
-}
+use crate::render::urls;
+use crate::render::views::Views;
 
 /// The most sheets one booklet page holds (about 2.5 MB of HTML at 100 KB a sheet).
 pub const BOOKLET_SHEETS: usize = 25;
@@ -90,21 +82,25 @@ pub fn booklet_teams(v: &Views<'_>, qi: usize, part: Option<usize>) -> Vec<usize
 }
 
 /// The page of quarter `qi`'s booklet that holds the sheets of [`booklet_teams`]
-/// (the same `part`), made from their `parts` in that order: `print.html` or a part
-/// of a split booklet.
-pub fn booklet_sheets_page(v: &Views<'_>, qi: usize, part: Option<usize>, parts: &[SheetParts]) -> Page {
+/// (the same `part`): `print.html` or a part of a split booklet. `review` gives the
+/// `j`th team's sheet as a Tera value, for a page whose way to the site root is
+/// `root` and the sheet's ids' prefix ([`sheet_id_prefix`]): its
+/// [`super::review::marked_sheet`] (sheet `j` of the page; the page is then to be
+/// finished with [`super::fragments::splice`]), or its
+/// [`super::review::filled_sheet`].
+pub fn booklet_sheets_page(v: &Views<'_>, qi: usize, part: Option<usize>, review: &Review<'_>) -> Page {
     let q = &v.site.quarters[qi];
     let Some(pi) = part else {
         let title = v.t.fill("print_booklet_title", "quarter", &v.fmt.quarter(q.quarter));
         let all: Vec<usize> = (0..q.teams.len()).collect();
-        return sheets_page(v, qi, urls::quarter_print(q.quarter), title, &all, parts);
+        return sheets_page(v, qi, urls::quarter_print(q.quarter), title, &all, review);
     };
     let part = booklet_parts(v, qi).swap_remove(pi);
     let title = v.t.format(
         "print_booklet_part_title",
         &[("quarter", &v.fmt.quarter(q.quarter)), ("unit", &part_label(v, &part))],
     );
-    let mut page = sheets_page(v, qi, part.path(q.quarter), title, &part.teams, parts);
+    let mut page = sheets_page(v, qi, part.path(q.quarter), title, &part.teams, review);
     page.data.insert("booklet_url", &urls::quarter_print(q.quarter));
     page
 }
@@ -146,25 +142,28 @@ fn part_label(v: &Views<'_>, p: &BookletPart) -> String {
     )
 }
 
-/// A booklet page at `path` holding the sheets of the quarter's teams `teams`, made
-/// from their `parts` in that order.
-fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[usize], parts: &[SheetParts]) -> Page {
+/// A booklet page's sheet `j` for a page whose way to the root and ids' prefix are
+/// given ([`booklet_sheets_page`]).
+pub type Review<'a> = dyn Fn(usize, &str, &str) -> tera::Value + Sync + 'a;
+
+/// A booklet page at `path` holding the sheets of the quarter's teams `teams`, each
+/// made by `review`.
+fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[usize], review: &Review<'_>) -> Page {
     let q = &v.site.quarters[qi];
-    let root = root_of(&path);
-    debug_assert_eq!(teams.len(), parts.len());
-    let sheets: Vec<Sheet> = (teams.iter().zip(parts))
-        .map(|(&ti, parts)| {
-            let view = &v.team_quarters[qi][ti];
+    let root = urls::root_of(&path);
+    // Each sheet as `{review, idp}`.
+    let sheets: Vec<tera::Value> = (teams.iter().enumerate())
+        .map(|(j, &ti)| {
             let idp = sheet_id_prefix(&q.teams[ti].team);
-            Sheet {
-                review: sheet(view.clone(), parts, &root, &idp),
-                idp,
-            }
+            let mut sheet = tera::Map::default();
+            sheet.insert("review".into(), review(j, &root, &idp));
+            sheet.insert("idp".into(), idp.into());
+            tera::Value::from(sheet)
         })
         .collect();
     let mut data = Context::new();
     data.insert("quarter", &crate::render::views::quarter_ref(&v.fmt, v.t, q));
-    data.insert("sheets", &sheets);
+    data.insert_value("sheets", tera::Value::from(sheets));
     // The booklet's sheets go without the objective scores chart: the sheet's own
     // list of objectives is what prints.
     data.insert("overview", &None::<()>);
@@ -180,7 +179,7 @@ fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[u
 
 /// What every id of a team's sheet starts with: the team's id and a `.`, which no
 /// id (a slug) holds, so no two sheets' ids can meet.
-fn sheet_id_prefix(team: &str) -> String {
+pub fn sheet_id_prefix(team: &str) -> String {
     format!("{team}.")
 }
 

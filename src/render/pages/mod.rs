@@ -5,6 +5,7 @@
 
 mod booklet;
 mod dashboard;
+mod fragments;
 mod learnings;
 mod metric;
 mod page;
@@ -22,9 +23,10 @@ use rayon::prelude::*;
 use self::page::{Page, finish_page};
 use self::tags::TagCount;
 use super::theme::Theme;
-use super::views::{LearningView, Views};
+use super::views::{LearningView, TeamQuarterView, Views};
 use crate::files::{OutputFile, Sink, SinkError};
 
+pub use self::fragments::shown_whole as fragments_shown_whole;
 pub use self::learnings::{LEARNINGS_PER_PAGE, TAG_CLOUD_SIZE};
 pub use self::page::PageError;
 pub use self::review::{related_learnings, render_review};
@@ -215,6 +217,34 @@ fn write_page(
     source: Option<String>,
 ) -> Result<String, PageError> {
     let file = finish_page(views, theme, page)?;
+    put_page(sink, file, source)
+}
+
+/// [`write_page`] for a page of sheets ([`review::marked_sheet`]): their fragments
+/// are spliced in after rendering by `fill` (sheet number, fragment, the page's way
+/// to the site root, where to append it), unless the theme reads them
+/// ([`Theme::splices_fragments`]: the sheets are then [`review::filled_sheet`]).
+fn write_spliced(
+    views: &Views<'_>,
+    theme: &Theme,
+    sink: &dyn Sink,
+    page: Page,
+    source: Option<String>,
+    fill: impl Fn(usize, fragments::Fragment, &str, &mut Vec<u8>),
+) -> Result<String, PageError> {
+    if !theme.splices_fragments {
+        return write_page(views, theme, sink, page, source);
+    }
+    let root = super::urls::root_of(&page.path);
+    let mut file = finish_page(views, theme, page)?;
+    file.bytes = crate::timings::measure("splice", || {
+        fragments::splice(&file.bytes, |sheet, f, out| fill(sheet, f, &root, out))
+    });
+    put_page(sink, file, source)
+}
+
+/// Puts a rendered page into `sink` ([`write_page`]).
+fn put_page(sink: &dyn Sink, file: OutputFile, source: Option<String>) -> Result<String, PageError> {
     let path = file.path.clone();
     crate::timings::measure("write pages", || sink.put(file)).map_err(|e| match (source, e) {
         (Some(source), SinkError::Write(e)) => {
@@ -266,12 +296,8 @@ impl Planner<'_, '_> {
             Plan::Quarter(qi) => quarter::quarter_page(v, qi),
             Plan::QuarterAtRisk(qi) => quarter_lists::at_risk_page(v, qi),
             Plan::QuarterAlignment(qi) => quarter_lists::alignment_page(v, qi),
-            Plan::Sheets { qi, part, teams } => {
-                // `render_planned` writes these with `write_sheets`, review pages too;
-                // planned alone, a sheets plan is its booklet page.
-                let parts: Vec<review::SheetParts> = (teams.iter()).map(|&ti| review::sheet_parts(v, qi, ti)).collect();
-                booklet::booklet_sheets_page(v, qi, part, &parts)
-            }
+            // Its pages are finished after rendering, from their sheets' parts.
+            Plan::Sheets { .. } => unreachable!("render_planned writes sheets plans with write_sheets"),
             Plan::BookletIndex(qi) => booklet::booklet_index_page(v, qi),
             Plan::Teams => team::teams_index(v),
             Plan::Team(i) => team::team_page(v, &site.teams[i]),
@@ -316,23 +342,54 @@ impl Planner<'_, '_> {
                 false => Ok(crate::timings::measure(label, || review::sheet_parts(v, qi, ti))),
             })
             .collect::<Result<_, PageError>>()?;
-        let mut paths = (teams.par_iter().zip(&parts))
-            .map(|(&ti, parts)| {
+        // Each sheet's view, its fragments as markers, as a Tera value: shared by its
+        // review page and the booklet page (the value's contents are not copied).
+        let splices = theme.splices_fragments;
+        let reviews: Vec<(TeamQuarterView, tera::Value)> = (teams.par_iter().zip(&parts).enumerate())
+            .map(|(j, (&ti, parts))| {
+                crate::timings::measure(label, || {
+                    let view = v.team_quarters[qi][ti].clone();
+                    let view = match splices {
+                        true => review::marked_sheet(view, parts, j),
+                        false => {
+                            let root = super::urls::root_of(&view.url);
+                            review::filled_sheet(view, parts, &root, "")
+                        }
+                    };
+                    let value = tera::Value::from_serializable(&view);
+                    (view, value)
+                })
+            })
+            .collect();
+        let mut paths = (teams.par_iter().zip(&parts).zip(&reviews).enumerate())
+            .map(|(j, ((&ti, parts), (view, value)))| {
                 let page = crate::timings::measure(label, || {
-                    review::review_page(
-                        v,
-                        qi,
-                        ti,
-                        v.team_quarters[qi][ti].clone(),
-                        self.related_to(qi, ti),
-                        parts,
-                    )
+                    review::review_page(v, qi, ti, view, value.clone(), self.related_to(qi, ti))
                 });
-                write_page(v, theme, sink, page, Some(self.review_source(qi, ti)))
+                let source = Some(self.review_source(qi, ti));
+                write_spliced(v, theme, sink, page, source, |sheet, f, root, out| {
+                    debug_assert_eq!(sheet, j);
+                    parts.write_fragment(f, "", root, out)
+                })
             })
             .collect::<Result<Vec<String>, PageError>>()?;
-        let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &parts));
-        paths.push(write_page(v, theme, sink, page, None)?);
+        let review = |j: usize, root: &str, idp: &str| match splices {
+            true => reviews[j].1.clone(),
+            false => {
+                let view = v.team_quarters[qi][teams[j]].clone();
+                tera::Value::from_serializable(&review::filled_sheet(view, &parts[j], root, idp))
+            }
+        };
+        let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &review));
+        let q = &v.site.quarters[qi];
+        let prefixes: Vec<String> = (teams.iter())
+            .map(|&ti| booklet::sheet_id_prefix(&q.teams[ti].team))
+            .collect();
+        paths.push(write_spliced(v, theme, sink, page, None, |sheet, f, root, out| {
+            if let (Some(parts), Some(idp)) = (parts.get(sheet), prefixes.get(sheet)) {
+                parts.write_fragment(f, idp, root, out);
+            }
+        })?);
         Ok(paths)
     }
 

@@ -3,6 +3,7 @@
 
 use tera::Context;
 
+use super::fragments::{Fragment, marker, splice};
 use super::page::{Page, PageError, finish_page};
 use crate::files::OutputFile;
 use crate::insight::related::{LearningTerms, Related};
@@ -37,24 +38,37 @@ pub fn render_review(
     related: &[&LearningView],
 ) -> Result<OutputFile, PageError> {
     let parts = sheet_parts(views, qi, ti);
-    finish_page(views, theme, review_page(views, qi, ti, view, related.to_vec(), &parts))
+    let root = root_of(&view.url);
+    let view = match theme.splices_fragments {
+        true => marked_sheet(view, &parts, 0),
+        false => filled_sheet(view, &parts, &root, ""),
+    };
+    let value = tera::Value::from_serializable(&view);
+    let page = review_page(views, qi, ti, &view, value, related.to_vec());
+    let mut file = finish_page(views, theme, page)?;
+    if theme.splices_fragments {
+        file.bytes = splice(&file.bytes, |_, f, out| parts.write_fragment(f, "", &root, out));
+    }
+    Ok(file)
 }
 
-/// A team-quarter's review page, its sheet made from `parts` ([`sheet_parts`]).
+/// A team-quarter's review page, showing its sheet: `view` is [`marked_sheet`]
+/// (sheet 0 of the page; the page is to be finished with [`splice`] from the
+/// sheet's parts, its ids without a prefix) or [`filled_sheet`], and `review` is it
+/// as a Tera value.
 pub fn review_page(
     v: &Views<'_>,
     qi: usize,
     ti: usize,
-    view: TeamQuarterView,
+    view: &TeamQuarterView,
+    review: tera::Value,
     related: Vec<&LearningView>,
-    parts: &SheetParts,
 ) -> Page {
     let path = view.url.clone();
-    let view = sheet(view, parts, &root_of(&path), "");
     let title = format!("{} — {}", view.team.name, view.quarter.label);
-    let overview = objective_scores_chart(v, qi, ti, &view, &title);
+    let overview = objective_scores_chart(v, qi, ti, view, &title);
     let mut data = Context::new();
-    data.insert("review", &view);
+    data.insert_value("review", review);
     data.insert("overview", &overview);
     data.insert("related", &related);
     Page {
@@ -87,9 +101,27 @@ pub fn sheet_parts(v: &Views<'_>, qi: usize, ti: usize) -> SheetParts {
 }
 
 /// A team-quarter's view as its sheet (`review-sheet.html`) shows it: with its KR
-/// charts and its retrospective's body (from `parts`), on a page whose way to the
-/// site root is `root`, every id with `id_prefix` in front.
-pub fn sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefix: &str) -> TeamQuarterView {
+/// charts and its retrospective's body (from `parts`), each standing in as a marker
+/// for sheet `sheet` of the page ([`fragments::marker`]). The view does not depend
+/// on the page: [`splice`] puts the page's own in after rendering, from
+/// [`SheetParts::write_fragment`].
+pub fn marked_sheet(mut view: TeamQuarterView, parts: &SheetParts, sheet: usize) -> TeamQuarterView {
+    let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
+    for (k, (kr, drawing)) in view_krs.zip(&parts.charts).enumerate() {
+        kr.chart = drawing
+            .as_ref()
+            .map(|(_, d)| d.chart_standing_in(marker(sheet, Fragment::Wide(k)), marker(sheet, Fragment::Narrow(k))));
+    }
+    if let (Some(_), Some(rv)) = (&parts.body, view.retro.as_mut()) {
+        rv.html = marker(sheet, Fragment::Retro);
+    }
+    view
+}
+
+/// [`marked_sheet`] with the fragments themselves, for a theme whose templates read
+/// them ([`Theme::splices_fragments`]): as a page whose way to the site root is
+/// `root` shows them, every id with `id_prefix` in front.
+pub fn filled_sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefix: &str) -> TeamQuarterView {
     let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
     for (kr, drawing) in view_krs.zip(&parts.charts) {
         kr.chart = drawing
@@ -100,6 +132,26 @@ pub fn sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefi
         rv.html = body.finish(id_prefix, root);
     }
     view
+}
+
+impl SheetParts {
+    /// Appends fragment `f` of the sheet ([`marked_sheet`]) as a page whose way to the
+    /// site root is `root` shows it, every id with `id_prefix` in front.
+    pub fn write_fragment(&self, f: Fragment, id_prefix: &str, root: &str, out: &mut Vec<u8>) {
+        match f {
+            Fragment::Wide(k) | Fragment::Narrow(k) => {
+                if let Some(Some((anchor, d))) = self.charts.get(k) {
+                    let narrow = matches!(f, Fragment::Narrow(_));
+                    d.write_svg(&views::kr_chart_id(id_prefix, anchor), narrow, out);
+                }
+            }
+            Fragment::Retro => {
+                if let Some(body) = &self.body {
+                    out.extend_from_slice(body.finish(id_prefix, root).as_bytes());
+                }
+            }
+        }
+    }
 }
 
 /// The trend chart of each KR of the team-quarter measured from data (only review
