@@ -161,23 +161,14 @@ fn ink() -> (u8, u8, u8) {
 
 /// Writes a decimal integer.
 fn push_int(out: &mut String, value: i32) {
-    let mut buf = [0u8; 11];
-    let mut i = buf.len();
-    let mut n = value.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
     if value < 0 {
-        i -= 1;
-        buf[i] = b'-';
+        out.push('-');
     }
-    // Only ASCII digits and '-' were written.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    let mut buf = [0u8; 20];
+    out.push_str(crate::render::format::ascii_digits(
+        u64::from(value.unsigned_abs()),
+        &mut buf,
+    ));
 }
 
 /// Escapes text as plotters' SVG backend does (`'` too, harmless and kept for parity).
