@@ -109,7 +109,8 @@ pub(crate) fn date_written_otherwise(text: &str) -> Option<String> {
         .collect();
     let (y, m, d) = match parts.as_slice() {
         [y, m, d] => (*y, *m, *d),
-        [all] if all.len() == 8 => (&all[..4], &all[4..6], &all[6..]),
+        // Eight ASCII digits (eight bytes of other text may not split at 4 and 6).
+        [all] if all.len() == 8 && all.bytes().all(|b| b.is_ascii_digit()) => (&all[..4], &all[4..6], &all[6..]),
         _ => return None,
     };
     let digits = |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
@@ -133,6 +134,15 @@ mod tests {
         assert_eq!(date_written_otherwise("2025/02/30"), None);
         assert_eq!(date_written_otherwise("07/07/2025"), None);
         assert_eq!(date_written_otherwise("2025-07-07"), None);
+    }
+
+    /// Eight bytes that are not eight digits are no date, and are never cut inside a
+    /// character (two four-byte characters once panicked here: the fuzz test's find).
+    #[test]
+    fn eight_bytes_of_other_text_are_no_date() {
+        assert_eq!(date_written_otherwise("\u{50d52}\u{b5684}"), None);
+        assert_eq!(date_written_otherwise("2025年７日"), None);
+        assert_eq!(date_written_otherwise("abcdefgh"), None);
     }
 
     #[test]
