@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::labels::{self, Layout, Spot};
-use super::{DrawError, INK, Plot, Polyline, Root, e, place, ticks};
+use super::{Area, DrawError, INK, Polyline, Root, e, place, ticks};
 use crate::model::Unit;
 use crate::render::format::Formatter;
 
@@ -45,9 +45,9 @@ pub fn date_axis(
 }
 
 /// Whether `text` centred under `x` (data units) stays inside a chart `width` px wide.
-pub fn fits_under(chart: &Plot<'_, '_>, width: u32, px: f64, x: f64, text: &str) -> bool {
-    let (xs, _) = chart.plotting_area().get_pixel_range();
-    let at = f64::from(chart.backend_coord(&(x, 0.0)).0);
+pub fn fits_under(area: &Area<'_>, width: u32, px: f64, x: f64, text: &str) -> bool {
+    let (xs, _) = area.get_pixel_range();
+    let at = f64::from(area.map_coordinate(&(x, 0.0)).0);
     let half = labels::text_width(text, px) / 2.0;
     at >= f64::from(xs.start) && at <= f64::from(xs.end - 1) && at - half >= 0.0 && at + half <= f64::from(width)
 }
@@ -69,18 +69,12 @@ pub fn label_width(texts: &[(f64, String)], px: f64) -> u32 {
 /// The frame, a light grid at the ticks and the ticks' texts (x below the plot, y
 /// left of it), placed with `layout` so a text that would overlap another or leave
 /// the chart is left out.
-pub fn axes(
-    root: &Root<'_>,
-    chart: &Plot<'_, '_>,
-    layout: &mut Layout,
-    px: f64,
-    ticks: &Ticks,
-) -> Result<(), DrawError> {
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
+pub fn axes(root: &Root<'_>, area: &Area<'_>, layout: &mut Layout, px: f64, ticks: &Ticks) -> Result<(), DrawError> {
+    let (xs, ys) = area.get_pixel_range();
     let (x0, x1, y0, y1) = (xs.start, xs.end - 1, ys.start, ys.end - 1);
     let grid = INK.mix(0.12);
     for (y, text) in &ticks.y {
-        let py = chart.backend_coord(&(0.0, *y)).1;
+        let py = area.map_coordinate(&(0.0, *y)).1;
         if py < y0 || py > y1 {
             continue;
         }
@@ -89,7 +83,7 @@ pub fn axes(
         place(root, layout, text, px, &[spot])?;
     }
     for (x, text) in &ticks.x {
-        let px_x = chart.backend_coord(&(*x, 0.0)).0;
+        let px_x = area.map_coordinate(&(*x, 0.0)).0;
         if px_x < x0 || px_x > x1 {
             continue;
         }

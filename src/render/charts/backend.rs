@@ -25,7 +25,7 @@ use plotters_backend::{
     FontTransform,
 };
 
-use crate::render::format::push_trimmed;
+use crate::render::format::{fixed_digits, push_trimmed};
 
 /// Draws into a `String`: the body of an `<svg>` element (everything between its tags).
 pub struct CompactSvg<'a> {
@@ -96,17 +96,15 @@ impl<'a> CompactSvg<'a> {
             return self.str(name, "currentColor");
         }
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let (r, g, b) = rgb;
-        let digits = [
-            b'#',
-            HEX[usize::from(r >> 4)],
-            HEX[usize::from(r & 15)],
-            HEX[usize::from(g >> 4)],
-            HEX[usize::from(g & 15)],
-            HEX[usize::from(b >> 4)],
-            HEX[usize::from(b & 15)],
-        ];
-        self.str(name, std::str::from_utf8(&digits).unwrap_or_default());
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"#");
+        // Pushed a character at a time: no UTF-8 check of a stack buffer, no memcpy call.
+        for byte in [rgb.0, rgb.1, rgb.2] {
+            self.out.push(char::from(HEX[usize::from(byte >> 4)]));
+            self.out.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+        self.out.push('"');
     }
 
     /// `stroke`, with `stroke-dasharray` for a dash stand-in colour.
@@ -159,16 +157,42 @@ fn ink() -> (u8, u8, u8) {
     (super::INK.0, super::INK.1, super::INK.2)
 }
 
-/// Writes a decimal integer.
-fn push_int(out: &mut String, value: i32) {
+/// Writes a decimal integer. Charts write tens of thousands of coordinates of one to
+/// three digits: pushing the digits one by one is cheaper than a UTF-8 check of a
+/// digit buffer and a `memcpy` call for its few bytes.
+pub(super) fn push_int(out: &mut String, value: i32) {
     if value < 0 {
         out.push('-');
     }
-    let mut buf = [0u8; 20];
-    out.push_str(crate::render::format::ascii_digits(
-        u64::from(value.unsigned_abs()),
-        &mut buf,
-    ));
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    let mut n = value.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &buf[i..] {
+        out.push(char::from(digit));
+    }
+}
+
+/// Writes `v` as [`push_trimmed`] does with one decimal (a font size: `12`, `10.5`),
+/// through [`push_int`] for the usual positive sizes.
+fn push_tenths(out: &mut String, v: f64) {
+    match fixed_digits(v, 1) {
+        Some(tenths) if v > 0.0 && tenths < 1_000_000 => {
+            push_int(out, (tenths / 10) as i32);
+            if !tenths.is_multiple_of(10) {
+                out.push('.');
+                out.push(char::from(b'0' + (tenths % 10) as u8));
+            }
+        }
+        _ => push_trimmed(out, v, 1),
+    }
 }
 
 /// Escapes text as plotters' SVG backend does (`'` too, harmless and kept for parity).
@@ -418,7 +442,7 @@ impl CompactSvg<'_> {
         );
         // plotters sizes fonts in its own unit, 1.24 × the CSS size.
         self.out.push_str(" font-size=\"");
-        push_trimmed(self.out, look.size / 1.24, 1);
+        push_tenths(self.out, look.size / 1.24);
         self.out.push('"');
         self.opacity(color);
         self.fill(color);
@@ -446,6 +470,28 @@ mod tests {
             let mut s = String::new();
             CompactSvg::new(&mut s, (1, 1)).opacity(BackendColor { alpha, rgb: (0, 0, 0) });
             assert_eq!(s, format!(" opacity=\"{alpha}\""));
+        }
+    }
+
+    #[test]
+    fn font_sizes_are_written_as_push_trimmed_does() {
+        for v in [
+            12.0,
+            10.5,
+            15.0,
+            0.04,
+            0.05,
+            0.25,
+            9.96,
+            1e13,
+            -3.5,
+            0.0,
+            12.0 * 1.24 / 1.24,
+        ] {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            super::push_tenths(&mut fast, v);
+            crate::render::format::push_trimmed(&mut slow, v, 1);
+            assert_eq!(fast, slow, "{v}");
         }
     }
 

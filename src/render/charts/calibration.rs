@@ -103,7 +103,7 @@ fn draw_calibration(size: Size, dots: &[Dot], w: &Words<'_>) -> Drawn {
             .build_cartesian_2d(-0.02..1.02, -0.02..1.02)
             .map_err(e)?;
         let mut layout = Layout::new(size.width, size.height);
-        axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+        axes::axes(&root, chart.plotting_area(), &mut layout, px, &ticks)?;
         draw_band(&mut chart)?;
         draw_dots(&mut chart, dots)?;
         let (xs, ys) = chart.plotting_area().get_pixel_range();

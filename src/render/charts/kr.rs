@@ -6,10 +6,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{self, Ticks};
 use super::labels::{Layout, Rect, Spot};
-use super::score::pixel;
 use super::{
-    BLUE, Chart, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, Plot, Size, VERMILLION, dashed, day, draw, e,
-    finish_pair, place, value_range, write_finished, write_narrow,
+    Area, BLUE, Chart, DataPath, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, Size, VERMILLION, dashed, day, draw,
+    e, pixel, place, value_range, write_escaped, write_narrow,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
 use crate::model::{Checkin, Direction, Light, Thresholds, Unit};
@@ -64,7 +63,9 @@ pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
 pub struct KrDrawing {
     wide: Drawn,
     narrow: Drawn,
+    /// The title and the summary escaped, once for every page that shows the chart.
     title: String,
+    summary: String,
     /// The chart but its SVGs ([`KrDrawing::chart`] writes them).
     rest: Chart,
 }
@@ -72,14 +73,10 @@ pub struct KrDrawing {
 impl KrDrawing {
     /// The chart, its SVGs' element ids starting with `id` (unique on the page).
     pub fn chart(&self, id: &str) -> Chart {
-        let (svg, narrow) = finish_pair(
-            &self.wide,
-            &self.narrow,
-            id,
-            "kr-chart",
-            &self.title,
-            &self.rest.summary,
-        );
+        let mut svg = String::with_capacity(self.wide.body.len() + self.title.len() + self.summary.len() + 420);
+        let mut narrow = String::with_capacity(self.narrow.body.len() + 400);
+        write_escaped(&self.wide, id, WIDE_CLASS, (&self.title, &self.summary), &mut svg);
+        write_narrow(&self.narrow, id, CLASS, &mut narrow);
         Chart {
             svg,
             narrow,
@@ -100,17 +97,35 @@ impl KrDrawing {
     /// [`KrDrawing::chart`] writes them with ids starting with `id`.
     pub fn write_svg(&self, id: &str, narrow: bool, out: &mut Vec<u8>) {
         match narrow {
-            false => write_finished(
-                &self.wide,
-                id,
-                "kr-chart chart-wide",
-                &self.title,
-                &self.rest.summary,
-                out,
-            ),
-            true => write_narrow(&self.narrow, id, "kr-chart", out),
+            false => write_escaped(&self.wide, id, WIDE_CLASS, (&self.title, &self.summary), out),
+            true => write_narrow(&self.narrow, id, CLASS, out),
         }
     }
+}
+
+/// The class of a KR chart's SVGs ([`super::finish_pair`] adds the drawing's).
+const CLASS: &str = "kr-chart";
+const WIDE_CLASS: &str = "kr-chart chart-wide";
+
+/// What both drawings of a KR chart draw, worked out once for the two.
+struct Shared<'a> {
+    xy: Vec<(f64, f64)>,
+    /// The context points before and after the quarter.
+    before: Vec<(f64, f64)>,
+    after: Vec<(f64, f64)>,
+    f: Frame,
+    texts: LabelTexts<'a>,
+}
+
+/// The labels' texts, which do not depend on the drawing's size.
+struct LabelTexts<'a> {
+    /// Each note's point and number.
+    notes: Vec<(f64, f64, String)>,
+    target: Option<String>,
+    /// The projection's label, and the longer one with its score.
+    projected: Option<(String, Option<String>)>,
+    baseline: Option<String>,
+    no_data: &'a str,
 }
 
 /// [`kr_chart`] but its ids: the drawing does not depend on `input.id`.
@@ -118,13 +133,16 @@ pub fn kr_drawing(input: &KrChartInput<'_>, labels: &Labels) -> KrDrawing {
     let trend = input.trend;
     let xy: Vec<(f64, f64)> = trend.inside.iter().map(|p| (p.0, p.1)).collect();
     let f = frame(input, &xy);
-    let notes: Vec<(f64, f64, String)> = trend
-        .inside
-        .iter()
-        .filter_map(|p| p.2.map(|n| (p.0, p.1, n.to_string())))
-        .collect();
-    let wide = draw_kr(input, labels, &xy, &notes, &f, WIDE);
-    let narrow = draw_kr(input, labels, &xy, &notes, &f, NARROW);
+    let context = &trend.context;
+    let shared = Shared {
+        before: context.iter().copied().filter(|p| p.0 < f.x0).collect(),
+        after: context.iter().copied().filter(|p| p.0 > f.x1).collect(),
+        texts: label_texts(input, labels),
+        xy,
+        f,
+    };
+    let wide = draw_kr(input, labels, &shared, WIDE);
+    let narrow = draw_kr(input, labels, &shared, NARROW);
     let summary = summary(input, labels);
     let rows = trend
         .inside
@@ -140,59 +158,81 @@ pub fn kr_drawing(input: &KrChartInput<'_>, labels: &Labels) -> KrDrawing {
     KrDrawing {
         wide,
         narrow,
-        title: input.title.to_string(),
+        title: super::esc(input.title),
+        summary: super::esc(&summary),
         rest: Chart {
             svg: String::new(),
             narrow: String::new(),
             summary,
             columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
             rows,
-            notes: notes.iter().map(|n| n.2.clone()).collect(),
+            notes: trend.inside.iter().filter_map(|p| p.2.map(str::to_string)).collect(),
         },
+    }
+}
+
+/// The texts of the note numbers and of the target, projection and baseline labels.
+fn label_texts<'a>(input: &KrChartInput<'_>, labels: &'a Labels) -> LabelTexts<'a> {
+    let trend = input.trend;
+    let notes = (trend.inside.iter().filter(|p| p.2.is_some()).enumerate())
+        .map(|(i, p)| (p.0, p.1, (i + 1).to_string()))
+        .collect();
+    // The baseline, target and projected end side by side, compact in one step.
+    let projected = trend.projected.filter(|_| !trend.inside.is_empty());
+    let shown: Vec<f64> = [input.baseline, input.target, projected]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut texts = labels.fmt.compact_together(&shown, input.unit).into_iter();
+    let baseline_text = input.baseline.and_then(|_| texts.next());
+    let target_text = input.target.and_then(|_| texts.next());
+    let projected_text = projected.and_then(|_| texts.next());
+    LabelTexts {
+        notes,
+        target: target_text.map(|text| format!("{} {text}", labels.target)),
+        projected: projected_text.map(|approx| {
+            let short = format!("{} {approx}", labels.projection);
+            let long = (trend.projected_score).map(|s| format!("{short} ({} {})", labels.score, format::score(s)));
+            (short, long)
+        }),
+        baseline: baseline_text.map(|text| format!("{} {text}", labels.baseline)),
+        no_data: &labels.no_data,
     }
 }
 
 /// One drawing of the KR chart at `size`: the marks first, then the labels, placed
 /// by importance (axes, note numbers, target, projection, baseline) where they
 /// overlap nothing; a label with no free place is left out.
-fn draw_kr(
-    input: &KrChartInput<'_>,
-    labels: &Labels,
-    xy: &[(f64, f64)],
-    notes: &[(f64, f64, String)],
-    f: &Frame,
-    size: Size,
-) -> Drawn {
-    let px = size.font;
+fn draw_kr(input: &KrChartInput<'_>, labels: &Labels, shared: &Shared<'_>, size: Size) -> Drawn {
+    let (px, f, xy) = (size.font, &shared.f, &shared.xy[..]);
     let fmt = &labels.fmt;
-    let y_ticks = Ticks {
-        x: Vec::new(),
-        y: axes::value_axis(fmt, f.lo, f.hi, if size.narrow { 4 } else { 5 }, input.unit),
-    };
+    let y_ticks = axes::value_axis(fmt, f.lo, f.hi, if size.narrow { 4 } else { 5 }, input.unit);
     draw(size.width, size.height, |root| {
-        let mut chart = ChartBuilder::on(&root)
+        let chart = ChartBuilder::on(&root)
             .margin(10)
             .margin_right(12)
             .x_label_area_size((px * 1.6) as u32)
-            .y_label_area_size(axes::label_width(&y_ticks.y, px))
+            .y_label_area_size(axes::label_width(&y_ticks, px))
             .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
             .map_err(e)?;
+        let area = chart.plotting_area();
         let max_x = if size.narrow { 4 } else { 6 };
-        let fits = |x: f64, text: &str| axes::fits_under(&chart, size.width, px, x, text);
+        let fits = |x: f64, text: &str| axes::fits_under(area, size.width, px, x, text);
         let ticks = Ticks {
             x: axes::date_axis(fmt, f.left, f.right, max_x, &fits),
-            y: y_ticks.y.clone(),
+            y: y_ticks,
         };
         let mut layout = Layout::new(size.width, size.height);
-        draw_background(&mut chart, input, f)?;
-        axes::axes(&root, &chart, &mut layout, px, &ticks)?;
-        draw_reference_lines(&mut chart, input, f)?;
-        draw_context(&mut chart, &input.trend.context, f)?;
-        draw_projection(&mut chart, input, xy, f)?;
-        draw_actuals(&mut chart, xy)?;
-        draw_checkins(&mut chart, input, f)?;
-        let at = |p: (f64, f64)| pixel(&chart, p);
-        let mut line: Vec<(f64, f64)> = xy.iter().map(|p| at(*p)).collect();
+        draw_background(area, input, f)?;
+        axes::axes(&root, area, &mut layout, px, &ticks)?;
+        draw_reference_lines(area, input, f)?;
+        draw_context(area, shared)?;
+        draw_projection(area, input, xy, f)?;
+        draw_actuals(area, xy)?;
+        draw_checkins(area, input, f)?;
+        let at = |p: (f64, f64)| pixel(area, p);
+        let mut line: Vec<(f64, f64)> = Vec::with_capacity(xy.len() + 1);
+        line.extend(xy.iter().map(|p| at(*p)));
         for p in &line {
             layout.block(Rect::around(*p, 4.0));
         }
@@ -203,7 +243,7 @@ fn draw_kr(
         if let (Some(b), Some(t)) = (input.baseline, input.target) {
             layout.line(&[at((f.x0, b)), at((f.x1, t))]);
         }
-        draw_labels(&root, &chart, &mut layout, input, labels, (notes, f), px)?;
+        draw_labels(&root, area, &mut layout, input, (&shared.texts, f), px)?;
         root.present().map_err(e)?;
         Ok(())
     })
@@ -212,24 +252,17 @@ fn draw_kr(
 /// The note numbers, the target, projection and baseline labels, and "no data".
 fn draw_labels(
     root: &super::Root<'_>,
-    chart: &Plot<'_, '_>,
+    area: &Area<'_>,
     layout: &mut Layout,
     input: &KrChartInput<'_>,
-    labels: &Labels,
-    (notes, f): (&[(f64, f64, String)], &Frame),
+    (texts, f): (&LabelTexts<'_>, &Frame),
     px: f64,
 ) -> Result<(), DrawError> {
-    let at = |p: (f64, f64)| pixel(chart, p);
-    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let at = |p: (f64, f64)| pixel(area, p);
+    let (plot_x, _) = area.get_pixel_range();
     let (left, right) = (f64::from(plot_x.start) + 4.0, f64::from(plot_x.end) - 4.0);
-    for (i, (x, y, _)) in notes.iter().enumerate() {
-        place(
-            root,
-            layout,
-            &format!("{}", i + 1),
-            px,
-            &Spot::around(at((*x, *y)), 6.0),
-        )?;
+    for (x, y, number) in &texts.notes {
+        place(root, layout, number, px, &Spot::around(at((*x, *y)), 6.0))?;
     }
     // A line's label: above or below the line, at its start or at its end.
     let along = |y: f64, from: f64, to: f64| {
@@ -240,61 +273,36 @@ fn draw_labels(
             Spot::new((to, y + 3.0), HPos::Right, VPos::Top),
         ]
     };
-    // The baseline, target and projected end side by side, compact in one step.
-    let projected = input.trend.projected.filter(|_| !input.trend.inside.is_empty());
-    let shown: Vec<f64> = [input.baseline, input.target, projected]
-        .into_iter()
-        .flatten()
-        .collect();
-    let mut texts = labels.fmt.compact_together(&shown, input.unit).into_iter();
-    let baseline_text = input.baseline.and_then(|_| texts.next());
-    let target_text = input.target.and_then(|_| texts.next());
-    let projected_text = projected.and_then(|_| texts.next());
-    if let (Some(t), Some(text)) = (input.target, target_text) {
+    if let (Some(t), Some(text)) = (input.target, &texts.target) {
         let y = at((f.x0, t)).1;
-        place(
-            root,
-            layout,
-            &format!("{} {text}", labels.target),
-            px,
-            &along(y, left, right),
-        )?;
+        place(root, layout, text, px, &along(y, left, right))?;
     }
-    if let (Some(p), Some(approx)) = (projected, projected_text) {
+    let projected = input.trend.projected.filter(|_| !input.trend.inside.is_empty());
+    if let (Some(p), Some((short, long))) = (projected, &texts.projected) {
         let end = at((f.x1, p));
-        let short = format!("{} {approx}", labels.projection);
         let spots = [
             Spot::new((end.0 - 4.0, end.1 + 5.0), HPos::Right, VPos::Top),
             Spot::new((end.0 - 4.0, end.1 - 5.0), HPos::Right, VPos::Bottom),
         ];
-        let drawn = match input.trend.projected_score {
-            Some(s) => {
-                let long = format!("{short} ({} {})", labels.score, format::score(s));
-                place(root, layout, &long, px, &spots)?
-            }
+        let drawn = match long {
+            Some(long) => place(root, layout, long, px, &spots)?,
             None => false,
         };
         if !drawn {
-            place(root, layout, &short, px, &spots)?;
+            place(root, layout, short, px, &spots)?;
         }
     }
-    if let (Some(b), Some(text)) = (input.baseline, baseline_text) {
+    if let (Some(b), Some(text)) = (input.baseline, &texts.baseline) {
         let y = at((f.x0, b)).1;
         let (from, to) = (at((f.x0, b)).0 + 2.0, at((f.x1, b)).0 - 2.0);
-        place(
-            root,
-            layout,
-            &format!("{} {text}", labels.baseline),
-            px,
-            &along(y, from, to),
-        )?;
+        place(root, layout, text, px, &along(y, from, to))?;
     }
     if input.trend.inside.is_empty() {
         let mid = at(((f.x0 + f.x1) / 2.0, (f.lo + f.hi) / 2.0));
         place(
             root,
             layout,
-            &labels.no_data,
+            texts.no_data,
             px * 1.25,
             &[Spot::new(mid, HPos::Center, VPos::Center)],
         )?;
@@ -347,16 +355,12 @@ fn approx_text(x: f64, unit: Option<&Unit>) -> String {
 
 /// Alert bands behind everything (worse than red, worse than yellow), the quarter
 /// lightly shaded when context is shown, and the axes.
-fn draw_background(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
+fn draw_background(area: &Area<'_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
     if let Some(th) = input.thresholds {
-        super::threshold_bands(chart, th, (f.left, f.right), (f.lo, f.hi), false)?;
+        super::threshold_bands(area, th, (f.left, f.right), (f.lo, f.hi), false)?;
     }
     if !input.trend.context.is_empty() {
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(f.x0, f.lo), (f.x1, f.hi)],
-                GREY.mix(0.06).filled(),
-            )))
+        area.draw(&Rectangle::new([(f.x0, f.lo), (f.x1, f.hi)], GREY.mix(0.06).filled()))
             .map_err(e)?;
     }
     Ok(())
@@ -364,78 +368,48 @@ fn draw_background(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame
 
 /// The baseline, the target and the expected pace from one to the other (their
 /// labels are placed with the others, [`draw_labels`]).
-fn draw_reference_lines(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
+fn draw_reference_lines(area: &Area<'_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
     if let Some(b) = input.baseline {
-        chart
-            .draw_series(LineSeries::new([(f.x0, b), (f.x1, b)], GREY.stroke_width(1)))
-            .map_err(e)?;
+        DataPath::new(&[(f.x0, b), (f.x1, b)], GREY.stroke_width(1)).draw_on(area)?;
     }
     if let Some(t) = input.target {
-        chart
-            .draw_series(LineSeries::new(
-                [(f.left, t), (f.right, t)],
-                dashed(ORANGE, "8 5").stroke_width(2),
-            ))
-            .map_err(e)?;
+        DataPath::new(&[(f.left, t), (f.right, t)], dashed(ORANGE, "8 5").stroke_width(2)).draw_on(area)?;
     }
     if let (Some(b), Some(t)) = (input.baseline, input.target) {
         // The expected pace: from the baseline at the start to the target at the end.
-        chart
-            .draw_series(LineSeries::new(
-                [(f.x0, b), (f.x1, t)],
-                dashed(GREY, "2 4").stroke_width(2),
-            ))
-            .map_err(e)?;
+        DataPath::new(&[(f.x0, b), (f.x1, t)], dashed(GREY, "2 4").stroke_width(2)).draw_on(area)?;
     }
     Ok(())
 }
 
 /// Points before and after the quarter, faint.
-fn draw_context(chart: &mut Plot<'_, '_>, context: &[(f64, f64)], f: &Frame) -> Result<(), DrawError> {
-    if context.is_empty() {
+fn draw_context(area: &Area<'_>, shared: &Shared<'_>) -> Result<(), DrawError> {
+    if shared.before.is_empty() && shared.after.is_empty() {
         return Ok(());
     }
-    let before: Vec<(f64, f64)> = context.iter().copied().filter(|p| p.0 < f.x0).collect();
-    let after: Vec<(f64, f64)> = context.iter().copied().filter(|p| p.0 > f.x1).collect();
-    for part in [before, after] {
-        chart
-            .draw_series(LineSeries::new(part.clone(), BLUE.mix(0.35).stroke_width(2)))
-            .map_err(e)?;
-        super::dots(chart, &part, BLUE, 3, 0.35)?;
+    for part in [&shared.before, &shared.after] {
+        DataPath::new(part, BLUE.mix(0.35).stroke_width(2)).draw_on(area)?;
+        super::dots(area, part, BLUE, 3, 0.35)?;
     }
     Ok(())
 }
 
 /// From the last point to the projected end value (labelled in [`draw_labels`]).
-fn draw_projection(
-    chart: &mut Plot<'_, '_>,
-    input: &KrChartInput<'_>,
-    xy: &[(f64, f64)],
-    f: &Frame,
-) -> Result<(), DrawError> {
+fn draw_projection(area: &Area<'_>, input: &KrChartInput<'_>, xy: &[(f64, f64)], f: &Frame) -> Result<(), DrawError> {
     let (Some(p), Some(last)) = (input.trend.projected, xy.last()) else {
         return Ok(());
     };
-    chart
-        .draw_series(LineSeries::new(
-            [*last, (f.x1, p)],
-            dashed(PURPLE, "10 3").stroke_width(2),
-        ))
-        .map_err(e)?;
-    Ok(())
+    DataPath::new(&[*last, (f.x1, p)], dashed(PURPLE, "10 3").stroke_width(2)).draw_on(area)
 }
 
 /// The values themselves.
-fn draw_actuals(chart: &mut Plot<'_, '_>, xy: &[(f64, f64)]) -> Result<(), DrawError> {
-    chart
-        .draw_series(LineSeries::new(xy.to_vec(), BLUE.stroke_width(3)))
-        .map_err(e)?;
-    super::dots(chart, xy, BLUE, 4, 1.0)?;
-    Ok(())
+fn draw_actuals(area: &Area<'_>, xy: &[(f64, f64)]) -> Result<(), DrawError> {
+    DataPath::new(xy, BLUE.stroke_width(3)).draw_on(area)?;
+    super::dots(area, xy, BLUE, 4, 1.0)
 }
 
 /// Check-ins along the bottom, whose shape carries the colour's meaning.
-fn draw_checkins(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
+fn draw_checkins(area: &Area<'_>, input: &KrChartInput<'_>, f: &Frame) -> Result<(), DrawError> {
     let y_mark = f.lo + (f.hi - f.lo) * 0.04;
     for c in input
         .checkins
@@ -444,9 +418,9 @@ fn draw_checkins(chart: &mut Plot<'_, '_>, input: &KrChartInput<'_>, f: &Frame) 
     {
         let x = day(c.date);
         match c.status {
-            Light::Green => chart.draw_series(std::iter::once(Circle::new((x, y_mark), 5, super::GREEN.filled()))),
-            Light::Yellow => chart.draw_series(std::iter::once(TriangleMarker::new((x, y_mark), 6, ORANGE.filled()))),
-            Light::Red => chart.draw_series(std::iter::once(Cross::new((x, y_mark), 5, VERMILLION.stroke_width(3)))),
+            Light::Green => area.draw(&Circle::new((x, y_mark), 5, super::GREEN.filled())),
+            Light::Yellow => area.draw(&TriangleMarker::new((x, y_mark), 6, ORANGE.filled())),
+            Light::Red => area.draw(&Cross::new((x, y_mark), 5, VERMILLION.stroke_width(3))),
         }
         .map_err(e)?;
     }

@@ -161,7 +161,7 @@ impl Look<'_> {
                 .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
                 .map_err(e)?;
             let max_x = if size.narrow { 4 } else { 6 };
-            let fits = |x: f64, text: &str| axes::fits_under(&chart, size.width, px, x, text);
+            let fits = |x: f64, text: &str| axes::fits_under(chart.plotting_area(), size.width, px, x, text);
             let ticks = Ticks {
                 x: axes::date_axis(fmt, f.left, f.right, max_x, &fits),
                 y: y_ticks.y.clone(),
@@ -169,9 +169,9 @@ impl Look<'_> {
             let mut layout = Layout::new(size.width, size.height);
             draw_quarters(&mut chart, self.input.quarters, f)?;
             if let Some(th) = self.thresholds {
-                super::threshold_bands(&mut chart, th, (f.left, f.right), (f.lo, f.hi), true)?;
+                super::threshold_bands(chart.plotting_area(), th, (f.left, f.right), (f.lo, f.hi), true)?;
             }
-            axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+            axes::axes(&root, chart.plotting_area(), &mut layout, px, &ticks)?;
             draw_values(&mut chart, self.series, self.color)?;
             let line: Vec<(f64, f64)> = self.series.iter().map(|p| pixel(&chart, *p)).collect();
             let dots = self.series.len() <= 120;
@@ -248,7 +248,7 @@ fn draw_values(chart: &mut Plot<'_, '_>, series: &[(f64, f64)], color: RGBColor)
         .draw_series(LineSeries::new(thin(chart, series), color.stroke_width(2)))
         .map_err(e)?;
     if series.len() <= 120 {
-        super::dots(chart, series, color, 3, 1.0)?;
+        super::dots(chart.plotting_area(), series, color, 3, 1.0)?;
     }
     Ok(())
 }

@@ -281,32 +281,65 @@ const DOTS: [(RGBColor, RGBColor, u32); 3] = [
 
 /// Filled dots of `radius` px in `color` (faded by `opacity`) at `points`, as one path.
 pub fn dots(
-    chart: &mut Plot<'_, '_>,
+    area: &Area<'_>,
     points: &[(f64, f64)],
     color: RGBColor,
     radius: u32,
     opacity: f64,
 ) -> Result<(), DrawError> {
     let Some(stand_in) = DOTS.iter().find(|d| d.1 == color && d.2 == radius).map(|d| d.0) else {
-        return chart
-            .draw_series(
-                points
-                    .iter()
-                    .map(|p| Circle::new(*p, radius, color.mix(opacity).filled())),
-            )
-            .map(|_| ())
-            .map_err(e);
-    };
-    if points.is_empty() {
+        for p in points {
+            area.draw(&Circle::new(*p, radius, color.mix(opacity).filled()))
+                .map_err(e)?;
+        }
         return Ok(());
+    };
+    DataPath::new(points, stand_in.mix(opacity)).draw_on(area)
+}
+
+/// A polyline through data points, drawn as plotters' `LineSeries` draws it (one
+/// `PathElement`, nothing when there are no points) but borrowing the points: a
+/// `LineSeries` copies them into a `Vec` and boxes its element, twice per chart line.
+pub struct DataPath<'p> {
+    points: &'p [(f64, f64)],
+    style: ShapeStyle,
+}
+
+impl<'p> DataPath<'p> {
+    pub fn new(points: &'p [(f64, f64)], style: impl Into<ShapeStyle>) -> DataPath<'p> {
+        DataPath {
+            points,
+            style: style.into(),
+        }
     }
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            points.to_vec(),
-            stand_in.mix(opacity),
-        )))
-        .map(|_| ())
-        .map_err(e)
+
+    /// Draws the line on `area` (straight on the plotting area: `ChartContext::draw_series`
+    /// would also keep a legend entry per call, which charts never show).
+    pub fn draw_on(&self, area: &Area<'_>) -> Result<(), DrawError> {
+        if self.points.is_empty() {
+            return Ok(());
+        }
+        area.draw(self).map_err(e)
+    }
+}
+
+impl<'a> PointCollection<'a, (f64, f64)> for &'a DataPath<'_> {
+    type Point = &'a (f64, f64);
+    type IntoIter = std::slice::Iter<'a, (f64, f64)>;
+    fn point_iter(self) -> Self::IntoIter {
+        self.points.iter()
+    }
+}
+
+impl<DB: DrawingBackend> Drawable<DB> for DataPath<'_> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        points: I,
+        backend: &mut DB,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        backend.draw_path(points, &self.style)
+    }
 }
 
 /// The stand-in colour that draws `color` dashed with `pattern` ("dash gap").
@@ -364,48 +397,111 @@ pub struct Drawn {
 /// Wraps a drawn chart as an accessible inline chart: no fixed size (viewBox only),
 /// `role="img"` with `<title>` and `<desc>`, the font and ink set once on the root.
 pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> String {
-    let mut out = Vec::with_capacity(drawn.body.len() + title.len() + desc.len() + 420);
-    write_finished(drawn, id, class, title, desc, &mut out);
-    // Only `str`s were written.
-    String::from_utf8(out).unwrap_or_default()
+    let (title, desc) = (esc(title), esc(desc));
+    let mut out = String::with_capacity(drawn.body.len() + title.len() + desc.len() + 420);
+    write_escaped(drawn, id, class, (&title, &desc), &mut out);
+    out
 }
 
 /// [`finish`], appended to `out`.
 pub fn write_finished(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str, out: &mut Vec<u8>) {
-    use std::io::Write;
-    let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart {class}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        drawn.width,
-        drawn.height,
-        esc(title),
-        esc(desc)
-    );
-    out.extend_from_slice(drawn.body.as_bytes());
-    out.extend_from_slice(b"</svg>");
+    write_escaped(drawn, id, class, (&esc(title), &esc(desc)), out);
+}
+
+/// [`finish`] of a title and description already escaped, appended to `out` (a
+/// drawing written on several pages escapes them once).
+pub fn write_escaped(drawn: &Drawn, id: &str, class: &str, (title, desc): (&str, &str), out: &mut impl Sink) {
+    write_head(drawn, id, [class, ""], out);
+    write_labels(id, (title, desc), &drawn.body, out);
+}
+
+/// The rest of a wide drawing after its root tag: its title, description and body.
+fn write_labels(id: &str, (title, desc): (&str, &str), body: &str, out: &mut impl Sink) {
+    for part in [
+        "><title id=\"",
+        id,
+        "-t\">",
+        title,
+        "</title><desc id=\"",
+        id,
+        "-d\">",
+        desc,
+        "</desc>",
+    ] {
+        out.put(part);
+    }
+    out.put(body);
+    out.put("</svg>");
+}
+
+/// The root `<svg>` tag of a chart but its closing `>`; its class is `chart` and the
+/// two parts of `class` run together.
+fn write_head(drawn: &Drawn, id: &str, class: [&str; 2], out: &mut impl Sink) {
+    out.put("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
+    out.put_u32(drawn.width);
+    out.put(" ");
+    out.put_u32(drawn.height);
+    for part in [
+        "\" class=\"chart ",
+        class[0],
+        class[1],
+        "\" role=\"img\" aria-labelledby=\"",
+        id,
+        "-t ",
+        id,
+        "-d\" font-family=\"",
+        FONT,
+        "\" fill=\"currentColor\"",
+    ] {
+        out.put(part);
+    }
+}
+
+/// Where a chart's SVG is written: a `String` for a [`Chart`], a page's bytes for a
+/// chart spliced into a page. Written without `fmt` (charts write tens of thousands).
+pub trait Sink {
+    fn put(&mut self, text: &str);
+    fn put_u32(&mut self, n: u32);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+    fn put_u32(&mut self, n: u32) {
+        backend::push_int(self, n.min(i32::MAX as u32) as i32);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, text: &str) {
+        self.extend_from_slice(text.as_bytes());
+    }
+    fn put_u32(&mut self, n: u32) {
+        let mut buf = [0u8; 20];
+        self.extend_from_slice(crate::render::format::ascii_digits(u64::from(n), &mut buf).as_bytes());
+    }
 }
 
 /// The wide and the narrow drawing of a chart (`class` gets `chart-wide` and
 /// `chart-narrow`). The narrow one is labelled by the wide one's title and
 /// description (`aria-labelledby` may name hidden elements), so they are written once.
 pub fn finish_pair(wide: &Drawn, narrow: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> (String, String) {
-    let wide = finish(wide, id, &format!("{class} chart-wide"), title, desc);
-    let mut out = Vec::with_capacity(narrow.body.len() + 400);
+    let (title, desc) = (esc(title), esc(desc));
+    let mut svg = String::with_capacity(wide.body.len() + title.len() + desc.len() + 420);
+    write_head(wide, id, [class, " chart-wide"], &mut svg);
+    write_labels(id, (&title, &desc), &wide.body, &mut svg);
+    let mut out = String::with_capacity(narrow.body.len() + 400);
     write_narrow(narrow, id, class, &mut out);
-    // Only `str`s were written.
-    (wide, String::from_utf8(out).unwrap_or_default())
+    (svg, out)
 }
 
 /// The narrow drawing of [`finish_pair`], appended to `out`.
-pub fn write_narrow(narrow: &Drawn, id: &str, class: &str, out: &mut Vec<u8>) {
-    use std::io::Write;
-    let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" class=\"chart {class} chart-narrow\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" font-family=\"{FONT}\" fill=\"currentColor\">",
-        narrow.width, narrow.height,
-    );
-    out.extend_from_slice(narrow.body.as_bytes());
-    out.extend_from_slice(b"</svg>");
+pub fn write_narrow(narrow: &Drawn, id: &str, class: &str, out: &mut impl Sink) {
+    write_head(narrow, id, [class, " chart-narrow"], out);
+    out.put(">");
+    out.put(&narrow.body);
+    out.put("</svg>");
 }
 
 pub fn esc(s: &str) -> String {
@@ -419,11 +515,24 @@ pub fn draw(
     height: u32,
     f: impl FnOnce(DrawingArea<CompactSvg<'_>, plotters::coord::Shift>) -> Result<(), DrawError>,
 ) -> Drawn {
-    let mut body = String::with_capacity(4096);
-    let ok = f(CompactSvg::new(&mut body, (width, height)).into_drawing_area()).is_ok();
-    if !ok {
-        body.clear();
+    thread_local! {
+        /// Drawn into, then copied out at its size: a chart body's size is not known
+        /// before, and growing a fresh `String` reallocated and copied most bodies.
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
+    let draw_into = |body: &mut String| {
+        body.clear();
+        let ok = f(CompactSvg::new(body, (width, height)).into_drawing_area()).is_ok();
+        if !ok {
+            body.clear();
+        }
+        body.as_str().to_owned()
+    };
+    let body = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => draw_into(&mut scratch),
+        // A chart drawn while drawing another (never expected).
+        Err(_) => draw_into(&mut String::new()),
+    });
     Drawn { width, height, body }
 }
 
@@ -434,10 +543,23 @@ pub type Plot<'a, 'b> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
+/// Where data point `p` is drawn on `area`, in SVG px.
+pub fn pixel(area: &Area<'_>, p: (f64, f64)) -> (f64, f64) {
+    let (x, y) = area.map_coordinate(&p);
+    (f64::from(x), f64::from(y))
+}
+
+/// The plotting area of a [`Plot`] (`Plot::plotting_area`): what a chart's marks are
+/// drawn on, in data coordinates.
+pub type Area<'b> = DrawingArea<
+    CompactSvg<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
 /// The alert bands behind a series: worse than red, worse than yellow (by direction),
 /// and optionally the lines themselves, dashed.
 pub fn threshold_bands(
-    chart: &mut Plot<'_, '_>,
+    area: &Area<'_>,
     thresholds: (crate::model::Thresholds, crate::model::Direction),
     (left, right): (f64, f64),
     (lo, hi): (f64, f64),
@@ -451,20 +573,11 @@ pub fn threshold_bands(
             crate::model::Direction::Decrease => (line.clamp(lo, hi), hi),
         };
         if b > a {
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(left, a), (right, b)],
-                    color.mix(0.10).filled(),
-                )))
+            area.draw(&Rectangle::new([(left, a), (right, b)], color.mix(0.10).filled()))
                 .map_err(e)?;
         }
         if with_lines {
-            chart
-                .draw_series(LineSeries::new(
-                    [(left, line), (right, line)],
-                    dashed(color, "6 4").stroke_width(2),
-                ))
-                .map_err(e)?;
+            DataPath::new(&[(left, line), (right, line)], dashed(color, "6 4").stroke_width(2)).draw_on(area)?;
         }
     }
     Ok(())

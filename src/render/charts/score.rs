@@ -149,7 +149,7 @@ impl History<'_> {
                 layout.block(Rect::around(*p, 5.0));
             }
             layout.line(&self.finals.iter().map(|p| pixel(&chart, *p)).collect::<Vec<_>>());
-            super::axes::axes(&root, &chart, &mut layout, px, &ticks)?;
+            super::axes::axes(&root, chart.plotting_area(), &mut layout, px, &ticks)?;
             let below = f64::from(chart.plotting_area().get_pixel_range().1.end - 1) + 5.0 + (px * 1.3).round();
             for (x, year) in &years {
                 let at = pixel(&chart, (*x, 0.0)).0.round();
