@@ -20,15 +20,38 @@ pub use super::strings::Strings;
 /// A date as the pages write it in `lang`: 2025年4月4日 / Apr 4, 2025 (what
 /// [`Formatter::date`] gives; the charts' tables and notes use it through their labels).
 pub fn date(lang: Language, d: Date) -> String {
+    // Written with `push_str` rather than `format!`: every chart's table has a date a row.
+    let mut out = String::with_capacity(20);
     match lang {
-        Language::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Language::Ja => {
+            push_signed(&mut out, i64::from(d.year()));
+            out.push('年');
+            push_signed(&mut out, i64::from(d.month()));
+            out.push('月');
+            push_signed(&mut out, i64::from(d.day()));
+            out.push('日');
+        }
         Language::En => {
             const MONTHS: [&str; 12] = [
                 "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
             ];
-            format!("{} {}, {}", MONTHS[(d.month() - 1) as usize], d.day(), d.year())
+            out.push_str(MONTHS[(d.month() - 1) as usize]);
+            out.push(' ');
+            push_signed(&mut out, i64::from(d.day()));
+            out.push_str(", ");
+            push_signed(&mut out, i64::from(d.year()));
         }
     }
+    out
+}
+
+/// Appends `n` as `Display` writes it.
+fn push_signed(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut buf = [0u8; 20];
+    out.push_str(ascii_digits(n.unsigned_abs(), &mut buf));
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +157,25 @@ pub enum DateTick {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn dates_are_written_as_format_writes_them() {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        for d in [
+            date(2025, 4, 4),
+            date(-9999, 1, 1),
+            date(9999, 12, 31),
+            date(0, 10, 31),
+            date(-5, 2, 9),
+        ] {
+            let ja = format!("{}年{}月{}日", d.year(), d.month(), d.day());
+            let en = format!("{} {}, {}", MONTHS[(d.month() - 1) as usize], d.day(), d.year());
+            assert_eq!(super::date(Language::Ja, d), ja);
+            assert_eq!(super::date(Language::En, d), en);
+        }
+    }
 
     #[test]
     fn dates_follow_the_language() {

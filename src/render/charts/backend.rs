@@ -161,6 +161,17 @@ fn ink() -> (u8, u8, u8) {
 /// three digits: pushing the digits one by one is cheaper than a UTF-8 check of a
 /// digit buffer and a `memcpy` call for its few bytes.
 pub(super) fn push_int(out: &mut String, value: i32) {
+    // Most are pixel coordinates: up to three digits, written without a loop.
+    if let Ok(small @ 0..1000) = u16::try_from(value) {
+        if small >= 100 {
+            out.push(char::from(b'0' + (small / 100) as u8));
+        }
+        if small >= 10 {
+            out.push(char::from(b'0' + (small / 10 % 10) as u8));
+        }
+        out.push(char::from(b'0' + (small % 10) as u8));
+        return;
+    }
     if value < 0 {
         out.push('-');
     }
@@ -497,7 +508,7 @@ mod tests {
 
     #[test]
     fn integers_are_written_as_display_does() {
-        for v in [0, 7, -7, 10, 460, -1234, i32::MAX, i32::MIN] {
+        for v in (-1100..1100).chain([i32::MAX, i32::MIN, 65535, 65536, -65536]) {
             let mut s = String::new();
             push_int(&mut s, v);
             assert_eq!(s, v.to_string());

@@ -8,7 +8,7 @@ use super::axes::{self, Ticks};
 use super::labels::{Layout, Rect, Spot};
 use super::{
     Area, BLUE, Chart, DataPath, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, Size, VERMILLION, dashed, day, draw,
-    e, pixel, place, value_range, write_escaped, write_narrow,
+    e, pixel, place, plot_area, value_range, write_escaped, write_narrow,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
 use crate::model::{Checkin, Direction, Light, Thresholds, Unit};
@@ -55,7 +55,7 @@ struct Frame {
 /// expected pace), context points, the projection, the actual series, notes and
 /// check-ins, in that order (later ones on top); its summary and data table.
 pub fn kr_chart(input: &KrChartInput<'_>, labels: &Labels) -> Chart {
-    kr_drawing(input, labels).chart(input.id)
+    kr_drawing(input, labels).into_chart(input.id)
 }
 
 /// A KR chart drawn but not yet given its id: a team-quarter's sheet shows it on the
@@ -73,15 +73,31 @@ pub struct KrDrawing {
 impl KrDrawing {
     /// The chart, its SVGs' element ids starting with `id` (unique on the page).
     pub fn chart(&self, id: &str) -> Chart {
-        let mut svg = String::with_capacity(self.wide.body.len() + self.title.len() + self.summary.len() + 420);
-        let mut narrow = String::with_capacity(self.narrow.body.len() + 400);
-        write_escaped(&self.wide, id, WIDE_CLASS, (&self.title, &self.summary), &mut svg);
-        write_narrow(&self.narrow, id, CLASS, &mut narrow);
+        let (svg, narrow) = self.svgs(id);
         Chart {
             svg,
             narrow,
             ..self.rest.clone()
         }
+    }
+
+    /// [`KrDrawing::chart`] of a drawing shown once, its table moved rather than copied.
+    pub fn into_chart(self, id: &str) -> Chart {
+        let (svg, narrow) = self.svgs(id);
+        Chart {
+            svg,
+            narrow,
+            ..self.rest
+        }
+    }
+
+    /// The wide and the narrow SVG, their element ids starting with `id`.
+    fn svgs(&self, id: &str) -> (String, String) {
+        let mut svg = String::with_capacity(self.wide.body.len() + self.title.len() + self.summary.len() + 420);
+        let mut narrow = String::with_capacity(self.narrow.body.len() + 400);
+        write_escaped(&self.wide, id, WIDE_CLASS, (&self.title, &self.summary), &mut svg);
+        write_narrow(&self.narrow, id, CLASS, &mut narrow);
+        (svg, narrow)
     }
 
     /// The chart with `svg` and `narrow` standing for its SVGs ([`KrDrawing::write_svg`]).
@@ -208,14 +224,8 @@ fn draw_kr(input: &KrChartInput<'_>, labels: &Labels, shared: &Shared<'_>, size:
     let fmt = &labels.fmt;
     let y_ticks = axes::value_axis(fmt, f.lo, f.hi, if size.narrow { 4 } else { 5 }, input.unit);
     draw(size.width, size.height, |root| {
-        let chart = ChartBuilder::on(&root)
-            .margin(10)
-            .margin_right(12)
-            .x_label_area_size((px * 1.6) as u32)
-            .y_label_area_size(axes::label_width(&y_ticks, px))
-            .build_cartesian_2d(f.left..f.right, f.lo..f.hi)
-            .map_err(e)?;
-        let area = chart.plotting_area();
+        let label_areas = ((px * 1.6) as u32 as i32, axes::label_width(&y_ticks, px) as i32);
+        let area = &plot_area(&root, [10, 10, 10, 12], label_areas, f.left..f.right, f.lo..f.hi);
         let max_x = if size.narrow { 4 } else { 6 };
         let fits = |x: f64, text: &str| axes::fits_under(area, size.width, px, x, text);
         let ticks = Ticks {

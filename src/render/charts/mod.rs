@@ -543,6 +543,32 @@ pub type Plot<'a, 'b> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
+/// The plotting area that `ChartBuilder` makes on `root` with `margins` (top, bottom,
+/// left, right), an x label area `x_label` px high below and a y label area `y_label`
+/// px wide on the left, for data ranges `x` and `y`: made directly, as the builder
+/// computes it, without its split of the chart into nine areas (a `Vec` and a dozen
+/// `Rc` clones) nor the label areas and legend list, which charts never use.
+pub fn plot_area<'b>(
+    root: &Root<'b>,
+    [top, bottom, left, right]: [i32; 4],
+    (x_label, y_label): (i32, i32),
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Area<'b> {
+    let (w, h) = root.dim_in_pixel();
+    let (x0, y0, x1, y1) = (left, top, w as i32 - right, h as i32 - bottom);
+    // The builder's breakpoints, sorted: the plotting area is the middle cell.
+    let mut xs = [x0, x1, x0 + y_label, x0 + (x1 - x0)];
+    let mut ys = [y0, y1, y0, y0 + (y1 - y0) - x_label];
+    xs.sort_unstable();
+    ys.sort_unstable();
+    let (ax0, ax1, ay0, ay1) = (xs[1], xs[2], ys[1], ys[2]);
+    let pixels = (ax0..ax1 - 1, ay1 - 1..ay0);
+    root.clone()
+        .shrink((ax0, ay0), (ax1 - ax0, ay1 - ay0))
+        .apply_coord_spec(Cartesian2d::new(x, y, pixels))
+}
+
 /// Where data point `p` is drawn on `area`, in SVG px.
 pub fn pixel(area: &Area<'_>, p: (f64, f64)) -> (f64, f64) {
     let (x, y) = area.map_coordinate(&p);
@@ -657,6 +683,43 @@ mod tests {
                 .map_err(e)
         });
         assert_eq!(direct.body, plotters.body);
+    }
+
+    #[test]
+    fn plot_areas_are_the_builders() {
+        for (w, h, x_label, y_label) in [
+            (460, 250, 19, 40),
+            (310, 230, 19, 63),
+            (100, 50, 0, 0),
+            (120, 80, 70, 500),
+        ] {
+            draw(w, h, |root| {
+                let chart = ChartBuilder::on(&root)
+                    .margin(10)
+                    .margin_right(12)
+                    .x_label_area_size(x_label)
+                    .y_label_area_size(y_label)
+                    .build_cartesian_2d(-3.0..7.5, 0.25..99.0)
+                    .map_err(e)?;
+                let built = chart.plotting_area();
+                let made = plot_area(
+                    &root,
+                    [10, 10, 10, 12],
+                    (x_label as i32, y_label as i32),
+                    -3.0..7.5,
+                    0.25..99.0,
+                );
+                assert_eq!(
+                    built.get_pixel_range(),
+                    made.get_pixel_range(),
+                    "{w} {h} {x_label} {y_label}"
+                );
+                for p in [(-3.0, 0.25), (7.5, 99.0), (0.1, 50.0), (-10.0, 1e9)] {
+                    assert_eq!(built.map_coordinate(&p), made.map_coordinate(&p), "{p:?}");
+                }
+                Ok(())
+            });
+        }
     }
 
     #[test]

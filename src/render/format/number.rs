@@ -135,7 +135,9 @@ impl Formatter {
                 if digits.bytes().all(|b| b == b'0' || b == b'.' || b == b',') {
                     placed(false, false, "0", unit)
                 } else {
-                    placed(x < 0.0, false, &format!("{digits}{suffix}"), unit)
+                    let mut digits = digits;
+                    digits.push_str(suffix);
+                    placed(x < 0.0, false, &digits, unit)
                 }
             })
             .collect()
@@ -216,8 +218,16 @@ fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> Stri
     } else {
         ""
     };
+    // Joined with `push_str` rather than `format!`: charts and tables place thousands.
+    let joined = |parts: [&str; 4]| {
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in parts {
+            out.push_str(part);
+        }
+        out
+    };
     let Some(unit) = unit.filter(|u| !u.text().is_empty()) else {
-        return format!("{sign}{digits}");
+        return joined([sign, digits, "", ""]);
     };
     let text = if digits == "1" { unit.text_for(1.0) } else { unit.text() };
     if unit.before() {
@@ -227,7 +237,7 @@ fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> Stri
         } else {
             ""
         };
-        format!("{sign}{text}{space}{digits}")
+        joined([sign, text, space, digits])
     } else {
         // `120 ms`, `20,000 users`, but `45%`, `38日`.
         let space = if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -235,7 +245,7 @@ fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> Stri
         } else {
             ""
         };
-        format!("{sign}{digits}{space}{text}")
+        joined([sign, digits, space, text])
     }
 }
 
@@ -403,6 +413,10 @@ pub(super) fn push_grouped(out: &mut String, int: &str) {
 /// `$452,000`, `-$1,200`, `1 customer`.
 pub fn with_unit(v: f64, unit: Option<&Unit>) -> String {
     let digits = number(v);
+    if unit.is_none_or(|u| u.text().is_empty()) {
+        // What `placed` would write: the sign and the digits, as `number` wrote them.
+        return digits;
+    }
     match digits.strip_prefix('-') {
         Some(abs) => placed(true, false, abs, unit),
         None => placed(false, false, &digits, unit),
