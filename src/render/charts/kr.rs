@@ -7,8 +7,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axes::{self, Ticks};
 use super::labels::{Layout, Rect, Spot};
 use super::{
-    Area, BLUE, Chart, DataPath, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, Size, VERMILLION, dashed, day, draw,
-    e, pixel, place, plot_area, value_range, write_escaped, write_narrow,
+    Area, BLUE, Chart, DataPath, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, PixelPath, Pixels, Root, Size,
+    VERMILLION, dashed, day, draw, e, pixel, place, plot_area, value_range, write_escaped, write_narrow,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
 use crate::model::{Checkin, Direction, Light, Thresholds, Unit};
@@ -236,13 +236,14 @@ fn draw_kr(input: &KrChartInput<'_>, labels: &Labels, shared: &Shared<'_>, size:
         draw_background(area, input, f)?;
         axes::axes(&root, area, &mut layout, px, &ticks)?;
         draw_reference_lines(area, input, f)?;
-        draw_context(area, shared)?;
+        draw_context(&root, area, shared)?;
         draw_projection(area, input, xy, f)?;
-        draw_actuals(area, xy)?;
+        let actuals = Pixels::of(area, xy);
+        draw_actuals(&root, &actuals)?;
         draw_checkins(area, input, f)?;
         let at = |p: (f64, f64)| pixel(area, p);
         let mut line: Vec<(f64, f64)> = Vec::with_capacity(xy.len() + 1);
-        line.extend(xy.iter().map(|p| at(*p)));
+        line.extend(actuals.mapped.iter().map(|p| (f64::from(p.0), f64::from(p.1))));
         for p in &line {
             layout.block(Rect::around(*p, 4.0));
         }
@@ -261,7 +262,7 @@ fn draw_kr(input: &KrChartInput<'_>, labels: &Labels, shared: &Shared<'_>, size:
 
 /// The note numbers, the target, projection and baseline labels, and "no data".
 fn draw_labels(
-    root: &super::Root<'_>,
+    root: &Root<'_>,
     area: &Area<'_>,
     layout: &mut Layout,
     input: &KrChartInput<'_>,
@@ -393,13 +394,14 @@ fn draw_reference_lines(area: &Area<'_>, input: &KrChartInput<'_>, f: &Frame) ->
 }
 
 /// Points before and after the quarter, faint.
-fn draw_context(area: &Area<'_>, shared: &Shared<'_>) -> Result<(), DrawError> {
+fn draw_context(root: &Root<'_>, area: &Area<'_>, shared: &Shared<'_>) -> Result<(), DrawError> {
     if shared.before.is_empty() && shared.after.is_empty() {
         return Ok(());
     }
     for part in [&shared.before, &shared.after] {
-        DataPath::new(part, BLUE.mix(0.35).stroke_width(2)).draw_on(area)?;
-        super::dots(area, part, BLUE, 3, 0.35)?;
+        let part = Pixels::of(area, part).drawn;
+        PixelPath::new(&part, BLUE.mix(0.35).stroke_width(2)).draw_on(root)?;
+        super::dots_at(root, &part, BLUE, 3, 0.35)?;
     }
     Ok(())
 }
@@ -413,9 +415,9 @@ fn draw_projection(area: &Area<'_>, input: &KrChartInput<'_>, xy: &[(f64, f64)],
 }
 
 /// The values themselves.
-fn draw_actuals(area: &Area<'_>, xy: &[(f64, f64)]) -> Result<(), DrawError> {
-    DataPath::new(xy, BLUE.stroke_width(3)).draw_on(area)?;
-    super::dots(area, xy, BLUE, 4, 1.0)
+fn draw_actuals(root: &Root<'_>, actuals: &Pixels) -> Result<(), DrawError> {
+    PixelPath::new(&actuals.drawn, BLUE.stroke_width(3)).draw_on(root)?;
+    super::dots_at(root, &actuals.drawn, BLUE, 4, 1.0)
 }
 
 /// Check-ins along the bottom, whose shape carries the colour's meaning.

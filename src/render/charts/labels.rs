@@ -156,8 +156,9 @@ impl Layout {
                 x1: f64::from(width),
                 y1: f64::from(height),
             },
-            taken: Vec::new(),
-            lines: Vec::new(),
+            // A chart places a dozen or two texts and marks along a few lines.
+            taken: Vec::with_capacity(32),
+            lines: Vec::with_capacity(32),
         }
     }
 

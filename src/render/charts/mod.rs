@@ -297,6 +297,88 @@ pub fn dots(
     DataPath::new(points, stand_in.mix(opacity)).draw_on(area)
 }
 
+/// [`dots`] at points already in pixels, drawn on the chart's root (whose
+/// coordinates are pixels).
+pub fn dots_at(
+    root: &Root<'_>,
+    pixels: &[BackendCoord],
+    color: RGBColor,
+    radius: u32,
+    opacity: f64,
+) -> Result<(), DrawError> {
+    let Some(stand_in) = DOTS.iter().find(|d| d.1 == color && d.2 == radius).map(|d| d.0) else {
+        for p in pixels {
+            root.draw(&Circle::new(*p, radius, color.mix(opacity).filled()))
+                .map_err(e)?;
+        }
+        return Ok(());
+    };
+    PixelPath::new(pixels, stand_in.mix(opacity)).draw_on(root)
+}
+
+/// Data points mapped to pixels once, for a series drawn as a line and as dots that
+/// labels keep clear of (plotters maps a point each time it draws it).
+pub struct Pixels {
+    /// Where the plotting area maps the points (for the label layout).
+    pub mapped: Vec<BackendCoord>,
+    /// The same kept inside the plotting area, as plotters draws them there.
+    pub drawn: Vec<BackendCoord>,
+}
+
+impl Pixels {
+    pub fn of(area: &Area<'_>, points: &[(f64, f64)]) -> Pixels {
+        let (xs, ys) = area.get_pixel_range();
+        let mapped: Vec<BackendCoord> = points.iter().map(|p| area.map_coordinate(p)).collect();
+        // As `Rect::truncate` keeps an element's points inside its drawing area.
+        let drawn = (mapped.iter())
+            .map(|p| (p.0.min(xs.end).max(xs.start), p.1.min(ys.end).max(ys.start)))
+            .collect();
+        Pixels { mapped, drawn }
+    }
+}
+
+/// [`DataPath`] of points already in pixels ([`Pixels::drawn`]), drawn on the root.
+pub struct PixelPath<'p> {
+    points: &'p [BackendCoord],
+    style: ShapeStyle,
+}
+
+impl<'p> PixelPath<'p> {
+    pub fn new(points: &'p [BackendCoord], style: impl Into<ShapeStyle>) -> PixelPath<'p> {
+        PixelPath {
+            points,
+            style: style.into(),
+        }
+    }
+
+    /// Draws the line on `root`; nothing when there are no points, as [`DataPath`].
+    pub fn draw_on(&self, root: &Root<'_>) -> Result<(), DrawError> {
+        if self.points.is_empty() {
+            return Ok(());
+        }
+        root.draw(self).map_err(e)
+    }
+}
+
+impl<'a> PointCollection<'a, BackendCoord> for &'a PixelPath<'_> {
+    type Point = &'a BackendCoord;
+    type IntoIter = std::slice::Iter<'a, BackendCoord>;
+    fn point_iter(self) -> Self::IntoIter {
+        self.points.iter()
+    }
+}
+
+impl<DB: DrawingBackend> Drawable<DB> for PixelPath<'_> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        points: I,
+        backend: &mut DB,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        backend.draw_path(points, &self.style)
+    }
+}
+
 /// A polyline through data points, drawn as plotters' `LineSeries` draws it (one
 /// `PathElement`, nothing when there are no points) but borrowing the points: a
 /// `LineSeries` copies them into a `Vec` and boxes its element, twice per chart line.
@@ -702,13 +784,7 @@ mod tests {
                     .build_cartesian_2d(-3.0..7.5, 0.25..99.0)
                     .map_err(e)?;
                 let built = chart.plotting_area();
-                let made = plot_area(
-                    &root,
-                    [10, 10, 10, 12],
-                    (x_label as i32, y_label as i32),
-                    -3.0..7.5,
-                    0.25..99.0,
-                );
+                let made = plot_area(&root, [10, 10, 10, 12], (x_label, y_label), -3.0..7.5, 0.25..99.0);
                 assert_eq!(
                     built.get_pixel_range(),
                     made.get_pixel_range(),

@@ -229,7 +229,7 @@ fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> Stri
     let Some(unit) = unit.filter(|u| !u.text().is_empty()) else {
         return joined([sign, digits, "", ""]);
     };
-    let text = if digits == "1" { unit.text_for(1.0) } else { unit.text() };
+    let text = unit_text(unit, digits);
     if unit.before() {
         // `CHF 12`, but `$12`, `US$12`.
         let space = if text.ends_with(|c: char| c.is_alphabetic() && !is_cjk(c)) {
@@ -239,13 +239,22 @@ fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> Stri
         };
         joined([sign, text, space, digits])
     } else {
-        // `120 ms`, `20,000 users`, but `45%`, `38日`.
-        let space = if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            " "
-        } else {
-            ""
-        };
-        joined([sign, digits, space, text])
+        joined([sign, digits, space_after(text), text])
+    }
+}
+
+/// The unit's text after digits `digits` (unsigned): the singular after exactly `1`.
+fn unit_text<'u>(unit: &'u Unit, digits: &str) -> &'u str {
+    if digits == "1" { unit.text_for(1.0) } else { unit.text() }
+}
+
+/// The space between digits and a unit written after them: `120 ms`, `20,000 users`,
+/// but `45%`, `38日`.
+fn space_after(text: &str) -> &'static str {
+    if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        " "
+    } else {
+        ""
     }
 }
 
@@ -379,7 +388,8 @@ pub fn number(v: f64) -> String {
         if n < 0 {
             out.push('-');
         }
-        push_grouped(&mut out, &int.to_string());
+        let mut buf = [0u8; 20];
+        push_grouped(&mut out, ascii_digits(int, &mut buf));
         if thousandths != 0 {
             let frac = [
                 b'0' + (thousandths / 100) as u8,
@@ -413,13 +423,21 @@ pub(super) fn push_grouped(out: &mut String, int: &str) {
 /// `$452,000`, `-$1,200`, `1 customer`.
 pub fn with_unit(v: f64, unit: Option<&Unit>) -> String {
     let digits = number(v);
-    if unit.is_none_or(|u| u.text().is_empty()) {
-        // What `placed` would write: the sign and the digits, as `number` wrote them.
+    // What `placed` writes, but on the end of `digits` where the unit follows them
+    // (every chart's table writes a value a row).
+    let Some(unit) = unit.filter(|u| !u.text().is_empty()) else {
         return digits;
+    };
+    if !unit.before() {
+        let text = unit_text(unit, digits.strip_prefix('-').unwrap_or(&digits));
+        let mut out = digits;
+        out.push_str(space_after(text));
+        out.push_str(text);
+        return out;
     }
     match digits.strip_prefix('-') {
-        Some(abs) => placed(true, false, abs, unit),
-        None => placed(false, false, &digits, unit),
+        Some(abs) => placed(true, false, abs, Some(unit)),
+        None => placed(false, false, &digits, Some(unit)),
     }
 }
 
