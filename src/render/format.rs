@@ -130,14 +130,41 @@ impl Formatter {
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
         let month = MONTHS[(d.month() - 1) as usize];
+        // Written with `push_str` rather than `format!`: every chart axis writes a few.
+        let mut out = String::with_capacity(16);
+        let (year, month_number, day) = (i64::from(d.year()), i64::from(d.month()), i64::from(d.day()));
         match (self.lang, kind) {
-            (Language::Ja, DateTick::Day) => format!("{}/{}", d.month(), d.day()),
-            (Language::Ja, DateTick::Month) => format!("{}月", d.month()),
-            (Language::Ja, DateTick::MonthYear) => format!("{}年{}月", d.year(), d.month()),
-            (Language::En, DateTick::Day) => format!("{month} {}", d.day()),
-            (Language::En, DateTick::Month) => month.to_string(),
-            (Language::En, DateTick::MonthYear) => format!("{month} {}", d.year()),
+            (Language::Ja, DateTick::Day) => {
+                push_signed(&mut out, month_number);
+                out.push('/');
+                push_signed(&mut out, day);
+            }
+            (Language::Ja, DateTick::Month) => {
+                push_signed(&mut out, month_number);
+                out.push('月');
+            }
+            (Language::Ja, DateTick::MonthYear) => {
+                push_signed(&mut out, year);
+                out.push('年');
+                push_signed(&mut out, month_number);
+                out.push('月');
+            }
+            (Language::En, kind) => {
+                out.push_str(month);
+                match kind {
+                    DateTick::Day => {
+                        out.push(' ');
+                        push_signed(&mut out, day);
+                    }
+                    DateTick::Month => {}
+                    DateTick::MonthYear => {
+                        out.push(' ');
+                        push_signed(&mut out, year);
+                    }
+                }
+            }
         }
+        out
     }
 }
 
@@ -157,6 +184,46 @@ pub enum DateTick {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn axis_dates_are_written_as_format_writes_them() {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        for lang in [Language::Ja, Language::En] {
+            let fmt = Formatter {
+                lang,
+                fiscal_year_start_month: 1,
+                quarter_name: None,
+            };
+            for d in [
+                date(2025, 4, 4),
+                date(-9999, 1, 1),
+                date(9999, 12, 31),
+                date(-5, 10, 19),
+            ] {
+                let month = MONTHS[(d.month() - 1) as usize];
+                let expected = match lang {
+                    Language::Ja => [
+                        format!("{}/{}", d.month(), d.day()),
+                        format!("{}月", d.month()),
+                        format!("{}年{}月", d.year(), d.month()),
+                    ],
+                    Language::En => [
+                        format!("{month} {}", d.day()),
+                        month.to_string(),
+                        format!("{month} {}", d.year()),
+                    ],
+                };
+                for (kind, text) in [DateTick::Day, DateTick::Month, DateTick::MonthYear]
+                    .into_iter()
+                    .zip(expected)
+                {
+                    assert_eq!(fmt.axis_date(d, kind), text, "{d} {kind:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn dates_are_written_as_format_writes_them() {

@@ -30,18 +30,20 @@ pub fn date_axis(
 ) -> Vec<(f64, String)> {
     let mut kept = ticks::date_ticks(left, right, max);
     // Dropping a tick may take the year off the others, so their texts narrow: check
-    // again until every text kept fits.
+    // again until every text kept fits. Each round writes the texts once, and the last
+    // round's are the axis's.
     loop {
         ticks::mark_years(&mut kept);
-        let before = kept.len();
-        kept.retain(|(x, d, kind)| fits(*x, &fmt.axis_date(*d, *kind)));
-        if kept.len() == before {
-            break;
+        let texts: Vec<(f64, String)> = (kept.iter())
+            .map(|(x, d, kind)| (*x, fmt.axis_date(*d, *kind)))
+            .collect();
+        let fitting: Vec<bool> = texts.iter().map(|(x, text)| fits(*x, text)).collect();
+        if fitting.iter().all(|f| *f) {
+            return texts;
         }
+        let mut fit = fitting.into_iter();
+        kept.retain(|_| fit.next().unwrap_or(false));
     }
-    kept.into_iter()
-        .map(|(x, d, kind)| (x, fmt.axis_date(d, kind)))
-        .collect()
 }
 
 /// Whether `text` centred under `x` (data units) stays inside a chart `width` px wide.
