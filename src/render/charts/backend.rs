@@ -38,6 +38,9 @@ impl<'a> CompactSvg<'a> {
         CompactSvg { out, size }
     }
 
+    // The attribute writers are inlined where they are called, so their names and
+    // constant values are copied as the constants they are (not by a `memcpy` call).
+    #[inline(always)]
     fn open(&mut self, name: &str) {
         self.out.push('<');
         self.out.push_str(name);
@@ -48,6 +51,7 @@ impl<'a> CompactSvg<'a> {
     }
 
     /// An integer attribute, without the formatting machinery (charts write thousands).
+    #[inline(always)]
     fn int(&mut self, name: &str, value: i32) {
         self.out.push(' ');
         self.out.push_str(name);
@@ -56,6 +60,7 @@ impl<'a> CompactSvg<'a> {
         self.out.push('"');
     }
 
+    #[inline(always)]
     fn str(&mut self, name: &str, value: &str) {
         self.out.push(' ');
         self.out.push_str(name);
@@ -148,6 +153,7 @@ impl<'a> CompactSvg<'a> {
         self.out.push('"');
     }
 
+    #[inline(always)]
     fn close(&mut self) {
         self.out.push_str("/>");
     }

@@ -137,7 +137,7 @@ impl Formatter {
                 } else {
                     let mut digits = digits;
                     digits.push_str(suffix);
-                    placed(x < 0.0, false, &digits, unit)
+                    placed_owned(x < 0.0, digits, unit)
                 }
             })
             .collect()
@@ -210,7 +210,7 @@ fn axis_decimals(values: &[f64]) -> usize {
 
 /// Digits with the unit placed and the sign in front: `-$1,200`, `+20 ms`, `45%`,
 /// `1 customer` (the singular where the digits are exactly `1`).
-fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> String {
+pub(super) fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> String {
     let sign = if negative {
         "-"
     } else if plus {
@@ -240,6 +240,29 @@ fn placed(negative: bool, plus: bool, digits: &str, unit: Option<&Unit>) -> Stri
         joined([sign, text, space, digits])
     } else {
         joined([sign, digits, space_after(text), text])
+    }
+}
+
+/// [`placed`] written into `digits` itself where the unit follows them (an axis
+/// writes a few a chart).
+pub(super) fn placed_owned(negative: bool, mut digits: String, unit: Option<&Unit>) -> String {
+    match unit.filter(|u| !u.text().is_empty()) {
+        Some(u) if u.before() => placed(negative, false, &digits, unit),
+        None => {
+            if negative {
+                digits.insert(0, '-');
+            }
+            digits
+        }
+        Some(u) => {
+            let text = unit_text(u, &digits);
+            if negative {
+                digits.insert(0, '-');
+            }
+            digits.push_str(space_after(text));
+            digits.push_str(text);
+            digits
+        }
     }
 }
 

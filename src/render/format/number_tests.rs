@@ -1,6 +1,6 @@
 //! Tests of the numbers and units of [`super::number`], against hand-computed text.
 
-use super::number::{fixed, push_grouped};
+use super::number::{fixed, placed, placed_owned, push_grouped};
 use super::*;
 use crate::config::Language;
 use crate::domain::{Unit, UnitPosition};
@@ -445,4 +445,29 @@ fn fast_fixed_matches_exact_formatting_at_edges() {
     assert_eq!(trimmed(10.48, 1), "10.5");
     assert_eq!(trimmed(-0.01, 1), "-0");
     assert_eq!(fixed(-1234.5, 2), "-1,234.50");
+}
+
+#[test]
+fn units_placed_in_the_digits_read_as_placed() {
+    let units = [
+        None,
+        Some(u("")),
+        Some(u("%")),
+        Some(u("ms")),
+        Some(u("件")),
+        Some(u("$")),
+        Some(u("CHF").placed(Some(UnitPosition::Before))),
+        Some(u("customers").with_one(Some("customer".to_string()))),
+    ];
+    for unit in &units {
+        for digits in ["1", "0", "12.5", "1,200", "3.4M"] {
+            for negative in [false, true] {
+                assert_eq!(
+                    placed_owned(negative, digits.to_string(), unit.as_ref()),
+                    placed(negative, false, digits, unit.as_ref()),
+                    "{unit:?} {digits} {negative}"
+                );
+            }
+        }
+    }
 }
