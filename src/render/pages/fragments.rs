@@ -1,17 +1,20 @@
-//! The big fragments of a team-quarter's sheet (each KR chart's two SVGs, the
-//! retrospective's HTML), kept out of Tera: the sheet's view holds a short marker in
-//! their place ([`marker`]), and the rendered page gets them spliced in ([`splice`]),
-//! finished with that page's ids and way to the root. Tera then neither converts
-//! nor copies them, and a sheet's view no longer depends on the page that shows it:
-//! its review page and its booklet page share one Tera value of it.
+//! The big fragments of a team-quarter's sheet (each KR chart's two SVGs, or its
+//! whole figure, and the retrospective's HTML), kept out of Tera: the sheet's view
+//! holds a short marker in their place ([`marker`]), and the rendered page gets them
+//! spliced in ([`splice`]), finished with that page's ids and way to the root. Tera
+//! then neither converts nor copies them, and a sheet's view no longer depends on
+//! the page that shows it: its review page and its booklet page share one Tera value
+//! of it.
 
 use std::sync::OnceLock;
 
-/// A fragment of a sheet: KR `k`'s wide or narrow chart, or the retrospective's body.
+/// A fragment of a sheet: KR `k`'s wide or narrow chart, or its whole figure (both
+/// charts, notes and data table: [`super::figure`]), or the retrospective's body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fragment {
     Wide(usize),
     Narrow(usize),
+    Figure(usize),
     Retro,
 }
 
@@ -20,6 +23,7 @@ impl Fragment {
         match self {
             Fragment::Wide(k) => ('w', k),
             Fragment::Narrow(k) => ('n', k),
+            Fragment::Figure(k) => ('f', k),
             Fragment::Retro => ('r', 0),
         }
     }
@@ -177,6 +181,7 @@ fn parse_marker(rest: &[u8]) -> Option<(usize, Fragment, usize)> {
     let f = match letter {
         b'w' => Fragment::Wide(k),
         b'n' => Fragment::Narrow(k),
+        b'f' => Fragment::Figure(k),
         b'r' => Fragment::Retro,
         _ => return None,
     };
@@ -198,15 +203,16 @@ mod tests {
     #[test]
     fn every_occurrence_is_filled_with_its_own_fragment() {
         let html = format!(
-            "a{}b{}c{}{}d",
+            "a{}b{}c{}{}d{}",
             marker(0, Fragment::Wide(1)),
             marker(12, Fragment::Narrow(3)),
             marker(0, Fragment::Wide(1)),
-            marker(2, Fragment::Retro)
+            marker(2, Fragment::Retro),
+            marker(3, Fragment::Figure(10)),
         );
         assert_eq!(
             spliced(&html),
-            "a[0 Wide(1) <&>]b[12 Narrow(3) <&>]c[0 Wide(1) <&>][2 Retro <&>]d"
+            "a[0 Wide(1) <&>]b[12 Narrow(3) <&>]c[0 Wide(1) <&>][2 Retro <&>]d[3 Figure(10) <&>]"
         );
     }
 
