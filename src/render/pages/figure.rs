@@ -7,6 +7,7 @@
 //! field, which that `chart.html` prints as it is. A unit test renders the template
 //! for charts of every shape and checks that both write the same bytes.
 
+use super::fragments::{tags, without_strings};
 use crate::render::charts::Chart;
 use crate::render::theme::TEMPLATES;
 
@@ -74,42 +75,35 @@ fn escape(text: &str, out: &mut Vec<u8>) {
     let _ = tera::escape_html(text, out);
 }
 
-/// The fields of a chart (and a filter that shows them all), as a template names them.
-const CHART_FIELDS: [&str; 8] = [
-    "svg",
-    "narrow",
-    "summary",
-    "columns",
-    "rows",
-    "notes",
-    "figure",
-    "json_encode",
-];
+/// The fields of a chart, as a template names them.
+const CHART_FIELDS: [&str; 7] = ["svg", "narrow", "summary", "columns", "rows", "notes", "figure"];
 
 /// Whether okrsite may write charts' figures itself ([`whole`]): when `templates`
 /// (each template's name and source, the site's own in place of the theme's) hold the
 /// theme's own `chart.html`, and no template of the site's own reads a field of a
-/// chart (`.rows`, `["notes"]`…; a figure's chart has them empty) or dumps views
-/// (`json_encode`). The test is by name only, so it may refuse a template that
-/// reads another thing's `rows`: that theme then only gets its pages the slower way.
+/// chart in a tag (`x.rows`, `x["notes"]`…: a figure's chart has them empty) or
+/// dumps views (`json_encode`). The test is by name only, so it refuses a template
+/// that reads another thing's `rows`: that theme's pages are then made the slower
+/// way, with the same bytes.
 pub fn written_whole<'t>(templates: impl IntoIterator<Item = (&'t str, &'t str)>) -> bool {
     templates.into_iter().all(|(name, source)| {
         let own = TEMPLATES.iter().any(|&(n, text)| n == name && text == source);
-        own || (name != "chart.html" && !names_chart_field(source))
+        own || (name != "chart.html" && !reads_chart_field(source))
     })
 }
 
-/// Whether `source` names a field of a chart ([`CHART_FIELDS`]) after a `.` or in
-/// quotes.
-fn names_chart_field(source: &str) -> bool {
+/// Whether a tag of `source` reads a field named as a chart's ([`CHART_FIELDS`]) or
+/// dumps a value.
+fn reads_chart_field(source: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    CHART_FIELDS.iter().any(|field| {
-        source.match_indices(field).any(|(at, _)| {
-            let before = source[..at].chars().next_back();
-            let after = source[at + field.len()..].chars().next();
-            let read = *field == "json_encode" || matches!(before, Some('.' | '"' | '\''));
-            read && !after.is_some_and(ident)
-        })
+    tags(source).any(|(tag, _)| {
+        let code = without_strings(tag);
+        tag.contains("json_encode")
+            || CHART_FIELDS.iter().any(|field| {
+                let quoted = [format!("[\"{field}\"]"), format!("['{field}']")];
+                let read = |(at, _): (usize, &str)| !code[at + 1 + field.len()..].starts_with(ident);
+                quoted.iter().any(|q| tag.contains(q.as_str())) || code.match_indices(&format!(".{field}")).any(read)
+            })
     })
 }
 
@@ -184,7 +178,8 @@ mod tests {
         let with = |name: &'static str, source: &'static str| {
             written_whole(theme().filter(move |(n, _)| *n != name).chain([(name, source)]))
         };
-        assert!(with("base.html", "<main>{% block content %}{% endblock %}</main>"));
+        let base = "{% set icon = asset(name=\"favicon.svg\") %}<p>See the .notes</p>{% block content %}{% endblock %}";
+        assert!(with("base.html", base));
         assert!(with("extra.html", "{{ kr.title }} rows of {{ kr.notes_count }}"));
         assert!(!with("chart.html", "<figure>{{ chart.svg | safe }}</figure>"));
         for reads in [
@@ -193,6 +188,8 @@ mod tests {
             "{{ overview.figure | length }}",
             "{{ review | json_encode }}",
             "{{ chart.svg | safe }}",
+            "{% for n in kr.chart.notes -%} {{ n }}{% endfor %}",
+            "{{ kr['chart']['summary'] }}",
         ] {
             assert!(!with("review-sheet.html", reads), "{reads}");
         }

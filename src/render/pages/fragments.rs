@@ -98,23 +98,43 @@ pub fn splice(html: &[u8], mut write: impl FnMut(usize, Fragment, &mut Vec<u8>))
 /// cut a marker would write another page than with the fragment itself (such a
 /// theme gets the fragments in its views, as before).
 pub fn shown_whole<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
-    templates.into_iter().all(|source| {
-        let mut rest = source;
-        while let Some(at) = rest.find(['{']) {
+    (templates.into_iter()).all(|source| tags(source).all(|(tag, print)| tag_shows_whole(tag, print)))
+}
+
+/// The inside of each `{{ }}` and `{% %}` tag of a template's `source`, in order, and
+/// whether it is a `{{ }}` one; an unclosed tag ends them.
+pub(super) fn tags(source: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = source;
+    std::iter::from_fn(move || {
+        loop {
+            let at = rest.find('{')?;
             rest = &rest[at + 1..];
             let (print, end) = match rest.as_bytes().first() {
                 Some(b'{') => (true, "}}"),
                 Some(b'%') => (false, "%}"),
                 _ => continue,
             };
-            let Some(len) = rest.find(end) else { return true };
-            if !tag_shows_whole(&rest[1..len], print) {
-                return false;
-            }
+            let len = rest.find(end)?;
+            let tag = &rest[1..len];
             rest = &rest[len..];
+            return Some((tag, print));
         }
-        true
     })
+}
+
+/// A tag's code without its string literals (template names such as "chart.html").
+pub(super) fn without_strings(tag: &str) -> String {
+    let mut code = String::with_capacity(tag.len());
+    let mut quote = None;
+    for c in tag.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => code.push(c),
+        }
+    }
+    code
 }
 
 /// [`shown_whole`] for the inside of one tag (`print`: a `{{ }}` one).
@@ -126,16 +146,7 @@ fn tag_shows_whole(tag: &str, print: bool) -> bool {
     }
     // Field names in string literals (template names such as "chart.html", or
     // `x["svg"]`) are read with the literal's quotes, so `["svg"]` counts.
-    let mut code = String::with_capacity(tag.len());
-    let mut quote = None;
-    for c in tag.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None => code.push(c),
-        }
-    }
+    let code = without_strings(tag);
     if [
         "[\"svg\"]",
         "[\"narrow\"]",
