@@ -96,6 +96,11 @@ impl KrDrawing {
         }
     }
 
+    /// The chart without its SVGs: its summary, notes and data table.
+    pub fn without_svgs(&self) -> &Chart {
+        &self.rest
+    }
+
     /// Appends the chart's wide SVG (`narrow` false) or its narrow one, as
     /// [`KrDrawing::chart`] writes them with ids starting with `id`.
     pub fn write_svg(&self, id: &str, narrow: bool, out: &mut Vec<u8>) {
@@ -148,6 +153,7 @@ pub fn kr_drawing(input: &KrChartInput<'_>, labels: &Labels) -> KrDrawing {
             columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
             rows,
             notes: notes.iter().map(|n| n.2.clone()).collect(),
+            figure: String::new(),
         },
     }
 }
