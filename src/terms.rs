@@ -105,42 +105,93 @@ fn general_class(c: char) -> Class {
     }
 }
 
-/// Calls `f` with every token of already normalised text (with repeats).
+/// Calls `f` with every token of already normalised text (with repeats), in one
+/// pass over its characters: a CJK run's characters and bigrams as they come, a
+/// word's whole and its prefixes when it ends.
 pub fn tokens<'a>(normalized: &'a str, mut f: impl FnMut(&'a str)) {
-    let chars: Vec<(usize, char)> = normalized.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let cls = class(chars[i].1);
-        let mut j = i;
-        while j < chars.len() && class(chars[j].1) == cls {
-            j += 1;
-        }
-        let byte = |k: usize| chars.get(k).map_or(normalized.len(), |c| c.0);
+    let mut chars = normalized.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let cls = class(c);
+        let mut end = start + c.len_utf8();
         match cls {
             Class::Cjk => {
-                for k in i..j {
-                    f(&normalized[byte(k)..byte(k + 1)]);
-                    if k + 1 < j {
-                        f(&normalized[byte(k)..byte(k + 2)]);
-                    }
+                let mut prev = start;
+                while let Some((i, d)) = chars.next_if(|&(_, d)| class(d) == Class::Cjk) {
+                    let next_end = i + d.len_utf8();
+                    f(&normalized[prev..end]);
+                    f(&normalized[prev..next_end]);
+                    (prev, end) = (i, next_end);
                 }
+                f(&normalized[prev..end]);
             }
             Class::Word => {
-                let len = j - i;
-                f(&normalized[byte(i)..byte(j)]);
+                // Where the word's first MAX_PREFIX characters end, and its length.
+                let mut ends = [end; MAX_PREFIX];
+                let mut len = 1;
+                while let Some((i, d)) = chars.next_if(|&(_, d)| class(d) == Class::Word) {
+                    end = i + d.len_utf8();
+                    if len < MAX_PREFIX {
+                        ends[len] = end;
+                    }
+                    len += 1;
+                }
+                f(&normalized[start..end]);
                 for p in 2..=MAX_PREFIX.min(len.saturating_sub(1)) {
-                    f(&normalized[byte(i)..byte(i + p)]);
+                    f(&normalized[start..ends[p - 1]]);
                 }
             }
             Class::Other => {}
         }
-        i = j;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokens as first written (a vector of the characters, each class looked up
+    /// twice): the reference for the one-pass [`tokens`].
+    fn tokens_by_index(normalized: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let chars: Vec<(usize, char)> = normalized.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let cls = class(chars[i].1);
+            let mut j = i;
+            while j < chars.len() && class(chars[j].1) == cls {
+                j += 1;
+            }
+            let byte = |k: usize| chars.get(k).map_or(normalized.len(), |c| c.0);
+            match cls {
+                Class::Cjk => {
+                    for k in i..j {
+                        out.push(&normalized[byte(k)..byte(k + 1)]);
+                        if k + 1 < j {
+                            out.push(&normalized[byte(k)..byte(k + 2)]);
+                        }
+                    }
+                }
+                Class::Word => {
+                    out.push(&normalized[byte(i)..byte(j)]);
+                    for p in 2..=MAX_PREFIX.min((j - i).saturating_sub(1)) {
+                        out.push(&normalized[byte(i)..byte(i + p)]);
+                    }
+                }
+                Class::Other => {}
+            }
+            i = j;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokens_come_in_the_order_of_the_reference(text in "[a-z0-9é漢字かなカナー、。 ・]{0,30}") {
+            let mut got = Vec::new();
+            tokens(&text, |t| got.push(t));
+            proptest::prop_assert_eq!(got, tokens_by_index(&text));
+        }
+    }
 
     #[test]
     fn fast_character_classes_agree_with_the_general_rule() {

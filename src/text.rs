@@ -26,7 +26,14 @@ pub fn soft_break(before: Option<char>, after: Option<char>) -> &'static str {
 
 /// Collapses runs of white space into one space and trims the ends.
 pub fn squash_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Escapes text for HTML element content and quoted attribute values (and XML).

@@ -188,27 +188,26 @@ pub fn strip_tag_tokens(run: &str, prev_is_space: bool) -> Option<String> {
     found.then(|| out.trim_end().to_string())
 }
 
-/// `text` without its tag tokens, each given to `tag` in order.
+/// `text` without its tag tokens, each given to `tag` in order. The text between
+/// tags is copied a run at a time: most learnings hold no `#` at all.
 fn remove_tag_tokens(text: &str, prev_is_space: bool, mut tag: impl FnMut(&str)) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    let mut prev_is_space = prev_is_space;
-    while let Some((i, c)) = chars.next() {
-        if c == '#' && prev_is_space {
-            let rest = &text[i + 1..];
-            let len: usize = rest.chars().take_while(|&ch| is_tag_char(ch)).map(char::len_utf8).sum();
-            if len > 0 {
-                tag(&rest[..len]);
-                while chars.peek().is_some_and(|&(j, _)| j < i + 1 + len) {
-                    chars.next();
-                }
-                prev_is_space = false;
-                continue;
-            }
+    // `text[..copied]` is done. (A tag ends before the next `#`: no tag char is one.)
+    let mut copied = 0;
+    for i in memchr::memchr_iter(b'#', text.as_bytes()) {
+        let space_before = text[..i].chars().next_back().map_or(prev_is_space, char::is_whitespace);
+        if !space_before {
+            continue;
         }
-        prev_is_space = c.is_whitespace();
-        out.push(c);
+        let rest = &text[i + 1..];
+        let len: usize = rest.chars().take_while(|&ch| is_tag_char(ch)).map(char::len_utf8).sum();
+        if len > 0 {
+            tag(&rest[..len]);
+            out.push_str(&text[copied..i]);
+            copied = i + 1 + len;
+        }
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -342,6 +341,46 @@ fn strip_tags_from_markdown(md: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tag removal a character at a time, as it was written first: the reference
+    /// for the run-copying [`remove_tag_tokens`].
+    fn remove_tags_by_char(text: &str, mut prev_is_space: bool, tags: &mut Vec<String>) -> String {
+        let mut out = String::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let len =
+                |rest: &str| -> usize { rest.chars().take_while(|&ch| is_tag_char(ch)).map(char::len_utf8).sum() };
+            let len = if c == '#' && prev_is_space {
+                len(&text[i + 1..])
+            } else {
+                0
+            };
+            if len > 0 {
+                tags.push(text[i + 1..i + 1 + len].to_string());
+                while chars.peek().is_some_and(|&(j, _)| j < i + 1 + len) {
+                    chars.next();
+                }
+                prev_is_space = false;
+                continue;
+            }
+            prev_is_space = c.is_whitespace();
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tags_are_removed_as_a_character_at_a_time_would(
+            text in "[#a\\- \u{3000}\u{3099}価格_\n]{0,24}",
+            prev in proptest::bool::ANY,
+        ) {
+            let (mut want_tags, mut got_tags) = (Vec::new(), Vec::new());
+            let want = remove_tags_by_char(&text, prev, &mut want_tags);
+            let got = remove_tag_tokens(&text, prev, |t| got_tags.push(t.to_string()));
+            proptest::prop_assert_eq!((got, got_tags), (want, want_tags));
+        }
+    }
 
     #[test]
     fn a_tag_is_kept_once_whatever_its_spelling() {

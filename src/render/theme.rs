@@ -177,6 +177,11 @@ pub struct Theme {
     /// retrospective's HTML) only whole, so they are spliced into the rendered pages
     /// rather than passed through Tera ([`crate::render::pages::fragments_shown_whole`]).
     pub splices_fragments: bool,
+    /// Whether okrsite writes a sheet's KR charts' and the review's objective chart's
+    /// whole figures itself rather than have `chart.html` loop over their notes and
+    /// tables: while `chart.html` is the theme's own and no template of the site's
+    /// reads a chart's fields ([`crate::render::pages::figures_written_whole`]).
+    pub writes_figures: bool,
 }
 
 /// The UI strings of a language.
@@ -244,6 +249,9 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
             tera,
             assets,
             splices_fragments: crate::render::pages::fragments_shown_whole(sources.iter().map(|(_, t)| t.as_str())),
+            writes_figures: crate::render::pages::figures_written_whole(
+                sources.iter().map(|(n, t)| (n.as_str(), t.as_str())),
+            ),
             strings_value: strings.to_value(),
             strings,
         })

@@ -259,3 +259,62 @@ fn a_theme_reading_a_fragment_reads_the_fragment_itself() {
     }
     assert!(checked > 0, "the fixture has charts");
 }
+
+/// Every HTML page under `out`, by its path under `out`.
+fn pages(out: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut pages: Vec<_> = (texts(out).into_iter())
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+        .map(|(p, text)| (p.strip_prefix(out).unwrap().to_path_buf(), text))
+        .collect();
+    pages.sort();
+    pages
+}
+
+#[test]
+fn a_theme_with_its_own_chart_html_gets_the_figures_okrsite_writes_itself() {
+    // The theme's own chart.html: okrsite writes the sheets' figures without Tera.
+    let theme = site(None);
+    let own = site(None);
+    std::fs::create_dir_all(own.path().join("templates")).unwrap();
+    // A copy that differs only in a class: chart.html renders every chart itself.
+    let chart = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/chart.html"));
+    let (class, mine) = ("class=\"chart-figure\"", "class=\"chart-figure mine\"");
+    std::fs::write(own.path().join("templates/chart.html"), chart.replace(class, mine)).unwrap();
+    let (expected, got) = (pages(&build(theme.path())), pages(&build(own.path())));
+    assert_eq!(expected.len(), got.len());
+    let mut figures = 0;
+    for ((path, expected), (got_path, got)) in expected.iter().zip(&got) {
+        assert_eq!(path, got_path);
+        assert!(&got.replace(mine, class) == expected, "{}", path.display());
+        if path.ends_with("index.html") && path.starts_with("quarters") {
+            figures += got.matches(mine).count();
+        }
+    }
+    assert!(figures > 0, "the fixture's review pages have charts");
+}
+
+#[test]
+fn a_theme_reading_a_charts_table_gets_its_rows() {
+    let site = site(None);
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    let sheet = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/review-sheet.html"));
+    let include = "{% set chart = kr.chart %}{% include \"chart.html\" %}";
+    assert!(sheet.contains(include));
+    let counted = format!("<i class=\"rows\">{{{{ kr.chart.rows | length }}}}</i>{include}");
+    std::fs::write(
+        site.path().join("templates/review-sheet.html"),
+        sheet.replace(include, &counted),
+    )
+    .unwrap();
+    let mut checked = 0;
+    for (path, text) in pages(&build(site.path())) {
+        for (at, _) in text.match_indices("<i class=\"rows\">") {
+            let rest = &text[at + "<i class=\"rows\">".len()..];
+            let rows: usize = rest.split('<').next().unwrap().parse().unwrap();
+            let table = &rest[rest.find("<tbody>").unwrap()..rest.find("</tbody>").unwrap()];
+            assert_eq!(rows, table.matches("<tr>").count(), "{}", path.display());
+            checked += usize::from(rows > 0);
+        }
+    }
+    assert!(checked > 0, "the fixture's KR charts have data");
+}

@@ -79,6 +79,7 @@ pub fn calibration_chart(id: &str, title: &str, dots: &[Dot], w: &Words<'_>) -> 
             .collect(),
         summary,
         notes: Vec::new(),
+        figure: String::new(),
     }
 }
 

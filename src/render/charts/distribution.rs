@@ -43,6 +43,7 @@ pub fn histogram(
         columns: vec![words.range.to_string(), words.teams.to_string()],
         rows: (0..BINS).map(|i| vec![range_text(i), d.bins[i].to_string()]).collect(),
         notes: Vec::new(),
+        figure: String::new(),
     }
 }
 

@@ -109,6 +109,11 @@ impl KrDrawing {
         }
     }
 
+    /// The chart without its SVGs: its summary, notes and data table.
+    pub fn without_svgs(&self) -> &Chart {
+        &self.rest
+    }
+
     /// Appends the chart's wide SVG (`narrow` false) or its narrow one, as
     /// [`KrDrawing::chart`] writes them with ids starting with `id`.
     pub fn write_svg(&self, id: &str, narrow: bool, out: &mut Vec<u8>) {
@@ -183,6 +188,7 @@ pub fn kr_drawing(input: &KrChartInput<'_>, labels: &Labels) -> KrDrawing {
             columns: vec![labels.date.clone(), labels.value.clone(), labels.note.clone()],
             rows,
             notes: trend.inside.iter().filter_map(|p| p.2.map(str::to_string)).collect(),
+            figure: String::new(),
         },
     }
 }

@@ -128,6 +128,7 @@ fn line_chart(
                 format!("{day} {}", n.2)
             })
             .collect(),
+        figure: String::new(),
     }
 }
 

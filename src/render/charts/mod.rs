@@ -54,6 +54,10 @@ pub struct Chart {
     pub rows: Vec<Vec<String>>,
     /// Numbered annotations shown on the chart, listed in words below it.
     pub notes: Vec<String>,
+    /// The whole `<figure>` the theme's `chart.html` prints for the chart, when
+    /// okrsite writes it itself (then every other field is empty); empty otherwise
+    /// ([`crate::render::pages`]' `figure` module).
+    pub figure: String,
 }
 
 /// Words charts need, in the site's language.

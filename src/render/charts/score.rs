@@ -87,6 +87,7 @@ pub fn score_history_chart_outlook(
             .collect(),
         summary,
         notes: Vec::new(),
+        figure: String::new(),
     }
 }
 
@@ -270,6 +271,7 @@ pub fn bars_chart_outlook(
             .collect(),
         summary,
         notes: Vec::new(),
+        figure: String::new(),
     }
 }
 

@@ -234,6 +234,16 @@ pub(super) fn write_html<'a>(
 /// Renders a short piece (a learning) as inline HTML, without the wrapping paragraph,
 /// its placeholders filled by `placeholders`.
 pub fn render_inline(markdown: &str, allow_html: bool, placeholders: Option<Fill<'_>>) -> String {
+    if is_plain_inline(markdown) {
+        // No Markdown, HTML, entity or placeholder can be written with its characters:
+        // every pass below would give it back as it is (most learnings are such).
+        return markdown.to_string();
+    }
+    render_inline_passes(markdown, allow_html, placeholders)
+}
+
+/// [`render_inline`] through every pass.
+fn render_inline_passes(markdown: &str, allow_html: bool, placeholders: Option<Fill<'_>>) -> String {
     let html = render_with_ids(
         markdown,
         &Options {
@@ -250,6 +260,19 @@ pub fn render_inline(markdown: &str, allow_html: bool, placeholders: Option<Fill
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
+}
+
+/// Whether `text` is one line of ASCII letters and digits, kana, kanji, `、。「」（）`
+/// and spaces between them: none of these starts Markdown syntax, HTML or an entity,
+/// and none needs escaping. (A leading space could start a code block; spaces at
+/// either end are trimmed by the paragraph.)
+fn is_plain_inline(text: &str) -> bool {
+    let plain = |c: char| {
+        c.is_ascii_alphanumeric()
+            || c == ' '
+            || matches!(c as u32, 0x3001 | 0x3002 | 0x300C | 0x300D | 0x3041..=0x3096 | 0x30A1..=0x30FE | 0x4E00..=0x9FFF | 0xFF08 | 0xFF09)
+    };
+    !text.is_empty() && !text.starts_with(' ') && !text.ends_with(' ') && text.chars().all(plain)
 }
 
 /// Joins adjacent text events, so the passes below see whole runs of text. A run is
@@ -286,6 +309,37 @@ fn flush_joined(out: &mut [(Event<'_>, Range<usize>)], joined: &mut Option<Strin
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn plain_learnings_skip_only_passes_that_would_change_nothing(
+            text in "[a-zA-Z0-9 、。「」（）かナ漢ー・*_#.1-]{0,16}",
+            allow_html in proptest::bool::ANY,
+        ) {
+            if is_plain_inline(&text) {
+                let fill = |_: &crate::content::placeholders::Placeholder| None;
+                proptest::prop_assert_eq!(&text, &render_inline_passes(&text, allow_html, Some(&fill)));
+            }
+        }
+    }
+
+    #[test]
+    fn text_that_markdown_reads_is_not_plain() {
+        for text in [
+            "    code",
+            "1. item",
+            "a  ",
+            "",
+            "**a**",
+            "a&amp;",
+            "[[score]]",
+            "a\nb",
+            "# h",
+        ] {
+            assert!(!is_plain_inline(text), "{text:?}");
+        }
+        assert!(is_plain_inline("SSO導入の効果は「三週間」遅れる。2人体制（仮）"));
+    }
 
     pub(super) fn md(s: &str) -> String {
         render(

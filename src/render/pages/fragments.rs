@@ -1,17 +1,20 @@
-//! The big fragments of a team-quarter's sheet (each KR chart's two SVGs, the
-//! retrospective's HTML), kept out of Tera: the sheet's view holds a short marker in
-//! their place ([`marker`]), and the rendered page gets them spliced in ([`splice`]),
-//! finished with that page's ids and way to the root. Tera then neither converts
-//! nor copies them, and a sheet's view no longer depends on the page that shows it:
-//! its review page and its booklet page share one Tera value of it.
+//! The big fragments of a team-quarter's sheet (each KR chart's two SVGs, or its
+//! whole figure, and the retrospective's HTML), kept out of Tera: the sheet's view
+//! holds a short marker in their place ([`marker`]), and the rendered page gets them
+//! spliced in ([`splice`]), finished with that page's ids and way to the root. Tera
+//! then neither converts nor copies them, and a sheet's view no longer depends on
+//! the page that shows it: its review page and its booklet page share one Tera value
+//! of it.
 
 use std::sync::OnceLock;
 
-/// A fragment of a sheet: KR `k`'s wide or narrow chart, or the retrospective's body.
+/// A fragment of a sheet: KR `k`'s wide or narrow chart, or its whole figure (both
+/// charts, notes and data table: [`super::figure`]), or the retrospective's body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fragment {
     Wide(usize),
     Narrow(usize),
+    Figure(usize),
     Retro,
 }
 
@@ -20,6 +23,7 @@ impl Fragment {
         match self {
             Fragment::Wide(k) => ('w', k),
             Fragment::Narrow(k) => ('n', k),
+            Fragment::Figure(k) => ('f', k),
             Fragment::Retro => ('r', 0),
         }
     }
@@ -94,23 +98,43 @@ pub fn splice(html: &[u8], mut write: impl FnMut(usize, Fragment, &mut Vec<u8>))
 /// cut a marker would write another page than with the fragment itself (such a
 /// theme gets the fragments in its views, as before).
 pub fn shown_whole<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
-    templates.into_iter().all(|source| {
-        let mut rest = source;
-        while let Some(at) = rest.find(['{']) {
+    (templates.into_iter()).all(|source| tags(source).all(|(tag, print)| tag_shows_whole(tag, print)))
+}
+
+/// The inside of each `{{ }}` and `{% %}` tag of a template's `source`, in order, and
+/// whether it is a `{{ }}` one; an unclosed tag ends them.
+pub(super) fn tags(source: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = source;
+    std::iter::from_fn(move || {
+        loop {
+            let at = rest.find('{')?;
             rest = &rest[at + 1..];
             let (print, end) = match rest.as_bytes().first() {
                 Some(b'{') => (true, "}}"),
                 Some(b'%') => (false, "%}"),
                 _ => continue,
             };
-            let Some(len) = rest.find(end) else { return true };
-            if !tag_shows_whole(&rest[1..len], print) {
-                return false;
-            }
+            let len = rest.find(end)?;
+            let tag = &rest[1..len];
             rest = &rest[len..];
+            return Some((tag, print));
         }
-        true
     })
+}
+
+/// A tag's code without its string literals (template names such as "chart.html").
+pub(super) fn without_strings(tag: &str) -> String {
+    let mut code = String::with_capacity(tag.len());
+    let mut quote = None;
+    for c in tag.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => code.push(c),
+        }
+    }
+    code
 }
 
 /// [`shown_whole`] for the inside of one tag (`print`: a `{{ }}` one).
@@ -122,16 +146,7 @@ fn tag_shows_whole(tag: &str, print: bool) -> bool {
     }
     // Field names in string literals (template names such as "chart.html", or
     // `x["svg"]`) are read with the literal's quotes, so `["svg"]` counts.
-    let mut code = String::with_capacity(tag.len());
-    let mut quote = None;
-    for c in tag.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None => code.push(c),
-        }
-    }
+    let code = without_strings(tag);
     if [
         "[\"svg\"]",
         "[\"narrow\"]",
@@ -177,6 +192,7 @@ fn parse_marker(rest: &[u8]) -> Option<(usize, Fragment, usize)> {
     let f = match letter {
         b'w' => Fragment::Wide(k),
         b'n' => Fragment::Narrow(k),
+        b'f' => Fragment::Figure(k),
         b'r' => Fragment::Retro,
         _ => return None,
     };
@@ -198,15 +214,16 @@ mod tests {
     #[test]
     fn every_occurrence_is_filled_with_its_own_fragment() {
         let html = format!(
-            "a{}b{}c{}{}d",
+            "a{}b{}c{}{}d{}",
             marker(0, Fragment::Wide(1)),
             marker(12, Fragment::Narrow(3)),
             marker(0, Fragment::Wide(1)),
-            marker(2, Fragment::Retro)
+            marker(2, Fragment::Retro),
+            marker(3, Fragment::Figure(10)),
         );
         assert_eq!(
             spliced(&html),
-            "a[0 Wide(1) <&>]b[12 Narrow(3) <&>]c[0 Wide(1) <&>][2 Retro <&>]d"
+            "a[0 Wide(1) <&>]b[12 Narrow(3) <&>]c[0 Wide(1) <&>][2 Retro <&>]d[3 Figure(10) <&>]"
         );
     }
 

@@ -5,6 +5,7 @@
 
 mod booklet;
 mod dashboard;
+mod figure;
 mod fragments;
 mod learnings;
 mod metric;
@@ -26,6 +27,7 @@ use super::theme::Theme;
 use super::views::{LearningView, TeamQuarterView, Views};
 use crate::files::{OutputFile, Sink, SinkError};
 
+pub use self::figure::written_whole as figures_written_whole;
 pub use self::fragments::shown_whole as fragments_shown_whole;
 pub use self::learnings::{LEARNINGS_PER_PAGE, TAG_CLOUD_SIZE};
 pub use self::page::PageError;
@@ -339,7 +341,7 @@ impl Planner<'_, '_> {
         let parts: Vec<review::SheetParts> = (teams.par_iter())
             .map(|&ti| match sink.cancelled() {
                 true => Err(PageError::Sink(SinkError::Cancelled)),
-                false => Ok(crate::timings::measure(label, || review::sheet_parts(v, qi, ti))),
+                false => Ok(crate::timings::measure(label, || review::sheet_parts(v, theme, qi, ti))),
             })
             .collect::<Result<_, PageError>>()?;
         // Each sheet's view, its fragments as markers, as a Tera value: shared by its
@@ -364,7 +366,7 @@ impl Planner<'_, '_> {
         let mut paths = (teams.par_iter().zip(&parts).zip(&reviews).enumerate())
             .map(|(j, ((&ti, parts), (view, value)))| {
                 let page = crate::timings::measure(label, || {
-                    review::review_page(v, qi, ti, view, value.clone(), self.related_to(qi, ti))
+                    review::review_page(v, theme, (qi, ti), view, value.clone(), self.related_to(qi, ti))
                 });
                 let source = Some(self.review_source(qi, ti));
                 write_spliced(v, theme, sink, page, source, |sheet, f, root, out| {

@@ -3,6 +3,7 @@
 
 use tera::Context;
 
+use super::figure;
 use super::fragments::{Fragment, marker, splice};
 use super::page::{Page, PageError, finish_page};
 use crate::files::OutputFile;
@@ -37,14 +38,14 @@ pub fn render_review(
     view: TeamQuarterView,
     related: &[&LearningView],
 ) -> Result<OutputFile, PageError> {
-    let parts = sheet_parts(views, qi, ti);
+    let parts = sheet_parts(views, theme, qi, ti);
     let root = root_of(&view.url);
     let view = match theme.splices_fragments {
         true => marked_sheet(view, &parts, 0),
         false => filled_sheet(view, &parts, &root, ""),
     };
     let value = tera::Value::from_serializable(&view);
-    let page = review_page(views, qi, ti, &view, value, related.to_vec());
+    let page = review_page(views, theme, (qi, ti), &view, value, related.to_vec());
     let mut file = finish_page(views, theme, page)?;
     if theme.splices_fragments {
         file.bytes = splice(&file.bytes, |_, f, out| parts.write_fragment(f, "", &root, out));
@@ -58,15 +59,18 @@ pub fn render_review(
 /// as a Tera value.
 pub fn review_page(
     v: &Views<'_>,
-    qi: usize,
-    ti: usize,
+    theme: &Theme,
+    (qi, ti): (usize, usize),
     view: &TeamQuarterView,
     review: tera::Value,
     related: Vec<&LearningView>,
 ) -> Page {
     let path = view.url.clone();
     let title = format!("{} — {}", view.team.name, view.quarter.label);
-    let overview = objective_scores_chart(v, qi, ti, view, &title);
+    let mut overview = objective_scores_chart(v, qi, ti, view, &title);
+    if theme.writes_figures {
+        overview = overview.map(|c| figure::whole(&c, theme.strings.get("chart_data")));
+    }
     let mut data = Context::new();
     data.insert_value("review", review);
     data.insert("overview", &overview);
@@ -86,16 +90,38 @@ pub fn review_page(
 /// [`sheet`]: its KR charts drawn and its retrospective's body rendered, both
 /// without the page's ids and way to the site root.
 pub struct SheetParts {
-    /// For each KR of the team-quarter in order: its chart's drawing (KRs measured
-    /// from data) and the KR's anchor, which the chart's id is made from.
-    charts: Vec<Option<(String, KrDrawing)>>,
+    /// For each KR of the team-quarter in order: its chart (KRs measured from data).
+    charts: Vec<Option<SheetChart>>,
     body: Option<markdown::Prepared>,
 }
 
-/// Draws and renders what [`SheetParts`] holds.
-pub fn sheet_parts(v: &Views<'_>, qi: usize, ti: usize) -> SheetParts {
+/// A KR's chart on a sheet.
+struct SheetChart {
+    /// The KR's anchor, which the chart's ids are made from.
+    anchor: String,
+    drawing: KrDrawing,
+    /// What `chart.html` prints after the chart's SVGs (its notes and data table),
+    /// when okrsite writes the chart's figure itself ([`Theme::writes_figures`]): the
+    /// whole figure is then one fragment, [`Fragment::Figure`].
+    after_svgs: Option<Vec<u8>>,
+}
+
+/// Draws and renders what [`SheetParts`] holds, for pages rendered with `theme`.
+pub fn sheet_parts(v: &Views<'_>, theme: &Theme, qi: usize, ti: usize) -> SheetParts {
+    let figures = theme.splices_fragments && theme.writes_figures;
+    let chart_data = theme.strings.get("chart_data");
+    let charts = kr_drawings(v, qi, ti)
+        .into_iter()
+        .map(|chart| {
+            chart.map(|(anchor, drawing)| SheetChart {
+                after_svgs: figures.then(|| figure::after_svgs(drawing.without_svgs(), chart_data)),
+                anchor,
+                drawing,
+            })
+        })
+        .collect();
     SheetParts {
-        charts: kr_drawings(v, qi, ti),
+        charts,
         body: prepare_retro_body(v, qi, ti),
     }
 }
@@ -107,10 +133,14 @@ pub fn sheet_parts(v: &Views<'_>, qi: usize, ti: usize) -> SheetParts {
 /// [`SheetParts::write_fragment`].
 pub fn marked_sheet(mut view: TeamQuarterView, parts: &SheetParts, sheet: usize) -> TeamQuarterView {
     let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
-    for (k, (kr, drawing)) in view_krs.zip(&parts.charts).enumerate() {
-        kr.chart = drawing
-            .as_ref()
-            .map(|(_, d)| d.chart_standing_in(marker(sheet, Fragment::Wide(k)), marker(sheet, Fragment::Narrow(k))));
+    for (k, (kr, chart)) in view_krs.zip(&parts.charts).enumerate() {
+        kr.chart = chart.as_ref().map(|c| match c.after_svgs {
+            Some(_) => Chart {
+                figure: marker(sheet, Fragment::Figure(k)),
+                ..Chart::default()
+            },
+            None => (c.drawing).chart_standing_in(marker(sheet, Fragment::Wide(k)), marker(sheet, Fragment::Narrow(k))),
+        });
     }
     if let (Some(_), Some(rv)) = (&parts.body, view.retro.as_mut()) {
         rv.html = marker(sheet, Fragment::Retro);
@@ -123,10 +153,8 @@ pub fn marked_sheet(mut view: TeamQuarterView, parts: &SheetParts, sheet: usize)
 /// `root` shows them, every id with `id_prefix` in front.
 pub fn filled_sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefix: &str) -> TeamQuarterView {
     let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
-    for (kr, drawing) in view_krs.zip(&parts.charts) {
-        kr.chart = drawing
-            .as_ref()
-            .map(|(anchor, d)| d.chart(&views::kr_chart_id(id_prefix, anchor)));
+    for (kr, chart) in view_krs.zip(&parts.charts) {
+        kr.chart = (chart.as_ref()).map(|c| c.drawing.chart(&views::kr_chart_id(id_prefix, &c.anchor)));
     }
     if let (Some(body), Some(rv)) = (&parts.body, view.retro.as_mut()) {
         rv.html = body.finish(id_prefix, root);
@@ -140,9 +168,24 @@ impl SheetParts {
     pub fn write_fragment(&self, f: Fragment, id_prefix: &str, root: &str, out: &mut Vec<u8>) {
         match f {
             Fragment::Wide(k) | Fragment::Narrow(k) => {
-                if let Some(Some((anchor, d))) = self.charts.get(k) {
+                if let Some(Some(c)) = self.charts.get(k) {
                     let narrow = matches!(f, Fragment::Narrow(_));
-                    d.write_svg(&views::kr_chart_id(id_prefix, anchor), narrow, out);
+                    c.drawing
+                        .write_svg(&views::kr_chart_id(id_prefix, &c.anchor), narrow, out);
+                }
+            }
+            Fragment::Figure(k) => {
+                if let Some(Some(SheetChart {
+                    anchor,
+                    drawing,
+                    after_svgs: Some(after_svgs),
+                })) = self.charts.get(k)
+                {
+                    let id = views::kr_chart_id(id_prefix, anchor);
+                    out.extend_from_slice(figure::BEFORE_SVGS.as_bytes());
+                    drawing.write_svg(&id, false, out);
+                    drawing.write_svg(&id, true, out);
+                    out.extend_from_slice(after_svgs);
                 }
             }
             Fragment::Retro => {
