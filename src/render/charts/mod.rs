@@ -14,9 +14,11 @@ pub mod calibration;
 pub mod distribution;
 pub mod kr;
 pub mod labels;
+mod marks;
 pub mod metric;
 pub mod score;
 pub mod ticks;
+mod wrap;
 
 use jiff::civil::Date;
 use plotters::prelude::*;
@@ -32,11 +34,13 @@ use crate::render::format::Formatter;
 
 pub use crate::insight::series::{MAX_AXIS, day, plot_value};
 pub use kr::{KrChartInput, KrDrawing, kr_chart, kr_drawing};
+pub use marks::{DataPath, PixelPath, Pixels, dots, dots_at};
 pub use metric::{MetricChartInput, metric_charts};
 pub use score::{
     Bar, OutlookAt, bars_chart, bars_chart_outlook, score_history_chart, score_history_chart_outlook, sparkline,
     sparkline_outlook,
 };
+pub use wrap::{Sink, esc, finish, finish_pair, write_escaped, write_finished, write_narrow};
 
 /// A rendered chart: the SVG and its data as table rows, for a `<details>` below it.
 ///
@@ -283,151 +287,6 @@ const DOTS: [(RGBColor, RGBColor, u32); 3] = [
     (RGBColor(86, 180, 234), SKY, 3),
 ];
 
-/// Filled dots of `radius` px in `color` (faded by `opacity`) at `points`, as one path.
-pub fn dots(
-    area: &Area<'_>,
-    points: &[(f64, f64)],
-    color: RGBColor,
-    radius: u32,
-    opacity: f64,
-) -> Result<(), DrawError> {
-    let Some(stand_in) = DOTS.iter().find(|d| d.1 == color && d.2 == radius).map(|d| d.0) else {
-        for p in points {
-            area.draw(&Circle::new(*p, radius, color.mix(opacity).filled()))
-                .map_err(e)?;
-        }
-        return Ok(());
-    };
-    DataPath::new(points, stand_in.mix(opacity)).draw_on(area)
-}
-
-/// [`dots`] at points already in pixels, drawn on the chart's root (whose
-/// coordinates are pixels).
-pub fn dots_at(
-    root: &Root<'_>,
-    pixels: &[BackendCoord],
-    color: RGBColor,
-    radius: u32,
-    opacity: f64,
-) -> Result<(), DrawError> {
-    let Some(stand_in) = DOTS.iter().find(|d| d.1 == color && d.2 == radius).map(|d| d.0) else {
-        for p in pixels {
-            root.draw(&Circle::new(*p, radius, color.mix(opacity).filled()))
-                .map_err(e)?;
-        }
-        return Ok(());
-    };
-    PixelPath::new(pixels, stand_in.mix(opacity)).draw_on(root)
-}
-
-/// Data points mapped to pixels once, for a series drawn as a line and as dots that
-/// labels keep clear of (plotters maps a point each time it draws it).
-pub struct Pixels {
-    /// Where the plotting area maps the points (for the label layout).
-    pub mapped: Vec<BackendCoord>,
-    /// The same kept inside the plotting area, as plotters draws them there.
-    pub drawn: Vec<BackendCoord>,
-}
-
-impl Pixels {
-    pub fn of(area: &Area<'_>, points: &[(f64, f64)]) -> Pixels {
-        let (xs, ys) = area.get_pixel_range();
-        let mapped: Vec<BackendCoord> = points.iter().map(|p| area.map_coordinate(p)).collect();
-        // As `Rect::truncate` keeps an element's points inside its drawing area.
-        let drawn = (mapped.iter())
-            .map(|p| (p.0.min(xs.end).max(xs.start), p.1.min(ys.end).max(ys.start)))
-            .collect();
-        Pixels { mapped, drawn }
-    }
-}
-
-/// [`DataPath`] of points already in pixels ([`Pixels::drawn`]), drawn on the root.
-pub struct PixelPath<'p> {
-    points: &'p [BackendCoord],
-    style: ShapeStyle,
-}
-
-impl<'p> PixelPath<'p> {
-    pub fn new(points: &'p [BackendCoord], style: impl Into<ShapeStyle>) -> PixelPath<'p> {
-        PixelPath {
-            points,
-            style: style.into(),
-        }
-    }
-
-    /// Draws the line on `root`; nothing when there are no points, as [`DataPath`].
-    pub fn draw_on(&self, root: &Root<'_>) -> Result<(), DrawError> {
-        if self.points.is_empty() {
-            return Ok(());
-        }
-        root.draw(self).map_err(e)
-    }
-}
-
-impl<'a> PointCollection<'a, BackendCoord> for &'a PixelPath<'_> {
-    type Point = &'a BackendCoord;
-    type IntoIter = std::slice::Iter<'a, BackendCoord>;
-    fn point_iter(self) -> Self::IntoIter {
-        self.points.iter()
-    }
-}
-
-impl<DB: DrawingBackend> Drawable<DB> for PixelPath<'_> {
-    fn draw<I: Iterator<Item = BackendCoord>>(
-        &self,
-        points: I,
-        backend: &mut DB,
-        _: (u32, u32),
-    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
-        backend.draw_path(points, &self.style)
-    }
-}
-
-/// A polyline through data points, drawn as plotters' `LineSeries` draws it (one
-/// `PathElement`, nothing when there are no points) but borrowing the points: a
-/// `LineSeries` copies them into a `Vec` and boxes its element, twice per chart line.
-pub struct DataPath<'p> {
-    points: &'p [(f64, f64)],
-    style: ShapeStyle,
-}
-
-impl<'p> DataPath<'p> {
-    pub fn new(points: &'p [(f64, f64)], style: impl Into<ShapeStyle>) -> DataPath<'p> {
-        DataPath {
-            points,
-            style: style.into(),
-        }
-    }
-
-    /// Draws the line on `area` (straight on the plotting area: `ChartContext::draw_series`
-    /// would also keep a legend entry per call, which charts never show).
-    pub fn draw_on(&self, area: &Area<'_>) -> Result<(), DrawError> {
-        if self.points.is_empty() {
-            return Ok(());
-        }
-        area.draw(self).map_err(e)
-    }
-}
-
-impl<'a> PointCollection<'a, (f64, f64)> for &'a DataPath<'_> {
-    type Point = &'a (f64, f64);
-    type IntoIter = std::slice::Iter<'a, (f64, f64)>;
-    fn point_iter(self) -> Self::IntoIter {
-        self.points.iter()
-    }
-}
-
-impl<DB: DrawingBackend> Drawable<DB> for DataPath<'_> {
-    fn draw<I: Iterator<Item = BackendCoord>>(
-        &self,
-        points: I,
-        backend: &mut DB,
-        _: (u32, u32),
-    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
-        backend.draw_path(points, &self.style)
-    }
-}
-
 /// The stand-in colour that draws `color` dashed with `pattern` ("dash gap").
 /// A combination missing from [`DASHES`] is drawn solid (a unit test checks every use).
 pub fn dashed(color: RGBColor, pattern: &str) -> RGBColor {
@@ -478,120 +337,6 @@ pub struct Drawn {
     pub width: u32,
     pub height: u32,
     pub body: String,
-}
-
-/// Wraps a drawn chart as an accessible inline chart: no fixed size (viewBox only),
-/// `role="img"` with `<title>` and `<desc>`, the font and ink set once on the root.
-pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> String {
-    let (title, desc) = (esc(title), esc(desc));
-    let mut out = String::with_capacity(drawn.body.len() + title.len() + desc.len() + 420);
-    write_escaped(drawn, id, class, (&title, &desc), &mut out);
-    out
-}
-
-/// [`finish`], appended to `out`.
-pub fn write_finished(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str, out: &mut Vec<u8>) {
-    write_escaped(drawn, id, class, (&esc(title), &esc(desc)), out);
-}
-
-/// [`finish`] of a title and description already escaped, appended to `out` (a
-/// drawing written on several pages escapes them once).
-pub fn write_escaped(drawn: &Drawn, id: &str, class: &str, (title, desc): (&str, &str), out: &mut impl Sink) {
-    write_head(drawn, id, [class, ""], out);
-    write_labels(id, (title, desc), &drawn.body, out);
-}
-
-/// The rest of a wide drawing after its root tag: its title, description and body.
-fn write_labels(id: &str, (title, desc): (&str, &str), body: &str, out: &mut impl Sink) {
-    for part in [
-        "><title id=\"",
-        id,
-        "-t\">",
-        title,
-        "</title><desc id=\"",
-        id,
-        "-d\">",
-        desc,
-        "</desc>",
-    ] {
-        out.put(part);
-    }
-    out.put(body);
-    out.put("</svg>");
-}
-
-/// The root `<svg>` tag of a chart but its closing `>`; its class is `chart` and the
-/// two parts of `class` run together.
-fn write_head(drawn: &Drawn, id: &str, class: [&str; 2], out: &mut impl Sink) {
-    out.put("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
-    out.put_u32(drawn.width);
-    out.put(" ");
-    out.put_u32(drawn.height);
-    for part in [
-        "\" class=\"chart ",
-        class[0],
-        class[1],
-        "\" role=\"img\" aria-labelledby=\"",
-        id,
-        "-t ",
-        id,
-        "-d\" font-family=\"",
-        FONT,
-        "\" fill=\"currentColor\"",
-    ] {
-        out.put(part);
-    }
-}
-
-/// Where a chart's SVG is written: a `String` for a [`Chart`], a page's bytes for a
-/// chart spliced into a page. Written without `fmt` (charts write tens of thousands).
-pub trait Sink {
-    fn put(&mut self, text: &str);
-    fn put_u32(&mut self, n: u32);
-}
-
-impl Sink for String {
-    fn put(&mut self, text: &str) {
-        self.push_str(text);
-    }
-    fn put_u32(&mut self, n: u32) {
-        backend::push_int(self, n.min(i32::MAX as u32) as i32);
-    }
-}
-
-impl Sink for Vec<u8> {
-    fn put(&mut self, text: &str) {
-        self.extend_from_slice(text.as_bytes());
-    }
-    fn put_u32(&mut self, n: u32) {
-        let mut buf = [0u8; 20];
-        self.extend_from_slice(crate::render::format::ascii_digits(u64::from(n), &mut buf).as_bytes());
-    }
-}
-
-/// The wide and the narrow drawing of a chart (`class` gets `chart-wide` and
-/// `chart-narrow`). The narrow one is labelled by the wide one's title and
-/// description (`aria-labelledby` may name hidden elements), so they are written once.
-pub fn finish_pair(wide: &Drawn, narrow: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> (String, String) {
-    let (title, desc) = (esc(title), esc(desc));
-    let mut svg = String::with_capacity(wide.body.len() + title.len() + desc.len() + 420);
-    write_head(wide, id, [class, " chart-wide"], &mut svg);
-    write_labels(id, (&title, &desc), &wide.body, &mut svg);
-    let mut out = String::with_capacity(narrow.body.len() + 400);
-    write_narrow(narrow, id, class, &mut out);
-    (svg, out)
-}
-
-/// The narrow drawing of [`finish_pair`], appended to `out`.
-pub fn write_narrow(narrow: &Drawn, id: &str, class: &str, out: &mut impl Sink) {
-    write_head(narrow, id, [class, " chart-narrow"], out);
-    out.put(">");
-    out.put(&narrow.body);
-    out.put("</svg>");
-}
-
-pub fn esc(s: &str) -> String {
-    crate::text::escape_html(s)
 }
 
 /// Draws a chart's elements; a drawing error (never expected) yields an empty chart
