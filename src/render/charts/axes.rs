@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::labels::{self, Layout, Spot};
-use super::{Area, DrawError, INK, Polyline, Root, e, place, ticks};
+use super::{Area, DrawError, INK, PixelPath, Root, place, ticks};
 use crate::model::Unit;
 use crate::render::format::Formatter;
 
@@ -80,7 +80,7 @@ pub fn axes(root: &Root<'_>, area: &Area<'_>, layout: &mut Layout, px: f64, tick
         if py < y0 || py > y1 {
             continue;
         }
-        root.draw(&Polyline::new(&[(x0, py), (x1, py)], grid)).map_err(e)?;
+        PixelPath::new(&[(x0, py), (x1, py)], grid).draw_on(root)?;
         let spot = Spot::new((f64::from(x0) - 5.0, f64::from(py)), HPos::Right, VPos::Center);
         place(root, layout, text, px, &[spot])?;
     }
@@ -89,11 +89,10 @@ pub fn axes(root: &Root<'_>, area: &Area<'_>, layout: &mut Layout, px: f64, tick
         if px_x < x0 || px_x > x1 {
             continue;
         }
-        root.draw(&Polyline::new(&[(px_x, y0), (px_x, y1)], grid)).map_err(e)?;
+        PixelPath::new(&[(px_x, y0), (px_x, y1)], grid).draw_on(root)?;
         let spot = Spot::new((f64::from(px_x), f64::from(y1) + 5.0), HPos::Center, VPos::Top);
         place(root, layout, text, px, &[spot])?;
     }
     let axis = INK.mix(0.6);
-    root.draw(&Polyline::new(&[(x0, y0), (x0, y1), (x1, y1)], axis))
-        .map_err(e)
+    PixelPath::new(&[(x0, y0), (x0, y1), (x1, y1)], axis).draw_on(root)
 }

@@ -67,64 +67,31 @@ impl Pixels {
     }
 }
 
-/// [`DataPath`] of points already in pixels ([`Pixels::drawn`]), drawn on the root.
-pub struct PixelPath<'p> {
-    points: &'p [BackendCoord],
+/// A polyline through borrowed points, drawn as plotters' `LineSeries` draws it (one
+/// `PathElement`, nothing when there are no points): a `LineSeries` copies the points
+/// into a `Vec` and boxes its element, twice per chart line. `C` is the points'
+/// coordinates: data ([`DataPath`], drawn on the plotting area) or pixels
+/// ([`PixelPath`], drawn on the root).
+pub struct BorrowedPath<'p, C> {
+    points: &'p [C],
     style: ShapeStyle,
 }
 
-impl<'p> PixelPath<'p> {
-    pub fn new(points: &'p [BackendCoord], style: impl Into<ShapeStyle>) -> PixelPath<'p> {
-        PixelPath {
+/// A line through data points.
+pub type DataPath<'p> = BorrowedPath<'p, (f64, f64)>;
+/// A line through points already in pixels ([`Pixels::drawn`], axes and grid lines).
+pub type PixelPath<'p> = BorrowedPath<'p, BackendCoord>;
+
+impl<'p, C> BorrowedPath<'p, C> {
+    pub fn new(points: &'p [C], style: impl Into<ShapeStyle>) -> BorrowedPath<'p, C> {
+        BorrowedPath {
             points,
             style: style.into(),
         }
     }
-
-    /// Draws the line on `root`; nothing when there are no points, as [`DataPath`].
-    pub fn draw_on(&self, root: &Root<'_>) -> Result<(), DrawError> {
-        if self.points.is_empty() {
-            return Ok(());
-        }
-        root.draw(self).map_err(e)
-    }
 }
 
-impl<'a> PointCollection<'a, BackendCoord> for &'a PixelPath<'_> {
-    type Point = &'a BackendCoord;
-    type IntoIter = std::slice::Iter<'a, BackendCoord>;
-    fn point_iter(self) -> Self::IntoIter {
-        self.points.iter()
-    }
-}
-
-impl<DB: DrawingBackend> Drawable<DB> for PixelPath<'_> {
-    fn draw<I: Iterator<Item = BackendCoord>>(
-        &self,
-        points: I,
-        backend: &mut DB,
-        _: (u32, u32),
-    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
-        backend.draw_path(points, &self.style)
-    }
-}
-
-/// A polyline through data points, drawn as plotters' `LineSeries` draws it (one
-/// `PathElement`, nothing when there are no points) but borrowing the points: a
-/// `LineSeries` copies them into a `Vec` and boxes its element, twice per chart line.
-pub struct DataPath<'p> {
-    points: &'p [(f64, f64)],
-    style: ShapeStyle,
-}
-
-impl<'p> DataPath<'p> {
-    pub fn new(points: &'p [(f64, f64)], style: impl Into<ShapeStyle>) -> DataPath<'p> {
-        DataPath {
-            points,
-            style: style.into(),
-        }
-    }
-
+impl DataPath<'_> {
     /// Draws the line on `area` (straight on the plotting area: `ChartContext::draw_series`
     /// would also keep a legend entry per call, which charts never show).
     pub fn draw_on(&self, area: &Area<'_>) -> Result<(), DrawError> {
@@ -135,15 +102,25 @@ impl<'p> DataPath<'p> {
     }
 }
 
-impl<'a> PointCollection<'a, (f64, f64)> for &'a DataPath<'_> {
-    type Point = &'a (f64, f64);
-    type IntoIter = std::slice::Iter<'a, (f64, f64)>;
+impl PixelPath<'_> {
+    /// Draws the line on `root`.
+    pub fn draw_on(&self, root: &Root<'_>) -> Result<(), DrawError> {
+        if self.points.is_empty() {
+            return Ok(());
+        }
+        root.draw(self).map_err(e)
+    }
+}
+
+impl<'a, C> PointCollection<'a, C> for &'a BorrowedPath<'_, C> {
+    type Point = &'a C;
+    type IntoIter = std::slice::Iter<'a, C>;
     fn point_iter(self) -> Self::IntoIter {
         self.points.iter()
     }
 }
 
-impl<DB: DrawingBackend> Drawable<DB> for DataPath<'_> {
+impl<DB: DrawingBackend, C> Drawable<DB> for BorrowedPath<'_, C> {
     fn draw<I: Iterator<Item = BackendCoord>>(
         &self,
         points: I,

@@ -28,7 +28,7 @@ use backend::CompactSvg;
 use labels::{Layout, Spot};
 use plotters::element::{Drawable, PointCollection};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters_backend::{BackendCoord, DrawingBackend, DrawingErrorKind};
+use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use crate::render::format::Formatter;
 
@@ -175,46 +175,6 @@ impl<'b> Drawable<CompactSvg<'b>> for Label<'_> {
             backend.text(self.text, at, self.anchor, &backend::TextLook::ink(self.size));
         }
         Ok(())
-    }
-}
-
-/// A polyline of up to three points in pixels (axes and grid lines), drawn as
-/// plotters' `PathElement` draws it, without a `Vec` each.
-pub struct Polyline {
-    points: [BackendCoord; 3],
-    len: usize,
-    color: RGBAColor,
-}
-
-impl Polyline {
-    pub fn new(points: &[BackendCoord], color: RGBAColor) -> Polyline {
-        let mut fixed = [(0, 0); 3];
-        let len = points.len().min(3);
-        fixed[..len].copy_from_slice(&points[..len]);
-        Polyline {
-            points: fixed,
-            len,
-            color,
-        }
-    }
-}
-
-impl<'a> PointCollection<'a, BackendCoord> for &'a Polyline {
-    type Point = &'a BackendCoord;
-    type IntoIter = std::slice::Iter<'a, BackendCoord>;
-    fn point_iter(self) -> Self::IntoIter {
-        self.points[..self.len].iter()
-    }
-}
-
-impl<DB: DrawingBackend> Drawable<DB> for Polyline {
-    fn draw<I: Iterator<Item = BackendCoord>>(
-        &self,
-        points: I,
-        backend: &mut DB,
-        _: (u32, u32),
-    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
-        backend.draw_path(points, &self.color)
     }
 }
 
@@ -507,7 +467,7 @@ mod tests {
         }
         let grid = INK.mix(0.12);
         let direct = draw(200, 100, |root| {
-            root.draw(&Polyline::new(&[(1, 2), (3, 4), (5, 6)], grid)).map_err(e)
+            PixelPath::new(&[(1, 2), (3, 4), (5, 6)], grid).draw_on(&root)
         });
         let plotters = draw(200, 100, |root| {
             root.draw(&PathElement::new(vec![(1, 2), (3, 4), (5, 6)], grid))
