@@ -178,23 +178,15 @@ pub(super) fn push_int(out: &mut String, value: i32) {
         out.push(char::from(b'0' + (small % 10) as u8));
         return;
     }
+    // Anything else (rare): the shared digit writer.
     if value < 0 {
         out.push('-');
     }
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    let mut n = value.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &digit in &buf[i..] {
-        out.push(char::from(digit));
-    }
+    let mut buf = [0u8; 20];
+    out.push_str(crate::render::format::ascii_digits(
+        u64::from(value.unsigned_abs()),
+        &mut buf,
+    ));
 }
 
 /// Writes `v` as [`push_trimmed`] does with one decimal (a font size: `12`, `10.5`),
