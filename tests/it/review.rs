@@ -319,8 +319,9 @@ fn a_theme_reading_a_charts_table_gets_its_rows() {
     assert!(checked > 0, "the fixture's KR charts have data");
 }
 
-/// The list pages' templates: while they are okrsite's own, their pages get light
-/// forms of the views; a site's own copy gets the whole views.
+/// Some of the list pages' templates: while every template is okrsite's own, list
+/// pages get light forms of the views (the learnings' cards too); a site with its own
+/// copy of any template gets the whole views everywhere.
 const LIST_TEMPLATES: [&str; 4] = [
     "team.html",
     "quarter-alignment.html",
@@ -350,7 +351,7 @@ fn a_theme_with_its_own_list_templates_gets_the_same_pages_from_whole_views() {
     }
     let (expected, got) = (pages(&build(theme.path())), pages(&build(own.path())));
     assert_eq!(expected.len(), got.len());
-    let (mut at_risk, mut tree) = (0, 0);
+    let (mut at_risk, mut tree, mut learnings) = (0, 0, 0);
     for ((path, expected), (got_path, got)) in expected.iter().zip(&got) {
         assert_eq!(path, got_path);
         assert!(&got.replace(mark, "") == expected, "{}", path.display());
@@ -358,9 +359,12 @@ fn a_theme_with_its_own_list_templates_gets_the_same_pages_from_whole_views() {
             at_risk += expected.matches("<li>").count();
         }
         tree += expected.matches("class=\"tree-team\"").count();
+        if path.starts_with("tags") {
+            learnings += expected.matches("class=\"learning-item\"").count();
+        }
     }
-    // The fixture lists KRs at risk and objectives in alignment trees.
-    assert!(at_risk > 0 && tree > 0, "{at_risk} {tree}");
+    // The fixture lists KRs at risk, objectives in alignment trees and learnings by tag.
+    assert!(at_risk > 0 && tree > 0 && learnings > 0, "{at_risk} {tree} {learnings}");
 }
 
 #[test]

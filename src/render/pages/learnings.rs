@@ -5,6 +5,7 @@ use ahash::AHashSet;
 use serde::Serialize;
 use tera::Context;
 
+use super::light::{LearningCard, Shown};
 use super::page::Page;
 use super::tags::TagCount;
 use crate::render::urls::{self, paged_path};
@@ -50,13 +51,16 @@ pub fn paginate<'t, T>(items: &'t [T], first: &str, n: usize) -> (&'t [T], Pager
 /// are on the tags page, so an archive page stays small however many tags there are.
 pub const TAG_CLOUD_SIZE: usize = 100;
 
-pub fn learnings_page(v: &Views<'_>, choices: &FilterChoices, tags: &[TagCount], n: usize) -> Page {
+pub fn learnings_page(v: &Views<'_>, choices: &FilterChoices, tags: &[TagCount], n: usize, light: bool) -> Page {
     let first = urls::learnings();
     let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
+    let learnings: Vec<_> = (learnings.iter())
+        .map(|l| Shown::of(light, l, |l| l, LearningCard::from))
+        .collect();
     let mut data = Context::new();
     let cloud = &tags[..tags.len().min(TAG_CLOUD_SIZE)];
     data.insert("filters", &learning_filters(choices, FilterTags::Choose(cloud)));
-    data.insert("learnings", learnings);
+    data.insert("learnings", &learnings);
     data.insert("tags", cloud);
     let all = (tags.len() > TAG_CLOUD_SIZE).then(|| v.t.count("tags_all", tags.len()));
     data.insert("tags_all", &all);

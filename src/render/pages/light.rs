@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use crate::render::views::{FlagView, KrView, LightView, ObjectiveView, TeamQuarterView};
+use crate::render::views::{FlagView, KrView, LearningView, LightView, ObjectiveView, TagRef, TeamQuarterView};
 
 /// A view as a page's data holds it: whole, or in its light form.
 #[derive(Serialize)]
@@ -81,6 +81,40 @@ impl<'a> From<&'a KrView> for KrLine<'a> {
             }),
         }
     }
+}
+
+/// A learning as its card: `learning.html` (on the archive's and tags' pages and
+/// under a review).
+#[derive(Serialize)]
+pub struct LearningCard<'a> {
+    html: &'a str,
+    date: Option<&'a str>,
+    quarter: Label<'a>,
+    team: Name<'a>,
+    tags: &'a [TagRef],
+    tags_more: Option<&'a str>,
+    url: &'a str,
+}
+
+impl<'a> From<&'a LearningView> for LearningCard<'a> {
+    fn from(l: &'a LearningView) -> Self {
+        LearningCard {
+            html: &l.html,
+            date: l.date.as_deref(),
+            quarter: Label {
+                label: &l.quarter.label,
+            },
+            team: Name { name: &l.team.name },
+            tags: &l.tags,
+            tags_more: l.tags_more.as_deref(),
+            url: &l.url,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Name<'a> {
+    name: &'a str,
 }
 
 /// A team-quarter as a row of its team's page: `team.html`.

@@ -313,9 +313,9 @@ impl Planner<'_, '_> {
                 let users = self.users.get(m.id.as_str()).map_or(&[][..], Vec::as_slice);
                 metric::metric_page(v, m, users, &self.levers[i], self.light)
             }
-            Plan::Learnings(n) => learnings::learnings_page(v, &self.filter_choices, &self.tags, n),
+            Plan::Learnings(n) => learnings::learnings_page(v, &self.filter_choices, &self.tags, n, self.light),
             Plan::Tags => tags::tags_index(v, &self.tags),
-            Plan::Tag(i, n) => tags::tag_page(v, &self.filter_choices, &self.tags[i], &self.by_tag[i], n),
+            Plan::Tag(i, n) => tags::tag_page(v, &self.filter_choices, (&self.tags[i], &self.by_tag[i]), n, self.light),
             Plan::Search => search::search_page(v, UNBUILT_MANIFEST),
             Plan::NotFound => Page {
                 path: crate::render::urls::NOT_FOUND.into(),

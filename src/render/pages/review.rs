@@ -5,6 +5,7 @@ use tera::Context;
 
 use super::figure;
 use super::fragments::{Fragment, marker, splice};
+use super::light::{LearningCard, Shown};
 use super::page::{Page, PageError, finish_page};
 use crate::files::OutputFile;
 use crate::insight::related::{LearningTerms, Related};
@@ -74,6 +75,9 @@ pub fn review_page(
     let mut data = Context::new();
     data.insert_value("review", review);
     data.insert("overview", &overview);
+    let related: Vec<_> = (related.into_iter())
+        .map(|l| Shown::of(theme.own_templates, l, |l| l, LearningCard::from))
+        .collect();
     data.insert("related", &related);
     Page {
         path,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::learnings::{FilterChoices, FilterLink, FilterTags, LearningFilters, Pager, learning_filters, paginate};
+use super::light::{LearningCard, Shown};
 use super::page::{Page, ctx};
 use crate::content::retro;
 use crate::render::urls::{self, paged_path};
@@ -111,11 +112,17 @@ pub fn tags_index(v: &Views<'_>, tags: &[TagCount]) -> Page {
     }
 }
 
-pub fn tag_page(v: &Views<'_>, choices: &FilterChoices, tag: &TagCount, learnings: &[usize], n: usize) -> Page {
+pub fn tag_page(
+    v: &Views<'_>,
+    choices: &FilterChoices,
+    (tag, learnings): (&TagCount, &[usize]),
+    n: usize,
+    light: bool,
+) -> Page {
     #[derive(Serialize)]
     struct Data<'a> {
         tag: TagRef,
-        learnings: Vec<&'a LearningView>,
+        learnings: Vec<Shown<&'a LearningView, LearningCard<'a>>>,
         count: String,
         pager: Pager,
         /// The search page filtered by the tag, and the form to narrow it further.
@@ -129,7 +136,9 @@ pub fn tag_page(v: &Views<'_>, choices: &FilterChoices, tag: &TagCount, learning
             name: tag.name.clone(),
             url: tag.url.clone(),
         },
-        learnings: on_page.iter().map(|&i| &v.learnings[i]).collect(),
+        learnings: (on_page.iter())
+            .map(|&i| Shown::of(light, &v.learnings[i], |l| l, LearningCard::from))
+            .collect(),
         pager,
         search: FilterLink {
             url: urls::search_filtered(&[("tag", &tag.name)]),
