@@ -13,7 +13,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{SearchDoc, encode_postings_for, filter_token, normalize, safe_json, shard_of, tokens};
+use super::postings::{FilterTokens, Posting, postings, shard_js, shard_lists};
+use super::{SearchDoc, normalize, safe_json, safe_json_to};
+use crate::terms::normalize_owned;
 use crate::files::{OutputFile, content_hash, fingerprinted};
 
 /// Quarters per segment. A query fetches one shard per token per segment, so on an
@@ -229,15 +231,15 @@ fn segment(quarters: Vec<QuarterDocs<'_>>) -> Segment<'_> {
 /// its manifest entry.
 fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
     let texts: Vec<String> = segment.docs.iter().map(|d| index_text(d)).collect();
-    let filters: Vec<Vec<String>> = segment.docs.iter().map(|d| filter_tokens(d)).collect();
-    let postings = postings(&texts, &filters);
+    let filters = FilterTokens::new(&segment.docs);
+    let postings = postings(&texts, &segment.docs, &filters);
     let shards = shard_count(&postings, texts.len());
     let mut files = Vec::new();
     let mut shard_hashes = Vec::with_capacity(shards as usize);
     let dir = safe_json(&segment.dir);
-    for (n, map) in shard_maps(&postings, shards, texts.len()).iter().enumerate() {
-        let js = format!("okrsiteSearch.shard({dir},{n},{});\n", safe_json(map));
-        let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+    for (n, shard) in shard_lists(&postings, shards).iter().enumerate() {
+        let js = shard_js(&dir, n, shard, texts.len());
+        let hash = content_hash(&js, LISTED_HASH_HEX);
         files.push(OutputFile::new(format!("search/s/{}/{n}.{hash}.js", segment.dir), js));
         shard_hashes.push(hash);
     }
@@ -266,13 +268,13 @@ fn quarter_files(quarter: &QuarterDocs<'_>, files: &mut Vec<OutputFile>) -> Quar
     let id = safe_json(&quarter.quarter);
     let mut entries = Vec::with_capacity(quarter.files.len());
     for (name, own, own_learnings) in &quarter.files {
-        let mut js = format!("okrsiteSearch.docs({id},{},[\n", safe_json(name));
+        let mut js = format!("okrsiteSearch.docs({id},{},[\n", safe_json(name)).into_bytes();
         for (i, doc) in own.iter().enumerate() {
-            js.push_str(&safe_json(doc));
-            js.push_str(if i + 1 < own.len() { ",\n" } else { "\n" });
+            safe_json_to(&mut js, doc);
+            js.extend_from_slice(if i + 1 < own.len() { b",\n" } else { b"\n" });
         }
-        js.push_str("]);\n");
-        let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+        js.extend_from_slice(b"]);\n");
+        let hash = content_hash(&js, LISTED_HASH_HEX);
         let bytes = js.len();
         files.push(OutputFile::new(
             format!("search/d/{}/{name}.{hash}.js", quarter.dir),
@@ -292,44 +294,23 @@ fn quarter_files(quarter: &QuarterDocs<'_>, files: &mut Vec<OutputFile>) -> Quar
     }
 }
 
-/// A document's searchable text, normalised: title, text, team, quarter and tags.
+/// A document's searchable text, normalised: title, text, team, quarter and tags,
+/// each after a line break (so no term spans two of them).
 fn index_text(doc: &SearchDoc) -> String {
-    normalize(&format!(
-        "{}\n{}\n{}\n{}\n{}",
-        doc.title,
-        doc.text,
-        doc.team_name,
-        doc.quarter_label,
-        doc.tags.join(" ")
-    ))
-}
-
-/// A document's filter tokens: its team, its quarter and its tags.
-fn filter_tokens(doc: &SearchDoc) -> Vec<String> {
-    let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
-    f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
-    f
-}
-
-type Postings<'t> = HashMap<&'t str, Vec<u32>, ahash::RandomState>;
-
-/// Postings: each token's (and filter's) documents, ascending. Tokens borrow from
-/// the normalised texts, so counting them allocates nothing.
-fn postings<'t>(texts: &'t [String], filters: &'t [Vec<String>]) -> Postings<'t> {
-    // Millions of lookups of short keys: a fast hash (the map's order is never used).
-    let mut postings: Postings<'t> = HashMap::default();
-    for (id, (text, doc_filters)) in texts.iter().zip(filters).enumerate() {
-        let n = id as u32;
-        let mut add = |token: &'t str| {
-            let list = postings.entry(token).or_default();
-            if list.last() != Some(&n) {
-                list.push(n);
-            }
-        };
-        tokens(text, &mut add);
-        doc_filters.iter().for_each(|f| add(f.as_str()));
+    let parts = [&doc.title, &doc.text, &doc.team_name, &doc.quarter_label];
+    let len = parts.iter().copied().chain(&doc.tags).map(|p| p.len() + 1).sum();
+    let mut text = String::with_capacity(len);
+    for part in parts {
+        text.push_str(part);
+        text.push('\n');
     }
-    postings
+    for (i, tag) in doc.tags.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(tag);
+    }
+    normalize_owned(text)
 }
 
 /// Every tag's first spelling, by its normalised form.
@@ -342,7 +323,7 @@ fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
 }
 
 /// How many shards keep each near [`shard_target`].
-fn shard_count(postings: &Postings<'_>, docs: usize) -> u32 {
+fn shard_count(postings: &[Posting<'_>], docs: usize) -> u32 {
     let bitmap_len = docs.div_ceil(6) + 1;
     let total: usize = postings
         .iter()
@@ -363,14 +344,9 @@ fn shard_target(total: usize) -> usize {
     (SHARD_TARGET_BYTES * SMALL_SEGMENT_BYTES / total).max(MIN_SHARD_BYTES)
 }
 
-/// Each shard's tokens and encoded postings, in token order.
-fn shard_maps<'t>(postings: &Postings<'t>, shards: u32, docs: usize) -> Vec<BTreeMap<&'t str, String>> {
-    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
-    for (token, ids) in postings {
-        by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs));
-    }
-    by_shard
-}
+#[cfg(test)]
+#[path = "segments_reference.rs"]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -507,5 +483,53 @@ mod tests {
                 .all(|p| l.contains(p))
         );
         assert!(a.iter().any(|p| p.starts_with("search/s/2025-Q3/") && !l.contains(p)));
+    }
+
+    /// Documents made of pieces that exercise every path: CJK runs, Latin words of
+    /// every length around the 7-byte short keys, characters JSON escapes, tags.
+    fn arbitrary_docs() -> impl proptest::strategy::Strategy<Value = Vec<SearchDoc>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("価格改定"), Just("顧客"), Just("の"), Just("pricing"), Just("Pricin"), Just("ab"),
+            Just("redesigned"), Just("1234567"), Just("ＡＢＣ"), Just("ΟΔΟΣ"), Just("<b>&amp;"),
+            Just("\u{2028}"), Just("、"), Just(" "), Just("\n"), Just("\"q\""), Just("é"),
+        ];
+        let text = proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat());
+        let tag = prop_oneof![Just("CS"), Just("cs"), Just("価格"), Just("<x>")];
+        let doc = (
+            any::<bool>(),
+            0..4usize,
+            0..6usize,
+            text.clone(),
+            text,
+            proptest::collection::vec(tag, 0..3),
+        )
+            .prop_map(|(learning, team, quarter, title, text, tags)| SearchDoc {
+                kind: if learning { "learning" } else { "section" },
+                title,
+                text,
+                url: format!("q/{quarter}/{team}/#x"),
+                team: ["a", "b", "c d", "価"][team].into(),
+                team_name: ["A", "B<", "C", "価格"][team].into(),
+                quarter: format!("2026-Q{quarter}"),
+                quarter_label: format!("2026 Q{quarter}"),
+                tags: tags.into_iter().map(String::from).collect(),
+            });
+        proptest::collection::vec(doc, 0..60)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segment_files_are_the_references_byte_for_byte(docs in arbitrary_docs()) {
+            for segment in segments(&docs) {
+                let (files, entry) = segment_files(&segment);
+                let (reference, reference_entry) = reference::segment_files(&segment);
+                let named = |f: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
+                    f.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect()
+                };
+                proptest::prop_assert_eq!(named(&files), named(&reference));
+                proptest::prop_assert_eq!(safe_json(&entry), safe_json(&reference_entry));
+            }
+        }
     }
 }
