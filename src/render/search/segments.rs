@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::postings::{FilterTokens, Posting, postings, shard_js, shard_lists};
+use super::postings::{FilterTokens, Postings, shard_js, shard_lists};
 use super::{SearchDoc, normalize, safe_json, safe_json_to};
 use crate::terms::normalize_owned;
 use crate::files::{OutputFile, content_hash, fingerprinted};
@@ -232,7 +232,7 @@ fn segment(quarters: Vec<QuarterDocs<'_>>) -> Segment<'_> {
 fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
     let texts: Vec<String> = segment.docs.iter().map(|d| index_text(d)).collect();
     let filters = FilterTokens::new(&segment.docs);
-    let postings = postings(&texts, &segment.docs, &filters);
+    let postings = Postings::new(&texts, &segment.docs, &filters);
     let shards = shard_count(&postings, texts.len());
     let mut files = Vec::new();
     let mut shard_hashes = Vec::with_capacity(shards as usize);
@@ -323,7 +323,7 @@ fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
 }
 
 /// How many shards keep each near [`shard_target`].
-fn shard_count(postings: &[Posting<'_>], docs: usize) -> u32 {
+fn shard_count(postings: &Postings<'_>, docs: usize) -> u32 {
     let bitmap_len = docs.div_ceil(6) + 1;
     let total: usize = postings
         .iter()
