@@ -1,11 +1,13 @@
 //! The index's segment files as first written (a JSON string per document and
 //! per shard, escaped char by char; a hash map of string tokens; a BTreeMap per
-//! shard): the reference the faster [`super::segment_files`] must match byte for byte.
+//! shard), a quarter's documents split by filtering once per team, and the tag
+//! names normalised per use: the references the faster [`super::segment_files`],
+//! [`super::quarter_docs`] and [`super::tag_names`] must match.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::super::{encode_postings_for, filter_token, normalize, shard_of, tokens};
-use super::{LISTED_HASH_HEX, QuarterDocs, QuarterEntry, SearchDoc, Segment, SegmentEntry, ShardList};
+use super::{LISTED_HASH_HEX, QuarterDocs, path_part, QuarterEntry, SearchDoc, Segment, SegmentEntry, ShardList};
 use crate::files::{OutputFile, content_hash};
 
 /// `safe_json` as first written: serde_json's output, then escaped char by char.
@@ -145,4 +147,35 @@ fn shard_count(postings: &Postings<'_>, docs: usize) -> u32 {
         .map(|(k, v)| k.len() + 6 + (v.len() * 2).min(bitmap_len))
         .sum();
     total.div_ceil(super::shard_target(total)).clamp(1, 8192) as u32
+}
+
+pub(super) fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> QuarterDocs<'d> {
+    let mut teams: Vec<&str> = Vec::new();
+    for doc in docs {
+        if !teams.contains(&doc.team.as_str()) {
+            teams.push(&doc.team);
+        }
+    }
+    let of = |team: &'d str, learning: bool| {
+        docs.iter()
+            .copied()
+            .filter(move |d| d.team == team && (d.kind == "learning") == learning)
+    };
+    let files = (teams.iter().enumerate())
+        .map(|(i, t)| {
+            let mut own: Vec<&SearchDoc> = of(t, true).collect();
+            let own_learnings = own.len();
+            own.extend(of(t, false));
+            (path_part(t, i), own, own_learnings)
+        })
+        .collect();
+    QuarterDocs { quarter, dir, files }
+}
+
+pub(super) fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
+    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    for t in docs.iter().flat_map(|doc| doc.tags.iter()) {
+        tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
+    }
+    tag_names.into_values().collect()
 }
