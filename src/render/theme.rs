@@ -182,6 +182,10 @@ pub struct Theme {
     /// tables: while `chart.html` is the theme's own and no template of the site's
     /// reads a chart's fields ([`crate::render::pages::figures_written_whole`]).
     pub writes_figures: bool,
+    /// Whether every template is okrsite's own (the site's `templates/` replaces none;
+    /// one it adds is reached only from one it replaces): list pages then get the
+    /// light forms of their views ([`crate::render::pages`]' `light`).
+    pub own_templates: bool,
 }
 
 /// The UI strings of a language.
@@ -205,6 +209,7 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
         .map(|(name, text)| (name.to_string(), text.to_string()))
         .collect();
     let mut errors = Vec::new();
+    let mut own_templates = true;
     let dir = site_root.join("templates");
     if dir.is_dir() {
         let mut entries: Vec<_> = walkdir::WalkDir::new(&dir)
@@ -220,6 +225,7 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
             let display = diag::display_path(site_root, e.path());
             match std::fs::read_to_string(e.path()) {
                 Ok(text) => {
+                    own_templates &= TEMPLATES.iter().all(|(n, _)| *n != name);
                     sources.retain(|(n, _)| *n != name);
                     sources.push((name, text));
                 }
@@ -254,6 +260,7 @@ pub fn load(site_root: &Path, lang: Language, ignore: &Ignore) -> Result<Theme, 
             ),
             strings_value: strings.to_value(),
             strings,
+            own_templates,
         })
     } else {
         Err(errors)

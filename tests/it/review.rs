@@ -318,3 +318,62 @@ fn a_theme_reading_a_charts_table_gets_its_rows() {
     }
     assert!(checked > 0, "the fixture's KR charts have data");
 }
+
+/// The list pages' templates: while they are okrsite's own, their pages get light
+/// forms of the views; a site's own copy gets the whole views.
+const LIST_TEMPLATES: [&str; 4] = [
+    "team.html",
+    "quarter-alignment.html",
+    "at-risk-list.html",
+    "metric.html",
+];
+
+#[test]
+fn a_theme_with_its_own_list_templates_gets_the_same_pages_from_whole_views() {
+    let theme = site(None);
+    let own = site(None);
+    std::fs::create_dir_all(own.path().join("templates")).unwrap();
+    let mark = "<!--own-->";
+    for name in LIST_TEMPLATES {
+        let text = read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/default/templates")
+                .join(name),
+        );
+        // After `extends`, which must come first.
+        let block = "{% block content %}";
+        let marked = match text.contains(block) {
+            true => text.replacen(block, &format!("{block}{mark}"), 1),
+            false => format!("{mark}{text}"),
+        };
+        std::fs::write(own.path().join("templates").join(name), marked).unwrap();
+    }
+    let (expected, got) = (pages(&build(theme.path())), pages(&build(own.path())));
+    assert_eq!(expected.len(), got.len());
+    let (mut at_risk, mut tree) = (0, 0);
+    for ((path, expected), (got_path, got)) in expected.iter().zip(&got) {
+        assert_eq!(path, got_path);
+        assert!(&got.replace(mark, "") == expected, "{}", path.display());
+        if path.ends_with("at-risk.html") {
+            at_risk += expected.matches("<li>").count();
+        }
+        tree += expected.matches("class=\"tree-team\"").count();
+    }
+    // The fixture lists KRs at risk and objectives in alignment trees.
+    assert!(at_risk > 0 && tree > 0, "{at_risk} {tree}");
+}
+
+#[test]
+fn a_theme_reading_more_of_a_listed_view_gets_it() {
+    let site = site(None);
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    let team = read(dir.join("team.html"));
+    let row = "{% for tq in quarters %}";
+    assert!(team.contains(row));
+    let team = team.replacen(row, &format!("{row}<i class=\"okrs\">{{{{ tq.team.id }}}}</i>"), 1);
+    std::fs::write(site.path().join("templates/team.html"), team).unwrap();
+    let out = build(site.path());
+    let page = read(out.join("teams/product/index.html"));
+    assert!(page.contains("<i class=\"okrs\">product</i>"), "{page}");
+}

@@ -38,7 +38,7 @@ struct Data<'a> {
     learnings: &'a [LearningView],
 }
 
-pub fn dashboard(v: &Views<'_>) -> Page {
+pub fn dashboard(v: &Views<'_>, light: bool) -> Page {
     let mut data = Data {
         quarter: None,
         company: None,
@@ -53,7 +53,7 @@ pub fn dashboard(v: &Views<'_>) -> Page {
         learnings: &v.learnings[..v.learnings.len().min(6)],
     };
     if let Some(qi) = v.current_quarter() {
-        current_quarter(v, qi, &mut data);
+        current_quarter(v, qi, light, &mut data);
         let small = v.site.teams.len() <= SMALL_ORG;
         data.units = team_units(v, qi, small, &|team| sparkline(v, qi, team));
         data.team_rows = small;
@@ -72,7 +72,7 @@ pub fn dashboard(v: &Views<'_>) -> Page {
 
 /// The current quarter `qi`: its reference, the company's score, how far it has got
 /// and its KRs at risk.
-fn current_quarter<'a>(v: &'a Views<'_>, qi: usize, data: &mut Data<'a>) {
+fn current_quarter<'a>(v: &'a Views<'_>, qi: usize, light: bool, data: &mut Data<'a>) {
     let (site, t) = (v.site, v.t);
     let q = &site.quarters[qi];
     data.quarter = Some(views::quarter_ref(&v.fmt, t, q));
@@ -82,7 +82,7 @@ fn current_quarter<'a>(v: &'a Views<'_>, qi: usize, data: &mut Data<'a>) {
         data.elapsed = Some(format!("{}%", (elapsed.share * 100.0).round()));
         data.days_left = Some(t.count("days_left", usize::try_from(elapsed.days_left).unwrap_or(0)));
     }
-    data.at_risk = Some(at_risk_top(v, qi));
+    data.at_risk = Some(at_risk_top(v, qi, light));
     data.spread = spread(v, qi);
 }
 

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Context;
 
+use super::light::{KrLine, Shown};
 use super::page::{Page, ctx};
 use crate::insight;
 use crate::model::{Aggregate, KrData, Layer, Metric, Point, Quarter, Unit};
@@ -151,7 +152,7 @@ struct PointRow {
 struct UsedBy<'a> {
     quarter: String,
     team: &'a TeamRef,
-    kr: &'a KrView,
+    kr: Shown<&'a KrView, KrLine<'a>>,
 }
 
 #[derive(Serialize)]
@@ -220,7 +221,7 @@ pub fn stale_text(v: &Views<'_>, m: &Metric) -> Option<String> {
 }
 
 /// `levers`: the indices of the metrics that drive `m` ([`insight::kpi_tree::levers`]).
-pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[usize]) -> Page {
+pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[usize], light_views: bool) -> Page {
     let t = v.t;
     let unit = m.unit.as_ref();
     let band = insight::metric_band::metric_band(m, v.site.today);
@@ -248,7 +249,7 @@ pub fn metric_page(v: &Views<'_>, m: &Metric, users: &[KrPosition], levers: &[us
         latest: latest.map(|p| v.fmt.compact(p.value, unit)),
         band: light(t, "band", band.map(|(b, _)| b)),
         points: point_rows(v, m),
-        used_by: used_by(v, users),
+        used_by: used_by(v, users, light_views),
         source: &m.source,
         action: m.action.as_deref(),
         act_now: band.is_some_and(|(b, _)| b != crate::model::Light::Green),
@@ -317,7 +318,7 @@ fn point_rows(v: &Views<'_>, m: &Metric) -> Vec<PointRow> {
 }
 
 /// The KRs measured by the metric, newest quarter first.
-fn used_by<'a>(v: &'a Views<'_>, users: &[KrPosition]) -> Vec<UsedBy<'a>> {
+fn used_by<'a>(v: &'a Views<'_>, users: &[KrPosition], light: bool) -> Vec<UsedBy<'a>> {
     users
         .iter()
         .map(|&(qi, ti, oi, ki)| {
@@ -325,7 +326,7 @@ fn used_by<'a>(v: &'a Views<'_>, users: &[KrPosition]) -> Vec<UsedBy<'a>> {
             UsedBy {
                 quarter: tqv.quarter.label.clone(),
                 team: &tqv.team,
-                kr: &tqv.objectives[oi].key_results[ki],
+                kr: Shown::of(light, &tqv.objectives[oi].key_results[ki], |k| k, KrLine::from),
             }
         })
         .collect()

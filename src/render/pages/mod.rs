@@ -8,6 +8,7 @@ mod dashboard;
 mod figure;
 mod fragments;
 mod learnings;
+mod light;
 mod metric;
 mod page;
 mod quarter;
@@ -133,6 +134,8 @@ struct Planner<'a, 'v> {
     users: HashMap<&'v str, Vec<metric::KrPosition>>,
     /// The metrics that drive each metric ([`crate::insight::kpi_tree::levers`]).
     levers: Vec<Vec<usize>>,
+    /// List pages get the light forms of their views ([`light`]).
+    light: bool,
 }
 
 /// The pages of `selection` ([`render_pages`], [`render_one_of_each`]).
@@ -157,6 +160,7 @@ fn render_planned(
         filter_choices: learnings::filter_choices(views),
         users: metric::metric_users(views),
         levers: crate::insight::kpi_tree::levers(&views.site.metrics),
+        light: theme.own_templates,
     };
     let mut plans = planner.plans();
     match selection {
@@ -293,21 +297,21 @@ impl Planner<'_, '_> {
     fn plan(&self, p: Plan) -> Page {
         let (v, site) = (self.views, self.views.site);
         match p {
-            Plan::Dashboard => dashboard::dashboard(v),
+            Plan::Dashboard => dashboard::dashboard(v, self.light),
             Plan::Quarters => quarter::quarters_index(v),
-            Plan::Quarter(qi) => quarter::quarter_page(v, qi),
-            Plan::QuarterAtRisk(qi) => quarter_lists::at_risk_page(v, qi),
-            Plan::QuarterAlignment(qi) => quarter_lists::alignment_page(v, qi),
+            Plan::Quarter(qi) => quarter::quarter_page(v, qi, self.light),
+            Plan::QuarterAtRisk(qi) => quarter_lists::at_risk_page(v, qi, self.light),
+            Plan::QuarterAlignment(qi) => quarter_lists::alignment_page(v, qi, self.light),
             // Its pages are finished after rendering, from their sheets' parts.
             Plan::Sheets { .. } => unreachable!("render_planned writes sheets plans with write_sheets"),
             Plan::BookletIndex(qi) => booklet::booklet_index_page(v, qi),
             Plan::Teams => team::teams_index(v),
-            Plan::Team(i) => team::team_page(v, &site.teams[i]),
+            Plan::Team(i) => team::team_page(v, &site.teams[i], self.light),
             Plan::Metrics => metric::metrics_index(v),
             Plan::Metric(i) => {
                 let m = &site.metrics[i];
                 let users = self.users.get(m.id.as_str()).map_or(&[][..], Vec::as_slice);
-                metric::metric_page(v, m, users, &self.levers[i])
+                metric::metric_page(v, m, users, &self.levers[i], self.light)
             }
             Plan::Learnings(n) => learnings::learnings_page(v, &self.filter_choices, &self.tags, n),
             Plan::Tags => tags::tags_index(v, &self.tags),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::light::{KrLine, ObjectiveLine, Shown};
 use super::page::{Page, ctx};
 use super::quarter_lists::{AtRiskTop, SMALL_ORG, Spread, UnitView, at_risk_top, spread, team_units};
 use crate::insight::{self, alignment::ObjectiveAt};
@@ -16,7 +17,7 @@ use crate::render::views::{self, KrView, LightView, Link, QuarterRef, TeamQuarte
 /// A KR at risk, with what a list of them shows beside it.
 #[derive(Serialize)]
 pub struct AtRisk<'a> {
-    kr: &'a KrView,
+    kr: Shown<&'a KrView, KrLine<'a>>,
     objective: &'a str,
     team: &'a TeamRef,
     /// What put it on the list: its on-track status while the quarter runs, its grade
@@ -25,7 +26,7 @@ pub struct AtRisk<'a> {
 }
 
 /// The KRs at risk in a quarter ([`insight::at_risk`]) with their views.
-pub fn at_risk<'a>(v: &'a Views<'_>, qi: usize) -> Vec<AtRisk<'a>> {
+pub fn at_risk<'a>(v: &'a Views<'_>, qi: usize, light: bool) -> Vec<AtRisk<'a>> {
     insight::at_risk::at_risk(&v.site.quarters[qi], &v.scores.quarters[qi])
         .into_iter()
         .map(|at| {
@@ -34,7 +35,7 @@ pub fn at_risk<'a>(v: &'a Views<'_>, qi: usize) -> Vec<AtRisk<'a>> {
             let kr = &objective.key_results[at.kr];
             let ended = v.site.quarters[qi].status == crate::model::QuarterStatus::Ended;
             AtRisk {
-                kr,
+                kr: Shown::of(light, kr, |k| k, KrLine::from),
                 objective: &objective.title,
                 team: &tqv.team,
                 badge: if ended { &kr.grade } else { &kr.status },
@@ -148,8 +149,8 @@ pub(super) struct TreeNode<'a> {
     /// How the node's item nests the alignment tree's lists.
     nest: views::Nest,
     team: &'a TeamRef,
-    /// An objective view, already in Tera's form (see [`objective_values`]).
-    objective: &'a tera::Value,
+    /// An objective view, already in Tera's form (see [`objective_values`]), or its line.
+    objective: Shown<&'a tera::Value, ObjectiveLine<'a>>,
 }
 
 #[derive(Serialize)]
@@ -170,7 +171,7 @@ struct Data<'a> {
 
 /// A quarter's page: its KRs at risk (the most severe), the distribution of its team
 /// scores and the team table grouped by unit; the full lists are linked.
-pub fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
+pub fn quarter_page(v: &Views<'_>, qi: usize, light: bool) -> Page {
     let site = v.site;
     let q = &site.quarters[qi];
     let quarter = views::quarter_ref(&v.fmt, v.t, q);
@@ -181,7 +182,7 @@ pub fn quarter_page(v: &Views<'_>, qi: usize) -> Page {
     let title = v.t.fill("quarter_title", "quarter", &quarter.label);
     let data = Data {
         quarter,
-        at_risk: at_risk_top(v, qi),
+        at_risk: at_risk_top(v, qi, light),
         spread: spread(v, qi),
         units: team_units(v, qi, true, &|_| None),
         retros: site.teams.len() <= SMALL_ORG && v.team_quarters[qi].iter().any(|tq| tq.retro.is_some()),
@@ -208,7 +209,8 @@ pub(super) fn objective_values(tqs: &[TeamQuarterView]) -> Vec<tera::Value> {
 }
 
 /// The alignment tree of quarter `qi` ([`insight::alignment::alignment_tree`]) and
-/// the objectives it does not reach, as the objectives' values in `values`.
+/// the objectives it does not reach, as the objectives' values in `values`, or
+/// their light lines when `values` is empty.
 pub(super) fn alignment_nodes<'a>(
     v: &'a Views<'_>,
     qi: usize,
@@ -220,11 +222,15 @@ pub(super) fn alignment_nodes<'a>(
         depth,
         nest,
         team: &tqs[at.team].team,
-        objective: values[at.team]
-            .get_from_path("objectives")
-            .and_then(|o| o.as_array())
-            .and_then(|o| o.get(at.objective))
-            .unwrap_or(&UNDEFINED),
+        objective: match values.get(at.team) {
+            Some(value) => Shown::Whole(
+                (value.get_from_path("objectives"))
+                    .and_then(|o| o.as_array())
+                    .and_then(|o| o.get(at.objective))
+                    .unwrap_or(&UNDEFINED),
+            ),
+            None => Shown::Light(ObjectiveLine::from(&tqs[at.team].objectives[at.objective])),
+        },
     };
     let alignment = insight::alignment::alignment_tree(v.site, qi);
     let depths: Vec<usize> = alignment.tree.iter().map(|&(depth, _)| depth).collect();

@@ -37,8 +37,8 @@ pub struct AtRiskTop<'a> {
     pub url: String,
 }
 
-pub fn at_risk_top<'a>(v: &'a Views<'_>, qi: usize) -> AtRiskTop<'a> {
-    let mut rows = at_risk(v, qi);
+pub fn at_risk_top<'a>(v: &'a Views<'_>, qi: usize, light: bool) -> AtRiskTop<'a> {
+    let mut rows = at_risk(v, qi, light);
     let count = rows.len();
     rows.truncate(AT_RISK_SHOWN);
     AtRiskTop {
@@ -193,7 +193,7 @@ struct ListData<'a> {
 }
 
 /// Quarter `qi`'s page of every KR at risk, most severe first.
-pub fn at_risk_page(v: &Views<'_>, qi: usize) -> Page {
+pub fn at_risk_page(v: &Views<'_>, qi: usize, light: bool) -> Page {
     let q = &v.site.quarters[qi];
     let quarter = views::quarter_ref(&v.fmt, v.t, q);
     let heading = match q.status {
@@ -203,7 +203,7 @@ pub fn at_risk_page(v: &Views<'_>, qi: usize) -> Page {
     let title = format!("{heading} — {}", quarter.label);
     let data = ListData {
         quarter,
-        at_risk: at_risk(v, qi),
+        at_risk: at_risk(v, qi, light),
         tree: Vec::new(),
         unaligned: Vec::new(),
     };
@@ -218,9 +218,12 @@ pub fn at_risk_page(v: &Views<'_>, qi: usize) -> Page {
 }
 
 /// Quarter `qi`'s alignment tree: which objectives support which, team by team.
-pub fn alignment_page(v: &Views<'_>, qi: usize) -> Page {
+pub fn alignment_page(v: &Views<'_>, qi: usize, light: bool) -> Page {
     let q = &v.site.quarters[qi];
-    let values = objective_values(&v.team_quarters[qi]);
+    let values = match light {
+        true => Vec::new(),
+        false => objective_values(&v.team_quarters[qi]),
+    };
     let (tree, unaligned) = alignment_nodes(v, qi, &values);
     let quarter = views::quarter_ref(&v.fmt, v.t, q);
     let title = format!("{} — {}", v.t.get("alignment_title"), quarter.label);

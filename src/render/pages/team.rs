@@ -3,6 +3,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::light::{Shown, TeamQuarterRow};
 use super::page::{Page, ctx};
 use crate::insight;
 use crate::model::{Quarter, QuarterData, QuarterStatus, Team};
@@ -55,13 +56,13 @@ struct Data<'a> {
     team: TeamRef,
     parent: Option<TeamRef>,
     children: Vec<TeamRef>,
-    quarters: Vec<&'a TeamQuarterView>,
+    quarters: Vec<Shown<&'a TeamQuarterView, TeamQuarterRow<'a>>>,
     history: Option<Chart>,
     /// The team's learnings: the search page filtered by the team.
     learnings: Option<super::learnings::FilterLink>,
 }
 
-pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
+pub fn team_page(v: &Views<'_>, team: &Team, light: bool) -> Page {
     let site = v.site;
     let mut rows: Vec<&TeamQuarterView> = Vec::new();
     let mut history: Vec<(&QuarterData, &TeamScore)> = Vec::new();
@@ -80,7 +81,9 @@ pub fn team_page(v: &Views<'_>, team: &Team) -> Page {
             .filter_map(|c| site.team(c))
             .map(views::team_ref)
             .collect(),
-        quarters: rows.into_iter().rev().collect(),
+        quarters: (rows.into_iter().rev())
+            .map(|tq| Shown::of(light, tq, |tq| tq, TeamQuarterRow::from))
+            .collect(),
         history: score_history_chart(v, team, &history),
         learnings: super::learnings::team_learnings_link(v, &team.id),
     };

@@ -29,7 +29,7 @@ pub use self::placeholders::LearningTexts;
 pub use self::refs::{
     LightView, Link, QuarterRef, TagRef, TeamRef, direction_label, grade, light, quarter_ref, team_ref,
 };
-pub use self::team_quarter::{ObjectiveView, RetroView, TeamQuarterView, reserved_ids};
+pub use self::team_quarter::{FlagView, ObjectiveView, RetroView, TeamQuarterView, reserved_ids};
 pub use crate::insight::alignment::Alignment;
 
 /// Everything computed once for all pages.

@@ -1,0 +1,124 @@
+//! What okrsite's own templates read of the views that list pages show many of.
+//!
+//! A list page (a quarter's alignment tree and at-risk list, a team's quarters, a
+//! metric's KRs) shows a few fields of each objective, KR or team-quarter, while
+//! the whole view carries every KR's check-ins and more: converting whole views
+//! into Tera's values was most of these pages' cost. A site's own templates may
+//! read any field of the views docs/templates.md describes, so they get the whole
+//! views; only while every template is okrsite's own ([`Theme::own_templates`]) do
+//! these pages get the light forms below, each with exactly the fields those
+//! templates read. The checksums test renders the sample site through them.
+//!
+//! [`Theme::own_templates`]: crate::render::theme::Theme::own_templates
+
+use serde::Serialize;
+
+use crate::render::views::{FlagView, KrView, LightView, ObjectiveView, TeamQuarterView};
+
+/// A view as a page's data holds it: whole, or in its light form.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Shown<W, L> {
+    Whole(W),
+    Light(L),
+}
+
+impl<W, L> Shown<W, L> {
+    /// `whole` when `light` is false, else `light_form(whole)`.
+    pub fn of<V: Copy>(light: bool, view: V, whole: impl FnOnce(V) -> W, light_form: impl FnOnce(V) -> L) -> Self {
+        match light {
+            true => Shown::Light(light_form(view)),
+            false => Shown::Whole(whole(view)),
+        }
+    }
+}
+
+/// An objective as a line of a list: `quarter-alignment.html`, `team.html`.
+#[derive(Serialize)]
+pub struct ObjectiveLine<'a> {
+    url: &'a str,
+    title: &'a str,
+    score: Option<&'a str>,
+    grade: &'a LightView,
+}
+
+impl<'a> From<&'a ObjectiveView> for ObjectiveLine<'a> {
+    fn from(o: &'a ObjectiveView) -> Self {
+        ObjectiveLine {
+            url: &o.url,
+            title: &o.title,
+            score: o.score.as_deref(),
+            grade: &o.grade,
+        }
+    }
+}
+
+/// A KR as a line of a list: `at-risk-list.html`, `metric.html`'s KRs using it.
+#[derive(Serialize)]
+pub struct KrLine<'a> {
+    url: &'a str,
+    title: &'a str,
+    score: Option<&'a str>,
+    grade: &'a LightView,
+    checkin: Option<CheckinNote<'a>>,
+}
+
+/// What the at-risk list shows of a KR's newest check-in.
+#[derive(Serialize)]
+struct CheckinNote<'a> {
+    note: Option<&'a str>,
+}
+
+impl<'a> From<&'a KrView> for KrLine<'a> {
+    fn from(k: &'a KrView) -> Self {
+        KrLine {
+            url: &k.url,
+            title: &k.title,
+            score: k.score.as_deref(),
+            grade: &k.grade,
+            checkin: (k.checkin.as_ref()).map(|c| CheckinNote {
+                note: c.note.as_deref(),
+            }),
+        }
+    }
+}
+
+/// A team-quarter as a row of its team's page: `team.html`.
+#[derive(Serialize)]
+pub struct TeamQuarterRow<'a> {
+    quarter: Label<'a>,
+    url: &'a str,
+    score: Option<&'a str>,
+    progress: Option<u32>,
+    grade: &'a LightView,
+    flags: &'a [FlagView],
+    retro: Option<Title<'a>>,
+    objectives: Vec<ObjectiveLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct Label<'a> {
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct Title<'a> {
+    title: &'a str,
+}
+
+impl<'a> From<&'a TeamQuarterView> for TeamQuarterRow<'a> {
+    fn from(tq: &'a TeamQuarterView) -> Self {
+        TeamQuarterRow {
+            quarter: Label {
+                label: &tq.quarter.label,
+            },
+            url: &tq.url,
+            score: tq.score.as_deref(),
+            progress: tq.progress,
+            grade: &tq.grade,
+            flags: &tq.flags,
+            retro: (tq.retro.as_ref()).map(|r| Title { title: &r.title }),
+            objectives: tq.objectives.iter().map(ObjectiveLine::from).collect(),
+        }
+    }
+}
