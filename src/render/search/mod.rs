@@ -169,7 +169,11 @@ pub fn safe_json_to<T: serde::Serialize>(out: &mut Vec<u8>, value: &T) {
 struct SafeFormatter;
 
 impl serde_json::ser::Formatter for SafeFormatter {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
         let bytes = fragment.as_bytes();
         let mut done = 0;
         for (i, &b) in bytes.iter().enumerate() {
@@ -178,9 +182,8 @@ impl serde_json::ser::Formatter for SafeFormatter {
                 b'>' => b"\\u003e",
                 b'&' => b"\\u0026",
                 // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-                0xE2 if bytes[i + 1] == 0x80 && matches!(bytes[i + 2], 0xA8 | 0xA9) => {
-                    if bytes[i + 2] == 0xA8 { b"\\u2028" } else { b"\\u2029" }
-                }
+                0xE2 if bytes[i + 1..i + 3] == [0x80, 0xA8] => b"\\u2028",
+                0xE2 if bytes[i + 1..i + 3] == [0x80, 0xA9] => b"\\u2029",
                 _ => continue,
             };
             writer.write_all(&bytes[done..i])?;

@@ -20,9 +20,7 @@ impl<'d> FilterTokens<'d> {
     pub(super) fn new(docs: &[&'d SearchDoc]) -> Self {
         let mut tokens: HashMap<_, _, _> = HashMap::default();
         for filter in docs.iter().flat_map(|doc| filters_of(doc)) {
-            tokens
-                .entry(filter)
-                .or_insert_with(|| filter_token(filter.0, filter.1));
+            tokens.entry(filter).or_insert_with(|| filter_token(filter.0, filter.1));
         }
         FilterTokens(tokens)
     }
@@ -143,7 +141,18 @@ mod tests {
 
     #[test]
     fn short_keys_tell_tokens_apart() {
-        let tokens = ["", "a", "a\0", "\0", "ab", "価", "価格", "pricing", "pricin", "a\0\0\0\0\0\0"];
+        let tokens = [
+            "",
+            "a",
+            "a\0",
+            "\0",
+            "ab",
+            "価",
+            "価格",
+            "pricing",
+            "pricin",
+            "a\0\0\0\0\0\0",
+        ];
         let keys: Vec<Option<ShortKey>> = tokens.iter().map(|t| ShortKey::new(t)).collect();
         for (i, a) in keys.iter().enumerate() {
             assert_eq!(a.as_ref().map(ShortKey::token), Some(tokens[i]));

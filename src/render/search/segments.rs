@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::postings::{FilterTokens, Postings, shard_js, shard_lists};
 use super::{SearchDoc, normalize, safe_json, safe_json_to};
-use crate::terms::normalize_owned;
 use crate::files::{OutputFile, content_hash, fingerprinted};
+use crate::terms::normalize_owned;
 
 /// Quarters per segment. A query fetches one shard per token per segment, so on an
 /// archive of 8 quarters it looks in 2 segments rather than 8; an edit rewrites the
@@ -499,9 +499,23 @@ mod tests {
     fn arbitrary_docs() -> impl proptest::strategy::Strategy<Value = Vec<SearchDoc>> {
         use proptest::prelude::*;
         let piece = prop_oneof![
-            Just("価格改定"), Just("顧客"), Just("の"), Just("pricing"), Just("Pricin"), Just("ab"),
-            Just("redesigned"), Just("1234567"), Just("ＡＢＣ"), Just("ΟΔΟΣ"), Just("<b>&amp;"),
-            Just("\u{2028}"), Just("、"), Just(" "), Just("\n"), Just("\"q\""), Just("é"),
+            Just("価格改定"),
+            Just("顧客"),
+            Just("の"),
+            Just("pricing"),
+            Just("Pricin"),
+            Just("ab"),
+            Just("redesigned"),
+            Just("1234567"),
+            Just("ＡＢＣ"),
+            Just("ΟΔΟΣ"),
+            Just("<b>&amp;"),
+            Just("\u{2028}"),
+            Just("、"),
+            Just(" "),
+            Just("\n"),
+            Just("\"q\""),
+            Just("é"),
         ];
         let text = proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat());
         let tag = prop_oneof![Just("CS"), Just("cs"), Just("価格"), Just("<x>")];

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::super::{encode_postings_for, filter_token, normalize, shard_of, tokens};
-use super::{LISTED_HASH_HEX, QuarterDocs, path_part, QuarterEntry, SearchDoc, Segment, SegmentEntry, ShardList};
+use super::{LISTED_HASH_HEX, QuarterDocs, QuarterEntry, SearchDoc, Segment, SegmentEntry, ShardList, path_part};
 use crate::files::{OutputFile, content_hash};
 
 /// `safe_json` as first written: serde_json's output, then escaped char by char.
