@@ -21,7 +21,7 @@ pub fn normalize(text: &str) -> String {
     // stable under NFKC and have no case, so they need no table lookups (the general
     // checks were most of the time spent indexing).
     let plain = |c: &char| c.is_ascii() || caseless_nfkc(*c);
-    if text.chars().all(|c| plain(&c)) {
+    if is_plain(text) {
         return ascii_lowercase(text);
     }
     // The quick check of the other characters alone (a title's — or ›): the plain
@@ -32,6 +32,22 @@ pub fn normalize(text: &str) -> String {
         return lowercase(text);
     }
     lowercase(&text.nfkc().collect::<String>())
+}
+
+/// [`normalize`] of text the caller has no more use for: plain text (most of it) is
+/// lowercased in place rather than copied.
+pub fn normalize_owned(mut text: String) -> String {
+    if is_plain(&text) {
+        text.make_ascii_lowercase();
+        return text;
+    }
+    normalize(&text)
+}
+
+/// Whether the text is ASCII and [`caseless_nfkc`] characters only: then its
+/// normalised form is its ASCII lowercase.
+fn is_plain(text: &str) -> bool {
+    text.chars().all(|c| c.is_ascii() || caseless_nfkc(c))
 }
 
 /// Characters that NFKC leaves alone and that have no lowercase form: hiragana,
@@ -218,7 +234,8 @@ mod tests {
         ) {
             let text: String = text.into_iter().collect();
             let general = text.nfkc().collect::<String>().to_lowercase();
-            proptest::prop_assert_eq!(normalize(&text), general);
+            proptest::prop_assert_eq!(&normalize(&text), &general);
+            proptest::prop_assert_eq!(normalize_owned(text), general);
         }
     }
 

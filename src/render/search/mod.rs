@@ -30,6 +30,7 @@
 pub use crate::terms::MAX_PREFIX;
 pub use crate::terms::{normalize, tokens};
 
+mod postings;
 mod segments;
 pub use segments::{SHARD_TARGET_BYTES, SearchIndex, build};
 
@@ -66,25 +67,39 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /// A posting list in whichever form is shorter: deltas as varints, or (for tokens
 /// in many documents, such as の) `!` and a bitmap, six documents per character.
 pub fn encode_postings_for(ids: &[u32], docs: usize) -> String {
-    let list = encode_postings(ids);
+    let mut out = Vec::new();
+    encode_postings_for_to(&mut out, ids, docs);
+    String::from_utf8(out).expect("base 64 is ASCII")
+}
+
+/// [`encode_postings_for`] appended to `out`: a shard's postings are written straight
+/// into its file, with no string per token.
+pub fn encode_postings_for_to(out: &mut Vec<u8>, ids: &[u32], docs: usize) {
+    let start = out.len();
+    encode_postings_to(out, ids);
     let bitmap_len = docs.div_ceil(6) + 1;
-    if list.len() <= bitmap_len {
-        return list;
+    if out.len() - start <= bitmap_len {
+        return;
     }
+    out.truncate(start);
     let mut bits = vec![0u8; docs.div_ceil(6)];
     for &id in ids {
         bits[id as usize / 6] |= 1 << (id % 6);
     }
-    let mut out = String::with_capacity(bitmap_len);
-    out.push('!');
-    out.extend(bits.iter().map(|&b| B64[b as usize] as char));
-    out
+    out.reserve(bitmap_len);
+    out.push(b'!');
+    out.extend(bits.iter().map(|&b| B64[b as usize]));
 }
 
 /// Ascending numbers as deltas in base-64 varints: 5 bits of value per character,
 /// the sixth bit says another character follows.
 pub fn encode_postings(ids: &[u32]) -> String {
-    let mut out = String::with_capacity(ids.len() * 2);
+    let mut out = Vec::with_capacity(ids.len() * 2);
+    encode_postings_to(&mut out, ids);
+    String::from_utf8(out).expect("base 64 is ASCII")
+}
+
+fn encode_postings_to(out: &mut Vec<u8>, ids: &[u32]) {
     let mut prev = 0u32;
     for (i, &id) in ids.iter().enumerate() {
         let mut delta = if i == 0 { id } else { id - prev };
@@ -93,13 +108,12 @@ pub fn encode_postings(ids: &[u32]) -> String {
             let chunk = (delta & 31) as usize;
             delta >>= 5;
             if delta == 0 {
-                out.push(B64[chunk] as char);
+                out.push(B64[chunk]);
                 break;
             }
-            out.push(B64[chunk | 32] as char);
+            out.push(B64[chunk | 32]);
         }
     }
-    out
 }
 
 pub fn decode_postings(s: &str) -> Vec<u32> {
@@ -133,19 +147,51 @@ pub fn decode_postings(s: &str) -> Vec<u32> {
 
 /// JSON that is safe anywhere in HTML or JS: `<`, `>`, `&`, U+2028 and U+2029 escaped.
 pub fn safe_json<T: serde::Serialize>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
+    let mut out = Vec::new();
+    safe_json_to(&mut out, value);
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// [`safe_json`] appended to `out`: the index writes thousands of documents and
+/// shards, each straight into its file's bytes, with no JSON string in between.
+pub fn safe_json_to<T: serde::Serialize>(out: &mut Vec<u8>, value: &T) {
+    let start = out.len();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, SafeFormatter);
+    if value.serialize(&mut serializer).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(b"null");
     }
-    out
+}
+
+/// serde_json's compact output, but with the characters that could end a script or
+/// a JS string escaped as they are written. They can only occur inside strings (keys
+/// too), which all go through [`write_string_fragment`](serde_json::ser::Formatter::write_string_fragment).
+struct SafeFormatter;
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let bytes = fragment.as_bytes();
+        let mut done = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape: &[u8] = match b {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+                0xE2 if bytes[i + 1..i + 3] == [0x80, 0xA8] => b"\\u2028",
+                0xE2 if bytes[i + 1..i + 3] == [0x80, 0xA9] => b"\\u2029",
+                _ => continue,
+            };
+            writer.write_all(&bytes[done..i])?;
+            writer.write_all(escape)?;
+            done = i + if b == 0xE2 { 3 } else { 1 };
+        }
+        writer.write_all(&bytes[done..])
+    }
 }
 
 pub fn filter_token(kind: &str, value: &str) -> String {
@@ -218,6 +264,80 @@ mod tests {
             serde_json::from_str::<String>(&s).unwrap(),
             "</script><img src=x onerror=alert(1)>\u{2028}&"
         );
+    }
+
+    /// `safe_json` as first written: serde_json's output, then escaped char by char.
+    fn safe_json_by_chars<T: serde::Serialize>(value: &T) -> String {
+        let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+        let mut out = String::with_capacity(json.len());
+        for c in json.chars() {
+            match c {
+                '<' => out.push_str("\\u003c"),
+                '>' => out.push_str("\\u003e"),
+                '&' => out.push_str("\\u0026"),
+                '\u{2028}' => out.push_str("\\u2028"),
+                '\u{2029}' => out.push_str("\\u2029"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn safe_json_is_the_char_by_char_reference(
+            key in "[a-z<>&\u{2028}\u{2029}\u{2027}\u{1}\"\\\\\n€価]{0,12}",
+            value in "[a-z<>&\u{2028}\u{2029}\u{202a}\u{1}\"\\\\\n€価]{0,40}",
+            n in proptest::prelude::any::<i64>(),
+        ) {
+            let map: std::collections::BTreeMap<&str, (&str, i64, Vec<&str>)> =
+                [(key.as_str(), (value.as_str(), n, vec![value.as_str(), key.as_str()]))].into();
+            proptest::prop_assert_eq!(safe_json(&map), safe_json_by_chars(&map));
+            proptest::prop_assert_eq!(safe_json(&value), safe_json_by_chars(&value));
+        }
+    }
+
+    #[test]
+    fn safe_json_of_what_json_cannot_hold_is_null() {
+        let bad: std::collections::HashMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert_eq!(safe_json(&bad), "null");
+        assert_eq!(safe_json(&bad), safe_json_by_chars(&bad));
+        let mut out = b"x=".to_vec();
+        safe_json_to(&mut out, &bad);
+        assert_eq!(out, b"x=null");
+    }
+
+    /// `encode_postings_for` as first written, on strings.
+    fn encode_postings_for_by_strings(ids: &[u32], docs: usize) -> String {
+        let list = encode_postings(ids);
+        let bitmap_len = docs.div_ceil(6) + 1;
+        if list.len() <= bitmap_len {
+            return list;
+        }
+        let mut bits = vec![0u8; docs.div_ceil(6)];
+        for &id in ids {
+            bits[id as usize / 6] |= 1 << (id % 6);
+        }
+        let mut out = String::with_capacity(bitmap_len);
+        out.push('!');
+        out.extend(bits.iter().map(|&b| B64[b as usize] as char));
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn postings_are_encoded_as_the_reference(
+            ids in proptest::collection::btree_set(0u32..3000, 0..800),
+            extra in 0usize..50,
+        ) {
+            let ids: Vec<u32> = ids.into_iter().collect();
+            let docs = ids.last().map_or(0, |&i| i as usize + 1) + extra;
+            let mut out = b"x".to_vec();
+            encode_postings_for_to(&mut out, &ids, docs);
+            let reference = encode_postings_for_by_strings(&ids, docs);
+            proptest::prop_assert_eq!(&out[1..], reference.as_bytes());
+            proptest::prop_assert_eq!(encode_postings_for(&ids, docs), reference);
+        }
     }
 
     #[test]

@@ -13,8 +13,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{SearchDoc, encode_postings_for, filter_token, normalize, safe_json, shard_of, tokens};
+use super::postings::{FilterTokens, Postings, shard_js, shard_lists};
+use super::{SearchDoc, normalize, safe_json, safe_json_to};
 use crate::files::{OutputFile, content_hash, fingerprinted};
+use crate::terms::normalize_owned;
 
 /// Quarters per segment. A query fetches one shard per token per segment, so on an
 /// archive of 8 quarters it looks in 2 segments rather than 8; an edit rewrites the
@@ -185,25 +187,30 @@ fn segments(docs: &[SearchDoc]) -> Vec<Segment<'_>> {
     segments.into_iter().map(segment).collect()
 }
 
-/// One quarter's documents, team by team, each team's learnings first.
+/// One quarter's documents, team by team (teams in the order their first document
+/// comes), each team's learnings first, each in the order they come. In one pass:
+/// filtering the quarter's documents once per team was quadratic (200 teams and
+/// thousands of documents a quarter).
 fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> QuarterDocs<'d> {
-    let mut teams: Vec<&str> = Vec::new();
-    for doc in docs {
-        if !teams.contains(&doc.team.as_str()) {
-            teams.push(&doc.team);
+    let mut places: HashMap<&str, usize, ahash::RandomState> = HashMap::default();
+    let mut teams: Vec<(&str, Vec<&SearchDoc>, Vec<&SearchDoc>)> = Vec::new();
+    for &doc in docs {
+        let place = *places.entry(doc.team.as_str()).or_insert_with(|| {
+            teams.push((&doc.team, Vec::new(), Vec::new()));
+            teams.len() - 1
+        });
+        let (_, learnings, sections) = &mut teams[place];
+        if doc.kind == "learning" {
+            learnings.push(doc);
+        } else {
+            sections.push(doc);
         }
     }
-    let of = |team: &'d str, learning: bool| {
-        docs.iter()
-            .copied()
-            .filter(move |d| d.team == team && (d.kind == "learning") == learning)
-    };
-    let files = (teams.iter().enumerate())
-        .map(|(i, t)| {
-            let mut own: Vec<&SearchDoc> = of(t, true).collect();
+    let files = (teams.into_iter().enumerate())
+        .map(|(i, (team, mut own, sections))| {
             let own_learnings = own.len();
-            own.extend(of(t, false));
-            (path_part(t, i), own, own_learnings)
+            own.extend(sections);
+            (path_part(team, i), own, own_learnings)
         })
         .collect();
     QuarterDocs { quarter, dir, files }
@@ -229,15 +236,15 @@ fn segment(quarters: Vec<QuarterDocs<'_>>) -> Segment<'_> {
 /// its manifest entry.
 fn segment_files(segment: &Segment<'_>) -> (Vec<OutputFile>, SegmentEntry) {
     let texts: Vec<String> = segment.docs.iter().map(|d| index_text(d)).collect();
-    let filters: Vec<Vec<String>> = segment.docs.iter().map(|d| filter_tokens(d)).collect();
-    let postings = postings(&texts, &filters);
+    let filters = FilterTokens::new(&segment.docs);
+    let postings = Postings::new(&texts, &segment.docs, &filters);
     let shards = shard_count(&postings, texts.len());
     let mut files = Vec::new();
     let mut shard_hashes = Vec::with_capacity(shards as usize);
     let dir = safe_json(&segment.dir);
-    for (n, map) in shard_maps(&postings, shards, texts.len()).iter().enumerate() {
-        let js = format!("okrsiteSearch.shard({dir},{n},{});\n", safe_json(map));
-        let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+    for (n, shard) in shard_lists(&postings, shards).iter().enumerate() {
+        let js = shard_js(&dir, n, shard, texts.len());
+        let hash = content_hash(&js, LISTED_HASH_HEX);
         files.push(OutputFile::new(format!("search/s/{}/{n}.{hash}.js", segment.dir), js));
         shard_hashes.push(hash);
     }
@@ -266,13 +273,13 @@ fn quarter_files(quarter: &QuarterDocs<'_>, files: &mut Vec<OutputFile>) -> Quar
     let id = safe_json(&quarter.quarter);
     let mut entries = Vec::with_capacity(quarter.files.len());
     for (name, own, own_learnings) in &quarter.files {
-        let mut js = format!("okrsiteSearch.docs({id},{},[\n", safe_json(name));
+        let mut js = format!("okrsiteSearch.docs({id},{},[\n", safe_json(name)).into_bytes();
         for (i, doc) in own.iter().enumerate() {
-            js.push_str(&safe_json(doc));
-            js.push_str(if i + 1 < own.len() { ",\n" } else { "\n" });
+            safe_json_to(&mut js, doc);
+            js.extend_from_slice(if i + 1 < own.len() { b",\n" } else { b"\n" });
         }
-        js.push_str("]);\n");
-        let hash = content_hash(js.as_bytes(), LISTED_HASH_HEX);
+        js.extend_from_slice(b"]);\n");
+        let hash = content_hash(&js, LISTED_HASH_HEX);
         let bytes = js.len();
         files.push(OutputFile::new(
             format!("search/d/{}/{name}.{hash}.js", quarter.dir),
@@ -292,53 +299,36 @@ fn quarter_files(quarter: &QuarterDocs<'_>, files: &mut Vec<OutputFile>) -> Quar
     }
 }
 
-/// A document's searchable text, normalised: title, text, team, quarter and tags.
+/// A document's searchable text, normalised: title, text, team, quarter and tags,
+/// each after a line break (so no term spans two of them).
 fn index_text(doc: &SearchDoc) -> String {
-    normalize(&format!(
-        "{}\n{}\n{}\n{}\n{}",
-        doc.title,
-        doc.text,
-        doc.team_name,
-        doc.quarter_label,
-        doc.tags.join(" ")
-    ))
-}
-
-/// A document's filter tokens: its team, its quarter and its tags.
-fn filter_tokens(doc: &SearchDoc) -> Vec<String> {
-    let mut f = vec![filter_token("team", &doc.team), filter_token("quarter", &doc.quarter)];
-    f.extend(doc.tags.iter().map(|t| filter_token("tag", t)));
-    f
-}
-
-type Postings<'t> = HashMap<&'t str, Vec<u32>, ahash::RandomState>;
-
-/// Postings: each token's (and filter's) documents, ascending. Tokens borrow from
-/// the normalised texts, so counting them allocates nothing.
-fn postings<'t>(texts: &'t [String], filters: &'t [Vec<String>]) -> Postings<'t> {
-    // Millions of lookups of short keys: a fast hash (the map's order is never used).
-    let mut postings: Postings<'t> = HashMap::default();
-    for (id, (text, doc_filters)) in texts.iter().zip(filters).enumerate() {
-        let n = id as u32;
-        let mut add = |token: &'t str| {
-            let list = postings.entry(token).or_default();
-            if list.last() != Some(&n) {
-                list.push(n);
-            }
-        };
-        tokens(text, &mut add);
-        doc_filters.iter().for_each(|f| add(f.as_str()));
+    let parts = [&doc.title, &doc.text, &doc.team_name, &doc.quarter_label];
+    let len = parts.iter().copied().chain(&doc.tags).map(|p| p.len() + 1).sum();
+    let mut text = String::with_capacity(len);
+    for part in parts {
+        text.push_str(part);
+        text.push('\n');
     }
-    postings
+    for (i, tag) in doc.tags.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(tag);
+    }
+    normalize_owned(text)
 }
 
-/// Every tag's first spelling, by its normalised form.
+/// Every tag's first spelling, by its normalised form. Each spelling is normalised
+/// once: a spelling seen before is already in (or has lost to an earlier one).
 fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
-    let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen: std::collections::HashSet<&str, ahash::RandomState> = Default::default();
+    let mut tag_names: BTreeMap<String, &str> = BTreeMap::new();
     for t in docs.iter().flat_map(|doc| doc.tags.iter()) {
-        tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
+        if seen.insert(t) {
+            tag_names.entry(normalize(t)).or_insert(t);
+        }
     }
-    tag_names.into_values().collect()
+    tag_names.into_values().map(str::to_string).collect()
 }
 
 /// How many shards keep each near [`shard_target`].
@@ -363,14 +353,9 @@ fn shard_target(total: usize) -> usize {
     (SHARD_TARGET_BYTES * SMALL_SEGMENT_BYTES / total).max(MIN_SHARD_BYTES)
 }
 
-/// Each shard's tokens and encoded postings, in token order.
-fn shard_maps<'t>(postings: &Postings<'t>, shards: u32, docs: usize) -> Vec<BTreeMap<&'t str, String>> {
-    let mut by_shard: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards as usize];
-    for (token, ids) in postings {
-        by_shard[shard_of(token, shards) as usize].insert(token, encode_postings_for(ids, docs));
-    }
-    by_shard
-}
+#[cfg(test)]
+#[path = "segments_reference.rs"]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -507,5 +492,89 @@ mod tests {
                 .all(|p| l.contains(p))
         );
         assert!(a.iter().any(|p| p.starts_with("search/s/2025-Q3/") && !l.contains(p)));
+    }
+
+    /// Documents made of pieces that exercise every path: CJK runs, Latin words of
+    /// every length around the 7-byte short keys, characters JSON escapes, tags.
+    fn arbitrary_docs() -> impl proptest::strategy::Strategy<Value = Vec<SearchDoc>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("価格改定"),
+            Just("顧客"),
+            Just("の"),
+            Just("pricing"),
+            Just("Pricin"),
+            Just("ab"),
+            Just("redesigned"),
+            Just("1234567"),
+            Just("ＡＢＣ"),
+            Just("ΟΔΟΣ"),
+            Just("<b>&amp;"),
+            Just("\u{2028}"),
+            Just("、"),
+            Just(" "),
+            Just("\n"),
+            Just("\"q\""),
+            Just("é"),
+        ];
+        let text = proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat());
+        let tag = prop_oneof![Just("CS"), Just("cs"), Just("価格"), Just("<x>")];
+        let doc = (
+            any::<bool>(),
+            0..4usize,
+            0..6usize,
+            text.clone(),
+            text,
+            proptest::collection::vec(tag, 0..3),
+        )
+            .prop_map(|(learning, team, quarter, title, text, tags)| SearchDoc {
+                kind: if learning { "learning" } else { "section" },
+                title,
+                text,
+                url: format!("q/{quarter}/{team}/#x"),
+                team: ["a", "b", "c d", "価"][team].into(),
+                team_name: ["A", "B<", "C", "価格"][team].into(),
+                quarter: format!("2026-Q{quarter}"),
+                quarter_label: format!("2026 Q{quarter}"),
+                tags: tags.into_iter().map(String::from).collect(),
+            });
+        proptest::collection::vec(doc, 0..60)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segment_files_are_the_references_byte_for_byte(docs in arbitrary_docs()) {
+            for segment in segments(&docs) {
+                let (files, entry) = segment_files(&segment);
+                let (reference, reference_entry) = reference::segment_files(&segment);
+                let named = |f: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
+                    f.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect()
+                };
+                proptest::prop_assert_eq!(named(&files), named(&reference));
+                proptest::prop_assert_eq!(safe_json(&entry), safe_json(&reference_entry));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quarters_are_split_by_team_as_the_reference(docs in arbitrary_docs()) {
+            let all: Vec<&SearchDoc> = docs.iter().collect();
+            let files = |q: QuarterDocs<'_>| -> Vec<(String, Vec<*const SearchDoc>, usize)> {
+                let pointers = |own: Vec<&SearchDoc>| own.into_iter().map(std::ptr::from_ref).collect();
+                q.files.into_iter().map(|(name, own, n)| (name, pointers(own), n)).collect()
+            };
+            proptest::prop_assert_eq!(
+                files(quarter_docs("q", "d".into(), &all)),
+                files(reference::quarter_docs("q", "d".into(), &all))
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tag_names_are_the_references(docs in arbitrary_docs()) {
+            proptest::prop_assert_eq!(tag_names(&docs), reference::tag_names(&docs));
+        }
     }
 }
