@@ -123,9 +123,59 @@ impl<T> Lenient<T> {
     }
 }
 
+thread_local! {
+    /// Set while an outer [`Lenient`] reads its element in one pass: the elements
+    /// nested in it are then read straight, without a copy of their own.
+    static ONE_PASS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears [`ONE_PASS`] when the one pass ends, however it ends.
+struct OnePass;
+
+impl OnePass {
+    fn start() -> OnePass {
+        ONE_PASS.set(true);
+        OnePass
+    }
+}
+
+impl Drop for OnePass {
+    fn drop(&mut self) {
+        ONE_PASS.set(false);
+    }
+}
+
+#[cfg(not(test))]
+fn one_pass_allowed() -> bool {
+    true
+}
+
+/// Tests compare the one pass with reading each element on its own.
+#[cfg(test)]
+fn one_pass_allowed() -> bool {
+    !tests::EACH_ON_ITS_OWN.get()
+}
+
+/// Each element is copied once, so that a failure can be kept as `Err`. Nested
+/// `Lenient`s (an objective's KRs, a KR's check-ins) would each copy again, so the
+/// outermost first reads its element in one pass with the nested ones read straight
+/// (any failure then fails the pass), and only when that fails reads it again with
+/// every nested element on its own: the result is the same, and a valid file (the
+/// usual case) is copied once rather than once per level.
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if ONE_PASS.get() {
+            return T::deserialize(d).map(Lenient::Ok);
+        }
         let value = serde_yaml::Value::deserialize(d)?;
+        if one_pass_allowed() {
+            let pass = OnePass::start();
+            let read = T::deserialize(&value);
+            drop(pass);
+            if let Ok(t) = read {
+                return Ok(Lenient::Ok(t));
+            }
+        }
         Ok(serde_yaml::from_value::<T>(value).map_or(Lenient::Err, Lenient::Ok))
     }
 }
@@ -332,6 +382,56 @@ impl MaybeUnpublished for RawFrontMatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Makes every [`Lenient`] read its element on its own, as before the one pass.
+        pub static EACH_ON_ITS_OWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// What `text` reads as, as a team-quarter's OKRs and as a team list, both ways.
+    fn read_both_ways(text: &str) -> [String; 2] {
+        let read = || {
+            let okrs = serde_yaml::from_str::<Option<RawTeamQuarter>>(text);
+            let from_value = serde_yaml::from_str::<serde_yaml::Value>(text)
+                .map(|v| serde_yaml::from_value::<Option<RawTeamQuarter>>(v).map_err(|e| e.to_string()));
+            let teams = serde_yaml::from_str::<Option<Vec<Lenient<RawTeam>>>>(text);
+            format!("{okrs:?}\n{from_value:?}\n{teams:?}")
+        };
+        let one_pass = read();
+        EACH_ON_ITS_OWN.set(true);
+        let each_on_its_own = read();
+        EACH_ON_ITS_OWN.set(false);
+        [one_pass, each_on_its_own]
+    }
+
+    #[test]
+    fn one_pass_reads_what_each_element_on_its_own_reads() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = 0;
+        for dir in ["content", "tests/fixtures"] {
+            for e in walkdir::WalkDir::new(root.join(dir)).into_iter().filter_map(Result::ok) {
+                if e.path().extension().is_some_and(|x| x == "yaml") {
+                    // Fixtures of broken encodings are not YAML text.
+                    let Ok(text) = std::fs::read_to_string(e.path()) else {
+                        continue;
+                    };
+                    let [one, each] = read_both_ways(&text);
+                    assert_eq!(one, each, "{}", e.path().display());
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 100, "{files}");
+        // Failures two and three levels deep, beside valid elements: the valid ones
+        // are kept, the failing ones are `Err`, as when each is read on its own.
+        let doc = "objectives:\n- title: ok\n  key_results:\n  - title: fine\n    checkins:\n    - {date: 2025-07-01, status: green}\n    - {date: 2025-07-02, status: purple}\n  - title: bad\n    tagret: 3\n- title: also ok\n";
+        let [one, each] = read_both_ways(doc);
+        assert_eq!(one, each);
+        assert!(
+            one.contains("Err") && one.contains("\"fine\"") && one.contains("\"also ok\""),
+            "{one}"
+        );
+    }
 
     #[test]
     fn dates_are_checked_for_shape_and_existence() {
