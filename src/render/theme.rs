@@ -188,6 +188,15 @@ pub struct Theme {
     pub own_templates: bool,
 }
 
+impl Theme {
+    /// Whether okrsite writes the review sheets itself ([`crate::render::pages`]'
+    /// `sheet`): while every template is its own, so `review-sheet.html` and what it
+    /// includes are the ones the writer follows.
+    pub fn writes_sheets(&self) -> bool {
+        self.own_templates && self.splices_fragments && self.writes_figures
+    }
+}
+
 /// The UI strings of a language.
 pub fn strings(lang: Language) -> Strings {
     let text = match lang {

@@ -381,3 +381,118 @@ fn a_theme_reading_more_of_a_listed_view_gets_it() {
     let page = read(out.join("teams/product/index.html"));
     assert!(page.contains("<i class=\"okrs\">product</i>"), "{page}");
 }
+
+/// The review sheet's templates: while every template is okrsite's own, okrsite
+/// writes each sheet itself (`render::pages`' `sheet`); a site with its own copy of
+/// any template gets the sheet's templates interpreted by Tera.
+const SHEET_TEMPLATES: [&str; 6] = [
+    "review-sheet.html",
+    "flags.html",
+    "bar.html",
+    "checkins.html",
+    "checkin.html",
+    "chart.html",
+];
+
+/// The sample site (`content/`), one of whose retrospectives has more tags than a
+/// sheet shows.
+fn sample_with_many_tags() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    std::fs::copy(repo.join("okrsite.toml"), dir.path().join("okrsite.toml")).unwrap();
+    let retro = dir.path().join("content/2026-Q2/biz-div.md");
+    let text = read(&retro);
+    let tags: Vec<String> = (1..=12).map(|i| format!("タグ{i}")).collect();
+    let text = text.replacen("tags: [ビジネス本部]", &format!("tags: [{}]", tags.join(", ")), 1);
+    assert!(text.contains("タグ12"));
+    std::fs::write(&retro, text).unwrap();
+    dir
+}
+
+/// Builds `site` as of `epoch` into `site/public` and returns its pages.
+fn build_pages(site: &Path, epoch: &str) -> Vec<(std::path::PathBuf, String)> {
+    okrsite()
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .args(["build", "--root"])
+        .arg(site)
+        .arg("--output")
+        .arg(site.join("public"))
+        .assert()
+        .success();
+    pages(&site.join("public"))
+}
+
+#[test]
+fn a_theme_with_its_own_sheet_templates_gets_the_same_reviews_and_booklets() {
+    // 2026-11-21: the sample's newest quarter runs (outlooks, "as of" on the sheet).
+    let sites = [
+        (sample_with_many_tags(), sample_with_many_tags(), "1795219200"),
+        (
+            site(Some(&fixtures().join("practice"))),
+            site(Some(&fixtures().join("practice"))),
+            FIXTURE_EPOCH,
+        ),
+        (
+            site(Some(&fixtures().join("checkin"))),
+            site(Some(&fixtures().join("checkin"))),
+            FIXTURE_EPOCH,
+        ),
+    ];
+    let mark = "<!--own-->";
+    let shown = [
+        "class=\"minor outlook-title\"",
+        "class=\"print-only as-of\"",
+        "class=\"timeline-older\"",
+        "class=\"callout flags\"",
+        "id=\"not-doing\"",
+        "class=\"initiatives plan\"",
+        "class=\"tag more\"",
+        "class=\"kr-owner\"",
+        "class=\"checkin-fact checkin-value\"",
+        "class=\"overview\"",
+        "class=\"sheet-objectives print-only\"",
+        "class=\"chart-figure\"",
+        "rel=\"prev\"",
+    ];
+    let mut seen = [0; 13];
+    let mut booklet_sheets = 0;
+    for (theme, own, epoch) in &sites {
+        std::fs::create_dir_all(own.path().join("templates")).unwrap();
+        for name in SHEET_TEMPLATES {
+            let text = read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("themes/default/templates")
+                    .join(name),
+            );
+            std::fs::write(own.path().join("templates").join(name), format!("{mark}{text}")).unwrap();
+        }
+        let (expected, got) = (build_pages(theme.path(), epoch), build_pages(own.path(), epoch));
+        assert_eq!(expected.len(), got.len());
+        for ((path, expected), (got_path, got)) in expected.iter().zip(&got) {
+            assert_eq!(path, got_path);
+            assert!(
+                got.contains(mark) || !expected.contains("class=\"review-head\""),
+                "{}",
+                path.display()
+            );
+            assert!(&got.replace(mark, "") == expected, "{}", path.display());
+            if path.starts_with("quarters") && path.ends_with("index.html") {
+                for (n, s) in seen.iter_mut().zip(shown) {
+                    *n += expected.matches(s).count();
+                }
+            }
+            if path
+                .file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with("print"))
+            {
+                booklet_sheets += expected.matches("class=\"review-head\"").count();
+            }
+        }
+    }
+    // Every part of the sheet was compared somewhere.
+    for (n, s) in seen.iter().zip(shown) {
+        assert!(*n > 0, "no review page shows {s}");
+    }
+    assert!(booklet_sheets > 0);
+}

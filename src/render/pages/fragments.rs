@@ -16,6 +16,8 @@ pub enum Fragment {
     Narrow(usize),
     Figure(usize),
     Retro,
+    /// The whole sheet, written by okrsite ([`super::sheet`]).
+    Sheet,
 }
 
 impl Fragment {
@@ -25,6 +27,7 @@ impl Fragment {
             Fragment::Narrow(k) => ('n', k),
             Fragment::Figure(k) => ('f', k),
             Fragment::Retro => ('r', 0),
+            Fragment::Sheet => ('s', 0),
         }
     }
 }
@@ -194,6 +197,7 @@ fn parse_marker(rest: &[u8]) -> Option<(usize, Fragment, usize)> {
         b'n' => Fragment::Narrow(k),
         b'f' => Fragment::Figure(k),
         b'r' => Fragment::Retro,
+        b's' => Fragment::Sheet,
         _ => return None,
     };
     Some((sheet, f, n + 1 + m))

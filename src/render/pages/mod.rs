@@ -15,6 +15,7 @@ mod quarter;
 mod quarter_lists;
 mod review;
 mod search;
+mod sheet;
 mod tags;
 mod team;
 
@@ -22,6 +23,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use self::fragments::Fragment;
 use self::page::{Page, finish_page};
 use self::tags::TagCount;
 use super::theme::Theme;
@@ -348,6 +350,9 @@ impl Planner<'_, '_> {
                 false => Ok(crate::timings::measure(label, || review::sheet_parts(v, theme, qi, ti))),
             })
             .collect::<Result<_, PageError>>()?;
+        if theme.writes_sheets() {
+            return self.write_own_sheets(theme, sink, qi, part, teams, &parts);
+        }
         // Each sheet's view, its fragments as markers, as a Tera value: shared by its
         // review page and the booklet page (the value's contents are not copied).
         let splices = theme.splices_fragments;
@@ -370,7 +375,9 @@ impl Planner<'_, '_> {
         let mut paths = (teams.par_iter().zip(&parts).zip(&reviews).enumerate())
             .map(|(j, ((&ti, parts), (view, value)))| {
                 let page = crate::timings::measure(label, || {
-                    review::review_page(v, theme, (qi, ti), view, value.clone(), self.related_to(qi, ti))
+                    let overview = review::review_overview(v, theme, (qi, ti), view);
+                    let related = self.related_to(qi, ti);
+                    review::review_page(v, theme, qi, view, value.clone(), overview.as_ref(), related)
                 });
                 let source = Some(self.review_source(qi, ti));
                 write_spliced(v, theme, sink, page, source, |sheet, f, root, out| {
@@ -394,6 +401,66 @@ impl Planner<'_, '_> {
         paths.push(write_spliced(v, theme, sink, page, None, |sheet, f, root, out| {
             if let (Some(parts), Some(idp)) = (parts.get(sheet), prefixes.get(sheet)) {
                 parts.write_fragment(f, idp, root, out);
+            }
+        })?);
+        Ok(paths)
+    }
+
+    /// [`Self::write_sheets`] while okrsite writes the sheets itself
+    /// ([`Theme::writes_sheets`]): each page's template prints a sheet's marker, and
+    /// the page gets the sheet spliced in, written for it by [`sheet::write_sheet`].
+    fn write_own_sheets(
+        &self,
+        theme: &Theme,
+        sink: &dyn Sink,
+        qi: usize,
+        part: Option<usize>,
+        teams: &[usize],
+        parts: &[review::SheetParts],
+    ) -> Result<Vec<String>, PageError> {
+        let v = self.views;
+        let label = "plan review";
+        let today = v.fmt.date(v.site.today);
+        let as_of = page::running(v, qi).then_some(today.as_str());
+        let view = |j: usize| &v.team_quarters[qi][teams[j]];
+        let reviews: Vec<tera::Value> = (0..teams.len()).map(|j| review::sheet_ref(view(j), j)).collect();
+        let mut paths = (teams.par_iter().zip(parts).zip(&reviews).enumerate())
+            .map(|(j, ((&ti, parts), value))| {
+                let (page, overview) = crate::timings::measure(label, || {
+                    let overview = review::review_overview(v, theme, (qi, ti), view(j));
+                    let related = self.related_to(qi, ti);
+                    let page = review::review_page(v, theme, qi, view(j), value.clone(), None, related);
+                    (page, overview)
+                });
+                let source = Some(self.review_source(qi, ti));
+                write_spliced(v, theme, sink, page, source, |_, f, root, out| match f {
+                    Fragment::Sheet => sheet::write_sheet(
+                        view(j),
+                        parts,
+                        &sheet::SheetPage::new(&theme.strings, as_of, root, "", overview.as_ref()),
+                        out,
+                    ),
+                    f => parts.write_fragment(f, "", root, out),
+                })
+            })
+            .collect::<Result<Vec<String>, PageError>>()?;
+        let review = |j: usize, _: &str, _: &str| reviews[j].clone();
+        let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &review));
+        let q = &v.site.quarters[qi];
+        let prefixes: Vec<String> = (teams.iter())
+            .map(|&ti| booklet::sheet_id_prefix(&q.teams[ti].team))
+            .collect();
+        paths.push(write_spliced(v, theme, sink, page, None, |j, f, root, out| {
+            if let (Some(parts), Some(idp)) = (parts.get(j), prefixes.get(j)) {
+                match f {
+                    Fragment::Sheet => sheet::write_sheet(
+                        view(j),
+                        parts,
+                        &sheet::SheetPage::new(&theme.strings, as_of, root, idp, None),
+                        out,
+                    ),
+                    f => parts.write_fragment(f, idp, root, out),
+                }
             }
         })?);
         Ok(paths)

@@ -13,7 +13,7 @@ use crate::render::charts::{self, Bar, Chart, KrDrawing};
 use crate::render::markdown::{self, LearningMarks};
 use crate::render::theme::Theme;
 use crate::render::urls::{self, root_of};
-use crate::render::views::{self, LearningView, TeamQuarterView, Views};
+use crate::render::views::{self, LearningView, Link, QuarterRef, TeamQuarterView, TeamRef, Views};
 
 /// Learnings of other teams related to each retrospective's ([`crate::insight::related`]).
 pub fn related_learnings(v: &Views<'_>) -> Related {
@@ -46,7 +46,8 @@ pub fn render_review(
         false => filled_sheet(view, &parts, &root, ""),
     };
     let value = tera::Value::from_serializable(&view);
-    let page = review_page(views, theme, (qi, ti), &view, value, related.to_vec());
+    let overview = review_overview(views, theme, (qi, ti), &view);
+    let page = review_page(views, theme, qi, &view, value, overview.as_ref(), related.to_vec());
     let mut file = finish_page(views, theme, page)?;
     if theme.splices_fragments {
         file.bytes = splice(&file.bytes, |_, f, out| parts.write_fragment(f, "", &root, out));
@@ -57,21 +58,19 @@ pub fn render_review(
 /// A team-quarter's review page, showing its sheet: `view` is [`marked_sheet`]
 /// (sheet 0 of the page; the page is to be finished with [`splice`] from the
 /// sheet's parts, its ids without a prefix) or [`filled_sheet`], and `review` is it
-/// as a Tera value.
+/// as a Tera value (or [`sheet_ref`], when okrsite writes the sheet itself);
+/// `overview` is the sheet's objective chart ([`review_overview`]) for the template.
 pub fn review_page(
     v: &Views<'_>,
     theme: &Theme,
-    (qi, ti): (usize, usize),
+    qi: usize,
     view: &TeamQuarterView,
     review: tera::Value,
+    overview: Option<&Chart>,
     related: Vec<&LearningView>,
 ) -> Page {
     let path = view.url.clone();
-    let title = format!("{} — {}", view.team.name, view.quarter.label);
-    let mut overview = objective_scores_chart(v, qi, ti, view, &title);
-    if theme.writes_figures {
-        overview = overview.map(|c| figure::whole(&c, theme.strings.get("chart_data")));
-    }
+    let title = review_title(view);
     let mut data = Context::new();
     data.insert_value("review", review);
     data.insert("overview", &overview);
@@ -87,6 +86,49 @@ pub fn review_page(
         data,
         as_of: super::page::running(v, qi),
     }
+}
+
+/// A review page's title, which its objective chart's title names too.
+fn review_title(view: &TeamQuarterView) -> String {
+    format!("{} — {}", view.team.name, view.quarter.label)
+}
+
+/// The sheet's objective chart on team-quarter `(qi, ti)`'s review page, whole when
+/// okrsite writes the theme's figures ([`figure::whole`]).
+pub fn review_overview(
+    v: &Views<'_>,
+    theme: &Theme,
+    (qi, ti): (usize, usize),
+    view: &TeamQuarterView,
+) -> Option<Chart> {
+    let overview = objective_scores_chart(v, qi, ti, view, &review_title(view));
+    match theme.writes_figures {
+        true => overview.map(|c| figure::whole(&c, theme.strings.get("chart_data"))),
+        false => overview,
+    }
+}
+
+/// What `review.html` and `quarter-print.html` read of a team-quarter whose sheet
+/// okrsite writes itself ([`super::sheet`]): its links, and in `sheet` the marker
+/// of sheet `sheet` of the page, which `review-sheet.html` prints in the sheet's place.
+#[derive(serde::Serialize)]
+struct SheetRef<'a> {
+    team: &'a TeamRef,
+    quarter: &'a QuarterRef,
+    prev: Option<&'a Link>,
+    next: Option<&'a Link>,
+    sheet: String,
+}
+
+/// [`SheetRef`] of `view`, as a Tera value.
+pub fn sheet_ref(view: &TeamQuarterView, sheet: usize) -> tera::Value {
+    tera::Value::from_serializable(&SheetRef {
+        team: &view.team,
+        quarter: &view.quarter,
+        prev: view.prev.as_ref(),
+        next: view.next.as_ref(),
+        sheet: marker(sheet, Fragment::Sheet),
+    })
 }
 
 /// The costly parts of a team-quarter's sheet, made once for both pages that show
@@ -167,6 +209,23 @@ pub fn filled_sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, i
 }
 
 impl SheetParts {
+    /// Whether KR `k` of the team-quarter (in order) has a chart.
+    pub fn has_chart(&self, k: usize) -> bool {
+        matches!(self.charts.get(k), Some(Some(_)))
+    }
+
+    /// Appends the retrospective's body as a page whose way to the site root is
+    /// `root` shows it, every id with `id_prefix` in front; false if it has none.
+    pub fn write_retro(&self, id_prefix: &str, root: &str, out: &mut Vec<u8>) -> bool {
+        match &self.body {
+            Some(body) => {
+                out.extend_from_slice(body.finish(id_prefix, root).as_bytes());
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Appends fragment `f` of the sheet ([`marked_sheet`]) as a page whose way to the
     /// site root is `root` shows it, every id with `id_prefix` in front.
     pub fn write_fragment(&self, f: Fragment, id_prefix: &str, root: &str, out: &mut Vec<u8>) {
@@ -193,10 +252,10 @@ impl SheetParts {
                 }
             }
             Fragment::Retro => {
-                if let Some(body) = &self.body {
-                    out.extend_from_slice(body.finish(id_prefix, root).as_bytes());
-                }
+                self.write_retro(id_prefix, root, out);
             }
+            // The page's own writer puts the whole sheet in ([`super::sheet`]).
+            Fragment::Sheet => {}
         }
     }
 }
