@@ -54,8 +54,9 @@ pub const TAG_CLOUD_SIZE: usize = 100;
 pub fn learnings_page(v: &Views<'_>, choices: &FilterChoices, tags: &[TagCount], n: usize, light: bool) -> Page {
     let first = urls::learnings();
     let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
+    let root = urls::root_of(&paged_path(&first, n));
     let learnings: Vec<_> = (learnings.iter())
-        .map(|l| Shown::of(light, l, |l| l, LearningCard::from))
+        .map(|l| Shown::of(light, l, |l| l, |l| LearningCard::new(l, &root)))
         .collect();
     let mut data = Context::new();
     let cloud = &tags[..tags.len().min(TAG_CLOUD_SIZE)];

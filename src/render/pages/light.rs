@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use crate::render::views::{FlagView, KrView, LearningView, LightView, ObjectiveView, TagRef, TeamQuarterView};
+use crate::render::views::{FlagView, KrView, LearningView, LightView, ObjectiveView, TeamQuarterView};
 
 /// A view as a page's data holds it: whole, or in its light form.
 #[derive(Serialize)]
@@ -83,38 +83,59 @@ impl<'a> From<&'a KrView> for KrLine<'a> {
     }
 }
 
-/// A learning as its card: `learning.html` (on the archive's and tags' pages and
-/// under a review).
+/// A learning's card on a list (the archive, tag pages, under a review): the whole
+/// `<li>` that `learning.html` prints, written without Tera for a page whose way to
+/// the site root is `root` (the template prints it as it is: `l.card`). A learning
+/// shows on the page of each of its tags, and converting every card's fields into
+/// Tera's values and looping over its tags in the template was most of those pages'
+/// cost.
 #[derive(Serialize)]
-pub struct LearningCard<'a> {
-    html: &'a str,
-    date: Option<&'a str>,
-    quarter: Label<'a>,
-    team: Name<'a>,
-    tags: &'a [TagRef],
-    tags_more: Option<&'a str>,
-    url: &'a str,
+pub struct LearningCard {
+    card: String,
 }
 
-impl<'a> From<&'a LearningView> for LearningCard<'a> {
-    fn from(l: &'a LearningView) -> Self {
-        LearningCard {
-            html: &l.html,
-            date: l.date.as_deref(),
-            quarter: Label {
-                label: &l.quarter.label,
-            },
-            team: Name { name: &l.team.name },
-            tags: &l.tags,
-            tags_more: l.tags_more.as_deref(),
-            url: &l.url,
+impl LearningCard {
+    pub fn new(l: &LearningView, root: &str) -> LearningCard {
+        let tags: usize = l.tags.iter().map(|t| t.name.len() + t.url.len() + 48).sum();
+        let mut out = Vec::with_capacity(l.html.len() + tags + 256);
+        let mut put = |s: &str| out.extend_from_slice(s.as_bytes());
+        put("<li class=\"learning-item\">\n  <p class=\"learning-text\">");
+        put(&l.html);
+        put("</p>\n  <p class=\"meta\"><a href=\"");
+        let text = |out: &mut Vec<u8>, s: &str| {
+            // Writing into a Vec cannot fail.
+            let _ = tera::escape_html(s, out);
+        };
+        text(&mut out, root);
+        text(&mut out, &l.url);
+        out.extend_from_slice(b"\">");
+        text(&mut out, &l.team.name);
+        out.extend_from_slice(" · <span class=\"nowrap\">".as_bytes());
+        text(&mut out, &l.quarter.label);
+        out.extend_from_slice(b"</span></a>");
+        if let Some(date) = l.date.as_deref().filter(|d| !d.is_empty()) {
+            out.extend_from_slice(" · <span class=\"nowrap\">".as_bytes());
+            text(&mut out, date);
+            out.extend_from_slice(b"</span>");
         }
+        for tag in &l.tags {
+            out.extend_from_slice(b" <a class=\"tag\" href=\"");
+            text(&mut out, root);
+            text(&mut out, &tag.url);
+            out.extend_from_slice(b"\">#");
+            text(&mut out, &tag.name);
+            out.extend_from_slice(b"</a>");
+        }
+        if let Some(more) = l.tags_more.as_deref().filter(|m| !m.is_empty()) {
+            out.extend_from_slice(b" <span class=\"tag more\">");
+            text(&mut out, more);
+            out.extend_from_slice(b"</span>");
+        }
+        out.extend_from_slice(b"</p>\n</li>\n");
+        // Valid UTF-8: texts with ASCII between them.
+        let card = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        LearningCard { card }
     }
-}
-
-#[derive(Serialize)]
-struct Name<'a> {
-    name: &'a str,
 }
 
 /// A team-quarter as a row of its team's page: `team.html`.

@@ -74,8 +74,9 @@ pub fn review_page(
     let mut data = Context::new();
     data.insert_value("review", review);
     data.insert("overview", &overview);
+    let root = root_of(&path);
     let related: Vec<_> = (related.into_iter())
-        .map(|l| Shown::of(theme.own_templates, l, |l| l, LearningCard::from))
+        .map(|l| Shown::of(theme.own_templates, l, |l| l, |l| LearningCard::new(l, &root)))
         .collect();
     data.insert("related", &related);
     Page {

@@ -122,7 +122,7 @@ pub fn tag_page(
     #[derive(Serialize)]
     struct Data<'a> {
         tag: TagRef,
-        learnings: Vec<Shown<&'a LearningView, LearningCard<'a>>>,
+        learnings: Vec<Shown<&'a LearningView, LearningCard>>,
         count: String,
         pager: Pager,
         /// The search page filtered by the tag, and the form to narrow it further.
@@ -130,6 +130,7 @@ pub fn tag_page(
         filters: LearningFilters<'a>,
     }
     let (on_page, pager, suffix) = paginate(learnings, &tag.url, n);
+    let root = urls::root_of(&paged_path(&tag.url, n));
     let data = Data {
         count: v.t.count("learnings_count", learnings.len()),
         tag: TagRef {
@@ -137,7 +138,7 @@ pub fn tag_page(
             url: tag.url.clone(),
         },
         learnings: (on_page.iter())
-            .map(|&i| Shown::of(light, &v.learnings[i], |l| l, LearningCard::from))
+            .map(|&i| Shown::of(light, &v.learnings[i], |l| l, |l| LearningCard::new(l, &root)))
             .collect(),
         pager,
         search: FilterLink {
