@@ -22,6 +22,7 @@
 #   full      okrsite build / hugo with no previous output
 #   no-op     the same again, the previous output in place
 #   one-edit  after appending a line to one retrospective
+# (every full build first, then the rebuilds: see the comment above the loops)
 # and prints the median wall time, CPU time (user + system) and peak memory (max RSS)
 # as a Markdown table, plus the okrsite / Hugo ratio of the full-build wall times.
 # Installs Debian's hugo with apt when it is missing.
@@ -118,7 +119,10 @@ EOF
 EOF
 }
 
-for n in $TEAMS; do
+# prepare N: makes the synthetic site and its Hugo copy for N teams and sets, for
+# that team count, `site`, `hugo_dir`, `retro`, `hretro`, `out` and `hout`.
+prepare() {
+  local n="$1"
   site="$DIR/synth-$n"
   if [ ! -f "$site/epoch" ]; then
     rm -rf "$site"
@@ -132,23 +136,45 @@ for n in $TEAMS; do
   # The retrospective edited in the one-edit runs: the last one in path order.
   retro=$(ls "$site"/content/*-Q*/*.md | sort | tail -1)
   hretro="$hugo_dir/content/${retro#"$site"/content/}"
-  cp "$retro" "$DIR/retro.orig"
   if [ -n "$OUT" ]; then
     out="$OUT/okrsite-$n"; hout="$OUT/hugo-$n"; mkdir -p "$OUT"
   else
     out="$site/public"; hout="$hugo_dir/public"
   fi
   ASIDE_PARENTS+=("$DIR" "$(dirname "$out")" "$(dirname "$hout")" "$hugo_dir")
-  echo "== $n teams ($(ls "$site"/content/*-Q*/*.md | wc -l) retrospectives)" >&2
+}
+
+# Every full build is measured before any no-op or one-edit build, of either tool
+# and any team count. A rebuild deletes files (okrsite swaps in a new tree and
+# removes the old one's folders; Hugo removes nothing), and on ext4 without a
+# journal every inode deleted in the last minute or more (up to six while its
+# inode table block is unwritten) is stepped over, one by one, by each inode
+# allocated next: a full build measured right after a rebuild measures those
+# deletions (about 1.3 s of system time at 200 teams). A full build is the one a
+# fresh clone makes, with nothing deleted before it.
+for n in $TEAMS; do
+  prepare "$n"
+  echo "== $n teams ($(ls "$site"/content/*-Q*/*.md | wc -l) retrospectives): full builds" >&2
   for run in $(seq "$RUNS"); do
     set_aside "$out"
     measure "$n" okrsite full -- "$OKRSITE" build --root "$site" --output "$out"
+    set_aside "$hout" "$hugo_dir/resources"
+    measure "$n" hugo full -- hugo --quiet --source "$hugo_dir" --destination "$hout"
+  done
+done
+
+for n in $TEAMS; do
+  prepare "$n"
+  echo "== $n teams: rebuilds" >&2
+  cp "$retro" "$DIR/retro.orig"
+  for run in $(seq "$RUNS"); do
+    # The output as the sources are now (the last run's edit undone), not measured.
+    "$OKRSITE" build --root "$site" --output "$out" >/dev/null 2>&1
     measure "$n" okrsite no-op -- "$OKRSITE" build --root "$site" --output "$out"
     echo "編集 $run $(date +%s%N)" >> "$retro"
     measure "$n" okrsite one-edit -- "$OKRSITE" build --root "$site" --output "$out"
     cp "$DIR/retro.orig" "$retro"
-    set_aside "$hout" "$hugo_dir/resources"
-    measure "$n" hugo full -- hugo --quiet --source "$hugo_dir" --destination "$hout"
+    hugo --quiet --source "$hugo_dir" --destination "$hout" >/dev/null 2>&1
     measure "$n" hugo no-op -- hugo --quiet --source "$hugo_dir" --destination "$hout"
     echo "編集 $run $(date +%s%N)" >> "$hretro"
     measure "$n" hugo one-edit -- hugo --quiet --source "$hugo_dir" --destination "$hout"
