@@ -67,7 +67,9 @@ fn learning_end(tags: &[String], marks: &LearningMarks<'_>) -> String {
         html.push_str(" <span class=\"tags\">");
         for t in tags {
             html.push_str(&format!(
-                "<a class=\"tag\" href=\"{}\">#{}</a> ",
+                // The `rel` ammonia gives every link, so a retrospective ammonia would give
+                // back as it is need not be sanitised ([`super::own_html`]).
+                "<a class=\"tag\" href=\"{}\" rel=\"noopener noreferrer\">#{}</a> ",
                 escape_html(&(marks.tag_url)(t)),
                 escape_html(t)
             ));

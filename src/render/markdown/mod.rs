@@ -7,6 +7,7 @@ mod ids;
 mod japanese;
 mod learnings;
 mod limits;
+mod own_html;
 mod placeholders;
 mod sanitize;
 mod sections;
@@ -111,6 +112,35 @@ impl Prepared {
 /// passes keep their state across groups), so its events are never all held at once:
 /// at about 100 bytes an event, a 10 MB retrospective's list took a gigabyte.
 pub fn prepare(markdown: &str, opts: &Options<'_>) -> Prepared {
+    let Written {
+        html,
+        group_starts,
+        has_raw_html,
+    } = write(markdown, opts);
+    if opts.allow_html {
+        Prepared { html, sanitized: false }
+    } else if !has_raw_html && own_html::needs_no_sanitizing(&html) {
+        // What ammonia would give back as it is ([`own_html`]).
+        Prepared { html, sanitized: true }
+    } else {
+        Prepared {
+            html: sanitize_blocks(&html, &group_starts, has_raw_html),
+            sanitized: true,
+        }
+    }
+}
+
+/// A document's HTML before sanitising ([`write`]).
+struct Written {
+    html: String,
+    /// Where each top-level group of blocks starts in `html`.
+    group_starts: Vec<usize>,
+    /// Whether the document holds raw HTML.
+    has_raw_html: bool,
+}
+
+/// Runs the passes over `markdown` and writes its HTML, not sanitised.
+fn write(markdown: &str, opts: &Options<'_>) -> Written {
     let marker = id_marker();
     let mut ids = HeadingIds::new(opts.reserved_ids);
     let mut learnings = opts.learnings.as_ref().map(|marks| LearningPass::new(marks, marker));
@@ -142,13 +172,10 @@ pub fn prepare(markdown: &str, opts: &Options<'_>) -> Prepared {
         nesting.cap(japanese.pass(events)).into_iter().map(|(e, _)| e)
     });
     let html = write_html(events, &written, markdown.len() * 3 / 2);
-    if opts.allow_html {
-        Prepared { html, sanitized: false }
-    } else {
-        Prepared {
-            html: sanitize_blocks(&html, &group_starts, has_raw_html),
-            sanitized: true,
-        }
+    Written {
+        html,
+        group_starts,
+        has_raw_html,
     }
 }
 
