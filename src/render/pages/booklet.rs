@@ -177,6 +177,12 @@ fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[u
     }
 }
 
+/// The id prefix of each of quarter `qi`'s `teams` in its booklet ([`sheet_id_prefix`]).
+pub fn sheet_id_prefixes(v: &Views<'_>, qi: usize, teams: &[usize]) -> Vec<String> {
+    let q = &v.site.quarters[qi];
+    (teams.iter()).map(|&ti| sheet_id_prefix(&q.teams[ti].team)).collect()
+}
+
 /// What every id of a team's sheet starts with: the team's id and a `.`, which no
 /// id (a slug) holds, so no two sheets' ids can meet.
 pub fn sheet_id_prefix(team: &str) -> String {

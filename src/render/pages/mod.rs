@@ -394,10 +394,7 @@ impl Planner<'_, '_> {
             }
         };
         let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &review));
-        let q = &v.site.quarters[qi];
-        let prefixes: Vec<String> = (teams.iter())
-            .map(|&ti| booklet::sheet_id_prefix(&q.teams[ti].team))
-            .collect();
+        let prefixes = booklet::sheet_id_prefixes(v, qi, teams);
         paths.push(write_spliced(v, theme, sink, page, None, |sheet, f, root, out| {
             if let (Some(parts), Some(idp)) = (parts.get(sheet), prefixes.get(sheet)) {
                 parts.write_fragment(f, idp, root, out);
@@ -446,10 +443,7 @@ impl Planner<'_, '_> {
             .collect::<Result<Vec<String>, PageError>>()?;
         let review = |j: usize, _: &str, _: &str| reviews[j].clone();
         let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &review));
-        let q = &v.site.quarters[qi];
-        let prefixes: Vec<String> = (teams.iter())
-            .map(|&ti| booklet::sheet_id_prefix(&q.teams[ti].team))
-            .collect();
+        let prefixes = booklet::sheet_id_prefixes(v, qi, teams);
         paths.push(write_spliced(v, theme, sink, page, None, |j, f, root, out| {
             if let (Some(parts), Some(idp)) = (parts.get(j), prefixes.get(j)) {
                 match f {
