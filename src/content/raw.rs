@@ -127,6 +127,24 @@ thread_local! {
     /// Set while an outer [`Lenient`] reads its element in one pass: the elements
     /// nested in it are then read straight, without a copy of their own.
     static ONE_PASS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set while a checked value is read ([`read_checked`]).
+    static CHECKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read`, which reads raw structs from a checked value
+/// ([`super::yaml::checked`]): there every element that failed the check is null
+/// and every other one passed it, so each [`Lenient`] reads its element straight,
+/// null as `Err`, without the copy that keeps a failure from failing the rest.
+pub(crate) fn read_checked<R>(read: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CHECKED.set(false);
+        }
+    }
+    CHECKED.set(true);
+    let _reset = Reset;
+    read()
 }
 
 /// Clears [`ONE_PASS`] when the one pass ends, however it ends.
@@ -164,6 +182,9 @@ fn one_pass_allowed() -> bool {
 /// usual case) is copied once rather than once per level.
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if CHECKED.get() {
+            return Option::<T>::deserialize(d).map(|t| t.map_or(Lenient::Err, Lenient::Ok));
+        }
         if ONE_PASS.get() {
             return T::deserialize(d).map(Lenient::Ok);
         }

@@ -280,6 +280,20 @@ mod tests {
         assert_eq!(keys(&KEY_RESULT), names::<RawKeyResult>());
         assert_eq!(keys(&CHECKIN), names::<RawCheckin>());
         assert_eq!(keys(&FRONT), names::<RawFrontMatter>());
+        let records = [
+            &TEAM,
+            &METRIC,
+            &DEFINITION,
+            &THRESHOLDS,
+            &TEAM_QUARTER,
+            &OBJECTIVE,
+            &KEY_RESULT,
+            &CHECKIN,
+            &FRONT,
+        ];
+        for r in records {
+            assert!(r.fields.len() <= super::super::yaml::shape::MAX_FIELDS, "{:?}", keys(r));
+        }
     }
 
     #[test]

@@ -159,7 +159,7 @@ fn a_quarter_of_many_teams_gets_its_booklet_in_bounded_parts() {
     let quarter = out.join("quarters/2023-Q1");
     let index = std::fs::read_to_string(quarter.join("print.html")).unwrap();
     assert!(
-        !index.contains("class=\"sheet\""),
+        !index.contains("class=\"sheet"),
         "the split booklet's index holds no sheet"
     );
     let parts: Vec<&str> = index
@@ -171,7 +171,7 @@ fn a_quarter_of_many_teams_gets_its_booklet_in_bounded_parts() {
     let mut sheets = Vec::new();
     for part in parts {
         let html = std::fs::read_to_string(quarter.join(format!("print.{part}"))).unwrap();
-        let n = html.matches("<article class=\"sheet\">").count();
+        let n = html.matches("<article class=\"sheet booklet-sheet\">").count();
         assert!((1..=25).contains(&n), "{part}: {n} sheets");
         assert!(
             html.contains("href=\"../../quarters/2023-Q1/print.html\""),

@@ -311,7 +311,14 @@ fn a_theme_reading_a_charts_table_gets_its_rows() {
         for (at, _) in text.match_indices("<i class=\"rows\">") {
             let rest = &text[at + "<i class=\"rows\">".len()..];
             let rows: usize = rest.split('<').next().unwrap().parse().unwrap();
-            let table = &rest[rest.find("<tbody>").unwrap()..rest.find("</tbody>").unwrap()];
+            let figure = &rest[..rest.find("</figure>").unwrap()];
+            // A booklet's charts are what prints: no data table (the review page has it).
+            let booklet = path.file_name().unwrap().to_str().unwrap().starts_with("print");
+            if booklet {
+                assert!(!figure.contains("<table"), "{}", path.display());
+                continue;
+            }
+            let table = &figure[figure.find("<tbody>").unwrap()..figure.find("</tbody>").unwrap()];
             assert_eq!(rows, table.matches("<tr>").count(), "{}", path.display());
             checked += usize::from(rows > 0);
         }

@@ -211,9 +211,12 @@ fn list_items_stay_apart_in_the_built_index() {
         .find(|(p, _)| p.starts_with("search/d/2026-Q2/product."))
         .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
         .expect("the retrospective's document file");
-    // Two learnings of one list: 「…踏まない #指標設計 #オンボーディング」 and 「自分で選んだ…」.
-    // The section's text ends the first with a line break, which no term and no query
-    // part can span (JSON writes it as \n).
-    assert!(product.contains(r"ステップを踏まない\n自分で選んだ"), "{product:.2000}");
-    assert!(!product.contains("踏まない自分"));
+    // Two items of the 決定事項 list: 「…に集中する」 and 「監査ログの…」. The
+    // section's text ends the first with a line break, which no term and no query part
+    // can span (JSON writes it as \n).
+    assert!(product.contains(r"に集中する\n監査ログの"), "{product:.2000}");
+    assert!(!product.contains("集中する監査"));
+    // The learnings are documents of their own, each once: not again in their section.
+    let learning = "自分で選んだ人と、会社に言われて使う人では";
+    assert_eq!(product.matches(learning).count(), 1, "{product:.2000}");
 }

@@ -12,6 +12,7 @@
 //! the file and stops at a path, so positions cost nothing unless a problem is
 //! reported (`yaml_index` does it for many paths at once).
 
+pub mod checked;
 pub(crate) mod events;
 mod hints;
 mod lines;
@@ -130,7 +131,7 @@ pub fn read<T: DeserializeOwned>(text: &str, origin: Origin<'_>, shape: &Shape) 
     };
     let checked = shape::check(root.as_ref(), shape);
     let problems = reported(checked.problems, origin);
-    let value = checked.value.and_then(|v| serde_yaml::from_value::<T>(v).ok());
+    let value = checked.value.and_then(|v| checked::read::<T>(v).ok());
     match value {
         Some(v) => Read {
             value: Some(v),

@@ -2,16 +2,17 @@
 //! once: serde stops at the first unknown key or wrong type, so a file with three
 //! mistakes took three runs to fix. The check walks the tree of [`super::tree`]
 //! once (linear), reports each problem at its line and column with what would be
-//! right, and builds the value serde then reads, with each problem's element left
-//! out (a [`Shape::Lenient`] list element becomes null, read as `Lenient::Err`).
+//! right, and builds the value serde then reads ([`CheckedValue`]), with each
+//! problem's element left out (a [`Shape::Lenient`] list element becomes null, read
+//! as `Lenient::Err`).
 //!
 //! A shape mirrors a raw struct of `content/raw.rs` (`content/shapes.rs` holds
 //! them; a test there keeps them in step).
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::fmt;
 
-use serde_yaml::Value as Yaml;
-
+use super::checked::CheckedValue as Checked;
 use super::tree::{Node, Scalar, Value};
 use crate::diag::{Message, Position, suggestion};
 use crate::msg;
@@ -51,7 +52,8 @@ pub struct Choice {
     pub near: &'static [(&'static str, &'static str)],
 }
 
-/// A mapping with known keys (a struct with `deny_unknown_fields`).
+/// A mapping with known keys (a struct with `deny_unknown_fields`), of at most
+/// [`MAX_FIELDS`].
 #[derive(Debug)]
 pub struct Record {
     /// What it is, in words ("a key result").
@@ -92,15 +94,41 @@ pub struct Problem {
     pub help: Option<Message>,
 }
 
+/// The most fields a [`Record`] has: the check marks the keys seen in a bit set.
+pub const MAX_FIELDS: usize = 64;
+
 /// What checking a document gives: its problems, and the value to read (none when
 /// a problem is outside every lenient element).
-pub struct Checked {
+pub struct CheckedDoc {
     pub problems: Vec<Problem>,
-    pub value: Option<Yaml>,
+    pub value: Option<Checked>,
+}
+
+/// What a node is called in messages: its key, or an element of a list. Written
+/// out only when a problem is reported.
+#[derive(Clone, Copy)]
+enum Label<'a> {
+    Key(&'a str),
+    Item(&'a Label<'a>, usize),
+}
+
+impl Label<'_> {
+    fn is_top(&self) -> bool {
+        matches!(self, Label::Key(""))
+    }
+}
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Label::Key(key) => f.write_str(key),
+            Label::Item(list, i) => write!(f, "{list}[{i}]"),
+        }
+    }
 }
 
 /// Checks `root` (`None`: an empty document, read as null) against `shape`.
-pub fn check(root: Option<&Node>, shape: &Shape) -> Checked {
+pub fn check(root: Option<&Node>, shape: &Shape) -> CheckedDoc {
     let empty = Node {
         at: Position::new(1, 1),
         value: Value::Scalar(Scalar {
@@ -109,8 +137,8 @@ pub fn check(root: Option<&Node>, shape: &Shape) -> Checked {
         }),
     };
     let mut checker = Checker { problems: Vec::new() };
-    let value = checker.node(root.unwrap_or(&empty), shape, "");
-    Checked {
+    let value = checker.node(root.unwrap_or(&empty), shape, Label::Key(""));
+    CheckedDoc {
         problems: checker.problems,
         value,
     }
@@ -126,11 +154,11 @@ impl Checker {
     }
 
     /// The value of `node` if it has `shape`; `label` names it in messages (its key).
-    fn node(&mut self, node: &Node, shape: &Shape, label: &str) -> Option<Yaml> {
+    fn node(&mut self, node: &Node, shape: &Shape, label: Label<'_>) -> Option<Checked> {
         match (shape, &node.value) {
-            (Shape::Maybe(_), Value::Scalar(s)) if s.is_null() => Some(Yaml::Null),
+            (Shape::Maybe(_), Value::Scalar(s)) if s.is_null() => Some(Checked::Null),
             (Shape::Maybe(inner), _) => self.node(node, inner, label),
-            (Shape::Lenient(inner), _) => Some(self.node(node, inner, label).unwrap_or(Yaml::Null)),
+            (Shape::Lenient(inner), _) => Some(self.node(node, inner, label).unwrap_or(Checked::Null)),
             (Shape::Record(record), Value::Map(entries)) => self.record(node.at, entries, record),
             (Shape::List(item), Value::Seq(items)) => self.list(items, item, label),
             (Shape::Series, _) => self.series(node, label),
@@ -142,47 +170,48 @@ impl Checker {
         }
     }
 
-    fn list(&mut self, items: &[Node], item: &Shape, label: &str) -> Option<Yaml> {
+    fn list(&mut self, items: &[Node], item: &Shape, label: Label<'_>) -> Option<Checked> {
         let mut values = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, node) in items.iter().enumerate() {
-            match self.node(node, item, &format!("{label}[{i}]")) {
+            match self.node(node, item, Label::Item(&label, i)) {
                 Some(v) => values.push(v),
                 None => ok = false,
             }
         }
-        ok.then_some(Yaml::Sequence(values))
+        ok.then_some(Checked::List(values))
     }
 
-    fn record(&mut self, at: Position, entries: &[super::tree::Entry], record: &Record) -> Option<Yaml> {
-        let mut out = serde_yaml::Mapping::new();
+    fn record(&mut self, at: Position, entries: &[super::tree::Entry], record: &Record) -> Option<Checked> {
+        let mut out = Vec::with_capacity(entries.len());
         let mut ok = true;
-        let mut seen = HashSet::new();
+        // Bit n: field n's key was seen.
+        let mut seen = 0u64;
         for e in entries {
-            let Some(field) = record.fields.iter().find(|f| f.key == e.key) else {
+            let Some((n, field)) = record.fields.iter().enumerate().find(|(_, f)| f.key == e.key) else {
                 self.unknown_key(e, record);
                 ok = false;
                 continue;
             };
-            if !seen.insert(field.key) {
+            if seen & (1 << n) != 0 {
                 let message = msg!("yaml.duplicate_key", key = field.key, what = (record.what)());
                 self.report(e.key_at, message, Some(msg!("yaml.duplicate_key_help")));
                 ok = false;
                 continue;
             }
-            match self.node(&e.value, &field.shape, field.key) {
-                Some(v) => {
-                    out.insert(Yaml::String(field.key.to_string()), v);
-                }
+            seen |= 1 << n;
+            match self.node(&e.value, &field.shape, Label::Key(field.key)) {
+                Some(v) => out.push((Cow::Borrowed(field.key), v)),
                 None => ok = false,
             }
         }
-        for field in record.fields.iter().filter(|f| f.required && !seen.contains(f.key)) {
+        let missing = (record.fields.iter().enumerate()).filter(|(n, f)| f.required && seen & (1 << n) == 0);
+        for (_, field) in missing {
             let message = msg!("yaml.missing_key", key = field.key, what = (record.what)());
             self.report(at, message, Some(msg!("yaml.missing_key_help", key = field.key)));
             ok = false;
         }
-        ok.then_some(Yaml::Mapping(out))
+        ok.then_some(Checked::Map(out))
     }
 
     fn unknown_key(&mut self, e: &super::tree::Entry, record: &Record) {
@@ -197,12 +226,12 @@ impl Checker {
     }
 
     /// A series: a list of points, a mapping of date to value, or nothing.
-    fn series(&mut self, node: &Node, label: &str) -> Option<Yaml> {
+    fn series(&mut self, node: &Node, label: Label<'_>) -> Option<Checked> {
         match &node.value {
-            Value::Scalar(s) if s.is_null() => Some(Yaml::Null),
+            Value::Scalar(s) if s.is_null() => Some(Checked::Null),
             Value::Seq(items) => self.list(items, &Shape::Record(&POINT), label),
             Value::Map(entries) => {
-                let mut out = serde_yaml::Mapping::new();
+                let mut out = Vec::with_capacity(entries.len());
                 let mut ok = true;
                 for e in entries {
                     let key = Scalar {
@@ -210,15 +239,13 @@ impl Checker {
                         plain: true,
                     };
                     let date = self.scalar(e.key_at, &key, &Shape::Date, label);
-                    let value = self.node(&e.value, &Shape::Number, &e.key);
+                    let value = self.node(&e.value, &Shape::Number, Label::Key(&e.key));
                     match (date, value) {
-                        (Some(d), Some(v)) => {
-                            out.insert(d, v);
-                        }
+                        (Some(Checked::Text(d)), Some(v)) => out.push((Cow::Owned(d), v)),
                         _ => ok = false,
                     }
                 }
-                ok.then_some(Yaml::Mapping(out))
+                ok.then_some(Checked::Map(out))
             }
             Value::Scalar(_) => {
                 self.wrong_type(node, &Shape::Series, label);
@@ -227,11 +254,11 @@ impl Checker {
         }
     }
 
-    fn scalar(&mut self, at: Position, s: &Scalar, shape: &Shape, label: &str) -> Option<Yaml> {
+    fn scalar(&mut self, at: Position, s: &Scalar, shape: &Shape, label: Label<'_>) -> Option<Checked> {
         let value = match shape {
-            Shape::Text => Some(Yaml::String(s.text.clone())),
-            Shape::Number | Shape::Share => number(s).map(|n| Yaml::Number(n.into())),
-            Shape::Bool => boolean(s).map(Yaml::Bool),
+            Shape::Text => Some(Checked::Text(s.text.clone())),
+            Shape::Number | Shape::Share => number(s).map(Checked::Number),
+            Shape::Bool => boolean(s).map(Checked::Bool),
             Shape::Date => return self.date(at, s),
             Shape::Choice(choice) => return self.choice(at, s, choice, label),
             _ => None,
@@ -246,9 +273,9 @@ impl Checker {
         value
     }
 
-    fn date(&mut self, at: Position, s: &Scalar) -> Option<Yaml> {
+    fn date(&mut self, at: Position, s: &Scalar) -> Option<Checked> {
         match crate::content::raw::Day::parse(&s.text) {
-            Ok(_) => Some(Yaml::String(s.text.clone())),
+            Ok(_) => Some(Checked::Text(s.text.clone())),
             Err(e) => {
                 let (message, help) = super::hints::date_problem(&s.text, &e);
                 self.report(at, message, help);
@@ -257,21 +284,21 @@ impl Checker {
         }
     }
 
-    fn choice(&mut self, at: Position, s: &Scalar, choice: &Choice, label: &str) -> Option<Yaml> {
+    fn choice(&mut self, at: Position, s: &Scalar, choice: &Choice, label: Label<'_>) -> Option<Checked> {
         if choice.values.contains(&s.text.as_str()) {
-            return Some(Yaml::String(s.text.clone()));
+            return Some(Checked::Text(s.text.clone()));
         }
         let message = msg!(
             "yaml.unknown_value",
             value = s.text.as_str(),
-            key = label,
+            key = label.to_string().as_str(),
             values = choice.values.join(", ")
         );
         self.report(at, message, super::hints::choice_hint(&s.text, choice));
         None
     }
 
-    fn wrong_type(&mut self, node: &Node, shape: &Shape, label: &str) {
+    fn wrong_type(&mut self, node: &Node, shape: &Shape, label: Label<'_>) {
         let found = match &node.value {
             Value::Map(_) => msg!("yaml.found.map"),
             Value::Seq(_) => msg!("yaml.found.list"),
@@ -281,10 +308,16 @@ impl Checker {
             Value::Scalar(s) => msg!("yaml.found.text", text = super::hints::short(&s.text)),
         };
         let expected = expected(shape);
-        let message = if label.is_empty() {
+        let message = if label.is_top() {
             msg!("yaml.wrong_type_top", expected = expected, found = found)
         } else {
-            msg!("yaml.wrong_type", key = label, expected = expected, found = found)
+            let key = label.to_string();
+            msg!(
+                "yaml.wrong_type",
+                key = key.as_str(),
+                expected = expected,
+                found = found
+            )
         };
         let help = match &node.value {
             Value::Scalar(s) => super::hints::scalar_hint(s, shape),
@@ -366,7 +399,7 @@ mod tests {
         fields: &[Field::new("krs", Shape::List(&Shape::Lenient(&Shape::Record(&KR))))],
     });
 
-    fn checked(text: &str) -> Checked {
+    fn checked(text: &str) -> CheckedDoc {
         let Built::Tree(root) = build(text) else { panic!() };
         check(root.as_ref(), &DOC)
     }
@@ -381,10 +414,12 @@ mod tests {
             "unknown key `targte` in a key result; expected one of: title, target, score"
         );
         assert_eq!(c.problems[1].help.as_ref().unwrap().to_string(), "write a share: 0.8");
-        let value = c.value.unwrap();
-        assert_eq!(value["krs"][0], Yaml::Null);
+        let Some(Checked::Map(doc)) = c.value else { panic!() };
+        let Checked::List(krs) = &doc[0].1 else { panic!() };
+        assert_eq!(krs[0], Checked::Null);
         // A number as a title is text, as serde reads a `String`.
-        assert_eq!(value["krs"][1]["title"], Yaml::String("2026".into()));
+        let Checked::Map(second) = &krs[1] else { panic!() };
+        assert_eq!(second[0], ("title".into(), Checked::Text("2026".into())));
     }
 
     #[test]

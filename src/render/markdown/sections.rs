@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use super::ids::HeadingIds;
 use super::placeholders::PlaceholderPass;
 use super::{Fill, groups, merge_text};
-use crate::content::learnings::{self, LearningWalker, Walked};
+use crate::content::learnings::{LearningWalker, Walked};
 use crate::text;
 
 /// A section of a document: a level 2 or 3 heading and the plain text below it.
@@ -23,9 +23,10 @@ pub struct Section {
 /// next text, which may be many groups on: breaks after Japanese text wait in
 /// [`SectionsBuilder::pending`] until it comes.
 /// Placeholders get their values from `placeholders`, as on the page. The learning
-/// items (under `learning_headings`, as [`LearningWalker`] finds them) lose their
-/// `#tag` tokens, as on the page, where the tags are links of their own: a snippet
-/// never shows `#tag` markup, and the learning's tags are its search document's.
+/// items (under `learning_headings`, as [`LearningWalker`] finds them) are left out:
+/// each learning is a search document of its own, so a query finds it once, as that
+/// learning (with its tags), not again as a part of its section; the section keeps its
+/// heading and any other text under it.
 pub fn sections(
     markdown: &str,
     reserved_ids: &[String],
@@ -35,6 +36,8 @@ pub fn sections(
     let mut ids = HeadingIds::new(reserved_ids);
     let mut pass = placeholders.and_then(|fill| PlaceholderPass::new(markdown, fill));
     let mut walker = LearningWalker::new(learning_headings);
+    // Inside a learning item: left out of the section's text (see above).
+    let mut in_learning = false;
     let mut b = SectionsBuilder::default();
     for group in groups(markdown) {
         let filled = pass.as_mut().map(|p| p.find(&group.events));
@@ -43,14 +46,17 @@ pub fn sections(
             Some(filled) => filled.apply(events),
             None => events,
         };
-        for (mut e, r) in events {
-            if let Walked::ItemText { prev_is_space } = walker.step(&e, &r)
-                && let Event::Text(t) = &e
-                && let Some(kept) = learnings::strip_tag_tokens(t, prev_is_space)
-            {
-                e = Event::Text(kept.into());
+        for (e, r) in events {
+            match walker.step(&e, &r) {
+                Walked::ItemStart(_) => in_learning = true,
+                // Still an item's end, so the text around it never runs together.
+                Walked::ItemEnd(_) => {
+                    in_learning = false;
+                    b.event(e);
+                }
+                _ if !in_learning => b.event(e),
+                _ => {}
             }
-            b.event(e);
         }
     }
     b.resolve(None);
@@ -191,22 +197,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn learnings_lose_their_tag_markup_and_stay_apart() {
+    fn learning_items_are_left_out_of_their_section_and_other_text_stays() {
         let headings = ["学び".to_string(), "Learnings".to_string()];
-        let md = "## 学び\n- 効果は遅れて出る #SSO #中規模\n- 遅れて効く施策は過小に見える #目標設計\n\n## Learnings\n- Measure first #performance\n- Ask #1 question\n";
+        let md = "## 学び\n前置き\n\n- 効果は遅れて出る #SSO #中規模\n- 遅れて効く施策は過小に見える #目標設計\n\n後書き\n\n## Learnings\n- Measure first #performance\n  - nested detail\n- Ask #1 question\n";
         let found = sections(md, &[], None, &headings);
-        assert_eq!(found[0].text, "効果は遅れて出る\n遅れて効く施策は過小に見える");
-        assert_eq!(found[1].text, "Measure first\nAsk question");
-        // Outside the learning headings, `#` is text as written.
-        let other = sections("## Notes\n- Ask #1 question #x\n", &[], None, &headings);
-        assert_eq!(other[0].text, "Ask #1 question #x");
+        assert_eq!(found[0].title, "学び");
+        assert_eq!(found[0].text, "前置き\n後書き");
+        assert_eq!(found[1].title, "Learnings");
+        assert_eq!(found[1].text, "");
+        // Outside the learning headings, a list is text as written, `#` included.
+        let other = sections("## Notes\n- Ask #1 question #x\n- 二つ目\n", &[], None, &headings);
+        assert_eq!(other[0].text, "Ask #1 question #x\n二つ目");
     }
 
     #[test]
     fn items_and_cells_end_with_a_line_break_and_other_white_space_is_one_space() {
-        let md = "## 学び\n\n- 顧客は価格 #価格\n- 改善は遅れて効く\n\n## 表\n\n| a  b | 価格 |\n| --- | --- |\n| 改善 | c |\n\n段落の\n続き\n";
+        let md = "## 気づき\n\n- 顧客は価格 #価格\n- 改善は遅れて効く\n\n## 表\n\n| a  b | 価格 |\n| --- | --- |\n| 改善 | c |\n\n段落の\n続き\n";
         let found = sections(md, &[], None, &["学び".to_string()]);
-        assert_eq!(found[0].text, "顧客は価格\n改善は遅れて効く");
+        assert_eq!(found[0].text, "顧客は価格 #価格\n改善は遅れて効く");
         assert!(!found[1].text.contains("価格改善"), "{:?}", found[1].text);
         assert!(found[1].text.starts_with("a b\n価格\n"), "{:?}", found[1].text);
         assert_eq!(squash_keeping_items("  a \t b \n\n c  "), "a b\nc");

@@ -167,6 +167,8 @@ fn sheets_page(v: &Views<'_>, qi: usize, path: String, title: String, teams: &[u
     // The booklet's sheets go without the objective scores chart: the sheet's own
     // list of objectives is what prints.
     data.insert("overview", &None::<()>);
+    // Its KR charts are what prints (`chart.html`): the review pages have the rest.
+    data.insert("booklet", &true);
     Page {
         path,
         template: "quarter-print.html",

@@ -14,10 +14,34 @@ use crate::render::theme::TEMPLATES;
 /// What `chart.html` prints before a chart's two SVGs.
 pub const BEFORE_SVGS: &str = "<figure class=\"chart-figure\">\n";
 
-/// What `chart.html` prints after a chart's two SVGs: its notes, then its data table
-/// in a `<details>` whose summary is `chart_data` (the UI string `t.chart_data`),
-/// every text escaped as Tera escapes it.
-pub fn after_svgs(chart: &Chart, chart_data: &str) -> Vec<u8> {
+/// What `chart.html` prints after a chart's SVGs: on a review page (and any other)
+/// its notes, then its data table in a `<details>` whose summary is `chart_data` (the
+/// UI string `t.chart_data`), every text escaped as Tera escapes it; in a booklet
+/// (`booklet` true) its notes alone.
+pub struct AfterSvgs {
+    bytes: Vec<u8>,
+    /// Where the data table starts in `bytes`.
+    data_at: usize,
+}
+
+/// What `chart.html` prints in a booklet after the notes, in place of the data table.
+const BOOKLET_END: &[u8] = b"\n</figure>\n";
+
+impl AfterSvgs {
+    /// As a review page shows it (after both SVGs).
+    pub fn page(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// As a booklet shows it (after the narrow SVG alone).
+    pub fn write_booklet(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.bytes[..self.data_at]);
+        out.extend_from_slice(BOOKLET_END);
+    }
+}
+
+/// [`AfterSvgs`] of `chart`.
+pub fn after_svgs(chart: &Chart, chart_data: &str) -> AfterSvgs {
     let cells: usize = chart.rows.iter().flatten().map(|c| c.len() + 9).sum();
     let mut out = Vec::with_capacity(cells + 16 * chart.rows.len() + 256);
     out.push(b'\n');
@@ -28,6 +52,7 @@ pub fn after_svgs(chart: &Chart, chart_data: &str) -> Vec<u8> {
         }
         out.extend_from_slice(b"</ol>");
     }
+    let data_at = out.len();
     out.extend_from_slice(b"\n<details class=\"chart-data\"><summary>");
     escape(chart_data, &mut out);
     out.extend_from_slice(b"</summary>\n<div class=\"table-scroll\"><table class=\"table\">\n<thead><tr>");
@@ -43,7 +68,7 @@ pub fn after_svgs(chart: &Chart, chart_data: &str) -> Vec<u8> {
         out.extend_from_slice(b"</tr>");
     }
     out.extend_from_slice(b"</tbody>\n</table></div>\n</details>\n</figure>\n");
-    out
+    AfterSvgs { bytes: out, data_at }
 }
 
 /// `chart` as a chart whose `figure` is its whole figure (its SVGs as drawn, for
@@ -53,7 +78,7 @@ pub fn whole(chart: &Chart, chart_data: &str) -> Chart {
     figure.extend_from_slice(BEFORE_SVGS.as_bytes());
     figure.extend_from_slice(chart.svg.as_bytes());
     figure.extend_from_slice(chart.narrow.as_bytes());
-    figure.extend_from_slice(&after_svgs(chart, chart_data));
+    figure.extend_from_slice(after_svgs(chart, chart_data).page());
     // Valid UTF-8: texts with ASCII escapes in between.
     let figure = String::from_utf8(figure).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Chart {
@@ -113,10 +138,18 @@ mod tests {
 
     /// What the theme's `chart.html` prints for `chart`, through Tera.
     fn through_tera(chart: &Chart, chart_data: &str) -> String {
+        through_tera_in(chart, chart_data, None)
+    }
+
+    /// [`through_tera`] with `booklet` set to `booklet`, if given.
+    fn through_tera_in(chart: &Chart, chart_data: &str, booklet: Option<bool>) -> String {
         let source = TEMPLATES.iter().find(|(n, _)| *n == "chart.html").unwrap().1;
         let mut tera = tera::Tera::new();
         tera.add_raw_template("chart.html", source).unwrap();
         let mut data = tera::Context::new();
+        if let Some(booklet) = booklet {
+            data.insert("booklet", &booklet);
+        }
         data.insert("chart", chart);
         data.insert("t", &std::collections::BTreeMap::from([("chart_data", chart_data)]));
         tera.render("chart.html", &data).unwrap()
@@ -152,10 +185,18 @@ mod tests {
                 let mut rust = BEFORE_SVGS.as_bytes().to_vec();
                 rust.extend_from_slice(c.svg.as_bytes());
                 rust.extend_from_slice(c.narrow.as_bytes());
-                rust.extend_from_slice(&after_svgs(c, chart_data));
+                rust.extend_from_slice(after_svgs(c, chart_data).page());
                 let tera = through_tera(c, chart_data);
                 assert_eq!(String::from_utf8(rust).unwrap(), tera);
                 assert_eq!(whole(c, chart_data).figure, tera);
+                assert_eq!(through_tera_in(c, chart_data, Some(false)), tera);
+                // In a booklet: the narrow drawing and the notes.
+                let mut booklet = BEFORE_SVGS.as_bytes().to_vec();
+                booklet.extend_from_slice(c.narrow.as_bytes());
+                after_svgs(c, chart_data).write_booklet(&mut booklet);
+                let tera = through_tera_in(c, chart_data, Some(true));
+                assert_eq!(String::from_utf8(booklet).unwrap(), tera);
+                assert!(!tera.contains("id=\"w\"") && !tera.contains("<details"), "{tera}");
             }
         }
     }

@@ -397,7 +397,7 @@ impl Planner<'_, '_> {
         let prefixes = booklet::sheet_id_prefixes(v, qi, teams);
         paths.push(write_spliced(v, theme, sink, page, None, |sheet, f, root, out| {
             if let (Some(parts), Some(idp)) = (parts.get(sheet), prefixes.get(sheet)) {
-                parts.write_fragment(f, idp, root, out);
+                parts.write_booklet_fragment(f, idp, root, out);
             }
         })?);
         Ok(paths)
@@ -450,10 +450,10 @@ impl Planner<'_, '_> {
                     Fragment::Sheet => sheet::write_sheet(
                         view(j),
                         parts,
-                        &sheet::SheetPage::new(&theme.strings, as_of, root, idp, None),
+                        &sheet::SheetPage::booklet(&theme.strings, as_of, root, idp),
                         out,
                     ),
-                    f => parts.write_fragment(f, idp, root, out),
+                    f => parts.write_booklet_fragment(f, idp, root, out),
                 }
             }
         })?);

@@ -150,7 +150,7 @@ struct SheetChart {
     /// What `chart.html` prints after the chart's SVGs (its notes and data table),
     /// when okrsite writes the chart's figure itself ([`Theme::writes_figures`]): the
     /// whole figure is then one fragment, [`Fragment::Figure`].
-    after_svgs: Option<Vec<u8>>,
+    after_svgs: Option<figure::AfterSvgs>,
 }
 
 /// Draws and renders what [`SheetParts`] holds, for pages rendered with `theme`.
@@ -249,7 +249,7 @@ impl SheetParts {
                     out.extend_from_slice(figure::BEFORE_SVGS.as_bytes());
                     drawing.write_svg(&id, false, out);
                     drawing.write_svg(&id, true, out);
-                    out.extend_from_slice(after_svgs);
+                    out.extend_from_slice(after_svgs.page());
                 }
             }
             Fragment::Retro => {
@@ -257,6 +257,26 @@ impl SheetParts {
             }
             // The page's own writer puts the whole sheet in ([`super::sheet`]).
             Fragment::Sheet => {}
+        }
+    }
+
+    /// [`Self::write_fragment`] for a booklet page, whose `chart.html` prints a KR
+    /// chart's figure with its narrow drawing and notes alone (what prints).
+    pub fn write_booklet_fragment(&self, f: Fragment, id_prefix: &str, root: &str, out: &mut Vec<u8>) {
+        match f {
+            Fragment::Figure(k) => {
+                if let Some(Some(SheetChart {
+                    anchor,
+                    drawing,
+                    after_svgs: Some(after_svgs),
+                })) = self.charts.get(k)
+                {
+                    out.extend_from_slice(figure::BEFORE_SVGS.as_bytes());
+                    drawing.write_svg(&views::kr_chart_id(id_prefix, anchor), true, out);
+                    after_svgs.write_booklet(out);
+                }
+            }
+            f => self.write_fragment(f, id_prefix, root, out),
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct SheetPage<'a> {
     pub as_of: Option<&'a str>,
     /// The objective scores' chart, whole ([`super::figure::whole`]): the review page's.
     pub overview: Option<&'a Chart>,
+    /// A booklet's sheet, whose KR charts are what prints (`booklet` in `chart.html`).
+    pub booklet: bool,
 }
 
 impl<'a> SheetPage<'a> {
@@ -45,6 +47,15 @@ impl<'a> SheetPage<'a> {
             idp,
             as_of,
             overview,
+            booklet: false,
+        }
+    }
+
+    /// A sheet of a booklet page: no objective scores' chart, KR charts as they print.
+    pub fn booklet(strings: &'a Strings, as_of: Option<&'a str>, root: &'a str, idp: &'a str) -> SheetPage<'a> {
+        SheetPage {
+            booklet: true,
+            ..SheetPage::new(strings, as_of, root, idp, None)
         }
     }
 }
@@ -371,7 +382,11 @@ impl Writer<'_, '_> {
         self.provenance(kr);
         self.raw("\n        </div>\n        ");
         if chart {
-            parts.write_fragment(Fragment::Figure(k), self.page.idp, self.page.root, self.out);
+            let (f, idp, root) = (Fragment::Figure(k), self.page.idp, self.page.root);
+            match self.page.booklet {
+                true => parts.write_booklet_fragment(f, idp, root, self.out),
+                false => parts.write_fragment(f, idp, root, self.out),
+            }
         }
         self.raw("\n      </section>\n    ");
     }
