@@ -56,7 +56,11 @@ fn parse(svg: &str) -> Svg {
     let mut tracks = Vec::new();
     for n in root.descendants() {
         if n.has_tag_name("text") {
-            let size = attr(n, "font-size");
+            // A text without a size of its own has the root's.
+            let size = match n.attribute("font-size") {
+                Some(_) => attr(n, "font-size"),
+                None => attr(root, "font-size"),
+            };
             let v = match n.attribute("dy") {
                 Some("0.76em") => VPos::Top,
                 Some("0.5ex") => VPos::Center,

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::labels::{self, Layout, Spot};
-use super::{Area, DrawError, INK, PixelPath, Root, place, ticks};
+use super::{Area, DrawError, GRID, INK, PixelPath, Root, place, ticks};
 use crate::model::Unit;
 use crate::render::format::Formatter;
 
@@ -70,26 +70,28 @@ pub fn label_width(texts: &[(f64, String)], px: f64) -> u32 {
 
 /// The frame, a light grid at the ticks and the ticks' texts (x below the plot, y
 /// left of it), placed with `layout` so a text that would overlap another or leave
-/// the chart is left out.
+/// the chart is left out. The texts are placed in the order of the ticks, y first.
 pub fn axes(root: &Root<'_>, area: &Area<'_>, layout: &mut Layout, px: f64, ticks: &Ticks) -> Result<(), DrawError> {
     let (xs, ys) = area.get_pixel_range();
     let (x0, x1, y0, y1) = (xs.start, xs.end - 1, ys.start, ys.end - 1);
-    let grid = INK.mix(0.12);
-    for (y, text) in &ticks.y {
-        let py = area.map_coordinate(&(0.0, *y)).1;
-        if py < y0 || py > y1 {
-            continue;
-        }
-        PixelPath::new(&[(x0, py), (x1, py)], grid).draw_on(root)?;
+    let y_ticks: Vec<(i32, &str)> = (ticks.y.iter())
+        .map(|(y, text)| (area.map_coordinate(&(0.0, *y)).1, text.as_str()))
+        .filter(|&(py, _)| (y0..=y1).contains(&py))
+        .collect();
+    let x_ticks: Vec<(i32, &str)> = (ticks.x.iter())
+        .map(|(x, text)| (area.map_coordinate(&(*x, 0.0)).0, text.as_str()))
+        .filter(|&(px_x, _)| (x0..=x1).contains(&px_x))
+        .collect();
+    // The grid first, as one path (GRID), then the texts over it.
+    let horizontal = y_ticks.iter().flat_map(|&(py, _)| [(x0, py), (x1, py)]);
+    let vertical = x_ticks.iter().flat_map(|&(px_x, _)| [(px_x, y0), (px_x, y1)]);
+    let grid: Vec<(i32, i32)> = horizontal.chain(vertical).collect();
+    PixelPath::new(&grid, GRID.mix(0.12)).draw_on(root)?;
+    for &(py, text) in &y_ticks {
         let spot = Spot::new((f64::from(x0) - 5.0, f64::from(py)), HPos::Right, VPos::Center);
         place(root, layout, text, px, &[spot])?;
     }
-    for (x, text) in &ticks.x {
-        let px_x = area.map_coordinate(&(*x, 0.0)).0;
-        if px_x < x0 || px_x > x1 {
-            continue;
-        }
-        PixelPath::new(&[(px_x, y0), (px_x, y1)], grid).draw_on(root)?;
+    for &(px_x, text) in &x_ticks {
         let spot = Spot::new((f64::from(px_x), f64::from(y1) + 5.0), HPos::Center, VPos::Top);
         place(root, layout, text, px, &[spot])?;
     }

@@ -10,8 +10,10 @@
 //!   it is inherited (`fill`; the root `<svg>` carries `fill="currentColor"`);
 //! - a dash stand-in colour (see [`dashed`](super::dashed)) becomes the real colour
 //!   plus `stroke-dasharray`;
-//! - attributes equal to their default (`opacity="1"`, `stroke-width="1"`) and the
-//!   font family (set once on the root) are left out; font sizes have one decimal;
+//! - attributes equal to their default (`opacity="1"`, `stroke-width="1"`) are left
+//!   out, and so is the font size of most texts (set once on the root, as the font
+//!   family is by the page's stylesheet); font sizes have one decimal;
+//! - a chart's grid lines are one `<path>` (see [`super::GRID`]);
 //! - no newlines between elements.
 //!
 //! Element names, attribute order, text anchoring and escaping follow plotters'
@@ -26,6 +28,10 @@ use plotters_backend::{
 };
 
 use crate::render::format::{fixed_digits, push_trimmed};
+
+/// The font size every chart's root sets ([`super::wrap`]), which its texts inherit:
+/// most texts are of this size, and write none of their own.
+pub const ROOT_FONT_SIZE: &str = " font-size=\"12\"";
 
 /// Draws into a `String`: the body of an `<svg>` element (everything between its tags).
 pub struct CompactSvg<'a> {
@@ -156,6 +162,37 @@ impl<'a> CompactSvg<'a> {
     #[inline(always)]
     fn close(&mut self) {
         self.out.push_str("/>");
+    }
+
+    /// Grid lines ([`super::GRID`]): the points two by two, each pair a segment of one
+    /// `<path>` in ink. No fill: the root's fill paints nothing on subpaths of one
+    /// straight segment each.
+    fn segments(&mut self, path: impl IntoIterator<Item = BackendCoord>, color: BackendColor) {
+        let mut points = path.into_iter();
+        self.open("path");
+        self.out.push_str(" d=\"");
+        while let (Some((x0, y0)), Some((x1, y1))) = (points.next(), points.next()) {
+            self.out.push('M');
+            push_int(self.out, x0);
+            self.out.push(' ');
+            push_int(self.out, y0);
+            if y1 == y0 {
+                self.out.push('H');
+                push_int(self.out, x1);
+            } else if x1 == x0 {
+                self.out.push('V');
+                push_int(self.out, y1);
+            } else {
+                self.out.push('L');
+                push_int(self.out, x1);
+                self.out.push(' ');
+                push_int(self.out, y1);
+            }
+        }
+        self.out.push('"');
+        self.opacity(color);
+        self.color("stroke", ink());
+        self.close();
     }
 }
 
@@ -307,6 +344,10 @@ impl DrawingBackend for CompactSvg<'_> {
         if color.alpha == 0.0 {
             return Ok(());
         }
+        if color.rgb == (super::GRID.0, super::GRID.1, super::GRID.2) {
+            self.segments(path, color);
+            return Ok(());
+        }
         if let Some((_, real, radius)) = super::DOTS.iter().find(|d| (d.0.0, d.0.1, d.0.2) == color.rgb) {
             self.open("path");
             self.out.push_str(" d=\"");
@@ -449,10 +490,15 @@ impl CompactSvg<'_> {
                 HPos::Center => "middle",
             },
         );
-        // plotters sizes fonts in its own unit, 1.24 × the CSS size.
+        // plotters sizes fonts in its own unit, 1.24 × the CSS size. The root's size
+        // ([`super::wrap`]) is left out.
+        let size_at = self.out.len();
         self.out.push_str(" font-size=\"");
         push_tenths(self.out, look.size / 1.24);
         self.out.push('"');
+        if self.out[size_at..] == *ROOT_FONT_SIZE {
+            self.out.truncate(size_at);
+        }
         self.opacity(color);
         self.fill(color);
         match look.style {

@@ -213,6 +213,10 @@ pub const FONT: &str = "system-ui, -apple-system, Segoe UI, Hiragino Sans, Hirag
 
 /// Ink: replaced by `currentColor` after drawing, so text and axes follow the theme.
 pub const INK: RGBColor = RGBColor(1, 2, 3);
+/// Grid lines: a chart's grid is drawn as one path in this stand-in for [`INK`], its
+/// points taken two by two as separate segments, which the chart backend writes as one
+/// `<path>` (`M43 168H447M43 91H447…`) where one `<polyline>` a line cost 70 bytes.
+pub const GRID: RGBColor = RGBColor(1, 2, 4);
 /// Okabe–Ito palette.
 pub const BLUE: RGBColor = RGBColor(0, 114, 178);
 pub const ORANGE: RGBColor = RGBColor(230, 159, 0);

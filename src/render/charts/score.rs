@@ -5,7 +5,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::labels::{Layout, Rect, Spot};
-use super::{BLUE, Chart, DrawError, GREEN, INK, Labels, ORANGE, Plot, Size, VERMILLION, draw, e, finish, finish_pair};
+use super::{
+    BLUE, Chart, DrawError, GREEN, INK, Labels, ORANGE, PixelPath, Plot, Size, VERMILLION, draw, e, finish, finish_pair,
+};
 use crate::config::ScoringThresholds;
 use crate::model::{Light, Quarter};
 use crate::render::format;
@@ -336,13 +338,13 @@ fn draw_bars(
             ))
             .map_err(e)
         };
-        for x in [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] {
+        let ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
+        let grid: Vec<(i32, i32)> = (ticks.iter())
+            .flat_map(|&x| [(r.x(x) as i32, r.top as i32), (r.x(x) as i32, axis_y as i32)])
+            .collect();
+        PixelPath::new(&grid, super::GRID.mix(0.10)).draw_on(&root)?;
+        for x in ticks {
             let px = r.x(x) as i32;
-            root.draw(&PathElement::new(
-                vec![(px, r.top as i32), (px, axis_y as i32)],
-                INK.mix(0.10),
-            ))
-            .map_err(e)?;
             super::put(
                 &root,
                 &format!("{x:.1}"),

@@ -1,10 +1,11 @@
 //! A drawn chart wrapped as accessible inline SVG: the root `<svg>` with its viewBox,
-//! class, font and ink, and the wide drawing's `<title>` and `<desc>`.
+//! class, font size and ink, and the wide drawing's `<title>` and `<desc>`. The font
+//! family is the page's (its stylesheet's), which the chart's texts inherit.
 
-use super::{Drawn, FONT, backend};
+use super::{Drawn, backend};
 
 /// Wraps a drawn chart as an accessible inline chart: no fixed size (viewBox only),
-/// `role="img"` with `<title>` and `<desc>`, the font and ink set once on the root.
+/// `role="img"` with `<title>` and `<desc>`, the font size and ink set once on the root.
 pub fn finish(drawn: &Drawn, id: &str, class: &str, title: &str, desc: &str) -> String {
     let (title, desc) = (esc(title), esc(desc));
     let mut out = String::with_capacity(drawn.body.len() + title.len() + desc.len() + 420);
@@ -58,9 +59,9 @@ fn write_head(drawn: &Drawn, id: &str, class: [&str; 2], out: &mut impl Sink) {
         id,
         "-t ",
         id,
-        "-d\" font-family=\"",
-        FONT,
-        "\" fill=\"currentColor\"",
+        "-d\"",
+        backend::ROOT_FONT_SIZE,
+        " fill=\"currentColor\"",
     ] {
         out.put(part);
     }

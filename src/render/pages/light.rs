@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use crate::render::views::{FlagView, KrView, LearningView, LightView, ObjectiveView, TeamQuarterView};
+use crate::render::views::{CardText, FlagView, KrView, LearningView, LightView, ObjectiveView, TeamQuarterView};
 
 /// A view as a page's data holds it: whole, or in its light form.
 #[derive(Serialize)]
@@ -96,46 +96,64 @@ pub struct LearningCard {
 
 impl LearningCard {
     pub fn new(l: &LearningView, root: &str) -> LearningCard {
-        let tags: usize = l.tags.iter().map(|t| t.name.len() + t.url.len() + 48).sum();
-        let mut out = Vec::with_capacity(l.html.len() + tags + 256);
-        let mut put = |s: &str| out.extend_from_slice(s.as_bytes());
-        put("<li class=\"learning-item\">\n  <p class=\"learning-text\">");
-        put(&l.html);
-        put("</p>\n  <p class=\"meta\"><a href=\"");
-        let text = |out: &mut Vec<u8>, s: &str| {
-            // Writing into a Vec cannot fail.
-            let _ = tera::escape_html(s, out);
-        };
-        text(&mut out, root);
-        text(&mut out, &l.url);
-        out.extend_from_slice(b"\">");
-        text(&mut out, &l.team.name);
-        out.extend_from_slice(" · <span class=\"nowrap\">".as_bytes());
-        text(&mut out, &l.quarter.label);
-        out.extend_from_slice(b"</span></a>");
-        if let Some(date) = l.date.as_deref().filter(|d| !d.is_empty()) {
-            out.extend_from_slice(" · <span class=\"nowrap\">".as_bytes());
-            text(&mut out, date);
-            out.extend_from_slice(b"</span>");
+        let text = l.card.get_or_init(|| card_text(l));
+        let mut root_escaped = String::new();
+        escape(&mut root_escaped, root);
+        let mut card = String::with_capacity(text.html.len() + text.roots.len() * root_escaped.len());
+        let mut from = 0;
+        for &at in &text.roots {
+            card.push_str(&text.html[from..at]);
+            card.push_str(&root_escaped);
+            from = at;
         }
-        for tag in &l.tags {
-            out.extend_from_slice(b" <a class=\"tag\" href=\"");
-            text(&mut out, root);
-            text(&mut out, &tag.url);
-            out.extend_from_slice(b"\">#");
-            text(&mut out, &tag.name);
-            out.extend_from_slice(b"</a>");
-        }
-        if let Some(more) = l.tags_more.as_deref().filter(|m| !m.is_empty()) {
-            out.extend_from_slice(b" <span class=\"tag more\">");
-            text(&mut out, more);
-            out.extend_from_slice(b"</span>");
-        }
-        out.extend_from_slice(b"</p>\n</li>\n");
-        // Valid UTF-8: texts with ASCII between them.
-        let card = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        card.push_str(&text.html[from..]);
         LearningCard { card }
     }
+}
+
+/// `l`'s card with the way to the root left out (at [`CardText::roots`]): the same
+/// for every page but for that.
+fn card_text(l: &LearningView) -> CardText {
+    let tags: usize = l.tags.iter().map(|t| t.name.len() + t.url.len() + 48).sum();
+    let mut out = String::with_capacity(l.html.len() + tags + 256);
+    let mut roots = Vec::with_capacity(1 + l.tags.len());
+    out.push_str("<li class=\"learning-item\">\n  <p class=\"learning-text\">");
+    out.push_str(&l.html);
+    out.push_str("</p>\n  <p class=\"meta\"><a href=\"");
+    roots.push(out.len());
+    escape(&mut out, &l.url);
+    out.push_str("\">");
+    escape(&mut out, &l.team.name);
+    out.push_str(" · <span class=\"nowrap\">");
+    escape(&mut out, &l.quarter.label);
+    out.push_str("</span></a>");
+    if let Some(date) = l.date.as_deref().filter(|d| !d.is_empty()) {
+        out.push_str(" · <span class=\"nowrap\">");
+        escape(&mut out, date);
+        out.push_str("</span>");
+    }
+    for tag in &l.tags {
+        out.push_str(" <a class=\"tag\" href=\"");
+        roots.push(out.len());
+        escape(&mut out, &tag.url);
+        out.push_str("\">#");
+        escape(&mut out, &tag.name);
+        out.push_str("</a>");
+    }
+    if let Some(more) = l.tags_more.as_deref().filter(|m| !m.is_empty()) {
+        out.push_str(" <span class=\"tag more\">");
+        escape(&mut out, more);
+        out.push_str("</span>");
+    }
+    out.push_str("</p>\n</li>\n");
+    CardText { html: out, roots }
+}
+
+/// `text` escaped as Tera escapes what a template prints (`tera::escape_html` is this
+/// escape, through a byte writer).
+fn escape(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(out, text);
 }
 
 /// A team-quarter as a row of its team's page: `team.html`.

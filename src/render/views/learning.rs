@@ -33,6 +33,18 @@ pub struct LearningView {
     pub source: String,
     pub url: String,
     pub anchor: String,
+    /// Its card's HTML but for the page's way to the root, made the first time a page
+    /// shows the card (`pages::light::LearningCard`), for every page after.
+    #[serde(skip)]
+    pub card: std::sync::OnceLock<CardText>,
+}
+
+/// A learning's card as HTML, with the page's way to the site root to be put in at
+/// `roots` (byte offsets into `html`, ascending).
+#[derive(Debug, Clone, Default)]
+pub struct CardText {
+    pub html: String,
+    pub roots: Vec<usize>,
 }
 
 impl<'a> Views<'a> {
@@ -92,6 +104,7 @@ impl<'a> Views<'a> {
                 ),
                 url: urls::learning(l.quarter, &l.team, &l.anchor()),
                 anchor: l.anchor(),
+                card: std::sync::OnceLock::new(),
             })
             .collect()
     }

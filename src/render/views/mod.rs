@@ -22,7 +22,7 @@ use crate::model::Site;
 use crate::score::{SiteScores, TeamScore};
 
 pub use self::kr::{CheckinView, KrView, SourceView, kr_chart_id};
-pub use self::learning::LearningView;
+pub use self::learning::{CardText, LearningView};
 pub use self::nesting::{Nest, nesting};
 pub use self::picker::team_picker_file;
 pub use self::placeholders::LearningTexts;
