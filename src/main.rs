@@ -126,7 +126,32 @@ enum SiteLang {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's options by their number in its `mi_option_e` (mimalloc.h, v3), which
+/// libmimalloc-sys's constants do not follow. A test checks them against the defaults.
+const MI_OPTION_ALLOW_LARGE_OS_PAGES: libmimalloc_sys::mi_option_t = 6;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tunes the allocator for a command that runs once and exits (all but `serve`):
+/// memory in 2 MB pages (transparent huge pages), never given back to the system
+/// before the exit. A 200-team build faulted in 100,000 pages of 4 KB, and gave back
+/// memory a second after it was freed only to fault it in again: with these, about
+/// 800 faults and a sixth less CPU time, for some 60 MB more at its peak. `serve`
+/// keeps the defaults: it runs all day, and gives back what a rebuild used.
+fn tune_allocator_for_one_shot() {
+    // SAFETY: `mi_option_set` stores a value that mimalloc reads when it next needs
+    // it; both options are valid at any time.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_LARGE_OS_PAGES, 1);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+    }
+}
+
 fn main() -> ExitCode {
+    // Before the arguments are parsed: set before mimalloc takes its first memory from
+    // the system. (An argument `serve` anywhere keeps the defaults, if rarely in vain.)
+    if !std::env::args_os().skip(1).any(|a| a == "serve") {
+        tune_allocator_for_one_shot();
+    }
     let lang = lang_before_parsing();
     let matches = cli_help::localized(Cli::command(), lang)
         .try_get_matches()
@@ -557,6 +582,24 @@ mod tests {
             out.extend(every_help(sub));
         }
         out
+    }
+
+    /// The option numbers are mimalloc's: each neighbour has its default (options.c),
+    /// and setting them reads back. (The test process sets them only here, and runs
+    /// without `MIMALLOC_` variables, which would change the defaults.)
+    #[test]
+    fn the_allocator_options_are_the_ones_meant() {
+        // SAFETY: reading and setting options is valid at any time.
+        let get = |option| unsafe { libmimalloc_sys::mi_option_get(option) };
+        // arena_eager_commit (=2), purge_decommits (=1), allow_large_os_pages (=0).
+        assert_eq!([get(4), get(5), get(MI_OPTION_ALLOW_LARGE_OS_PAGES)], [2, 1, 0]);
+        // purge_delay (=1000 ms), then use_numa_nodes (=0).
+        assert_eq!([get(MI_OPTION_PURGE_DELAY), get(16)], [1000, 0]);
+        tune_allocator_for_one_shot();
+        assert_eq!(
+            [get(MI_OPTION_ALLOW_LARGE_OS_PAGES), get(MI_OPTION_PURGE_DELAY)],
+            [1, -1]
+        );
     }
 
     #[test]
