@@ -221,6 +221,11 @@ pub const MAX_FLOW_DEPTH: usize = 64;
 /// skipping quoted text and comments. Brackets inside plain text count too, which
 /// only matters for text with dozens of unclosed brackets.
 pub(crate) fn too_deep(text: &str) -> Option<usize> {
+    // Most files are in block style: no bracket, no depth.
+    let first = memchr::memchr2(b'[', b'{', text.as_bytes())?;
+    if first + MAX_FLOW_DEPTH >= text.len() {
+        return None;
+    }
     let mut depth = 0usize;
     let mut quote: Option<u8> = None;
     let mut comment = false;
@@ -268,6 +273,11 @@ mod tests {
         // Brackets in quotes and comments do not count.
         let fine = format!("a: \"{}\" # {}\nb: [[1]]\n", "[".repeat(100), "{".repeat(100));
         assert!(parse::<serde_yaml::Value>(&fine, origin).is_ok());
+        // The depth is counted from the first bracket, however late it comes.
+        assert_eq!(too_deep("a: 1\nb: two\n"), None);
+        assert_eq!(too_deep(&format!("x: {}", "[".repeat(64))), None);
+        assert_eq!(too_deep(&format!("x: {}", "[".repeat(65))), Some(3 + 64));
+        assert_eq!(too_deep(&format!("x: {}a", "{".repeat(65))), Some(3 + 64));
     }
 
     #[test]
