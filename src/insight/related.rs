@@ -25,15 +25,13 @@ pub struct LearningTerms<'a> {
 /// bigrams and words that appear in at most 2% of learnings, 64 at most). At most five.
 pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
     let n = learnings.len();
-    let mut terms = term_postings(learnings);
-    let tags = tag_postings(learnings);
     // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
     // hundreds of learnings says little about any one of them, and costs the most).
     let rare_limit = (n / 50).clamp(3, 64);
     // Only rare terms count: each learning keeps only those, so no retrospective
     // gathers and sorts the common ones to skip them.
-    let by_key = &terms.by_key;
-    (terms.of.par_iter_mut()).for_each(|keys| keys.retain(|&k| by_key[k as usize].len() <= rare_limit));
+    let terms = term_postings(learnings, rare_limit);
+    let tags = tag_postings(learnings);
     // Group the learnings by retrospective.
     let mut own: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, l) in learnings.iter().enumerate() {
@@ -53,21 +51,84 @@ pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
         .collect()
 }
 
-/// Learnings by key (a term or a tag) and keys by learning, each numbered from 0.
+/// Learnings by key (a term or a tag) and keys by learning, each numbered from 0, as
+/// flat lists: one allocation each, where a list per key was one per term (hundreds
+/// of thousands on a large site).
 struct Postings {
-    /// `by_key[k]`: the learnings holding key `k`, ascending (newest first).
-    by_key: Vec<Vec<u32>>,
-    /// `of[i]`: learning `i`'s distinct keys.
-    of: Vec<Vec<u32>>,
+    /// Key `k`'s learnings are `key_learnings[key_starts[k]..key_starts[k + 1]]`,
+    /// ascending (newest first).
+    key_starts: Vec<u32>,
+    key_learnings: Vec<u32>,
+    /// Learning `i`'s distinct keys (those kept), ascending, likewise.
+    learning_starts: Vec<u32>,
+    learning_keys: Vec<u32>,
 }
 
-/// Each learning's distinct terms of two characters or more, numbered.
-fn term_postings(learnings: &[LearningTerms<'_>]) -> Postings {
+impl Postings {
+    /// From `(key, learning)` pairs in key order, each key's learnings ascending and
+    /// each pair once, for `n` learnings; each learning keeps the keys whose list of
+    /// learnings `keep` keeps.
+    fn from_sorted(pairs: impl Iterator<Item = (u64, u32)>, n: usize, keep: impl Fn(usize) -> bool) -> Postings {
+        let mut key_starts = Vec::new();
+        let mut key_learnings = Vec::new();
+        let mut previous = None;
+        for (key, i) in pairs {
+            if previous != Some(key) {
+                previous = Some(key);
+                key_starts.push(key_learnings.len() as u32);
+            }
+            key_learnings.push(i);
+        }
+        key_starts.push(key_learnings.len() as u32);
+        let keys = key_starts.len() - 1;
+        let kept = |k: usize| keep((key_starts[k + 1] - key_starts[k]) as usize);
+        // Each learning's kept keys: counted, then filled in key order.
+        let mut learning_starts = vec![0u32; n + 1];
+        for k in (0..keys).filter(|&k| kept(k)) {
+            for &i in &key_learnings[key_starts[k] as usize..key_starts[k + 1] as usize] {
+                learning_starts[i as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            learning_starts[i + 1] += learning_starts[i];
+        }
+        let mut next = learning_starts.clone();
+        let mut learning_keys = vec![0u32; learning_starts[n] as usize];
+        for k in (0..keys).filter(|&k| kept(k)) {
+            for &i in &key_learnings[key_starts[k] as usize..key_starts[k + 1] as usize] {
+                learning_keys[next[i as usize] as usize] = k as u32;
+                next[i as usize] += 1;
+            }
+        }
+        Postings {
+            key_starts,
+            key_learnings,
+            learning_starts,
+            learning_keys,
+        }
+    }
+
+    /// The learnings holding key `k`, ascending.
+    fn by_key(&self, k: u32) -> &[u32] {
+        let k = k as usize;
+        &self.key_learnings[self.key_starts[k] as usize..self.key_starts[k + 1] as usize]
+    }
+
+    /// Learning `i`'s keys, ascending.
+    fn of(&self, i: usize) -> &[u32] {
+        &self.learning_keys[self.learning_starts[i] as usize..self.learning_starts[i + 1] as usize]
+    }
+}
+
+/// Each learning's distinct terms of two characters or more, numbered; each learning
+/// keeps those in at most `rare_limit` learnings.
+fn term_postings(learnings: &[LearningTerms<'_>], rare_limit: usize) -> Postings {
     // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
-    // and would only blur a ranking), then numbered by sorting, not through a map.
-    let hashes: Vec<Vec<u64>> = learnings
-        .par_iter()
-        .map(|l| {
+    // and would only blur a ranking), then numbered by sorting, not through a map:
+    // (hash, learning) pairs packed into one integer, hash high, so sorting them sorts
+    // as the pairs would, with a plain integer comparison (millions of pairs).
+    let mut pairs: Vec<u128> = (learnings.par_iter().enumerate())
+        .flat_map_iter(|(i, l)| {
             let mut list = Vec::new();
             tokens(&normalize(l.text), |t| {
                 if t.chars().nth(1).is_some() {
@@ -76,61 +137,27 @@ fn term_postings(learnings: &[LearningTerms<'_>]) -> Postings {
             });
             list.sort_unstable();
             list.dedup();
-            list
+            list.into_iter().map(move |h| (u128::from(h) << 32) | i as u128)
         })
         .collect();
-    // (hash, learning) pairs packed into one integer, hash high: sorting them sorts
-    // as the pairs would, with a plain integer comparison (millions of pairs).
-    let mut pairs: Vec<u128> = hashes
-        .iter()
-        .enumerate()
-        .flat_map(|(i, list)| list.iter().map(move |&h| (u128::from(h) << 32) | i as u128))
-        .collect();
-    drop(hashes);
     pairs.par_sort_unstable();
-    let mut by_key: Vec<Vec<u32>> = Vec::new();
-    let mut of: Vec<Vec<u32>> = vec![Vec::new(); learnings.len()];
-    let mut previous = None;
-    for pair in pairs {
-        let (h, i) = ((pair >> 32) as u64, pair as u32);
-        if previous != Some(h) {
-            previous = Some(h);
-            by_key.push(Vec::new());
-        }
-        let id = by_key.len() - 1;
-        by_key[id].push(i);
-        of[i as usize].push(id as u32);
-    }
-    Postings { by_key, of }
+    let split = pairs.iter().map(|&p| ((p >> 32) as u64, p as u32));
+    Postings::from_sorted(split, learnings.len(), |holders| holders <= rare_limit)
 }
 
-/// Each learning's distinct tags, numbered.
+/// Each learning's distinct tags, numbered in the order they first come.
 fn tag_postings(learnings: &[LearningTerms<'_>]) -> Postings {
-    let mut tag_ids: HashMap<String, u32> = HashMap::new();
-    let mut by_key: Vec<Vec<u32>> = Vec::new();
-    let of: Vec<Vec<u32>> = learnings
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let mut mine: Vec<u32> = l
-                .tags
-                .iter()
-                .map(|t| {
-                    *tag_ids.entry(t.to_string()).or_insert_with(|| {
-                        by_key.push(Vec::new());
-                        (by_key.len() - 1) as u32
-                    })
-                })
-                .collect();
-            mine.sort_unstable();
-            mine.dedup();
-            for &t in &mine {
-                by_key[t as usize].push(i as u32);
-            }
-            mine
-        })
-        .collect();
-    Postings { by_key, of }
+    let mut tag_ids: HashMap<&str, u64> = HashMap::new();
+    let mut pairs: Vec<(u64, u32)> = Vec::new();
+    for (i, l) in learnings.iter().enumerate() {
+        for t in &l.tags {
+            let next = tag_ids.len() as u64;
+            pairs.push((*tag_ids.entry(t).or_insert(next), i as u32));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    Postings::from_sorted(pairs.into_iter(), learnings.len(), |_| true)
 }
 
 /// Scores of the learnings related to one retrospective, kept between
@@ -161,11 +188,11 @@ impl Scores {
     /// a key: a big tag's long tail costs the most and, among equals, newer learnings
     /// win anyway (no rare term has that many).
     fn add_shared(&mut self, mine: &[usize], postings: &Postings, counts: impl Fn(&[u32]) -> bool, by: u32) {
-        let mut keys: Vec<u32> = mine.iter().flat_map(|&i| postings.of[i].iter().copied()).collect();
+        let mut keys: Vec<u32> = mine.iter().flat_map(|&i| postings.of(i).iter().copied()).collect();
         keys.sort_unstable();
         keys.dedup();
         for k in keys {
-            let list = &postings.by_key[k as usize];
+            let list = postings.by_key(k);
             if counts(list) {
                 for &j in list.iter().take(256) {
                     self.bump(j, by);
@@ -213,6 +240,21 @@ mod tests {
             quarter: "2025-Q3",
             team,
         }
+    }
+
+    /// Each key's learnings and each learning's kept keys, both ascending.
+    #[test]
+    fn postings_list_both_ways_and_learnings_keep_only_the_kept_keys() {
+        // Keys 10, 20, 30 (numbered 0, 1, 2) over learnings 0..4.
+        let pairs = [(10, 0), (10, 2), (20, 1), (20, 2), (20, 3), (30, 3)];
+        let p = Postings::from_sorted(pairs.into_iter(), 5, |holders| holders <= 2);
+        assert_eq!([p.by_key(0), p.by_key(1), p.by_key(2)], [&[0, 2][..], &[1, 2, 3], &[3]]);
+        // Key 1 is held by three learnings: kept by none.
+        let of: Vec<&[u32]> = (0..5).map(|i| p.of(i)).collect();
+        assert_eq!(of, [&[0][..], &[], &[0], &[2], &[]]);
+        let all = Postings::from_sorted(pairs.into_iter(), 5, |_| true);
+        assert_eq!(all.of(2), [0, 1]);
+        assert_eq!(all.of(3), [1, 2]);
     }
 
     /// A shared tag outweighs shared words; a team's own learnings are never its

@@ -8,7 +8,7 @@
 //! count, written with thousands separators. `it::words` checks that both catalogues
 //! hold the same keys, forms and placeholders, and that every key used exists.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Language;
 
@@ -56,6 +56,9 @@ pub fn plural_form(lang: Language, n: f64) -> &'static str {
 pub struct Strings {
     pub lang: Language,
     pub texts: BTreeMap<String, Text>,
+    /// Each key's `other` form escaped as Tera escapes what a template prints, made
+    /// on first use ([`Strings::get_escaped`]).
+    escaped: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 impl Strings {
@@ -80,13 +83,37 @@ impl Strings {
             };
             texts.insert(key, text);
         }
-        Ok(Strings { lang, texts })
+        Ok(Strings::new(lang, texts))
+    }
+
+    pub fn new(lang: Language, texts: BTreeMap<String, Text>) -> Strings {
+        Strings {
+            lang,
+            texts,
+            escaped: std::sync::OnceLock::new(),
+        }
     }
 
     /// The string for `key` (a count's `other` form); the key itself when missing,
     /// so a gap shows rather than breaks.
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.texts.get(key).map_or(key, Text::other)
+    }
+
+    /// [`Strings::get`] escaped as Tera escapes what a template prints (`{{ t.key }}`),
+    /// for the pages okrsite writes itself; `None` for a missing key.
+    pub fn get_escaped(&self, key: &str) -> Option<&str> {
+        let escaped = self.escaped.get_or_init(|| {
+            (self.texts.iter())
+                .map(|(key, text)| {
+                    let mut out = String::with_capacity(text.other().len());
+                    // Writing into a String cannot fail.
+                    let _ = pulldown_cmark_escape::escape_html(&mut out, text.other());
+                    (key.clone(), out)
+                })
+                .collect()
+        });
+        escaped.get(key).map(String::as_str)
     }
 
     /// The form of `key` for the count `n` (the text itself when it has no forms).
@@ -269,6 +296,24 @@ mod tests {
         assert!(Strings::parse("a = 1\n", Language::En).is_err());
         assert!(Strings::parse("a = { one = \"x\" }\n", Language::En).is_err());
         assert!(Strings::parse("a = { other = \"x\", few = \"y\" }\n", Language::En).is_err());
+    }
+
+    #[test]
+    fn escaped_strings_are_escaped_as_tera_escapes_them() {
+        let strings = Strings::parse(
+            "a = \"<b> & \\\"c\\\"\"\nn = { one = \"1 x\", other = \"{n} x's\" }\n",
+            Language::En,
+        )
+        .unwrap();
+        let mut tera = Vec::new();
+        tera::escape_html(strings.get("a"), &mut tera).unwrap();
+        assert_eq!(
+            strings.get_escaped("a"),
+            Some(String::from_utf8(tera).unwrap().as_str())
+        );
+        assert_eq!(strings.get_escaped("a"), Some("&lt;b&gt; &amp; &quot;c&quot;"));
+        assert_eq!(strings.get_escaped("n"), Some("{n} x&#39;s"));
+        assert_eq!(strings.get_escaped("missing"), None);
     }
 
     #[test]

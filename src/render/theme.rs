@@ -204,10 +204,7 @@ pub fn strings(lang: Language) -> Strings {
         Language::En => EN,
     };
     // The embedded files are checked by a unit test, so this cannot fail at run time.
-    Strings::parse(text, lang).unwrap_or_else(|_| Strings {
-        lang,
-        texts: Default::default(),
-    })
+    Strings::parse(text, lang).unwrap_or_else(|_| Strings::new(lang, Default::default()))
 }
 
 /// Compiles the theme's templates once, with the site's `templates/*.html` on top

@@ -93,7 +93,10 @@ impl Writer<'_, '_> {
     /// `{{ t.<key> }}`.
     fn t(&mut self, key: &str) {
         let strings = self.page.strings;
-        self.text(strings.get(key));
+        match strings.get_escaped(key) {
+            Some(escaped) => self.raw(escaped),
+            None => self.text(strings.get(key)),
+        }
     }
 
     fn idp(&mut self) {
