@@ -238,20 +238,7 @@ impl SheetParts {
                         .write_svg(&views::kr_chart_id(id_prefix, &c.anchor), narrow, out);
                 }
             }
-            Fragment::Figure(k) => {
-                if let Some(Some(SheetChart {
-                    anchor,
-                    drawing,
-                    after_svgs: Some(after_svgs),
-                })) = self.charts.get(k)
-                {
-                    let id = views::kr_chart_id(id_prefix, anchor);
-                    out.extend_from_slice(figure::BEFORE_SVGS.as_bytes());
-                    drawing.write_svg(&id, false, out);
-                    drawing.write_svg(&id, true, out);
-                    out.extend_from_slice(after_svgs.page());
-                }
-            }
+            Fragment::Figure(k) => self.write_figure(k, id_prefix, false, out),
             Fragment::Retro => {
                 self.write_retro(id_prefix, root, out);
             }
@@ -264,19 +251,31 @@ impl SheetParts {
     /// chart's figure with its narrow drawing and notes alone (what prints).
     pub fn write_booklet_fragment(&self, f: Fragment, id_prefix: &str, root: &str, out: &mut Vec<u8>) {
         match f {
-            Fragment::Figure(k) => {
-                if let Some(Some(SheetChart {
-                    anchor,
-                    drawing,
-                    after_svgs: Some(after_svgs),
-                })) = self.charts.get(k)
-                {
-                    out.extend_from_slice(figure::BEFORE_SVGS.as_bytes());
-                    drawing.write_svg(&views::kr_chart_id(id_prefix, anchor), true, out);
-                    after_svgs.write_booklet(out);
-                }
-            }
+            Fragment::Figure(k) => self.write_figure(k, id_prefix, true, out),
             f => self.write_fragment(f, id_prefix, root, out),
+        }
+    }
+
+    /// KR `k`'s whole figure ([`Fragment::Figure`]), as a booklet shows it or as
+    /// every other page does.
+    fn write_figure(&self, k: usize, id_prefix: &str, booklet: bool, out: &mut Vec<u8>) {
+        let Some(Some(SheetChart {
+            anchor,
+            drawing,
+            after_svgs: Some(after_svgs),
+        })) = self.charts.get(k)
+        else {
+            return;
+        };
+        let id = views::kr_chart_id(id_prefix, anchor);
+        out.extend_from_slice(figure::BEFORE_SVGS.as_bytes());
+        if booklet {
+            drawing.write_svg(&id, true, out);
+            after_svgs.write_booklet(out);
+        } else {
+            drawing.write_svg(&id, false, out);
+            drawing.write_svg(&id, true, out);
+            out.extend_from_slice(after_svgs.page());
         }
     }
 }
