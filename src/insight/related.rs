@@ -28,8 +28,8 @@ pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
     // Rare: in at most 2% of learnings, and never more than 64 (a term shared with
     // hundreds of learnings says little about any one of them, and costs the most).
     let rare_limit = (n / 50).clamp(3, 64);
-    // Only rare terms count: each learning keeps only those, so no retrospective
-    // gathers and sorts the common ones to skip them.
+    // Only rare terms are listed, so no retrospective gathers and sorts the common
+    // ones to skip them.
     let terms = term_postings(learnings, rare_limit);
     let tags = tag_postings(learnings);
     // Group the learnings by retrospective.
@@ -42,8 +42,8 @@ pub fn related(learnings: &[LearningTerms<'_>]) -> Related {
         .map_init(
             || Scores::new(n),
             |scores, ((quarter, team), mine)| {
-                scores.add_shared(mine, &tags, |_| true, 1000);
-                scores.add_shared(mine, &terms, |list| list.len() <= rare_limit, 1);
+                scores.add_shared(mine, &tags, 1000);
+                scores.add_shared(mine, &terms, 1);
                 let top = scores.take_top(|j| learnings[j].team != *team);
                 ((quarter.to_string(), team.to_string()), top)
             },
@@ -59,16 +59,15 @@ struct Postings {
     /// ascending (newest first).
     key_starts: Vec<u32>,
     key_learnings: Vec<u32>,
-    /// Learning `i`'s distinct keys (those kept), ascending, likewise.
+    /// Learning `i`'s distinct keys, ascending, likewise.
     learning_starts: Vec<u32>,
     learning_keys: Vec<u32>,
 }
 
 impl Postings {
     /// From `(key, learning)` pairs in key order, each key's learnings ascending and
-    /// each pair once, for `n` learnings; each learning keeps the keys whose list of
-    /// learnings `keep` keeps.
-    fn from_sorted(pairs: impl Iterator<Item = (u64, u32)>, n: usize, keep: impl Fn(usize) -> bool) -> Postings {
+    /// each pair once, for `n` learnings.
+    fn from_sorted(pairs: impl Iterator<Item = (u64, u32)>, n: usize) -> Postings {
         let mut key_starts = Vec::new();
         let mut key_learnings = Vec::new();
         let mut previous = None;
@@ -81,10 +80,9 @@ impl Postings {
         }
         key_starts.push(key_learnings.len() as u32);
         let keys = key_starts.len() - 1;
-        let kept = |k: usize| keep((key_starts[k + 1] - key_starts[k]) as usize);
-        // Each learning's kept keys: counted, then filled in key order.
+        // Each learning's keys: counted, then filled in key order.
         let mut learning_starts = vec![0u32; n + 1];
-        for k in (0..keys).filter(|&k| kept(k)) {
+        for k in 0..keys {
             for &i in &key_learnings[key_starts[k] as usize..key_starts[k + 1] as usize] {
                 learning_starts[i as usize + 1] += 1;
             }
@@ -94,7 +92,7 @@ impl Postings {
         }
         let mut next = learning_starts.clone();
         let mut learning_keys = vec![0u32; learning_starts[n] as usize];
-        for k in (0..keys).filter(|&k| kept(k)) {
+        for k in 0..keys {
             for &i in &key_learnings[key_starts[k] as usize..key_starts[k + 1] as usize] {
                 learning_keys[next[i as usize] as usize] = k as u32;
                 next[i as usize] += 1;
@@ -120,15 +118,13 @@ impl Postings {
     }
 }
 
-/// Each learning's distinct terms of two characters or more, numbered; each learning
-/// keeps those in at most `rare_limit` learnings.
+/// Each learning's distinct terms of two characters or more that are in at most
+/// `rare_limit` learnings, numbered: only those ever count, so only those are listed.
 fn term_postings(learnings: &[LearningTerms<'_>], rare_limit: usize) -> Postings {
     // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
-    // and would only blur a ranking), then numbered by sorting, not through a map:
-    // (hash, learning) pairs packed into one integer, hash high, so sorting them sorts
-    // as the pairs would, with a plain integer comparison (millions of pairs).
-    let mut pairs: Vec<u128> = (learnings.par_iter().enumerate())
-        .flat_map_iter(|(i, l)| {
+    // and would only blur a ranking).
+    let terms: Vec<Vec<u64>> = (learnings.par_iter())
+        .map(|l| {
             let mut list = Vec::new();
             tokens(&normalize(l.text), |t| {
                 if t.chars().nth(1).is_some() {
@@ -137,12 +133,22 @@ fn term_postings(learnings: &[LearningTerms<'_>], rare_limit: usize) -> Postings
             });
             list.sort_unstable();
             list.dedup();
-            list.into_iter().map(move |h| (u128::from(h) << 32) | i as u128)
+            list
         })
         .collect();
+    // How many learnings hold each term: counted in a map, where sorting every
+    // (term, learning) pair (millions) cost more and needed them all at once.
+    let mut holders: HashMap<u64, u32, ahash::RandomState> = HashMap::default();
+    for &h in terms.iter().flatten() {
+        *holders.entry(h).or_default() += 1;
+    }
+    let rare = |h: &u64| holders[h] as usize <= rare_limit;
+    // The rare terms' (hash, learning) pairs, in hash order: as from_sorted wants them.
+    let mut pairs: Vec<(u64, u32)> = (terms.iter().enumerate())
+        .flat_map(|(i, list)| list.iter().filter(|h| rare(h)).map(move |&h| (h, i as u32)))
+        .collect();
     pairs.par_sort_unstable();
-    let split = pairs.iter().map(|&p| ((p >> 32) as u64, p as u32));
-    Postings::from_sorted(split, learnings.len(), |holders| holders <= rare_limit)
+    Postings::from_sorted(pairs.into_iter(), learnings.len())
 }
 
 /// Each learning's distinct tags, numbered in the order they first come.
@@ -157,7 +163,7 @@ fn tag_postings(learnings: &[LearningTerms<'_>]) -> Postings {
     }
     pairs.sort_unstable();
     pairs.dedup();
-    Postings::from_sorted(pairs.into_iter(), learnings.len(), |_| true)
+    Postings::from_sorted(pairs.into_iter(), learnings.len())
 }
 
 /// Scores of the learnings related to one retrospective, kept between
@@ -184,19 +190,16 @@ impl Scores {
     }
 
     /// Adds `by` to every learning sharing a key with the retrospective's learnings
-    /// (`mine`), for each such key that `counts`. At most the newest 256 learnings of
-    /// a key: a big tag's long tail costs the most and, among equals, newer learnings
-    /// win anyway (no rare term has that many).
-    fn add_shared(&mut self, mine: &[usize], postings: &Postings, counts: impl Fn(&[u32]) -> bool, by: u32) {
+    /// (`mine`). At most the newest 256 learnings of a key: a big tag's long tail
+    /// costs the most and, among equals, newer learnings win anyway (no rare term
+    /// has that many).
+    fn add_shared(&mut self, mine: &[usize], postings: &Postings, by: u32) {
         let mut keys: Vec<u32> = mine.iter().flat_map(|&i| postings.of(i).iter().copied()).collect();
         keys.sort_unstable();
         keys.dedup();
         for k in keys {
-            let list = postings.by_key(k);
-            if counts(list) {
-                for &j in list.iter().take(256) {
-                    self.bump(j, by);
-                }
+            for &j in postings.by_key(k).iter().take(256) {
+                self.bump(j, by);
             }
         }
     }
@@ -242,19 +245,30 @@ mod tests {
         }
     }
 
-    /// Each key's learnings and each learning's kept keys, both ascending.
+    /// Each key's learnings and each learning's keys, both ascending.
     #[test]
-    fn postings_list_both_ways_and_learnings_keep_only_the_kept_keys() {
+    fn postings_list_both_ways() {
         // Keys 10, 20, 30 (numbered 0, 1, 2) over learnings 0..4.
         let pairs = [(10, 0), (10, 2), (20, 1), (20, 2), (20, 3), (30, 3)];
-        let p = Postings::from_sorted(pairs.into_iter(), 5, |holders| holders <= 2);
+        let p = Postings::from_sorted(pairs.into_iter(), 5);
         assert_eq!([p.by_key(0), p.by_key(1), p.by_key(2)], [&[0, 2][..], &[1, 2, 3], &[3]]);
-        // Key 1 is held by three learnings: kept by none.
         let of: Vec<&[u32]> = (0..5).map(|i| p.of(i)).collect();
-        assert_eq!(of, [&[0][..], &[], &[0], &[2], &[]]);
-        let all = Postings::from_sorted(pairs.into_iter(), 5, |_| true);
-        assert_eq!(all.of(2), [0, 1]);
-        assert_eq!(all.of(3), [1, 2]);
+        assert_eq!(of, [&[0][..], &[1], &[0, 1], &[1, 2], &[]]);
+    }
+
+    /// A term held by more learnings than the rare limit is listed for none of them.
+    #[test]
+    fn only_rare_terms_are_listed() {
+        // The limit is 3: 共通, 通の and の話 are in four learnings, 珍し in two, 別件 in one.
+        let texts = ["共通の話 珍し", "共通の話 珍し", "共通の話", "共通の話", "別件"];
+        let learnings: Vec<_> = texts.iter().map(|t| learning(t, &[], "a")).collect();
+        let p = term_postings(&learnings, 3);
+        assert_eq!(p.of(0).len(), 1, "珍し only");
+        assert_eq!(p.of(0), p.of(1));
+        assert_eq!(p.by_key(p.of(0)[0]), [0, 1]);
+        assert!(p.of(2).is_empty() && p.of(3).is_empty(), "共通の話 alone is common");
+        assert_eq!(p.of(4).len(), 1, "別件");
+        assert_eq!(p.by_key(p.of(4)[0]), [4]);
     }
 
     /// A shared tag outweighs shared words; a team's own learnings are never its
