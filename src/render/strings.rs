@@ -58,7 +58,7 @@ pub struct Strings {
     pub texts: BTreeMap<String, Text>,
     /// Each key's `other` form escaped as Tera escapes what a template prints, made
     /// on first use ([`Strings::get_escaped`]).
-    escaped: std::sync::OnceLock<HashMap<String, String>>,
+    escaped: std::sync::OnceLock<HashMap<String, String, ahash::RandomState>>,
 }
 
 impl Strings {
