@@ -147,6 +147,9 @@ pub struct Staging {
     made: Mutex<HashSet<PathBuf>>,
     /// Files written with new bytes (not carried over from `previous`).
     changed: Mutex<Vec<String>>,
+    /// Every file put, as it was once written (or linked), for the record
+    /// ([`stamp`]); `None` once one could not be stated (the record then looks).
+    states: Mutex<Option<Vec<stamp::FileState>>>,
     committed: bool,
     kind: StagingKind,
     /// The fingerprint of the build and its summary, recorded by the commit
@@ -215,6 +218,7 @@ impl Staging {
             dir,
             made: Mutex::new(made),
             changed: Mutex::new(Vec::new()),
+            states: Mutex::new(Some(Vec::new())),
             committed: false,
             kind,
             record: None,
@@ -266,23 +270,37 @@ impl Staging {
             && same_content(&previous, bytes)
             && std::fs::hard_link(&previous, &full).is_ok()
         {
+            self.record_state(path, std::fs::symlink_metadata(&full));
             return Ok(());
         }
         let cannot = |e| OutputError::io(msg!("io.write"), &full, e);
         // Almost every file is new to the staging folder: one `open`, no check first.
-        match create_new(&full, bytes) {
+        let written = match create_new(&full, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 // A file put twice (a static/ file replacing a theme asset) may be a hard
                 // link to the previous site's file: replace it, never write through it.
                 std::fs::remove_file(&full).map_err(cannot)?;
-                create_new(&full, bytes).map_err(cannot)?;
+                create_new(&full, bytes).map_err(cannot)?
             }
             other => other.map_err(cannot)?,
-        }
+        };
+        self.record_state(path, written.metadata());
         if let Ok(mut changed) = self.changed.lock() {
             changed.push(path.to_string());
         }
         Ok(())
+    }
+
+    /// Keeps the state of a file just put for the record: stated here, on the
+    /// thread that wrote it, rather than all again, one by one, once the build is
+    /// done.
+    fn record_state(&self, path: &str, meta: std::io::Result<std::fs::Metadata>) {
+        if let Ok(mut states) = self.states.lock() {
+            match (meta, states.as_mut()) {
+                (Ok(meta), Some(list)) => list.push(stamp::state(path.to_string(), &meta)),
+                _ => *states = None,
+            }
+        }
     }
 
     /// Writes `.gz` and `.br` copies beside each of `paths` (staged files) that
@@ -348,7 +366,8 @@ impl Staging {
             commit::remove_old_style_leftovers(output);
             if let Some((fingerprint, summary)) = &self.record {
                 // Without a record the next build writes everything: nothing is lost.
-                let _ = stamp::write(output, fingerprint, *summary);
+                let written = self.states.lock().ok().and_then(|mut s| s.take());
+                let _ = stamp::write(output, fingerprint, *summary, written);
             }
         }
         self.committed = true;
@@ -443,13 +462,12 @@ fn create_dirs_below(base: &Path, dir: &Path) -> std::io::Result<()> {
 }
 
 /// Writes `bytes` to a file that must not exist yet.
-fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Creates the file at `path` holding `bytes`; returns it, written (to state it).
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<File> {
     use std::io::Write;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?
-        .write_all(bytes)
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(bytes)?;
+    Ok(file)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (false when it can't be read).
