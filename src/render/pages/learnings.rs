@@ -5,7 +5,7 @@ use ahash::AHashSet;
 use serde::Serialize;
 use tera::Context;
 
-use super::light::{LearningCard, Shown};
+use super::light::card_list;
 use super::page::Page;
 use super::tags::TagCount;
 use crate::render::urls::{self, paged_path};
@@ -55,10 +55,13 @@ pub fn learnings_page(v: &Views<'_>, choices: &FilterChoices, tags: &[TagCount],
     let first = urls::learnings();
     let (learnings, pager, suffix) = paginate(&v.learnings, &first, n);
     let root = urls::root_of(&paged_path(&first, n));
-    let learnings: Vec<_> = (learnings.iter())
-        .map(|l| Shown::of(light, l, |l| l, |l| LearningCard::new(l, &root)))
-        .collect();
     let mut data = Context::new();
+    // Okrsite's own templates print the cards whole ([`card_list`]).
+    let (learnings, cards) = match light {
+        true => (&[][..], Some(card_list(learnings.iter(), &root))),
+        false => (learnings, None),
+    };
+    data.insert("cards", &cards);
     let cloud = &tags[..tags.len().min(TAG_CLOUD_SIZE)];
     data.insert("filters", &learning_filters(choices, FilterTags::Choose(cloud)));
     data.insert("learnings", &learnings);

@@ -96,19 +96,46 @@ pub struct LearningCard {
 
 impl LearningCard {
     pub fn new(l: &LearningView, root: &str) -> LearningCard {
-        let text = l.card.get_or_init(|| card_text(l));
-        let mut root_escaped = String::new();
-        escape(&mut root_escaped, root);
-        let mut card = String::with_capacity(text.html.len() + text.roots.len() * root_escaped.len());
-        let mut from = 0;
-        for &at in &text.roots {
-            card.push_str(&text.html[from..at]);
-            card.push_str(&root_escaped);
-            from = at;
-        }
-        card.push_str(&text.html[from..]);
+        let mut card = String::new();
+        write_card(&mut card, l, &escaped(root));
         LearningCard { card }
     }
+}
+
+/// The list of `learnings`' cards that `learnings.html` and `tag.html` print whole
+/// (`cards`) while every template is okrsite's own, on a page whose way to the site
+/// root is `root`: the bytes their loop over the learnings printed, card by card
+/// (`learning.html` prints the card alone), so a page is the same either way. One
+/// string per page, where a card per learning made Tera convert, include and copy
+/// each of them.
+pub fn card_list<'v>(learnings: impl Iterator<Item = &'v LearningView>, root: &str) -> String {
+    let root = escaped(root);
+    let mut list = String::new();
+    for l in learnings {
+        list.push_str("\n  ");
+        write_card(&mut list, l, &root);
+        list.push('\n');
+    }
+    list
+}
+
+/// `l`'s card (made once, [`card_text`]) with the escaped way to the root put in.
+fn write_card(out: &mut String, l: &LearningView, root_escaped: &str) {
+    let text = l.card.get_or_init(|| card_text(l));
+    out.reserve(text.html.len() + text.roots.len() * root_escaped.len());
+    let mut from = 0;
+    for &at in &text.roots {
+        out.push_str(&text.html[from..at]);
+        out.push_str(root_escaped);
+        from = at;
+    }
+    out.push_str(&text.html[from..]);
+}
+
+fn escaped(text: &str) -> String {
+    let mut out = String::new();
+    escape(&mut out, text);
+    out
 }
 
 /// `l`'s card with the way to the root left out (at [`CardText::roots`]): the same

@@ -6,7 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::learnings::{FilterChoices, FilterLink, FilterTags, LearningFilters, Pager, learning_filters, paginate};
-use super::light::{LearningCard, Shown};
+use super::light::card_list;
 use super::page::{Page, ctx};
 use crate::content::retro;
 use crate::render::urls::{self, paged_path};
@@ -122,7 +122,10 @@ pub fn tag_page(
     #[derive(Serialize)]
     struct Data<'a> {
         tag: TagRef,
-        learnings: Vec<Shown<&'a LearningView, LearningCard>>,
+        /// Whole views for a site's own templates; none when `cards` has them.
+        learnings: Vec<&'a LearningView>,
+        /// The learnings' cards, for okrsite's own templates ([`card_list`]).
+        cards: Option<String>,
         count: String,
         pager: Pager,
         /// The search page filtered by the tag, and the form to narrow it further.
@@ -137,9 +140,11 @@ pub fn tag_page(
             name: tag.name.clone(),
             url: tag.url.clone(),
         },
-        learnings: (on_page.iter())
-            .map(|&i| Shown::of(light, &v.learnings[i], |l| l, |l| LearningCard::new(l, &root)))
-            .collect(),
+        learnings: match light {
+            true => Vec::new(),
+            false => on_page.iter().map(|&i| &v.learnings[i]).collect(),
+        },
+        cards: light.then(|| card_list(on_page.iter().map(|&i| &v.learnings[i]), &root)),
         pager,
         search: FilterLink {
             url: urls::search_filtered(&[("tag", &tag.name)]),
