@@ -24,6 +24,29 @@ pub fn soft_break(before: Option<char>, after: Option<char>) -> &'static str {
     }
 }
 
+/// `text` with every `needle` replaced by `with`, borrowed when there is none: one
+/// pass with a searcher built for `needle` (the markers of a page's HTML are long and
+/// the pages many), where `contains` then `replace` searched twice.
+pub fn replace_all<'t>(text: &'t str, needle: &str, with: &str) -> std::borrow::Cow<'t, str> {
+    if needle.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut found = finder.find_iter(text.as_bytes()).peekable();
+    if found.peek().is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + with.len().saturating_sub(needle.len()) * 4);
+    let mut copied = 0;
+    for at in found {
+        out.push_str(&text[copied..at]);
+        out.push_str(with);
+        copied = at + needle.len();
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Collapses runs of white space into one space and trims the ends.
 pub fn squash_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -55,6 +78,13 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn replace_all_is_str_replace(text in "[ab価]{0,20}", needle in "[ab価]{1,3}", with in "[xy]{0,4}") {
+            proptest::prop_assert_eq!(replace_all(&text, &needle, &with), text.replace(&needle, &with));
+        }
+    }
 
     #[test]
     fn soft_breaks_between_japanese_vanish() {

@@ -25,8 +25,9 @@ impl Timer {
         if enabled() {
             let now = Instant::now();
             eprintln!(
-                "timing: {label:<20} {:>8.1} ms",
-                (now - self.last.get()).as_secs_f64() * 1e3
+                "timing: {label:<20} {:>8.1} ms{}",
+                (now - self.last.get()).as_secs_f64() * 1e3,
+                resident_mb().map(|mb| format!("  ({mb} MB resident)")).unwrap_or_default()
             );
             self.last.set(now);
         }
@@ -37,6 +38,15 @@ impl Default for Timer {
     fn default() -> Self {
         Timer::new()
     }
+}
+
+/// The process's resident memory now, in MB, where the system says (Linux's
+/// `/proc/self/statm`, in pages of 4 KiB): the peak is what `bench/run.sh` measures,
+/// and this says which stage makes it.
+fn resident_mb() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / (1024 * 1024))
 }
 
 static TOTALS: std::sync::Mutex<Vec<(&'static str, f64)>> = std::sync::Mutex::new(Vec::new());

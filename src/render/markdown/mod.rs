@@ -92,15 +92,12 @@ impl Prepared {
             "{id_prefix:?} {root:?}"
         );
         // The root first: the ids then put in are not read again, whatever they hold.
-        let rooted = match self.html.contains(root_marker()) {
-            true => std::borrow::Cow::Owned(self.html.replace(root_marker(), root)),
-            false => std::borrow::Cow::Borrowed(self.html.as_str()),
-        };
+        let rooted = crate::text::replace_all(&self.html, root_marker(), root);
         if self.sanitized {
             settle_ids(&rooted, id_marker(), id_prefix)
         } else {
             // Raw HTML is trusted as written (SECURITY.md): its ids stay as they are.
-            rooted.replace(id_marker(), id_prefix)
+            crate::text::replace_all(&rooted, id_marker(), id_prefix).into_owned()
         }
     }
 }

@@ -37,14 +37,19 @@ pub(super) fn needs_no_sanitizing(html: &str) -> bool {
 /// (pulldown-cmark writes `"` as `&quot;`, which ammonia writes as `"`), no
 /// no-break space (ammonia writes `&nbsp;`) and no control character but newline and
 /// tab (HTML parsing changes carriage returns and NULs).
+///
+/// Byte by byte, as each is what it is in UTF-8: a control character is a byte below
+/// 0x20 or 0x7F, or C2 80–9F; the no-break space is C2 A0 (a page is mostly Japanese,
+/// three bytes a character, which decoding character by character went through slowly).
 fn plain_text(text: &str) -> bool {
-    let entities_ok = text
-        .match_indices('&')
-        .all(|(i, _)| ["&amp;", "&lt;", "&gt;"].iter().any(|e| text[i..].starts_with(e)));
-    entities_ok
-        && !text
-            .chars()
-            .any(|c| c == '\u{a0}' || (c.is_control() && c != '\n' && c != '\t'))
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'\n' | b'\t' => true,
+        0..=0x1f | 0x7f => false,
+        0xc2 => !matches!(bytes.get(i + 1), Some(0x80..=0xa0)),
+        b'&' => [&b"&amp;"[..], b"&lt;", b"&gt;"].iter().any(|e| bytes[i..].starts_with(e)),
+        _ => true,
+    })
 }
 
 /// Elements written without attributes.
@@ -243,8 +248,34 @@ mod tests {
         "tab\there\n\n",
     ];
 
+    /// `plain_text` as first written, character by character.
+    fn plain_text_by_chars(text: &str) -> bool {
+        let entities_ok = text
+            .match_indices('&')
+            .all(|(i, _)| ["&amp;", "&lt;", "&gt;"].iter().any(|e| text[i..].starts_with(e)));
+        entities_ok
+            && !text
+                .chars()
+                .any(|c| c == '\u{a0}' || (c.is_control() && c != '\n' && c != '\t'))
+    }
+
+    #[test]
+    fn plain_text_knows_each_control_character_and_the_no_break_space() {
+        for c in ('\0'..='\u{2ff}').chain(['価', '\u{2028}', '\u{feff}', '\u{10ffff}']) {
+            let text = format!("a{c}b");
+            assert_eq!(plain_text(&text), plain_text_by_chars(&text), "{:?}", c);
+        }
+        assert!(plain_text("価格 &amp; &lt;x&gt;\n\t"));
+        assert!(!plain_text("a &copy; b") && !plain_text("&am") && !plain_text("a\rb"));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn plain_text_is_the_char_by_char_reference(text in "[a-z&;\u{0}-\u{1f}\u{7f}-\u{a1}価€ampltg]{0,24}") {
+            prop_assert_eq!(plain_text(&text), plain_text_by_chars(&text));
+        }
+
         #[test]
         fn random_documents_skip_sanitising_only_where_ammonia_changes_nothing(
             picks in proptest::collection::vec(0..PIECES.len(), 1..16)

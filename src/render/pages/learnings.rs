@@ -181,9 +181,22 @@ pub struct FilterLink {
 
 /// The team page's link to the team's learnings (the search page filtered by the
 /// team), with how many there are; `None` when the team has none.
-pub fn team_learnings_link(v: &Views<'_>, team: &str) -> Option<FilterLink> {
-    let count = v.learnings.iter().filter(|l| l.team.id.as_str() == team).count();
+pub fn team_learnings_link(v: &Views<'_>, counts: &LearningCounts<'_>, team: &str) -> Option<FilterLink> {
+    let count = counts.get(team).copied().unwrap_or(0);
     (count > 0).then(|| team_learnings_link_of(team, v.t.count("team_learnings", count)))
+}
+
+/// Each team's number of learnings in the archive, by team id.
+pub type LearningCounts<'v> = ahash::AHashMap<&'v str, usize>;
+
+/// [`LearningCounts`], counted once for every team page: counting a team's learnings
+/// on its page went through all of them for each team.
+pub fn learning_counts<'v>(v: &'v Views<'_>) -> LearningCounts<'v> {
+    let mut counts = LearningCounts::default();
+    for l in &v.learnings {
+        *counts.entry(l.team.id.as_str()).or_default() += 1;
+    }
+    counts
 }
 
 /// The link to `team`'s learnings, saying `label`.

@@ -132,6 +132,8 @@ struct Planner<'a, 'v> {
     by_tag: Vec<Vec<usize>>,
     /// The teams and quarters the archive's and tags' filters offer ([`learnings::filter_choices`]).
     filter_choices: learnings::FilterChoices,
+    /// Each team's number of learnings ([`learnings::learning_counts`]).
+    learning_counts: learnings::LearningCounts<'v>,
     /// The KRs measured by each metric ([`metric::metric_users`]).
     users: HashMap<&'v str, Vec<metric::KrPosition>>,
     /// The metrics that drive each metric ([`crate::insight::kpi_tree::levers`]).
@@ -160,6 +162,7 @@ fn render_planned(
         tags,
         by_tag,
         filter_choices: learnings::filter_choices(views),
+        learning_counts: learnings::learning_counts(views),
         users: metric::metric_users(views),
         levers: crate::insight::kpi_tree::levers(&views.site.metrics),
         light: theme.own_templates,
@@ -308,7 +311,7 @@ impl Planner<'_, '_> {
             Plan::Sheets { .. } => unreachable!("render_planned writes sheets plans with write_sheets"),
             Plan::BookletIndex(qi) => booklet::booklet_index_page(v, qi),
             Plan::Teams => team::teams_index(v),
-            Plan::Team(i) => team::team_page(v, &site.teams[i], self.light),
+            Plan::Team(i) => team::team_page(v, &site.teams[i], &self.learning_counts, self.light),
             Plan::Metrics => metric::metrics_index(v),
             Plan::Metric(i) => {
                 let m = &site.metrics[i];

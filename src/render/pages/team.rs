@@ -3,6 +3,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::learnings::LearningCounts;
 use super::light::{Shown, TeamQuarterRow};
 use super::page::{Page, ctx};
 use crate::insight;
@@ -23,10 +24,7 @@ pub fn teams_index(v: &Views<'_>) -> Page {
     }
     let tree = insight::team_tree::team_tree(v.site);
     let depths: Vec<usize> = tree.iter().map(|(depth, _)| *depth).collect();
-    let mut learnings: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for l in &v.learnings {
-        *learnings.entry(l.team.id.as_str()).or_default() += 1;
-    }
+    let learnings = super::learnings::learning_counts(v);
     let rows: Vec<Row> = tree
         .into_iter()
         .zip(views::nesting(&depths))
@@ -62,7 +60,7 @@ struct Data<'a> {
     learnings: Option<super::learnings::FilterLink>,
 }
 
-pub fn team_page(v: &Views<'_>, team: &Team, light: bool) -> Page {
+pub fn team_page(v: &Views<'_>, team: &Team, learning_counts: &LearningCounts<'_>, light: bool) -> Page {
     let site = v.site;
     let mut rows: Vec<&TeamQuarterView> = Vec::new();
     let mut history: Vec<(&QuarterData, &TeamScore)> = Vec::new();
@@ -85,7 +83,7 @@ pub fn team_page(v: &Views<'_>, team: &Team, light: bool) -> Page {
             .map(|tq| Shown::of(light, tq, |tq| tq, TeamQuarterRow::from))
             .collect(),
         history: score_history_chart(v, team, &history),
-        learnings: super::learnings::team_learnings_link(v, &team.id),
+        learnings: super::learnings::team_learnings_link(v, learning_counts, &team.id),
     };
     Page {
         path: urls::team(&team.id),

@@ -47,8 +47,23 @@ pub fn light(t: &Strings, prefix: &str, l: Option<Light>) -> LightView {
     let key = l.map_or("none", Light::as_str);
     LightView {
         key,
-        label: t.get(&format!("{prefix}_{key}")).to_string(),
+        label: joined_key(prefix, key, |name| t.get(name).to_string()),
     }
+}
+
+/// `f` of the string key `<prefix>_<key>`, put together on the stack: lights are
+/// looked up for every KR and objective of every page (a `format!` each was a
+/// thousandth of the build).
+fn joined_key<T>(prefix: &str, key: &str, f: impl FnOnce(&str) -> T) -> T {
+    let mut buf = [0u8; 64];
+    let len = prefix.len() + 1 + key.len();
+    if len > buf.len() {
+        return f(&format!("{prefix}_{key}"));
+    }
+    buf[..prefix.len()].copy_from_slice(prefix.as_bytes());
+    buf[prefix.len()] = b'_';
+    buf[prefix.len() + 1..len].copy_from_slice(key.as_bytes());
+    f(std::str::from_utf8(&buf[..len]).expect("two str joined by _ are UTF-8"))
 }
 
 /// A grade. While the quarter runs there is no grade yet: a score there is an
@@ -115,4 +130,18 @@ pub fn direction_label(t: &Strings, d: Option<Direction>) -> Option<String> {
         Direction::Increase => t.get("higher_is_better").to_string(),
         Direction::Decrease => t.get("lower_is_better").to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joined_key;
+
+    #[test]
+    fn joined_keys_are_prefix_underscore_key_however_long() {
+        assert_eq!(joined_key("grade", "green", str::to_string), "grade_green");
+        assert_eq!(joined_key("", "", str::to_string), "_");
+        let long = "k".repeat(70);
+        assert_eq!(joined_key("status", &long, str::to_string), format!("status_{long}"));
+        assert_eq!(joined_key("価格", "に", str::to_string), "価格_に");
+    }
 }
