@@ -183,8 +183,9 @@ pub struct Site {
     pub metrics: Vec<Metric>,
     /// Ascending.
     pub quarters: Vec<QuarterData>,
-    team_index: HashMap<TeamId, usize>,
-    metric_index: HashMap<MetricId, usize>,
+    // ahash: looked up for every KR, objective and link of every page.
+    team_index: HashMap<TeamId, usize, ahash::RandomState>,
+    metric_index: HashMap<MetricId, usize, ahash::RandomState>,
 }
 
 impl Site {

@@ -47,6 +47,13 @@ pub fn replace_all<'t>(text: &'t str, needle: &str, with: &str) -> std::borrow::
     std::borrow::Cow::Owned(out)
 }
 
+/// `char::is_alphanumeric`, answered at once for kana and the common kanji: those
+/// are most of a Japanese tag or heading, and the standard library looks each of
+/// them up in its tables.
+pub fn is_alphanumeric(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | '\u{4e00}'..='\u{9fff}') || c.is_alphanumeric()
+}
+
 /// Collapses runs of white space into one space and trims the ends.
 pub fn squash_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -78,6 +85,13 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_alphanumeric_is_the_standard_one() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     proptest::proptest! {
         #[test]

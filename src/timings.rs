@@ -27,7 +27,9 @@ impl Timer {
             eprintln!(
                 "timing: {label:<20} {:>8.1} ms{}",
                 (now - self.last.get()).as_secs_f64() * 1e3,
-                resident_mb().map(|mb| format!("  ({mb} MB resident)")).unwrap_or_default()
+                resident_mb()
+                    .map(|mb| format!("  ({mb} MB resident)"))
+                    .unwrap_or_default()
             );
             self.last.set(now);
         }

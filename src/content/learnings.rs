@@ -3,7 +3,9 @@
 //! ([`super::retro::extract_learnings`]) and the renderer's learning pass both walk
 //! the Markdown events with [`LearningWalker`]; the renderer only decides the HTML.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Tag, TagEnd};
@@ -299,7 +301,7 @@ impl TagNames {
 
 /// Whether `c` may be part of a `#tag` token.
 pub fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-' || is_mark(c)
+    crate::text::is_alphanumeric(c) || c == '_' || c == '-' || is_mark(c)
 }
 
 /// Combining marks (accents, dakuten written separately, variation selectors, ZWJ)

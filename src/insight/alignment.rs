@@ -1,7 +1,7 @@
 //! Alignment: which objectives support which (both ways), each team's quarters,
 //! and a quarter's objectives as the tree their alignment makes.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 
 use crate::model::{Objective, Quarter, Site};
 

@@ -153,7 +153,7 @@ fn term_postings(learnings: &[LearningTerms<'_>], rare_limit: usize) -> Postings
 
 /// Each learning's distinct tags, numbered in the order they first come.
 fn tag_postings(learnings: &[LearningTerms<'_>]) -> Postings {
-    let mut tag_ids: HashMap<&str, u64> = HashMap::new();
+    let mut tag_ids: HashMap<&str, u64, ahash::RandomState> = HashMap::default();
     let mut pairs: Vec<(u64, u32)> = Vec::new();
     for (i, l) in learnings.iter().enumerate() {
         for t in &l.tags {

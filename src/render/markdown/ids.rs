@@ -1,7 +1,7 @@
 //! Ids in rendered Markdown: heading ids that keep Japanese, unique against the
 //! page's own ids, and the marker that tells okrsite's ids from raw HTML's.
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -11,7 +11,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 pub fn heading_id(text: &str) -> String {
     let mut id = String::new();
     for c in text.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || c == '_' {
+        if crate::text::is_alphanumeric(c) || c == '_' {
             id.push(c);
         } else if (c.is_whitespace() || c == '-') && !id.ends_with('-') && !id.is_empty() {
             id.push('-');

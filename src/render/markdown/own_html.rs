@@ -47,7 +47,9 @@ fn plain_text(text: &str) -> bool {
         b'\n' | b'\t' => true,
         0..=0x1f | 0x7f => false,
         0xc2 => !matches!(bytes.get(i + 1), Some(0x80..=0xa0)),
-        b'&' => [&b"&amp;"[..], b"&lt;", b"&gt;"].iter().any(|e| bytes[i..].starts_with(e)),
+        b'&' => [&b"&amp;"[..], b"&lt;", b"&gt;"]
+            .iter()
+            .any(|e| bytes[i..].starts_with(e)),
         _ => true,
     })
 }

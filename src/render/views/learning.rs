@@ -1,6 +1,6 @@
 //! Every learning's view, newest first.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 
 use serde::Serialize;
 
