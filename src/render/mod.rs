@@ -50,9 +50,9 @@ pub fn render_site(
     let (pages, others) = rayon::join(
         || pages::render_pages(&views, theme, sink),
         || -> Result<String, pages::PageError> {
-            let index = crate::timings::measure("search index", || search_index(site, &views));
-            let search_page = pages::render_search_page(&views, theme, sink, &index.manifest)?;
-            render_indexes(site, scores, &views, index, sink)?;
+            let manifest = crate::timings::measure("search index", || search_index(site, &views, sink))?;
+            let search_page = pages::render_search_page(&views, theme, sink, &manifest)?;
+            render_indexes(site, scores, &views, sink)?;
             Ok(search_page)
         },
     );
@@ -80,8 +80,9 @@ pub fn render_site(
     })
 }
 
-/// The search index of the site's learnings and sections.
-fn search_index(site: &Site, views: &views::Views<'_>) -> search::SearchIndex {
+/// Writes the search index of the site's learnings and sections into `sink`; returns
+/// its manifest's path.
+fn search_index(site: &Site, views: &views::Views<'_>, sink: &dyn Sink) -> Result<String, SinkError> {
     let teams = site.teams.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
     let quarters = site
         .quarters
@@ -90,21 +91,17 @@ fn search_index(site: &Site, views: &views::Views<'_>) -> search::SearchIndex {
         .map(|q| (q.quarter.to_string(), views.fmt.quarter(q.quarter)))
         .collect();
     let docs = pages::search_documents(views);
-    search::build(&docs, teams, quarters)
+    search::build_into(&docs, teams, quarters, sink)
 }
 
-/// Writes the search index, the Atom feed and the exports.
+/// Writes the Atom feed and the exports.
 fn render_indexes(
     site: &Site,
     scores: &SiteScores,
     views: &views::Views<'_>,
-    index: search::SearchIndex,
     sink: &dyn Sink,
 ) -> Result<(), SinkError> {
-    use rayon::prelude::*;
     let timer = crate::timings::Timer::new();
-    index.files.into_par_iter().try_for_each(|f| sink.put(f))?;
-    timer.lap("search write");
     if let Some(feed) = feeds::atom(site, &views.learning_texts, views.t.get("bullet")) {
         sink.put(OutputFile::new("feed.xml", feed))?;
     }

@@ -32,7 +32,7 @@ pub use crate::terms::{normalize, tokens};
 
 mod postings;
 mod segments;
-pub use segments::{SHARD_TARGET_BYTES, SearchIndex, build};
+pub use segments::{SHARD_TARGET_BYTES, SearchIndex, build, build_into};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchDoc {

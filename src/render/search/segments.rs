@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::postings::{FilterTokens, Postings, shard_js, shard_lists};
 use super::{SearchDoc, normalize, safe_json, safe_json_to};
-use crate::files::{OutputFile, content_hash, fingerprinted};
+use crate::files::{Collect, OutputFile, Sink, SinkError, content_hash, fingerprinted};
 use crate::terms::normalize_owned;
 
 /// Quarters per segment. A query fetches one shard per token per segment, so on an
@@ -125,17 +125,36 @@ struct Segment<'d> {
     learnings: usize,
 }
 
-/// The index files for `docs` (in rank order: newest quarter first, learnings first).
+/// The index files for `docs` (in rank order: newest quarter first, learnings first),
+/// kept: for tests and benchmarks ([`build_into`] gives them to a sink).
 pub fn build(docs: &[SearchDoc], teams: Vec<(String, String)>, quarters: Vec<(String, String)>) -> SearchIndex {
+    let kept = Collect::default();
+    let manifest = build_into(docs, teams, quarters, &kept).expect("keeping a file cannot fail");
+    SearchIndex {
+        files: kept.into_files(),
+        manifest,
+    }
+}
+
+/// The index files for `docs` (in rank order: newest quarter first, learnings first),
+/// each segment's given to `sink` as soon as they are made, rather than all held until
+/// the manifest is (at 200 teams, 28 MB of files held while the pages render); returns
+/// the manifest's path.
+pub fn build_into(
+    docs: &[SearchDoc],
+    teams: Vec<(String, String)>,
+    quarters: Vec<(String, String)>,
+    sink: &dyn Sink,
+) -> Result<String, SinkError> {
     use rayon::prelude::*;
     let segments = segments(docs);
-    let built: Vec<(Vec<OutputFile>, SegmentEntry)> = segments.par_iter().map(segment_files).collect();
-    let mut files = Vec::new();
-    let mut entries = Vec::with_capacity(built.len());
-    for (seg_files, entry) in built {
-        files.extend(seg_files);
-        entries.push(entry);
-    }
+    let entries = (segments.par_iter())
+        .map(|segment| {
+            let (files, entry) = segment_files(segment);
+            files.into_iter().try_for_each(|f| sink.put(f))?;
+            Ok(entry)
+        })
+        .collect::<Result<Vec<SegmentEntry>, SinkError>>()?;
     let manifest = Manifest {
         teams,
         quarters,
@@ -144,8 +163,8 @@ pub fn build(docs: &[SearchDoc], teams: Vec<(String, String)>, quarters: Vec<(St
     };
     let js = format!("okrsiteSearch.meta({});\n", safe_json(&manifest));
     let path = fingerprinted("search/meta.js", js.as_bytes());
-    files.push(OutputFile::new(path.clone(), js));
-    SearchIndex { files, manifest: path }
+    sink.put(OutputFile::new(path.clone(), js))?;
+    Ok(path)
 }
 
 /// A name part for a file path: the id itself when it is a plain slug, else `_<i>`
