@@ -141,9 +141,9 @@ fn escaped(text: &str) -> String {
 /// `l`'s card with the way to the root left out (at [`CardText::roots`]): the same
 /// for every page but for that.
 fn card_text(l: &LearningView) -> CardText {
-    let tags: usize = l.tags.iter().map(|t| t.name.len() + t.url.len() + 48).sum();
+    let tags: usize = l.tags().iter().map(|t| t.name.len() + t.url.len() + 48).sum();
     let mut out = String::with_capacity(l.html.len() + tags + 256);
-    let mut roots = Vec::with_capacity(1 + l.tags.len());
+    let mut roots = Vec::with_capacity(1 + l.tags().len());
     out.push_str("<li class=\"learning-item\">\n  <p class=\"learning-text\">");
     out.push_str(&l.html);
     out.push_str("</p>\n  <p class=\"meta\"><a href=\"");
@@ -159,7 +159,7 @@ fn card_text(l: &LearningView) -> CardText {
         escape(&mut out, date);
         out.push_str("</span>");
     }
-    for tag in &l.tags {
+    for tag in l.tags() {
         out.push_str(" <a class=\"tag\" href=\"");
         roots.push(out.len());
         escape(&mut out, &tag.url);

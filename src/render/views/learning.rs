@@ -1,11 +1,12 @@
 //! Every learning's view, newest first.
 
-use ahash::AHashMap as HashMap;
+use std::sync::Arc;
 
+use ahash::AHashMap as HashMap;
 use serde::Serialize;
 
 use super::Views;
-use super::refs::{QuarterRef, TagRef, TeamRef, light, quarter_ref, tag_refs, team_ref_by_id};
+use super::refs::{QuarterRef, TagRef, TeamRef, light, quarter_ref, tag_refs, team_ref, team_ref_by_id};
 use crate::content::placeholders::Placeholder;
 use crate::content::retro;
 use crate::model::{Learning, Quarter};
@@ -15,18 +16,17 @@ use crate::render::urls;
 pub struct LearningView {
     pub html: String,
     pub text: String,
-    pub team: TeamRef,
-    pub quarter: QuarterRef,
+    /// Shared by the learnings of a team (of a quarter): a copy each was 21,000 copies
+    /// of a few hundred refs at 200 teams.
+    pub team: Arc<TeamRef>,
+    pub quarter: Arc<QuarterRef>,
     pub date: Option<String>,
-    /// What its card shows: the first [`retro::MAX_TAGS_PER_LEARNING`] tags, so a
-    /// card costs the same however many tags the learning has (it is shown on the
-    /// page of every one of them).
-    pub tags: Vec<TagRef>,
+    /// Every tag, for tag pages, related learnings and search. Templates get the
+    /// first [`retro::MAX_TAGS_PER_LEARNING`] as `tags` ([`LearningView::tags`]).
+    #[serde(rename = "tags", serialize_with = "first_tags")]
+    pub all_tags: Vec<TagRef>,
     /// "+N more" when the learning has more tags than `tags`.
     pub tags_more: Option<String>,
-    /// Every tag, for tag pages, related learnings and search.
-    #[serde(skip)]
-    pub all_tags: Vec<TagRef>,
     /// The retrospective and line the learning comes from (`content/…md:12`), to
     /// name in an error about a page it made.
     #[serde(skip)]
@@ -37,6 +37,20 @@ pub struct LearningView {
     /// shows the card (`pages::light::LearningCard`), for every page after.
     #[serde(skip)]
     pub card: std::sync::OnceLock<CardText>,
+}
+
+impl LearningView {
+    /// What its card shows: the first [`retro::MAX_TAGS_PER_LEARNING`] tags, so a
+    /// card costs the same however many tags the learning has (it is shown on the
+    /// page of every one of them).
+    pub fn tags(&self) -> &[TagRef] {
+        &self.all_tags[..self.all_tags.len().min(retro::MAX_TAGS_PER_LEARNING)]
+    }
+}
+
+/// Serialises a learning's tags as its card shows them ([`LearningView::tags`]).
+fn first_tags<S: serde::Serializer>(all: &[TagRef], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(&all[..all.len().min(retro::MAX_TAGS_PER_LEARNING)])
 }
 
 /// A learning's card as HTML, with the page's way to the site root to be put in at
@@ -51,10 +65,15 @@ impl<'a> Views<'a> {
     pub(super) fn build_learnings(&self) -> Vec<LearningView> {
         let site = self.site;
         let team_order: HashMap<&str, usize> = site.teams.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
-        let quarter_refs: HashMap<Quarter, QuarterRef> = site
+        let quarter_refs: HashMap<Quarter, Arc<QuarterRef>> = site
             .quarters
             .iter()
-            .map(|q| (q.quarter, quarter_ref(&self.fmt, self.t, q)))
+            .map(|q| (q.quarter, Arc::new(quarter_ref(&self.fmt, self.t, q))))
+            .collect();
+        let team_refs: HashMap<&str, Arc<TeamRef>> = site
+            .teams
+            .iter()
+            .map(|t| (t.id.as_str(), Arc::new(team_ref(t))))
             .collect();
         let sources: HashMap<(Quarter, &str), &str> = site
             .quarters
@@ -85,16 +104,18 @@ impl<'a> Views<'a> {
                     crate::render::markdown::render_inline(&l.markdown, site.config.allow_html, Some(&value))
                 },
                 text: self.learning_texts.text(l).to_string(),
-                team: team_ref_by_id(site, &l.team),
-                quarter: quarter_refs.get(&l.quarter).cloned().unwrap_or_else(|| QuarterRef {
-                    id: l.quarter.to_string(),
-                    label: self.fmt.quarter(l.quarter),
-                    url: urls::quarter(l.quarter),
-                    status: light(self.t, "grade", None),
-                    period: String::new(),
+                team: (team_refs.get(l.team.as_str()).cloned())
+                    .unwrap_or_else(|| Arc::new(team_ref_by_id(site, &l.team))),
+                quarter: quarter_refs.get(&l.quarter).cloned().unwrap_or_else(|| {
+                    Arc::new(QuarterRef {
+                        id: l.quarter.to_string(),
+                        label: self.fmt.quarter(l.quarter),
+                        url: urls::quarter(l.quarter),
+                        status: light(self.t, "grade", None),
+                        period: String::new(),
+                    })
                 }),
                 date: l.date.map(|d| self.fmt.date(d)),
-                tags: tag_refs(&l.tags[..l.tags.len().min(retro::MAX_TAGS_PER_LEARNING)]),
                 tags_more: self.tags_more(l.tags.len()),
                 all_tags: tag_refs(&l.tags),
                 source: format!(
