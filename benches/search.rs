@@ -37,7 +37,7 @@ const WORDS: &[&str] = &[
     "onboarding flow",
 ];
 
-pub fn docs(n: usize) -> Vec<SearchDoc> {
+pub fn docs(n: usize) -> Vec<SearchDoc<'static>> {
     let mut x = 0x2545_F491_4F6C_DD1Du64;
     let mut next = move || {
         x ^= x << 13;
@@ -54,19 +54,20 @@ pub fn docs(n: usize) -> Vec<SearchDoc> {
             }
             SearchDoc {
                 kind: "learning",
-                title: String::new(),
-                text,
+                title: "".into(),
+                text: text.into(),
                 url: format!(
                     "quarters/2025-Q{}/team-{}/index.html#learning-{}",
                     i % 4 + 1,
                     i % 200,
                     i % 8 + 1
-                ),
-                team: format!("team-{}", i % 200),
-                team_name: format!("チーム{}", i % 200),
-                quarter: format!("2025-Q{}", i % 4 + 1),
-                quarter_label: format!("2025年度 Q{}", i % 4 + 1),
-                tags: vec![["pricing", "価格", "オンボーディング", "動画"][i % 4].to_string()],
+                )
+                .into(),
+                team: format!("team-{}", i % 200).into(),
+                team_name: format!("チーム{}", i % 200).into(),
+                quarter: format!("2025-Q{}", i % 4 + 1).into(),
+                quarter_label: format!("2025年度 Q{}", i % 4 + 1).into(),
+                tags: vec![["pricing", "価格", "オンボーディング", "動画"][i % 4].into()],
             }
         })
         .collect()

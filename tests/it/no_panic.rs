@@ -1283,14 +1283,14 @@ fn fuzz_search_index() {
         .prop_map(
             |(kind, (title, text, url), (team, team_name, quarter, quarter_label), tags)| search::SearchDoc {
                 kind,
-                title,
-                text,
-                url,
-                team,
-                team_name,
-                quarter: quarter.to_string(),
-                quarter_label,
-                tags,
+                title: title.into(),
+                text: text.into(),
+                url: url.into(),
+                team: team.into(),
+                team_name: team_name.into(),
+                quarter: quarter.into(),
+                quarter_label: quarter_label.into(),
+                tags: tags.into_iter().map(Into::into).collect(),
             },
         );
     let ids = prop::collection::btree_set(0u32..5000, 0..50);
@@ -1307,8 +1307,8 @@ fn fuzz_search_index() {
             let files = &index.files;
             // One document file per retrospective, a table per quarter, the shards and the manifest.
             let retros: std::collections::BTreeSet<(&str, &str)> =
-                docs.iter().map(|d| (d.quarter.as_str(), d.team.as_str())).collect();
-            let quarters: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.quarter.as_str()).collect();
+                docs.iter().map(|d| (d.quarter.as_ref(), d.team.as_ref())).collect();
+            let quarters: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.quarter.as_ref()).collect();
             prop_assert_eq!(
                 files.len(),
                 retros.len() + quarters.len() + 1 + files.iter().filter(|f| f.path.starts_with("search/s/")).count()

@@ -1,5 +1,7 @@
 //! The search page, and the documents its index is built from.
 
+use std::borrow::Cow;
+
 use tera::Context;
 
 use super::page::Page;
@@ -10,20 +12,20 @@ use crate::render::views::{self, Views};
 
 /// The documents search finds, in rank order: learnings newest first, then the
 /// sections of retrospectives, newest quarter first.
-pub fn search_documents(v: &Views<'_>) -> Vec<SearchDoc> {
-    let mut docs: Vec<SearchDoc> = v
+pub fn search_documents<'v>(v: &'v Views<'_>) -> Vec<SearchDoc<'v>> {
+    let mut docs: Vec<SearchDoc<'v>> = v
         .learnings
         .iter()
         .map(|l| SearchDoc {
             kind: "learning",
-            title: String::new(),
-            text: l.text.clone(),
-            url: l.url.clone(),
-            team: l.team.id.to_string(),
-            team_name: l.team.name.clone(),
-            quarter: l.quarter.id.clone(),
-            quarter_label: l.quarter.label.clone(),
-            tags: l.all_tags.iter().map(|t| t.name.clone()).collect(),
+            title: Cow::Borrowed(""),
+            text: Cow::Borrowed(&l.text),
+            url: Cow::Borrowed(&l.url),
+            team: Cow::Borrowed(&l.team.id),
+            team_name: Cow::Borrowed(&l.team.name),
+            quarter: Cow::Borrowed(&l.quarter.id),
+            quarter_label: Cow::Borrowed(&l.quarter.label),
+            tags: l.all_tags.iter().map(|t| Cow::Borrowed(t.name.as_str())).collect(),
         })
         .collect();
     for (qi, q) in v.site.quarters.iter().enumerate().rev() {
@@ -39,14 +41,14 @@ pub fn search_documents(v: &Views<'_>) -> Vec<SearchDoc> {
             ) {
                 docs.push(SearchDoc {
                     kind: "section",
-                    title: format!("{} › {}", r.title, section.title),
-                    text: section.text,
-                    url: format!("{}#{}", tqv.url, section.id),
-                    team: tq.team.to_string(),
-                    team_name: tqv.team.name.clone(),
-                    quarter: q.quarter.to_string(),
-                    quarter_label: tqv.quarter.label.clone(),
-                    tags: r.tags.clone(),
+                    title: Cow::Owned(format!("{} › {}", r.title, section.title)),
+                    text: Cow::Owned(section.text),
+                    url: Cow::Owned(format!("{}#{}", tqv.url, section.id)),
+                    team: Cow::Borrowed(&tq.team),
+                    team_name: Cow::Borrowed(&tqv.team.name),
+                    quarter: Cow::Borrowed(&tqv.quarter.id),
+                    quarter_label: Cow::Borrowed(&tqv.quarter.label),
+                    tags: r.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect(),
                 });
             }
         }

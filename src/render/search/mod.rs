@@ -27,6 +27,8 @@
 //! A segment numbers its learnings first, then its sections, each team by team, so
 //! the client ranks learnings (newest quarter first) before sections as before.
 
+use std::borrow::Cow;
+
 pub use crate::terms::MAX_PREFIX;
 pub use crate::terms::{normalize, tokens};
 
@@ -34,22 +36,25 @@ mod postings;
 mod segments;
 pub use segments::{SHARD_TARGET_BYTES, SearchIndex, build, build_into};
 
+/// One document of the index. Its texts are borrowed where the views have them (a
+/// learning's text, URL and names: copies of them were 20 MB at 200 teams) and owned
+/// where they are made for the index (a section's text and title).
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct SearchDoc {
+pub struct SearchDoc<'a> {
     /// `learning` or `section`.
     pub kind: &'static str,
-    pub title: String,
-    pub text: String,
+    pub title: Cow<'a, str>,
+    pub text: Cow<'a, str>,
     /// Relative to the site root, with the anchor.
-    pub url: String,
+    pub url: Cow<'a, str>,
     /// Filters are index tokens, so the client does not need the ids.
     #[serde(skip)]
-    pub team: String,
-    pub team_name: String,
+    pub team: Cow<'a, str>,
+    pub team_name: Cow<'a, str>,
     #[serde(skip)]
-    pub quarter: String,
-    pub quarter_label: String,
-    pub tags: Vec<String>,
+    pub quarter: Cow<'a, str>,
+    pub quarter_label: Cow<'a, str>,
+    pub tags: Vec<Cow<'a, str>>,
 }
 
 /// FNV-1a: stable across platforms and identical to the client's.

@@ -17,7 +17,7 @@ pub(super) type Posting<'p> = (&'p str, &'p [u32]);
 pub(super) struct FilterTokens<'d>(HashMap<(&'static str, &'d str), String, ahash::RandomState>);
 
 impl<'d> FilterTokens<'d> {
-    pub(super) fn new(docs: &[&'d SearchDoc]) -> Self {
+    pub(super) fn new(docs: &[&'d SearchDoc<'d>]) -> Self {
         let mut tokens: HashMap<_, _, _> = HashMap::default();
         for filter in docs.iter().flat_map(|doc| filters_of(doc)) {
             tokens.entry(filter).or_insert_with(|| filter_token(filter.0, filter.1));
@@ -27,9 +27,9 @@ impl<'d> FilterTokens<'d> {
 }
 
 /// A document's filters, as (kind, value): its team, its quarter and its tags.
-fn filters_of(doc: &SearchDoc) -> impl Iterator<Item = (&'static str, &str)> {
-    let tags = doc.tags.iter().map(|t| ("tag", t.as_str()));
-    [("team", doc.team.as_str()), ("quarter", doc.quarter.as_str())]
+fn filters_of<'d>(doc: &'d SearchDoc<'_>) -> impl Iterator<Item = (&'static str, &'d str)> {
+    let tags = doc.tags.iter().map(|t| ("tag", t.as_ref()));
+    [("team", doc.team.as_ref()), ("quarter", doc.quarter.as_ref())]
         .into_iter()
         .chain(tags)
 }
@@ -47,7 +47,7 @@ pub(super) struct Postings<'t> {
 
 impl<'t> Postings<'t> {
     /// `texts[n]` is document `n`'s normalised text.
-    pub(super) fn new(texts: &'t [String], docs: &[&'t SearchDoc], filters: &'t FilterTokens<'t>) -> Self {
+    pub(super) fn new(texts: &'t [String], docs: &[&'t SearchDoc<'t>], filters: &'t FilterTokens<'t>) -> Self {
         let mut postings = Postings::default();
         for (id, (text, doc)) in texts.iter().zip(docs).enumerate() {
             let n = id as u32;

@@ -96,7 +96,7 @@ struct ShardList {
 
 /// A retrospective's documents: its file's name part, its documents (learnings
 /// first), and how many learnings.
-type DocFile<'d> = (String, Vec<&'d SearchDoc>, usize);
+type DocFile<'d> = (String, Vec<&'d SearchDoc<'d>>, usize);
 
 /// One quarter's documents, team by team.
 struct QuarterDocs<'d> {
@@ -121,7 +121,7 @@ struct Segment<'d> {
     dir: String,
     /// Newest first.
     quarters: Vec<QuarterDocs<'d>>,
-    docs: Vec<&'d SearchDoc>,
+    docs: Vec<&'d SearchDoc<'d>>,
     learnings: usize,
 }
 
@@ -180,11 +180,11 @@ fn path_part(id: &str, i: usize) -> String {
 /// The documents split by quarter (in the order quarters first come, newest first),
 /// grouped into segments of [`QUARTERS_PER_SEGMENT`] counted from the oldest, and
 /// numbered.
-fn segments(docs: &[SearchDoc]) -> Vec<Segment<'_>> {
+fn segments<'d>(docs: &'d [SearchDoc<'_>]) -> Vec<Segment<'d>> {
     let mut order: Vec<&str> = Vec::new();
-    let mut by_quarter: HashMap<&str, Vec<&SearchDoc>> = HashMap::new();
+    let mut by_quarter: HashMap<&str, Vec<&SearchDoc<'_>>> = HashMap::new();
     for doc in docs {
-        let list = by_quarter.entry(doc.quarter.as_str()).or_default();
+        let list = by_quarter.entry(doc.quarter.as_ref()).or_default();
         if list.is_empty() {
             order.push(&doc.quarter);
         }
@@ -210,11 +210,11 @@ fn segments(docs: &[SearchDoc]) -> Vec<Segment<'_>> {
 /// comes), each team's learnings first, each in the order they come. In one pass:
 /// filtering the quarter's documents once per team was quadratic (200 teams and
 /// thousands of documents a quarter).
-fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> QuarterDocs<'d> {
+fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc<'d>]) -> QuarterDocs<'d> {
     let mut places: HashMap<&str, usize, ahash::RandomState> = HashMap::default();
-    let mut teams: Vec<(&str, Vec<&SearchDoc>, Vec<&SearchDoc>)> = Vec::new();
+    let mut teams: Vec<(&str, Vec<&SearchDoc<'_>>, Vec<&SearchDoc<'_>>)> = Vec::new();
     for &doc in docs {
-        let place = *places.entry(doc.team.as_str()).or_insert_with(|| {
+        let place = *places.entry(doc.team.as_ref()).or_insert_with(|| {
             teams.push((&doc.team, Vec::new(), Vec::new()));
             teams.len() - 1
         });
@@ -239,7 +239,7 @@ fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> Qu
 /// every quarter's sections, each team by team.
 fn segment(quarters: Vec<QuarterDocs<'_>>) -> Segment<'_> {
     let files = || quarters.iter().flat_map(|q| q.files.iter());
-    let mut docs: Vec<&SearchDoc> = files().flat_map(|f| f.1[..f.2].iter().copied()).collect();
+    let mut docs: Vec<&SearchDoc<'_>> = files().flat_map(|f| f.1[..f.2].iter().copied()).collect();
     let learnings = docs.len();
     docs.extend(files().flat_map(|f| f.1[f.2..].iter().copied()));
     let dir = quarters.last().map(|q| q.dir.clone()).unwrap_or_default();
@@ -387,18 +387,20 @@ mod reference;
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
 
-    fn doc(kind: &'static str, team: &str, quarter: &str, text: &str) -> SearchDoc {
+    fn doc(kind: &'static str, team: &str, quarter: &str, text: &str) -> SearchDoc<'static> {
         SearchDoc {
             kind,
-            title: String::new(),
-            text: text.into(),
-            url: format!("quarters/{quarter}/{team}/"),
-            team: team.into(),
-            team_name: team.into(),
-            quarter: quarter.into(),
-            quarter_label: quarter.into(),
+            title: "".into(),
+            text: text.to_string().into(),
+            url: format!("quarters/{quarter}/{team}/").into(),
+            team: team.to_string().into(),
+            team_name: team.to_string().into(),
+            quarter: quarter.to_string().into(),
+            quarter_label: quarter.to_string().into(),
             tags: vec![],
         }
     }
@@ -420,7 +422,7 @@ mod tests {
         ];
         let segs = segments(&docs);
         assert_eq!(segs.len(), 1);
-        let order: Vec<&str> = segs[0].docs.iter().map(|d| d.text.as_str()).collect();
+        let order: Vec<&str> = segs[0].docs.iter().map(|d| d.text.as_ref()).collect();
         assert_eq!(order, ["a1", "a2", "b1", "old", "as", "bs", "olds"]);
         assert_eq!(segs[0].learnings, 4);
         assert_eq!(segs[0].dir, "2026-Q1", "named by its oldest quarter");
@@ -524,7 +526,7 @@ mod tests {
 
     /// Documents made of pieces that exercise every path: CJK runs, Latin words of
     /// every length around the 7-byte short keys, characters JSON escapes, tags.
-    fn arbitrary_docs() -> impl proptest::strategy::Strategy<Value = Vec<SearchDoc>> {
+    fn arbitrary_docs() -> impl proptest::strategy::Strategy<Value = Vec<SearchDoc<'static>>> {
         use proptest::prelude::*;
         let piece = prop_oneof![
             Just("価格改定"),
@@ -557,14 +559,14 @@ mod tests {
         )
             .prop_map(|(learning, team, quarter, title, text, tags)| SearchDoc {
                 kind: if learning { "learning" } else { "section" },
-                title,
-                text,
-                url: format!("q/{quarter}/{team}/#x"),
+                title: title.into(),
+                text: text.into(),
+                url: format!("q/{quarter}/{team}/#x").into(),
                 team: ["a", "b", "c d", "価"][team].into(),
                 team_name: ["A", "B<", "C", "価格"][team].into(),
-                quarter: format!("2026-Q{quarter}"),
-                quarter_label: format!("2026 Q{quarter}"),
-                tags: tags.into_iter().map(String::from).collect(),
+                quarter: format!("2026-Q{quarter}").into(),
+                quarter_label: format!("2026 Q{quarter}").into(),
+                tags: tags.into_iter().map(Cow::Borrowed).collect(),
             });
         proptest::collection::vec(doc, 0..60)
     }
@@ -587,9 +589,9 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn quarters_are_split_by_team_as_the_reference(docs in arbitrary_docs()) {
-            let all: Vec<&SearchDoc> = docs.iter().collect();
-            let files = |q: QuarterDocs<'_>| -> Vec<(String, Vec<*const SearchDoc>, usize)> {
-                let pointers = |own: Vec<&SearchDoc>| own.into_iter().map(std::ptr::from_ref).collect();
+            let all: Vec<&SearchDoc<'_>> = docs.iter().collect();
+            let files = |q: QuarterDocs<'_>| -> Vec<(String, Vec<*const u8>, usize)> {
+                let pointers = |own: Vec<&SearchDoc<'_>>| own.into_iter().map(|d| std::ptr::from_ref(d).cast::<u8>()).collect();
                 q.files.into_iter().map(|(name, own, n)| (name, pointers(own), n)).collect()
             };
             proptest::prop_assert_eq!(

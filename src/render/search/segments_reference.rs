@@ -149,10 +149,10 @@ fn shard_count(postings: &Postings<'_>, docs: usize) -> u32 {
     total.div_ceil(super::shard_target(total)).clamp(1, 8192) as u32
 }
 
-pub(super) fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc]) -> QuarterDocs<'d> {
+pub(super) fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d SearchDoc<'d>]) -> QuarterDocs<'d> {
     let mut teams: Vec<&str> = Vec::new();
     for doc in docs {
-        if !teams.contains(&doc.team.as_str()) {
+        if !teams.contains(&doc.team.as_ref()) {
             teams.push(&doc.team);
         }
     }
@@ -175,7 +175,7 @@ pub(super) fn quarter_docs<'d>(quarter: &'d str, dir: String, docs: &[&'d Search
 pub(super) fn tag_names(docs: &[SearchDoc]) -> Vec<String> {
     let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
     for t in docs.iter().flat_map(|doc| doc.tags.iter()) {
-        tag_names.entry(normalize(t)).or_insert_with(|| t.clone());
+        tag_names.entry(normalize(t)).or_insert_with(|| t.to_string());
     }
     tag_names.into_values().collect()
 }
