@@ -123,9 +123,11 @@ impl Postings {
 fn term_postings(learnings: &[LearningTerms<'_>], rare_limit: usize) -> Postings {
     // Each learning's distinct terms, hashed (64-bit FNV-1a: collisions are negligible
     // and would only blur a ranking).
-    let terms: Vec<Vec<u64>> = (learnings.par_iter())
-        .map(|l| {
-            let mut list = Vec::new();
+    // Gathered in a thread's scratch list and kept at their size: grown lists kept
+    // up to twice the room they need, 22 MB at 200 teams.
+    let terms: Vec<Box<[u64]>> = (learnings.par_iter())
+        .map_init(Vec::new, |list, l| {
+            list.clear();
             tokens(&normalize(l.text), |t| {
                 if t.chars().nth(1).is_some() {
                     list.push(fnv64(t));
@@ -133,7 +135,7 @@ fn term_postings(learnings: &[LearningTerms<'_>], rare_limit: usize) -> Postings
             });
             list.sort_unstable();
             list.dedup();
-            list
+            list.as_slice().into()
         })
         .collect();
     // How many learnings hold each term: counted in a map, where sorting every
