@@ -181,12 +181,16 @@ pub fn sheet_parts(v: &Views<'_>, theme: &Theme, qi: usize, ti: usize) -> SheetP
 pub fn marked_sheet(mut view: TeamQuarterView, parts: &SheetParts, sheet: usize) -> TeamQuarterView {
     let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
     for (k, (kr, chart)) in view_krs.zip(&parts.charts).enumerate() {
-        kr.chart = chart.as_ref().map(|c| match c.after_svgs {
-            Some(_) => Chart {
-                figure: marker(sheet, Fragment::Figure(k)),
-                ..Chart::default()
-            },
-            None => (c.drawing).chart_standing_in(marker(sheet, Fragment::Wide(k)), marker(sheet, Fragment::Narrow(k))),
+        kr.chart = chart.as_ref().map(|c| {
+            Box::new(match c.after_svgs {
+                Some(_) => Chart {
+                    figure: marker(sheet, Fragment::Figure(k)),
+                    ..Chart::default()
+                },
+                None => {
+                    (c.drawing).chart_standing_in(marker(sheet, Fragment::Wide(k)), marker(sheet, Fragment::Narrow(k)))
+                }
+            })
         });
     }
     if let (Some(_), Some(rv)) = (&parts.body, view.retro.as_mut()) {
@@ -201,7 +205,7 @@ pub fn marked_sheet(mut view: TeamQuarterView, parts: &SheetParts, sheet: usize)
 pub fn filled_sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefix: &str) -> TeamQuarterView {
     let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
     for (kr, chart) in view_krs.zip(&parts.charts) {
-        kr.chart = (chart.as_ref()).map(|c| c.drawing.chart(&views::kr_chart_id(id_prefix, &c.anchor)));
+        kr.chart = (chart.as_ref()).map(|c| Box::new(c.drawing.chart(&views::kr_chart_id(id_prefix, &c.anchor))));
     }
     if let (Some(body), Some(rv)) = (&parts.body, view.retro.as_mut()) {
         rv.html = body.finish(id_prefix, root);

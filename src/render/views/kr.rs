@@ -67,17 +67,19 @@ pub struct KrView {
     pub status: LightView,
     pub direction: Option<String>,
     pub weight: Option<String>,
-    pub checkin: Option<CheckinView>,
+    // Boxed, as are `outlook` and `chart`: a quarter's KRs are held for the whole
+    // build (29,000 at 200 teams), and these are large, rare or set only per page.
+    pub checkin: Option<Box<CheckinView>>,
     /// Every check-in, newest first ([`crate::insight::checkins`]).
     pub timeline: TimelineView,
     /// While the quarter runs: pace and outlook, shown first.
-    pub outlook: Option<OutlookView>,
+    pub outlook: Option<Box<OutlookView>>,
     pub source: SourceView,
     pub latest_date: Option<String>,
     pub url: String,
     /// The trend chart, for KRs measured from data: set only on the review page, so
     /// pages that list many KRs do not carry every chart.
-    pub chart: Option<Chart>,
+    pub chart: Option<Box<Chart>>,
 }
 
 impl<'a> Views<'a> {
@@ -159,18 +161,20 @@ impl<'a> Views<'a> {
             status: light(t, "status", ks.status),
             direction: direction_words(self, kr),
             weight: (kr.weight != 1.0).then(|| format::number(kr.weight)),
-            checkin: kr.checkins.last().map(|c| self.checkin_view(c, None, unit)),
+            checkin: (kr.checkins.last()).map(|c| Box::new(self.checkin_view(c, None, unit))),
             timeline: self.timeline_view(q, kr, unit),
-            outlook: crate::insight::kr_trend::outlook(self.site, q, kr, ks.current).map(|o| OutlookView {
-                expected: o
-                    .expected
-                    .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
-                current: o.current.map(|v| self.fmt.value(v, unit)),
-                projected: o
-                    .projected
-                    .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
-                projected_score: o.projected_score.map(format::score),
-                confidence: o.confidence.map(confidence_text),
+            outlook: crate::insight::kr_trend::outlook(self.site, q, kr, ks.current).map(|o| {
+                Box::new(OutlookView {
+                    expected: o
+                        .expected
+                        .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
+                    current: o.current.map(|v| self.fmt.value(v, unit)),
+                    projected: o
+                        .projected
+                        .map(|v| self.fmt.value(format::round_significant(v, 3), unit)),
+                    projected_score: o.projected_score.map(format::score),
+                    confidence: o.confidence.map(confidence_text),
+                })
             }),
             source: self.source_view(kr, metric, source_file),
             latest_date: crate::insight::series::newest_inside(points, q.start, q.end).map(|p| self.fmt.date(p.date)),
