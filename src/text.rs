@@ -55,15 +55,62 @@ pub fn is_alphanumeric(c: char) -> bool {
 }
 
 /// Collapses runs of white space into one space and trims the ends.
+///
+/// Byte by byte (`str::split_whitespace` decodes every character, and each
+/// learning's text and tags pass through here): white space is what
+/// `char::is_whitespace` says ([`whitespace_len`]).
 pub fn squash_whitespace(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut word_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match whitespace_len(bytes, i) {
+            0 => {
+                word_start.get_or_insert(i);
+                i += 1;
+            }
+            n => {
+                if let Some(start) = word_start.take() {
+                    push_word(&mut out, &s[start..i]);
+                }
+                i += n;
+            }
         }
-        out.push_str(word);
+    }
+    if let Some(start) = word_start {
+        push_word(&mut out, &s[start..]);
     }
     out
+}
+
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
+}
+
+/// The length in bytes of the white space character starting at `bytes[i]`, or 0:
+/// the UTF-8 forms of the characters with Unicode's White_Space property. (A byte
+/// inside a character never matches: those are 0x80–0xBF.)
+fn whitespace_len(bytes: &[u8], i: usize) -> usize {
+    let next = |k: usize| bytes.get(i + k).copied();
+    match bytes[i] {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
+        // U+0085, U+00A0
+        0xC2 if matches!(next(1), Some(0x85 | 0xA0)) => 2,
+        // U+1680
+        0xE1 if (next(1), next(2)) == (Some(0x9A), Some(0x80)) => 3,
+        // U+2000–U+200A, U+2028, U+2029, U+202F; U+205F
+        0xE2 => match (next(1), next(2)) {
+            (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F)) => 3,
+            _ => 0,
+        },
+        // U+3000, the ideographic space
+        0xE3 if (next(1), next(2)) == (Some(0x80), Some(0x80)) => 3,
+        _ => 0,
+    }
 }
 
 /// Escapes text for HTML element content and quoted attribute values (and XML).
@@ -85,6 +132,37 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_bytes_are_the_standard_white_space() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            let expected = if c.is_whitespace() { bytes.len() } else { 0 };
+            assert_eq!(whitespace_len(bytes, 0), expected, "{c:?}");
+        }
+    }
+
+    fn squash_by_chars(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn squashing_collapses_runs_and_trims() {
+        assert_eq!(
+            squash_whitespace("  価格\u{3000}\u{3000}改定 \n\t と a\u{a0}b  "),
+            "価格 改定 と a b"
+        );
+        assert_eq!(squash_whitespace(""), "");
+        assert_eq!(squash_whitespace(" \u{2028} "), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn squashing_is_split_whitespace_joined(s in "[ a価\u{3000}\u{3001}\u{2000}\u{200b}\u{85}\u{a0}\u{a9}\t\n]{0,24}") {
+            proptest::prop_assert_eq!(squash_whitespace(&s), squash_by_chars(&s));
+        }
+    }
 
     #[test]
     fn the_fast_alphanumeric_is_the_standard_one() {
