@@ -392,6 +392,10 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
             return Ok(Built::unchanged(checked, out_dir, summary));
         }
     }
+    // Every diagnostic is known and the fingerprint taken: the texts of files with
+    // nothing to quote (all of them, on a clean site: 19 MB at 200 teams) are freed
+    // before the views and pages take their memory.
+    checked.sources.retain_quoted(&checked.diagnostics);
     opts.enter(Stage::Rendering);
     let mut staging = begin_staging(&opts.target, &out_dir)?;
     let sink = StagingSink::new(&staging, session, opts.progress.as_ref());

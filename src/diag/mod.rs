@@ -122,6 +122,12 @@ impl SourceMap {
         self.files.extend(other.files);
     }
 
+    /// Keeps only the files that `diagnostics` point into: the only ones ever quoted.
+    pub fn retain_quoted(&mut self, diagnostics: &[Diagnostic]) {
+        let quoted: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+        self.files.retain(|file, _| quoted.contains(file.as_str()));
+    }
+
     /// Every file and its text, in file name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Arc<str>)> {
         self.files.iter().map(|(file, text)| (file.as_str(), text))
@@ -144,4 +150,22 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_with_a_diagnostic_are_kept() {
+        let mut sources = SourceMap::default();
+        for file in ["content/a.yaml", "content/b.md", "okrsite.toml"] {
+            sources.insert(file, Arc::from(format!("text of {file}")));
+        }
+        let diagnostics = [Diagnostic::error("content/b.md", None, crate::msg!("load.no_content"))];
+        sources.retain_quoted(&diagnostics);
+        let kept: Vec<&str> = sources.iter().map(|(file, _)| file).collect();
+        assert_eq!(kept, ["content/b.md"]);
+        assert_eq!(sources.get("content/b.md").map(|t| &**t), Some("text of content/b.md"));
+    }
 }
