@@ -105,9 +105,7 @@ fn render_indexes(
     if let Some(feed) = feeds::atom(site, &views.learning_texts, views.t.get("bullet")) {
         sink.put(OutputFile::new("feed.xml", feed))?;
     }
-    export::okrs_exports(site, scores, &views.learning_texts)
-        .into_iter()
-        .try_for_each(|f| sink.put(f))?;
+    export::okrs_exports(site, scores, &views.learning_texts, |f| sink.put(f))?;
     sink.put(OutputFile::new("api/metrics.json", export_metrics::metrics_json(site)))?;
     sink.put(OutputFile::new("api/scores.csv", export::scores_csv(site, scores)))?;
     timer.lap("feed, exports");
