@@ -6,7 +6,7 @@ use ahash::AHashMap as HashMap;
 use serde::Serialize;
 
 use super::Views;
-use super::refs::{QuarterRef, TagRef, TeamRef, light, quarter_ref, tag_refs, team_ref, team_ref_by_id};
+use super::refs::{QuarterRef, TagRef, TeamRef, light, quarter_ref, tag_ref, team_ref, team_ref_by_id};
 use crate::content::placeholders::Placeholder;
 use crate::content::retro;
 use crate::model::{Learning, Quarter};
@@ -23,8 +23,10 @@ pub struct LearningView {
     pub date: Option<String>,
     /// Every tag, for tag pages, related learnings and search. Templates get the
     /// first [`retro::MAX_TAGS_PER_LEARNING`] as `tags` ([`LearningView::tags`]).
+    /// Shared by every learning with the tag (made once per tag: 63,000 refs were
+    /// 5 MB and as many tag URLs computed at 200 teams).
     #[serde(rename = "tags", serialize_with = "first_tags")]
-    pub all_tags: Vec<TagRef>,
+    pub all_tags: Vec<Arc<TagRef>>,
     /// "+N more" when the learning has more tags than `tags`.
     pub tags_more: Option<String>,
     /// The retrospective and line the learning comes from (`content/…md:12`), to
@@ -43,13 +45,13 @@ impl LearningView {
     /// What its card shows: the first [`retro::MAX_TAGS_PER_LEARNING`] tags, so a
     /// card costs the same however many tags the learning has (it is shown on the
     /// page of every one of them).
-    pub fn tags(&self) -> &[TagRef] {
+    pub fn tags(&self) -> &[Arc<TagRef>] {
         &self.all_tags[..self.all_tags.len().min(retro::MAX_TAGS_PER_LEARNING)]
     }
 }
 
 /// Serialises a learning's tags as its card shows them ([`LearningView::tags`]).
-fn first_tags<S: serde::Serializer>(all: &[TagRef], serializer: S) -> Result<S::Ok, S::Error> {
+fn first_tags<S: serde::Serializer>(all: &[Arc<TagRef>], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_seq(&all[..all.len().min(retro::MAX_TAGS_PER_LEARNING)])
 }
 
@@ -87,6 +89,10 @@ impl<'a> Views<'a> {
             })
             .collect();
         let mut all: Vec<&Learning> = site.learnings().collect();
+        let mut tag_refs: HashMap<&str, Arc<TagRef>> = HashMap::new();
+        for tag in all.iter().flat_map(|l| l.tags.iter()) {
+            tag_refs.entry(tag).or_insert_with(|| Arc::new(tag_ref(tag)));
+        }
         all.sort_by(|a, b| {
             b.quarter
                 .cmp(&a.quarter)
@@ -117,7 +123,7 @@ impl<'a> Views<'a> {
                 }),
                 date: l.date.map(|d| self.fmt.date(d)),
                 tags_more: self.tags_more(l.tags.len()),
-                all_tags: tag_refs(&l.tags),
+                all_tags: (l.tags.iter()).map(|t| tag_refs[t.as_str()].clone()).collect(),
                 source: format!(
                     "{}:{}",
                     sources.get(&(l.quarter, l.team.as_str())).copied().unwrap_or(""),

@@ -109,12 +109,14 @@ pub fn team_ref(team: &Team) -> TeamRef {
 }
 
 pub(super) fn tag_refs(tags: &[String]) -> Vec<TagRef> {
-    tags.iter()
-        .map(|t| TagRef {
-            name: t.clone(),
-            url: urls::tag(t),
-        })
-        .collect()
+    tags.iter().map(|t| tag_ref(t)).collect()
+}
+
+pub(super) fn tag_ref(tag: &str) -> TagRef {
+    TagRef {
+        name: tag.to_string(),
+        url: urls::tag(tag),
+    }
 }
 
 pub(super) fn team_ref_by_id(site: &Site, id: &str) -> TeamRef {
