@@ -32,6 +32,18 @@ struct Svg {
     tracks: Vec<Rect>,
 }
 
+/// A style attribute of a chart element: its own, or the one its class stands for
+/// (`charts::classes`).
+fn style(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+    if let Some(value) = node.attribute(name) {
+        return Some(value.to_string());
+    }
+    let class = node.attribute("class")?;
+    let (_, run) = charts::classes::STYLE_CLASSES.iter().find(|(c, _)| *c == class)?;
+    let start = run.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(run[start..start + run[start..].find('"')?].to_string())
+}
+
 fn attr(node: roxmltree::Node<'_, '_>, name: &str) -> f64 {
     node.attribute(name).and_then(|v| v.parse().ok()).unwrap_or(0.0)
 }
@@ -57,8 +69,8 @@ fn parse(svg: &str) -> Svg {
     for n in root.descendants() {
         if n.has_tag_name("text") {
             // A text without a size of its own has the root's.
-            let size = match n.attribute("font-size") {
-                Some(_) => attr(n, "font-size"),
+            let size = match style(n, "font-size") {
+                Some(size) => size.parse().unwrap(),
                 None => attr(root, "font-size"),
             };
             let v = match n.attribute("dy") {
@@ -66,7 +78,7 @@ fn parse(svg: &str) -> Svg {
                 Some("0.5ex") => VPos::Center,
                 _ => VPos::Bottom,
             };
-            let h = match n.attribute("text-anchor") {
+            let h = match style(n, "text-anchor").as_deref() {
                 Some("middle") => HPos::Center,
                 Some("end") => HPos::Right,
                 _ => HPos::Left,
@@ -77,10 +89,10 @@ fn parse(svg: &str) -> Svg {
                 b: text_box(attr(n, "x"), attr(n, "y"), h, v, size, &text),
                 text,
                 size,
-                bold: n.attribute("font-weight") == Some("bold"),
+                bold: style(n, "font-weight").as_deref() == Some("bold"),
             });
         }
-        if n.has_tag_name("rect") && n.attribute("opacity") == Some("0.08") {
+        if n.has_tag_name("rect") && style(n, "opacity").as_deref() == Some("0.08") {
             let (x, y) = (attr(n, "x"), attr(n, "y"));
             tracks.push(Rect {
                 x0: x,

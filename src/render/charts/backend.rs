@@ -10,9 +10,12 @@
 //!   it is inherited (`fill`; the root `<svg>` carries `fill="currentColor"`);
 //! - a dash stand-in colour (see [`dashed`](super::dashed)) becomes the real colour
 //!   plus `stroke-dasharray`;
-//! - attributes equal to their default (`opacity="1"`, `stroke-width="1"`) are left
-//!   out, and so is the font size of most texts (set once on the root, as the font
-//!   family is by the page's stylesheet); font sizes have one decimal;
+//! - attributes equal to their default (`opacity="1"`, `stroke-width="1"`,
+//!   `text-anchor="start"`) are left out, and so is the font size of most texts (set
+//!   once on the root, as the font family is by the page's stylesheet); font sizes
+//!   have one decimal;
+//! - an element's style attributes, when they are one of the runs charts draw most,
+//!   become one class ([`classes`](super::classes));
 //! - a chart's grid lines are one `<path>` (see [`super::GRID`]);
 //! - no newlines between elements.
 //!
@@ -27,6 +30,7 @@ use plotters_backend::{
     FontTransform,
 };
 
+use super::classes;
 use crate::render::format::{fixed_digits, push_trimmed};
 
 /// The font size every chart's root sets ([`super::wrap`]), which its texts inherit:
@@ -164,6 +168,21 @@ impl<'a> CompactSvg<'a> {
         self.out.push_str("/>");
     }
 
+    /// Ends the style run written since `at` (an element's presentation attributes):
+    /// it becomes its class when [`classes::STYLE_CLASSES`] has one.
+    #[inline]
+    fn classify(&mut self, at: usize) {
+        if at == self.out.len() {
+            return;
+        }
+        if let Some(class) = classes::class_of(&self.out[at..]) {
+            self.out.truncate(at);
+            self.out.push_str(" class=\"");
+            self.out.push_str(class);
+            self.out.push('"');
+        }
+    }
+
     /// Grid lines ([`super::GRID`]): the points two by two, each pair a segment of one
     /// `<path>` in ink. No fill: the root's fill paints nothing on subpaths of one
     /// straight segment each.
@@ -190,8 +209,10 @@ impl<'a> CompactSvg<'a> {
             }
         }
         self.out.push('"');
+        let style = self.out.len();
         self.opacity(color);
         self.color("stroke", ink());
+        self.classify(style);
         self.close();
     }
 }
@@ -302,9 +323,11 @@ impl DrawingBackend for CompactSvg<'_> {
             return Ok(());
         }
         self.open("line");
+        let at = self.out.len();
         self.opacity(color);
         self.stroke(color);
         self.stroke_width(style.stroke_width());
+        self.classify(at);
         self.int("x1", from.0);
         self.int("y1", from.1);
         self.int("x2", to.0);
@@ -329,8 +352,10 @@ impl DrawingBackend for CompactSvg<'_> {
         self.int("y", upper_left.1);
         self.int("width", bottom_right.0 - upper_left.0);
         self.int("height", bottom_right.1 - upper_left.1);
+        let at = self.out.len();
         self.opacity(color);
         self.fill_or_stroke(color, fill);
+        self.classify(at);
         self.close();
         Ok(())
     }
@@ -359,18 +384,22 @@ impl DrawingBackend for CompactSvg<'_> {
                 self.out.push_str("h0");
             }
             self.out.push('"');
+            let at = self.out.len();
             self.opacity(color);
             self.color("stroke", (real.0, real.1, real.2));
             self.int("stroke-width", 2 * *radius as i32);
             self.out.push_str(" stroke-linecap=\"round\"");
+            self.classify(at);
             self.close();
             return Ok(());
         }
         self.open("polyline");
+        let at = self.out.len();
         self.out.push_str(" fill=\"none\"");
         self.opacity(color);
         self.stroke(color);
         self.stroke_width(style.stroke_width());
+        self.classify(at);
         self.points(path);
         self.close();
         Ok(())
@@ -386,8 +415,10 @@ impl DrawingBackend for CompactSvg<'_> {
             return Ok(());
         }
         self.open("polygon");
+        let at = self.out.len();
         self.opacity(color);
         self.fill(color);
+        self.classify(at);
         self.points(path);
         self.close();
         Ok(())
@@ -408,9 +439,11 @@ impl DrawingBackend for CompactSvg<'_> {
         self.int("cx", center.0);
         self.int("cy", center.1);
         self.int("r", radius as i32);
+        let at = self.out.len();
         self.opacity(color);
         self.fill_or_stroke(color, fill);
         self.stroke_width(style.stroke_width());
+        self.classify(at);
         self.close();
         Ok(())
     }
@@ -482,14 +515,13 @@ impl CompactSvg<'_> {
                 VPos::Bottom => "-0.5ex",
             },
         );
-        self.str(
-            "text-anchor",
-            match anchor.h_pos {
-                HPos::Left => "start",
-                HPos::Right => "end",
-                HPos::Center => "middle",
-            },
-        );
+        let style = self.out.len();
+        // `start` is the initial text anchor, left out like other defaults.
+        match anchor.h_pos {
+            HPos::Left => {}
+            HPos::Right => self.str("text-anchor", "end"),
+            HPos::Center => self.str("text-anchor", "middle"),
+        }
         // plotters sizes fonts in its own unit, 1.24 × the CSS size. The root's size
         // ([`super::wrap`]) is left out.
         let size_at = self.out.len();
@@ -506,6 +538,7 @@ impl CompactSvg<'_> {
             FontStyle::Bold => self.str("font-weight", "bold"),
             other => self.str("font-style", other.as_str()),
         }
+        self.classify(style);
         if let Some(degrees) = look.degrees {
             let _ = write!(self.out, " transform=\"rotate({degrees}, {x}, {y})\"");
         }
@@ -526,6 +559,37 @@ mod tests {
             CompactSvg::new(&mut s, (1, 1)).opacity(BackendColor { alpha, rgb: (0, 0, 0) });
             assert_eq!(s, format!(" opacity=\"{alpha}\""));
         }
+    }
+
+    /// A style run in the class table is written as its class, any other as attributes.
+    #[test]
+    fn a_known_style_is_one_class_and_any_other_stays_attributes() {
+        use plotters_backend::{BackendStyle, DrawingBackend};
+        struct Fill(BackendColor);
+        impl BackendStyle for Fill {
+            fn color(&self) -> BackendColor {
+                self.0
+            }
+        }
+        let orange = |alpha| {
+            Fill(BackendColor {
+                alpha,
+                rgb: (230, 159, 0),
+            })
+        };
+        let mut s = String::new();
+        let mut svg = CompactSvg::new(&mut s, (10, 10));
+        svg.draw_rect((1, 2), (4, 6), &orange(0.1), true).unwrap();
+        svg.draw_rect((1, 2), (4, 6), &orange(0.2), true).unwrap();
+        assert_eq!(
+            s,
+            "<rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" class=\"m\"/>\
+             <rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" opacity=\"0.2\" fill=\"#E69F00\" stroke=\"none\"/>"
+        );
+        assert_eq!(
+            super::classes::class_of(" opacity=\"0.1\" fill=\"#E69F00\" stroke=\"none\""),
+            Some("m")
+        );
     }
 
     #[test]
