@@ -56,33 +56,47 @@ pub fn is_alphanumeric(c: char) -> bool {
 
 /// Collapses runs of white space into one space and trims the ends.
 ///
-/// Byte by byte (`str::split_whitespace` decodes every character, and each
-/// learning's text and tags pass through here): white space is what
-/// `char::is_whitespace` says ([`whitespace_len`]).
+/// By bytes (`str::split_whitespace` decodes every character, and each learning's
+/// text and tags pass through here): a table finds the bytes that may begin white
+/// space ([`MAY_BEGIN_WHITESPACE`]), and only those are looked at closely
+/// ([`whitespace_len`], which says what `char::is_whitespace` says).
 pub fn squash_whitespace(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut word_start = None;
+    let mut word_start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        match whitespace_len(bytes, i) {
-            0 => {
-                word_start.get_or_insert(i);
-                i += 1;
-            }
+    while let Some(k) = bytes[i..].iter().position(|&b| MAY_BEGIN_WHITESPACE[usize::from(b)]) {
+        let at = i + k;
+        match whitespace_len(bytes, at) {
+            // A kana or another character with the same first byte: go on after it.
+            0 => i = at + 1,
             n => {
-                if let Some(start) = word_start.take() {
-                    push_word(&mut out, &s[start..i]);
+                if word_start < at {
+                    push_word(&mut out, &s[word_start..at]);
                 }
-                i += n;
+                i = at + n;
+                word_start = i;
             }
         }
     }
-    if let Some(start) = word_start {
-        push_word(&mut out, &s[start..]);
+    if word_start < bytes.len() {
+        push_word(&mut out, &s[word_start..]);
     }
     out
 }
+
+/// The first bytes of the UTF-8 forms of white space ([`whitespace_len`]). The
+/// continuation bytes 0x80–0xBF are not among them, so a search may restart anywhere.
+const MAY_BEGIN_WHITESPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let firsts = [b'\t', b'\n', 0x0B, 0x0C, b'\r', b' ', 0xC2, 0xE1, 0xE2, 0xE3];
+    let mut k = 0;
+    while k < firsts.len() {
+        table[firsts[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 fn push_word(out: &mut String, word: &str) {
     if !out.is_empty() {
@@ -140,6 +154,9 @@ mod tests {
             let bytes = c.encode_utf8(&mut buf).as_bytes();
             let expected = if c.is_whitespace() { bytes.len() } else { 0 };
             assert_eq!(whitespace_len(bytes, 0), expected, "{c:?}");
+            if c.is_whitespace() {
+                assert!(MAY_BEGIN_WHITESPACE[usize::from(bytes[0])], "{c:?}");
+            }
         }
     }
 
@@ -159,7 +176,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn squashing_is_split_whitespace_joined(s in "[ a価\u{3000}\u{3001}\u{2000}\u{200b}\u{85}\u{a0}\u{a9}\t\n]{0,24}") {
+        fn squashing_is_split_whitespace_joined(s in "[ a価あ\u{3000}\u{3001}\u{2000}\u{200b}\u{85}\u{a0}\u{a9}\u{1680}\u{2029}\t\n]{0,24}") {
             proptest::prop_assert_eq!(squash_whitespace(&s), squash_by_chars(&s));
         }
     }
