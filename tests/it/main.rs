@@ -18,6 +18,7 @@ mod csp;
 mod diagnostics;
 mod exports;
 mod hostile;
+mod labels;
 mod large_org;
 mod messages;
 mod metric_csv;

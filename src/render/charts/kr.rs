@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axes::{self, Ticks};
 use super::labels::{Layout, Rect, Spot};
 use super::{
-    Area, BLUE, Chart, DataPath, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, PixelPath, Pixels, Root, Size,
+    Area, BLUE, Chart, DataPath, DrawError, Drawn, GREY, Labels, ORANGE, PURPLE, PixelPath, Pixels, Root, Sink, Size,
     VERMILLION, dashed, day, draw, e, pixel, place, plot_area, value_range, write_escaped, write_narrow,
 };
 use crate::insight::kr_trend::{CONTEXT_DAYS, KrTrend};
@@ -100,6 +100,24 @@ impl KrDrawing {
         (svg, narrow)
     }
 
+    /// [`KrDrawing::chart`] as a booklet shows it: its narrow drawing alone, which
+    /// then carries its own title and description ([`KrDrawing::write_narrow_alone`]).
+    pub fn booklet_chart(&self, id: &str) -> Chart {
+        let mut chart = self.chart(id);
+        chart.narrow.clear();
+        self.write_narrow_alone(id, &mut chart.narrow);
+        chart
+    }
+
+    /// Appends the narrow SVG for a page that shows it without the wide one (a
+    /// booklet): labelled by a title and description of its own, since the wide
+    /// drawing's, which labels it elsewhere, is not on the page. Their ids end in
+    /// `-n-t` and `-n-d`, so a template printing both drawings still has unique ids.
+    pub fn write_narrow_alone(&self, id: &str, out: &mut impl Sink) {
+        let id = format!("{id}-n");
+        write_escaped(&self.narrow, &id, NARROW_CLASS, (&self.title, &self.summary), out);
+    }
+
     /// The chart with `svg` and `narrow` standing for its SVGs ([`KrDrawing::write_svg`]).
     pub fn chart_standing_in(&self, svg: String, narrow: String) -> Chart {
         Chart {
@@ -127,6 +145,7 @@ impl KrDrawing {
 /// The class of a KR chart's SVGs ([`super::finish_pair`] adds the drawing's).
 const CLASS: &str = "kr-chart";
 const WIDE_CLASS: &str = "kr-chart chart-wide";
+const NARROW_CLASS: &str = "kr-chart chart-narrow";
 
 /// What both drawings of a KR chart draw, worked out once for the two.
 struct Shared<'a> {

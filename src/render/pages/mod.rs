@@ -367,7 +367,7 @@ impl Planner<'_, '_> {
                         true => review::marked_sheet(view, parts, j),
                         false => {
                             let root = super::urls::root_of(&view.url);
-                            review::filled_sheet(view, parts, &root, "")
+                            review::filled_sheet(view, parts, &root, "", false)
                         }
                     };
                     let value = tera::Value::from_serializable(&view);
@@ -393,7 +393,7 @@ impl Planner<'_, '_> {
             true => reviews[j].1.clone(),
             false => {
                 let view = v.team_quarters[qi][teams[j]].clone();
-                tera::Value::from_serializable(&review::filled_sheet(view, &parts[j], root, idp))
+                tera::Value::from_serializable(&review::filled_sheet(view, &parts[j], root, idp, true))
             }
         };
         let page = crate::timings::measure(label, || booklet::booklet_sheets_page(v, qi, part, &review));

@@ -43,7 +43,7 @@ pub fn render_review(
     let root = root_of(&view.url);
     let view = match theme.splices_fragments {
         true => marked_sheet(view, &parts, 0),
-        false => filled_sheet(view, &parts, &root, ""),
+        false => filled_sheet(view, &parts, &root, "", false),
     };
     let value = tera::Value::from_serializable(&view);
     let overview = review_overview(views, theme, (qi, ti), &view);
@@ -202,10 +202,24 @@ pub fn marked_sheet(mut view: TeamQuarterView, parts: &SheetParts, sheet: usize)
 /// [`marked_sheet`] with the fragments themselves, for a theme whose templates read
 /// them ([`Theme::splices_fragments`]): as a page whose way to the site root is
 /// `root` shows them, every id with `id_prefix` in front.
-pub fn filled_sheet(mut view: TeamQuarterView, parts: &SheetParts, root: &str, id_prefix: &str) -> TeamQuarterView {
+/// In a booklet (`booklet`) a KR chart's narrow drawing is labelled on its own
+/// ([`KrDrawing::booklet_chart`]).
+pub fn filled_sheet(
+    mut view: TeamQuarterView,
+    parts: &SheetParts,
+    root: &str,
+    id_prefix: &str,
+    booklet: bool,
+) -> TeamQuarterView {
     let view_krs = view.objectives.iter_mut().flat_map(|o| o.key_results.iter_mut());
     for (kr, chart) in view_krs.zip(&parts.charts) {
-        kr.chart = (chart.as_ref()).map(|c| Box::new(c.drawing.chart(&views::kr_chart_id(id_prefix, &c.anchor))));
+        kr.chart = (chart.as_ref()).map(|c| {
+            let id = views::kr_chart_id(id_prefix, &c.anchor);
+            Box::new(match booklet {
+                true => c.drawing.booklet_chart(&id),
+                false => c.drawing.chart(&id),
+            })
+        });
     }
     if let (Some(body), Some(rv)) = (&parts.body, view.retro.as_mut()) {
         rv.html = body.finish(id_prefix, root);
@@ -256,6 +270,12 @@ impl SheetParts {
     pub fn write_booklet_fragment(&self, f: Fragment, id_prefix: &str, root: &str, out: &mut Vec<u8>) {
         match f {
             Fragment::Figure(k) => self.write_figure(k, id_prefix, true, out),
+            Fragment::Narrow(k) => {
+                if let Some(Some(c)) = self.charts.get(k) {
+                    c.drawing
+                        .write_narrow_alone(&views::kr_chart_id(id_prefix, &c.anchor), out);
+                }
+            }
             f => self.write_fragment(f, id_prefix, root, out),
         }
     }
@@ -274,7 +294,7 @@ impl SheetParts {
         let id = views::kr_chart_id(id_prefix, anchor);
         out.extend_from_slice(figure::BEFORE_SVGS.as_bytes());
         if booklet {
-            drawing.write_svg(&id, true, out);
+            drawing.write_narrow_alone(&id, out);
             after_svgs.write_booklet(out);
         } else {
             drawing.write_svg(&id, false, out);
