@@ -80,6 +80,8 @@
   var form = document.createElement("form");
   form.className = "team-filter";
   form.setAttribute("role", "search");
+  // Named, as the header's search is: two search landmarks need names to be told apart.
+  form.setAttribute("aria-label", l.lFilter);
   form.appendChild(control(l.lName, name));
   if (unitOptions.length > 2) form.appendChild(control(l.lUnit, unit));
   if (grades.length > 2) form.appendChild(control(l.lGrade, grade));
