@@ -61,7 +61,8 @@ fn violations(out: &Path) -> Vec<String> {
     found
 }
 
-fn build(root: &Path, epoch: &str, out: &Path) {
+/// Builds the site at `root` into `out`, "today" fixed by `epoch`.
+pub(crate) fn build(root: &Path, epoch: &str, out: &Path) {
     common::okrsite()
         .env("SOURCE_DATE_EPOCH", epoch)
         .args(["build", "--root"])
