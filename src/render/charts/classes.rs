@@ -145,7 +145,8 @@ pub fn class_of(run: &str) -> Option<&'static str> {
 /// The CSS declarations of an attribute run (`fill="none" stroke-width="2"` →
 /// `fill:none;stroke-width:2px`): what the stylesheet's rule for its class must say.
 /// Lengths get `px`, which inside an SVG is the user unit the attribute meant.
-pub fn declarations(run: &str) -> String {
+#[cfg(test)]
+fn declarations(run: &str) -> String {
     let mut out = Vec::new();
     for pair in run.split('"').collect::<Vec<_>>().chunks(2) {
         let [name, value] = pair else { continue };

@@ -93,20 +93,28 @@ impl KrDrawing {
 
     /// The wide and the narrow SVG, their element ids starting with `id`.
     fn svgs(&self, id: &str) -> (String, String) {
-        let mut svg = String::with_capacity(self.wide.body.len() + self.title.len() + self.summary.len() + 420);
         let mut narrow = String::with_capacity(self.narrow.body.len() + 400);
-        write_escaped(&self.wide, id, WIDE_CLASS, (&self.title, &self.summary), &mut svg);
         write_narrow(&self.narrow, id, CLASS, &mut narrow);
-        (svg, narrow)
+        (self.wide_svg(id), narrow)
+    }
+
+    /// The wide SVG, with the title and description that label both drawings.
+    fn wide_svg(&self, id: &str) -> String {
+        let mut svg = String::with_capacity(self.wide.body.len() + self.title.len() + self.summary.len() + 420);
+        write_escaped(&self.wide, id, WIDE_CLASS, (&self.title, &self.summary), &mut svg);
+        svg
     }
 
     /// [`KrDrawing::chart`] as a booklet shows it: its narrow drawing alone, which
     /// then carries its own title and description ([`KrDrawing::write_narrow_alone`]).
     pub fn booklet_chart(&self, id: &str) -> Chart {
-        let mut chart = self.chart(id);
-        chart.narrow.clear();
-        self.write_narrow_alone(id, &mut chart.narrow);
-        chart
+        let mut narrow = String::with_capacity(self.narrow.body.len() + self.title.len() + self.summary.len() + 420);
+        self.write_narrow_alone(id, &mut narrow);
+        Chart {
+            svg: self.wide_svg(id),
+            narrow,
+            ..self.rest.clone()
+        }
     }
 
     /// Appends the narrow SVG for a page that shows it without the wide one (a
